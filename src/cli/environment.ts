@@ -1,0 +1,84 @@
+/**
+ * Turns the global options into the environment a command works on: the
+ * sandbox for `--demo`, otherwise the config file's environment.
+ */
+import { homedir } from 'node:os';
+import type { EnvironmentConfig } from '../config/schema.js';
+import type { EnvironmentInfo } from '../model/environment.js';
+import type { Sources } from '../sources/ports.js';
+import type { PanelId } from '../model/panels.js';
+import { createSandbox, isScenario, SCENARIOS } from '../sources/sandbox/index.js';
+import { configuredSources } from '../sources/unavailable.js';
+import { loadConfig, selectEnvironment, ConfigError } from '../config/load.js';
+import { EXIT, UserError } from './exit.js';
+
+export interface GlobalOptions {
+  config?: string;
+  env?: string;
+  demo?: boolean;
+  scenario?: string;
+  readOnly?: boolean;
+  write?: boolean;
+  color?: boolean;
+}
+
+export interface OpenedEnvironment {
+  info: EnvironmentInfo;
+  config: EnvironmentConfig;
+  sources: Sources;
+  intervals: Partial<Record<PanelId, number>>;
+}
+
+export function scenarioOf(opts: GlobalOptions): string {
+  const s = opts.scenario ?? 'calm';
+  if (!isScenario(s)) throw new UserError(`unknown scenario "${s}"; choose one of: ${SCENARIOS.join(', ')}`, EXIT.usage);
+  return s;
+}
+
+/** Read-only comes from --read-only, the environment's readOnly, or a protected environment without --write. */
+export function isReadOnly(opts: GlobalOptions, env: { protected: boolean; readOnly: boolean }): boolean {
+  return Boolean(opts.readOnly) || env.readOnly || (env.protected && !opts.write);
+}
+
+export function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv = process.env): OpenedEnvironment {
+  if (opts.demo) {
+    const scenario = scenarioOf(opts);
+    if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
+    const sandbox = createSandbox({ scenario: scenario as never });
+    const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info) };
+    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {} };
+  }
+  if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
+  let loaded;
+  try {
+    loaded = loadConfig({ explicit: opts.config, env: processEnv, cwd: process.cwd(), home: homedir() });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UserError(err.problems.join('\n'), EXIT.config);
+    throw err;
+  }
+  if (!loaded) {
+    throw new UserError(
+      'no config found (looked for --config, $OPSDECK_CONFIG, ./opsdeck.yaml, ~/.config/opsdeck/config.yaml); try `opsdeck demo`, or copy examples/opsdeck.yaml to ./opsdeck.yaml',
+      EXIT.config,
+    );
+  }
+  let selected;
+  try {
+    selected = selectEnvironment(loaded.config, opts.env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UserError(err.problems.join('\n'), EXIT.config);
+    throw err;
+  }
+  const env = selected.env;
+  const info: EnvironmentInfo = {
+    name: selected.name,
+    protected: env.protected,
+    readOnly: isReadOnly(opts, env),
+    region: env.aws?.region ?? processEnv.AWS_REGION ?? processEnv.AWS_DEFAULT_REGION ?? '—',
+    account: '—',
+    identity: processEnv.USER ?? '—',
+  };
+  const intervals: Partial<Record<PanelId, number>> = {};
+  for (const [k, v] of Object.entries(env.intervals ?? {})) if (v !== undefined) intervals[k as PanelId] = v * 1000;
+  return { info, config: env, sources: configuredSources(env), intervals };
+}

@@ -1,0 +1,123 @@
+/**
+ * The command line. Every path returns an exit code to the entry, which is
+ * the one place the process ends; errors meant for the user are one line.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { Runtime } from '../engine/runtime.js';
+import { systemClock } from '../engine/clock.js';
+import { runChecks } from '../checks/run.js';
+import { formatReport, ANSI_PAINT, NO_PAINT, type ReportFormat } from '../checks/format.js';
+import { errorMessage } from '../text/sanitize.js';
+import { SCENARIOS } from '../sources/sandbox/index.js';
+import { EXIT, UserError } from './exit.js';
+import { VERSION } from './version.js';
+import { openEnvironment, type GlobalOptions } from './environment.js';
+import { configCommands } from './configCommands.js';
+import { parseDuration } from './duration.js';
+import type { LaunchTui } from './tui.js';
+
+export interface MainDeps {
+  launchTui: LaunchTui;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  env?: NodeJS.ProcessEnv;
+  isTTY?: boolean;
+}
+
+export function wantsColor(opts: GlobalOptions, env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
+  if (opts.color === false) return false;
+  // https://no-color.org: present and not empty disables colour
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true && (typeof stream.hasColors !== 'function' || stream.hasColors());
+}
+
+export async function main(argv: string[], deps: MainDeps): Promise<number> {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const env = deps.env ?? process.env;
+  const isTTY = deps.isTTY ?? (process.stdout.isTTY === true && process.stdin.isTTY === true);
+  let code: number = EXIT.ok;
+
+  const program = new Command('opsdeck')
+    .description('A terminal operations console: ECS, RDS, logs, queues, PostgreSQL and health checks, with guarded actions.')
+    .version(VERSION, '--version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--config <file>', 'config file (default: $OPSDECK_CONFIG, ./opsdeck.yaml, ~/.config/opsdeck/config.yaml)')
+    .option('--env <name>', 'environment of the config to use')
+    .option('--demo', 'run against the built-in sandbox instead of real systems')
+    .addOption(new Option('--scenario <name>', 'sandbox scenario (with --demo)').choices([...SCENARIOS]))
+    .option('--read-only', 'refuse every action that changes something')
+    .option('--write', 'allow actions in a protected environment')
+    .option('--no-color', 'draw without colour (also NO_COLOR=1)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => stdout.write(s),
+      writeErr: (s) => stderr.write(s),
+      outputError: (s) => stderr.write(`opsdeck: ${s.replace(/^error: /, '').trimEnd()} (see opsdeck --help)\n`),
+    });
+
+  const tui = async (opts: GlobalOptions): Promise<number> => {
+    if (!isTTY) throw new UserError('the dashboard needs a terminal; for a one-shot report use `opsdeck check` (add --demo for the sandbox)', EXIT.usage);
+    const opened = openEnvironment(opts, env);
+    const runtime = new Runtime({ sources: opened.sources, env: opened.info, intervals: opened.intervals, clock: systemClock });
+    runtime.start();
+    try {
+      await deps.launchTui({ runtime, noColor: !wantsColor(opts, env, stdout) });
+    } finally {
+      await runtime.stop();
+    }
+    return EXIT.ok;
+  };
+
+  program.action(async () => {
+    code = await tui(program.opts<GlobalOptions>());
+  });
+
+  program
+    .command('demo')
+    .description('open the dashboard on the built-in sandbox (no AWS needed)')
+    .action(async (_o, cmd: Command) => {
+      code = await tui({ ...cmd.optsWithGlobals<GlobalOptions>(), demo: true });
+    });
+
+  program
+    .command('check')
+    .description('run every check once and print a checklist; exit 0 ok, 1 warn, 2 critical, 3 unknown')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--since <duration>', 'how far back log errors count, e.g. 15m or 12h', '15m')
+    .option('--timeout <duration>', 'give up on a source after this long', '10s')
+    .action(async (o: { format: ReportFormat; since: string; timeout: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const sinceMs = parseDuration(o.since, '--since');
+      const timeoutMs = parseDuration(o.timeout, '--timeout');
+      const opened = openEnvironment(g, env);
+      try {
+        const report = await runChecks({ sources: opened.sources, env: opened.info.name, thresholds: opened.config.thresholds, now: systemClock.now(), sinceMs, timeoutMs });
+        const paint = o.format === 'text' && wantsColor(g, env, stdout) ? ANSI_PAINT : NO_PAINT;
+        stdout.write(formatReport(report, o.format, paint));
+        code = report.exitCode;
+      } finally {
+        await opened.sources.close();
+      }
+    });
+
+  configCommands(program, { stdout, env, setCode: (c) => (code = c) });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and --version end here too, with code 0
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof UserError) {
+      for (const line of err.message.split('\n')) stderr.write(`opsdeck: ${line}\n`);
+      return err.exitCode;
+    }
+    stderr.write(`opsdeck: unexpected error: ${errorMessage(err)}\n`);
+    if (env.OPSDECK_DEBUG && err instanceof Error && err.stack) stderr.write(err.stack + '\n');
+    return EXIT.software;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Turns batches of log events into the log panel's snapshot: a bounded ring
+ * of recent lines plus per-minute counts for the error-rate sparkline.
+ */
+import type { LogBatch, LogCursor, LogEvent, LogsSnapshot } from '../model/logs.js';
+import { RingBuffer } from './ring.js';
+
+export const MINUTE = 60_000;
+
+export interface LogTailOptions {
+  capacity: number;
+  /** minutes kept for the sparklines */
+  minutes: number;
+  groups: string[];
+  /** lines handed to the view in each snapshot (the newest) */
+  visible?: number;
+}
+
+export class LogTail {
+  private readonly ring: RingBuffer<LogEvent>;
+  private readonly buckets = new Map<number, { lines: number; errors: number }>();
+  private mode: LogBatch['mode'] = 'poll';
+  private sampled = false;
+  cursor: LogCursor | undefined;
+
+  constructor(private readonly opts: LogTailOptions) {
+    this.ring = new RingBuffer<LogEvent>(opts.capacity);
+  }
+
+  add(batch: LogBatch): void {
+    this.cursor = batch.cursor;
+    this.mode = batch.mode;
+    if (batch.sampled) this.sampled = true;
+    for (const ev of batch.events) {
+      this.ring.push(ev);
+      const minute = Math.floor(ev.timestamp / MINUTE);
+      const b = this.buckets.get(minute) ?? { lines: 0, errors: 0 };
+      b.lines++;
+      if (ev.severity === 'error') b.errors++;
+      this.buckets.set(minute, b);
+    }
+  }
+
+  snapshot(now: number): LogsSnapshot {
+    const current = Math.floor(now / MINUTE);
+    const first = current - this.opts.minutes + 1;
+    for (const m of this.buckets.keys()) if (m < first) this.buckets.delete(m);
+    const errorsPerMinute: number[] = [];
+    const linesPerMinute: number[] = [];
+    for (let m = first; m <= current; m++) {
+      const b = this.buckets.get(m);
+      errorsPerMinute.push(b?.errors ?? 0);
+      linesPerMinute.push(b?.lines ?? 0);
+    }
+    return {
+      lines: this.ring.toArray(this.opts.visible ?? this.opts.capacity),
+      dropped: this.ring.dropped,
+      total: this.ring.total,
+      errorsPerMinute,
+      linesPerMinute,
+      mode: this.mode,
+      sampled: this.sampled,
+      groups: this.opts.groups,
+    };
+  }
+}
+
+/** Error rate in percent over the last `minutes` complete-or-current minutes. */
+export function errorRatePercent(s: LogsSnapshot, minutes = 5): number | null {
+  const lines = s.linesPerMinute.slice(-minutes).reduce((a, b) => a + b, 0);
+  const errors = s.errorsPerMinute.slice(-minutes).reduce((a, b) => a + b, 0);
+  return lines === 0 ? null : (100 * errors) / lines;
+}

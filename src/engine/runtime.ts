@@ -1,0 +1,101 @@
+/**
+ * The runtime wires sources to the store: one watcher per panel, a log tail,
+ * and a timer that marks old data stale. One AbortController stops all of it.
+ */
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { Store } from './store.js';
+import { Watcher } from './watcher.js';
+import { LogTail } from './logTail.js';
+import type { Sources } from '../sources/ports.js';
+import type { EnvironmentInfo } from '../model/environment.js';
+import type { PanelId } from '../model/panels.js';
+import { PANEL_IDS } from '../model/panels.js';
+import { errorMessage } from '../text/sanitize.js';
+
+export const DEFAULT_INTERVALS_MS: Record<PanelId, number> = {
+  ecs: 5_000,
+  rds: 15_000,
+  logs: 1_000,
+  queues: 2_000,
+  postgres: 3_000,
+  health: 5_000,
+};
+
+export interface RuntimeOptions {
+  sources: Sources;
+  env: EnvironmentInfo;
+  intervals?: Partial<Record<PanelId, number>>;
+  clock?: Clock;
+  /** how far back the log tail starts, default 15 minutes */
+  logSinceMs?: number;
+  logCapacity?: number;
+  coalesceMs?: number;
+}
+
+export class Runtime {
+  readonly store: Store;
+  readonly env: EnvironmentInfo;
+  readonly clock: Clock;
+  private readonly sources: Sources;
+  private readonly controller = new AbortController();
+  private readonly watchers = new Map<PanelId, Watcher<unknown>>();
+  private readonly intervals: Record<PanelId, number>;
+  private staleTimer: ReturnType<typeof setInterval> | undefined;
+  readonly logs: LogTail;
+  private readonly logStartAt: number;
+
+  constructor(opts: RuntimeOptions) {
+    this.sources = opts.sources;
+    this.env = opts.env;
+    this.clock = opts.clock ?? systemClock;
+    this.intervals = { ...DEFAULT_INTERVALS_MS, ...opts.intervals };
+    this.store = new Store({ intervals: this.intervals, clock: this.clock, coalesceMs: opts.coalesceMs });
+    this.logs = new LogTail({ capacity: opts.logCapacity ?? 10_000, minutes: 30, groups: opts.sources.logs.groups, visible: 2_000 });
+    this.logStartAt = this.clock.now() - (opts.logSinceMs ?? 15 * 60_000);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  start(): void {
+    const s = this.sources;
+    this.watch('ecs', (sig) => s.ecs.describe(sig));
+    this.watch('rds', (sig) => s.rds.describe(sig));
+    this.watch('logs', async (sig) => {
+      const batch = await s.logs.read(this.logs.cursor, this.logStartAt, sig);
+      this.logs.add(batch);
+      return this.logs.snapshot(this.clock.now());
+    });
+    this.watch('queues', (sig) => s.queues.read(sig));
+    this.watch('postgres', (sig) => s.postgres.read(sig));
+    this.watch('health', (sig) => s.health.probe(sig));
+    this.staleTimer = setInterval(() => this.store.markStale(), 1_000);
+    this.staleTimer.unref?.();
+    for (const w of this.watchers.values()) w.start();
+  }
+
+  refresh(panel?: PanelId): void {
+    for (const id of panel ? [panel] : PANEL_IDS) this.watchers.get(id)?.refresh();
+  }
+
+  async stop(): Promise<void> {
+    if (this.staleTimer !== undefined) clearInterval(this.staleTimer);
+    this.controller.abort(new Error('opsdeck is shutting down'));
+    this.store.dispose();
+    await this.sources.close();
+  }
+
+  private watch<K extends PanelId>(id: K, poll: (signal: AbortSignal) => Promise<unknown>): void {
+    const w = new Watcher<unknown>({
+      name: id,
+      intervalMs: this.intervals[id],
+      poll,
+      signal: this.controller.signal,
+      onData: (data) => this.store.succeed(id, data as never),
+      onError: (err) => this.store.fail(id, errorMessage(err)),
+    });
+    this.watchers.set(id, w);
+  }
+}

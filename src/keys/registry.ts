@@ -1,0 +1,117 @@
+/**
+ * Every key binding lives here, once, with its help text and a `dangerous`
+ * flag. The help overlay and the hint bar are generated from this table, and
+ * read-only mode strips dangerous bindings in one place (`activeBindings`).
+ * This module is plain data: the views translate Ink's key events into a
+ * `KeyPress` and ask `resolveKey` which command to run.
+ */
+
+/** The subset of a key event we match on; the views fill it from Ink's useInput. */
+export interface KeyPress {
+  input: string;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  meta?: boolean;
+}
+
+type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab';
+
+export interface KeySpec {
+  /** a printable character, e.g. "q" or "?" */
+  input?: string;
+  key?: NamedKey;
+  ctrl?: boolean;
+  shift?: boolean;
+}
+
+/** Where a binding applies. `global` works everywhere except while typing. */
+export type KeyScope = 'global' | 'dashboard' | 'detail' | 'help';
+
+export type CommandId =
+  | 'quit'
+  | 'help'
+  | 'focus-next'
+  | 'focus-prev'
+  | 'focus-panel'
+  | 'open'
+  | 'back'
+  | 'select-down'
+  | 'select-up'
+  | 'page-down'
+  | 'page-up'
+  | 'filter'
+  | 'command-line'
+  | 'refresh';
+
+export interface KeyBinding {
+  command: CommandId;
+  /** how the keys are written in help, e.g. "j ↓" */
+  label: string;
+  keys: KeySpec[];
+  /** one line for the help overlay */
+  help: string;
+  /** a word or two for the hint bar; omitted: not in the hint bar */
+  hint?: string;
+  scopes: KeyScope[];
+  /** changes the world (scale, roll back, restore, requeue): hidden and refused in read-only mode */
+  dangerous: boolean;
+}
+
+const DIGITS: KeySpec[] = ['1', '2', '3', '4', '5', '6'].map((d) => ({ input: d }));
+
+export const KEY_BINDINGS: readonly KeyBinding[] = [
+  { command: 'quit', label: 'q ctrl+c', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], help: 'Quit opsdeck and restore the terminal', hint: 'quit', scopes: ['global'], dangerous: false },
+  { command: 'help', label: '?', keys: [{ input: '?' }], help: 'Show or hide this help', hint: 'help', scopes: ['global', 'help'], dangerous: false },
+  { command: 'focus-next', label: 'tab', keys: [{ key: 'tab' }], help: 'Focus the next panel', hint: 'next panel', scopes: ['dashboard'], dangerous: false },
+  { command: 'focus-prev', label: 'shift+tab', keys: [{ key: 'tab', shift: true }], help: 'Focus the previous panel', scopes: ['dashboard'], dangerous: false },
+  { command: 'focus-panel', label: '1-6', keys: DIGITS, help: 'Focus panel 1 to 6 (ECS, RDS, Logs, Queues, Postgres, Health)', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'open', label: 'enter', keys: [{ key: 'return' }], help: 'Open the focused panel full-screen', hint: 'open', scopes: ['dashboard'], dangerous: false },
+  { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the help or the filter', hint: 'back', scopes: ['detail', 'help'], dangerous: false },
+  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down', hint: 'move', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail'], dangerous: false },
+  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up', scopes: ['detail'], dangerous: false },
+  { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it)', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6)', hint: 'cmd', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail'], dangerous: false },
+];
+
+/** The bindings in force: read-only mode strips the dangerous ones here and nowhere else. */
+export function activeBindings(opts: { readOnly: boolean }, table: readonly KeyBinding[] = KEY_BINDINGS): KeyBinding[] {
+  return table.filter((b) => !(opts.readOnly && b.dangerous));
+}
+
+export function matches(spec: KeySpec, press: KeyPress): boolean {
+  if (spec.key !== undefined) {
+    if (!press[spec.key]) return false;
+    // Ink reports shift+tab as tab with shift; plain tab must not match shift+tab.
+    if (spec.key === 'tab' && Boolean(spec.shift) !== Boolean(press.shift)) return false;
+    return Boolean(spec.ctrl) === Boolean(press.ctrl);
+  }
+  if (spec.input === undefined) return false;
+  if (Boolean(spec.ctrl) !== Boolean(press.ctrl)) return false;
+  return press.input === spec.input;
+}
+
+/** The binding for a key press in a scope, global bindings included. */
+export function resolveKey(press: KeyPress, scope: KeyScope, bindings: readonly KeyBinding[]): KeyBinding | undefined {
+  return bindings.find((b) => (b.scopes.includes(scope) || b.scopes.includes('global')) && b.keys.some((k) => matches(k, press)));
+}
+
+/** Bindings for the hint bar of a scope, in table order. */
+export function hintsFor(scope: KeyScope, bindings: readonly KeyBinding[]): KeyBinding[] {
+  return bindings.filter((b) => b.hint !== undefined && (b.scopes.includes(scope) || b.scopes.includes('global')));
+}

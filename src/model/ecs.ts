@@ -1,0 +1,70 @@
+/** ECS data as the panels, checks and actions see it, whatever the source. */
+
+export type RolloutState = 'COMPLETED' | 'IN_PROGRESS' | 'FAILED' | 'UNKNOWN';
+
+export interface EcsDeployment {
+  id: string;
+  /** PRIMARY is the deployment being rolled out; ACTIVE ones are being drained. */
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: string;
+  desired: number;
+  running: number;
+  pending: number;
+  failedTasks: number;
+  rolloutState: RolloutState;
+  rolloutReason?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface EcsEvent {
+  id: string;
+  at: number;
+  message: string;
+}
+
+export interface EcsContainerExit {
+  container: string;
+  exitCode?: number;
+  reason?: string;
+}
+
+export interface EcsStoppedTask {
+  taskArn: string;
+  taskDefinition: string;
+  stoppedAt: number;
+  stoppedReason: string;
+  /** e.g. EssentialContainerExited, TaskFailedToStart, ServiceSchedulerInitiated */
+  stopCode?: string;
+  containers: EcsContainerExit[];
+}
+
+export interface EcsService {
+  cluster: string;
+  name: string;
+  status: string;
+  desired: number;
+  running: number;
+  pending: number;
+  /** family:revision of the PRIMARY deployment */
+  taskDefinition: string;
+  family: string;
+  revision: number;
+  rollout: RolloutState;
+  deployments: EcsDeployment[];
+  /** newest first */
+  events: EcsEvent[];
+  /** newest first, recent only */
+  stoppedTasks: EcsStoppedTask[];
+  /** utilisation samples in percent, oldest first; empty when unknown */
+  cpu: number[];
+  memory: number[];
+  /** the topology rule from the config, e.g. "redis:jobs" */
+  singleInstanceUnless?: string;
+  /** since when running < desired (ms epoch), for the "below desired for 2 min" check */
+  belowDesiredSince?: number;
+}
+
+export interface EcsSnapshot {
+  services: EcsService[];
+}

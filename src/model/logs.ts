@@ -1,0 +1,45 @@
+/** Log lines and what the log panel summarises from them. */
+
+export type LogSeverity = 'error' | 'warn' | 'info' | 'debug';
+
+export interface LogEvent {
+  /** unique per source: eventId from CloudWatch, a counter in the sandbox */
+  id: string;
+  group: string;
+  stream: string;
+  timestamp: number;
+  /** raw text as received; strip control sequences before drawing */
+  message: string;
+  severity: LogSeverity;
+}
+
+export interface LogCursor {
+  /** events at or before this time have been delivered */
+  since: number;
+  /** ids already delivered at exactly `since`, to avoid duplicates on the boundary */
+  seenAtSince: string[];
+}
+
+export interface LogBatch {
+  events: LogEvent[];
+  cursor: LogCursor;
+  /** how the source reads: live tail, polling, or the sandbox */
+  mode: 'live' | 'poll' | 'sandbox';
+  /** true when the source reported that it sampled (dropped) events */
+  sampled?: boolean;
+}
+
+export interface LogsSnapshot {
+  /** newest last, bounded */
+  lines: LogEvent[];
+  /** how many lines fell out of the ring buffer */
+  dropped: number;
+  total: number;
+  /** error lines per minute, oldest first, last N minutes */
+  errorsPerMinute: number[];
+  /** all lines per minute, same buckets */
+  linesPerMinute: number[];
+  mode: LogBatch['mode'];
+  sampled: boolean;
+  groups: string[];
+}

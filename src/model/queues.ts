@@ -1,0 +1,40 @@
+/** Job queues and the Redis behind them. */
+
+export type QueueFlavor = 'bullmq' | 'rq' | 'sidekiq' | 'list' | 'zset' | 'stream';
+
+export interface QueueStats {
+  /** the name of the Redis entry in the config */
+  redis: string;
+  name: string;
+  flavor: QueueFlavor;
+  /** jobs waiting to be picked up */
+  waiting: number;
+  /** jobs being worked on */
+  active: number;
+  delayed: number;
+  /** failed or dead: the dead-letter depth */
+  failed: number;
+  completed?: number;
+  /** age of the oldest waiting job in ms; null when the queue is empty or unknown */
+  oldestWaitingAgeMs: number | null;
+  /** jobs per minute leaving the queue over the recent window; null until known */
+  drainPerMinute: number | null;
+  /** time to empty at the current drain rate; null when not draining */
+  etaToEmptyMs: number | null;
+}
+
+export interface RedisHealth {
+  name: string;
+  ok: boolean;
+  pingMs: number | null;
+  usedMemoryBytes: number | null;
+  maxMemoryBytes: number | null;
+  clients: number | null;
+  evictedKeys: number | null;
+  error?: string;
+}
+
+export interface QueuesSnapshot {
+  redis: RedisHealth[];
+  queues: QueueStats[];
+}

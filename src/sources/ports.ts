@@ -1,0 +1,48 @@
+/**
+ * One small interface per system. Real adapters (AWS, Redis, PostgreSQL, HTTP)
+ * and the sandbox implement the same ports, so panels, checks and actions do
+ * not know which one they talk to.
+ */
+import type { EcsSnapshot } from '../model/ecs.js';
+import type { RdsSnapshot } from '../model/rds.js';
+import type { LogBatch, LogCursor } from '../model/logs.js';
+import type { QueuesSnapshot } from '../model/queues.js';
+import type { PostgresSnapshot } from '../model/postgres.js';
+import type { HealthSnapshot } from '../model/health.js';
+
+export interface EcsSource {
+  describe(signal: AbortSignal): Promise<EcsSnapshot>;
+}
+
+export interface RdsSource {
+  describe(signal: AbortSignal): Promise<RdsSnapshot>;
+}
+
+export interface LogSource {
+  /** Lines after the cursor (or from `startAt` on the first read), oldest first. */
+  read(cursor: LogCursor | undefined, startAt: number, signal: AbortSignal): Promise<LogBatch>;
+  readonly groups: string[];
+}
+
+export interface QueueSource {
+  read(signal: AbortSignal): Promise<QueuesSnapshot>;
+}
+
+export interface PostgresSource {
+  read(signal: AbortSignal): Promise<PostgresSnapshot>;
+}
+
+export interface HealthSource {
+  probe(signal: AbortSignal): Promise<HealthSnapshot>;
+}
+
+export interface Sources {
+  ecs: EcsSource;
+  rds: RdsSource;
+  logs: LogSource;
+  queues: QueueSource;
+  postgres: PostgresSource;
+  health: HealthSource;
+  /** release connections and timers */
+  close(): Promise<void>;
+}

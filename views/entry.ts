@@ -1,0 +1,9 @@
+// The bundle's entry: the CLI lives in src/ and never imports views/, so the
+// terminal UI is handed to it here. The import is dynamic so commands that
+// draw nothing (check, config, actions) do not evaluate Ink and React.
+import { main } from '../src/cli/main.js';
+
+const code = await main(process.argv.slice(2), {
+  launchTui: async (opts) => (await import('./launch.js')).launchTui(opts),
+});
+process.exitCode = code;
