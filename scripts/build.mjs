@@ -5,6 +5,20 @@ import { readFile } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
+// Ink imports react-devtools-core only when DEV=true, and it is not one of
+// our dependencies; an external import would still be hoisted to the top of
+// the bundle and fail at start-up, so it resolves to an inert stub instead.
+const noDevtools = {
+  name: 'no-react-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'opsdeck-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'opsdeck-stub' }, () => ({
+      contents: 'export default { initialize() {}, connectToDevTools() {} };',
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: ['views/entry.ts'],
   outfile: 'dist/opsdeck.js',
@@ -15,8 +29,7 @@ await build({
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
-  // Ink only loads react-devtools-core when DEV=true; it is not a dependency.
-  external: ['react-devtools-core'],
+  plugins: [noDevtools],
   define: {
     'process.env.NODE_ENV': '"production"',
     __OPSDECK_VERSION__: JSON.stringify(pkg.version),

@@ -119,11 +119,12 @@ export const CHECKS: readonly CheckDefinition[] = [
     reads: ['logs'],
     evaluate: ({ data, env, thresholds }) => {
       const logs = data.logs!;
-      const subject = `${env}/${logs.groups.join(',') || 'logs'}`;
+      const subject = `${env}/logs`;
+      const where = logs.groups.join(', ') || 'the logs';
       const rate = errorRatePercent(logs, 5);
-      if (rate === null) return [{ checkId: 'logs.error-rate', severity: 'ok', subject, area: 'logs', message: 'no log lines in the last 5 minutes', figure: '0 lines' }];
+      if (rate === null) return [{ checkId: 'logs.error-rate', severity: 'ok', subject, area: 'logs', message: `no lines in ${where} in the last 5 minutes`, figure: '0 lines' }];
       const severity = grade(rate, thresholds.errorRatePercent);
-      return [{ checkId: 'logs.error-rate', severity, subject, area: 'logs', message: severity === 'ok' ? 'error rate is low' : 'error rate is high', figure: `${pct(rate)} errors over 5m` }];
+      return [{ checkId: 'logs.error-rate', severity, subject, area: 'logs', message: `error rate is ${severity === 'ok' ? 'low' : 'high'} in ${where}`, figure: `${pct(rate)} errors over 5m` }];
     },
   },
   {
@@ -170,7 +171,7 @@ export const CHECKS: readonly CheckDefinition[] = [
       data.postgres!.databases.map((d) => {
         const p = d.connections.max > 0 ? (100 * d.connections.total) / d.connections.max : 0;
         const severity = grade(p, thresholds.dbConnectionsPercent);
-        return { checkId: 'postgres.connections', severity, subject: `${env}/${d.name}`, area: 'postgres', message: severity === 'ok' ? 'connections are fine' : 'connections near max_connections', figure: `${d.connections.total}/${d.connections.max} (${pct(p)})` };
+        return { checkId: 'postgres.connections', severity, subject: `${env}/${d.name}`, area: 'postgres', message: severity === 'ok' ? 'connections are fine' : 'connections near max_connections', figure: `${d.connections.total}/${d.connections.max}, ${pct(p)}` };
       }),
   },
   {

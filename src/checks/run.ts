@@ -46,10 +46,12 @@ export function worst(findings: Finding[]): Severity {
 
 function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, what: string): Promise<T> {
   const ctl = new AbortController();
+  const after = ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      ctl.abort(new Error(`${what}: no answer within ${Math.round(ms / 1000)} s`));
-      reject(new Error(`${what}: no answer within ${Math.round(ms / 1000)} s`));
+      const err = new Error(`${what}: no answer within ${after}`);
+      ctl.abort(err);
+      reject(err);
     }, ms);
     work(ctl.signal).then(
       (v) => {

@@ -1,5 +1,5 @@
 /** Default thresholds from the runbooks, overridable per environment. */
-import type { ThresholdKey, Thresholds } from '../config/schema.js';
+import { LOWER_IS_WORSE, type ThresholdKey, type Thresholds } from '../config/schema.js';
 
 export interface Threshold {
   warn: number;
@@ -32,5 +32,13 @@ export function resolveThresholds(overrides: Thresholds | undefined): Record<Thr
 export function grade(value: number, t: Threshold): 'ok' | 'warn' | 'crit' {
   if (value >= t.crit) return 'crit';
   if (value >= t.warn) return 'warn';
+  return 'ok';
+}
+
+/** ok / warn / crit for a named threshold, honouring the ones where lower is worse. */
+export function gradeFor(key: ThresholdKey, value: number, t: Threshold): 'ok' | 'warn' | 'crit' {
+  if (!LOWER_IS_WORSE.has(key)) return grade(value, t);
+  if (value <= t.crit) return 'crit';
+  if (value <= t.warn) return 'warn';
   return 'ok';
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { loadConfig, ConfigError } from '../config/load.js';
-import { configJsonSchema } from '../config/jsonSchema.js';
+import { configJsonSchemaText } from '../config/jsonSchema.js';
 import { EXIT, UserError } from './exit.js';
 import type { GlobalOptions } from './environment.js';
 
@@ -21,7 +21,6 @@ export function configCommands(program: Command, io: { stdout: NodeJS.WriteStrea
         if (err instanceof ConfigError) throw new UserError(err.problems.join('\n'), EXIT.config);
         throw err;
       }
-      if (!loaded) throw new UserError('no config found; pass a file: opsdeck config validate FILE', EXIT.config);
       const envs = Object.entries(loaded.config.environments).map(([name, e]) => `${name}${e.protected ? ' (protected)' : ''}${e.readOnly ? ' (read-only)' : ''}`);
       io.stdout.write(`${loaded.path}: ok; environments: ${envs.join(', ')}\n`);
       io.setCode(EXIT.ok);
@@ -31,7 +30,7 @@ export function configCommands(program: Command, io: { stdout: NodeJS.WriteStrea
     .command('schema')
     .description('print the JSON Schema of the config, for editors')
     .action(() => {
-      io.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
+      io.stdout.write(configJsonSchemaText());
       io.setCode(EXIT.ok);
     });
 }

@@ -56,12 +56,6 @@ export function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessE
     if (err instanceof ConfigError) throw new UserError(err.problems.join('\n'), EXIT.config);
     throw err;
   }
-  if (!loaded) {
-    throw new UserError(
-      'no config found (looked for --config, $OPSDECK_CONFIG, ./opsdeck.yaml, ~/.config/opsdeck/config.yaml); try `opsdeck demo`, or copy examples/opsdeck.yaml to ./opsdeck.yaml',
-      EXIT.config,
-    );
-  }
   let selected;
   try {
     selected = selectEnvironment(loaded.config, opts.env);

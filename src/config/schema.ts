@@ -4,11 +4,6 @@
  */
 import { z } from 'zod';
 
-const threshold = z
-  .object({ warn: z.number(), crit: z.number() })
-  .strict()
-  .refine((t) => t.warn <= t.crit, { message: 'warn must not be above crit' });
-
 /** Known threshold names; each is { warn, crit }. */
 export const THRESHOLD_KEYS = [
   'responseTimeMs',
@@ -25,67 +20,80 @@ export const THRESHOLD_KEYS = [
 ] as const;
 export type ThresholdKey = (typeof THRESHOLD_KEYS)[number];
 
+/** Thresholds where a falling figure is the danger, so crit sits below warn. */
+export const LOWER_IS_WORSE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['storageFreePercent']);
+
+const threshold = (key: ThresholdKey) => {
+  const lower = LOWER_IS_WORSE.has(key);
+  return z
+    .object({ warn: z.number(), crit: z.number() })
+    .strict()
+    .refine((t) => (lower ? t.warn >= t.crit : t.warn <= t.crit), {
+      message: lower ? 'warn must not be below crit (lower is worse here)' : 'warn must not be above crit',
+    })
+    .describe(lower ? 'warn when the figure falls to `warn`, crit at `crit`' : 'warn at `warn`, crit at `crit`');
+};
+type ThresholdSchema = ReturnType<typeof threshold>;
+
 export const thresholdsSchema = z
-  .object(Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, threshold.optional()])) as {
-    [K in ThresholdKey]: z.ZodOptional<typeof threshold>;
+  .object(Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, threshold(k).optional()])) as {
+    [K in ThresholdKey]: z.ZodOptional<ThresholdSchema>;
   })
-  .strict();
+  .strict()
+  .describe('overrides of the default thresholds for this environment');
 
 export const ecsClusterSchema = z
   .object({
-    cluster: z.string().min(1),
-    /** omitted: every service of the cluster */
-    services: z.array(z.string().min(1)).optional(),
-    /** topology rule: more than one task only while this condition holds, e.g. "redis:jobs" */
+    cluster: z.string().min(1).describe('ECS cluster name or ARN'),
+    services: z.array(z.string().min(1)).optional().describe('services to watch; omitted: every service of the cluster'),
     singleInstanceUnless: z
       .string()
       .regex(/^(redis|postgres|http):[A-Za-z0-9_.-]+$/, 'expected "redis:NAME", "postgres:NAME" or "http:NAME"')
-      .optional(),
+      .optional()
+      .describe('topology rule: more than one task only while this entry is healthy, e.g. "redis:jobs"'),
   })
   .strict();
 
 export const drillSchema = z
   .object({
-    database: z.string().min(1),
+    database: z.string().min(1).describe('database to connect to on the restored instance'),
     user: z.string().min(1),
     password: z.string().optional(),
-    tables: z.array(z.string().min(1)).default([]),
-    rowCountTolerance: z.number().min(0).max(1).default(0),
-    assertions: z.array(z.string().min(1)).default([]),
+    tables: z.array(z.string().min(1)).default([]).describe('tables whose row counts are compared with the source'),
+    rowCountTolerance: z.number().min(0).max(1).default(0).describe('accepted relative row-count difference, 0.02 = 2 %'),
+    assertions: z.array(z.string().min(1)).default([]).describe('SQL returning one boolean that must be true on the restored copy'),
   })
   .strict();
 
 export const rdsInstanceSchema = z
   .object({
     instance: z.string().min(1),
-    drill: drillSchema.optional(),
+    drill: drillSchema.optional().describe('backup drill: restore the newest snapshot to a new instance and verify it'),
   })
   .strict();
 
 export const logGroupSchema = z
   .object({
     group: z.string().min(1),
-    filterPattern: z.string().optional(),
-    /** live: StartLiveTail with polling fallback; poll: FilterLogEvents only */
-    mode: z.enum(['live', 'poll']).optional(),
+    filterPattern: z.string().optional().describe('CloudWatch filter pattern for the error view, e.g. "?ERROR ?Exception"'),
+    mode: z.enum(['live', 'poll']).optional().describe('live: StartLiveTail with polling fallback; poll: FilterLogEvents only'),
   })
   .strict();
 
 export const queueSchema = z
   .object({
     name: z.string().min(1),
-    flavor: z.enum(['bullmq', 'rq', 'sidekiq', 'list', 'zset', 'stream']),
-    /** key prefix for bullmq (default "bull") or the key itself for plain structures */
-    prefix: z.string().optional(),
-    key: z.string().optional(),
-    deadKey: z.string().optional(),
+    flavor: z.enum(['bullmq', 'rq', 'sidekiq', 'list', 'zset', 'stream']).describe('the queue library, which decides the Redis keys read'),
+    prefix: z.string().optional().describe('key prefix for bullmq (default "bull")'),
+    key: z.string().optional().describe('the Redis key itself, for list, zset and stream queues'),
+    deadKey: z.string().optional().describe('the dead-letter key, for list, zset and stream queues'),
   })
   .strict();
 
 export const redisSchema = z
   .object({
     name: z.string().min(1),
-    url: z.string().min(1),
+    url: z.string().min(1).describe('redis:// or rediss:// URL; use ${REDIS_URL} to keep secrets out of the file'),
     queues: z.array(queueSchema).default([]),
   })
   .strict();
@@ -100,7 +108,8 @@ export const postgresSchema = z
 export const httpProbeSchema = z
   .object({
     name: z.string().min(1),
-    url: z.string().url(),
+    // http(s) only: a probe against redis:// or postgres:// would fail obscurely at run time
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
     timeoutMs: z.number().int().positive().optional(),
     expect: z
       .object({
@@ -108,19 +117,20 @@ export const httpProbeSchema = z
         json: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('what a healthy response looks like: status code and top-level JSON fields'),
   })
   .strict();
 
 export const environmentSchema = z
   .object({
-    /** typed phrases carry the environment; read-only unless --write */
-    protected: z.boolean().default(false),
-    readOnly: z.boolean().default(false),
+    protected: z.boolean().default(false).describe('typed confirmations carry the environment name; read-only unless --write'),
+    readOnly: z.boolean().default(false).describe('never offer actions in this environment'),
     aws: z
       .object({ region: z.string().min(1).optional(), profile: z.string().min(1).optional() })
       .strict()
-      .optional(),
+      .optional()
+      .describe('region and profile; omitted: the AWS SDK defaults (AWS_REGION, AWS_PROFILE, ...)'),
     ecs: z.array(ecsClusterSchema).default([]),
     rds: z.array(rdsInstanceSchema).default([]),
     logs: z.array(logGroupSchema).default([]),
@@ -128,7 +138,6 @@ export const environmentSchema = z
     postgres: z.array(postgresSchema).default([]),
     http: z.array(httpProbeSchema).default([]),
     thresholds: thresholdsSchema.optional(),
-    /** refresh interval per panel in seconds */
     intervals: z
       .object({
         ecs: z.number().positive().optional(),
@@ -139,14 +148,29 @@ export const environmentSchema = z
         health: z.number().positive().optional(),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('refresh interval per panel, in seconds'),
   })
-  .strict();
+  .strict()
+  .superRefine((env, ctx) => {
+    // names are how topology rules and actions refer to entries, so they must be unique
+    for (const kind of ['redis', 'postgres', 'http'] as const) {
+      const seen = new Map<string, number>();
+      (Array.isArray(env[kind]) ? env[kind] : []).forEach((entry, i) => {
+        if (typeof entry?.name !== 'string') return;
+        const first = seen.get(entry.name);
+        if (first === undefined) seen.set(entry.name, i);
+        else ctx.addIssue({ code: 'custom', path: [kind, i, 'name'], message: `duplicate name "${entry.name}" (also ${kind}[${first}])` });
+      });
+    }
+    // A singleInstanceUnless that names an entry the environment lacks is
+    // allowed on purpose: "no Redis yet, so one task only" is the runbook's
+    // very case. The check reports the condition as failing.
+  });
 
 export const configSchema = z
   .object({
-    /** the environment `opsdeck` opens without --env; default: the first one */
-    defaultEnvironment: z.string().optional(),
+    defaultEnvironment: z.string().optional().describe('the environment opened without --env; default: the first one'),
     environments: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'environment names use letters, digits, _ and -'), environmentSchema).refine(
       (envs) => Object.keys(envs).length > 0,
       { message: 'at least one environment is required' },

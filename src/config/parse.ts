@@ -1,0 +1,100 @@
+/**
+ * Text → validated Config: YAML, then ${VAR} interpolation, then the schema,
+ * then cross-field rules. Every stage after YAML reports all of its problems
+ * so one edit-and-retry round fixes the whole file.
+ */
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { configSchema, type Config } from './schema.js';
+import { ConfigError, didYouMean, problemLine, type Problem } from './errors.js';
+import { interpolate } from './interpolate.js';
+import { formatIssues } from './issues.js';
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv): Config {
+  const lineCounter = new LineCounter();
+  // merge keys (<<: *base) let environments share thresholds and intervals
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
+  if (doc.errors.length > 0) throw new ConfigError(file, yamlProblems(text, file, doc, lineCounter));
+
+  const raw: unknown = doc.toJS();
+  if (raw === null || raw === undefined) {
+    throw new ConfigError(file, [`${file}: the file is empty; expected a mapping with an "environments" key`]);
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(file, [`${file}: expected a mapping with an "environments" key at the top level`]);
+  }
+
+  const { value, problems, fromEnv } = interpolate(raw, env);
+  const result = configSchema.safeParse(value);
+  const reported = new Set(problems.map((p) => JSON.stringify(p.path)));
+  if (!result.success) {
+    for (const p of formatIssues(result.error.issues, { schema: configSchema, data: value, fromEnv })) {
+      if (!reported.has(JSON.stringify(p.path))) problems.push(p);
+    }
+  }
+  problems.push(...crossFieldProblems(value));
+
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(file, sortByPosition(problems, doc).map((p) => problemLine(file, p)));
+  }
+  return result.data;
+}
+
+function crossFieldProblems(value: unknown): Problem[] {
+  const v = value as { defaultEnvironment?: unknown; environments?: unknown };
+  const envs = v.environments;
+  if (typeof v.defaultEnvironment !== 'string' || !envs || typeof envs !== 'object' || Array.isArray(envs)) return [];
+  const names = Object.keys(envs);
+  if (names.length === 0 || names.includes(v.defaultEnvironment)) return [];
+  return [
+    {
+      path: ['defaultEnvironment'],
+      message: `"${v.defaultEnvironment}" is not one of the environments (${names.join(', ')})${didYouMean(v.defaultEnvironment, names)}`,
+    },
+  ];
+}
+
+/** Problems in the order their keys appear in the file, as an editor would list them. */
+function sortByPosition(problems: Problem[], doc: Document): Problem[] {
+  const offset = (p: Problem): number => {
+    // a missing key has no node of its own: it sorts at the end of its parent
+    // mapping, after the misspelt key that usually explains it
+    for (let n = p.path.length; n >= 0; n--) {
+      const node = doc.getIn(p.path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return n === p.path.length ? node.range[0] : node.range[1] - 0.5;
+    }
+    return 0;
+  };
+  return problems
+    .map((p, i) => ({ p, i, at: offset(p) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.p);
+}
+
+/**
+ * One problem per line of the file: a single real mistake (an unclosed
+ * bracket, an unquoted ${VAR} in a flow mapping) makes the parser report a
+ * cascade of knock-on errors on the same line, which only bury the first.
+ */
+function yamlProblems(text: string, file: string, doc: Document, lineCounter: LineCounter): string[] {
+  const sourceLines = text.split(/\r?\n/);
+  const seen = new Set<number>();
+  const out: string[] = [];
+  for (const e of doc.errors) {
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    if (seen.has(line)) continue;
+    seen.add(line);
+    const source = sourceLines[line - 1] ?? '';
+    // "{ user: ${DB_USER} }" reads as nested flow mappings; quoting is the fix
+    const hint = /[{[]/.test(source) && /(?<!["'])\$\{/.test(source)
+      ? ' (inside { } or [ ], quote values that use variables: "${VAR}")'
+      : '';
+    out.push(`${file}:${line}:${col}: YAML syntax error: ${firstLine(e.message)}${hint}`);
+  }
+  const max = 5;
+  if (out.length <= max) return out;
+  return [...out.slice(0, max), `${file}: ${out.length - max} more lines with YAML syntax errors (often knock-on effects of the first)`];
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.trim() ?? message;
+}

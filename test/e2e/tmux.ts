@@ -1,0 +1,80 @@
+/**
+ * Drives the built binary in a real terminal: tmux runs it, send-keys types,
+ * capture-pane reads the screen. Waits poll the screen for a predicate; no
+ * test sleeps for a fixed time.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export interface TmuxSession {
+  name: string;
+  screen(): string;
+  /** the screen with its SGR attributes, as tmux re-encodes them */
+  rawScreen(): string;
+  keys(...keys: string[]): void;
+  /** type text literally */
+  type(text: string): void;
+  waitFor(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /** the pane's process exit status once it has exited, else undefined */
+  exitStatus(): number | undefined;
+  kill(): void;
+}
+
+function tmux(args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function startInTmux(command: string, opts: { cols: number; rows: number; env?: Record<string, string> }): TmuxSession {
+  const name = `opsdeck-test-${randomBytes(4).toString('hex')}`;
+  const envArgs = Object.entries({ TERM: 'xterm-256color', ...opts.env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  tmux(['new-session', '-d', '-s', name, '-x', String(opts.cols), '-y', String(opts.rows), ...envArgs, command]);
+  // keep the pane after the program exits so the test can read its status
+  tmux(['set-option', '-t', name, 'remain-on-exit', 'on']);
+  const session: TmuxSession = {
+    name,
+    screen: () => tmux(['capture-pane', '-p', '-t', name]),
+    rawScreen: () => tmux(['capture-pane', '-p', '-e', '-t', name]),
+    keys: (...keys) => tmux(['send-keys', '-t', name, ...keys]),
+    type: (text) => tmux(['send-keys', '-t', name, '-l', text]),
+    async waitFor(predicate, what, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last = '';
+      while (Date.now() < deadline) {
+        try {
+          last = session.screen();
+        } catch {
+          last = '';
+        }
+        if (predicate(last)) return last;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+    },
+    exitStatus() {
+      const out = tmux(['display-message', '-p', '-t', name, '#{pane_dead} #{pane_dead_status}']).trim();
+      const [dead, status] = out.split(' ');
+      return dead === '1' ? Number(status) : undefined;
+    },
+    kill() {
+      try {
+        tmux(['kill-session', '-t', name]);
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+  return session;
+}
+
+export const PANEL_TITLES = ['ECS', 'RDS', 'Logs', 'Queues', 'Postgres', 'Health'];
+export const allPanelsVisible = (screen: string) => PANEL_TITLES.every((t) => screen.includes(t));
+
+/** Colour parameters (foreground or background) in the SGR sequences of a screen. */
+export function colourCodes(raw: string): string[] {
+  const found: string[] = [];
+  for (const m of raw.matchAll(/\x1b\[([0-9;:]*)m/g)) {
+    const params = (m[1] ?? '').split(/[;:]/).map(Number);
+    for (const p of params) if ((p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 97) || (p >= 100 && p <= 107)) found.push(m[0]);
+  }
+  return found;
+}
