@@ -68,3 +68,22 @@ export interface EcsService {
 export interface EcsSnapshot {
   services: EcsService[];
 }
+
+/** What the rollback plan compares between two revisions. Environment VALUES are never read: they may hold secrets. */
+export interface TaskDefinitionSummary {
+  /** family:revision */
+  ref: string;
+  family: string;
+  revision: number;
+  /** task-level, in CPU units and MiB, as strings the API returns ("256", "512") */
+  cpu?: string;
+  memory?: string;
+  containers: {
+    name: string;
+    image: string;
+    cpu?: number;
+    memory?: number;
+    environmentNames: string[];
+    secretNames: string[];
+  }[];
+}

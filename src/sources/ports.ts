@@ -3,7 +3,7 @@
  * and the sandbox implement the same ports, so panels, checks and actions do
  * not know which one they talk to.
  */
-import type { EcsSnapshot } from '../model/ecs.js';
+import type { EcsService, EcsSnapshot, TaskDefinitionSummary } from '../model/ecs.js';
 import type { RdsSnapshot } from '../model/rds.js';
 import type { LogBatch, LogCursor } from '../model/logs.js';
 import type { QueuesSnapshot } from '../model/queues.js';
@@ -45,4 +45,20 @@ export interface Sources {
   health: HealthSource;
   /** release connections and timers */
   close(): Promise<void>;
+}
+
+export interface EcsServiceChange {
+  desiredCount?: number;
+  /** family:revision or an ARN */
+  taskDefinition?: string;
+  forceNewDeployment?: boolean;
+}
+
+/** The calls ECS actions make. Reads here are fresh (not the panel's cached snapshot). */
+export interface EcsControl {
+  service(cluster: string, name: string, signal: AbortSignal): Promise<EcsService>;
+  updateService(cluster: string, name: string, change: EcsServiceChange, signal: AbortSignal): Promise<{ requestId?: string }>;
+  taskDefinition(ref: string, signal: AbortSignal): Promise<TaskDefinitionSummary>;
+  /** family:revision of the family's ACTIVE revisions, newest first */
+  revisions(family: string, signal: AbortSignal): Promise<string[]>;
 }

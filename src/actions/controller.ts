@@ -1,0 +1,159 @@
+/**
+ * The TUI's side of an action, kept out of the views: a key press only
+ * calls `begin` or `key`, which start work here; the views draw `getState()`.
+ * Phases: input (ask for a number or revision) → planning → confirm (the
+ * typed phrase) → running (progress) → finished.
+ */
+import type { KeyPress } from '../keys/registry.js';
+import { errorMessage } from '../text/sanitize.js';
+import { confirmKey, startConfirm, type ConfirmState } from './confirm.js';
+import { runAction, type ExecutorDeps, type RunResult } from './executor.js';
+import type { ActionContext, ActionDefinition, Plan, VerifyProgress } from './types.js';
+
+export type ActionPhase = 'idle' | 'input' | 'planning' | 'confirm' | 'running' | 'finished';
+
+export interface ActionPrompt {
+  label: string;
+  value: string;
+  /** what the value must look like, shown on a bad Enter */
+  hint: string;
+  error?: string;
+}
+
+export interface ActionUiState {
+  phase: ActionPhase;
+  title?: string;
+  prompt?: ActionPrompt;
+  plan?: Plan;
+  confirm?: ConfirmState;
+  progress?: VerifyProgress;
+  result?: RunResult;
+  /** a failure before anything ran (the plan could not be made) */
+  error?: string;
+}
+
+/** How a request turns the prompt's text into the action's arguments. */
+export interface ActionRequest<Args> {
+  action: ActionDefinition<Args, never>;
+  title: string;
+  prompt?: Omit<ActionPrompt, 'error'>;
+  /** builds the arguments from the prompt text; throws a one-line Error on bad input */
+  args(input: string): Args;
+}
+
+export class ActionController<Ctx extends ActionContext> {
+  private state: ActionUiState = { phase: 'idle' };
+  private listeners = new Set<() => void>();
+  private request: ActionRequest<unknown> | undefined;
+  private abort: AbortController | undefined;
+
+  constructor(private readonly ctx: Ctx, private readonly deps: ExecutorDeps) {}
+
+  getState = (): ActionUiState => this.state;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  get active(): boolean {
+    return this.state.phase !== 'idle';
+  }
+
+  begin<Args>(req: ActionRequest<Args>): void {
+    if (this.state.phase === 'planning' || this.state.phase === 'running') return;
+    this.request = req as ActionRequest<unknown>;
+    if (req.prompt) this.set({ phase: 'input', title: req.title, prompt: { ...req.prompt } });
+    else this.makePlan('');
+  }
+
+  key(press: KeyPress): void {
+    const s = this.state;
+    switch (s.phase) {
+      case 'input':
+        return this.promptKey(press);
+      case 'confirm': {
+        const next = confirmKey(s.confirm!, press);
+        if (next.status === 'cancelled') return this.close();
+        if (next.status === 'accepted') return this.run(next.typed);
+        return this.set({ ...s, confirm: next });
+      }
+      case 'finished':
+        if (press.escape || press.return || press.input === 'q') this.close();
+        return;
+      case 'planning':
+        if (press.escape) this.close();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Esc while running does not stop the call: the operator sees how it ends. */
+  close(): void {
+    if (this.state.phase === 'running') return;
+    this.abort?.abort(new Error('closed'));
+    this.abort = undefined;
+    this.request = undefined;
+    this.set({ phase: 'idle' });
+  }
+
+  private promptKey(press: KeyPress): void {
+    const s = this.state;
+    const prompt = s.prompt!;
+    if (press.escape) return this.close();
+    if (press.return) return this.makePlan(prompt.value);
+    if (press.backspace || press.delete) return this.set({ ...s, prompt: { ...prompt, value: prompt.value.slice(0, -1), error: undefined } });
+    if (press.ctrl || press.meta || !press.input || /[\x00-\x1f\x7f]/.test(press.input)) return;
+    this.set({ ...s, prompt: { ...prompt, value: prompt.value + press.input, error: undefined } });
+  }
+
+  private makePlan(input: string): void {
+    const req = this.request!;
+    let args: unknown;
+    try {
+      args = req.args(input);
+    } catch (err) {
+      if (this.state.prompt) return this.set({ ...this.state, prompt: { ...this.state.prompt, error: errorMessage(err) } });
+      return this.set({ phase: 'finished', title: req.title, error: errorMessage(err) });
+    }
+    const abort = new AbortController();
+    this.abort = abort;
+    this.set({ phase: 'planning', title: req.title });
+    (req.action as ActionDefinition<unknown, Ctx>).plan(this.ctx, args, abort.signal).then(
+      (plan) => {
+        if (abort.signal.aborted) return;
+        // read-only and refused plans go straight to the executor, which says why and journals it
+        if (this.ctx.env.readOnly || plan.refusal) {
+          this.set({ phase: 'planning', title: plan.title, plan });
+          return this.run(undefined, plan);
+        }
+        this.set({ phase: 'confirm', title: plan.title, plan, confirm: startConfirm(plan.tier, plan.phrase) });
+      },
+      (err: unknown) => {
+        if (!abort.signal.aborted) this.set({ phase: 'finished', title: req.title, error: `could not plan: ${errorMessage(err)}` });
+      },
+    );
+  }
+
+  private run(typed: string | undefined, planned?: Plan): void {
+    const plan = planned ?? this.state.plan!;
+    const req = this.request!;
+    this.set({ ...this.state, phase: 'running', plan, progress: { message: 'starting…' } });
+    runAction(this.deps, {
+      action: req.action as ActionDefinition<unknown, Ctx>,
+      ctx: this.ctx,
+      plan,
+      typed,
+      onProgress: (progress) => this.set({ ...this.state, progress }),
+    }).then(
+      (result) => this.set({ ...this.state, phase: 'finished', result }),
+      (err: unknown) => this.set({ ...this.state, phase: 'finished', error: errorMessage(err) }),
+    );
+  }
+
+  private set(next: ActionUiState): void {
+    this.state = next;
+    for (const l of [...this.listeners]) l();
+  }
+}

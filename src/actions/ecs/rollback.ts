@@ -1,0 +1,78 @@
+/**
+ * Roll a service back to an earlier task definition revision: the previous
+ * one by default, or the one asked for. The plan shows what differs between
+ * the two revisions, so the operator sees which image they are going back to.
+ */
+import type { ActionDefinition, Plan } from '../types.js';
+import { confirmationPhrase } from '../types.js';
+import { diffTaskDefinitions } from './diff.js';
+import { DEFAULT_VERIFY_TIMEOUT_MS, primary, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
+
+export interface RollbackArgs extends ServiceArgs {
+  /** a revision number of the service's family; default: the newest one below the current */
+  to?: number;
+  verifyTimeoutMs?: number;
+}
+
+const revisionOf = (ref: string) => Number(ref.slice(ref.lastIndexOf(':') + 1));
+const fingerprintOf = (s: { desired: number; taskDefinition: string }) => JSON.stringify({ taskDefinition: s.taskDefinition, desiredCount: s.desired });
+
+export const rollbackAction: ActionDefinition<RollbackArgs, EcsActionContext> = {
+  id: 'rollback',
+  title: 'Roll back a service',
+  tier: 'destructive',
+
+  async plan(ctx, args, signal): Promise<Plan> {
+    const svc = await ctx.ecs.service(args.cluster, args.service, signal);
+    const revisions = await ctx.ecs.revisions(svc.family, signal);
+    let refusal: string | undefined;
+    let to: string | undefined;
+    if (args.to !== undefined) {
+      to = `${svc.family}:${args.to}`;
+      if (args.to === svc.revision) refusal = `${args.service} already runs ${to}; nothing to roll back`;
+      else if (!revisions.includes(to)) refusal = `${to} is not an active revision of ${svc.family} (active: ${revisions.slice(0, 8).join(', ') || 'none'})`;
+    } else {
+      to = revisions.find((r) => revisionOf(r) < svc.revision);
+      if (!to) refusal = `${svc.family} has no active revision before ${svc.revision}; nothing to roll back to`;
+    }
+    let details: string[] = [];
+    if (to && !refusal) {
+      const [a, b] = await Promise.all([ctx.ecs.taskDefinition(svc.taskDefinition, signal), ctx.ecs.taskDefinition(to, signal)]);
+      details = diffTaskDefinitions(a, b);
+    }
+    const toRef = to ?? `${svc.family}:?`;
+    const tier = 'destructive';
+    return {
+      action: 'rollback',
+      title: `Roll back ${ctx.env.name}/${args.service} to ${toRef}`,
+      tier,
+      environment: ctx.env.name,
+      target: target(ctx, args),
+      summary: `${where(ctx, args)}: taskDefinition ${svc.taskDefinition} → ${toRef}; desired ${svc.desired}, running ${svc.running}`,
+      changes: [{ field: 'taskDefinition', before: svc.taskDefinition, after: toRef }],
+      calls: [{ api: 'ecs:UpdateService', params: { cluster: args.cluster, service: args.service, taskDefinition: toRef } }],
+      details,
+      phrase: confirmationPhrase(tier, ctx.env, args.service),
+      fingerprint: fingerprintOf(svc),
+      ...(refusal ? { refusal } : {}),
+      verifyTimeoutMs: args.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+      params: { cluster: args.cluster, to: toRef },
+      createdAt: ctx.now(),
+    };
+  },
+
+  async fingerprint(ctx, plan, signal) {
+    return fingerprintOf(await ctx.ecs.service(String(plan.params.cluster), plan.target.name, signal));
+  },
+
+  async execute(ctx, plan, signal) {
+    const to = String(plan.params.to);
+    const res = await ctx.ecs.updateService(String(plan.params.cluster), plan.target.name, { taskDefinition: to }, signal);
+    return { requestIds: res.requestId ? [res.requestId] : [], detail: `UpdateService taskDefinition=${to} accepted` };
+  },
+
+  verify(ctx, plan, onProgress, signal) {
+    const to = String(plan.params.to);
+    return waitForService(ctx, plan, (s) => s.taskDefinition === to && (primary(s)?.rolloutState ?? s.rollout) === 'COMPLETED' && s.running === s.desired, onProgress, signal);
+  },
+};

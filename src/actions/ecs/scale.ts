@@ -1,0 +1,66 @@
+/**
+ * Scale a service to N tasks, zero included ("stop all writes"). Scaling
+ * down is destructive (the operator types the name); scaling up is
+ * reversible (y/n), unless a topology rule forbids more than one task.
+ */
+import type { ActionDefinition, Plan } from '../types.js';
+import { confirmationPhrase } from '../types.js';
+import { DEFAULT_VERIFY_TIMEOUT_MS, primary, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
+
+export interface ScaleArgs extends ServiceArgs {
+  desired: number;
+  verifyTimeoutMs?: number;
+}
+
+const fingerprintOf = (s: { desired: number; taskDefinition: string }) => JSON.stringify({ desiredCount: s.desired, taskDefinition: s.taskDefinition });
+
+export const scaleAction: ActionDefinition<ScaleArgs, EcsActionContext> = {
+  id: 'scale',
+  title: 'Scale a service',
+  tier: 'destructive',
+
+  async plan(ctx, args, signal): Promise<Plan> {
+    if (!Number.isInteger(args.desired) || args.desired < 0) throw new Error(`desired count must be a whole number of 0 or more, got ${args.desired}`);
+    const svc = await ctx.ecs.service(args.cluster, args.service, signal);
+    const tier = args.desired < svc.desired ? 'destructive' : 'reversible';
+    const rule = ctx.ruleFor(args.cluster, args.service) ?? svc.singleInstanceUnless;
+    let refusal: string | undefined;
+    if (args.desired === svc.desired) refusal = `${args.service} already wants ${svc.desired} task${svc.desired === 1 ? '' : 's'}; nothing to do`;
+    else if (rule && args.desired > 1) {
+      const verdict = ctx.condition(rule);
+      if (!verdict.holds) refusal = `scaling ${args.service} above 1 is refused: ${verdict.reason} (topology rule singleInstanceUnless: ${rule})`;
+    }
+    return {
+      action: 'scale',
+      title: `Scale ${ctx.env.name}/${args.service} to ${args.desired}`,
+      tier,
+      environment: ctx.env.name,
+      target: target(ctx, args),
+      summary: `${where(ctx, args)}: desiredCount ${svc.desired} → ${args.desired}; running ${svc.running}`,
+      changes: [{ field: 'desiredCount', before: String(svc.desired), after: String(args.desired) }],
+      calls: [{ api: 'ecs:UpdateService', params: { cluster: args.cluster, service: args.service, desiredCount: args.desired } }],
+      details: args.desired === 0 ? ['Every task of the service will be stopped: it stops serving and stops writing.'] : [],
+      phrase: confirmationPhrase(tier, ctx.env, args.service),
+      fingerprint: fingerprintOf(svc),
+      ...(refusal ? { refusal } : {}),
+      verifyTimeoutMs: args.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+      params: { cluster: args.cluster, desired: args.desired },
+      createdAt: ctx.now(),
+    };
+  },
+
+  async fingerprint(ctx, plan, signal) {
+    return fingerprintOf(await ctx.ecs.service(String(plan.params.cluster), plan.target.name, signal));
+  },
+
+  async execute(ctx, plan, signal) {
+    const desired = Number(plan.params.desired);
+    const res = await ctx.ecs.updateService(String(plan.params.cluster), plan.target.name, { desiredCount: desired }, signal);
+    return { requestIds: res.requestId ? [res.requestId] : [], detail: `UpdateService desiredCount=${desired} accepted` };
+  },
+
+  verify(ctx, plan, onProgress, signal) {
+    const desired = Number(plan.params.desired);
+    return waitForService(ctx, plan, (s) => s.desired === desired && s.running === desired && s.pending === 0 && (primary(s)?.rolloutState ?? s.rollout) === 'COMPLETED', onProgress, signal);
+  },
+};

@@ -1,0 +1,158 @@
+/**
+ * The append-only audit journal: one JSON record per line, hash-chained (see
+ * chain.ts). An action awaits `append` before it calls AWS, so a record that
+ * `append` has returned is on disk (fsynced) whatever happens next.
+ */
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import { acquireExclusive, parseHolder, readIfExists, releaseExclusive, sleep } from '../state/exclusiveFile.js';
+import { auditPath, ensureStateDir } from '../state/paths.js';
+import { parseRecord, recordHead, serializeRecord, verifyText, type VerifyResult } from './chain.js';
+import { GENESIS_HASH, type AuditEntry, type AuditRecord } from './record.js';
+
+export interface JournalOptions {
+  /** how long `append` waits for another process's append before giving up */
+  lockTimeoutMs?: number;
+  now?: () => Date;
+}
+
+interface Tail {
+  dev: number;
+  ino: number;
+  size: number;
+  hash: string;
+  seq: number;
+}
+
+// An append holds the lock for milliseconds; a holder this old has hung (or sits on another host).
+const LOCK_TTL_MS = 30_000;
+const TAIL_CHUNK = 16 * 1024;
+
+export class AuditJournal {
+  /** where the previous append left the file; valid while the file has the same identity and size */
+  private tail: Tail | null = null;
+  /** appends from this process queue here instead of spinning on the lock file */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly lockTimeoutMs: number;
+  private readonly now: () => Date;
+
+  constructor(readonly path: string, opts: JournalOptions = {}) {
+    this.lockTimeoutMs = opts.lockTimeoutMs ?? 10_000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** The journal in the state directory ($OPSDECK_STATE_DIR, XDG, ~/.local/state/opsdeck). */
+  static open(env: Record<string, string | undefined> = process.env, opts?: JournalOptions): AuditJournal {
+    ensureStateDir(env);
+    return new AuditJournal(auditPath(env), opts);
+  }
+
+  append(entry: AuditEntry): Promise<AuditRecord> {
+    const run = this.queue.then(() => this.appendLocked(entry));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Every record that parses, in file order; `verify` is what judges the chain. */
+  read(): AuditRecord[] {
+    const text = readIfExists(this.path) ?? '';
+    return text.split('\n').flatMap((line) => {
+      const r = line ? parseRecord(line) : null;
+      return r ? [r] : [];
+    });
+  }
+
+  verify(): VerifyResult {
+    return verifyText(readIfExists(this.path) ?? '');
+  }
+
+  private async appendLocked(entry: AuditEntry): Promise<AuditRecord> {
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const lockPath = `${this.path}.lock`;
+    const token = JSON.stringify({ pid: process.pid, host: hostname(), expiresAt: Date.now() + LOCK_TTL_MS, nonce: randomBytes(8).toString('hex') });
+    await this.takeLock(lockPath, token);
+    try {
+      return this.write(entry);
+    } finally {
+      await releaseExclusive(lockPath, token);
+    }
+  }
+
+  private async takeLock(lockPath: string, token: string): Promise<void> {
+    const deadline = Date.now() + this.lockTimeoutMs;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 8)) {
+      const r = await acquireExclusive(lockPath, token);
+      if (r.acquired) return;
+      if (Date.now() >= deadline) {
+        const h = parseHolder(r.current);
+        const who = h ? `pid ${h.pid} on ${h.host}` : 'an unreadable lock file';
+        throw new Error(`audit journal ${this.path} stayed locked by ${who} for ${this.lockTimeoutMs} ms; remove ${lockPath} if that process is gone`);
+      }
+      await sleep(wait * (0.5 + Math.random()));
+    }
+  }
+
+  /** Runs with the append lock held: nobody else moves the end of the file meanwhile. */
+  private write(entry: AuditEntry): AuditRecord {
+    const created = !existsSync(this.path);
+    const fd = openSync(this.path, 'a+', 0o600);
+    try {
+      const st = fstatSync(fd);
+      const cached = this.tail;
+      const tail = cached && cached.dev === st.dev && cached.ino === st.ino && cached.size === st.size ? { ...cached, torn: false } : readTail(fd, st.size);
+      const line = serializeRecord({
+        ...entry,
+        detail: entry.detail.replace(/\s*[\r\n]+\s*/g, ' '),
+        seq: tail.seq + 1,
+        time: entry.time ?? this.now().toISOString(),
+        prevHash: tail.hash,
+      });
+      // A torn last line (a crash mid-write) is left for `verify` to report; the new record starts on its own line.
+      const bytes = Buffer.from(`${tail.torn ? '\n' : ''}${line}\n`, 'utf8');
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      fsyncSync(fd);
+      // Parsed back from the line, so the caller holds exactly what `read` will return.
+      const record = JSON.parse(line) as AuditRecord;
+      this.tail = { dev: st.dev, ino: st.ino, size: st.size + bytes.length, hash: record.hash, seq: record.seq };
+      if (created) fsyncDir(dirname(this.path));
+      return record;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** The last intact record, from the end of the file, reading more only when a line is longer than a chunk. */
+function readTail(fd: number, size: number): { hash: string; seq: number; torn: boolean } {
+  let torn = false;
+  for (let chunk = TAIL_CHUNK; ; chunk *= 4) {
+    const start = Math.max(0, size - chunk);
+    const buf = Buffer.alloc(size - start);
+    readSync(fd, buf, 0, buf.length, start);
+    const text = buf.toString('utf8');
+    const lines = text.split('\n');
+    // The piece after the last newline is '' or a torn write; the first piece may start mid-line.
+    if (lines.pop() !== '') torn = true;
+    const whole = start === 0 ? lines : lines.slice(1);
+    for (let i = whole.length - 1; i >= 0; i--) {
+      const head = recordHead(whole[i]!);
+      if (head) return { ...head, torn };
+    }
+    if (start === 0) return { hash: GENESIS_HASH, seq: 0, torn };
+  }
+}
+
+/** Makes a newly created file's directory entry durable too. */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // some platforms cannot fsync a directory; the file's own fsync still stands
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

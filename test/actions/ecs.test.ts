@@ -1,0 +1,147 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { harness, type Harness } from './support.js';
+import { runAction } from '../../src/actions/executor.js';
+import { scaleAction } from '../../src/actions/ecs/scale.js';
+import { rollbackAction } from '../../src/actions/ecs/rollback.js';
+import { redeployAction } from '../../src/actions/ecs/redeploy.js';
+import { FileTargetLock } from '../../src/actions/lockFile.js';
+import { lockKey } from '../../src/actions/lock.js';
+import { join } from 'node:path';
+
+const signal = new AbortController().signal;
+let h: Harness | undefined;
+afterEach(() => {
+  h?.cleanup();
+  h = undefined;
+});
+
+describe('scale', () => {
+  it('plans with before → after and the exact call, then scales api to 0 and verifies', async () => {
+    h = await harness();
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 0 }, signal);
+    expect(plan.summary).toBe('demo / cluster demo / service api: desiredCount 3 → 0; running 3');
+    expect(plan.tier).toBe('destructive');
+    expect(plan.phrase).toBe('api');
+    expect(plan.calls).toEqual([{ api: 'ecs:UpdateService', params: { cluster: 'demo', service: 'api', desiredCount: 0 } }]);
+    const progress: string[] = [];
+    const result = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed: 'api', onProgress: (p) => progress.push(p.message) });
+    expect(result.outcome, result.message).toBe('done');
+    const svc = await h.ctx.ecs.service('demo', 'api', signal);
+    expect(svc.desired).toBe(0);
+    expect(svc.running).toBe(0);
+    expect(progress.length).toBeGreaterThan(0);
+    const records = h.journal.read();
+    expect(records.map((r) => [r.phase, r.outcome, r.phraseAccepted])).toEqual([
+      ['intent', null, true],
+      ['outcome', 'ok', true],
+    ]);
+    expect(records[0]!.target).toBe('demo/api');
+    expect(h.journal.verify().ok).toBe(true);
+  });
+
+  it('in a protected environment the phrase carries the environment', async () => {
+    h = await harness({ env: { name: 'prod', protected: true } });
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 1 }, signal);
+    expect(plan.phrase).toBe('prod/api');
+    const wrong = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed: 'api' });
+    expect(wrong.outcome).toBe('refused');
+    expect((await h.ctx.ecs.service('demo', 'api', signal)).desired).toBe(3);
+  });
+
+  it('a wrong phrase changes nothing and is journaled as a refusal', async () => {
+    h = await harness();
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 0 }, signal);
+    for (const typed of [undefined, '', 'API', 'api ', ' api', 'ap', 'demo/api']) {
+      const r = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed });
+      expect(r.outcome).toBe('refused');
+    }
+    expect((await h.ctx.ecs.service('demo', 'api', signal)).desired).toBe(3);
+    const records = h.journal.read();
+    expect(records).toHaveLength(7);
+    expect(records.every((r) => r.phase === 'refusal' && r.phraseAccepted === false)).toBe(true);
+  });
+
+  it('read-only refuses before anything else, even with the right phrase', async () => {
+    h = await harness({ env: { readOnly: true } });
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 0 }, signal);
+    const r = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed: 'api' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toMatch(/read-only/);
+    expect((await h.ctx.ecs.service('demo', 'api', signal)).desired).toBe(3);
+  });
+
+  it('aborts when the service changed between the plan and the confirmation', async () => {
+    h = await harness();
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 0 }, signal);
+    // another operator scales it meanwhile
+    await h.ctx.ecs.updateService('demo', 'api', { desiredCount: 5 }, signal);
+    const r = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed: 'api' });
+    expect(r.outcome).toBe('aborted');
+    expect(r.message).toContain('changed since the plan was shown (desiredCount 3 → 5)');
+    expect((await h.ctx.ecs.service('demo', 'api', signal)).desired).toBe(5);
+    expect(h.journal.read().map((r) => r.outcome)).toEqual(['aborted']);
+  });
+
+  it('refuses while another operator holds the lock, naming them', async () => {
+    h = await harness();
+    const other = new FileTargetLock(join(h.dir, 'locks'), { identity: { user: 'alice', host: 'bastion-1' } });
+    const held = await other.acquire(lockKey('demo', 'demo/api'), 60_000);
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 0 }, signal);
+    const r = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed: 'api' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toContain('alice@bastion-1');
+    await held.release();
+    expect((await h.ctx.ecs.service('demo', 'api', signal)).desired).toBe(3);
+  });
+
+  it('refuses to scale a single-instance service above 1 while its condition fails', async () => {
+    h = await harness();
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'scheduler', desired: 2 }, signal);
+    expect(plan.refusal).toMatch(/scaling scheduler above 1 is refused: no Redis named "locks" is configured/);
+    const r = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed: plan.phrase });
+    expect(r.outcome).toBe('refused');
+    expect((await h.ctx.ecs.service('demo', 'scheduler', signal)).desired).toBe(1);
+  });
+
+  it('scaling the unsafe service back to 1 is allowed', async () => {
+    h = await harness({ scenario: 'unsafe-scale' });
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'scheduler', desired: 1 }, signal);
+    expect(plan.refusal).toBeUndefined();
+    const r = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed: 'scheduler' });
+    expect(r.outcome, r.message).toBe('done');
+  });
+});
+
+describe('rollback', () => {
+  it('goes back to the previous revision after showing the diff', async () => {
+    h = await harness({ scenario: 'bad-deploy' });
+    const before = await h.ctx.ecs.service('demo', 'api', signal);
+    const plan = await rollbackAction.plan(h.ctx, { cluster: 'demo', service: 'api' }, signal);
+    expect(plan.refusal).toBeUndefined();
+    expect(plan.changes[0]!.before).toBe(before.taskDefinition);
+    expect(plan.details.some((l) => /image: .* → /.test(l))).toBe(true);
+    const r = await runAction(h.deps, { action: rollbackAction, ctx: h.ctx, plan, typed: 'api' });
+    expect(r.outcome, r.message).toBe('done');
+    const after = await h.ctx.ecs.service('demo', 'api', signal);
+    expect(after.taskDefinition).toBe(plan.changes[0]!.after);
+    expect(after.running).toBe(after.desired);
+  });
+
+  it('refuses a revision that does not exist', async () => {
+    h = await harness();
+    const plan = await rollbackAction.plan(h.ctx, { cluster: 'demo', service: 'api', to: 9999 }, signal);
+    expect(plan.refusal).toMatch(/demo-api:9999 is not an active revision/);
+  });
+});
+
+describe('redeploy', () => {
+  it('is reversible: y confirms, and a new deployment completes', async () => {
+    h = await harness();
+    const plan = await redeployAction.plan(h.ctx, { cluster: 'demo', service: 'worker' }, signal);
+    expect(plan.tier).toBe('reversible');
+    expect(plan.phrase).toBe('y');
+    const r = await runAction(h.deps, { action: redeployAction, ctx: h.ctx, plan, typed: 'y' });
+    expect(r.outcome, r.message).toBe('done');
+    expect(h.journal.verify()).toMatchObject({ ok: true, count: 2 });
+  });
+});
