@@ -103,11 +103,16 @@ export const CHECKS: readonly CheckDefinition[] = [
     evaluate: ({ data, env, now, thresholds }) =>
       data.rds!.instances.map((i) => {
         const subject = `${env}/${i.id}`;
-        const newest = data.rds!.snapshots.filter((s) => s.instanceId === i.id && s.type === 'automated' && s.createdAt !== undefined).sort((a, b) => b.createdAt! - a.createdAt!)[0];
-        if (!newest) return { checkId: 'rds.snapshot-age', severity: 'crit', subject, area: 'rds', message: 'no automated snapshot found' };
+        const automated = data.rds!.snapshots.filter((s) => s.instanceId === i.id && s.type === 'automated' && s.createdAt !== undefined).sort((a, b) => b.createdAt! - a.createdAt!);
+        const latest = automated[0];
+        // RDS shows tonight's backup as `creating` for a few minutes: normal, judged by the last available one
+        if (latest && latest.status !== 'available' && latest.status !== 'creating') {
+          return { checkId: 'rds.snapshot-age', severity: 'crit', subject, area: 'rds', message: `newest automated snapshot ${latest.id} is ${latest.status}`, figure: latest.status };
+        }
+        const newest = automated.find((s) => s.status === 'available');
+        if (!newest) return { checkId: 'rds.snapshot-age', severity: 'crit', subject, area: 'rds', message: 'no available automated snapshot found' };
         const hours = (now - newest.createdAt!) / 3_600_000;
-        const figure = `newest ${hours.toFixed(1)} h old, ${newest.status}`;
-        if (newest.status !== 'available') return { checkId: 'rds.snapshot-age', severity: 'crit', subject, area: 'rds', message: `newest automated snapshot is ${newest.status}`, figure };
+        const figure = `newest ${hours.toFixed(1)} h old${latest && latest !== newest ? `, ${latest.status} ${latest.progress}%` : ''}`;
         const severity = grade(hours, thresholds.snapshotAgeHours);
         return { checkId: 'rds.snapshot-age', severity, subject, area: 'rds', message: severity === 'ok' ? 'backup is recent' : `newest automated snapshot is older than ${thresholds.snapshotAgeHours.crit} h`, figure };
       }),

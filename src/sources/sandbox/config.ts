@@ -1,0 +1,49 @@
+/**
+ * The demo environment written as a user would write it in opsdeck.yaml, so
+ * everything downstream (checks, topology rules, probes' expectations) reads
+ * the sandbox through the same config as a real environment.
+ */
+import { environmentSchema, type EnvironmentConfig } from '../../config/schema.js';
+import { DB_ID } from './rds.js';
+import { PROBE_URL } from './health.js';
+import { LOG_GROUP } from './fleet.js';
+import { CLUSTER } from './ecs.js';
+import { REGION } from './taskdefs.js';
+
+export function demoEnvironment(): EnvironmentConfig {
+  return environmentSchema.parse({
+    protected: false,
+    readOnly: false,
+    aws: { region: REGION },
+    ecs: [
+      { cluster: CLUSTER, services: ['api', 'worker'] },
+      // there is no Redis named "locks" in the demo: the scheduler must stay a singleton
+      { cluster: CLUSTER, services: ['scheduler'], singleInstanceUnless: 'redis:locks' },
+    ],
+    rds: [
+      {
+        instance: DB_ID,
+        drill: {
+          database: 'app',
+          user: 'drill',
+          tables: ['users', 'orders', 'order_items'],
+          rowCountTolerance: 0.02,
+          assertions: ['select count(*) > 0 from users'],
+        },
+      },
+    ],
+    logs: [{ group: LOG_GROUP, filterPattern: '?ERROR ?Exception' }],
+    redis: [
+      {
+        name: 'jobs',
+        url: 'redis://sandbox.opsdeck.invalid:6379/0',
+        queues: [
+          { name: 'emails', flavor: 'bullmq' },
+          { name: 'default', flavor: 'rq' },
+        ],
+      },
+    ],
+    postgres: [{ name: 'primary', url: 'postgres://app@sandbox.opsdeck.invalid:5432/app' }],
+    http: [{ name: 'api', url: PROBE_URL, expect: { status: 200, json: { status: 'healthy' } } }],
+  });
+}

@@ -1,0 +1,60 @@
+/** The simulated ECS scheduler's state: services, deployments and tasks. */
+import type { EcsStoppedTask, RolloutState } from '../../model/ecs.js';
+import type { ServiceLog } from './ecs-events.js';
+import type { TaskDefinition } from './taskdefs.js';
+
+export interface ServiceSpec {
+  name: string;
+  family: string;
+  revision: number;
+  desired: number;
+  minHealthyPercent: number;
+  maxPercent: number;
+  /** how long a stopping task keeps running (load balancer deregistration delay) */
+  drainMs: number;
+  loadBalanced: boolean;
+  /** when the current revision was rolled out */
+  deployedAt: number;
+  /** a later scale-up to `desired`, from one task (the unsafe-scale scenario) */
+  scaledUpAt?: number;
+}
+
+export interface SimTask {
+  id: string;
+  deploymentId: string;
+  td: TaskDefinition;
+  state: 'PENDING' | 'RUNNING' | 'STOPPING';
+  createdAt: number;
+  readyAt: number;
+  /** set when the essential container exits before the task reaches RUNNING */
+  crashAt?: number;
+  stopAt?: number;
+}
+
+export interface SimDeployment {
+  id: string;
+  td: TaskDefinition;
+  desired: number;
+  failedTasks: number;
+  consecutiveFailures: number;
+  nextLaunchAt: number;
+  rolloutState: RolloutState;
+  rolloutReason?: string;
+  throttleNoticed: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SimService {
+  spec: ServiceSpec;
+  desired: number;
+  /** PRIMARY first, then ACTIVE ones still draining */
+  deployments: SimDeployment[];
+  tasks: SimTask[];
+  log: ServiceLog;
+  stopped: EcsStoppedTask[];
+  steady: boolean;
+  belowDesiredSince?: number;
+}
+
+export type TaskHook = (kind: 'running' | 'crashed' | 'stopping', service: string, task: SimTask, at: number) => void;

@@ -1,0 +1,137 @@
+/**
+ * The sandbox: a simulated production fleet behind the same ports as AWS,
+ * Redis, PostgreSQL and HTTP. `opsdeck demo` runs on it, and so do the view
+ * and action tests. Deterministic from (seed, scenario, clock readings).
+ */
+import type { Clock } from '../../engine/clock.js';
+import { systemClock } from '../../engine/clock.js';
+import type { EnvironmentConfig } from '../../config/schema.js';
+import type { EnvironmentInfo } from '../../model/environment.js';
+import type { LogCursor } from '../../model/logs.js';
+import type { Sources } from '../ports.js';
+import { demoEnvironment } from './config.js';
+import { Fleet, LOG_GROUP } from './fleet.js';
+import { deepFreeze } from './prng.js';
+import { SCENARIOS, isScenario, type Scenario } from './scenarios.js';
+import { ACCOUNT, REGION, awsError, taskDefinitionRef, type RevisionChanges, type TaskDefinition } from './taskdefs.js';
+import { ecsView, healthView, postgresView, queuesView, rdsView } from './views.js';
+
+export { SCENARIOS, isScenario, type Scenario };
+export type { RevisionChanges, TaskDefinition, TaskContainer } from './taskdefs.js';
+
+export interface SandboxOptions {
+  scenario?: Scenario;
+  seed?: number;
+  clock?: Clock;
+}
+
+export interface UpdateServiceOptions {
+  /** "family:revision", "family" (latest) or an ARN */
+  taskDefinition?: string;
+  forceNewDeployment?: boolean;
+}
+
+export interface UpdateServiceResult {
+  /** null when nothing changed (same revision, no force) */
+  deploymentId: string | null;
+  taskDefinition: string;
+}
+
+export interface Sandbox {
+  readonly sources: Sources;
+  readonly environment: EnvironmentConfig;
+  readonly info: EnvironmentInfo;
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly clock: Clock;
+  /** like ecs:UpdateService with desiredCount: tasks start (PENDING, then RUNNING) or drain and stop over seconds */
+  setDesiredCount(cluster: string, service: string, desired: number, signal?: AbortSignal): Promise<void>;
+  /** like ecs:RegisterTaskDefinition: a new revision derived from the latest (or `changes.from`) */
+  registerRevision(family: string, changes: RevisionChanges, signal?: AbortSignal): Promise<TaskDefinition>;
+  /** like ecs:UpdateService: a new PRIMARY deployment that replaces the tasks */
+  updateService(cluster: string, service: string, opts: UpdateServiceOptions, signal?: AbortSignal): Promise<UpdateServiceResult>;
+  /** like "retry all" on a dead-letter set; returns how many jobs went back to waiting */
+  requeueFailed(redis: string, queue: string, signal?: AbortSignal): Promise<number>;
+  /** "family:revision", "family" (latest) or an ARN; undefined when unknown */
+  taskDefinition(ref: string): TaskDefinition | undefined;
+  /** every revision of a family, oldest first */
+  taskDefinitions(family: string): TaskDefinition[];
+}
+
+export const DEFAULT_SEED = 20_261_122;
+
+export function createSandbox(opts: SandboxOptions = {}): Sandbox {
+  const scenario = opts.scenario ?? 'calm';
+  if (!isScenario(scenario)) throw new Error(`unknown scenario "${String(scenario)}"; expected one of ${SCENARIOS.join(', ')}`);
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const clock = opts.clock ?? systemClock;
+  const environment = deepFreeze(demoEnvironment());
+  const fleet = new Fleet(seed, scenario, clock.now());
+  let closed = false;
+
+  /** Every call: honour the signal, refuse after close, catch up with the clock. */
+  const enter = (signal: AbortSignal | undefined): number => {
+    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+    if (closed) throw new Error('sandbox is closed');
+    const now = clock.now();
+    fleet.advanceTo(now);
+    return now;
+  };
+
+  const sources: Sources = {
+    ecs: { describe: async (signal) => (enter(signal), deepFreeze(ecsView(fleet, environment))) },
+    rds: { describe: async (signal) => (enter(signal), deepFreeze(rdsView(fleet))) },
+    logs: {
+      groups: [LOG_GROUP],
+      read: async (cursor: LogCursor | undefined, startAt: number, signal: AbortSignal) => {
+        enter(signal);
+        return fleet.logs.read(cursor, startAt, fleet.t);
+      },
+    },
+    queues: { read: async (signal) => (enter(signal), deepFreeze(queuesView(fleet))) },
+    postgres: { read: async (signal) => (enter(signal), deepFreeze(postgresView(fleet))) },
+    health: { probe: async (signal) => deepFreeze(healthView(fleet, enter(signal))) },
+    close: async () => {
+      closed = true;
+    },
+  };
+
+  return {
+    sources,
+    environment,
+    info: deepFreeze({
+      name: 'demo',
+      protected: false,
+      readOnly: false,
+      region: REGION,
+      account: ACCOUNT,
+      identity: `arn:aws:sts::${ACCOUNT}:assumed-role/demo-operator/sandbox`,
+      scenario,
+    }),
+    scenario,
+    seed,
+    clock,
+    async setDesiredCount(cluster, service, desired, signal) {
+      enter(signal);
+      fleet.ecs.setDesiredCount(cluster, service, desired);
+    },
+    async registerRevision(family, changes, signal) {
+      enter(signal);
+      return fleet.taskDefs.register(family, changes, clock.now());
+    },
+    async updateService(cluster, service, updates, signal) {
+      const now = enter(signal);
+      const deploymentId = fleet.ecs.updateService(cluster, service, now, updates);
+      const primary = fleet.ecs.service(cluster, service).deployments[0]!;
+      return { deploymentId, taskDefinition: taskDefinitionRef(primary.td) };
+    },
+    async requeueFailed(redis, queue, signal) {
+      enter(signal);
+      const q = redis === 'jobs' && (queue === 'emails' || queue === 'default') ? fleet.queues[queue] : undefined;
+      if (!q) throw awsError('QueueNotFound', `no queue ${redis}/${queue} in the sandbox`);
+      return q.requeueFailed(fleet.t);
+    },
+    taskDefinition: (ref) => fleet.taskDefs.get(ref),
+    taskDefinitions: (family) => fleet.taskDefs.list(family),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Job queues as a fluid model: arrivals (with occasional batches), worker
+ * slots from the running `worker` tasks, a service time and a failure rate.
+ * Waiting jobs are kept as (enqueued at, count) runs so the oldest job's age
+ * and the drain rate come from the simulated history, as a real reader's would.
+ */
+import type { QueueFlavor, QueueStats, RedisHealth } from '../../model/queues.js';
+import { rngAt, type Rng } from './prng.js';
+
+export interface QueuePlan {
+  arrivalPerSec: number;
+  /** a batch of jobs (newsletter, nightly export) arrives about this often */
+  batchEverySec: number;
+  batchSize: [number, number];
+  serviceSec: number;
+  slotsPerWorker: number;
+  /** share of processed jobs that end in the failed set after their retries */
+  failRate: number;
+  delayed: [number, number];
+}
+
+const WINDOW_MS = 5 * 60_000;
+const HISTORY_EVERY_MS = 5_000;
+const MAX_RUNS = 4_000;
+
+export class QueueSim {
+  /** waiting and active jobs, oldest first */
+  private runs: Array<[number, number]> = [];
+  private pool = 0;
+  private active = 0;
+  private carry = 0;
+  private delayed: number;
+  private departed = 0;
+  private arrived = 0;
+  private completed: number;
+  private history: Array<[number, number, number]> = [];
+
+  constructor(
+    readonly redis: string,
+    readonly name: string,
+    readonly flavor: QueueFlavor,
+    private failed: number,
+    completed: number,
+    delayed: number,
+  ) {
+    this.completed = completed;
+    this.delayed = delayed;
+  }
+
+  step(t: number, dt: number, rng: Rng, plan: QueuePlan, workers: number): void {
+    const secs = dt / 1000;
+    let arrivals = rng.poisson(plan.arrivalPerSec * secs);
+    const batches = rng.poisson(secs / plan.batchEverySec);
+    for (let i = 0; i < batches; i++) arrivals += rng.int(plan.batchSize[0], plan.batchSize[1]);
+    if (arrivals > 0) {
+      this.runs.push([t - rng.int(0, Math.min(dt, 1_000) - 1), arrivals]);
+      this.pool += arrivals;
+      this.arrived += arrivals;
+    }
+    const slots = workers * plan.slotsPerWorker;
+    // second by second only the jobs in hand can finish; a coarse step lets the slots refill within it
+    const fine = secs <= plan.serviceSec;
+    const busy = fine ? this.active : slots;
+    const capacity = (busy * secs) / plan.serviceSec + this.carry;
+    const done = Math.min(fine ? this.active : this.pool, Math.floor(capacity));
+    // idle capacity is not banked for later
+    this.carry = busy > 0 && this.pool > done ? Math.min(1, capacity - done) : 0;
+    this.take(done);
+    const failedNow = rng.binomial(done, plan.failRate);
+    this.failed += failedNow;
+    this.completed += done - failedNow;
+    this.departed += done;
+    this.active = Math.min(slots, this.pool);
+    const target = (plan.delayed[0] + plan.delayed[1]) / 2;
+    this.delayed = Math.max(plan.delayed[0], Math.min(plan.delayed[1], this.delayed + rng.int(-1, 1) + Math.sign(target - this.delayed) * (secs > 5 ? 2 : 0)));
+    const lastAt = this.history[this.history.length - 1]?.[0] ?? -Infinity;
+    if (t - lastAt >= HISTORY_EVERY_MS) {
+      this.history.push([t, this.departed, this.arrived]);
+      while (this.history.length > 2 && this.history[1]![0] <= t - WINDOW_MS) this.history.shift();
+    }
+    if (this.runs.length > MAX_RUNS) this.compact();
+  }
+
+  private take(n: number): void {
+    this.pool -= n;
+    while (n > 0 && this.runs.length > 0) {
+      const head = this.runs[0]!;
+      const k = Math.min(n, head[1]);
+      head[1] -= k;
+      n -= k;
+      if (head[1] === 0) this.runs.shift();
+    }
+  }
+
+  /** Merge neighbouring runs, keeping the earlier time: ages err on the old side. */
+  private compact(): void {
+    const merged: Array<[number, number]> = [];
+    for (let i = 0; i < this.runs.length; i += 2) {
+      const a = this.runs[i]!;
+      const b = this.runs[i + 1];
+      merged.push([a[0], a[1] + (b?.[1] ?? 0)]);
+    }
+    this.runs = merged;
+  }
+
+  /** Moves the failed set back to waiting, as "retry all" does; they may well fail again. */
+  requeueFailed(t: number): number {
+    const n = this.failed;
+    if (n === 0) return 0;
+    this.failed = 0;
+    this.runs.push([t, n]);
+    this.pool += n;
+    this.arrived += n;
+    return n;
+  }
+
+  stats(t: number): QueueStats {
+    const waiting = this.pool - this.active;
+    let skip = this.active;
+    let oldest: number | null = null;
+    for (const [at, count] of this.runs) {
+      if (skip < count) {
+        oldest = waiting > 0 ? Math.max(0, t - at) : null;
+        break;
+      }
+      skip -= count;
+    }
+    const first = this.history[0];
+    const last = this.history[this.history.length - 1];
+    let drainPerMinute: number | null = null;
+    let etaToEmptyMs: number | null = null;
+    if (first && last && last[0] - first[0] >= 60_000) {
+      const minutes = (last[0] - first[0]) / 60_000;
+      drainPerMinute = Math.round(((last[1] - first[1]) / minutes) * 10) / 10;
+      const netPerMinute = (last[1] - first[1] - (last[2] - first[2])) / minutes;
+      if (waiting === 0) etaToEmptyMs = 0;
+      // a queue that empties within a minute at its gross rate is draining, whatever the noise in arrivals
+      else if (drainPerMinute > 0 && waiting <= drainPerMinute) etaToEmptyMs = Math.round((waiting / drainPerMinute) * 60_000);
+      else if (netPerMinute > 0) etaToEmptyMs = Math.round((waiting / netPerMinute) * 60_000);
+    }
+    return {
+      redis: this.redis,
+      name: this.name,
+      flavor: this.flavor,
+      waiting,
+      active: this.active,
+      delayed: this.delayed,
+      failed: this.failed,
+      completed: this.completed,
+      oldestWaitingAgeMs: oldest,
+      drainPerMinute,
+      etaToEmptyMs,
+    };
+  }
+
+  get backlog(): number {
+    return this.pool + this.failed + this.delayed;
+  }
+}
+
+export function redisHealth(name: string, seed: number, t: number, queues: QueueSim[], clients: number): RedisHealth {
+  const rng = rngAt(seed, `redis:${name}`, t);
+  const jobs = queues.reduce((n, q) => n + q.backlog, 0);
+  return {
+    name,
+    ok: true,
+    pingMs: Math.round(rng.range(0.3, 1.6) * 100) / 100,
+    // baseline keys (sessions, rate-limit counters) plus about 2.5 KB per stored job
+    usedMemoryBytes: Math.round(41_000_000 + rng.range(-400_000, 400_000) + jobs * 2_560),
+    maxMemoryBytes: 268_435_456,
+    clients,
+    evictedKeys: 0,
+  };
+}
