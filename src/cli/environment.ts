@@ -7,8 +7,10 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { EnvironmentInfo } from '../model/environment.js';
 import type { Sources } from '../sources/ports.js';
 import type { PanelId } from '../model/panels.js';
-import { createSandbox, isScenario, SCENARIOS } from '../sources/sandbox/index.js';
+import { createSandbox, isScenario, SCENARIOS, type Sandbox } from '../sources/sandbox/index.js';
 import { configuredSources } from '../sources/unavailable.js';
+import { sandboxEcsControl } from '../sources/sandbox/control.js';
+import type { EcsControl } from '../sources/ports.js';
 import { loadConfig, selectEnvironment, ConfigError } from '../config/load.js';
 import { EXIT, UserError } from './exit.js';
 
@@ -27,6 +29,10 @@ export interface OpenedEnvironment {
   config: EnvironmentConfig;
   sources: Sources;
   intervals: Partial<Record<PanelId, number>>;
+  /** what ECS actions call; undefined when this build cannot act on the environment's ECS */
+  ecsControl?: EcsControl;
+  /** set when running on the sandbox */
+  sandbox?: Sandbox;
 }
 
 export function scenarioOf(opts: GlobalOptions): string {
@@ -46,7 +52,7 @@ export function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessE
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
     const sandbox = createSandbox({ scenario: scenario as never });
     const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info) };
-    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {} };
+    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ecsControl: sandboxEcsControl(sandbox), sandbox };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
   let loaded;

@@ -13,6 +13,7 @@ import { EXIT, UserError } from './exit.js';
 import { VERSION } from './version.js';
 import { openEnvironment, type GlobalOptions } from './environment.js';
 import { configCommands } from './configCommands.js';
+import { actionCommands } from './actionCommands.js';
 import { parseDuration } from './duration.js';
 import type { LaunchTui } from './tui.js';
 
@@ -103,6 +104,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     });
 
   configCommands(program, { stdout, env, setCode: (c) => (code = c) });
+  actionCommands(program, { stdout, stderr, env, isTTY, setCode: (c) => (code = c) });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

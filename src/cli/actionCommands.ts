@@ -1,0 +1,140 @@
+/**
+ * `opsdeck scale|rollback|redeploy SERVICE …` and `opsdeck audit`. Every
+ * action takes --dry-run (print the plan, change nothing), --confirm PHRASE
+ * (run it), --json; without a terminal and without --confirm it is refused.
+ */
+import { createInterface } from 'node:readline/promises';
+import { Option, type Command } from 'commander';
+import { scaleAction } from '../actions/ecs/scale.js';
+import { rollbackAction } from '../actions/ecs/rollback.js';
+import { redeployAction } from '../actions/ecs/redeploy.js';
+import { runAction, ACTION_EXIT } from '../actions/executor.js';
+import { planJson, planLines, resultJson } from '../actions/format.js';
+import type { ActionDefinition } from '../actions/types.js';
+import type { EcsActionContext } from '../actions/ecs/context.js';
+import { AuditJournal } from '../audit/journal.js';
+import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
+import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
+import { openEnvironment, type GlobalOptions } from './environment.js';
+import { parseDuration } from './duration.js';
+import { EXIT, UserError } from './exit.js';
+
+interface ActionFlags {
+  cluster?: string;
+  dryRun?: boolean;
+  confirm?: string;
+  json?: boolean;
+  timeout: string;
+}
+
+export interface ActionIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  setCode(code: number): void;
+}
+
+function withActionFlags(cmd: Command): Command {
+  return cmd
+    .option('--cluster <name>', 'the cluster, when the service name is in more than one')
+    .option('--dry-run', 'print the plan and change nothing')
+    .option('--confirm <phrase>', 'run without asking; the phrase must match exactly (see --dry-run)')
+    .option('--json', 'print the plan or the result as JSON')
+    .addOption(new Option('--timeout <duration>', 'how long to watch the service settle').default('10m'));
+}
+
+async function ask(io: ActionIo, phrase: string, tier: string): Promise<string | undefined> {
+  const rl = createInterface({ input: process.stdin, output: io.stderr });
+  try {
+    const prompt = tier === 'reversible' ? 'Go ahead? [y/N] ' : `Type ${phrase} to confirm (Enter alone cancels): `;
+    const answer = await rl.question(prompt);
+    return answer === '' ? undefined : answer;
+  } finally {
+    rl.close();
+  }
+}
+
+async function perform<Args>(io: ActionIo, g: GlobalOptions, flags: ActionFlags, action: ActionDefinition<Args, EcsActionContext>, makeArgs: (cluster: string, timeoutMs: number) => Args, service: string): Promise<number> {
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  if (flags.dryRun && flags.confirm !== undefined) throw new UserError('--dry-run and --confirm contradict each other: pick one', EXIT.usage);
+  const opened = openEnvironment(g, io.env);
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  let deps: Awaited<ReturnType<typeof executorDeps>> | undefined;
+  try {
+    const cluster = clusterOf(opened.config, service, flags.cluster);
+    const ctx = ecsActionContext(opened, await readConditionFacts(opened));
+    const plan = await action.plan(ctx, makeArgs(cluster, timeoutMs), interrupt.signal);
+    if (flags.dryRun) {
+      io.stdout.write(flags.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planLines(plan).join('\n') + '\n');
+      return plan.refusal ? ACTION_EXIT.refused : EXIT.ok;
+    }
+    if (!flags.json) io.stderr.write(planLines(plan).join('\n') + '\n');
+    let typed = flags.confirm;
+    if (typed === undefined && !plan.refusal && !opened.info.readOnly && io.isTTY) typed = await ask(io, plan.phrase, plan.tier);
+    deps = await executorDeps(opened, io.env, (w) => io.stderr.write(`opsdeck: ${w}\n`));
+    let last = '';
+    const result = await runAction(deps, {
+      action,
+      ctx,
+      plan,
+      typed,
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        if (p.message !== last && !flags.json) io.stderr.write(`  … ${p.message}\n`);
+        last = p.message;
+      },
+    });
+    if (flags.json) io.stdout.write(JSON.stringify(resultJson(plan, result), null, 2) + '\n');
+    else io.stdout.write(`${result.outcome}: ${result.message}\n`);
+    return ACTION_EXIT[result.outcome];
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await deps?.close();
+    await opened.sources.close();
+  }
+}
+
+export function actionCommands(program: Command, io: ActionIo): void {
+  withActionFlags(program.command('scale <service> <count>').description('scale an ECS service to COUNT tasks (0 stops it)')).action(async (service: string, count: string, flags: ActionFlags, cmd: Command) => {
+    if (!/^\d+$/.test(count)) throw new UserError(`count must be a whole number of 0 or more, got "${count}"`, EXIT.usage);
+    io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, scaleAction, (cluster, verifyTimeoutMs) => ({ cluster, service, desired: Number(count), verifyTimeoutMs }), service));
+  });
+
+  withActionFlags(program.command('rollback <service>').description('roll an ECS service back to the previous (or --to) task definition revision'))
+    .option('--to <revision>', 'the revision number to go back to')
+    .action(async (service: string, flags: ActionFlags & { to?: string }, cmd: Command) => {
+      if (flags.to !== undefined && !/^\d+$/.test(flags.to)) throw new UserError(`--to must be a revision number, got "${flags.to}"`, EXIT.usage);
+      io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, rollbackAction, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs, ...(flags.to ? { to: Number(flags.to) } : {}) }), service));
+    });
+
+  withActionFlags(program.command('redeploy <service>').description('force a new deployment of an ECS service (same revision, fresh tasks)')).action(async (service: string, flags: ActionFlags, cmd: Command) => {
+    io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, redeployAction, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs }), service));
+  });
+
+  program
+    .command('audit')
+    .description('list the audit journal of actions, or check its hash chain with --verify')
+    .option('--verify', 'check the chain; exit 1 naming the first broken record')
+    .option('--json', 'print the records as JSON')
+    .option('--limit <n>', 'only the newest N records')
+    .action((flags: { verify?: boolean; json?: boolean; limit?: string }) => {
+      const journal = AuditJournal.open(io.env);
+      if (flags.verify) {
+        const result = journal.verify();
+        io.stdout.write(formatVerify(result, journal.path) + '\n');
+        io.setCode(result.ok ? EXIT.ok : EXIT.refused);
+        return;
+      }
+      let records = journal.read();
+      if (flags.limit !== undefined) {
+        if (!/^\d+$/.test(flags.limit)) throw new UserError(`--limit must be a number, got "${flags.limit}"`, EXIT.usage);
+        records = records.slice(-Number(flags.limit));
+      }
+      const text = flags.json ? formatAuditJson(records) : records.length ? formatAuditTable(records) : `the audit journal ${journal.path} is empty`;
+      io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+      io.setCode(EXIT.ok);
+    });
+}
