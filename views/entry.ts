@@ -3,6 +3,10 @@
 // draw nothing (check, config, actions) do not evaluate Ink and React.
 import { main } from '../src/cli/main.js';
 
+// The AWS SDK warns on stderr that Node 20 support ends in 2027; on a
+// full-screen terminal UI that warning would tear the screen.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const code = await main(process.argv.slice(2), {
   launchTui: async (opts) => (await import('./launch.js')).launchTui(opts),
 });

@@ -15,7 +15,7 @@ import type { EcsActionContext } from '../actions/ecs/context.js';
 import { AuditJournal } from '../audit/journal.js';
 import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
 import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
-import { openEnvironment, type GlobalOptions } from './environment.js';
+import { openEnvironment, resolveIdentity, type GlobalOptions } from './environment.js';
 import { parseDuration } from './duration.js';
 import { EXIT, UserError } from './exit.js';
 
@@ -65,6 +65,7 @@ async function perform<Args>(io: ActionIo, g: GlobalOptions, flags: ActionFlags,
   let deps: Awaited<ReturnType<typeof executorDeps>> | undefined;
   try {
     const cluster = clusterOf(opened.config, service, flags.cluster);
+    await resolveIdentity(opened);
     const ctx = ecsActionContext(opened, await readConditionFacts(opened));
     const plan = await action.plan(ctx, makeArgs(cluster, timeoutMs), interrupt.signal);
     if (flags.dryRun) {

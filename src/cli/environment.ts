@@ -11,6 +11,11 @@ import { createSandbox, isScenario, SCENARIOS, type Sandbox } from '../sources/s
 import { configuredSources } from '../sources/unavailable.js';
 import { sandboxEcsControl } from '../sources/sandbox/control.js';
 import type { EcsControl } from '../sources/ports.js';
+import { createAwsContext, type AwsContext } from '../sources/aws/clients.js';
+import { AwsEcsSource } from '../sources/aws/ecs.js';
+import { awsEcsControl } from '../sources/aws/ecsControl.js';
+import { getIdentity } from '../sources/aws/identity.js';
+import { errorMessage } from '../text/sanitize.js';
 import { loadConfig, selectEnvironment, ConfigError } from '../config/load.js';
 import { EXIT, UserError } from './exit.js';
 
@@ -22,6 +27,8 @@ export interface GlobalOptions {
   readOnly?: boolean;
   write?: boolean;
   color?: boolean;
+  region?: string;
+  profile?: string;
 }
 
 export interface OpenedEnvironment {
@@ -33,6 +40,8 @@ export interface OpenedEnvironment {
   ecsControl?: EcsControl;
   /** set when running on the sandbox */
   sandbox?: Sandbox;
+  /** set when the environment uses AWS */
+  aws?: AwsContext;
 }
 
 export function scenarioOf(opts: GlobalOptions): string {
@@ -70,15 +79,40 @@ export function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessE
     throw err;
   }
   const env = selected.env;
+  const usesAws = env.ecs.length > 0 || env.rds.length > 0 || env.logs.length > 0;
+  const aws = usesAws ? createAwsContext({ flags: { region: opts.region, profile: opts.profile }, config: env.aws, env: processEnv }) : undefined;
   const info: EnvironmentInfo = {
     name: selected.name,
     protected: env.protected,
     readOnly: isReadOnly(opts, env),
-    region: env.aws?.region ?? processEnv.AWS_REGION ?? processEnv.AWS_DEFAULT_REGION ?? '—',
+    region: aws?.resolvedRegion() ?? env.aws?.region ?? '—',
     account: '—',
     identity: processEnv.USER ?? '—',
   };
   const intervals: Partial<Record<PanelId, number>> = {};
   for (const [k, v] of Object.entries(env.intervals ?? {})) if (v !== undefined) intervals[k as PanelId] = v * 1000;
-  return { info, config: env, sources: configuredSources(env), intervals };
+  const real: Partial<Sources> = {};
+  if (aws && env.ecs.length) real.ecs = new AwsEcsSource(aws, env.ecs);
+  const sources = configuredSources(env, real);
+  const close = sources.close;
+  sources.close = async () => {
+    await close();
+    aws?.close();
+  };
+  return { info, config: env, sources, intervals, ...(aws ? { aws, ecsControl: awsEcsControl(aws) } : {}) };
+}
+
+/**
+ * Fills in the account and the caller's ARN (STS GetCallerIdentity). A failure
+ * is not fatal here: the panels will say what is wrong with the credentials.
+ */
+export async function resolveIdentity(opened: OpenedEnvironment, timeoutMs = 4_000): Promise<string | undefined> {
+  if (!opened.aws) return undefined;
+  try {
+    const id = await getIdentity(opened.aws, AbortSignal.timeout(timeoutMs));
+    opened.info = { ...opened.info, account: id.account, identity: id.arn };
+    return undefined;
+  } catch (err) {
+    return errorMessage(err);
+  }
 }

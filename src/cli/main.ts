@@ -11,7 +11,7 @@ import { errorMessage } from '../text/sanitize.js';
 import { SCENARIOS } from '../sources/sandbox/index.js';
 import { EXIT, UserError } from './exit.js';
 import { VERSION } from './version.js';
-import { openEnvironment, type GlobalOptions } from './environment.js';
+import { openEnvironment, resolveIdentity, type GlobalOptions } from './environment.js';
 import { configCommands } from './configCommands.js';
 import { actionCommands } from './actionCommands.js';
 import { parseDuration } from './duration.js';
@@ -48,6 +48,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .option('--env <name>', 'environment of the config to use')
     .option('--demo', 'run against the built-in sandbox instead of real systems')
     .addOption(new Option('--scenario <name>', 'sandbox scenario (with --demo)').choices([...SCENARIOS]))
+    .option('--region <region>', 'AWS region (default: the config, then AWS_REGION and ~/.aws/config)')
+    .option('--profile <profile>', 'AWS profile (default: the config, then AWS_PROFILE)')
     .option('--read-only', 'refuse every action that changes something')
     .option('--write', 'allow actions in a protected environment')
     .option('--no-color', 'draw without colour (also NO_COLOR=1)')
@@ -63,6 +65,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     const opened = openEnvironment(opts, env);
     const runtime = new Runtime({ sources: opened.sources, env: opened.info, intervals: opened.intervals, clock: systemClock });
     runtime.start();
+    // the header shows the account and ARN when STS answers; the panels do not wait for it
+    void resolveIdentity(opened).then(() => runtime.setEnv(opened.info));
     try {
       await deps.launchTui({ runtime, noColor: !wantsColor(opts, env, stdout) });
     } finally {

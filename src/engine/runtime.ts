@@ -35,7 +35,8 @@ export interface RuntimeOptions {
 
 export class Runtime {
   readonly store: Store;
-  readonly env: EnvironmentInfo;
+  /** replaced (never mutated) when the caller's identity arrives; views read it on every render */
+  env: EnvironmentInfo;
   readonly clock: Clock;
   private readonly sources: Sources;
   private readonly controller = new AbortController();
@@ -74,6 +75,11 @@ export class Runtime {
     this.staleTimer = setInterval(() => this.store.markStale(), 1_000);
     this.staleTimer.unref?.();
     for (const w of this.watchers.values()) w.start();
+  }
+
+  setEnv(env: EnvironmentInfo): void {
+    this.env = env;
+    this.store.touch();
   }
 
   refresh(panel?: PanelId): void {

@@ -74,6 +74,12 @@ export class Store {
     return changed;
   }
 
+  /** Something besides the panels changed (the environment's identity): re-render. */
+  touch(): void {
+    this.snapshots = Object.freeze({ ...this.snapshots }) as PanelSnapshots;
+    this.schedule();
+  }
+
   /** Deliver pending notifications now (tests, shutdown). */
   flush(): void {
     if (this.pending !== undefined) {

@@ -19,9 +19,9 @@ function missing(what: string): () => Promise<never> {
   return () => Promise.reject(new Error(`${what} is configured but this build of opsdeck has no ${what} adapter yet; try \`opsdeck demo\``));
 }
 
-export function configuredSources(env: EnvironmentConfig): Sources {
+export function configuredSources(env: EnvironmentConfig, real: Partial<Sources> = {}): Sources {
   const groups = env.logs.map((l) => l.group);
-  return {
+  const fallback: Sources = {
     ecs: { describe: env.ecs.length ? missing('ECS') : async () => structuredClone(empty.ecs) },
     rds: { describe: env.rds.length ? missing('RDS') : async () => structuredClone(empty.rds) },
     logs: {
@@ -35,4 +35,5 @@ export function configuredSources(env: EnvironmentConfig): Sources {
     health: { probe: env.http.length ? missing('HTTP probe') : async () => structuredClone(empty.health) },
     close: async () => {},
   };
+  return { ...fallback, ...real };
 }
