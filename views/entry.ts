@@ -10,4 +10,5 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const code = await main(process.argv.slice(2), {
   launchTui: async (opts) => (await import('./launch.js')).launchTui(opts),
 });
-process.exitCode = code;
+// A signal that ended the dashboard has already set its own code (143, 129).
+if (code !== 0 || process.exitCode === undefined) process.exitCode = code;

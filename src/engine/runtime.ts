@@ -2,6 +2,7 @@
  * The runtime wires sources to the store: one watcher per panel, a log tail,
  * and a timer that marks old data stale. One AbortController stops all of it.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { Store } from './store.js';
@@ -54,6 +55,8 @@ export class Runtime {
     this.store = new Store({ intervals: this.intervals, clock: this.clock, coalesceMs: opts.coalesceMs });
     this.logs = new LogTail({ capacity: opts.logCapacity ?? 10_000, minutes: 30, groups: opts.sources.logs.groups, visible: 2_000 });
     this.logStartAt = this.clock.now() - (opts.logSinceMs ?? 15 * 60_000);
+    // every watcher and every poll in flight listens on this one signal
+    setMaxListeners(0, this.controller.signal);
   }
 
   get signal(): AbortSignal {

@@ -52,6 +52,8 @@ export type CommandId =
   | 'select-up'
   | 'page-down'
   | 'page-up'
+  | 'select-first'
+  | 'select-last'
   | 'filter'
   | 'command-line'
   | 'refresh';
@@ -80,10 +82,12 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'focus-panel', label: '1-6', keys: DIGITS, help: 'Focus panel 1 to 6 (ECS, RDS, Logs, Queues, Postgres, Health)', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'open', label: 'enter', keys: [{ key: 'return' }], help: 'Open the focused panel full-screen', hint: 'open', scopes: ['dashboard'], dangerous: false },
   { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the help or the filter', hint: 'back', scopes: ['detail', 'help'], dangerous: false },
-  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down', hint: 'move', scopes: ['dashboard', 'detail'], dangerous: false },
-  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up', scopes: ['dashboard', 'detail'], dangerous: false },
-  { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail'], dangerous: false },
-  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up', scopes: ['detail'], dangerous: false },
+  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help)', hint: 'move', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
+  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
+  { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail', 'help'], dangerous: false },
+  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up', scopes: ['detail', 'help'], dangerous: false },
+  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
+  { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
   { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it)', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6)', hint: 'cmd', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail'], dangerous: false },

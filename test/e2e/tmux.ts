@@ -5,6 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface TmuxSession {
   name: string;
@@ -26,8 +29,10 @@ function tmux(args: string[]): string {
 
 export function startInTmux(command: string, opts: { cols: number; rows: number; env?: Record<string, string> }): TmuxSession {
   const name = `opsdeck-test-${randomBytes(4).toString('hex')}`;
+  const statusFile = join(tmpdir(), `${name}.status`);
   const envArgs = Object.entries({ TERM: 'xterm-256color', ...opts.env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  tmux(['new-session', '-d', '-s', name, '-x', String(opts.cols), '-y', String(opts.rows), ...envArgs, command]);
+  // tmux's own pane_dead_status is not always filled in; the shell's $? is
+  tmux(['new-session', '-d', '-s', name, '-x', String(opts.cols), '-y', String(opts.rows), ...envArgs, `${command}; echo $? > ${statusFile}`]);
   // keep the pane after the program exits so the test can read its status
   tmux(['set-option', '-t', name, 'remain-on-exit', 'on']);
   const session: TmuxSession = {
@@ -51,9 +56,9 @@ export function startInTmux(command: string, opts: { cols: number; rows: number;
       throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
     },
     exitStatus() {
-      const out = tmux(['display-message', '-p', '-t', name, '#{pane_dead} #{pane_dead_status}']).trim();
-      const [dead, status] = out.split(' ');
-      return dead === '1' ? Number(status) : undefined;
+      if (!existsSync(statusFile)) return undefined;
+      const text = readFileSync(statusFile, 'utf8').trim();
+      return text === '' ? undefined : Number(text);
     },
     kill() {
       try {
@@ -61,6 +66,7 @@ export function startInTmux(command: string, opts: { cols: number; rows: number;
       } catch {
         /* already gone */
       }
+      rmSync(statusFile, { force: true });
     },
   };
   return session;

@@ -1,0 +1,142 @@
+/**
+ * The one way view tests render: a real Store fed with fixtures, a chosen
+ * terminal size, `waitFor` that polls the last frame (never a fixed sleep),
+ * key helpers, and `mask` for volatile text.
+ */
+import type { ReactElement } from 'react';
+import { Text } from 'ink';
+import { render as inkRender } from 'ink-testing-library';
+import { vi } from 'vitest';
+import { ManualClock } from '../../src/engine/clock.js';
+import { Store } from '../../src/engine/store.js';
+import { DEFAULT_INTERVALS_MS } from '../../src/engine/runtime.js';
+import type { EnvironmentInfo } from '../../src/model/environment.js';
+import type { PanelData, PanelId } from '../../src/model/panels.js';
+import { PANEL_IDS } from '../../src/model/panels.js';
+import type { KeyBinding } from '../../src/keys/registry.js';
+import { App } from '../../views/App.js';
+import type { AppRuntime } from '../../views/App.js';
+import type { ViewState } from '../../views/state.js';
+import { allData, env as prodEnv, T0 } from './fixtures.js';
+
+export const KEYS = {
+  tab: '\t',
+  shiftTab: '\x1b[Z',
+  enter: '\r',
+  escape: '\x1b',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  backspace: '\x7f',
+  ctrlC: '\x03',
+} as const;
+
+export interface RenderOptions {
+  columns?: number;
+  rows?: number;
+  env?: Partial<EnvironmentInfo>;
+  noColor?: boolean;
+  bindings?: readonly KeyBinding[];
+  initialState?: Partial<ViewState>;
+  /** data per panel; panels left out stay loading. Default: every fixture. */
+  data?: Partial<PanelData>;
+  /** how long before T0 the data was fetched */
+  ageMs?: number;
+}
+
+export interface Harness {
+  store: Store;
+  clock: ManualClock;
+  runtime: AppRuntime & { refresh: ReturnType<typeof vi.fn> };
+  onQuit: ReturnType<typeof vi.fn>;
+  lastFrame(): string;
+  /** Polls the last frame until `predicate` holds; fails with the frame after `timeoutMs`. */
+  waitFor(predicate: (frame: string) => boolean, timeoutMs?: number): Promise<string>;
+  /** Writes keys to stdin, one write per element, like separate key presses. */
+  press(...keys: string[]): void;
+  type(text: string): void;
+  /** Replace panel data as a watcher would, and deliver the notification. */
+  update<K extends PanelId>(id: K, data: PanelData[K]): void;
+  /** Changes the fake terminal's size and tells the app, as a SIGWINCH would. */
+  resize(columns: number, rows: number): void;
+  unmount(): void;
+}
+
+export function makeStore(clock: ManualClock, data: Partial<PanelData>, ageMs: number): Store {
+  // No coalescing delay: tests wait on frames, not timers.
+  const store = new Store({ intervals: DEFAULT_INTERVALS_MS, clock, coalesceMs: 0 });
+  clock.set(T0 - ageMs);
+  for (const id of PANEL_IDS) {
+    const d = data[id];
+    if (d !== undefined) store.succeed(id, d as never);
+  }
+  clock.set(T0);
+  return store;
+}
+
+export function renderView(opts: RenderOptions = {}): Harness {
+  const clock = new ManualClock(T0);
+  const store = makeStore(clock, opts.data ?? allData, opts.ageMs ?? 3_000);
+  const runtime = { store, env: { ...prodEnv, ...opts.env }, clock, refresh: vi.fn() };
+  const onQuit = vi.fn();
+  const app: ReactElement = (
+    <App runtime={runtime} noColor={opts.noColor ?? false} onQuit={onQuit} bindings={opts.bindings} initialState={opts.initialState} />
+  );
+  // Mount a placeholder, size the fake terminal, then mount the app, so every
+  // frame of the app is drawn at the chosen size.
+  const inst = inkRender(<Text>…</Text>);
+  const setSize = (columns: number, rows: number) => {
+    Object.defineProperty(inst.stdout, 'columns', { value: columns, configurable: true });
+    Object.defineProperty(inst.stdout, 'rows', { value: rows, configurable: true });
+  };
+  setSize(opts.columns ?? 80, opts.rows ?? 24);
+  inst.rerender(app);
+
+  const lastFrame = () => inst.lastFrame() ?? '';
+  return {
+    store,
+    clock,
+    runtime,
+    onQuit,
+    lastFrame,
+    async waitFor(predicate, timeoutMs = 3_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const frame = lastFrame();
+        if (predicate(frame)) return frame;
+        if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeoutMs} ms; last frame:\n${frame}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    press(...keys) {
+      for (const k of keys) inst.stdin.write(k);
+    },
+    type(text) {
+      for (const ch of text) inst.stdin.write(ch);
+    },
+    update(id, data) {
+      store.succeed(id, data);
+      store.flush();
+    },
+    resize(columns, rows) {
+      setSize(columns, rows);
+      inst.stdout.emit('resize');
+    },
+    unmount() {
+      inst.unmount();
+      inst.cleanup();
+    },
+  };
+}
+
+/** Replaces times and ages so frames can be compared across runs. */
+export function mask(frame: string): string {
+  return frame
+    .replace(/\b\d{2}:\d{2}:\d{2}\b/g, 'HH:MM:SS')
+    .replace(/\b\d+(?:\.\d+)?(?:ms|s|m|h|d)\b/g, '<age>');
+}
+
+/** The frame without ANSI styling, for text assertions. */
+export function plain(frame: string): string {
+  // eslint-disable-next-line no-control-regex
+  return frame.replace(/\x1b\[[0-9;]*m/g, '');
+}

@@ -1,0 +1,151 @@
+/**
+ * The dashboard. Reads the store, keeps view state in React, routes keys
+ * through one dispatcher, and draws a frame that is always one row shorter
+ * than the terminal (a frame as tall as the terminal makes Ink clear the
+ * screen on every update, which flickers).
+ */
+import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, useInput } from 'ink';
+import type { Key } from 'ink';
+import type { Runtime } from '../src/engine/runtime.js';
+import type { KeyBinding } from '../src/keys/registry.js';
+import { activeBindings, KEY_BINDINGS } from '../src/keys/registry.js';
+import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
+import { Lines, ThemeContext } from './Lines.js';
+import { themeFor } from './theme.js';
+import type { Line } from './text.js';
+import { fitLine, seg } from './text.js';
+import { useTerminalSize, useTick } from './hooks.js';
+import { initialViewState, viewReducer } from './state.js';
+import type { ViewAction, ViewState } from './state.js';
+import type { DispatchContext } from './keys.js';
+import { handleKey, scopeOf, toKeyPress } from './keys.js';
+import { computeLayout } from './layout.js';
+import type { Layout } from './layout.js';
+import { framePanel, summaryLine } from './PanelFrame.js';
+import { entryLine, headerLines, hintLine } from './chrome.js';
+import { helpContent, helpMaxScroll, helpView } from './help.js';
+import { rowCount, selectsFromEnd } from './panels/index.js';
+
+/** What the dashboard needs from the runtime; tests pass a bare store. */
+export type AppRuntime = Pick<Runtime, 'store' | 'env' | 'clock' | 'refresh'>;
+
+export interface AppProps {
+  runtime: AppRuntime;
+  noColor: boolean;
+  /** the single exit path, owned by the launcher */
+  onQuit: () => void;
+  /** the key table; tests pass their own to exercise read-only filtering */
+  bindings?: readonly KeyBinding[];
+  /** initial view state, for tests and for reopening where the user was */
+  initialState?: Partial<ViewState>;
+}
+
+function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number) {
+  const common = (id: PanelId) => ({
+    id,
+    snap: snaps[id],
+    now,
+    filter: state.filters[id] ?? '',
+    selected: state.selection[id] ?? 0,
+    focused: id === state.focus,
+  });
+  if (layout.kind === 'detail') {
+    const { cell } = layout;
+    return <Lines lines={framePanel({ ...common(cell.id), width: cell.width, height: cell.height, detail: true })} />;
+  }
+  if (layout.kind === 'grid') {
+    return (
+      <Box flexDirection="column">
+        {layout.rows.map((row, r) => (
+          <Box key={r} flexDirection="row">
+            {row.map((cell) => (
+              <Lines key={cell.id} width={cell.width} lines={framePanel({ ...common(cell.id), width: cell.width, height: cell.height, detail: false })} />
+            ))}
+          </Box>
+        ))}
+      </Box>
+    );
+  }
+  const lines: Line[] = [];
+  for (const item of layout.items) {
+    if (item.kind === 'summary') lines.push(summaryLine({ ...common(item.id), width: layout.width }));
+    else lines.push(...framePanel({ ...common(item.id), width: layout.width, height: item.height, detail: false }));
+  }
+  return <Lines lines={lines} />;
+}
+
+export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initialState }: AppProps) {
+  const snaps = useSyncExternalStore(runtime.store.subscribe, runtime.store.getSnapshots);
+  const tick = useTick(1_000);
+  // Read the clock when the second ticks or data arrives, so ages never lag behind updatedAt.
+  const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps]);
+  const { columns, rows } = useTerminalSize();
+  // The ref is the truth for the key handler (see DispatchContext); the state copy makes React re-render.
+  const stateRef = useRef<ViewState | null>(null);
+  stateRef.current ??= { ...initialViewState, ...initialState };
+  const [state, setState] = useState<ViewState>(stateRef.current);
+  const dispatch = useCallback((a: ViewAction) => {
+    const prev = stateRef.current!;
+    const next = viewReducer(prev, a);
+    if (next !== prev) {
+      stateRef.current = next;
+      setState(next);
+    }
+  }, []);
+  const theme = themeFor(noColor);
+
+  const active = useMemo(() => activeBindings({ readOnly: runtime.env.readOnly }, bindings), [runtime.env.readOnly, bindings]);
+  const hidden = bindings.length - active.length;
+
+  // One frame row is left free: see the comment at the top.
+  const total = Math.max(3, rows - 1);
+  const width = Math.max(20, columns);
+  // On a very small terminal the panels win: the header keeps its first row
+  // (environment and badges), then the hint bar and the message go.
+  let header = headerLines(runtime.env, snaps, now, width);
+  const footer: Line[] = [];
+  if (state.message && !state.entry) footer.push(fitLine([seg(state.message.text, state.message.tone)], width));
+  footer.push(state.entry && !state.help ? entryLine(state.entry, width) : hintLine(scopeOf(state), active, width));
+  if (total - header.length - footer.length < 6) header = header.slice(0, 1);
+  while (!state.entry && footer.length > 0 && total - header.length - footer.length < 2) footer.pop();
+  const bodyHeight = Math.max(1, total - header.length - footer.length);
+  const layout = computeLayout({ width, height: bodyHeight, focus: state.focus, detail: state.detail });
+
+  const help = useMemo(() => helpContent(active, runtime.env.readOnly ? hidden : 0), [active, hidden, runtime.env.readOnly]);
+
+  const ctxRef = useRef<DispatchContext | null>(null);
+  ctxRef.current = {
+    getState: () => stateRef.current!,
+    dispatch,
+    bindings: active,
+    count: (id) => rowCount(id, runtime.store.getSnapshots()[id].data as never, stateRef.current!.filters[id] ?? ''),
+    fromEnd: selectsFromEnd,
+    pageSize: Math.max(1, bodyHeight - 6),
+    helpMaxScroll: helpMaxScroll(help, bodyHeight),
+    quit: onQuit,
+    refresh: (panel) => runtime.refresh(panel),
+  };
+  const onInput = useCallback((input: string, key: Key) => {
+    if (ctxRef.current) handleKey(toKeyPress(input, key), ctxRef.current);
+  }, []);
+  useInput(onInput, { isActive: true });
+
+  const body = state.help ? (
+    <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />
+  ) : (
+    bodyView(layout, snaps, state, now)
+  );
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={width} height={total} overflow="hidden">
+        <Lines lines={header} />
+        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+          {body}
+        </Box>
+        <Lines lines={footer} />
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

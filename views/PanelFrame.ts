@@ -1,0 +1,126 @@
+/**
+ * The frame every panel shares: a border with the digit, title, status and
+ * filter in it, the error line when the last poll failed, and the body. Pure:
+ * returns exactly `height` lines of exactly `width` columns, so the layout can
+ * add them up and never exceed the terminal.
+ */
+import type { PanelId, PanelSnapshot } from '../src/model/panels.js';
+import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
+import { dataAgeMs } from '../src/engine/store.js';
+import type { Tone } from './theme.js';
+import { GLYPH } from './theme.js';
+import type { Line, Seg } from './text.js';
+import { fit, fitLine, lineWidth, seg } from './text.js';
+import { age } from './format.js';
+import { panelBody, panelSummary } from './panels/index.js';
+
+export interface FrameInput {
+  id: PanelId;
+  snap: PanelSnapshot<unknown>;
+  width: number;
+  height: number;
+  now: number;
+  focused: boolean;
+  detail: boolean;
+  filter: string;
+  selected: number;
+}
+
+export function panelLabel(id: PanelId): string {
+  return `${PANEL_IDS.indexOf(id) + 1} ${PANEL_TITLES[id]}`;
+}
+
+/** "loading", "ok", "stale 42s", "error": the word in the title. */
+export function statusOf(snap: PanelSnapshot<unknown>, now: number): { text: string; tone: Tone } {
+  const dataAge = dataAgeMs(snap, now);
+  switch (snap.status) {
+    case 'loading':
+      return { text: 'loading…', tone: 'muted' };
+    case 'ok':
+      // Muted: "ok" means the poll worked, not that the services are healthy.
+      return { text: 'ok', tone: 'muted' };
+    case 'stale':
+      return { text: `stale ${age(dataAge)}`, tone: 'warn' };
+    case 'error':
+      return { text: 'error', tone: 'crit' };
+  }
+}
+
+/** The error line drawn above kept data: what failed and how old the data below is. */
+export function errorLine(snap: PanelSnapshot<unknown>, now: number): Line | undefined {
+  if (snap.status !== 'error') return undefined;
+  const dataAge = dataAgeMs(snap, now);
+  return [
+    seg(`${GLYPH.crit} `, 'crit'),
+    seg(snap.error ?? 'failed', 'crit'),
+    seg(dataAge === undefined ? ' · no data yet' : ` · showing data from ${age(dataAge)} ago`, 'muted'),
+  ];
+}
+
+const ROUND = { tl: '╭', tr: '╮', bl: '╰', br: '╯', h: '─', v: '│' };
+const DOUBLE = { tl: '╔', tr: '╗', bl: '╚', br: '╝', h: '═', v: '║' };
+
+function titleSegs(input: FrameInput): Seg[] {
+  const status = statusOf(input.snap, input.now);
+  const segs: Seg[] = [
+    seg(` ${panelLabel(input.id)} `, input.focused ? 'focus' : 'text', { bold: true }),
+    seg(` ${status.text} `, status.tone),
+  ];
+  if (input.filter) segs.push(seg(` /${input.filter} `, 'accent'));
+  return segs;
+}
+
+/** A bordered box of exactly `width` x `height`; the focused one has a double border. */
+export function frame(title: Line, content: readonly Line[], width: number, height: number, focused: boolean): Line[] {
+  const b = focused ? DOUBLE : ROUND;
+  const border: Tone = focused ? 'focus' : 'border';
+  const innerW = Math.max(0, width - 4);
+  const innerH = Math.max(0, height - 2);
+  const fitted = fitLine(title, Math.max(0, width - 4), false);
+  const fill = Math.max(0, width - 3 - lineWidth(fitted));
+  const out: Line[] = [[seg(b.tl + b.h, border), ...fitted, seg(b.h.repeat(fill) + b.tr, border)]];
+  for (let i = 0; i < innerH; i++) {
+    out.push([seg(b.v + ' ', border), ...fitLine(content[i] ?? [], innerW), seg(' ' + b.v, border)]);
+  }
+  out.push([seg(b.bl + b.h.repeat(Math.max(0, width - 2)) + b.br, border)]);
+  return out.slice(0, height).map((l) => fitLine(l, width));
+}
+
+export function framePanel(input: FrameInput): Line[] {
+  const innerW = Math.max(0, input.width - 4);
+  const innerH = Math.max(0, input.height - 2);
+  const content: Line[] = [];
+  const err = errorLine(input.snap, input.now);
+  if (err) content.push(err);
+  const data = input.snap.data;
+  if (data === undefined) {
+    if (!err) content.push([seg(input.snap.status === 'loading' ? 'waiting for the first poll…' : 'no data', 'muted')]);
+  } else {
+    const body = panelBody(input.id, data as never, {
+      width: innerW,
+      height: innerH - content.length,
+      now: input.now,
+      selected: input.selected,
+      focused: input.focused,
+      detail: input.detail,
+      filter: input.filter,
+    });
+    content.push(...body);
+  }
+  return frame(titleSegs(input), content, input.width, input.height, input.focused);
+}
+
+/** One row per panel for small terminals: `› 1 ECS     ok     3 svc  api 3/3 …`. */
+export function summaryLine(input: Omit<FrameInput, 'height' | 'detail' | 'selected'>): Line {
+  const status = statusOf(input.snap, input.now);
+  const line: Line = [
+    seg(input.focused ? '›' : ' ', 'focus'),
+    seg(fit(panelLabel(input.id), 11), input.focused ? 'focus' : 'text', { bold: true }),
+    seg(fit(status.text, 10), status.tone),
+  ];
+  if (input.filter) line.push(seg(`/${input.filter} `, 'accent'));
+  const err = errorLine(input.snap, input.now);
+  if (err) line.push(...err, seg('  '));
+  if (input.snap.data !== undefined) line.push(...panelSummary(input.id, input.snap.data as never, input.now));
+  return fitLine(line, input.width);
+}

@@ -1,0 +1,60 @@
+/**
+ * The rows around the panels: the header (where am I, as whom, how fresh),
+ * the key-hint bar, the text being typed and the message line. Pure line
+ * builders; the hints and help come from the key registry, never a copy.
+ */
+import type { EnvironmentInfo } from '../src/model/environment.js';
+import type { PanelSnapshots } from '../src/model/panels.js';
+import { PANEL_IDS } from '../src/model/panels.js';
+import type { KeyBinding, KeyScope } from '../src/keys/registry.js';
+import { hintsFor } from '../src/keys/registry.js';
+import type { Line } from './text.js';
+import { fitLine, lineWidth, seg } from './text.js';
+import { age, shortIdentity } from './format.js';
+import { GLYPH } from './theme.js';
+import type { Entry } from './state.js';
+
+/** The newest successful refresh over all panels. */
+export function lastRefresh(snaps: PanelSnapshots): number | undefined {
+  let newest: number | undefined;
+  for (const id of PANEL_IDS) {
+    const t = snaps[id].updatedAt;
+    if (t !== undefined && (newest === undefined || t > newest)) newest = t;
+  }
+  return newest;
+}
+
+/** One row when it fits, else two: who/where moves to the second row. */
+export function headerLines(env: EnvironmentInfo, snaps: PanelSnapshots, now: number, width: number): Line[] {
+  const first: Line = [
+    env.protected ? seg(` ⚠ ${env.name.toUpperCase()} `, 'badgeProtected') : seg(` ${env.name.toUpperCase()} `, 'badge'),
+  ];
+  if (env.readOnly) first.push(seg(' '), seg(' READ-ONLY ', 'readOnly'));
+  if (env.scenario) first.push(seg('  scenario ', 'muted'), seg(env.scenario, 'accent'));
+  const last = lastRefresh(snaps);
+  first.push(seg('  '), last === undefined ? seg('waiting for data…', 'muted') : seg(`updated ${age(now - last)} ago`, 'muted'));
+  const failing = PANEL_IDS.filter((id) => snaps[id].status === 'error').length;
+  const stale = PANEL_IDS.filter((id) => snaps[id].status === 'stale').length;
+  if (failing > 0) first.push(seg(`  ${GLYPH.crit} ${failing} failing`, 'crit'));
+  if (stale > 0) first.push(seg(`  ${GLYPH.warn} ${stale} stale`, 'warn'));
+
+  const who: Line = [seg('account ', 'muted'), seg(env.account), seg('  region ', 'muted'), seg(env.region), seg('  as ', 'muted'), seg(shortIdentity(env.identity))];
+  if (lineWidth(first) + 2 + lineWidth(who) <= width) return [fitLine([...first, seg('  '), ...who], width)];
+  return [fitLine(first, width), fitLine(who, width)];
+}
+
+export function hintLine(scope: KeyScope, bindings: readonly KeyBinding[], width: number): Line {
+  const line: Line = [];
+  for (const b of hintsFor(scope, bindings)) {
+    if (line.length > 0) line.push(seg('  '));
+    line.push(seg(b.label, 'accent'), seg(` ${b.hint}`, 'muted'));
+  }
+  return fitLine(line, width);
+}
+
+export function entryLine(entry: Entry, width: number): Line {
+  const prompt = entry.kind === 'filter' ? '/' : ':';
+  const help = entry.kind === 'filter' ? 'enter keep · esc clear' : 'enter run · esc cancel';
+  return fitLine([seg(prompt, 'accent', { bold: true }), seg(entry.text), seg(' ', 'text', { inverse: true }), seg(`   ${help}`, 'muted')], width);
+}
+

@@ -1,0 +1,30 @@
+/** The `:` command line: a few words, parsed without side effects. */
+import type { PanelId } from '../src/model/panels.js';
+import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
+import { oneLine } from '../src/text/sanitize.js';
+
+export type ParsedCommand =
+  | { kind: 'empty' }
+  | { kind: 'quit' }
+  | { kind: 'help' }
+  | { kind: 'refresh' }
+  | { kind: 'panel'; id: PanelId }
+  | { kind: 'unknown'; text: string };
+
+export const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS] as const;
+
+export function parseCommand(raw: string): ParsedCommand {
+  const text = raw.trim().replace(/^:+/, '').trim().toLowerCase();
+  if (text === '') return { kind: 'empty' };
+  if (text === 'q' || text === 'quit' || text === 'q!' || text === 'exit') return { kind: 'quit' };
+  if (text === 'help' || text === 'h' || text === '?') return { kind: 'help' };
+  if (text === 'refresh' || text === 'r') return { kind: 'refresh' };
+  if (/^[1-6]$/.test(text)) return { kind: 'panel', id: PANEL_IDS[Number(text) - 1]! };
+  const byName = PANEL_IDS.find((id) => id === text || PANEL_TITLES[id].toLowerCase() === text);
+  if (byName) return { kind: 'panel', id: byName };
+  return { kind: 'unknown', text: oneLine(raw.trim(), 30) };
+}
+
+export function unknownCommandMessage(text: string): string {
+  return `unknown command ":${text}" (known: ${KNOWN_COMMANDS.join(', ')})`;
+}

@@ -1,0 +1,191 @@
+/**
+ * The one input dispatcher. Priority: help overlay > text entry > open panel >
+ * dashboard. Ink's key event becomes the registry's KeyPress; the registry
+ * says which command it is; this module says what the command does.
+ */
+import type { Key } from 'ink';
+import type { CommandId, KeyBinding, KeyPress, KeyScope } from '../src/keys/registry.js';
+import { resolveKey } from '../src/keys/registry.js';
+import type { PanelId } from '../src/model/panels.js';
+import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
+import type { ViewAction, ViewState } from './state.js';
+import { activePanel } from './state.js';
+import { parseCommand, unknownCommandMessage } from './commands.js';
+
+export function toKeyPress(input: string, key: Key): KeyPress {
+  return {
+    input,
+    upArrow: key.upArrow,
+    downArrow: key.downArrow,
+    leftArrow: key.leftArrow,
+    rightArrow: key.rightArrow,
+    pageUp: key.pageUp,
+    pageDown: key.pageDown,
+    home: key.home,
+    end: key.end,
+    return: key.return,
+    escape: key.escape,
+    tab: key.tab,
+    backspace: key.backspace,
+    delete: key.delete,
+    ctrl: key.ctrl,
+    shift: key.shift,
+    meta: key.meta,
+  };
+}
+
+/**
+ * Read through getters: keys can arrive faster than React re-renders (a paste,
+ * a fast typist over SSH), so every key must see the state the previous key
+ * left, not the state of the last render.
+ */
+export interface DispatchContext {
+  getState: () => ViewState;
+  dispatch: (a: ViewAction) => void;
+  bindings: readonly KeyBinding[];
+  /** rows in a panel after its filter, to keep the selection on a row */
+  count: (id: PanelId) => number;
+  fromEnd: (id: PanelId) => boolean;
+  /** rows a page-down moves */
+  pageSize: number;
+  /** how far the help overlay can scroll */
+  helpMaxScroll: number;
+  quit: () => void;
+  refresh: (panel?: PanelId) => void;
+}
+
+export function scopeOf(s: ViewState): KeyScope {
+  if (s.help) return 'help';
+  return s.detail ? 'detail' : 'dashboard';
+}
+
+// Control characters typed or pasted into the filter would end up on screen.
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
+
+function handleEntry(press: KeyPress, ctx: DispatchContext): void {
+  const { dispatch } = ctx;
+  const entry = ctx.getState().entry;
+  if (!entry) return;
+  // ctrl+c must quit from anywhere, typing included.
+  if (press.ctrl) {
+    if (resolveKey(press, 'global', ctx.bindings)?.command === 'quit') ctx.quit();
+    return;
+  }
+  if (press.escape) return dispatch({ type: 'endEntry', keep: false });
+  if (press.return) {
+    dispatch({ type: 'endEntry', keep: true });
+    if (entry.kind === 'command') runCommandLine(entry.text, ctx);
+    return;
+  }
+  if (press.backspace || press.delete) {
+    return dispatch({ type: 'editEntry', text: Array.from(entry.text).slice(0, -1).join('') });
+  }
+  if (press.tab || press.upArrow || press.downArrow || press.leftArrow || press.rightArrow || press.meta) return;
+  const typed = press.input.replace(CONTROL, '');
+  if (typed) dispatch({ type: 'editEntry', text: entry.text + typed });
+}
+
+function runCommandLine(text: string, ctx: DispatchContext): void {
+  const parsed = parseCommand(text);
+  switch (parsed.kind) {
+    case 'empty':
+      return;
+    case 'quit':
+      return ctx.quit();
+    case 'help':
+      return ctx.dispatch({ type: 'help', open: true });
+    case 'refresh':
+      ctx.refresh();
+      return ctx.dispatch({ type: 'message', text: 'refreshing all panels', tone: 'muted' });
+    case 'panel':
+      return ctx.dispatch({ type: 'focus', id: parsed.id });
+    case 'unknown':
+      return ctx.dispatch({ type: 'message', text: unknownCommandMessage(parsed.text), tone: 'warn' });
+  }
+}
+
+export function runCommand(command: CommandId, press: KeyPress, ctx: DispatchContext): void {
+  const { dispatch } = ctx;
+  const state = ctx.getState();
+  const active = activePanel(state);
+  const dir = ctx.fromEnd(active) ? -1 : 1;
+  if (state.help) {
+    const steps: Partial<Record<CommandId, number>> = {
+      'select-down': 1,
+      'select-up': -1,
+      'page-down': ctx.pageSize,
+      'page-up': -ctx.pageSize,
+      'select-first': -Infinity,
+      'select-last': Infinity,
+    };
+    const step = steps[command] ?? 0;
+    if (step !== 0) return dispatch({ type: 'helpScroll', delta: step, max: ctx.helpMaxScroll });
+  }
+  switch (command) {
+    case 'quit':
+      return ctx.quit();
+    case 'help':
+      return dispatch({ type: 'help' });
+    case 'focus-next':
+      return dispatch({ type: 'cycle', delta: 1 });
+    case 'focus-prev':
+      return dispatch({ type: 'cycle', delta: -1 });
+    case 'focus-panel': {
+      const id = PANEL_IDS[Number(press.input) - 1];
+      return id ? dispatch({ type: 'focus', id }) : undefined;
+    }
+    case 'open':
+      return dispatch({ type: 'open' });
+    case 'back':
+      return dispatch({ type: 'back' });
+    case 'select-down':
+      return dispatch({ type: 'select', delta: dir, count: ctx.count(active) });
+    case 'select-up':
+      return dispatch({ type: 'select', delta: -dir, count: ctx.count(active) });
+    case 'page-down':
+      return dispatch({ type: 'select', delta: dir * ctx.pageSize, count: ctx.count(active) });
+    case 'page-up':
+      return dispatch({ type: 'select', delta: -dir * ctx.pageSize, count: ctx.count(active) });
+    case 'select-first':
+      return dispatch({ type: 'select', delta: -dir * Infinity, count: ctx.count(active) });
+    case 'select-last':
+      return dispatch({ type: 'select', delta: dir * Infinity, count: ctx.count(active) });
+    case 'filter':
+      return dispatch({ type: 'startEntry', kind: 'filter' });
+    case 'command-line':
+      return dispatch({ type: 'startEntry', kind: 'command' });
+    case 'refresh':
+      ctx.refresh(active);
+      return dispatch({ type: 'message', text: `refreshing ${PANEL_TITLES[active]}`, tone: 'muted' });
+  }
+}
+
+const FLAGS = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'return', 'escape', 'tab', 'backspace', 'delete', 'ctrl', 'meta'] as const;
+
+/**
+ * Ink hands several keys that arrive in one read (a paste, a fast typist over
+ * a slow link, `:q⏎` sent by tmux) to the handler as one string; split them
+ * back into key presses so `:q⏎` still quits.
+ */
+export function splitKeys(press: KeyPress): KeyPress[] {
+  if (press.input.length <= 1 || FLAGS.some((f) => press[f])) return [press];
+  return Array.from(press.input).map((ch): KeyPress => {
+    if (ch === '\r' || ch === '\n') return { input: '', return: true };
+    if (ch === '\t') return { input: '', tab: true };
+    if (ch === '\x7f' || ch === '\b') return { input: '', backspace: true };
+    return { input: ch, shift: /[A-Z]/.test(ch) };
+  });
+}
+
+export function handleKey(press: KeyPress, ctx: DispatchContext): void {
+  for (const p of splitKeys(press)) handleOneKey(p, ctx);
+}
+
+function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
+  // A message is read once; the next key clears it.
+  const state = ctx.getState();
+  if (state.message) ctx.dispatch({ type: 'clearMessage' });
+  if (!state.help && state.entry) return handleEntry(press, ctx);
+  const binding = resolveKey(press, scopeOf(state), ctx.bindings);
+  if (binding) runCommand(binding.command, press, ctx);
+}

@@ -1,0 +1,114 @@
+/**
+ * The ECS panel full-screen: the service table on top, then for the selected
+ * service what the runbook asks for next: its deployments, the stopped tasks
+ * with their reasons and exit codes, the task definition, the last events.
+ */
+import type { EcsDeployment, EcsService, EcsStoppedTask } from '../../src/model/ecs.js';
+import type { Column, Line } from '../text.js';
+import { layoutColumns, seg, tableHeader, tableRow } from '../text.js';
+import { age, clockTime } from '../format.js';
+import type { PanelCtx } from './types.js';
+import { serviceLevel, serviceProblems, serviceTable } from './ecsTable.js';
+import { toneOf } from '../theme.js';
+
+const DEPLOY_COLS: Column[] = [
+  { header: 'deploy', width: 7 },
+  { header: 'task definition', key: 'td', width: 18, flex: true, max: 40 },
+  { header: 'des', width: 3, align: 'right' },
+  { header: 'run', width: 3, align: 'right' },
+  { header: 'pend', width: 4, align: 'right' },
+  { header: 'failed', width: 6, align: 'right' },
+  { header: 'rollout', width: 11 },
+  { header: 'age', width: 4, align: 'right' },
+  { header: 'reason', width: 24, drop: 1 },
+];
+
+const STOPPED_COLS: Column[] = [
+  { header: 'stopped', width: 8, drop: 0 },
+  { header: 'age', width: 4, align: 'right' },
+  { header: 'task definition', key: 'rev', width: 22, drop: 2 },
+  { header: 'stop code', key: 'code', width: 24, drop: 1 },
+  { header: 'exits', width: 14 },
+  { header: 'reason', width: 16, flex: true },
+];
+
+function deploymentRows(svc: EcsService, cols: Column[], now: number): Line[] {
+  return svc.deployments.map((d: EcsDeployment) => {
+    const tone = d.rolloutState === 'FAILED' || d.failedTasks > 0 ? 'crit' : d.rolloutState === 'IN_PROGRESS' ? 'warn' : undefined;
+    return tableRow(cols, {
+      deploy: { text: d.status, tone: d.status === 'PRIMARY' ? 'accent' : undefined },
+      td: d.taskDefinition,
+      des: String(d.desired),
+      run: { text: String(d.running), tone: d.running < d.desired ? 'crit' : undefined },
+      pend: String(d.pending),
+      failed: { text: String(d.failedTasks), tone: d.failedTasks > 0 ? 'crit' : undefined },
+      rollout: { text: d.rolloutState.toLowerCase().replace('_', ' '), tone },
+      age: age(now - d.createdAt),
+      reason: d.rolloutReason ?? '',
+    });
+  });
+}
+
+function exits(t: EcsStoppedTask): string {
+  return t.containers.map((c) => `${c.container}:${c.exitCode ?? '-'}`).join(' ');
+}
+
+function stoppedRows(svc: EcsService, cols: Column[], now: number): Line[] {
+  return svc.stoppedTasks.map((t) => {
+    const bad = t.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0);
+    const reasons = [t.stoppedReason, ...t.containers.map((c) => c.reason).filter((r): r is string => Boolean(r))];
+    return tableRow(cols, {
+      stopped: clockTime(t.stoppedAt),
+      age: age(now - t.stoppedAt),
+      rev: t.taskDefinition,
+      code: t.stopCode ?? '',
+      exits: { text: exits(t), tone: bad ? 'crit' : undefined },
+      reason: reasons.join(' · '),
+    });
+  });
+}
+
+/** Section heading plus up to `max` rows, with a "+N more" note when cut. */
+function section(title: string, rows: Line[], max: number, header?: Line): Line[] {
+  if (max <= 0) return [];
+  const head: Line = [seg(title, 'accent', { bold: true })];
+  if (rows.length === 0) return [[...head, seg('  none', 'muted')]];
+  const room = Math.max(1, max - 1 - (header ? 1 : 0));
+  const shown = rows.slice(0, room);
+  if (rows.length > room) head.push(seg(`  (${rows.length - room} more not shown)`, 'muted'));
+  return header ? [head, header, ...shown] : [head, ...shown];
+}
+
+export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCtx): Line[] {
+  const { width, height, now } = ctx;
+  const tableHeight = Math.min(services.length + 1, Math.max(3, Math.floor(height / 4)));
+  const out = serviceTable(services, width, tableHeight, selected, true);
+  const svc = services[selected]!;
+  const level = serviceLevel(svc);
+  const problems = serviceProblems(svc);
+  if (height >= 30) out.push([]);
+  out.push([
+    seg(svc.name, toneOf(level), { bold: true }),
+    seg(`  ${svc.cluster}  status ${svc.status}  task definition `, 'muted'),
+    seg(svc.taskDefinition),
+    seg(`  (family ${svc.family}, revision ${svc.revision})`, 'muted'),
+  ]);
+  if (problems.length > 0) out.push([seg(problems.join(' · '), toneOf(level))]);
+  if (svc.singleInstanceUnless) out.push([seg(`may run more than one task only while ${svc.singleInstanceUnless} holds`, 'muted')]);
+
+  let left = height - out.length;
+  const dCols = layoutColumns(DEPLOY_COLS, width);
+  const deployments = section('Deployments', deploymentRows(svc, dCols, now), Math.min(left, svc.deployments.length + 2), tableHeader(dCols));
+  out.push(...deployments);
+  left = height - out.length;
+
+  const sCols = layoutColumns(STOPPED_COLS, width);
+  // In a crash loop the stopped tasks say why; they get most of what is left, the events the rest.
+  const stoppedMax = Math.min(svc.stoppedTasks.length + 2, Math.max(0, Math.ceil(left * 0.6)));
+  out.push(...section('Stopped tasks', stoppedRows(svc, sCols, now), stoppedMax, tableHeader(sCols)));
+  left = height - out.length;
+
+  const events = svc.events.map((e): Line => [seg(`${clockTime(e.at)} `, 'muted'), seg(`${age(now - e.at).padStart(4)} `, 'muted'), seg(e.message)]);
+  out.push(...section('Events', events, left));
+  return out.slice(0, height);
+}

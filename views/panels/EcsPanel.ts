@@ -1,0 +1,45 @@
+/** ECS services: is every service running what it should, and is a rollout stuck? */
+import { GLYPH, toneOf } from '../theme.js';
+import type { Line } from '../text.js';
+import { seg } from '../text.js';
+import { age } from '../format.js';
+import type { PanelView } from './types.js';
+import { ecsDetail } from './EcsDetail.js';
+import { filterServices, serviceLevel, serviceProblems, serviceTable } from './ecsTable.js';
+
+export const ecsPanel: PanelView<'ecs'> = {
+  id: 'ecs',
+  count: (data, filter) => filterServices(data.services, filter).length,
+  summary(data) {
+    const line: Line = [seg(`${data.services.length} svc `, 'muted')];
+    for (const svc of data.services) {
+      const level = serviceLevel(svc);
+      line.push(seg(` ${svc.name} ${svc.running}/${svc.desired}`, level === 'ok' ? undefined : toneOf(level)));
+      if (level !== 'ok') line.push(seg(GLYPH[level], toneOf(level)));
+    }
+    return line;
+  },
+  body(data, ctx) {
+    const services = filterServices(data.services, ctx.filter);
+    if (services.length === 0) {
+      return [[seg(data.services.length === 0 ? 'no services' : `no service matches /${ctx.filter}`, 'muted')]];
+    }
+    const selected = Math.min(ctx.selected, services.length - 1);
+    if (ctx.detail) return ecsDetail(services, selected, ctx);
+    // Under the table: why each unhealthy service is red or yellow, then what the selected one last did.
+    const unhealthy = services.filter((s) => serviceLevel(s) !== 'ok');
+    const tableRows = Math.min(services.length + 1, Math.max(2, ctx.height - Math.min(unhealthy.length, 3) - 1));
+    const out = serviceTable(services, ctx.width, tableRows, selected, ctx.focused);
+    for (const s of unhealthy) {
+      if (out.length >= ctx.height) break;
+      out.push([seg(`${GLYPH[serviceLevel(s)]} ${s.name}: `, toneOf(serviceLevel(s))), seg(serviceProblems(s).join(' · '), toneOf(serviceLevel(s)))]);
+    }
+    const svc = services[selected]!;
+    if (out.length < ctx.height && svc.events.length > 0) out.push([seg(`${svc.name} events`, 'muted')]);
+    for (const ev of svc.events) {
+      if (out.length >= ctx.height) break;
+      out.push([seg(`${age(ctx.now - ev.at).padStart(4)} `, 'muted'), seg(ev.message)]);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,136 @@
+/** PostgreSQL: room for connections, and who is blocking whom. */
+import type { PgHealth, PgSession, PostgresSnapshot } from '../../src/model/postgres.js';
+import type { Tone } from '../theme.js';
+import { GLYPH } from '../theme.js';
+import type { Line } from '../text.js';
+import { highlight, matchesFilter, seg } from '../text.js';
+import { bytes, duration, percent } from '../format.js';
+import { oneLine } from '../../src/text/sanitize.js';
+import type { PanelView } from './types.js';
+
+/** The runbook's thresholds on connections: > 70 % of max warn, > 90 % crit. */
+export function connectionTone(total: number, max: number): Tone | undefined {
+  if (max <= 0) return undefined;
+  const p = (100 * total) / max;
+  return p > 90 ? 'crit' : p > 70 ? 'warn' : undefined;
+}
+
+interface SessionRow {
+  db: PgHealth;
+  kind: 'blocked' | 'long' | 'idle';
+  session: PgSession;
+  blockedBy?: number[];
+}
+
+/** The rows j/k moves through: blocked first (they are the incident), then long queries, then idle in transaction. */
+function sessionRows(data: PostgresSnapshot, filter: string): SessionRow[] {
+  const rows: SessionRow[] = [];
+  const longestFirst = <T extends PgSession>(xs: T[]) => [...xs].sort((a, b) => b.durationMs - a.durationMs);
+  for (const db of data.databases) {
+    for (const b of longestFirst(db.blocked)) rows.push({ db, kind: 'blocked', session: b, blockedBy: b.blockedBy });
+    for (const s of longestFirst(db.longQueries)) rows.push({ db, kind: 'long', session: s });
+    for (const s of longestFirst(db.idleInTransaction)) rows.push({ db, kind: 'idle', session: s });
+  }
+  return rows.filter((r) => matchesFilter(filter, r.db.name, r.session.query, r.session.user, String(r.session.pid), r.session.state));
+}
+
+function dbLine(db: PgHealth): Line {
+  const { total, max, byState } = db.connections;
+  const tone = connectionTone(total, max);
+  const line: Line = [
+    seg(`${db.blocked.length > 0 ? GLYPH.crit : tone ? GLYPH[tone === 'crit' ? 'crit' : 'warn'] : GLYPH.ok} `, db.blocked.length > 0 ? 'crit' : (tone ?? 'ok')),
+    seg(db.name, undefined, { bold: true }),
+    seg('  rtt ', 'muted'),
+    seg(duration(db.rttMs)),
+    seg('  conns ', 'muted'),
+    seg(`${total}/${max} ${max > 0 ? percent((100 * total) / max) : ''}`.trim(), tone),
+  ];
+  const states = Object.entries(byState)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  if (states) line.push(seg(` (${states})`, 'muted'));
+  line.push(seg('  size ', 'muted'), seg(bytes(db.databaseSizeBytes)));
+  if (db.replicationLagMs !== null) line.push(seg('  lag ', 'muted'), seg(duration(db.replicationLagMs), db.replicationLagMs > 30_000 ? 'warn' : undefined));
+  return line;
+}
+
+function countsLine(db: PgHealth): Line {
+  return [
+    seg('  blocked ', 'muted'),
+    seg(String(db.blocked.length), db.blocked.length > 0 ? 'crit' : undefined),
+    seg('  long queries ', 'muted'),
+    seg(String(db.longQueries.length), db.longQueries.length > 0 ? 'warn' : undefined),
+    seg('  idle in transaction ', 'muted'),
+    seg(String(db.idleInTransaction.length), db.idleInTransaction.length > 0 ? 'warn' : undefined),
+  ];
+}
+
+function sessionLine(r: SessionRow, multiDb: boolean): Line {
+  const s = r.session;
+  const label = r.kind === 'blocked' ? 'blocked' : r.kind === 'long' ? 'long' : 'idle-tx';
+  const tone: Tone | undefined = r.kind === 'blocked' ? 'crit' : r.kind === 'idle' ? 'warn' : undefined;
+  const line: Line = [
+    seg(`${label.padEnd(8)}`, tone ?? 'muted'),
+    seg(`${duration(s.durationMs).padStart(5)} `, tone),
+    seg(`pid ${s.pid} `, 'muted'),
+  ];
+  if (r.blockedBy && r.blockedBy.length > 0) line.push(seg(`by ${r.blockedBy.join(',')} `, 'crit'));
+  if (multiDb) line.push(seg(`${r.db.name} `, 'muted'));
+  if (s.user) line.push(seg(`${s.user} `, 'muted'));
+  line.push(seg(s.query || '(no query text)', tone));
+  return line;
+}
+
+/** Cut a long one-line text into rows of `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length && width > 0; i += width) out.push(chars.slice(i, i + width).join(''));
+  return out;
+}
+
+export const postgresPanel: PanelView<'postgres'> = {
+  id: 'postgres',
+  count: (data, filter) => sessionRows(data, filter).length,
+  summary(data) {
+    const line: Line = [];
+    for (const db of data.databases) {
+      const { total, max } = db.connections;
+      line.push(seg(`${db.name} `), seg(`${duration(db.rttMs)} `, 'muted'), seg(`${total}/${max}`, connectionTone(total, max)));
+      if (db.blocked.length > 0) line.push(seg(` ✗${db.blocked.length} blocked`, 'crit'));
+      line.push(seg('  '));
+    }
+    return line;
+  },
+  body(data, ctx) {
+    const out: Line[] = [];
+    if (data.databases.length === 0) return [[seg('no databases configured', 'muted')]];
+    for (const db of data.databases) {
+      out.push(dbLine(db));
+      if (ctx.height >= 6) out.push(countsLine(db));
+    }
+    const rows = sessionRows(data, ctx.filter);
+    const room = ctx.height - out.length;
+    if (room <= 0) return out.slice(0, ctx.height);
+    if (rows.length === 0) {
+      out.push([seg(ctx.filter ? `no session matches /${ctx.filter}` : 'no blocked, long or idle-in-transaction sessions', 'muted')]);
+      return out.slice(0, ctx.height);
+    }
+    const selected = Math.min(ctx.selected, rows.length - 1);
+    // Full-screen, the selected session's whole query goes below the list.
+    const query = ctx.detail ? wrap(oneLine(rows[selected]!.session.query), ctx.width).slice(0, Math.max(0, Math.floor(room / 3))) : [];
+    const listRoom = query.length > 0 ? room - query.length - 1 : room;
+    const start = selected >= listRoom ? selected - listRoom + 1 : 0;
+    const multi = data.databases.length > 1;
+    rows.slice(start, start + listRoom).forEach((r, i) => {
+      const line = sessionLine(r, multi);
+      out.push(ctx.focused && start + i === selected ? highlight(line) : line);
+    });
+    if (query.length > 0) {
+      out.push([seg(`pid ${rows[selected]!.session.pid}, full query:`, 'accent')]);
+      out.push(...query.map((q): Line => [seg(q)]));
+    }
+    return out.slice(0, ctx.height);
+  },
+};

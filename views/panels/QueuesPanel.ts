@@ -1,0 +1,99 @@
+/** Redis and its job queues: is work flowing, and is anything dead? */
+import type { QueueStats, QueuesSnapshot, RedisHealth } from '../../src/model/queues.js';
+import type { Level } from '../theme.js';
+import { GLYPH, toneOf } from '../theme.js';
+import type { Column, Line } from '../text.js';
+import { highlight, layoutColumns, matchesFilter, seg, tableHeader, tableRow, windowStart } from '../text.js';
+import { age, bytes, count, duration, percent } from '../format.js';
+import type { PanelView } from './types.js';
+
+export function queueLevel(q: QueueStats): Level {
+  if (q.failed > 0) return 'crit';
+  // Waiting work that is not draining is a backlog in the making.
+  if (q.waiting > 0 && (q.drainPerMinute === null || q.drainPerMinute <= 0)) return 'warn';
+  return 'ok';
+}
+
+function filterQueues(data: QueuesSnapshot, filter: string): QueueStats[] {
+  return data.queues.filter((q) => matchesFilter(filter, q.name, q.flavor, q.redis));
+}
+
+export function redisLine(r: RedisHealth): Line {
+  if (!r.ok) return [seg(`${GLYPH.crit} redis ${r.name} `, 'crit'), seg(r.error ?? 'unreachable', 'crit')];
+  const memPct = r.usedMemoryBytes !== null && r.maxMemoryBytes ? (100 * r.usedMemoryBytes) / r.maxMemoryBytes : null;
+  const memTone = memPct === null ? undefined : memPct > 95 ? 'crit' : memPct > 80 ? 'warn' : undefined;
+  const line: Line = [
+    seg(`${GLYPH.ok} `, 'ok'),
+    seg(`redis ${r.name}`),
+    seg('  ping ', 'muted'),
+    seg(duration(r.pingMs)),
+    seg('  mem ', 'muted'),
+    seg(`${bytes(r.usedMemoryBytes)}/${r.maxMemoryBytes ? bytes(r.maxMemoryBytes) : '∞'}`, memTone),
+  ];
+  if (memPct !== null) line.push(seg(` ${percent(memPct)}`, memTone ?? 'muted'));
+  line.push(seg('  clients ', 'muted'), seg(count(r.clients)));
+  line.push(seg('  evicted ', 'muted'), seg(count(r.evictedKeys), r.evictedKeys ? 'warn' : undefined));
+  return line;
+}
+
+const COLUMNS: Column[] = [
+  { header: ' ', key: 'mark', width: 1 },
+  { header: 'queue', width: 10, flex: true, max: 30 },
+  { header: 'flavor', width: 7, drop: 1 },
+  { header: 'waiting', width: 7, align: 'right' },
+  { header: 'active', width: 6, align: 'right' },
+  { header: 'delayed', width: 7, align: 'right', drop: 2 },
+  { header: 'failed', width: 6, align: 'right' },
+  { header: 'oldest', width: 6, align: 'right' },
+  { header: 'drain/m', key: 'drain', width: 7, align: 'right', drop: 3 },
+  { header: 'eta', width: 5, align: 'right', drop: 4 },
+];
+
+export const queuesPanel: PanelView<'queues'> = {
+  id: 'queues',
+  count: (data, filter) => filterQueues(data, filter).length,
+  summary(data) {
+    const line: Line = [];
+    for (const r of data.redis) {
+      line.push(r.ok ? seg(`redis ${duration(r.pingMs)} `, 'muted') : seg(`redis ${r.name} down `, 'crit'));
+    }
+    for (const q of data.queues) {
+      const level = queueLevel(q);
+      line.push(seg(` ${q.name} ${count(q.waiting)}`, level === 'ok' ? undefined : toneOf(level)));
+      if (q.failed > 0) line.push(seg(` ✗${count(q.failed)}`, 'crit'));
+    }
+    return line;
+  },
+  body(data, ctx) {
+    const out: Line[] = data.redis.slice(0, Math.max(1, ctx.height - 2)).map(redisLine);
+    if (data.redis.length === 0) out.push([seg('no redis configured', 'muted')]);
+    const queues = filterQueues(data, ctx.filter);
+    const cols = layoutColumns(COLUMNS, ctx.width);
+    const room = ctx.height - out.length - 1;
+    if (room <= 0) return out.slice(0, ctx.height);
+    out.push(tableHeader(cols));
+    if (queues.length === 0) {
+      out.push([seg(ctx.filter ? `no queue matches /${ctx.filter}` : 'no queues', 'muted')]);
+      return out.slice(0, ctx.height);
+    }
+    const selected = Math.min(ctx.selected, queues.length - 1);
+    const start = windowStart(queues.length, selected, room);
+    queues.slice(start, start + room).forEach((q, i) => {
+      const level = queueLevel(q);
+      const row = tableRow(cols, {
+        mark: { text: GLYPH[level], tone: toneOf(level) },
+        queue: data.redis.length > 1 ? `${q.redis}/${q.name}` : q.name,
+        flavor: q.flavor,
+        waiting: { text: count(q.waiting), tone: level === 'warn' ? 'warn' : undefined },
+        active: count(q.active),
+        delayed: count(q.delayed),
+        failed: { text: count(q.failed), tone: q.failed > 0 ? 'crit' : undefined },
+        oldest: age(q.oldestWaitingAgeMs),
+        drain: q.drainPerMinute === null ? '-' : count(q.drainPerMinute),
+        eta: q.waiting === 0 ? '-' : age(q.etaToEmptyMs),
+      });
+      out.push(ctx.focused && start + i === selected ? highlight(row) : row);
+    });
+    return out.slice(0, ctx.height);
+  },
+};

@@ -1,0 +1,93 @@
+/** Rules and the service table shared by the ECS panel and its detail view. */
+import type { EcsService } from '../../src/model/ecs.js';
+import type { Level } from '../theme.js';
+import { GLYPH, toneOf } from '../theme.js';
+import type { Column, Line } from '../text.js';
+import { highlight, layoutColumns, matchesFilter, tableHeader, tableRow, tint, windowStart } from '../text.js';
+import { percent, sparkline } from '../format.js';
+
+/** Stopped tasks with a non-zero exit code that make a service "crash-looping". */
+export const CRASH_LOOP_EXITS = 3;
+
+export function failedExits(svc: EcsService): number {
+  return svc.stoppedTasks.filter((t) => t.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0)).length;
+}
+
+export function isCrashLooping(svc: EcsService): boolean {
+  return failedExits(svc) >= CRASH_LOOP_EXITS;
+}
+
+export function serviceLevel(svc: EcsService): Level {
+  if (svc.running < svc.desired || svc.rollout === 'FAILED' || isCrashLooping(svc)) return 'crit';
+  if (svc.rollout === 'IN_PROGRESS') return 'warn';
+  return 'ok';
+}
+
+/** Why a row is red or yellow, in words, for the line under the table. */
+export function serviceProblems(svc: EcsService): string[] {
+  const out: string[] = [];
+  if (svc.running < svc.desired) out.push(`${svc.running}/${svc.desired} running`);
+  if (svc.rollout === 'FAILED') out.push('rollout FAILED');
+  if (svc.rollout === 'IN_PROGRESS') out.push('rollout in progress');
+  if (isCrashLooping(svc)) out.push(`crash-looping: ${failedExits(svc)} tasks exited non-zero`);
+  return out;
+}
+
+const ROLLOUT: Record<EcsService['rollout'], string> = {
+  COMPLETED: 'completed',
+  IN_PROGRESS: 'in progress',
+  FAILED: 'FAILED',
+  UNKNOWN: '-',
+};
+
+function utilTone(p: number | undefined, warn: number, crit: number) {
+  if (p === undefined) return undefined;
+  return p > crit ? ('crit' as const) : p > warn ? ('warn' as const) : undefined;
+}
+
+export function filterServices(services: readonly EcsService[], filter: string): EcsService[] {
+  return services.filter((s) => matchesFilter(filter, s.name, s.taskDefinition, s.rollout, s.cluster));
+}
+
+const COLUMNS: Column[] = [
+  { header: ' ', key: 'mark', width: 1 },
+  { header: 'service', width: 10, flex: true, max: 32 },
+  { header: 'des', width: 3, align: 'right' },
+  { header: 'run', width: 3, align: 'right' },
+  { header: 'pend', width: 4, align: 'right' },
+  { header: 'rollout', width: 11 },
+  { header: 'rev', width: 4, align: 'right', drop: 5 },
+  { header: 'cpu', width: 4, align: 'right' },
+  { header: '', key: 'cpuSpark', width: 8, drop: 2 },
+  { header: 'mem', width: 4, align: 'right' },
+  { header: '', key: 'memSpark', width: 8, drop: 1 },
+];
+
+export function serviceTable(services: readonly EcsService[], width: number, height: number, selected: number, focused: boolean): Line[] {
+  const cols = layoutColumns(COLUMNS, width);
+  const out: Line[] = [tableHeader(cols)];
+  const room = Math.max(0, height - 1);
+  const start = windowStart(services.length, selected, room);
+  services.slice(start, start + room).forEach((svc, i) => {
+    const level = serviceLevel(svc);
+    const cpu = svc.cpu.at(-1);
+    const mem = svc.memory.at(-1);
+    const row = tableRow(cols, {
+      mark: { text: GLYPH[level], tone: toneOf(level) },
+      service: svc.name,
+      des: String(svc.desired),
+      run: String(svc.running),
+      pend: String(svc.pending),
+      rollout: ROLLOUT[svc.rollout],
+      rev: String(svc.revision),
+      cpu: { text: percent(cpu), tone: utilTone(cpu, 70, 90) },
+      cpuSpark: { text: sparkline(svc.cpu, 8, 100), tone: 'muted' },
+      mem: { text: percent(mem), tone: utilTone(mem, 80, 95) },
+      memSpark: { text: sparkline(svc.memory, 8, 100), tone: 'muted' },
+    });
+    const tinted = level === 'ok' ? row : tint(row, toneOf(level));
+    out.push(focused && start + i === selected ? highlight(tinted) : tinted);
+  });
+  return out;
+}
+

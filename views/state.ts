@@ -1,0 +1,114 @@
+/**
+ * View state: which panel is focused or open, selections, filters, the help
+ * overlay, the text being typed and the message line. A pure reducer, so the
+ * key handling can be tested without a terminal; effects (quit, refresh) stay
+ * in the dispatcher.
+ */
+import type { PanelId } from '../src/model/panels.js';
+import { PANEL_IDS } from '../src/model/panels.js';
+import type { Tone } from './theme.js';
+
+export interface Entry {
+  kind: 'filter' | 'command';
+  text: string;
+}
+
+export interface ViewState {
+  focus: PanelId;
+  detail: PanelId | null;
+  help: boolean;
+  /** first line of the help shown, when it is taller than the screen */
+  helpScroll: number;
+  entry: Entry | null;
+  filters: Partial<Record<PanelId, string>>;
+  selection: Partial<Record<PanelId, number>>;
+  message: { text: string; tone: Tone } | null;
+}
+
+export const initialViewState: ViewState = {
+  focus: 'ecs',
+  detail: null,
+  help: false,
+  helpScroll: 0,
+  entry: null,
+  filters: {},
+  selection: {},
+  message: null,
+};
+
+export type ViewAction =
+  | { type: 'focus'; id: PanelId }
+  | { type: 'cycle'; delta: number }
+  | { type: 'open' }
+  | { type: 'back' }
+  | { type: 'help'; open?: boolean }
+  | { type: 'helpScroll'; delta: number; max: number }
+  /** `count` is the number of rows after the filter, so the selection stays on a row */
+  | { type: 'select'; delta: number; count: number }
+  | { type: 'startEntry'; kind: Entry['kind'] }
+  | { type: 'editEntry'; text: string }
+  | { type: 'endEntry'; keep: boolean }
+  | { type: 'message'; text: string; tone?: Tone }
+  | { type: 'clearMessage' };
+
+/** The panel keys act on: the open one, else the focused one. */
+export function activePanel(s: ViewState): PanelId {
+  return s.detail ?? s.focus;
+}
+
+export function viewReducer(s: ViewState, a: ViewAction): ViewState {
+  switch (a.type) {
+    case 'focus':
+      return { ...s, focus: a.id, detail: s.detail ? a.id : null };
+    case 'cycle': {
+      const i = PANEL_IDS.indexOf(s.focus);
+      const n = PANEL_IDS.length;
+      const id = PANEL_IDS[(((i + a.delta) % n) + n) % n]!;
+      return { ...s, focus: id, detail: s.detail ? id : null };
+    }
+    case 'open':
+      return { ...s, detail: s.focus };
+    case 'back':
+      if (s.help) return { ...s, help: false };
+      if (s.detail) return { ...s, detail: null };
+      return s;
+    case 'help':
+      return { ...s, help: a.open ?? !s.help, helpScroll: 0 };
+    case 'helpScroll': {
+      const next = Math.max(0, Math.min(a.max, s.helpScroll + a.delta));
+      return next === s.helpScroll ? s : { ...s, helpScroll: next };
+    }
+    case 'select': {
+      const id = activePanel(s);
+      const cur = s.selection[id] ?? 0;
+      const next = Math.max(0, Math.min(Math.max(0, a.count - 1), cur + a.delta));
+      return next === cur ? s : { ...s, selection: { ...s.selection, [id]: next } };
+    }
+    case 'startEntry': {
+      const text = a.kind === 'filter' ? (s.filters[activePanel(s)] ?? '') : '';
+      return { ...s, entry: { kind: a.kind, text } };
+    }
+    case 'editEntry': {
+      if (!s.entry) return s;
+      const entry = { ...s.entry, text: a.text };
+      if (entry.kind !== 'filter') return { ...s, entry };
+      // The filter applies while typing; the selection restarts at the first match.
+      const id = activePanel(s);
+      return { ...s, entry, filters: { ...s.filters, [id]: a.text }, selection: { ...s.selection, [id]: 0 } };
+    }
+    case 'endEntry': {
+      if (!s.entry) return s;
+      if (s.entry.kind === 'filter' && !a.keep) {
+        const id = activePanel(s);
+        const filters = { ...s.filters };
+        delete filters[id];
+        return { ...s, entry: null, filters, selection: { ...s.selection, [id]: 0 } };
+      }
+      return { ...s, entry: null };
+    }
+    case 'message':
+      return { ...s, message: { text: a.text, tone: a.tone ?? 'text' } };
+    case 'clearMessage':
+      return s.message ? { ...s, message: null } : s;
+  }
+}
