@@ -38,13 +38,17 @@ function timeToFirstFullFrame() {
     const t0 = process.hrtime.bigint();
     const child = onPty(`node ${bin} demo`, 120, 40);
     let seen = '';
+    let done = false;
+    child.stdin.on('error', () => {});
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`no full frame within 15 s; saw: ${seen.slice(-500)}`));
     }, 15_000);
     child.stdout.on('data', (chunk) => {
+      if (done) return;
       seen += chunk.toString('utf8').replace(ANSI, '');
       if (TITLES.every((t) => seen.includes(t))) {
+        done = true;
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
         clearTimeout(timer);
         child.stdin.write('q');
@@ -72,6 +76,7 @@ function rssOf(pid) {
 
 async function memoryAfterSoak() {
   const child = onPty(`node ${bin} demo --scenario calm`, 120, 40);
+  child.stdin.on('error', () => {});
   child.stdout.resume();
   await new Promise((r) => setTimeout(r, soakMs));
   // script → node (the shell exec'd into node)

@@ -1,5 +1,6 @@
 /** Default thresholds from the runbooks, overridable per environment. */
-import { LOWER_IS_WORSE, type ThresholdKey, type Thresholds } from '../config/schema.js';
+import { LOWER_IS_WORSE, type ThresholdKey } from '../config/thresholdKeys.js';
+import type { Thresholds } from '../config/schema.js';
 
 export interface Threshold {
   warn: number;

@@ -58,7 +58,7 @@ async function ask(io: ActionIo, phrase: string, tier: string): Promise<string |
 async function perform<Args>(io: ActionIo, g: GlobalOptions, flags: ActionFlags, action: ActionDefinition<Args, EcsActionContext>, makeArgs: (cluster: string, timeoutMs: number) => Args, service: string): Promise<number> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   if (flags.dryRun && flags.confirm !== undefined) throw new UserError('--dry-run and --confirm contradict each other: pick one', EXIT.usage);
-  const opened = openEnvironment(g, io.env);
+  const opened = await openEnvironment(g, io.env);
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);

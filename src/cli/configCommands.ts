@@ -1,8 +1,7 @@
 /** `opsdeck config validate [FILE]` and `opsdeck config schema`. */
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
-import { loadConfig, ConfigError } from '../config/load.js';
-import { configJsonSchemaText } from '../config/jsonSchema.js';
+import { ConfigError } from '../config/errors.js';
 import { EXIT, UserError } from './exit.js';
 import type { GlobalOptions } from './environment.js';
 
@@ -12,8 +11,9 @@ export function configCommands(program: Command, io: { stdout: NodeJS.WriteStrea
   config
     .command('validate [file]')
     .description('validate a config file (default: the one opsdeck would use) and list its environments')
-    .action((file: string | undefined, _o, cmd: Command) => {
+    .action(async (file: string | undefined, _o, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
+      const { loadConfig } = await import('../config/load.js');
       let loaded;
       try {
         loaded = loadConfig({ explicit: file ?? g.config, env: io.env, cwd: process.cwd(), home: homedir() });
@@ -29,7 +29,8 @@ export function configCommands(program: Command, io: { stdout: NodeJS.WriteStrea
   config
     .command('schema')
     .description('print the JSON Schema of the config, for editors')
-    .action(() => {
+    .action(async () => {
+      const { configJsonSchemaText } = await import('../config/jsonSchema.js');
       io.stdout.write(configJsonSchemaText());
       io.setCode(EXIT.ok);
     });

@@ -16,7 +16,7 @@ import { AwsEcsSource } from '../sources/aws/ecs.js';
 import { awsEcsControl } from '../sources/aws/ecsControl.js';
 import { getIdentity } from '../sources/aws/identity.js';
 import { errorMessage } from '../text/sanitize.js';
-import { loadConfig, selectEnvironment, ConfigError } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
 import { EXIT, UserError } from './exit.js';
 
 export interface GlobalOptions {
@@ -55,7 +55,7 @@ export function isReadOnly(opts: GlobalOptions, env: { protected: boolean; readO
   return Boolean(opts.readOnly) || env.readOnly || (env.protected && !opts.write);
 }
 
-export function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv = process.env): OpenedEnvironment {
+export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv = process.env): Promise<OpenedEnvironment> {
   if (opts.demo) {
     const scenario = scenarioOf(opts);
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
@@ -64,6 +64,8 @@ export function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessE
     return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ecsControl: sandboxEcsControl(sandbox), sandbox };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
+  // the config parser (yaml + zod) is loaded only when a config is read
+  const { loadConfig, selectEnvironment } = await import('../config/load.js');
   let loaded;
   try {
     loaded = loadConfig({ explicit: opts.config, env: processEnv, cwd: process.cwd(), home: homedir() });

@@ -62,7 +62,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
 
   const tui = async (opts: GlobalOptions): Promise<number> => {
     if (!isTTY) throw new UserError('the dashboard needs a terminal; for a one-shot report use `opsdeck check` (add --demo for the sandbox)', EXIT.usage);
-    const opened = openEnvironment(opts, env);
+    const opened = await openEnvironment(opts, env);
     const runtime = new Runtime({ sources: opened.sources, env: opened.info, intervals: opened.intervals, clock: systemClock });
     runtime.start();
     // the header shows the account and ARN when STS answers; the panels do not wait for it
@@ -96,7 +96,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const sinceMs = parseDuration(o.since, '--since');
       const timeoutMs = parseDuration(o.timeout, '--timeout');
-      const opened = openEnvironment(g, env);
+      const opened = await openEnvironment(g, env);
       try {
         const report = await runChecks({ sources: opened.sources, env: opened.info.name, thresholds: opened.config.thresholds, now: systemClock.now(), sinceMs, timeoutMs });
         const paint = o.format === 'text' && wantsColor(g, env, stdout) ? ANSI_PAINT : NO_PAINT;

@@ -4,24 +4,9 @@
  */
 import { z } from 'zod';
 
-/** Known threshold names; each is { warn, crit }. */
-export const THRESHOLD_KEYS = [
-  'responseTimeMs',
-  'errorRatePercent',
-  'cpu',
-  'memory',
-  'dbConnectionsPercent',
-  'deadLetter',
-  'oldestJobAgeSeconds',
-  'snapshotAgeHours',
-  'storageFreePercent',
-  'blockedQuerySeconds',
-  'belowDesiredSeconds',
-] as const;
-export type ThresholdKey = (typeof THRESHOLD_KEYS)[number];
+import { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey } from './thresholdKeys.js';
 
-/** Thresholds where a falling figure is the danger, so crit sits below warn. */
-export const LOWER_IS_WORSE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['storageFreePercent']);
+export { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey };
 
 const threshold = (key: ThresholdKey) => {
   const lower = LOWER_IS_WORSE.has(key);

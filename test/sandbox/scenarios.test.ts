@@ -154,3 +154,11 @@ describe('scenario details', () => {
     expect([s.desired, s.running, s.singleInstanceUnless]).toEqual([3, 3, 'redis:locks']);
   });
 });
+
+describe('the demo environment config', () => {
+  it('is exactly what the config schema makes of it, defaults included', async () => {
+    const { environmentSchema } = await import('../../src/config/schema.js');
+    const { demoEnvironment } = await import('../../src/sources/sandbox/config.js');
+    expect(environmentSchema.parse(demoEnvironment())).toEqual(demoEnvironment());
+  });
+});

@@ -1,9 +1,11 @@
 /**
  * The demo environment written as a user would write it in opsdeck.yaml, so
  * everything downstream (checks, topology rules, probes' expectations) reads
- * the sandbox through the same config as a real environment.
+ * the sandbox through the same config as a real environment. Written with
+ * every default spelled out rather than run through zod, so the demo does not
+ * load the schema library; a test checks the schema would produce the same.
  */
-import { environmentSchema, type EnvironmentConfig } from '../../config/schema.js';
+import type { EnvironmentConfig } from '../../config/schema.js';
 import { DB_ID } from './rds.js';
 import { PROBE_URL } from './health.js';
 import { LOG_GROUP } from './fleet.js';
@@ -11,7 +13,7 @@ import { CLUSTER } from './ecs.js';
 import { REGION } from './taskdefs.js';
 
 export function demoEnvironment(): EnvironmentConfig {
-  return environmentSchema.parse({
+  return {
     protected: false,
     readOnly: false,
     aws: { region: REGION },
@@ -45,5 +47,5 @@ export function demoEnvironment(): EnvironmentConfig {
     ],
     postgres: [{ name: 'primary', url: 'postgres://app@sandbox.opsdeck.invalid:5432/app' }],
     http: [{ name: 'api', url: PROBE_URL, expect: { status: 200, json: { status: 'healthy' } } }],
-  });
+  };
 }
