@@ -27,6 +27,9 @@ await build({
   // and the demo never parses the AWS SDK. Still a handful of files, not the
   // hundreds of modules in node_modules.
   splitting: true,
+  // Prefer the packages' ES module builds: a CommonJS package in its own
+  // chunk only offers a default export, and named imports of it would break.
+  mainFields: ['module', 'main'],
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
