@@ -124,6 +124,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     reads: ['logs'],
     evaluate: ({ data, env, thresholds }) => {
       const logs = data.logs!;
+      if (logs.groups.length === 0) return [];
       const subject = `${env}/logs`;
       const where = logs.groups.join(', ') || 'the logs';
       const rate = errorRatePercent(logs, 5);
@@ -172,12 +173,14 @@ export const CHECKS: readonly CheckDefinition[] = [
     area: 'postgres',
     title: 'Database connections below the limit',
     reads: ['postgres'],
-    evaluate: ({ data, env, thresholds }) =>
-      data.postgres!.databases.map((d) => {
+    evaluate: ({ data, env, thresholds }) => [
+      ...(data.postgres!.errors ?? []).map((e): Finding => ({ checkId: 'postgres.connections', severity: 'unknown', subject: `${env}/${e.name}`, area: 'postgres', message: e.error })),
+      ...data.postgres!.databases.map((d) => {
         const p = d.connections.max > 0 ? (100 * d.connections.total) / d.connections.max : 0;
         const severity = grade(p, thresholds.dbConnectionsPercent);
-        return { checkId: 'postgres.connections', severity, subject: `${env}/${d.name}`, area: 'postgres', message: severity === 'ok' ? 'connections are fine' : 'connections near max_connections', figure: `${d.connections.total}/${d.connections.max}, ${pct(p)}` };
+        return { checkId: 'postgres.connections', severity, subject: `${env}/${d.name}`, area: 'postgres', message: severity === 'ok' ? 'connections are fine' : 'connections near max_connections', figure: `${d.connections.total}/${d.connections.max}, ${pct(p)}` } as Finding;
       }),
+    ],
   },
   {
     id: 'postgres.blocked',

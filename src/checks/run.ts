@@ -104,7 +104,7 @@ export async function runChecks(opts: CheckRunOptions): Promise<CheckReport> {
   for (const check of opts.checks ?? CHECKS) {
     const missing = check.reads.find((id) => errors[id] !== undefined || data[id] === undefined);
     if (missing) {
-      findings.push({ checkId: check.id, severity: 'unknown', subject: `${opts.env}/${missing}`, area: check.area, message: `could not read ${missing}: ${errors[missing] ?? 'no data'}` });
+      findings.push({ checkId: check.id, severity: 'unknown', subject: `${opts.env}/${missing}`, area: check.area, message: `${check.title}? could not read ${missing}: ${errors[missing] ?? 'no data'}` });
       continue;
     }
     try {

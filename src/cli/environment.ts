@@ -16,6 +16,8 @@ import { AwsEcsSource } from '../sources/aws/ecs.js';
 import { awsEcsControl } from '../sources/aws/ecsControl.js';
 import { getIdentity } from '../sources/aws/identity.js';
 import { errorMessage } from '../text/sanitize.js';
+import { createPostgresSource } from '../sources/postgres/index.js';
+import { createHealthSource } from '../sources/http/index.js';
 import { ConfigError } from '../config/errors.js';
 import { EXIT, UserError } from './exit.js';
 
@@ -94,11 +96,21 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
   const intervals: Partial<Record<PanelId, number>> = {};
   for (const [k, v] of Object.entries(env.intervals ?? {})) if (v !== undefined) intervals[k as PanelId] = v * 1000;
   const real: Partial<Sources> = {};
+  const closers: (() => Promise<void> | void)[] = [];
   if (aws && env.ecs.length) real.ecs = new AwsEcsSource(aws, env.ecs);
+  if (env.postgres.length) {
+    const pg = createPostgresSource(env.postgres);
+    real.postgres = pg;
+    closers.push(() => pg.close());
+  }
+  if (env.http.length) {
+    const http = createHealthSource(env.http);
+    real.health = http;
+    closers.push(() => http.close());
+  }
   const sources = configuredSources(env, real);
-  const close = sources.close;
   sources.close = async () => {
-    await close();
+    await Promise.allSettled(closers.map((c) => c()));
     aws?.close();
   };
   return { info, config: env, sources, intervals, ...(aws ? { aws, ecsControl: awsEcsControl(aws) } : {}) };

@@ -27,4 +27,6 @@ export interface PgHealth {
 
 export interface PostgresSnapshot {
   databases: PgHealth[];
+  /** databases that did not answer this time, one line each; the others are still shown */
+  errors?: { name: string; error: string }[];
 }

@@ -1,0 +1,89 @@
+/**
+ * What a probe's response says and whether it meets the config's
+ * expectations. Every problem is one line an engineer can act on:
+ * `status 503, expected 200`, `json status is "degraded", expected "healthy"`.
+ */
+import { oneLine } from '../../text/sanitize.js';
+import { formatBytes } from './format.js';
+
+export type JsonExpectation = Record<string, string | number | boolean>;
+
+/** The fields shown for every probe; `build.version` is the common nested form. */
+export const PICKED_FIELDS = ['status', 'version', 'app_version', 'build.version'] as const;
+
+const FIELD_CHARS = 120;
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A top-level key, or failing that a dotted path into nested objects. */
+export function lookup(body: unknown, key: string): unknown {
+  if (!isObject(body)) return undefined;
+  if (Object.hasOwn(body, key)) return body[key];
+  let at: unknown = body;
+  for (const part of key.split('.')) {
+    if (!isObject(at) || !Object.hasOwn(at, part)) return undefined;
+    at = at[part];
+  }
+  return at;
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+const isScalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** The picked fields (and any the config expects) that hold a plain value, sanitised and bounded. */
+export function pickFields(body: unknown, expected: JsonExpectation = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of new Set<string>([...PICKED_FIELDS, ...Object.keys(expected)])) {
+    const v = lookup(body, key);
+    if (isScalar(v)) out[key] = oneLine(String(v), FIELD_CHARS);
+  }
+  return out;
+}
+
+/** A value as the engineer would write it in the config. */
+function shown(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (typeof v === 'string') return oneLine(JSON.stringify(v), FIELD_CHARS);
+  if (isScalar(v) || v === null) return String(v);
+  return Array.isArray(v) ? 'a list' : 'an object';
+}
+
+export function statusProblem(status: number, expected: number | undefined, location: string | null): string | undefined {
+  const ok = expected === undefined ? status >= 200 && status < 300 : status === expected;
+  if (ok) return undefined;
+  const where = status >= 300 && status < 400 && location ? ` (redirects to ${oneLine(location, 200)}; probe that URL instead)` : '';
+  return `status ${status}, expected ${expected ?? '2xx'}${where}`;
+}
+
+export interface BodyFacts {
+  overCap: boolean;
+  cap: number;
+  contentType: string | null;
+}
+
+/** Problems with the JSON fields; none when the config expects none. */
+export function jsonProblems(body: unknown, facts: BodyFacts, expected: JsonExpectation | undefined): string[] {
+  const keys = Object.keys(expected ?? {});
+  if (!expected || keys.length === 0) return [];
+  if (facts.overCap) return [`body is over ${formatBytes(facts.cap)}, so JSON ${keys.join(', ')} cannot be checked`];
+  if (body === undefined) {
+    const type = facts.contentType ? ` (${oneLine(facts.contentType.split(';')[0] ?? '', 60)})` : '';
+    return [`body is not JSON${type}, so JSON ${keys.join(', ')} cannot be checked`];
+  }
+  const problems: string[] = [];
+  for (const key of keys) {
+    const want = expected[key];
+    const got = lookup(body, key);
+    if (got !== want) problems.push(`json ${oneLine(key, 60)} is ${shown(got)}, expected ${shown(want)}`);
+  }
+  return problems;
+}

@@ -1,0 +1,69 @@
+// Replication lag from both ends of a real streaming pair: a private primary and its standby.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createPostgresSource, type PgSourceHandle } from '../../src/sources/postgres/index.js';
+import { startPgReplica, startPgServer, type PgServer } from '../support/pgServer.js';
+import { waitFor } from '../support/waitFor.js';
+
+const signal = () => new AbortController().signal;
+
+let primary: PgServer;
+let standby: PgServer;
+let source: PgSourceHandle;
+
+beforeAll(async () => {
+  primary = await startPgServer();
+  standby = await startPgReplica(primary);
+  source = createPostgresSource([
+    { name: 'primary', url: primary.url() },
+    { name: 'standby', url: standby.url() },
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await source?.close();
+  await standby?.destroy();
+  await primary?.destroy();
+});
+
+describe('replication lag', () => {
+  it('is a figure on the primary once the standby streams, and on the standby itself', async () => {
+    const snap = await waitFor(
+      async () => {
+        const s = await source.read(signal());
+        return s.databases.length === 2 && s.databases.every((d) => d.replicationLagMs !== null) ? s : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the standby to stream' },
+    );
+    for (const d of snap.databases) {
+      expect(d.replicationLagMs).toBeGreaterThanOrEqual(0);
+      expect(d.replicationLagMs).toBeLessThan(60_000);
+    }
+  });
+
+  it('a standby that stops replaying shows a growing lag, and none once it catches up', async () => {
+    const standbyLag = async () => (await source.read(signal())).databases.find((x) => x.name === 'standby')?.replicationLagMs;
+    const writer = new pg.Client({ connectionString: primary.url() });
+    const dba = new pg.Client({ connectionString: standby.url() });
+    await Promise.all([writer.connect(), dba.connect()]);
+    try {
+      await writer.query('CREATE TABLE beat (at timestamptz)');
+      await writer.query('INSERT INTO beat VALUES (now())');
+      await waitFor(async () => (await standbyLag()) === 0, { what: 'the standby to catch up' });
+
+      await dba.query('SELECT pg_wal_replay_pause()');
+      await writer.query('INSERT INTO beat VALUES (now())');
+      const first = await waitFor(async () => {
+        const lag = await standbyLag();
+        return lag ? lag : undefined;
+      }, { what: 'a lag while replay is paused' });
+      await waitFor(async () => ((await standbyLag()) ?? 0) > first, { what: 'the lag to grow' });
+
+      await dba.query('SELECT pg_wal_replay_resume()');
+      await waitFor(async () => (await standbyLag()) === 0, { what: 'the standby to catch up again' });
+    } finally {
+      await dba.query('SELECT pg_wal_replay_resume()').catch(() => {});
+      await Promise.all([writer.end(), dba.end()]);
+    }
+  });
+});
