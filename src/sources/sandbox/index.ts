@@ -15,9 +15,12 @@ import { deepFreeze } from './prng.js';
 import { SCENARIOS, isScenario, type Scenario } from './scenarios.js';
 import { ACCOUNT, REGION, awsError, taskDefinitionRef, type RevisionChanges, type TaskDefinition } from './taskdefs.js';
 import { ecsView, healthView, postgresView, queuesView, rdsView } from './views.js';
+import { RdsSim } from './rds.js';
+import { sandboxRdsOps, type SandboxRds } from './rdsControl.js';
 
 export { SCENARIOS, isScenario, type Scenario };
 export type { RevisionChanges, TaskDefinition, TaskContainer } from './taskdefs.js';
+export type { SandboxRds } from './rdsControl.js';
 
 export interface SandboxOptions {
   scenario?: Scenario;
@@ -56,6 +59,8 @@ export interface Sandbox {
   taskDefinition(ref: string): TaskDefinition | undefined;
   /** every revision of a family, oldest first */
   taskDefinitions(family: string): TaskDefinition[];
+  /** RDS writes (snapshot, restore, delete) and fresh reads, for the RDS actions and the drill */
+  readonly rds: SandboxRds;
 }
 
 export const DEFAULT_SEED = 20_261_122;
@@ -67,6 +72,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   const clock = opts.clock ?? systemClock;
   const environment = deepFreeze(demoEnvironment());
   const fleet = new Fleet(seed, scenario, clock.now());
+  const rds = new RdsSim(seed);
   let closed = false;
 
   /** Every call: honour the signal, refuse after close, catch up with the clock. */
@@ -80,7 +86,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
 
   const sources: Sources = {
     ecs: { describe: async (signal) => (enter(signal), deepFreeze(ecsView(fleet, environment))) },
-    rds: { describe: async (signal) => (enter(signal), deepFreeze(rdsView(fleet))) },
+    rds: { describe: async (signal) => (enter(signal), deepFreeze(rds.view(rdsView(fleet), fleet.t))) },
     logs: {
       groups: [LOG_GROUP],
       read: async (cursor: LogCursor | undefined, startAt: number, signal: AbortSignal) => {
@@ -133,5 +139,6 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     },
     taskDefinition: (ref) => fleet.taskDefs.get(ref),
     taskDefinitions: (family) => fleet.taskDefs.list(family),
+    rds: sandboxRdsOps(rds, (signal) => (enter(signal), { t: fleet.t, base: rdsView(fleet) })),
   };
 }

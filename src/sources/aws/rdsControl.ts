@@ -1,0 +1,77 @@
+/**
+ * The RdsControl port on the real RDS API: fresh reads for plans, their
+ * re-checks and verification, and the three writes the RDS actions make.
+ */
+import type { DbInstanceDetail, RdsControl, RestoreRequest } from '../../actions/rds/context.js';
+import { send, type AwsContext } from './clients.js';
+import { mapInstance, tagRecord } from './rdsMap.js';
+import { findSnapshot, isRdsNotFound, listSnapshots } from './rdsSnapshots.js';
+
+const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const requestIdOf = (out: { $metadata?: { requestId?: string } }) => (out.$metadata?.requestId ? { requestId: out.$metadata.requestId } : {});
+
+export function awsRdsControl(ctx: AwsContext): RdsControl {
+  // an instance's ARN is region, account and id: the same id always has the same ARN
+  const arns = new Map<string, string>();
+
+  async function describe(id: string, signal: AbortSignal): Promise<DbInstanceDetail | undefined> {
+    try {
+      const out = await send(ctx, 'rds', (rds) => new rds.DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), signal);
+      const found = out.DBInstances?.find((i) => i.DBInstanceIdentifier?.toLowerCase() === id.toLowerCase());
+      if (found?.DBInstanceArn) arns.set(id, found.DBInstanceArn);
+      return found ? mapInstance(found) : undefined;
+    } catch (err) {
+      if (isRdsNotFound(err, 'DBInstanceNotFound')) return undefined;
+      throw err;
+    }
+  }
+
+  return {
+    instance: describe,
+
+    snapshots: (instanceId, signal) => listSnapshots(ctx, instanceId, signal),
+
+    snapshot: (snapshotId, signal) => findSnapshot(ctx, snapshotId, signal),
+
+    async createSnapshot(instanceId, snapshotId, tags, signal) {
+      const out = await send(ctx, 'rds', (rds) => new rds.CreateDBSnapshotCommand({ DBInstanceIdentifier: instanceId, DBSnapshotIdentifier: snapshotId, Tags: tagList(tags) }), signal);
+      return requestIdOf(out);
+    },
+
+    async restoreFromSnapshot(req: RestoreRequest, signal) {
+      const out = await send(
+        ctx,
+        'rds',
+        (rds) =>
+          new rds.RestoreDBInstanceFromDBSnapshotCommand({
+            DBSnapshotIdentifier: req.snapshotId,
+            DBInstanceIdentifier: req.newId,
+            ...(req.instanceClass ? { DBInstanceClass: req.instanceClass } : {}),
+            ...(req.subnetGroup ? { DBSubnetGroupName: req.subnetGroup } : {}),
+            ...(req.securityGroups ? { VpcSecurityGroupIds: req.securityGroups } : {}),
+            ...(req.parameterGroup ? { DBParameterGroupName: req.parameterGroup } : {}),
+            Tags: tagList(req.tags),
+          }),
+        signal,
+      );
+      return requestIdOf(out);
+    },
+
+    async deleteInstance(id, signal) {
+      const out = await send(ctx, 'rds', (rds) => new rds.DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }), signal);
+      return requestIdOf(out);
+    },
+
+    async tagsOf(id, signal) {
+      // ListTagsForResource wants the ARN, which a describe tells once
+      const arn = arns.get(id) ?? (await describe(id, signal))?.arn;
+      if (!arn) {
+        const err = new Error(`RDS instance ${id} not found`);
+        err.name = 'DBInstanceNotFoundFault';
+        throw err;
+      }
+      const out = await send(ctx, 'rds', (rds) => new rds.ListTagsForResourceCommand({ ResourceName: arn }), signal);
+      return tagRecord(out.TagList);
+    },
+  };
+}
