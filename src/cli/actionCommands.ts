@@ -10,16 +10,16 @@ import { rollbackAction } from '../actions/ecs/rollback.js';
 import { redeployAction } from '../actions/ecs/redeploy.js';
 import { runAction, ACTION_EXIT } from '../actions/executor.js';
 import { planJson, planLines, resultJson } from '../actions/format.js';
-import type { ActionDefinition } from '../actions/types.js';
+import type { ActionContext, ActionDefinition } from '../actions/types.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import { AuditJournal } from '../audit/journal.js';
 import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
 import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
-import { openEnvironment, resolveIdentity, type GlobalOptions } from './environment.js';
+import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
 import { parseDuration } from './duration.js';
 import { EXIT, UserError } from './exit.js';
 
-interface ActionFlags {
+export interface ActionFlags {
   cluster?: string;
   dryRun?: boolean;
   confirm?: string;
@@ -35,13 +35,16 @@ export interface ActionIo {
   setCode(code: number): void;
 }
 
-function withActionFlags(cmd: Command): Command {
+export function withActionFlags(cmd: Command, timeout = '10m'): Command {
   return cmd
-    .option('--cluster <name>', 'the cluster, when the service name is in more than one')
     .option('--dry-run', 'print the plan and change nothing')
     .option('--confirm <phrase>', 'run without asking; the phrase must match exactly (see --dry-run)')
     .option('--json', 'print the plan or the result as JSON')
-    .addOption(new Option('--timeout <duration>', 'how long to watch the service settle').default('10m'));
+    .addOption(new Option('--timeout <duration>', 'how long to watch the change take effect').default(timeout));
+}
+
+function withClusterFlag(cmd: Command): Command {
+  return cmd.option('--cluster <name>', 'the cluster, when the service name is in more than one');
 }
 
 async function ask(io: ActionIo, phrase: string, tier: string): Promise<string | undefined> {
@@ -55,7 +58,13 @@ async function ask(io: ActionIo, phrase: string, tier: string): Promise<string |
   }
 }
 
-async function perform<Args>(io: ActionIo, g: GlobalOptions, flags: ActionFlags, action: ActionDefinition<Args, EcsActionContext>, makeArgs: (cluster: string, timeoutMs: number) => Args, service: string): Promise<number> {
+/** How a command turns the opened environment into its action's context and arguments. */
+export interface ActionSetup<Args, Ctx extends ActionContext> {
+  context(opened: OpenedEnvironment): Promise<Ctx>;
+  args(opened: OpenedEnvironment, timeoutMs: number): Args;
+}
+
+export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: GlobalOptions, flags: ActionFlags, action: ActionDefinition<Args, Ctx>, setup: ActionSetup<Args, Ctx>): Promise<number> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   if (flags.dryRun && flags.confirm !== undefined) throw new UserError('--dry-run and --confirm contradict each other: pick one', EXIT.usage);
   const opened = await openEnvironment(g, io.env);
@@ -64,10 +73,10 @@ async function perform<Args>(io: ActionIo, g: GlobalOptions, flags: ActionFlags,
   process.once('SIGINT', onSigint);
   let deps: Awaited<ReturnType<typeof executorDeps>> | undefined;
   try {
-    const cluster = clusterOf(opened.config, service, flags.cluster);
+    const args = setup.args(opened, timeoutMs);
     await resolveIdentity(opened);
-    const ctx = ecsActionContext(opened, await readConditionFacts(opened));
-    const plan = await action.plan(ctx, makeArgs(cluster, timeoutMs), interrupt.signal);
+    const ctx = await setup.context(opened);
+    const plan = await action.plan(ctx, args, interrupt.signal);
     if (flags.dryRun) {
       io.stdout.write(flags.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planLines(plan).join('\n') + '\n');
       return plan.refusal ? ACTION_EXIT.refused : EXIT.ok;
@@ -98,21 +107,30 @@ async function perform<Args>(io: ActionIo, g: GlobalOptions, flags: ActionFlags,
   }
 }
 
+/** ECS actions: the cluster from --cluster or the config, and the topology facts read once. */
+function ecsSetup<Args>(service: string, flags: ActionFlags, args: (cluster: string, timeoutMs: number) => Args): ActionSetup<Args, EcsActionContext> {
+  let cluster = '';
+  return {
+    args: (opened, timeoutMs) => args((cluster = clusterOf(opened.config, service, flags.cluster)), timeoutMs),
+    context: async (opened) => ecsActionContext(opened, await readConditionFacts(opened)),
+  };
+}
+
 export function actionCommands(program: Command, io: ActionIo): void {
-  withActionFlags(program.command('scale <service> <count>').description('scale an ECS service to COUNT tasks (0 stops it)')).action(async (service: string, count: string, flags: ActionFlags, cmd: Command) => {
+  withClusterFlag(withActionFlags(program.command('scale <service> <count>').description('scale an ECS service to COUNT tasks (0 stops it)'))).action(async (service: string, count: string, flags: ActionFlags, cmd: Command) => {
     if (!/^\d+$/.test(count)) throw new UserError(`count must be a whole number of 0 or more, got "${count}"`, EXIT.usage);
-    io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, scaleAction, (cluster, verifyTimeoutMs) => ({ cluster, service, desired: Number(count), verifyTimeoutMs }), service));
+    io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, scaleAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, desired: Number(count), verifyTimeoutMs }))));
   });
 
-  withActionFlags(program.command('rollback <service>').description('roll an ECS service back to the previous (or --to) task definition revision'))
+  withClusterFlag(withActionFlags(program.command('rollback <service>').description('roll an ECS service back to the previous (or --to) task definition revision')))
     .option('--to <revision>', 'the revision number to go back to')
     .action(async (service: string, flags: ActionFlags & { to?: string }, cmd: Command) => {
       if (flags.to !== undefined && !/^\d+$/.test(flags.to)) throw new UserError(`--to must be a revision number, got "${flags.to}"`, EXIT.usage);
-      io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, rollbackAction, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs, ...(flags.to ? { to: Number(flags.to) } : {}) }), service));
+      io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, rollbackAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs, ...(flags.to ? { to: Number(flags.to) } : {}) }))));
     });
 
-  withActionFlags(program.command('redeploy <service>').description('force a new deployment of an ECS service (same revision, fresh tasks)')).action(async (service: string, flags: ActionFlags, cmd: Command) => {
-    io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, redeployAction, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs }), service));
+  withClusterFlag(withActionFlags(program.command('redeploy <service>').description('force a new deployment of an ECS service (same revision, fresh tasks)'))).action(async (service: string, flags: ActionFlags, cmd: Command) => {
+    io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, redeployAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs }))));
   });
 
   program

@@ -14,6 +14,10 @@ import type { EcsControl } from '../sources/ports.js';
 import { createAwsContext, type AwsContext } from '../sources/aws/clients.js';
 import { AwsEcsSource } from '../sources/aws/ecs.js';
 import { awsEcsControl } from '../sources/aws/ecsControl.js';
+import { AwsRdsSource } from '../sources/aws/rds.js';
+import { awsRdsControl } from '../sources/aws/rdsControl.js';
+import { sandboxRdsControl } from '../sources/sandbox/rdsControl.js';
+import type { RdsControl } from '../actions/rds/context.js';
 import { getIdentity } from '../sources/aws/identity.js';
 import { errorMessage } from '../text/sanitize.js';
 import { createPostgresSource } from '../sources/postgres/index.js';
@@ -40,6 +44,8 @@ export interface OpenedEnvironment {
   intervals: Partial<Record<PanelId, number>>;
   /** what ECS actions call; undefined when this build cannot act on the environment's ECS */
   ecsControl?: EcsControl;
+  /** what RDS actions and the drill call */
+  rdsControl?: RdsControl;
   /** set when running on the sandbox */
   sandbox?: Sandbox;
   /** set when the environment uses AWS */
@@ -63,7 +69,7 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
     const sandbox = createSandbox({ scenario: scenario as never });
     const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info) };
-    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ecsControl: sandboxEcsControl(sandbox), sandbox };
+    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ecsControl: sandboxEcsControl(sandbox), rdsControl: sandboxRdsControl(sandbox), sandbox };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
   // the config parser (yaml + zod) is loaded only when a config is read
@@ -98,6 +104,7 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
   const real: Partial<Sources> = {};
   const closers: (() => Promise<void> | void)[] = [];
   if (aws && env.ecs.length) real.ecs = new AwsEcsSource(aws, env.ecs);
+  if (aws && env.rds.length) real.rds = new AwsRdsSource(aws, env.rds);
   if (env.postgres.length) {
     const pg = createPostgresSource(env.postgres);
     real.postgres = pg;
@@ -113,7 +120,7 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     await Promise.allSettled(closers.map((c) => c()));
     aws?.close();
   };
-  return { info, config: env, sources, intervals, ...(aws ? { aws, ecsControl: awsEcsControl(aws) } : {}) };
+  return { info, config: env, sources, intervals, ...(aws ? { aws, ecsControl: awsEcsControl(aws), rdsControl: awsRdsControl(aws) } : {}) };
 }
 
 /**

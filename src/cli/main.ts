@@ -14,8 +14,9 @@ import { VERSION } from './version.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions } from './environment.js';
 import { configCommands } from './configCommands.js';
 import { actionCommands } from './actionCommands.js';
+import { rdsCommands } from './rdsCommands.js';
 import { parseDuration } from './duration.js';
-import type { LaunchTui } from './tui.js';
+import { tuiActions, type LaunchTui } from './tui.js';
 
 export interface MainDeps {
   launchTui: LaunchTui;
@@ -67,9 +68,12 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     runtime.start();
     // the header shows the account and ARN when STS answers; the panels do not wait for it
     void resolveIdentity(opened).then(() => runtime.setEnv(opened.info));
+    const session = tuiActions(opened, runtime, env);
     try {
-      await deps.launchTui({ runtime, noColor: !wantsColor(opts, env, stdout) });
+      await deps.launchTui({ runtime, noColor: !wantsColor(opts, env, stdout), ...(session ? { actions: session.actions } : {}) });
     } finally {
+      // before the sources close: an action still running needs them to finish its part
+      await session?.settle((line) => stderr.write(`opsdeck: ${line}\n`));
       await runtime.stop();
     }
     return EXIT.ok;
@@ -108,7 +112,9 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     });
 
   configCommands(program, { stdout, env, setCode: (c) => (code = c) });
-  actionCommands(program, { stdout, stderr, env, isTTY, setCode: (c) => (code = c) });
+  const actionIo = { stdout, stderr, env, isTTY, setCode: (c: number) => (code = c) };
+  actionCommands(program, actionIo);
+  rdsCommands(program, actionIo);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -67,6 +67,8 @@ export interface EcsService {
 
 export interface EcsSnapshot {
   services: EcsService[];
+  /** what could not be read without failing the panel (metrics, stopped tasks, missing services) */
+  warnings?: string[];
 }
 
 /** What the rollback plan compares between two revisions. Environment VALUES are never read: they may hold secrets. */

@@ -16,6 +16,17 @@ export interface DbInstance {
   endpoint?: { host: string; port: number };
   tags: Record<string, string>;
   createdAt?: number;
+  /** RDS events of the last 24 h, newest first, when the source reads them */
+  events?: DbEvent[];
+  readLatencyMs?: number;
+  writeLatencyMs?: number;
+}
+
+export interface DbEvent {
+  at: number;
+  /** text from AWS: sanitise before drawing */
+  message: string;
+  categories: string[];
 }
 
 export interface DbSnapshot {
@@ -34,4 +45,8 @@ export interface RdsSnapshot {
   instances: DbInstance[];
   /** newest first */
   snapshots: DbSnapshot[];
+  /** instances opsdeck restored (drills, restores): shown, but not judged by the backup checks */
+  restored?: DbInstance[];
+  /** what could not be read without failing the panel (metrics, events) */
+  warnings?: string[];
 }

@@ -1,0 +1,137 @@
+/**
+ * Requeue the failed (dead-letter) jobs of a queue: destructive tier, the
+ * operator types the queue's name. The plan reads the failed jobs now, shows
+ * how many and the first ones, and keeps EXACTLY those ids: execute moves
+ * only them, never "all" — a job that fails after the plan was shown stays
+ * failed until someone plans again.
+ *
+ * The fingerprint is which planned ids are no longer failed. New failures do
+ * not change it (they are not moved), but a planned job that left the failed
+ * set (retried or deleted by someone else, or expired) aborts the run: the
+ * operator agreed to N jobs and would otherwise get fewer without knowing.
+ */
+import type { ActionDefinition, Plan } from '../types.js';
+import { confirmationPhrase } from '../types.js';
+import type { JobPlace, RequeueOutcome } from '../../sources/redis/control.js';
+import { queueTarget, where, type QueueActionContext, type QueueArgs } from './context.js';
+
+export interface RequeueArgs extends QueueArgs {
+  /** the most jobs one plan moves; default 1000 */
+  limit?: number;
+  verifyTimeoutMs?: number;
+}
+
+export const SHOWN = 20;
+export const DEFAULT_LIMIT = 1000;
+export const MAX_LIMIT = 10_000;
+
+/** What each library calls the move, for the plan and the journal. */
+const API: Record<string, string> = {
+  bullmq: 'bullmq:Job.retry("failed")',
+  rq: 'rq:FailedJobRegistry.requeue',
+  sidekiq: 'sidekiq:SortedEntry#retry',
+  list: 'redis:LREM+LPUSH (deadKey → key)',
+  zset: 'redis:ZREM+ZADD (deadKey → key)',
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function plannedIds(plan: Plan): string[] {
+  const ids = JSON.parse(String(plan.params.ids)) as unknown;
+  if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new Error('the plan carries no job ids; plan again');
+  return ids;
+}
+
+/** Planned ids no longer failed, counting repeated ids once per entry. */
+function missingOf(planned: readonly string[], stillDead: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const id of stillDead) left.set(id, (left.get(id) ?? 0) + 1);
+  return planned.filter((id) => {
+    const n = left.get(id) ?? 0;
+    if (n > 0) left.set(id, n - 1);
+    return n === 0;
+  });
+}
+
+const fingerprintOf = (planned: readonly string[], missing: readonly string[]) => JSON.stringify({ jobs: planned.length, missing: missing.length, missingIds: missing.slice(0, 5) });
+
+// execute's outcome for verify: the executor hands both the same plan object
+const outcomes = new WeakMap<Plan, RequeueOutcome>();
+
+export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext> = {
+  id: 'requeue',
+  title: 'Requeue failed jobs',
+  tier: 'destructive',
+
+  async plan(ctx, args, signal): Promise<Plan> {
+    const limit = args.limit ?? DEFAULT_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new Error(`limit must be a whole number from 1 to ${MAX_LIMIT}, got ${args.limit}`);
+    const flavor = ctx.queues.flavorOf(args.redis, args.queue);
+    if (!flavor) throw new Error(`no queue "${args.queue}" under Redis "${args.redis}" in ${ctx.env.name}'s config`);
+    const base = {
+      action: 'requeue',
+      tier: 'destructive' as const,
+      environment: ctx.env.name,
+      target: queueTarget(ctx, args),
+      phrase: confirmationPhrase('destructive', ctx.env, args.queue),
+      verifyTimeoutMs: args.verifyTimeoutMs ?? 30_000,
+      createdAt: ctx.now(),
+    };
+    if (!API[flavor]) {
+      return { ...base, title: `Requeue failed jobs of ${args.queue}`, summary: `${where(ctx, args)} (${flavor}): nothing to requeue`, changes: [], calls: [], details: [], fingerprint: '', params: { redis: args.redis, queue: args.queue, flavor, ids: '[]' }, refusal: `requeue is not supported for ${flavor} queues: a stream keeps its entries, there is no dead set to move back from` };
+    }
+    const dead = await ctx.queues.deadJobs(args.redis, args.queue, { limit, detail: SHOWN }, signal);
+    const n = dead.ids.length;
+    const details = [`${plural(n, 'failed job')}${n < dead.total ? ` of ${dead.total}` : ''}; only these are moved, jobs that fail after this plan stay failed:`];
+    for (const j of dead.shown) details.push(`  ${j.id}  ${j.label}`);
+    if (n > dead.shown.length) details.push(`  … and ${n - dead.shown.length} more (the plan keeps every id)`);
+    if (dead.total > n) details.push(`${dead.total - n} more stay failed; plan again for them`);
+    return {
+      ...base,
+      title: `Requeue ${plural(n, 'failed job')} of ${ctx.env.name}/${args.queue}`,
+      summary: `${where(ctx, args)} (${flavor}): requeue ${plural(n, 'failed job')}${n < dead.total ? ` of ${dead.total}` : ''}; failed ${dead.total} → ${dead.total - n}`,
+      changes: [{ field: 'failed', before: String(dead.total), after: String(dead.total - n) }],
+      calls: [{ api: API[flavor]!, params: { redis: args.redis, queue: args.queue, jobs: n, ids: dead.ids.slice(0, SHOWN), ...(n > SHOWN ? { more: n - SHOWN } : {}) } }],
+      details,
+      fingerprint: fingerprintOf(dead.ids, []),
+      ...(n === 0 ? { refusal: `${args.queue} has no failed jobs; nothing to do` } : {}),
+      params: { redis: args.redis, queue: args.queue, flavor, ids: JSON.stringify(dead.ids), total: dead.total },
+    };
+  },
+
+  async fingerprint(ctx, plan, signal) {
+    const ids = plannedIds(plan);
+    const still = await ctx.queues.stillDead(String(plan.params.redis), plan.target.name, ids, signal);
+    return fingerprintOf(ids, missingOf(ids, still));
+  },
+
+  async execute(ctx, plan, signal) {
+    const ids = plannedIds(plan);
+    const out = await ctx.queues.requeue(String(plan.params.redis), plan.target.name, ids, signal);
+    outcomes.set(plan, out);
+    const first = out.skipped[0];
+    if (out.moved.length === 0) throw new Error(`none of the ${plural(ids.length, 'job')} was requeued${first ? `: ${first.id} ${first.reason}` : ''}`);
+    return {
+      requestIds: [],
+      detail: `requeued ${out.moved.length}/${ids.length}${first ? `; ${out.skipped.length} skipped, e.g. ${first.id}: ${first.reason}` : ''}`,
+    };
+  },
+
+  async verify(ctx, plan, onProgress, signal) {
+    const planned = plannedIds(plan);
+    const outcome = outcomes.get(plan) ?? { moved: planned, skipped: [] };
+    const places = await ctx.queues.places(String(plan.params.redis), plan.target.name, outcome.moved, signal);
+    const count: Record<JobPlace, number> = { waiting: 0, active: 0, delayed: 0, done: 0, failed: 0, gone: 0 };
+    for (const id of outcome.moved) count[places[id] ?? 'gone']++;
+    const back = outcome.moved.length - count.failed;
+    const parts = (['waiting', 'active', 'delayed', 'done', 'gone'] as const).filter((p) => count[p] > 0).map((p) => `${count[p]} ${p}`);
+    if (count.failed) parts.push(`${count.failed} failed again`);
+    const message = `${plan.target.display}: ${outcome.moved.length}/${planned.length} requeued${parts.length ? ` (${parts.join(', ')})` : ''}`;
+    onProgress({ message, fraction: planned.length ? back / planned.length : 1 });
+    if (outcome.skipped.length) {
+      const s = outcome.skipped[0]!;
+      return { ok: false, message: `${outcome.skipped.length} of ${planned.length} were not requeued (${s.id}: ${s.reason}); ${message}` };
+    }
+    return { ok: true, message };
+  },
+};

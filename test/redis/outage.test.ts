@@ -1,0 +1,108 @@
+// A private redis-server killed mid-run: the Redis line turns into one error,
+// the queues of that Redis disappear, and both come back when the server is
+// started again on the same port, with no new source and no restart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { RedisServer } from '../support/redisServer.js';
+import { waitFor } from '../support/waitFor.js';
+import { signal, source } from './helpers.js';
+import type { QueuesSnapshot } from '../../src/model/queues.js';
+import { queueHarness } from './requeueSupport.js';
+
+let server: RedisServer;
+
+beforeAll(async () => {
+  server = await RedisServer.start();
+});
+
+afterAll(async () => {
+  await server.dispose();
+});
+
+async function fill(url: string, n: number): Promise<void> {
+  const r = new Redis(url);
+  await r.lpush('mail', ...Array.from({ length: n }, (_, i) => `job-${i}`));
+  r.disconnect();
+}
+
+describe('a Redis that dies and returns', () => {
+  it('shows the error while it is down and recovers when it is back on the same port', async () => {
+    await fill(server.url, 3);
+    const src = source([
+      { name: 'jobs', url: server.url, queues: [{ name: 'mail', flavor: 'list' }] },
+      { name: 'cache', url: 'redis://127.0.0.1:6379', queues: [] },
+    ]);
+    try {
+      const before = await src.read(signal());
+      expect(before.redis[0]).toMatchObject({ name: 'jobs', ok: true });
+      expect(before.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 3 })]);
+
+      await server.stop();
+      const down = await waitFor(async () => {
+        const s = await src.read(signal());
+        return s.redis[0]!.ok ? null : s;
+      }, { what: 'the outage to show' });
+      expect(down.redis[0]).toMatchObject({ name: 'jobs', ok: false, pingMs: null, usedMemoryBytes: null });
+      expect(down.redis[0]!.error).toMatch(new RegExp(`(connection refused by|connection to) 127\\.0\\.0\\.1:${server.port}`));
+      expect(down.redis[0]!.error).not.toMatch(/\n/);
+      expect(down.queues).toEqual([]);
+      // the other Redis is unaffected
+      expect(down.redis[1]).toMatchObject({ name: 'cache', ok: true });
+      // while it stays down, reads keep failing, with the reason of the latest reconnect attempt
+      await waitFor(async () => /^connection refused by 127\.0\.0\.1:\d+; is Redis running there\?$/.test((await src.read(signal())).redis[0]!.error ?? ''), {
+        what: 'the refused reconnect to show',
+      });
+
+      await server.start();
+      await fill(server.url, 5);
+      const back: QueuesSnapshot = await waitFor(async () => {
+        const s = await src.read(signal());
+        return s.redis[0]!.ok ? s : null;
+      }, { timeoutMs: 15_000, intervalMs: 50, what: 'the Redis to come back' });
+      expect(back.redis[0]!.error).toBeUndefined();
+      expect(back.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 5 })]);
+    } finally {
+      await src.close();
+    }
+  });
+
+  it('a Redis that hangs fails the read after the command timeout, then answers again', async () => {
+    const src = source([{ name: 'jobs', url: server.url, queues: [{ name: 'mail', flavor: 'list' }] }], { commandTimeoutMs: 300 });
+    try {
+      expect((await src.read(signal())).redis[0]!.ok).toBe(true);
+      server.pause();
+      const hung = await src.read(signal());
+      expect(hung.redis[0]).toMatchObject({ ok: false, error: `127.0.0.1:${server.port} did not answer in time` });
+      server.resume();
+      await waitFor(async () => (await src.read(signal())).redis[0]!.ok, { timeoutMs: 10_000, what: 'answers after SIGCONT' });
+    } finally {
+      server.resume();
+      await src.close();
+    }
+  });
+
+  it('a Redis that is down from the start errors at once, then appears when it starts', async () => {
+    await server.stop();
+    const src = source([{ name: 'jobs', url: server.url, queues: [{ name: 'mail', flavor: 'list' }] }]);
+    try {
+      const first = await src.read(signal());
+      expect(first.redis[0]).toMatchObject({ ok: false, error: `connection refused by 127.0.0.1:${server.port}; is Redis running there?` });
+      await server.start();
+      await waitFor(async () => (await src.read(signal())).redis[0]!.ok, { timeoutMs: 15_000, intervalMs: 50, what: 'the first connection' });
+    } finally {
+      await src.close();
+    }
+  });
+
+  it('a requeue planned while Redis is down fails with one line and touches nothing', async () => {
+    await server.stop();
+    const h = queueHarness([{ name: 'jobs', url: server.url, queues: [{ name: 'mail', flavor: 'list', deadKey: 'mail:dead' }] }]);
+    try {
+      await expect(h.plan({ redis: 'jobs', queue: 'mail' })).rejects.toThrow(`connection refused by 127.0.0.1:${server.port}; is Redis running there?`);
+      expect(h.journal.read()).toEqual([]);
+    } finally {
+      await h.close();
+      await server.start();
+    }
+  });
+});
