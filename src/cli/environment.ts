@@ -21,6 +21,7 @@ import type { RdsControl } from '../actions/rds/context.js';
 import { getIdentity } from '../sources/aws/identity.js';
 import { errorMessage } from '../text/sanitize.js';
 import { createPostgresSource } from '../sources/postgres/index.js';
+import { createRedisQueueSource } from '../sources/redis/index.js';
 import { createHealthSource } from '../sources/http/index.js';
 import { ConfigError } from '../config/errors.js';
 import { EXIT, UserError } from './exit.js';
@@ -105,6 +106,11 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
   const closers: (() => Promise<void> | void)[] = [];
   if (aws && env.ecs.length) real.ecs = new AwsEcsSource(aws, env.ecs);
   if (aws && env.rds.length) real.rds = new AwsRdsSource(aws, env.rds);
+  if (env.redis.length) {
+    const queues = createRedisQueueSource(env.redis);
+    real.queues = queues;
+    closers.push(() => queues.close());
+  }
   if (env.postgres.length) {
     const pg = createPostgresSource(env.postgres);
     real.postgres = pg;
