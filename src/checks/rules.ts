@@ -6,7 +6,7 @@
 import type { Finding } from '../model/findings.js';
 import type { PanelData, PanelId } from '../model/panels.js';
 import type { ThresholdKey } from '../config/schema.js';
-import { errorRatePercent } from '../engine/logTail.js';
+import { errorRatePercent, errorsPerMinute } from '../engine/logTail.js';
 import { grade, type Threshold } from './thresholds.js';
 import { evaluateCondition } from './topology.js';
 
@@ -127,6 +127,11 @@ export const CHECKS: readonly CheckDefinition[] = [
       if (logs.groups.length === 0) return [];
       const subject = `${env}/logs`;
       const where = logs.groups.join(', ') || 'the logs';
+      if (logs.filtered) {
+        const perMin = errorsPerMinute(logs, 5);
+        const sev = grade(perMin, thresholds.errorsPerMinute);
+        return [{ checkId: 'logs.error-rate', severity: sev, subject, area: 'logs', message: `${sev === 'ok' ? 'few' : 'many'} error lines in ${where} (the tail is narrowed by a filter pattern)`, figure: `${perMin.toFixed(1)} errors/min over 5m` }];
+      }
       const rate = errorRatePercent(logs, 5);
       if (rate === null) return [{ checkId: 'logs.error-rate', severity: 'ok', subject, area: 'logs', message: `no lines in ${where} in the last 5 minutes`, figure: '0 lines' }];
       const severity = grade(rate, thresholds.errorRatePercent);

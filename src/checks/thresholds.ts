@@ -10,6 +10,8 @@ export interface Threshold {
 export const DEFAULT_THRESHOLDS: Record<ThresholdKey, Threshold> = {
   responseTimeMs: { warn: 2_000, crit: 5_000 },
   errorRatePercent: { warn: 1, crit: 5 },
+  // for a tail narrowed by a filter pattern, where a share of all lines cannot be known
+  errorsPerMinute: { warn: 1, crit: 10 },
   cpu: { warn: 70, crit: 90 },
   memory: { warn: 80, crit: 95 },
   dbConnectionsPercent: { warn: 70, crit: 90 },

@@ -67,7 +67,7 @@ export interface ActionSetup<Args, Ctx extends ActionContext> {
 export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: GlobalOptions, flags: ActionFlags, action: ActionDefinition<Args, Ctx>, setup: ActionSetup<Args, Ctx>): Promise<number> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   if (flags.dryRun && flags.confirm !== undefined) throw new UserError('--dry-run and --confirm contradict each other: pick one', EXIT.usage);
-  const opened = await openEnvironment(g, io.env);
+  const opened = await openEnvironment(g, io.env, { oneShot: true });
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);

@@ -22,6 +22,7 @@ import { getIdentity } from '../sources/aws/identity.js';
 import { errorMessage } from '../text/sanitize.js';
 import { createPostgresSource } from '../sources/postgres/index.js';
 import { createRedisQueueSource } from '../sources/redis/index.js';
+import { createLogSource } from '../sources/aws/logs.js';
 import { createHealthSource } from '../sources/http/index.js';
 import { ConfigError } from '../config/errors.js';
 import { EXIT, UserError } from './exit.js';
@@ -36,6 +37,13 @@ export interface GlobalOptions {
   color?: boolean;
   region?: string;
   profile?: string;
+  /** how far back the log tail starts, e.g. "12h" */
+  since?: string;
+}
+
+export interface OpenOptions {
+  /** a one-shot read (check, actions): poll the logs instead of opening Live Tail sessions */
+  oneShot?: boolean;
 }
 
 export interface OpenedEnvironment {
@@ -64,7 +72,7 @@ export function isReadOnly(opts: GlobalOptions, env: { protected: boolean; readO
   return Boolean(opts.readOnly) || env.readOnly || (env.protected && !opts.write);
 }
 
-export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv = process.env): Promise<OpenedEnvironment> {
+export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv = process.env, open: OpenOptions = {}): Promise<OpenedEnvironment> {
   if (opts.demo) {
     const scenario = scenarioOf(opts);
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
@@ -106,6 +114,11 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
   const closers: (() => Promise<void> | void)[] = [];
   if (aws && env.ecs.length) real.ecs = new AwsEcsSource(aws, env.ecs);
   if (aws && env.rds.length) real.rds = new AwsRdsSource(aws, env.rds);
+  if (aws && env.logs.length) {
+    const logs = createLogSource(aws, env.logs, open.oneShot ? { mode: 'poll' } : {});
+    real.logs = logs;
+    closers.push(() => logs.close());
+  }
   if (env.redis.length) {
     const queues = createRedisQueueSource(env.redis);
     real.queues = queues;

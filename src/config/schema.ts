@@ -60,7 +60,7 @@ export const rdsInstanceSchema = z
 export const logGroupSchema = z
   .object({
     group: z.string().min(1),
-    filterPattern: z.string().optional().describe('CloudWatch filter pattern for the error view, e.g. "?ERROR ?Exception"'),
+    filterPattern: z.string().optional().describe('CloudWatch filter pattern that narrows the tail, e.g. "?ERROR ?Exception"; the error check then counts matching lines per minute'),
     mode: z.enum(['live', 'poll']).optional().describe('live: StartLiveTail with polling fallback; poll: FilterLogEvents only'),
   })
   .strict();

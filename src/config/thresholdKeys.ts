@@ -5,6 +5,7 @@
 export const THRESHOLD_KEYS = [
   'responseTimeMs',
   'errorRatePercent',
+  'errorsPerMinute',
   'cpu',
   'memory',
   'dbConnectionsPercent',

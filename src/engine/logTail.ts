@@ -21,6 +21,8 @@ export class LogTail {
   private readonly buckets = new Map<number, { lines: number; errors: number }>();
   private mode: LogBatch['mode'] = 'poll';
   private sampled = false;
+  private filtered = false;
+  private warnings: string[] = [];
   cursor: LogCursor | undefined;
 
   constructor(private readonly opts: LogTailOptions) {
@@ -31,6 +33,8 @@ export class LogTail {
     this.cursor = batch.cursor;
     this.mode = batch.mode;
     if (batch.sampled) this.sampled = true;
+    this.filtered = batch.filtered ?? false;
+    this.warnings = batch.warnings ?? [];
     for (const ev of batch.events) {
       this.ring.push(ev);
       const minute = Math.floor(ev.timestamp / MINUTE);
@@ -60,9 +64,16 @@ export class LogTail {
       linesPerMinute,
       mode: this.mode,
       sampled: this.sampled,
+      filtered: this.filtered,
+      warnings: this.warnings,
       groups: this.opts.groups,
     };
   }
+}
+
+/** Error lines per minute over the last `minutes` minutes. */
+export function errorsPerMinute(s: LogsSnapshot, minutes = 5): number {
+  return s.errorsPerMinute.slice(-minutes).reduce((a, b) => a + b, 0) / minutes;
 }
 
 /** Error rate in percent over the last `minutes` complete-or-current minutes. */

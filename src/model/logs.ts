@@ -27,6 +27,10 @@ export interface LogBatch {
   mode: 'live' | 'poll' | 'sandbox';
   /** true when the source reported that it sampled (dropped) events */
   sampled?: boolean;
+  /** true when a filter pattern narrowed what the source delivers, so the lines are not all there were */
+  filtered?: boolean;
+  /** why the source reads the way it does, e.g. "live tail unavailable … polling instead" */
+  warnings?: string[];
 }
 
 export interface LogsSnapshot {
@@ -41,5 +45,8 @@ export interface LogsSnapshot {
   linesPerMinute: number[];
   mode: LogBatch['mode'];
   sampled: boolean;
+  /** a filter pattern narrowed the tail: the error rate is a count per minute, not a share */
+  filtered: boolean;
+  warnings: string[];
   groups: string[];
 }

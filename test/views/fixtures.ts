@@ -152,6 +152,8 @@ export const logs: PanelData['logs'] = {
   linesPerMinute: [120, 118, 130, 125, 121, 140, 160, 170, 150, 140],
   mode: 'live',
   sampled: false,
+  filtered: false,
+  warnings: [],
   groups: ['/ecs/conflicto-backend-prod'],
 };
 

@@ -1,0 +1,131 @@
+/**
+ * Lines from FilterLogEvents and from Live Tail become the same LogEvent, with
+ * an id derived from the line itself: Live Tail sends no eventId, and the same
+ * line read once by a poll and once by a live session (while one bridges a gap
+ * in the other) must be recognised as one. The Outbox merges lines from every
+ * group in time order, drops those already delivered, and holds back what is
+ * newer than a group still being read, so batches stay in order without gaps.
+ */
+import { createHash } from 'node:crypto';
+import type { LogCursor, LogEvent } from '../../model/logs.js';
+import { severityOf } from '../../engine/logs/severity.js';
+
+/** One line as either API returns it. */
+export interface RawLine {
+  group: string;
+  stream: string;
+  timestamp: number;
+  ingestionTime?: number;
+  message: string;
+}
+
+/**
+ * Ids for a list of lines. Identical lines (same stream, millisecond and
+ * text) are numbered in the order given, so two such lines stay two.
+ */
+export function toEvents(lines: readonly RawLine[]): LogEvent[] {
+  const seen = new Map<string, number>();
+  return lines.map((l) => {
+    const base = createHash('sha1')
+      .update(`${l.group}\0${l.stream}\0${l.timestamp}\0${l.ingestionTime ?? ''}\0${l.message}`)
+      .digest('base64url')
+      .slice(0, 16);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return { id: n === 0 ? base : `${base}.${n}`, group: l.group, stream: l.stream, timestamp: l.timestamp, message: l.message, severity: severityOf(l.message) };
+  });
+}
+
+export interface OutboxOptions {
+  /** lines waiting to be delivered; beyond this the oldest are dropped (and the batch says sampled) */
+  maxPending: number;
+  /** ids remembered for de-duplication, newest kept */
+  maxRemembered: number;
+}
+
+export class Outbox {
+  private pending: LogEvent[] = [];
+  /** id → timestamp of every line accepted lately */
+  private remembered = new Map<string, number>();
+  private overflowed = false;
+
+  constructor(private readonly opts: OutboxOptions) {}
+
+  /** Forget everything; `seen` are ids already delivered (a cursor's boundary). */
+  reset(seen: readonly string[] = [], at = 0): void {
+    this.pending = [];
+    this.remembered = new Map(seen.map((id) => [id, at]));
+    this.overflowed = false;
+  }
+
+  /** Queues the lines not delivered or queued before; returns how many were new. */
+  accept(events: readonly LogEvent[]): number {
+    let added = 0;
+    for (const e of events) {
+      if (this.remembered.has(e.id)) continue;
+      this.remembered.set(e.id, e.timestamp);
+      this.pending.push(e);
+      added++;
+    }
+    if (this.pending.length > this.opts.maxPending) {
+      this.sort();
+      this.pending.splice(0, this.pending.length - this.opts.maxPending);
+      this.overflowed = true;
+    }
+    return added;
+  }
+
+  /**
+   * Up to `max` queued lines, oldest first, none newer than `horizon`.
+   * `sampled` says whether lines were dropped since the last take.
+   */
+  take(horizon: number, max: number): { events: LogEvent[]; sampled: boolean } {
+    this.sort();
+    let n = 0;
+    while (n < this.pending.length && n < max && this.pending[n]!.timestamp <= horizon) n++;
+    const events = this.pending.splice(0, n);
+    const sampled = this.overflowed;
+    this.overflowed = false;
+    return { events, sampled };
+  }
+
+  /** Drops remembered ids older than `before`, and the oldest beyond the bound. */
+  forget(before: number): void {
+    for (const [id, ts] of this.remembered) if (ts < before) this.remembered.delete(id);
+    const excess = this.remembered.size - this.opts.maxRemembered;
+    if (excess > 0) {
+      let i = 0;
+      // Map iteration is insertion order: the first entries arrived first
+      for (const id of this.remembered.keys()) {
+        if (i++ >= excess) break;
+        this.remembered.delete(id);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  private sort(): void {
+    // stable: lines of one millisecond keep the order they arrived in
+    this.pending.sort((a, b) => a.timestamp - b.timestamp);
+  }
+}
+
+/**
+ * The cursor after delivering `events` (oldest first). Lines that arrive late
+ * (older than the cursor) are still delivered; the cursor never goes back.
+ */
+export function advanceCursor(prev: LogCursor | undefined, start: number, events: readonly LogEvent[]): LogCursor {
+  let since = prev ? prev.since : start;
+  let seen = prev ? [...prev.seenAtSince] : [];
+  for (const e of events) {
+    if (e.timestamp > since) {
+      since = e.timestamp;
+      seen = [];
+    }
+    if (e.timestamp === since) seen.push(e.id);
+  }
+  return { since, seenAtSince: seen };
+}
