@@ -2,12 +2,15 @@
  * The dashboard. Reads the store, keeps view state in React, routes keys
  * through one dispatcher, and draws a frame that is always one row shorter
  * than the terminal (a frame as tall as the terminal makes Ink clear the
- * screen on every update, which flickers).
+ * screen on every update, which flickers). A guarded action draws over the
+ * body from the action controller's state; the controller does the work.
  */
-import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput } from 'ink';
 import type { Key } from 'ink';
 import type { Runtime } from '../src/engine/runtime.js';
+import type { TuiActions } from '../src/cli/tui.js';
+import type { ActionUiState } from '../src/actions/controller.js';
 import type { KeyBinding } from '../src/keys/registry.js';
 import { activeBindings, KEY_BINDINGS } from '../src/keys/registry.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
@@ -19,6 +22,7 @@ import { useTerminalSize, useTick } from './hooks.js';
 import { initialViewState, viewReducer } from './state.js';
 import type { ViewAction, ViewState } from './state.js';
 import type { DispatchContext } from './keys.js';
+import type { ActionCommand } from './actionKeys.js';
 import { handleKey, scopeOf, toKeyPress } from './keys.js';
 import { computeLayout } from './layout.js';
 import type { Layout } from './layout.js';
@@ -26,6 +30,9 @@ import { framePanel, summaryLine } from './PanelFrame.js';
 import { entryLine, headerLines, hintLine } from './chrome.js';
 import { helpContent, helpMaxScroll, helpView } from './help.js';
 import { rowCount, selectsFromEnd } from './panels/index.js';
+import { selectedService } from './panels/ecsTable.js';
+import { activePanel } from './state.js';
+import { overlayFooter, overlayLines } from './actionOverlay.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = Pick<Runtime, 'store' | 'env' | 'clock' | 'refresh'>;
@@ -39,7 +46,13 @@ export interface AppProps {
   bindings?: readonly KeyBinding[];
   /** initial view state, for tests and for reopening where the user was */
   initialState?: Partial<ViewState>;
+  /** the guarded actions; absent when this session cannot act */
+  actions?: TuiActions;
 }
+
+const IDLE: ActionUiState = { phase: 'idle' };
+const idle = () => IDLE;
+const noSubscribe = () => () => undefined;
 
 function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number) {
   const common = (id: PanelId) => ({
@@ -75,8 +88,10 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
   return <Lines lines={lines} />;
 }
 
-export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initialState }: AppProps) {
+export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initialState, actions }: AppProps) {
   const snaps = useSyncExternalStore(runtime.store.subscribe, runtime.store.getSnapshots);
+  const action = useSyncExternalStore(actions?.controller.subscribe ?? noSubscribe, actions?.controller.getState ?? idle);
+  const overlayOpen = action.phase !== 'idle';
   const tick = useTick(1_000);
   // Read the clock when the second ticks or data arrives, so ages never lag behind updatedAt.
   const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps]);
@@ -97,6 +112,11 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
 
   const active = useMemo(() => activeBindings({ readOnly: runtime.env.readOnly }, bindings), [runtime.env.readOnly, bindings]);
   const hidden = bindings.length - active.length;
+  const hiddenBindings = useMemo(() => bindings.filter((b) => !active.includes(b)), [bindings, active]);
+  // What the panel shows may have changed: read it now rather than at the next poll.
+  useEffect(() => {
+    if (action.phase === 'finished') runtime.refresh('ecs');
+  }, [action.phase, runtime]);
 
   // One frame row is left free: see the comment at the top.
   const total = Math.max(3, rows - 1);
@@ -106,7 +126,8 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
   let header = headerLines(runtime.env, snaps, now, width);
   const footer: Line[] = [];
   if (state.message && !state.entry) footer.push(fitLine([seg(state.message.text, state.message.tone)], width));
-  footer.push(state.entry && !state.help ? entryLine(state.entry, width) : hintLine(scopeOf(state), active, width));
+  if (overlayOpen) footer.push(overlayFooter(action, width));
+  else footer.push(state.entry && !state.help ? entryLine(state.entry, width) : hintLine(scopeOf(state), active, width, activePanel(state)));
   if (total - header.length - footer.length < 6) header = header.slice(0, 1);
   while (!state.entry && footer.length > 0 && total - header.length - footer.length < 2) footer.pop();
   const bodyHeight = Math.max(1, total - header.length - footer.length);
@@ -125,17 +146,48 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
     helpMaxScroll: helpMaxScroll(help, bodyHeight),
     quit: onQuit,
     refresh: (panel) => runtime.refresh(panel),
+    hidden: hiddenBindings,
+    ...(actions
+      ? {
+          actions: {
+            phase: () => actions.controller.getState().phase,
+            key: (press) => actions.controller.key(press),
+            close: () => actions.controller.close(),
+            start: (command) => startAction(actions, command),
+          },
+        }
+      : {}),
+  };
+  // The service under the selection, read at the key press; the request carries its cluster and name.
+  const startAction = (acts: TuiActions, command: ActionCommand): string | undefined => {
+    const s = stateRef.current!;
+    const data = runtime.store.getSnapshots().ecs.data;
+    const filter = s.filters.ecs ?? '';
+    const svc = selectedService(data, filter, s.selection.ecs ?? 0);
+    if (!svc) return data ? (filter ? `no service matches /${filter}: nothing to act on` : 'the ECS panel lists no service to act on') : 'the ECS panel has no data yet: wait for the first poll';
+    dispatch({ type: 'actionTarget', target: { cluster: svc.cluster, service: svc.name } });
+    const r = acts.requests;
+    if (command === 'scale') acts.controller.begin(r.scale(svc.cluster, svc.name));
+    else if (command === 'rollback') acts.controller.begin(r.rollback(svc.cluster, svc.name));
+    else acts.controller.begin(r.redeploy(svc.cluster, svc.name));
+    return undefined;
   };
   const onInput = useCallback((input: string, key: Key) => {
     if (ctxRef.current) handleKey(toKeyPress(input, key), ctxRef.current);
   }, []);
   useInput(onInput, { isActive: true });
 
-  const body = state.help ? (
-    <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />
-  ) : (
-    bodyView(layout, snaps, state, now)
-  );
+  let body;
+  if (overlayOpen) {
+    const target = state.actionTarget;
+    const service = target ? snaps.ecs.data?.services.find((x) => x.cluster === target.cluster && x.name === target.service) : undefined;
+    const box = overlayLines({ state: action, width, maxHeight: bodyHeight, service, notes: actions?.notes(), quitArmed: state.quitArmed });
+    // Under the box, while there is room, the ECS panel keeps moving: the operator watches the change land.
+    const rest = bodyHeight - box.length;
+    const below = rest >= 6 ? framePanel({ id: 'ecs', snap: snaps.ecs, width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters.ecs ?? '', selected: state.selection.ecs ?? 0 }) : [];
+    body = <Lines lines={[...box, ...below]} />;
+  } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
+  else body = bodyView(layout, snaps, state, now);
 
   return (
     <ThemeContext.Provider value={theme}>

@@ -70,10 +70,10 @@ function titleSegs(input: FrameInput): Seg[] {
   return segs;
 }
 
-/** A bordered box of exactly `width` x `height`; the focused one has a double border. */
-export function frame(title: Line, content: readonly Line[], width: number, height: number, focused: boolean): Line[] {
+/** A bordered box of exactly `width` x `height`; the focused one has a double border, in `tone` when given. */
+export function frame(title: Line, content: readonly Line[], width: number, height: number, focused: boolean, tone?: Tone): Line[] {
   const b = focused ? DOUBLE : ROUND;
-  const border: Tone = focused ? 'focus' : 'border';
+  const border: Tone = tone ?? (focused ? 'focus' : 'border');
   const innerW = Math.max(0, width - 4);
   const innerH = Math.max(0, height - 2);
   const fitted = fitLine(title, Math.max(0, width - 4), false);

@@ -4,7 +4,7 @@
  * builders; the hints and help come from the key registry, never a copy.
  */
 import type { EnvironmentInfo } from '../src/model/environment.js';
-import type { PanelSnapshots } from '../src/model/panels.js';
+import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
 import { PANEL_IDS } from '../src/model/panels.js';
 import type { KeyBinding, KeyScope } from '../src/keys/registry.js';
 import { hintsFor } from '../src/keys/registry.js';
@@ -43,9 +43,19 @@ export function headerLines(env: EnvironmentInfo, snaps: PanelSnapshots, now: nu
   return [fitLine(first, width), fitLine(who, width)];
 }
 
-export function hintLine(scope: KeyScope, bindings: readonly KeyBinding[], width: number): Line {
+/**
+ * The hints of a scope in table order. When they do not all fit, the general
+ * ones give way from the end: quit, help and the active panel's own keys
+ * (its actions) stay.
+ */
+export function hintLine(scope: KeyScope, bindings: readonly KeyBinding[], width: number, panel?: PanelId): Line {
+  const all = hintsFor(scope, bindings, panel);
+  const kept = new Set(all);
+  const need = () => [...kept].reduce((n, b, i) => n + (i > 0 ? 2 : 0) + lineWidth([seg(`${b.label} ${b.hint}`)]), 0);
+  const droppable = all.filter((b) => !b.scopes.includes('global') && b.panels === undefined);
+  while (need() > width && droppable.length > 0) kept.delete(droppable.pop()!);
   const line: Line = [];
-  for (const b of hintsFor(scope, bindings)) {
+  for (const b of all.filter((x) => kept.has(x))) {
     if (line.length > 0) line.push(seg('  '));
     line.push(seg(b.label, 'accent'), seg(` ${b.hint}`, 'muted'));
   }

@@ -3,6 +3,8 @@
  * exactly what the keys do, and read-only mode's hidden bindings are absent.
  */
 import type { KeyBinding, KeyScope } from '../src/keys/registry.js';
+import type { PanelId } from '../src/model/panels.js';
+import { PANEL_TITLES } from '../src/model/panels.js';
 import type { Line } from './text.js';
 import { seg } from './text.js';
 import { GLYPH } from './theme.js';
@@ -15,23 +17,28 @@ const SCOPE_NAMES: Record<KeyScope, string> = {
   help: 'Help',
 };
 
-/** Bindings grouped by the set of scopes they work in, in table order. */
+/** Bindings grouped by the set of scopes (and panels) they work in, in table order. */
 export function helpContent(bindings: readonly KeyBinding[], hidden: number): Line[] {
   const groups = new Map<string, KeyBinding[]>();
   for (const b of bindings) {
-    const key = b.scopes.includes('global') ? 'global' : b.scopes.join(',');
+    const key = (b.scopes.includes('global') ? 'global' : b.scopes.join(',')) + (b.panels ? `@${b.panels.join(',')}` : '');
     groups.set(key, [...(groups.get(key) ?? []), b]);
   }
   const labelWidth = Math.max(8, ...bindings.map((b) => b.label.length)) + 2;
   const out: Line[] = [];
   for (const [key, group] of groups) {
-    const title = key.split(',').map((s) => SCOPE_NAMES[s as KeyScope]).join(' · ');
+    const [scopes, panels] = key.split('@') as [string, string | undefined];
+    const where = scopes.split(',').map((s) => SCOPE_NAMES[s as KeyScope]).join(' · ');
+    const title = panels ? `${panels.split(',').map((p) => PANEL_TITLES[p as PanelId]).join(', ')} panel (${where.toLowerCase()})` : where;
     out.push([seg(title, 'accent', { bold: true })]);
     for (const b of group) {
       out.push([seg(`  ${b.label.padEnd(labelWidth)}`, 'focus'), seg(b.help), ...(b.dangerous ? [seg('  (changes things)', 'warn')] : [])]);
     }
   }
   out.push([seg('While typing  ', 'accent', { bold: true }), seg('enter keeps the filter or runs the command · esc clears or cancels', 'muted')]);
+  if (bindings.some((b) => b.dangerous)) {
+    out.push([seg('In an action  ', 'accent', { bold: true }), seg('type what it asks, enter · esc cancels until it runs · ctrl+c twice quits while it runs', 'muted')]);
+  }
   if (hidden > 0) out.push([seg(`${GLYPH.warn} read-only: ${hidden} binding${hidden === 1 ? '' : 's'} that change things are hidden`, 'warn')]);
   return out;
 }

@@ -1,7 +1,9 @@
 /**
- * The one input dispatcher. Priority: help overlay > text entry > open panel >
- * dashboard. Ink's key event becomes the registry's KeyPress; the registry
- * says which command it is; this module says what the command does.
+ * The one input dispatcher. Priority: action overlay > help overlay > text
+ * entry > open panel > dashboard. Ink's key event becomes the registry's
+ * KeyPress; the registry says which command it is; this module says what the
+ * command does. Keys for a guarded action only reach its controller, which
+ * does the work; nothing here calls AWS.
  */
 import type { Key } from 'ink';
 import type { CommandId, KeyBinding, KeyPress, KeyScope } from '../src/keys/registry.js';
@@ -11,6 +13,8 @@ import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
 import type { ViewAction, ViewState } from './state.js';
 import { activePanel } from './state.js';
 import { parseCommand, unknownCommandMessage } from './commands.js';
+import type { ActionKeys } from './actionKeys.js';
+import { handleAction } from './actionKeys.js';
 
 export function toKeyPress(input: string, key: Key): KeyPress {
   return {
@@ -52,6 +56,10 @@ export interface DispatchContext {
   helpMaxScroll: number;
   quit: () => void;
   refresh: (panel?: PanelId) => void;
+  /** bindings read-only mode took away: their keys say why nothing happens */
+  hidden?: readonly KeyBinding[];
+  /** the guarded actions; absent when this session cannot act on ECS */
+  actions?: ActionKeys;
 }
 
 export function scopeOf(s: ViewState): KeyScope {
@@ -157,10 +165,22 @@ export function runCommand(command: CommandId, press: KeyPress, ctx: DispatchCon
     case 'refresh':
       ctx.refresh(active);
       return dispatch({ type: 'message', text: `refreshing ${PANEL_TITLES[active]}`, tone: 'muted' });
+    case 'scale':
+    case 'rollback':
+    case 'redeploy': {
+      const why = ctx.actions ? ctx.actions.start(command) : 'this session cannot act on ECS: the environment has no ECS control';
+      if (why) dispatch({ type: 'message', text: why, tone: 'warn' });
+      return;
+    }
   }
 }
 
-const FLAGS = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'return', 'escape', 'tab', 'backspace', 'delete', 'ctrl', 'meta'] as const;
+/** Why a key does nothing in read-only mode, in one line. */
+export function readOnlyMessage(b: KeyBinding): string {
+  return `read-only: ${b.hint ?? b.command} is off (to act, restart with --write and without --read-only)`;
+}
+
+export const FLAGS = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'return', 'escape', 'tab', 'backspace', 'delete', 'ctrl', 'meta'] as const;
 
 /**
  * Ink hands several keys that arrive in one read (a paste, a fast typist over
@@ -177,8 +197,15 @@ export function splitKeys(press: KeyPress): KeyPress[] {
   });
 }
 
+const overlayOpen = (ctx: DispatchContext) => ctx.actions !== undefined && ctx.actions.phase() !== 'idle';
+
 export function handleKey(press: KeyPress, ctx: DispatchContext): void {
-  for (const p of splitKeys(press)) handleOneKey(p, ctx);
+  if (overlayOpen(ctx)) return handleAction(press, ctx);
+  // A key can open the overlay (s, then the count typed ahead): the rest of the read goes to it.
+  for (const p of splitKeys(press)) {
+    if (overlayOpen(ctx)) handleAction(p, ctx);
+    else handleOneKey(p, ctx);
+  }
 }
 
 function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
@@ -186,6 +213,10 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
   const state = ctx.getState();
   if (state.message) ctx.dispatch({ type: 'clearMessage' });
   if (!state.help && state.entry) return handleEntry(press, ctx);
-  const binding = resolveKey(press, scopeOf(state), ctx.bindings);
-  if (binding) runCommand(binding.command, press, ctx);
+  const scope = scopeOf(state);
+  const panel = activePanel(state);
+  const binding = resolveKey(press, scope, ctx.bindings, panel);
+  if (binding) return runCommand(binding.command, press, ctx);
+  const hidden = ctx.hidden && resolveKey(press, scope, ctx.hidden, panel);
+  if (hidden) ctx.dispatch({ type: 'message', text: readOnlyMessage(hidden), tone: 'warn' });
 }

@@ -13,6 +13,12 @@ export interface Entry {
   text: string;
 }
 
+/** The service a guarded action was started on, to show its live state in the overlay. */
+export interface ActionTarget {
+  cluster: string;
+  service: string;
+}
+
 export interface ViewState {
   focus: PanelId;
   detail: PanelId | null;
@@ -23,6 +29,9 @@ export interface ViewState {
   filters: Partial<Record<PanelId, string>>;
   selection: Partial<Record<PanelId, number>>;
   message: { text: string; tone: Tone } | null;
+  actionTarget: ActionTarget | null;
+  /** ctrl+c was pressed once while an action runs; a second one quits */
+  quitArmed: boolean;
 }
 
 export const initialViewState: ViewState = {
@@ -34,6 +43,8 @@ export const initialViewState: ViewState = {
   filters: {},
   selection: {},
   message: null,
+  actionTarget: null,
+  quitArmed: false,
 };
 
 export type ViewAction =
@@ -49,7 +60,9 @@ export type ViewAction =
   | { type: 'editEntry'; text: string }
   | { type: 'endEntry'; keep: boolean }
   | { type: 'message'; text: string; tone?: Tone }
-  | { type: 'clearMessage' };
+  | { type: 'clearMessage' }
+  | { type: 'actionTarget'; target: ActionTarget | null }
+  | { type: 'armQuit'; armed: boolean };
 
 /** The panel keys act on: the open one, else the focused one. */
 export function activePanel(s: ViewState): PanelId {
@@ -110,5 +123,9 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
       return { ...s, message: { text: a.text, tone: a.tone ?? 'text' } };
     case 'clearMessage':
       return s.message ? { ...s, message: null } : s;
+    case 'actionTarget':
+      return { ...s, actionTarget: a.target, quitArmed: false };
+    case 'armQuit':
+      return s.quitArmed === a.armed ? s : { ...s, quitArmed: a.armed };
   }
 }

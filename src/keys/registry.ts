@@ -5,6 +5,7 @@
  * This module is plain data: the views translate Ink's key events into a
  * `KeyPress` and ask `resolveKey` which command to run.
  */
+import type { PanelId } from '../model/panels.js';
 
 /** The subset of a key event we match on; the views fill it from Ink's useInput. */
 export interface KeyPress {
@@ -56,7 +57,10 @@ export type CommandId =
   | 'select-last'
   | 'filter'
   | 'command-line'
-  | 'refresh';
+  | 'refresh'
+  | 'scale'
+  | 'rollback'
+  | 'redeploy';
 
 export interface KeyBinding {
   command: CommandId;
@@ -68,6 +72,8 @@ export interface KeyBinding {
   /** a word or two for the hint bar; omitted: not in the hint bar */
   hint?: string;
   scopes: KeyScope[];
+  /** only while one of these panels is the active one (focused on the dashboard, or open); omitted: any panel */
+  panels?: readonly PanelId[];
   /** changes the world (scale, roll back, restore, requeue): hidden and refused in read-only mode */
   dangerous: boolean;
 }
@@ -91,6 +97,10 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it)', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6)', hint: 'cmd', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail'], dangerous: false },
+  // Each asks for what it needs, shows the plan (before → after, the exact API calls) and waits for a typed confirmation.
+  { command: 'scale', label: 's', keys: [{ input: 's' }], help: 'Scale the selected service: type the desired count, read the plan, confirm', hint: 'scale', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
+  { command: 'rollback', label: 'b', keys: [{ input: 'b' }], help: 'Roll the selected service back to the previous task definition revision (or one you type)', hint: 'roll back', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
+  { command: 'redeploy', label: 'd', keys: [{ input: 'd' }], help: 'Force a new deployment of the selected service (same revision, fresh tasks)', hint: 'redeploy', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
 ];
 
 /** The bindings in force: read-only mode strips the dangerous ones here and nowhere else. */
@@ -110,12 +120,18 @@ export function matches(spec: KeySpec, press: KeyPress): boolean {
   return press.input === spec.input;
 }
 
-/** The binding for a key press in a scope, global bindings included. */
-export function resolveKey(press: KeyPress, scope: KeyScope, bindings: readonly KeyBinding[]): KeyBinding | undefined {
-  return bindings.find((b) => (b.scopes.includes(scope) || b.scopes.includes('global')) && b.keys.some((k) => matches(k, press)));
+/** Whether a binding works in a scope with `panel` active; a binding tied to panels needs one of them. */
+export function appliesTo(b: KeyBinding, scope: KeyScope, panel?: PanelId): boolean {
+  if (!b.scopes.includes(scope) && !b.scopes.includes('global')) return false;
+  return b.panels === undefined || (panel !== undefined && b.panels.includes(panel));
 }
 
-/** Bindings for the hint bar of a scope, in table order. */
-export function hintsFor(scope: KeyScope, bindings: readonly KeyBinding[]): KeyBinding[] {
-  return bindings.filter((b) => b.hint !== undefined && (b.scopes.includes(scope) || b.scopes.includes('global')));
+/** The binding for a key press in a scope (with `panel` active), global bindings included. */
+export function resolveKey(press: KeyPress, scope: KeyScope, bindings: readonly KeyBinding[], panel?: PanelId): KeyBinding | undefined {
+  return bindings.find((b) => appliesTo(b, scope, panel) && b.keys.some((k) => matches(k, press)));
+}
+
+/** Bindings for the hint bar of a scope (with `panel` active), in table order. */
+export function hintsFor(scope: KeyScope, bindings: readonly KeyBinding[], panel?: PanelId): KeyBinding[] {
+  return bindings.filter((b) => b.hint !== undefined && appliesTo(b, scope, panel));
 }

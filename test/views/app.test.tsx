@@ -103,7 +103,9 @@ describe('keys', () => {
     await v.waitFor((f) => f.includes('1 ECS'));
     v.press('?');
     const help = await v.waitFor((f) => f.includes(' Keys '));
-    for (const b of KEY_BINDINGS.filter((b) => b.command !== 'quit')) expect(help).toContain(b.help);
+    // the fixture environment is read-only: what changes things is not offered
+    for (const b of KEY_BINDINGS.filter((b) => b.command !== 'quit' && !b.dangerous)) expect(help).toContain(b.help);
+    for (const b of KEY_BINDINGS.filter((b) => b.dangerous)) expect(help).not.toContain(b.help);
     v.press(KEYS.escape);
     await v.waitFor((f) => !f.includes(' Keys ') && f.includes('1 ECS'));
     v.press('?');
@@ -266,25 +268,32 @@ describe('terminal safety', () => {
 describe('read-only', () => {
   const table = [
     ...KEY_BINDINGS,
-    { command: 'refresh' as const, label: 'S', keys: [{ input: 'S' }], help: 'Scale the selected service to zero', hint: 'scale', scopes: ['dashboard' as const], dangerous: true },
+    { command: 'refresh' as const, label: 'S', keys: [{ input: 'S' }], help: 'Scale everything to zero', hint: 'zero all', scopes: ['dashboard' as const], panels: ['ecs' as const], dangerous: true },
   ];
 
   test('hides dangerous bindings from hints and help, and ignores their keys', async () => {
     const v = open({ noColor: true, columns: 120, rows: 40, bindings: table, env: { readOnly: true } });
     const frame = await v.waitFor((f) => f.includes('1 ECS'));
-    expect(frame).not.toContain('S scale');
+    expect(frame).not.toContain('S zero all');
+    expect(frame).not.toContain('s scale');
     v.press('S');
+    await v.waitFor((f) => f.includes('read-only: zero all is off'));
     v.press('?');
     const help = await v.waitFor((f) => f.includes(' Keys '));
+    expect(help).not.toContain('Scale everything to zero');
     expect(help).not.toContain('Scale the selected service');
-    expect(help).toContain('read-only: 1 binding');
+    expect(help).toContain(`read-only: ${KEY_BINDINGS.filter((b) => b.dangerous).length + 1} bindings`);
     expect(v.runtime.refresh).not.toHaveBeenCalled();
   });
 
   test('shows them when writable', async () => {
     const v = open({ noColor: true, columns: 120, rows: 40, bindings: table, env: { ...demoEnv } });
-    await v.waitFor((f) => f.includes('S scale'));
+    await v.waitFor((f) => f.includes('S zero all') && f.includes('s scale'));
     v.press('S');
     await v.waitFor(() => v.runtime.refresh.mock.calls.length === 1);
+    v.press('?');
+    const help = await v.waitFor((f) => f.includes(' Keys '));
+    expect(help).toContain('ECS panel (dashboard · open panel)');
+    for (const b of KEY_BINDINGS.filter((b) => b.dangerous)) expect(help).toContain(b.help);
   });
 });

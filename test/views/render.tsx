@@ -14,6 +14,7 @@ import type { EnvironmentInfo } from '../../src/model/environment.js';
 import type { PanelData, PanelId } from '../../src/model/panels.js';
 import { PANEL_IDS } from '../../src/model/panels.js';
 import type { KeyBinding } from '../../src/keys/registry.js';
+import type { TuiActions } from '../../src/cli/tui.js';
 import { App } from '../../views/App.js';
 import type { AppRuntime } from '../../views/App.js';
 import type { ViewState } from '../../views/state.js';
@@ -41,12 +42,14 @@ export interface RenderOptions {
   data?: Partial<PanelData>;
   /** how long before T0 the data was fetched */
   ageMs?: number;
+  /** the guarded actions (see actionSupport.ts); absent: the session cannot act */
+  actions?: TuiActions;
 }
 
 export interface Harness {
   store: Store;
   clock: ManualClock;
-  runtime: AppRuntime & { refresh: ReturnType<typeof vi.fn> };
+  runtime: AppRuntime & { refresh: ReturnType<typeof vi.fn>; setEnv(env: EnvironmentInfo): void };
   onQuit: ReturnType<typeof vi.fn>;
   lastFrame(): string;
   /** Polls the last frame until `predicate` holds; fails with the frame after `timeoutMs`. */
@@ -76,10 +79,20 @@ export function makeStore(clock: ManualClock, data: Partial<PanelData>, ageMs: n
 export function renderView(opts: RenderOptions = {}): Harness {
   const clock = new ManualClock(T0);
   const store = makeStore(clock, opts.data ?? allData, opts.ageMs ?? 3_000);
-  const runtime = { store, env: { ...prodEnv, ...opts.env }, clock, refresh: vi.fn() };
+  // like Runtime.setEnv: the environment is replaced, then the store says something changed
+  const runtime = {
+    store,
+    env: { ...prodEnv, ...opts.env },
+    clock,
+    refresh: vi.fn(),
+    setEnv(env: EnvironmentInfo) {
+      this.env = env;
+      store.touch();
+    },
+  };
   const onQuit = vi.fn();
   const app: ReactElement = (
-    <App runtime={runtime} noColor={opts.noColor ?? false} onQuit={onQuit} bindings={opts.bindings} initialState={opts.initialState} />
+    <App runtime={runtime} noColor={opts.noColor ?? false} onQuit={onQuit} bindings={opts.bindings} initialState={opts.initialState} actions={opts.actions} />
   );
   // Mount a placeholder, size the fake terminal, then mount the app, so every
   // frame of the app is drawn at the chosen size.

@@ -79,7 +79,7 @@ function section(title: string, rows: Line[], max: number, header?: Line): Line[
   return header ? [head, header, ...shown] : [head, ...shown];
 }
 
-export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCtx): Line[] {
+export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCtx, warning?: Line): Line[] {
   const { width, height, now } = ctx;
   const tableHeight = Math.min(services.length + 1, Math.max(3, Math.floor(height / 4)));
   const out = serviceTable(services, width, tableHeight, selected, true);
@@ -95,6 +95,7 @@ export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCt
   ]);
   if (problems.length > 0) out.push([seg(problems.join(' · '), toneOf(level))]);
   if (svc.singleInstanceUnless) out.push([seg(`may run more than one task only while ${svc.singleInstanceUnless} holds`, 'muted')]);
+  if (warning) out.push(warning);
 
   let left = height - out.length;
   const dCols = layoutColumns(DEPLOY_COLS, width);

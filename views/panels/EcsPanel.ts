@@ -5,7 +5,12 @@ import { seg } from '../text.js';
 import { age } from '../format.js';
 import type { PanelView } from './types.js';
 import { ecsDetail } from './EcsDetail.js';
-import { filterServices, serviceLevel, serviceProblems, serviceTable } from './ecsTable.js';
+import { ecsWarnings, filterServices, serviceLevel, serviceProblems, serviceTable } from './ecsTable.js';
+
+/** One muted line: what the source could not read (metrics, stopped tasks), so a blank column is explained. */
+export function warningsLine(warnings: readonly string[]): Line | undefined {
+  return warnings.length ? [seg(`${GLYPH.warn} ${warnings.join(' · ')}`, 'muted')] : undefined;
+}
 
 export const ecsPanel: PanelView<'ecs'> = {
   id: 'ecs',
@@ -21,15 +26,17 @@ export const ecsPanel: PanelView<'ecs'> = {
   },
   body(data, ctx) {
     const services = filterServices(data.services, ctx.filter);
+    const warning = warningsLine(ecsWarnings(data));
     if (services.length === 0) {
-      return [[seg(data.services.length === 0 ? 'no services' : `no service matches /${ctx.filter}`, 'muted')]];
+      return [[seg(data.services.length === 0 ? 'no services' : `no service matches /${ctx.filter}`, 'muted')], ...(warning ? [warning] : [])];
     }
     const selected = Math.min(ctx.selected, services.length - 1);
-    if (ctx.detail) return ecsDetail(services, selected, ctx);
+    if (ctx.detail) return ecsDetail(services, selected, ctx, warning);
     // Under the table: why each unhealthy service is red or yellow, then what the selected one last did.
     const unhealthy = services.filter((s) => serviceLevel(s) !== 'ok');
-    const tableRows = Math.min(services.length + 1, Math.max(2, ctx.height - Math.min(unhealthy.length, 3) - 1));
+    const tableRows = Math.min(services.length + 1, Math.max(2, ctx.height - Math.min(unhealthy.length, 3) - 1 - (warning ? 1 : 0)));
     const out = serviceTable(services, ctx.width, tableRows, selected, ctx.focused);
+    if (warning && out.length < ctx.height) out.push(warning);
     for (const s of unhealthy) {
       if (out.length >= ctx.height) break;
       out.push([seg(`${GLYPH[serviceLevel(s)]} ${s.name}: `, toneOf(serviceLevel(s))), seg(serviceProblems(s).join(' · '), toneOf(serviceLevel(s)))]);

@@ -1,5 +1,5 @@
 /** Rules and the service table shared by the ECS panel and its detail view. */
-import type { EcsService } from '../../src/model/ecs.js';
+import type { EcsService, EcsSnapshot } from '../../src/model/ecs.js';
 import type { Level } from '../theme.js';
 import { GLYPH, toneOf } from '../theme.js';
 import type { Column, Line } from '../text.js';
@@ -47,6 +47,22 @@ function utilTone(p: number | undefined, warn: number, crit: number) {
 
 export function filterServices(services: readonly EcsService[], filter: string): EcsService[] {
   return services.filter((s) => matchesFilter(filter, s.name, s.taskDefinition, s.rollout, s.cluster));
+}
+
+/** The service the selection is on, as the panel draws it (the selection is clamped to the filtered rows). */
+export function selectedService(data: EcsSnapshot | undefined, filter: string, selected: number): EcsService | undefined {
+  if (!data) return undefined;
+  const services = filterServices(data.services, filter);
+  return services[Math.max(0, Math.min(selected, services.length - 1))];
+}
+
+/**
+ * What the AWS source could not read without failing the whole poll
+ * (metrics, stopped tasks). Not part of EcsSnapshot yet, so read defensively.
+ */
+export function ecsWarnings(data: EcsSnapshot): string[] {
+  const w = (data as EcsSnapshot & { warnings?: unknown }).warnings;
+  return Array.isArray(w) ? w.filter((x): x is string => typeof x === 'string' && x !== '') : [];
 }
 
 const COLUMNS: Column[] = [

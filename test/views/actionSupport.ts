@@ -1,0 +1,94 @@
+/**
+ * A real action controller for view tests: the sandbox on a manual clock, the
+ * sandbox's ECS control, a real journal and a real lock file in a temp
+ * directory. Verification waits are held until the test releases them, so a
+ * test can look at the running phase before the outcome.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandbox, type Sandbox, type Scenario } from '../../src/sources/sandbox/index.js';
+import { sandboxEcsControl } from '../../src/sources/sandbox/control.js';
+import { ManualClock } from '../../src/engine/clock.js';
+import { AuditJournal } from '../../src/audit/journal.js';
+import { FileTargetLock } from '../../src/actions/lockFile.js';
+import { ActionController } from '../../src/actions/controller.js';
+import { ecsRequests } from '../../src/actions/requests.js';
+import { evaluateCondition } from '../../src/checks/topology.js';
+import type { EcsActionContext } from '../../src/actions/ecs/context.js';
+import type { EcsControl } from '../../src/sources/ports.js';
+import type { EcsService, EcsSnapshot } from '../../src/model/ecs.js';
+import type { EnvironmentInfo } from '../../src/model/environment.js';
+import type { TuiActions } from '../../src/cli/tui.js';
+import type { PanelData } from '../../src/model/panels.js';
+import { allData } from './fixtures.js';
+
+export interface ActionHarness {
+  sandbox: Sandbox;
+  control: EcsControl;
+  journal: AuditJournal;
+  env: EnvironmentInfo;
+  controller: ActionController<EcsActionContext>;
+  actions: TuiActions;
+  /** the fixtures, with the sandbox's services in the ECS panel */
+  data: PanelData;
+  service(name: string): Promise<EcsService>;
+  /** lets verification run to its end from now on */
+  release(): void;
+  /** how many verification waits are being held */
+  held(): number;
+  cleanup(): void;
+}
+
+const signal = new AbortController().signal;
+
+export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo>; notes?: string[] } = {}): Promise<ActionHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'opsdeck-views-actions-'));
+  const clock = new ManualClock(Date.parse('2026-11-22T09:00:00Z'));
+  const sandbox = createSandbox({ scenario: opts.scenario ?? 'calm', seed: 11, clock });
+  const control = sandboxEcsControl(sandbox);
+  const queues = await sandbox.sources.queues.read(signal);
+  const env = { ...sandbox.info, ...opts.env };
+  let auto = false;
+  const waiting: (() => void)[] = [];
+  const ctx: EcsActionContext = {
+    env,
+    now: () => clock.now(),
+    sleep: (ms, sig) =>
+      new Promise<void>((resolve, reject) => {
+        const go = () => {
+          clock.advance(ms);
+          resolve();
+        };
+        if (auto) return go();
+        waiting.push(go);
+        sig.addEventListener('abort', () => reject(sig.reason), { once: true });
+      }),
+    ecs: control,
+    condition: (rule) => evaluateCondition(rule, { queues }),
+    ruleFor: (cluster, service) => sandbox.environment.ecs.find((c) => c.cluster === cluster && (!c.services || c.services.includes(service)))?.singleInstanceUnless,
+  };
+  const journal = new AuditJournal(join(dir, 'audit.jsonl'));
+  mkdirSync(join(dir, 'locks'), { recursive: true });
+  const controller = new ActionController(ctx, { journal, lock: new FileTargetLock(join(dir, 'locks')) });
+  const ecs: EcsSnapshot = await sandbox.sources.ecs.describe(signal);
+  return {
+    sandbox,
+    control,
+    journal,
+    env,
+    controller,
+    actions: { controller, requests: ecsRequests, notes: () => opts.notes ?? [] },
+    data: { ...allData, ecs },
+    service: (name) => control.service('demo', name, signal),
+    release() {
+      auto = true;
+      for (const go of waiting.splice(0)) go();
+    },
+    held: () => waiting.length,
+    cleanup() {
+      controller.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * Guarded actions from the keyboard, against the sandbox through the real
+ * controller, executor, journal and lock: what the operator sees in every
+ * phase, and what did (or did not) change in the sandbox and the journal.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import stringWidth from 'string-width';
+import type { Harness, RenderOptions } from './render.js';
+import { KEYS, plain, renderView } from './render.js';
+import { actionHarness, type ActionHarness } from './actionSupport.js';
+import type { Scenario } from '../../src/sources/sandbox/index.js';
+import type { EnvironmentInfo } from '../../src/model/environment.js';
+
+let v: Harness | undefined;
+let a: ActionHarness | undefined;
+afterEach(() => {
+  v?.unmount();
+  a?.cleanup();
+  v = undefined;
+  a = undefined;
+});
+
+async function open(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo>; notes?: string[] } & RenderOptions = {}) {
+  a = await actionHarness({ scenario: opts.scenario, env: opts.env, notes: opts.notes });
+  v = renderView({ noColor: true, ...opts, data: a.data, env: a.env, actions: a.actions });
+  await v.waitFor((f) => f.includes('╔═ 1 ECS') && f.includes('api'));
+  return { v, a };
+}
+
+function expectFits(frame: string, columns: number, rows: number): void {
+  const lines = plain(frame).split('\n');
+  expect(lines.length).toBeLessThanOrEqual(rows - 1);
+  for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
+}
+
+/** The frame's text without borders and line breaks, for checking what wrapped. */
+const flat = (frame: string) => frame.replace(/[║│]/g, ' ').replace(/\s+/g, ' ');
+const phases = (h: ActionHarness) => h.journal.read().map((r) => [r.phase, r.outcome]);
+const overlayGone = (f: string) => !f.includes('DESTRUCTIVE') && !f.includes('REVERSIBLE') && f.includes('s scale');
+
+describe('scale', () => {
+  test('s on api, 0, a wrong phrase, then the right one: the plan, the refusal, the run, the outcome', async () => {
+    const { v, a } = await open();
+    v.press('s');
+    let frame = await v.waitFor((f) => f.includes('desired count:'));
+    expect(frame).toContain('api now: desired 3');
+    expectFits(frame, 80, 24);
+    v.type('0');
+    v.press(KEYS.enter);
+    frame = await v.waitFor((f) => f.includes('Type api to confirm'));
+    expect(frame).toContain('desiredCount 3 → 0');
+    expect(frame).toContain('DESTRUCTIVE');
+    expect(flat(frame)).toContain('call ecs:UpdateService {"cluster": "demo", "service": "api", "desiredCount": 0}');
+    expect(frame).toContain('Every task of the service will be stopped');
+    expectFits(frame, 80, 24);
+
+    v.type('ap');
+    v.press(KEYS.enter);
+    frame = await v.waitFor((f) => f.includes('"ap" is not "api"; nothing was done'));
+    expect((await a.service('api')).desired).toBe(3);
+    expect(a.journal.read()).toEqual([]);
+
+    v.type('i');
+    await v.waitFor((f) => f.includes('> api'));
+    v.press(KEYS.enter);
+    frame = await v.waitFor((f) => f.includes('Esc does not stop it') && /running \d\/0/.test(f));
+    expect(frame).toMatch(/[█░]{10,} +\d+%/);
+    expectFits(frame, 80, 24);
+    // Esc while running stops nothing, and says so
+    v.press(KEYS.escape);
+    frame = await v.waitFor((f) => f.includes('Esc does not stop a running action'));
+    expect(a.controller.getState().phase).toBe('running');
+    a.release();
+    frame = await v.waitFor((f) => f.includes('✓ done'));
+    expect(frame).toContain('any key close');
+    const svc = await a.service('api');
+    expect([svc.desired, svc.running]).toEqual([0, 0]);
+    expect(phases(a)).toEqual([
+      ['intent', null],
+      ['outcome', 'ok'],
+    ]);
+    expect(a.journal.read()[0]!.target).toBe('demo/api');
+    expect(v.runtime.refresh).toHaveBeenCalledWith('ecs');
+    v.press('j');
+    await v.waitFor(overlayGone);
+  });
+
+  test('Esc at the confirmation cancels: nothing journaled, nothing changed', async () => {
+    const { v, a } = await open();
+    v.press('s');
+    await v.waitFor((f) => f.includes('desired count:'));
+    v.type('1');
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('Type api to confirm'));
+    v.type('ap');
+    v.press(KEYS.escape);
+    await v.waitFor(overlayGone);
+    expect(a.controller.getState().phase).toBe('idle');
+    expect(a.journal.read()).toEqual([]);
+    expect((await a.service('api')).desired).toBe(3);
+  });
+
+  test('a count that is not a number is one line at the prompt, and nothing is planned', async () => {
+    const { v, a } = await open();
+    v.press('s');
+    await v.waitFor((f) => f.includes('desired count:'));
+    v.type('x2');
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('the desired count is a whole number like 0 or 3, not "x2"'));
+    expect(a.controller.getState().phase).toBe('input');
+    v.press(KEYS.backspace, KEYS.backspace);
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('type the desired count (0 stops the service)'));
+    v.press(KEYS.escape);
+    await v.waitFor(overlayGone);
+    expect(a.journal.read()).toEqual([]);
+  });
+
+  test('a paste of the phrase arrives as one input and confirms', async () => {
+    const { v, a } = await open();
+    v.press('s');
+    await v.waitFor((f) => f.includes('desired count:'));
+    v.press('0');
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('Type api to confirm'));
+    v.press('api');
+    await v.waitFor((f) => f.includes('> api'));
+    expect(a.controller.getState().confirm?.typed).toBe('api');
+    v.press(KEYS.enter);
+    a.release();
+    await v.waitFor((f) => f.includes('✓ done'));
+    expect((await a.service('api')).desired).toBe(0);
+  });
+
+  test('a paste with its newline confirms too, and the keys typed ahead reach the prompt', async () => {
+    const { v, a } = await open();
+    // "s", the count and Enter in one read, as over a slow link
+    v.press('s1\r');
+    await v.waitFor((f) => f.includes('Type api to confirm'));
+    v.press('api\r');
+    a.release();
+    await v.waitFor((f) => f.includes('✓ done'));
+    expect((await a.service('api')).desired).toBe(1);
+  });
+
+  test('scaling worker to 0 and back: the second is reversible, y/N', async () => {
+    const { v, a } = await open({ columns: 160, rows: 48 });
+    v.press('j');
+    v.press('s');
+    await v.waitFor((f) => f.includes('Scale worker') && f.includes('desired count:'));
+    v.type('0\r');
+    await v.waitFor((f) => f.includes('Type worker to confirm'));
+    v.type('worker\r');
+    a.release();
+    let frame = await v.waitFor((f) => f.includes('✓ done'));
+    expectFits(frame, 160, 48);
+    v.press(KEYS.enter);
+    await v.waitFor(overlayGone);
+    v.press('s');
+    await v.waitFor((f) => f.includes('desired count:'));
+    v.type('2\r');
+    frame = await v.waitFor((f) => f.includes('[y] yes'));
+    expect(frame).toContain('REVERSIBLE');
+    expect(frame).toContain('desiredCount 0 → 2');
+    // the ECS panel stays visible under the box at this size
+    expect(frame).toContain('1 ECS');
+    expectFits(frame, 160, 48);
+    v.press('y');
+    await v.waitFor((f) => f.includes('✓ done'));
+    expect((await a.service('worker')).running).toBe(2);
+    expect(phases(a)).toEqual([
+      ['intent', null],
+      ['outcome', 'ok'],
+      ['intent', null],
+      ['outcome', 'ok'],
+    ]);
+  });
+});
+
+describe('rollback', () => {
+  test('b on api in bad-deploy shows the image diff and rolls back to the previous revision', async () => {
+    const { v, a } = await open({ scenario: 'bad-deploy' });
+    expect((await a.service('api')).taskDefinition).toBe('demo-api:45');
+    v.press('b');
+    await v.waitFor((f) => f.includes('revision (Enter: the previous one):'));
+    v.press(KEYS.enter);
+    const frame = await v.waitFor((f) => f.includes('Type api to confirm'));
+    expect(frame).toContain('taskDefinition  demo-api:45 → demo-api:44');
+    expect(frame).toMatch(/api image: 2\.15\.0 → \S+/);
+    expect(frame).toMatch(/secrets (added|removed): PAYMENT/);
+    expectFits(frame, 80, 24);
+    v.type('api');
+    v.press(KEYS.enter);
+    a.release();
+    await v.waitFor((f) => f.includes('✓ done'));
+    const svc = await a.service('api');
+    expect(svc.taskDefinition).toBe('demo-api:44');
+    expect(svc.running).toBe(svc.desired);
+    expect(phases(a)).toEqual([
+      ['intent', null],
+      ['outcome', 'ok'],
+    ]);
+  });
+
+  test('a revision that does not exist is refused with the reason, and journaled as a refusal', async () => {
+    const { v, a } = await open();
+    v.press('b');
+    await v.waitFor((f) => f.includes('revision (Enter'));
+    v.type('9999\r');
+    const frame = await v.waitFor((f) => f.includes('! refused'));
+    expect(frame).toContain('demo-api:9999 is not an active revision');
+    expect(phases(a)).toEqual([['refusal', 'refused']]);
+    expect((await a.service('api')).taskDefinition).toBe('demo-api:44');
+  });
+});
+
+describe('topology', () => {
+  test('scaling a singleton above 1 is refused with the rule and why, before any confirmation', async () => {
+    const { v, a } = await open();
+    v.press('j', 'j');
+    v.press('s');
+    await v.waitFor((f) => f.includes('Scale scheduler'));
+    v.type('2\r');
+    const frame = await v.waitFor((f) => f.includes('! refused  '));
+    expect(flat(frame)).toContain('scaling scheduler above 1 is refused: no Redis named "locks" is configured (topology rule singleInstanceUnless: redis:locks)');
+    expect(phases(a)).toEqual([['refusal', 'refused']]);
+    expect((await a.service('scheduler')).desired).toBe(1);
+  });
+});
+
+describe('redeploy', () => {
+  test('d asks y/N with the focus on no: Enter alone cancels; y runs it', async () => {
+    const { v, a } = await open();
+    const before = (await a.service('api')).deployments[0]!.id;
+    v.press('d');
+    const frame = await v.waitFor((f) => f.includes('[y] yes'));
+    expect(frame).toContain('[N] no');
+    expect(frame).toContain('REVERSIBLE');
+    v.press(KEYS.enter);
+    await v.waitFor(overlayGone);
+    expect(a.journal.read()).toEqual([]);
+    expect((await a.service('api')).deployments[0]!.id).toBe(before);
+
+    v.press('d');
+    await v.waitFor((f) => f.includes('[y] yes'));
+    v.press('y');
+    a.release();
+    await v.waitFor((f) => f.includes('✓ done'));
+    expect((await a.service('api')).deployments.find((d) => d.status === 'PRIMARY')!.id).not.toBe(before);
+    expect(phases(a)).toEqual([
+      ['intent', null],
+      ['outcome', 'ok'],
+    ]);
+  });
+});

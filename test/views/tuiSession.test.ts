@@ -1,0 +1,92 @@
+/**
+ * The action session `opsdeck demo` builds for the dashboard (src/cli/tui.ts):
+ * the real context and executor deps on the sandbox, and what happens when
+ * the dashboard closes while an action runs.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { openEnvironment } from '../../src/cli/environment.js';
+import { tuiActions, type TuiActionSession } from '../../src/cli/tui.js';
+import { Runtime } from '../../src/engine/runtime.js';
+import { AuditJournal } from '../../src/audit/journal.js';
+import type { ActionController } from '../../src/actions/controller.js';
+import type { ActionPhase } from '../../src/actions/controller.js';
+import type { EcsActionContext } from '../../src/actions/ecs/context.js';
+
+let dir: string | undefined;
+let runtime: Runtime | undefined;
+let session: TuiActionSession | undefined;
+afterEach(async () => {
+  await session?.settle(() => undefined);
+  await runtime?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = runtime = session = undefined;
+});
+
+function until(controller: ActionController<EcsActionContext>, phase: ActionPhase): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (controller.getState().phase !== phase) return;
+      off();
+      resolve();
+    };
+    const off = controller.subscribe(check);
+    check();
+  });
+}
+
+async function open(opts: { readOnly?: boolean } = {}) {
+  dir = mkdtempSync(join(tmpdir(), 'opsdeck-tui-session-'));
+  const env = { OPSDECK_STATE_DIR: dir };
+  const opened = await openEnvironment({ demo: true, readOnly: opts.readOnly }, env);
+  runtime = new Runtime({ sources: opened.sources, env: opened.info });
+  session = tuiActions(opened, runtime, env);
+  expect(session).toBeDefined();
+  return { opened, env, journal: AuditJournal.open(env), ...session!.actions };
+}
+
+test('closing the dashboard while an action runs: the call is journaled, watching stops, the lock is free, one line says so', async () => {
+  const { controller, requests, journal, env } = await open();
+  controller.begin(requests.scale('demo', 'worker'));
+  controller.key({ input: '0' });
+  controller.key({ input: '', return: true });
+  await until(controller, 'confirm');
+  controller.key({ input: 'worker' });
+  controller.key({ input: '', return: true });
+  await until(controller, 'running');
+  // the sandbox drains workers over seconds of real time: verification is still waiting
+  const lines: string[] = [];
+  const s = session!;
+  session = undefined;
+  await s.settle((l) => lines.push(l));
+  expect(lines[0]).toBe('Scale demo/worker to 0 is under way; opsdeck stops watching it once its call is journaled…');
+  expect(lines[1]).toMatch(/^the call was made and journaled; opsdeck stopped watching before demo\/worker settled \(last seen: running \d\/0/);
+  expect(journal.read().map((r) => [r.phase, r.outcome, r.operator.awsArn])).toEqual([
+    ['intent', null, 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
+    ['outcome', 'ok', 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
+  ]);
+  expect(readdirSync(join(env.OPSDECK_STATE_DIR, 'locks'))).toEqual([]);
+});
+
+test('the context reads the environment the header shows: read-only refuses, and says how to act', async () => {
+  const { controller, requests, journal } = await open({ readOnly: true });
+  controller.begin(requests.redeploy('demo', 'api'));
+  await until(controller, 'finished');
+  expect(controller.getState().result).toMatchObject({ outcome: 'refused', message: expect.stringContaining('demo is read-only') });
+  expect(journal.read().map((r) => r.phase)).toEqual(['refusal']);
+});
+
+test('closing with nothing running drops a plan being read and says nothing', async () => {
+  const { controller, requests, journal } = await open();
+  controller.begin(requests.redeploy('demo', 'api'));
+  expect(controller.getState().phase).toBe('planning');
+  const lines: string[] = [];
+  const s = session!;
+  session = undefined;
+  await s.settle((l) => lines.push(l));
+  expect(lines).toEqual([]);
+  expect(controller.getState().phase).toBe('idle');
+  expect(journal.read()).toEqual([]);
+});

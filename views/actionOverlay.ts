@@ -1,0 +1,236 @@
+/**
+ * The guarded-action overlay, drawn from the controller's state: the prompt,
+ * the plan and its confirmation, the progress, the outcome. Pure line
+ * builders; the box grows with its content up to the room it is given, and
+ * when that is short the middle of the plan (calls, details) gives way so
+ * the summary and the confirmation always show.
+ */
+import type { ActionUiState } from '../src/actions/controller.js';
+import type { RunOutcome } from '../src/actions/executor.js';
+import type { EcsService } from '../src/model/ecs.js';
+import type { Tier } from '../src/actions/types.js';
+import { sanitize } from '../src/text/sanitize.js';
+import type { Line } from './text.js';
+import { fitLine, seg, truncate, width as textWidth } from './text.js';
+import type { Tone } from './theme.js';
+import { GLYPH } from './theme.js';
+import { frame } from './PanelFrame.js';
+
+export interface OverlayInput {
+  state: ActionUiState;
+  width: number;
+  /** the most rows the box may take */
+  maxHeight: number;
+  /** the service the action is on, as the ECS panel last saw it */
+  service?: EcsService;
+  /** caveats from the session, e.g. the lock is only a local file */
+  notes?: readonly string[];
+  /** ctrl+c was pressed once while running */
+  quitArmed?: boolean;
+}
+
+const LABEL = 8;
+
+/** Breaks text into rows of at most `w` columns, at spaces when it can. */
+export function wrapText(text: string, w: number): string[] {
+  const clean = sanitize(text);
+  if (w <= 0) return [];
+  if (textWidth(clean) <= w) return [clean];
+  const rows: string[] = [];
+  let row = '';
+  for (const word of clean.split(' ')) {
+    const next = row === '' ? word : `${row} ${word}`;
+    if (textWidth(next) <= w) {
+      row = next;
+      continue;
+    }
+    if (row !== '') rows.push(row);
+    row = word;
+    // a word longer than the row (a JSON blob, an image URI) is cut where the row ends
+    while (textWidth(row) > w) {
+      const chars = Array.from(row);
+      let cut = w;
+      while (cut > 1 && textWidth(chars.slice(0, cut).join('')) > w) cut--;
+      rows.push(chars.slice(0, cut).join(''));
+      row = chars.slice(cut).join('');
+    }
+  }
+  if (row !== '') rows.push(row);
+  return rows;
+}
+
+/** A labelled paragraph: the label in the first row, the wrapped text indented under it. */
+function para(label: string, text: string, w: number, tone?: Tone): Line[] {
+  return wrapText(text, Math.max(10, w - LABEL)).map((row, i) => [seg(i === 0 ? label.padEnd(LABEL) : ' '.repeat(LABEL), 'muted'), seg(row, tone)]);
+}
+
+function wrapped(text: string, w: number, tone?: Tone): Line[] {
+  return wrapText(text, w).map((row) => [seg(row, tone)]);
+}
+
+export function tierBadge(tier: Tier): Line {
+  if (tier === 'destructive') return [seg(' DESTRUCTIVE ', 'crit', { inverse: true })];
+  if (tier === 'reversible') return [seg(' REVERSIBLE ', 'warn', { inverse: true })];
+  return [seg(' READ ', 'muted', { inverse: true })];
+}
+
+const OUTCOME: Record<RunOutcome, { glyph: string; tone: Tone }> = {
+  done: { glyph: GLYPH.ok, tone: 'ok' },
+  refused: { glyph: GLYPH.warn, tone: 'warn' },
+  aborted: { glyph: GLYPH.warn, tone: 'warn' },
+  failed: { glyph: GLYPH.crit, tone: 'crit' },
+};
+
+/** "api in demo: desired 3 · running 3 · pending 0 · rollout COMPLETED · demo-api:45" */
+function liveLine(svc: EcsService | undefined): Line[] {
+  if (!svc) return [];
+  return [[seg(`${svc.name} now: `, 'muted'), seg(`desired ${svc.desired} · running ${svc.running} · pending ${svc.pending} · rollout ${svc.rollout.toLowerCase().replace('_', ' ')} · ${svc.taskDefinition}`, 'muted')]];
+}
+
+export function progressBar(fraction: number, w: number): Line {
+  const f = Math.max(0, Math.min(1, fraction));
+  const cells = Math.max(10, Math.min(40, w - 6));
+  const full = Math.round(f * cells);
+  return [seg('█'.repeat(full), 'accent'), seg('░'.repeat(cells - full), 'muted'), seg(` ${String(Math.round(f * 100)).padStart(3)}%`)];
+}
+
+interface Sections {
+  title: Line;
+  tone: Tone;
+  top: Line[];
+  /** gives way first when the box is short */
+  middle: Line[];
+  bottom: Line[];
+}
+
+/** The call's parameters as JSON with a space after each separator, so a narrow box wraps between them. */
+export function paramsText(params: Record<string, unknown>): string {
+  return `{${Object.entries(params).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+}
+
+function planBody(s: ActionUiState, w: number): Line[] {
+  const plan = s.plan!;
+  const out: Line[] = [];
+  for (const c of plan.changes) out.push([seg('change'.padEnd(LABEL), 'muted'), seg(`${c.field}  `), seg(sanitize(c.before)), seg(' → '), seg(sanitize(c.after), undefined, { bold: true })]);
+  for (const c of plan.calls) out.push(...para('call', `${c.api} ${paramsText(c.params)}`, w));
+  plan.details.forEach((d, i) => out.push(...para(i === 0 ? 'detail' : '', d, w)));
+  return out;
+}
+
+function titleOf(s: ActionUiState): Line {
+  const t: Line = [seg(` ${s.plan?.title ?? s.title ?? 'Action'} `, 'focus', { bold: true })];
+  if (s.plan) t.push(seg(' '), ...tierBadge(s.plan.tier), seg(' '));
+  return t;
+}
+
+function toneOf(s: ActionUiState): Tone {
+  if (s.plan?.tier === 'destructive') return 'crit';
+  if (s.plan?.tier === 'reversible') return 'warn';
+  return 'focus';
+}
+
+function sections(input: OverlayInput, w: number): Sections {
+  const { state: s, service } = input;
+  const base = { title: titleOf(s), tone: toneOf(s) };
+  switch (s.phase) {
+    case 'input': {
+      const p = s.prompt!;
+      const bottom: Line[] = [[seg(`${p.label}: `, 'accent', { bold: true }), seg(p.value), seg(' ', 'text', { inverse: true })], ...wrapped(p.hint, w, 'muted')];
+      if (p.error) bottom.push(...wrapped(`${GLYPH.crit} ${p.error}`, w, 'crit'));
+      return { ...base, top: [...liveLine(service), []], middle: [], bottom };
+    }
+    case 'planning':
+      return { ...base, top: [...liveLine(service), []], middle: [], bottom: [[seg(`planning… reading ${service?.name ?? s.plan?.target.name ?? 'the service'}`, 'muted')]] };
+    case 'confirm': {
+      const plan = s.plan!;
+      const c = s.confirm!;
+      const middle = planBody(s, w);
+      for (const n of input.notes ?? []) middle.push(...wrapped(`${GLYPH.warn} ${n}`, w, 'warn'));
+      const bottom: Line[] = [[]];
+      if (plan.tier === 'reversible') {
+        bottom.push([seg('Go ahead?  '), seg('[y] yes'), seg('  '), seg('[N] no', 'focus', { inverse: true, bold: true }), seg('   enter or esc: no', 'muted')]);
+      } else {
+        bottom.push([seg('Type '), seg(plan.phrase, 'crit', { bold: true }), seg(' to confirm'), seg('   esc cancels', 'muted')]);
+        bottom.push([seg('> ', 'accent', { bold: true }), seg(c.typed), seg(' ', 'text', { inverse: true })]);
+        if (c.error) bottom.push(...wrapped(`${GLYPH.crit} ${c.error}`, w, 'crit'));
+      }
+      return { ...base, top: [...wrapped(plan.summary, w), []], middle, bottom };
+    }
+    case 'running': {
+      const bottom: Line[] = [];
+      const p = s.progress;
+      if (p) bottom.push(...wrapped(p.message, w));
+      if (p?.fraction !== undefined) bottom.push(progressBar(p.fraction, w));
+      bottom.push(...wrapped('Esc does not stop it: the change is under way in ECS. This closes when the service settles.', w, 'muted'));
+      if (input.quitArmed) bottom.push(...wrapped(`${GLYPH.warn} ctrl+c again quits: ECS carries on, opsdeck stops watching (the journal has the call)`, w, 'warn'));
+      return { ...base, top: s.plan ? [...wrapped(s.plan.summary, w), []] : [], middle: [], bottom };
+    }
+    case 'finished': {
+      const bottom: Line[] = [];
+      if (s.result) {
+        const o = OUTCOME[s.result.outcome];
+        const label = `${o.glyph} ${s.result.outcome}  `;
+        const rows = wrapText(s.result.message, Math.max(10, w - label.length));
+        rows.forEach((row, i) => bottom.push([i === 0 ? seg(label, o.tone, { bold: true }) : seg(' '.repeat(label.length)), seg(row)]));
+        if (s.result.requestIds.length) bottom.push([seg(`request ${s.result.requestIds.join(', ')}`, 'muted')]);
+      } else if (s.error) {
+        bottom.push(...wrapped(`${GLYPH.crit} ${s.error}`, w, 'crit'));
+      }
+      return { ...base, top: s.plan ? [...wrapped(s.plan.summary, w), []] : [], middle: [], bottom };
+    }
+    default:
+      return { ...base, top: [], middle: [], bottom: [] };
+  }
+}
+
+/** The box, at most `maxHeight` rows, exactly `width` columns. */
+export function overlayLines(input: OverlayInput): Line[] {
+  const w = Math.max(10, input.width - 4);
+  const room = Math.max(1, input.maxHeight - 2);
+  const sec = sections(input, w);
+  let { top, middle } = sec;
+  const bottom = sec.bottom.slice(0, room);
+  if (top.length + middle.length + bottom.length > room) {
+    const left = room - top.length - bottom.length;
+    if (left >= 2) {
+      const hidden = middle.length - (left - 1);
+      middle = [...middle.slice(0, left - 1), [seg(`… ${hidden} more line${hidden === 1 ? '' : 's'} of the plan (a taller terminal shows them)`, 'muted')]];
+    } else {
+      middle = [];
+      top = top.slice(0, Math.max(0, room - bottom.length));
+    }
+  }
+  const content = [...top, ...middle, ...bottom];
+  return frame(sec.title, content, input.width, Math.min(input.maxHeight, content.length + 2), true, sec.tone);
+}
+
+/** The footer while the overlay is open: which keys do what now. */
+export function overlayFooter(s: ActionUiState, width: number): Line {
+  const keys: [string, string][] = [];
+  switch (s.phase) {
+    case 'input':
+      keys.push(['enter', 'plan it (changes nothing yet)'], ['esc', 'cancel']);
+      break;
+    case 'planning':
+      keys.push(['esc', 'cancel']);
+      break;
+    case 'confirm':
+      if (s.plan?.tier === 'reversible') keys.push(['y', 'go ahead'], ['n enter esc', 'cancel']);
+      else keys.push(['type', s.plan?.phrase ?? ''], ['enter', 'confirm'], ['esc', 'cancel']);
+      break;
+    case 'running':
+      keys.push(['ctrl+c ×2', 'quit (ECS carries on)']);
+      break;
+    case 'finished':
+      keys.push(['any key', 'close']);
+      break;
+    default:
+      break;
+  }
+  const line: Line = [];
+  for (const [k, what] of keys) {
+    if (line.length) line.push(seg('  '));
+    line.push(seg(k, 'accent'), seg(` ${truncate(sanitize(what), 40)}`, 'muted'));
+  }
+  return fitLine(line, width);
+}
