@@ -9,6 +9,7 @@ import type { ThresholdKey } from '../config/schema.js';
 import { errorRatePercent, errorsPerMinute } from '../engine/logTail.js';
 import { grade, type Threshold } from './thresholds.js';
 import { evaluateCondition } from './topology.js';
+import { CRASH_LOOP_STOPS, failedStops } from './crashLoop.js';
 
 export interface CheckContext {
   data: Partial<PanelData>;
@@ -28,8 +29,6 @@ export interface CheckDefinition {
 }
 
 const pct = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)}%`;
-const CRASH_LOOP_WINDOW_MS = 10 * 60_000;
-const CRASH_LOOP_STOPS = 3;
 
 export const CHECKS: readonly CheckDefinition[] = [
   {
@@ -54,7 +53,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     evaluate: ({ data, env, now }) =>
       data.ecs!.services.map((s) => {
         const subject = `${env}/${s.name}`;
-        const recent = s.stoppedTasks.filter((t) => now - t.stoppedAt <= CRASH_LOOP_WINDOW_MS && t.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0));
+        const recent = failedStops(s, now);
         const figure = `${recent.length} failed stops in 10m`;
         if (recent.length < CRASH_LOOP_STOPS) return { checkId: 'ecs.crash-loop', severity: 'ok', subject, area: 'ecs', message: 'no crash loop', figure };
         const reason = recent[0]?.stoppedReason ?? 'task stopped';

@@ -77,3 +77,24 @@ describe('the backup check while tonight\'s snapshot is being taken', () => {
     expect(f?.figure).toMatch(/creating/);
   });
 });
+
+describe('crash loop after a rollback', () => {
+  it('stops of the bad revision no longer count once the service runs the previous one', async () => {
+    const { rollbackAction } = await import('../../src/actions/ecs/rollback.js');
+    const { runAction } = await import('../../src/actions/executor.js');
+    const { harness } = await import('../actions/support.js');
+    const h = await harness({ scenario: 'bad-deploy' });
+    try {
+      const signal = new AbortController().signal;
+      const before = await runChecks({ sources: h.sandbox.sources, env: 'demo', now: h.clock.now() });
+      expect(before.findings.some((f) => f.checkId === 'ecs.crash-loop' && f.severity === 'crit')).toBe(true);
+      const plan = await rollbackAction.plan(h.ctx, { cluster: 'demo', service: 'api' }, signal);
+      const r = await runAction(h.deps, { action: rollbackAction, ctx: h.ctx, plan, typed: 'api' });
+      expect(r.outcome, r.message).toBe('done');
+      const after = await runChecks({ sources: h.sandbox.sources, env: 'demo', now: h.clock.now() });
+      expect(after.findings.filter((f) => f.checkId === 'ecs.crash-loop' && f.severity !== 'ok')).toEqual([]);
+    } finally {
+      h.cleanup();
+    }
+  });
+});

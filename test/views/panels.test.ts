@@ -22,7 +22,9 @@ describe('ECS', () => {
     expect(serviceLevel(worker!)).toBe('warn');
     expect(isCrashLooping(scheduler!)).toBe(true);
     expect(serviceLevel(scheduler!)).toBe('crit');
-    expect(serviceLevel({ ...api!, stoppedTasks: scheduler!.stoppedTasks })).toBe('crit');
+    // stops count against the revision that made them: another revision's crashes are history
+    expect(serviceLevel({ ...api!, stoppedTasks: scheduler!.stoppedTasks })).toBe('ok');
+    expect(serviceLevel({ ...api!, stoppedTasks: scheduler!.stoppedTasks.map((t) => ({ ...t, taskDefinition: api!.taskDefinition })) })).toBe('crit');
     expect(serviceLevel({ ...api!, running: 2 })).toBe('crit');
   });
 

@@ -5,16 +5,13 @@ import { GLYPH, toneOf } from '../theme.js';
 import type { Column, Line } from '../text.js';
 import { highlight, layoutColumns, matchesFilter, tableHeader, tableRow, tint, windowStart } from '../text.js';
 import { percent, sparkline } from '../format.js';
+import { failedStops, isCrashLooping } from '../../src/checks/crashLoop.js';
 
-/** Stopped tasks with a non-zero exit code that make a service "crash-looping". */
-export const CRASH_LOOP_EXITS = 3;
+export { isCrashLooping } from '../../src/checks/crashLoop.js';
 
+/** Failed stops of the current revision (the rule lives with the checks). */
 export function failedExits(svc: EcsService): number {
-  return svc.stoppedTasks.filter((t) => t.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0)).length;
-}
-
-export function isCrashLooping(svc: EcsService): boolean {
-  return failedExits(svc) >= CRASH_LOOP_EXITS;
+  return failedStops(svc).length;
 }
 
 export function serviceLevel(svc: EcsService): Level {
