@@ -63,7 +63,26 @@ export class Runtime {
     return this.controller.signal;
   }
 
-  start(): void {
+  /**
+   * Starts polling once the first view subscribes to the store, i.e. once the
+   * first frame is on screen: the operator sees the dashboard (panels
+   * "loading") at once instead of after the first round of reads. Without a
+   * view, polling starts after `maxWaitMs` anyway.
+   */
+  start(maxWaitMs = 1_000): void {
+    let started = false;
+    const go = () => {
+      if (started || this.controller.signal.aborted) return;
+      started = true;
+      clearTimeout(fallback);
+      this.startNow();
+    };
+    const fallback = setTimeout(go, maxWaitMs);
+    this.store.onFirstSubscriber(() => setImmediate(go));
+  }
+
+  /** Starts polling now. */
+  startNow(): void {
     const s = this.sources;
     this.watch('ecs', (sig) => s.ecs.describe(sig));
     this.watch('rds', (sig) => s.rds.describe(sig));

@@ -21,6 +21,7 @@ export interface StoreOptions {
 export class Store {
   private snapshots: PanelSnapshots;
   private listeners = new Set<Listener>();
+  private firstSubscriber: (() => void)[] = [];
   private pending: ReturnType<typeof setTimeout> | undefined;
   private readonly coalesceMs: number;
   private readonly clock: Clock;
@@ -42,8 +43,15 @@ export class Store {
 
   subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
+    if (this.listeners.size === 1) for (const cb of this.firstSubscriber.splice(0)) cb();
     return () => this.listeners.delete(listener);
   };
+
+  /** Runs `cb` once something subscribes (at once if something already has). */
+  onFirstSubscriber(cb: () => void): void {
+    if (this.listeners.size > 0) cb();
+    else this.firstSubscriber.push(cb);
+  }
 
   succeed<K extends PanelId>(id: K, data: PanelData[K]): void {
     const now = this.clock.now();

@@ -91,3 +91,31 @@ describe('RingBuffer', () => {
     expect(() => new RingBuffer(0)).toThrow(/positive integer/);
   });
 });
+
+describe('Runtime start', () => {
+  it('polls only once the first view subscribes, or after the fallback wait', async () => {
+    const { Runtime } = await import('../../src/engine/runtime.js');
+    const { createSandbox } = await import('../../src/sources/sandbox/index.js');
+    const sandbox = createSandbox({ scenario: 'calm', clock: new ManualClock(Date.parse('2026-11-22T09:00:00Z')) });
+    let reads = 0;
+    const describe = sandbox.sources.ecs.describe;
+    const sources = { ...sandbox.sources, ecs: { describe: (s: AbortSignal) => (reads++, describe(s)) } };
+    const rt = new Runtime({ sources, env: sandbox.info });
+    rt.start(5_000);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(reads).toBe(0);
+    const off = rt.store.subscribe(() => {});
+    await vi.advanceTimersByTimeAsync(1);
+    expect(reads).toBe(1);
+    off();
+    await rt.stop();
+
+    const rt2 = new Runtime({ sources, env: sandbox.info });
+    rt2.start(300);
+    await vi.advanceTimersByTimeAsync(299);
+    expect(reads).toBe(1);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(reads).toBe(2);
+    await rt2.stop();
+  });
+});
