@@ -10,6 +10,7 @@ import { createTargetLock } from '../actions/lockSelect.js';
 import { evaluateCondition, type ConditionFacts } from '../checks/topology.js';
 import { EXIT, UserError } from './exit.js';
 import { errorMessage } from '../text/sanitize.js';
+import { Redis } from 'ioredis';
 import type { OpenedEnvironment } from './environment.js';
 
 /** The cluster a service lives in, from --cluster or the config. */
@@ -80,7 +81,6 @@ export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.Proces
   const base = { journal: AuditJournal.open(env), awsArn: opened.info.identity.startsWith('arn:') ? opened.info.identity : undefined };
   const redisConf = opened.sandbox ? undefined : opened.config.redis[0];
   if (!redisConf) return { ...base, lock: createTargetLock({ env }), close: async () => {} };
-  const { Redis } = await import('ioredis');
   const redis = new Redis(redisConf.url, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {

@@ -15,6 +15,7 @@ import { openEnvironment, resolveIdentity, type GlobalOptions } from './environm
 import { configCommands } from './configCommands.js';
 import { actionCommands } from './actionCommands.js';
 import { rdsCommands } from './rdsCommands.js';
+import { queueCommands } from './queueCommands.js';
 import { parseDuration } from './duration.js';
 import { tuiActions, type LaunchTui } from './tui.js';
 
@@ -51,6 +52,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .addOption(new Option('--scenario <name>', 'sandbox scenario (with --demo)').choices([...SCENARIOS]))
     .option('--region <region>', 'AWS region (default: the config, then AWS_REGION and ~/.aws/config)')
     .option('--profile <profile>', 'AWS profile (default: the config, then AWS_PROFILE)')
+    .option('--since <duration>', 'how far back the log tail and the log checks start, e.g. 12h (default 15m)')
     .option('--read-only', 'refuse every action that changes something')
     .option('--write', 'allow actions in a protected environment')
     .option('--no-color', 'draw without colour (also NO_COLOR=1)')
@@ -64,7 +66,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   const tui = async (opts: GlobalOptions): Promise<number> => {
     if (!isTTY) throw new UserError('the dashboard needs a terminal; for a one-shot report use `opsdeck check` (add --demo for the sandbox)', EXIT.usage);
     const opened = await openEnvironment(opts, env);
-    const runtime = new Runtime({ sources: opened.sources, env: opened.info, intervals: opened.intervals, clock: systemClock });
+    const logSinceMs = parseDuration(opts.since ?? '15m', '--since');
+    const runtime = new Runtime({ sources: opened.sources, env: opened.info, intervals: opened.intervals, clock: systemClock, logSinceMs });
     runtime.start();
     // the header shows the account and ARN when STS answers; the panels do not wait for it
     void resolveIdentity(opened).then(() => runtime.setEnv(opened.info));
@@ -94,13 +97,12 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .command('check')
     .description('run every check once and print a checklist; exit 0 ok, 1 warn, 2 critical, 3 unknown')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .option('--since <duration>', 'how far back log errors count, e.g. 15m or 12h', '15m')
     .option('--timeout <duration>', 'give up on a source after this long', '10s')
-    .action(async (o: { format: ReportFormat; since: string; timeout: string }, cmd: Command) => {
+    .action(async (o: { format: ReportFormat; timeout: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      const sinceMs = parseDuration(o.since, '--since');
+      const sinceMs = parseDuration(g.since ?? '15m', '--since');
       const timeoutMs = parseDuration(o.timeout, '--timeout');
-      const opened = await openEnvironment(g, env);
+      const opened = await openEnvironment(g, env, { oneShot: true });
       try {
         const report = await runChecks({ sources: opened.sources, env: opened.info.name, thresholds: opened.config.thresholds, now: systemClock.now(), sinceMs, timeoutMs });
         const paint = o.format === 'text' && wantsColor(g, env, stdout) ? ANSI_PAINT : NO_PAINT;
@@ -115,6 +117,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   const actionIo = { stdout, stderr, env, isTTY, setCode: (c: number) => (code = c) };
   actionCommands(program, actionIo);
   rdsCommands(program, actionIo);
+  queueCommands(program, actionIo);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -17,10 +17,12 @@ import { ACCOUNT, REGION, awsError, taskDefinitionRef, type RevisionChanges, typ
 import { ecsView, healthView, postgresView, queuesView, rdsView } from './views.js';
 import { RdsSim } from './rds.js';
 import { sandboxRdsOps, type SandboxRds } from './rdsControl.js';
+import type { DeadSet } from './queues.js';
 
 export { SCENARIOS, isScenario, type Scenario };
 export type { RevisionChanges, TaskDefinition, TaskContainer } from './taskdefs.js';
 export type { SandboxRds } from './rdsControl.js';
+export type { DeadSet } from './queues.js';
 
 export interface SandboxOptions {
   scenario?: Scenario;
@@ -55,6 +57,8 @@ export interface Sandbox {
   updateService(cluster: string, service: string, opts: UpdateServiceOptions, signal?: AbortSignal): Promise<UpdateServiceResult>;
   /** like "retry all" on a dead-letter set; returns how many jobs went back to waiting */
   requeueFailed(redis: string, queue: string, signal?: AbortSignal): Promise<number>;
+  /** a queue's failed jobs by id and the moves on them, caught up with the clock now: use it at once, do not keep it */
+  deadSet(redis: string, queue: string, signal?: AbortSignal): DeadSet;
   /** "family:revision", "family" (latest) or an ARN; undefined when unknown */
   taskDefinition(ref: string): TaskDefinition | undefined;
   /** every revision of a family, oldest first */
@@ -71,7 +75,11 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   const seed = opts.seed ?? DEFAULT_SEED;
   const clock = opts.clock ?? systemClock;
   const environment = deepFreeze(demoEnvironment());
-  const fleet = new Fleet(seed, scenario, clock.now());
+  // Built on first use: simulating the last 15 minutes is the costliest thing
+  // at start-up, and the dashboard should be on screen before it happens.
+  const createdAt = clock.now();
+  let built: Fleet | undefined;
+  const fleet = (): Fleet => (built ??= new Fleet(seed, scenario, createdAt));
   const rds = new RdsSim(seed);
   let closed = false;
 
@@ -80,23 +88,29 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     if (signal?.aborted) throw signal.reason ?? new Error('aborted');
     if (closed) throw new Error('sandbox is closed');
     const now = clock.now();
-    fleet.advanceTo(now);
+    fleet().advanceTo(now);
     return now;
   };
 
+  const queueSim = (redis: string, queue: string) => {
+    const q = redis === 'jobs' && (queue === 'emails' || queue === 'default') ? fleet().queues[queue] : undefined;
+    if (!q) throw awsError('QueueNotFound', `no queue ${redis}/${queue} in the sandbox`);
+    return q;
+  };
+
   const sources: Sources = {
-    ecs: { describe: async (signal) => (enter(signal), deepFreeze(ecsView(fleet, environment))) },
-    rds: { describe: async (signal) => (enter(signal), deepFreeze(rds.view(rdsView(fleet), fleet.t))) },
+    ecs: { describe: async (signal) => (enter(signal), deepFreeze(ecsView(fleet(), environment))) },
+    rds: { describe: async (signal) => (enter(signal), deepFreeze(rds.view(rdsView(fleet()), fleet().t))) },
     logs: {
       groups: [LOG_GROUP],
       read: async (cursor: LogCursor | undefined, startAt: number, signal: AbortSignal) => {
         enter(signal);
-        return fleet.logs.read(cursor, startAt, fleet.t);
+        return fleet().logs.read(cursor, startAt, fleet().t);
       },
     },
-    queues: { read: async (signal) => (enter(signal), deepFreeze(queuesView(fleet))) },
-    postgres: { read: async (signal) => (enter(signal), deepFreeze(postgresView(fleet))) },
-    health: { probe: async (signal) => deepFreeze(healthView(fleet, enter(signal))) },
+    queues: { read: async (signal) => (enter(signal), deepFreeze(queuesView(fleet()))) },
+    postgres: { read: async (signal) => (enter(signal), deepFreeze(postgresView(fleet()))) },
+    health: { probe: async (signal) => deepFreeze(healthView(fleet(), enter(signal))) },
     close: async () => {
       closed = true;
     },
@@ -119,26 +133,28 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     clock,
     async setDesiredCount(cluster, service, desired, signal) {
       enter(signal);
-      fleet.ecs.setDesiredCount(cluster, service, desired);
+      fleet().ecs.setDesiredCount(cluster, service, desired);
     },
     async registerRevision(family, changes, signal) {
       enter(signal);
-      return fleet.taskDefs.register(family, changes, clock.now());
+      return fleet().taskDefs.register(family, changes, clock.now());
     },
     async updateService(cluster, service, updates, signal) {
       const now = enter(signal);
-      const deploymentId = fleet.ecs.updateService(cluster, service, now, updates);
-      const primary = fleet.ecs.service(cluster, service).deployments[0]!;
+      const deploymentId = fleet().ecs.updateService(cluster, service, now, updates);
+      const primary = fleet().ecs.service(cluster, service).deployments[0]!;
       return { deploymentId, taskDefinition: taskDefinitionRef(primary.td) };
     },
     async requeueFailed(redis, queue, signal) {
       enter(signal);
-      const q = redis === 'jobs' && (queue === 'emails' || queue === 'default') ? fleet.queues[queue] : undefined;
-      if (!q) throw awsError('QueueNotFound', `no queue ${redis}/${queue} in the sandbox`);
-      return q.requeueFailed(fleet.t);
+      return queueSim(redis, queue).requeueFailed();
     },
-    taskDefinition: (ref) => fleet.taskDefs.get(ref),
-    taskDefinitions: (family) => fleet.taskDefs.list(family),
-    rds: sandboxRdsOps(rds, (signal) => (enter(signal), { t: fleet.t, base: rdsView(fleet) })),
+    deadSet(redis, queue, signal) {
+      enter(signal);
+      return queueSim(redis, queue);
+    },
+    taskDefinition: (ref) => fleet().taskDefs.get(ref),
+    taskDefinitions: (family) => fleet().taskDefs.list(family),
+    rds: sandboxRdsOps(rds, (signal) => (enter(signal), { t: fleet().t, base: rdsView(fleet()) })),
   };
 }

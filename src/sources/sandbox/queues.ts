@@ -3,9 +3,12 @@
  * slots from the running `worker` tasks, a service time and a failure rate.
  * Waiting jobs are kept as (enqueued at, count) runs so the oldest job's age
  * and the drain rate come from the simulated history, as a real reader's would.
+ * Which job is which (ids, the failed set, requeue by id) is the JobLedger's.
  */
 import type { QueueFlavor, QueueStats, RedisHealth } from '../../model/queues.js';
-import { rngAt, type Rng } from './prng.js';
+import type { DeadJobs, JobPlace, RequeueOutcome } from '../redis/control.js';
+import { hashOf, rngAt, type Rng } from './prng.js';
+import { JobLedger } from './queueControl.js';
 
 export interface QueuePlan {
   arrivalPerSec: number;
@@ -23,7 +26,15 @@ const WINDOW_MS = 5 * 60_000;
 const HISTORY_EVERY_MS = 5_000;
 const MAX_RUNS = 4_000;
 
-export class QueueSim {
+/** A queue's failed jobs by id and the moves on them, as the sandbox offers them to the QueueControl. */
+export interface DeadSet {
+  deadJobs(limit: number, detail: number): DeadJobs;
+  stillDead(ids: readonly string[]): string[];
+  requeue(ids: readonly string[]): RequeueOutcome;
+  places(ids: readonly string[]): Record<string, JobPlace>;
+}
+
+export class QueueSim implements DeadSet {
   /** waiting and active jobs, oldest first */
   private runs: Array<[number, number]> = [];
   private pool = 0;
@@ -34,20 +45,27 @@ export class QueueSim {
   private arrived = 0;
   private completed: number;
   private history: Array<[number, number, number]> = [];
+  private readonly jobs: JobLedger;
+  /** simulated up to here */
+  private t = -Infinity;
 
   constructor(
     readonly redis: string,
     readonly name: string,
     readonly flavor: QueueFlavor,
-    private failed: number,
+    failed: number,
     completed: number,
     delayed: number,
   ) {
     this.completed = completed;
     this.delayed = delayed;
+    // the fleet's completed count carries its seed: ids differ per seed without drawing from the fleet's stream
+    this.jobs = new JobLedger(flavor, hashOf(redis, name, flavor, failed, completed), failed, completed + failed + delayed);
   }
 
   step(t: number, dt: number, rng: Rng, plan: QueuePlan, workers: number): void {
+    this.jobs.dateInitial(t - dt);
+    this.t = t;
     const secs = dt / 1000;
     let arrivals = rng.poisson(plan.arrivalPerSec * secs);
     const batches = rng.poisson(secs / plan.batchEverySec);
@@ -56,6 +74,7 @@ export class QueueSim {
       this.runs.push([t - rng.int(0, Math.min(dt, 1_000) - 1), arrivals]);
       this.pool += arrivals;
       this.arrived += arrivals;
+      this.jobs.arrive(arrivals);
     }
     const slots = workers * plan.slotsPerWorker;
     // second by second only the jobs in hand can finish; a coarse step lets the slots refill within it
@@ -67,7 +86,7 @@ export class QueueSim {
     this.carry = busy > 0 && this.pool > done ? Math.min(1, capacity - done) : 0;
     this.take(done);
     const failedNow = rng.binomial(done, plan.failRate);
-    this.failed += failedNow;
+    this.jobs.depart(done, failedNow, t - dt, t);
     this.completed += done - failedNow;
     this.departed += done;
     this.active = Math.min(slots, this.pool);
@@ -104,14 +123,36 @@ export class QueueSim {
   }
 
   /** Moves the failed set back to waiting, as "retry all" does; they may well fail again. */
-  requeueFailed(t: number): number {
-    const n = this.failed;
-    if (n === 0) return 0;
-    this.failed = 0;
-    this.runs.push([t, n]);
-    this.pool += n;
-    this.arrived += n;
-    return n;
+  requeueFailed(): number {
+    return this.back(this.jobs.requeueAll()).moved.length;
+  }
+
+  deadJobs(limit: number, detail: number): DeadJobs {
+    return this.jobs.deadJobs(limit, detail);
+  }
+
+  stillDead(ids: readonly string[]): string[] {
+    return this.jobs.stillDead(ids);
+  }
+
+  /** Moves exactly `ids` back to waiting, keeping their ids; they may well fail again. */
+  requeue(ids: readonly string[]): RequeueOutcome {
+    return this.back(this.jobs.requeue(ids));
+  }
+
+  /** Moved jobs join the back of the waiting line now. */
+  private back(out: RequeueOutcome): RequeueOutcome {
+    const n = out.moved.length;
+    if (n > 0) {
+      this.runs.push([this.t, n]);
+      this.pool += n;
+      this.arrived += n;
+    }
+    return out;
+  }
+
+  places(ids: readonly string[]): Record<string, JobPlace> {
+    return this.jobs.places(ids, this.active);
   }
 
   stats(t: number): QueueStats {
@@ -145,7 +186,7 @@ export class QueueSim {
       waiting,
       active: this.active,
       delayed: this.delayed,
-      failed: this.failed,
+      failed: this.jobs.failedCount,
       completed: this.completed,
       oldestWaitingAgeMs: oldest,
       drainPerMinute,
@@ -154,7 +195,7 @@ export class QueueSim {
   }
 
   get backlog(): number {
-    return this.pool + this.failed + this.delayed;
+    return this.pool + this.jobs.failedCount + this.delayed;
   }
 }
 
