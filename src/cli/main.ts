@@ -14,6 +14,7 @@ import { VERSION } from './version.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions } from './environment.js';
 import { configCommands } from './configCommands.js';
 import { actionCommands } from './actionCommands.js';
+import { drillCommands } from './drillCommands.js';
 import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
 import { parseDuration } from './duration.js';
@@ -116,6 +117,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   configCommands(program, { stdout, env, setCode: (c) => (code = c) });
   const actionIo = { stdout, stderr, env, isTTY, setCode: (c: number) => (code = c) };
   actionCommands(program, actionIo);
+  drillCommands(program, actionIo);
   rdsCommands(program, actionIo);
   queueCommands(program, actionIo);
 
