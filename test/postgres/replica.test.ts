@@ -49,21 +49,21 @@ describe('replication lag', () => {
     try {
       await writer.query('CREATE TABLE beat (at timestamptz)');
       await writer.query('INSERT INTO beat VALUES (now())');
-      await waitFor(async () => (await standbyLag()) === 0, { what: 'the standby to catch up' });
+      await waitFor(async () => (await standbyLag()) === 0, { timeoutMs: 20_000, what: 'the standby to catch up' });
 
       await dba.query('SELECT pg_wal_replay_pause()');
       await writer.query('INSERT INTO beat VALUES (now())');
       const first = await waitFor(async () => {
         const lag = await standbyLag();
         return lag ? lag : undefined;
-      }, { what: 'a lag while replay is paused' });
-      await waitFor(async () => ((await standbyLag()) ?? 0) > first, { what: 'the lag to grow' });
+      }, { timeoutMs: 20_000, what: 'a lag while replay is paused' });
+      await waitFor(async () => ((await standbyLag()) ?? 0) > first, { timeoutMs: 20_000, what: 'the lag to grow' });
 
       await dba.query('SELECT pg_wal_replay_resume()');
-      await waitFor(async () => (await standbyLag()) === 0, { what: 'the standby to catch up again' });
+      await waitFor(async () => (await standbyLag()) === 0, { timeoutMs: 20_000, what: 'the standby to catch up again' });
     } finally {
       await dba.query('SELECT pg_wal_replay_resume()').catch(() => {});
       await Promise.all([writer.end(), dba.end()]);
     }
-  });
+  }, 90_000);
 });
