@@ -22,17 +22,19 @@ import { useTerminalSize, useTick } from './hooks.js';
 import { initialViewState, viewReducer } from './state.js';
 import type { ViewAction, ViewState } from './state.js';
 import type { DispatchContext } from './keys.js';
-import type { ActionCommand } from './actionKeys.js';
-import { handleKey, scopeOf, toKeyPress } from './keys.js';
+import { SYSTEM } from './actionKeys.js';
+import { handleKey, overlayShown, scopeOf, toKeyPress } from './keys.js';
 import { computeLayout } from './layout.js';
 import type { Layout } from './layout.js';
 import { framePanel, summaryLine } from './PanelFrame.js';
 import { entryLine, headerLines, hintLine } from './chrome.js';
 import { helpContent, helpMaxScroll, helpView } from './help.js';
 import { rowCount, selectsFromEnd } from './panels/index.js';
-import { selectedService } from './panels/ecsTable.js';
 import { activePanel } from './state.js';
-import { overlayFooter, overlayLines } from './actionOverlay.js';
+import { overlayFooter, overlayLines, runningLine } from './actionOverlay.js';
+import { liveLines, startAction } from './actionStart.js';
+import { logBoxOf } from './logs/box.js';
+import { ensureStateDir } from '../src/state/paths.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = Pick<Runtime, 'store' | 'env' | 'clock' | 'refresh'>;
@@ -48,11 +50,15 @@ export interface AppProps {
   initialState?: Partial<ViewState>;
   /** the guarded actions; absent when this session cannot act */
   actions?: TuiActions;
+  /** where S saves the log lines, first that takes it; default: the current directory, then the state directory */
+  logSaveDirs?: readonly (string | (() => string))[];
 }
 
 const IDLE: ActionUiState = { phase: 'idle' };
 const idle = () => IDLE;
 const noSubscribe = () => () => undefined;
+
+const DEFAULT_SAVE_DIRS = [() => process.cwd(), () => ensureStateDir()];
 
 function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number) {
   const common = (id: PanelId) => ({
@@ -62,6 +68,7 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
     filter: state.filters[id] ?? '',
     selected: state.selection[id] ?? 0,
     focused: id === state.focus,
+    ...(id === 'logs' ? { logView: state.logs } : {}),
   });
   if (layout.kind === 'detail') {
     const { cell } = layout;
@@ -88,10 +95,9 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
   return <Lines lines={lines} />;
 }
 
-export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initialState, actions }: AppProps) {
+export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initialState, actions, logSaveDirs = DEFAULT_SAVE_DIRS }: AppProps) {
   const snaps = useSyncExternalStore(runtime.store.subscribe, runtime.store.getSnapshots);
   const action = useSyncExternalStore(actions?.controller.subscribe ?? noSubscribe, actions?.controller.getState ?? idle);
-  const overlayOpen = action.phase !== 'idle';
   const tick = useTick(1_000);
   // Read the clock when the second ticks or data arrives, so ages never lag behind updatedAt.
   const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps]);
@@ -109,14 +115,16 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
     }
   }, []);
   const theme = themeFor(noColor);
+  const overlayOpen = overlayShown(action.phase, state.actionHidden);
 
   const active = useMemo(() => activeBindings({ readOnly: runtime.env.readOnly }, bindings), [runtime.env.readOnly, bindings]);
   const hidden = bindings.length - active.length;
   const hiddenBindings = useMemo(() => bindings.filter((b) => !active.includes(b)), [bindings, active]);
   // What the panel shows may have changed: read it now rather than at the next poll.
+  const targetPanel = state.actionTarget?.panel ?? 'ecs';
   useEffect(() => {
-    if (action.phase === 'finished') runtime.refresh('ecs');
-  }, [action.phase, runtime]);
+    if (action.phase === 'finished') runtime.refresh(targetPanel);
+  }, [action.phase, runtime, targetPanel]);
 
   // One frame row is left free: see the comment at the top.
   const total = Math.max(3, rows - 1);
@@ -126,7 +134,8 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
   let header = headerLines(runtime.env, snaps, now, width);
   const footer: Line[] = [];
   if (state.message && !state.entry) footer.push(fitLine([seg(state.message.text, state.message.tone)], width));
-  if (overlayOpen) footer.push(overlayFooter(action, width));
+  if (!overlayOpen && action.phase === 'running') footer.push(runningLine(action, width));
+  if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[state.actionTarget?.panel ?? 'ecs']));
   else footer.push(state.entry && !state.help ? entryLine(state.entry, width) : hintLine(scopeOf(state), active, width, activePanel(state)));
   if (total - header.length - footer.length < 6) header = header.slice(0, 1);
   while (!state.entry && footer.length > 0 && total - header.length - footer.length < 2) footer.pop();
@@ -134,6 +143,8 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
   const layout = computeLayout({ width, height: bodyHeight, focus: state.focus, detail: state.detail });
 
   const help = useMemo(() => helpContent(active, runtime.env.readOnly ? hidden : 0), [active, hidden, runtime.env.readOnly]);
+  // The log box as drawn now: the key handler scrolls by what the screen shows.
+  const logBox = logBoxOf(layout, snaps.logs.status === 'error');
 
   const ctxRef = useRef<DispatchContext | null>(null);
   ctxRef.current = {
@@ -147,30 +158,23 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
     quit: onQuit,
     refresh: (panel) => runtime.refresh(panel),
     hidden: hiddenBindings,
+    logs: {
+      data: () => runtime.store.getSnapshots().logs.data,
+      box: () => logBox,
+      now: () => runtime.clock.now(),
+      saveDirs: () => logSaveDirs,
+    },
     ...(actions
       ? {
           actions: {
             phase: () => actions.controller.getState().phase,
             key: (press) => actions.controller.key(press),
             close: () => actions.controller.close(),
-            start: (command) => startAction(actions, command),
+            // what is selected, read at the key press; the request carries its names
+            start: (command) => startAction({ command, actions, snaps: runtime.store.getSnapshots(), state: stateRef.current!, dispatch }),
           },
         }
       : {}),
-  };
-  // The service under the selection, read at the key press; the request carries its cluster and name.
-  const startAction = (acts: TuiActions, command: ActionCommand): string | undefined => {
-    const s = stateRef.current!;
-    const data = runtime.store.getSnapshots().ecs.data;
-    const filter = s.filters.ecs ?? '';
-    const svc = selectedService(data, filter, s.selection.ecs ?? 0);
-    if (!svc) return data ? (filter ? `no service matches /${filter}: nothing to act on` : 'the ECS panel lists no service to act on') : 'the ECS panel has no data yet: wait for the first poll';
-    dispatch({ type: 'actionTarget', target: { cluster: svc.cluster, service: svc.name } });
-    const r = acts.requests;
-    if (command === 'scale') acts.controller.begin(r.scale(svc.cluster, svc.name));
-    else if (command === 'rollback') acts.controller.begin(r.rollback(svc.cluster, svc.name));
-    else acts.controller.begin(r.redeploy(svc.cluster, svc.name));
-    return undefined;
   };
   const onInput = useCallback((input: string, key: Key) => {
     if (ctxRef.current) handleKey(toKeyPress(input, key), ctxRef.current);
@@ -180,11 +184,13 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
   let body;
   if (overlayOpen) {
     const target = state.actionTarget;
-    const service = target ? snaps.ecs.data?.services.find((x) => x.cluster === target.cluster && x.name === target.service) : undefined;
-    const box = overlayLines({ state: action, width, maxHeight: bodyHeight, service, notes: actions?.notes(), quitArmed: state.quitArmed });
-    // Under the box, while there is room, the ECS panel keeps moving: the operator watches the change land.
+    const live = liveLines(target, action, snaps);
+    const targetName = !target ? undefined : target.panel === 'ecs' ? target.service : target.panel === 'rds' ? (target.snapshot ?? target.instance) : target.queue;
+    const box = overlayLines({ state: action, width, maxHeight: bodyHeight, live, system: SYSTEM[targetPanel], targetName, notes: actions?.notes(), quitArmed: state.quitArmed });
+    // Under the box, while there is room, the target's panel keeps moving: the operator watches the change land.
     const rest = bodyHeight - box.length;
-    const below = rest >= 6 ? framePanel({ id: 'ecs', snap: snaps.ecs, width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters.ecs ?? '', selected: state.selection.ecs ?? 0 }) : [];
+    const p = targetPanel;
+    const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0 }) : [];
     body = <Lines lines={[...box, ...below]} />;
   } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
   else body = bodyView(layout, snaps, state, now);

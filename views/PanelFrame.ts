@@ -8,9 +8,10 @@ import type { PanelId, PanelSnapshot } from '../src/model/panels.js';
 import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
 import { dataAgeMs } from '../src/engine/store.js';
 import type { Tone } from './theme.js';
+import type { LogViewState } from './state.js';
 import { GLYPH } from './theme.js';
 import type { Line, Seg } from './text.js';
-import { fit, fitLine, lineWidth, seg } from './text.js';
+import { filterLabel, fit, fitLine, lineWidth, seg } from './text.js';
 import { age } from './format.js';
 import { panelBody, panelSummary } from './panels/index.js';
 
@@ -24,6 +25,8 @@ export interface FrameInput {
   detail: boolean;
   filter: string;
   selected: number;
+  /** the log panel's view state */
+  logView?: LogViewState;
 }
 
 export function panelLabel(id: PanelId): string {
@@ -66,7 +69,7 @@ function titleSegs(input: FrameInput): Seg[] {
     seg(` ${panelLabel(input.id)} `, input.focused ? 'focus' : 'text', { bold: true }),
     seg(` ${status.text} `, status.tone),
   ];
-  if (input.filter) segs.push(seg(` /${input.filter} `, 'accent'));
+  if (input.filter) segs.push(seg(` ${filterLabel(input.filter)} `, 'accent'));
   return segs;
 }
 
@@ -104,6 +107,7 @@ export function framePanel(input: FrameInput): Line[] {
       focused: input.focused,
       detail: input.detail,
       filter: input.filter,
+      ...(input.logView ? { logView: input.logView } : {}),
     });
     content.push(...body);
   }
@@ -118,7 +122,7 @@ export function summaryLine(input: Omit<FrameInput, 'height' | 'detail' | 'selec
     seg(fit(panelLabel(input.id), 11), input.focused ? 'focus' : 'text', { bold: true }),
     seg(fit(status.text, 10), status.tone),
   ];
-  if (input.filter) line.push(seg(`/${input.filter} `, 'accent'));
+  if (input.filter) line.push(seg(`${filterLabel(input.filter)} `, 'accent'));
   const err = errorLine(input.snap, input.now);
   if (err) line.push(...err, seg('  '));
   if (input.snap.data !== undefined) line.push(...panelSummary(input.id, input.snap.data as never, input.now));

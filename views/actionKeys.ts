@@ -9,14 +9,17 @@ import { resolveKey } from '../src/keys/registry.js';
 import type { DispatchContext } from './keys.js';
 import { FLAGS } from './keys.js';
 
-export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy'>;
+export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy' | 'rds-snapshot' | 'rds-restore' | 'requeue'>;
+
+/** Where an action's call goes, in words: "the call has gone to ECS". */
+export const SYSTEM: Record<'ecs' | 'rds' | 'queues', string> = { ecs: 'ECS', rds: 'RDS', queues: 'Redis' };
 
 /** The action controller as the dispatcher sees it. */
 export interface ActionKeys {
   phase(): ActionPhase;
   key(press: KeyPress): void;
   close(): void;
-  /** starts the action on the selected service; a one-line reason when it cannot */
+  /** starts the action on what the panel has selected; a one-line reason when it cannot */
   start(command: ActionCommand): string | undefined;
 }
 
@@ -50,8 +53,8 @@ export function pasteChunks(press: KeyPress): KeyPress[] {
 
 /**
  * While an action is open it gets every key. ctrl+c still quits; once the
- * call may have gone out (running) it asks first, since ECS carries on
- * whatever opsdeck does and quitting only stops the watching.
+ * call may have gone out (running) it asks first, since ECS, RDS or Redis
+ * carries on whatever opsdeck does and quitting only stops the watching.
  */
 export function handleAction(press: KeyPress, ctx: DispatchContext): void {
   const actions = ctx.actions!;
@@ -65,7 +68,10 @@ export function handleAction(press: KeyPress, ctx: DispatchContext): void {
   // the outcome has been read: any key closes it, and does nothing else
   if (actions.phase() === 'finished') return actions.close();
   if (actions.phase() === 'running' && press.escape) {
-    return ctx.dispatch({ type: 'message', text: 'Esc does not stop a running action: the call has gone to ECS; the box closes when it settles', tone: 'warn' });
+    // A restore runs for half an hour: the dashboard must stay usable meanwhile. The outcome comes back by itself.
+    const system = SYSTEM[state.actionTarget?.panel ?? 'ecs'];
+    ctx.dispatch({ type: 'hideAction', hidden: true });
+    return ctx.dispatch({ type: 'message', text: `Esc does not stop a running action: the call has gone to ${system}. It carries on; a shows it, and its outcome shows when it ends`, tone: 'warn' });
   }
   for (const p of pasteChunks(press)) actions.key(p);
 }

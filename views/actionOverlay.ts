@@ -7,7 +7,6 @@
  */
 import type { ActionUiState } from '../src/actions/controller.js';
 import type { RunOutcome } from '../src/actions/executor.js';
-import type { EcsService } from '../src/model/ecs.js';
 import type { Tier } from '../src/actions/types.js';
 import { sanitize } from '../src/text/sanitize.js';
 import type { Line } from './text.js';
@@ -21,8 +20,12 @@ export interface OverlayInput {
   width: number;
   /** the most rows the box may take */
   maxHeight: number;
-  /** the service the action is on, as the ECS panel last saw it */
-  service?: EcsService;
+  /** the target as its panel sees it now (see actionStart.ts) */
+  live?: Line[];
+  /** where the call goes, for "the change is under way in ECS" */
+  system?: string;
+  /** what planning reads, until the plan names it */
+  targetName?: string;
   /** caveats from the session, e.g. the lock is only a local file */
   notes?: readonly string[];
   /** ctrl+c was pressed once while running */
@@ -81,12 +84,6 @@ const OUTCOME: Record<RunOutcome, { glyph: string; tone: Tone }> = {
   failed: { glyph: GLYPH.crit, tone: 'crit' },
 };
 
-/** "api in demo: desired 3 · running 3 · pending 0 · rollout COMPLETED · demo-api:45" */
-function liveLine(svc: EcsService | undefined): Line[] {
-  if (!svc) return [];
-  return [[seg(`${svc.name} now: `, 'muted'), seg(`desired ${svc.desired} · running ${svc.running} · pending ${svc.pending} · rollout ${svc.rollout.toLowerCase().replace('_', ' ')} · ${svc.taskDefinition}`, 'muted')]];
-}
-
 export function progressBar(fraction: number, w: number): Line {
   const f = Math.max(0, Math.min(1, fraction));
   const cells = Math.max(10, Math.min(40, w - 6));
@@ -103,24 +100,27 @@ interface Sections {
   bottom: Line[];
 }
 
-/** The call's parameters as JSON with a space after each separator, so a narrow box wraps between them. */
-export function paramsText(params: Record<string, unknown>): string {
-  return `{${Object.entries(params).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+/** The call's parameters as JSON with a space after each separator, so a narrow box wraps between them (and between the items of a long list). */
+export function paramsText(params: unknown): string {
+  if (Array.isArray(params)) return `[${params.map(paramsText).join(', ')}]`;
+  if (params !== null && typeof params === 'object') return `{${Object.entries(params).map(([k, v]) => `${JSON.stringify(k)}: ${paramsText(v)}`).join(', ')}}`;
+  return JSON.stringify(params) ?? 'null';
 }
 
-function planBody(s: ActionUiState, w: number): Line[] {
+function planBody(s: ActionUiState, w: number, notes: readonly string[]): Line[] {
   const plan = s.plan!;
   const out: Line[] = [];
   for (const c of plan.changes) out.push([seg('change'.padEnd(LABEL), 'muted'), seg(`${c.field}  `), seg(sanitize(c.before)), seg(' → '), seg(sanitize(c.after), undefined, { bold: true })]);
   for (const c of plan.calls) out.push(...para('call', `${c.api} ${paramsText(c.params)}`, w));
   plan.details.forEach((d, i) => out.push(...para(i === 0 ? 'detail' : '', d, w)));
+  for (const n of notes) out.push(...wrapped(`${GLYPH.warn} ${n}`, w, 'warn'));
   return out;
 }
 
+/** The tier badge first: a long title (a restore's) is what the width cuts, never the word DESTRUCTIVE. */
 function titleOf(s: ActionUiState): Line {
-  const t: Line = [seg(` ${s.plan?.title ?? s.title ?? 'Action'} `, 'focus', { bold: true })];
-  if (s.plan) t.push(seg(' '), ...tierBadge(s.plan.tier), seg(' '));
-  return t;
+  const title = seg(` ${s.plan?.title ?? s.title ?? 'Action'} `, 'focus', { bold: true });
+  return s.plan ? [seg(' '), ...tierBadge(s.plan.tier), seg(' '), title] : [title];
 }
 
 function toneOf(s: ActionUiState): Tone {
@@ -130,22 +130,23 @@ function toneOf(s: ActionUiState): Tone {
 }
 
 function sections(input: OverlayInput, w: number): Sections {
-  const { state: s, service } = input;
+  const { state: s } = input;
+  const live = input.live ?? [];
+  const system = input.system ?? 'ECS';
   const base = { title: titleOf(s), tone: toneOf(s) };
   switch (s.phase) {
     case 'input': {
       const p = s.prompt!;
       const bottom: Line[] = [[seg(`${p.label}: `, 'accent', { bold: true }), seg(p.value), seg(' ', 'text', { inverse: true })], ...wrapped(p.hint, w, 'muted')];
       if (p.error) bottom.push(...wrapped(`${GLYPH.crit} ${p.error}`, w, 'crit'));
-      return { ...base, top: [...liveLine(service), []], middle: [], bottom };
+      return { ...base, top: [...live, []], middle: [], bottom };
     }
     case 'planning':
-      return { ...base, top: [...liveLine(service), []], middle: [], bottom: [[seg(`planning… reading ${service?.name ?? s.plan?.target.name ?? 'the service'}`, 'muted')]] };
+      return { ...base, top: [...live, []], middle: [], bottom: [[seg(`planning… reading ${s.plan?.target.name ?? input.targetName ?? 'the target'}`, 'muted')]] };
     case 'confirm': {
       const plan = s.plan!;
       const c = s.confirm!;
-      const middle = planBody(s, w);
-      for (const n of input.notes ?? []) middle.push(...wrapped(`${GLYPH.warn} ${n}`, w, 'warn'));
+      const middle = planBody(s, w, input.notes ?? []);
       const bottom: Line[] = [[]];
       if (plan.tier === 'reversible') {
         bottom.push([seg('Go ahead?  '), seg('[y] yes'), seg('  '), seg('[N] no', 'focus', { inverse: true, bold: true }), seg('   enter or esc: no', 'muted')]);
@@ -161,9 +162,9 @@ function sections(input: OverlayInput, w: number): Sections {
       const p = s.progress;
       if (p) bottom.push(...wrapped(p.message, w));
       if (p?.fraction !== undefined) bottom.push(progressBar(p.fraction, w));
-      bottom.push(...wrapped('Esc does not stop it: the change is under way in ECS. This closes when the service settles.', w, 'muted'));
-      if (input.quitArmed) bottom.push(...wrapped(`${GLYPH.warn} ctrl+c again quits: ECS carries on, opsdeck stops watching (the journal has the call)`, w, 'warn'));
-      return { ...base, top: s.plan ? [...wrapped(s.plan.summary, w), []] : [], middle: [], bottom };
+      bottom.push(...wrapped(`Esc does not stop it: the change is under way in ${system}. Esc puts this box away (a shows it again); it closes when ${system} shows it done.`, w, 'muted'));
+      if (input.quitArmed) bottom.push(...wrapped(`${GLYPH.warn} ctrl+c again quits: ${system} carries on, opsdeck stops watching (the journal has the call)`, w, 'warn'));
+      return { ...base, top: s.plan ? [...wrapped(s.plan.summary, w), ...live, []] : [], middle: [], bottom };
     }
     case 'finished': {
       const bottom: Line[] = [];
@@ -205,7 +206,7 @@ export function overlayLines(input: OverlayInput): Line[] {
 }
 
 /** The footer while the overlay is open: which keys do what now. */
-export function overlayFooter(s: ActionUiState, width: number): Line {
+export function overlayFooter(s: ActionUiState, width: number, system = 'ECS'): Line {
   const keys: [string, string][] = [];
   switch (s.phase) {
     case 'input':
@@ -219,7 +220,7 @@ export function overlayFooter(s: ActionUiState, width: number): Line {
       else keys.push(['type', s.plan?.phrase ?? ''], ['enter', 'confirm'], ['esc', 'cancel']);
       break;
     case 'running':
-      keys.push(['ctrl+c ×2', 'quit (ECS carries on)']);
+      keys.push(['esc', 'put away (it carries on)'], ['ctrl+c ×2', `quit (${system} carries on)`]);
       break;
     case 'finished':
       keys.push(['any key', 'close']);
@@ -233,4 +234,10 @@ export function overlayFooter(s: ActionUiState, width: number): Line {
     line.push(seg(k, 'accent'), seg(` ${truncate(sanitize(what), 40)}`, 'muted'));
   }
   return fitLine(line, width);
+}
+
+/** The put-away action in one row under the panels: what runs and how far it is. */
+export function runningLine(s: ActionUiState, width: number): Line {
+  // the key first: the title and progress are what the width cuts
+  return fitLine([seg('⟳ running ', 'accent', { bold: true }), seg('(a shows it) ', 'muted'), seg(`${s.progress?.message ?? 'starting…'} · `), seg(s.plan?.title ?? s.title ?? 'action', 'accent')], width);
 }

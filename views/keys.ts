@@ -15,6 +15,8 @@ import { activePanel } from './state.js';
 import { parseCommand, unknownCommandMessage } from './commands.js';
 import type { ActionKeys } from './actionKeys.js';
 import { handleAction } from './actionKeys.js';
+import type { LogKeys } from './logs/keys.js';
+import { runLogCommand } from './logs/keys.js';
 
 export function toKeyPress(input: string, key: Key): KeyPress {
   return {
@@ -58,8 +60,10 @@ export interface DispatchContext {
   refresh: (panel?: PanelId) => void;
   /** bindings read-only mode took away: their keys say why nothing happens */
   hidden?: readonly KeyBinding[];
-  /** the guarded actions; absent when this session cannot act on ECS */
+  /** the guarded actions; absent when this session cannot act at all */
   actions?: ActionKeys;
+  /** the log view's scrolling, toggles and saving */
+  logs?: LogKeys;
 }
 
 export function scopeOf(s: ViewState): KeyScope {
@@ -128,7 +132,7 @@ export function runCommand(command: CommandId, press: KeyPress, ctx: DispatchCon
     };
     const step = steps[command] ?? 0;
     if (step !== 0) return dispatch({ type: 'helpScroll', delta: step, max: ctx.helpMaxScroll });
-  }
+  } else if (active === 'logs' && runLogCommand(command, ctx)) return;
   switch (command) {
     case 'quit':
       return ctx.quit();
@@ -165,13 +169,22 @@ export function runCommand(command: CommandId, press: KeyPress, ctx: DispatchCon
     case 'refresh':
       ctx.refresh(active);
       return dispatch({ type: 'message', text: `refreshing ${PANEL_TITLES[active]}`, tone: 'muted' });
+    case 'show-action':
+      if (ctx.actions?.phase() === 'running') return dispatch({ type: 'hideAction', hidden: false });
+      return dispatch({ type: 'message', text: 'no action is running', tone: 'muted' });
     case 'scale':
     case 'rollback':
-    case 'redeploy': {
-      const why = ctx.actions ? ctx.actions.start(command) : 'this session cannot act on ECS: the environment has no ECS control';
+    case 'redeploy':
+    case 'rds-snapshot':
+    case 'rds-restore':
+    case 'requeue': {
+      const why = ctx.actions ? ctx.actions.start(command) : 'this session cannot act: the environment has no ECS, RDS or queue access';
       if (why) dispatch({ type: 'message', text: why, tone: 'warn' });
       return;
     }
+    default:
+      // the log view's own commands reach here only when no log view is wired (tests of the dispatcher alone)
+      return;
   }
 }
 
@@ -197,7 +210,12 @@ export function splitKeys(press: KeyPress): KeyPress[] {
   });
 }
 
-const overlayOpen = (ctx: DispatchContext) => ctx.actions !== undefined && ctx.actions.phase() !== 'idle';
+/** The action box has the keys unless it was put away while running. */
+export function overlayShown(phase: string | undefined, hidden: boolean): boolean {
+  return phase !== undefined && phase !== 'idle' && !(hidden && phase === 'running');
+}
+
+const overlayOpen = (ctx: DispatchContext) => overlayShown(ctx.actions?.phase(), ctx.getState().actionHidden);
 
 export function handleKey(press: KeyPress, ctx: DispatchContext): void {
   if (overlayOpen(ctx)) return handleAction(press, ctx);
@@ -216,6 +234,12 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
   const scope = scopeOf(state);
   const panel = activePanel(state);
   const binding = resolveKey(press, scope, ctx.bindings, panel);
+  // quitting while a put-away action runs asks once, as it does with the box open
+  if (binding?.command === 'quit' && ctx.actions?.phase() === 'running' && !state.quitArmed) {
+    ctx.dispatch({ type: 'armQuit', armed: true });
+    return ctx.dispatch({ type: 'message', text: `an action is running: ${binding.label.split(' ')[press.ctrl ? 1 : 0]} again quits (it carries on, opsdeck stops watching); a shows it`, tone: 'warn' });
+  }
+  if (state.quitArmed) ctx.dispatch({ type: 'armQuit', armed: false });
   if (binding) return runCommand(binding.command, press, ctx);
   const hidden = ctx.hidden && resolveKey(press, scope, ctx.hidden, panel);
   if (hidden) ctx.dispatch({ type: 'message', text: readOnlyMessage(hidden), tone: 'warn' });

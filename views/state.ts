@@ -13,10 +13,27 @@ export interface Entry {
   text: string;
 }
 
-/** The service a guarded action was started on, to show its live state in the overlay. */
-export interface ActionTarget {
-  cluster: string;
-  service: string;
+/** What a guarded action was started on: its panel stays in view under the box, and its live state shows in it. */
+export type ActionTarget =
+  | { panel: 'ecs'; cluster: string; service: string }
+  | { panel: 'rds'; instance: string; snapshot?: string }
+  | { panel: 'queues'; redis: string; queue: string };
+
+/** How the log view reads: following or paused, and what it shows. */
+export interface LogViewState {
+  /**
+   * null: following, the newest line at the bottom. Otherwise paused: the
+   * window starts at line `top` (an id, so new lines and lines leaving the
+   * buffer do not move it) and `total` is the line count when it paused,
+   * to say how many arrived since.
+   */
+  paused: { top: string; total: number } | null;
+  errorsOnly: boolean;
+  /** lines around each line the filter keeps */
+  context: boolean;
+  wrap: boolean;
+  /** the top-errors section of the full-screen view; null: shown when it fits beside the lines */
+  topErrors: boolean | null;
 }
 
 export interface ViewState {
@@ -30,6 +47,9 @@ export interface ViewState {
   selection: Partial<Record<PanelId, number>>;
   message: { text: string; tone: Tone } | null;
   actionTarget: ActionTarget | null;
+  /** the running action's box is put away (Esc): the dashboard is usable while RDS restores for half an hour */
+  actionHidden: boolean;
+  logs: LogViewState;
   /** ctrl+c was pressed once while an action runs; a second one quits */
   quitArmed: boolean;
 }
@@ -44,6 +64,8 @@ export const initialViewState: ViewState = {
   selection: {},
   message: null,
   actionTarget: null,
+  actionHidden: false,
+  logs: { paused: null, errorsOnly: false, context: false, wrap: false, topErrors: null },
   quitArmed: false,
 };
 
@@ -62,7 +84,9 @@ export type ViewAction =
   | { type: 'message'; text: string; tone?: Tone }
   | { type: 'clearMessage' }
   | { type: 'actionTarget'; target: ActionTarget | null }
-  | { type: 'armQuit'; armed: boolean };
+  | { type: 'armQuit'; armed: boolean }
+  | { type: 'hideAction'; hidden: boolean }
+  | { type: 'logs'; patch: Partial<LogViewState> };
 
 /** The panel keys act on: the open one, else the focused one. */
 export function activePanel(s: ViewState): PanelId {
@@ -124,8 +148,15 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
     case 'clearMessage':
       return s.message ? { ...s, message: null } : s;
     case 'actionTarget':
-      return { ...s, actionTarget: a.target, quitArmed: false };
+      return { ...s, actionTarget: a.target, quitArmed: false, actionHidden: false };
+    case 'hideAction':
+      return s.actionHidden === a.hidden ? s : { ...s, actionHidden: a.hidden };
     case 'armQuit':
       return s.quitArmed === a.armed ? s : { ...s, quitArmed: a.armed };
+    case 'logs': {
+      const next = { ...s.logs, ...a.patch };
+      const same = (Object.keys(next) as (keyof LogViewState)[]).every((k) => next[k] === s.logs[k]);
+      return same ? s : { ...s, logs: next };
+    }
   }
 }

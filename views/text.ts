@@ -127,8 +127,14 @@ export function layoutColumns(cols: readonly Column[], total: number, gap = 1): 
     const first = droppable.reduce((a, b) => ((b.drop ?? 0) < (a.drop ?? 0) ? b : a));
     kept = kept.filter((c) => c !== first);
   }
-  const spare = Math.max(0, total - need(kept));
-  return kept.map((c) => (c.flex ? { ...c, width: Math.min(c.width + spare, Math.max(c.width, c.max ?? Infinity)) } : c));
+  // the spare columns go to the flex columns in order, each up to its max, so two flex columns never share the same spare twice
+  let spare = Math.max(0, total - need(kept));
+  return kept.map((c) => {
+    if (!c.flex) return c;
+    const grow = Math.min(spare, Math.max(0, (c.max ?? Infinity) - c.width));
+    spare -= grow;
+    return { ...c, width: c.width + grow };
+  });
 }
 
 export function tableHeader(cols: readonly Column[], gap = 1): Line {
@@ -154,8 +160,63 @@ export function windowStart(count: number, selected: number, height: number): nu
   return Math.max(0, Math.min(count - height, start));
 }
 
+/** "/text" as typed after the slash key; a regex ("/re/i") already carries its slashes. */
+export function filterLabel(filter: string): string {
+  return filter.startsWith('/') ? filter : `/${filter}`;
+}
+
 export function matchesFilter(filter: string, ...texts: (string | undefined | null)[]): boolean {
   if (!filter) return true;
   const f = filter.toLowerCase();
   return texts.some((t) => typeof t === 'string' && t.toLowerCase().includes(f));
+}
+
+/**
+ * The head of `text` that fits in `cols` columns, and the rest. Linear in
+ * the head: the grapheme segmenter is lazy, so a 256 KB line costs only
+ * what is taken.
+ */
+export function take(text: string, cols: number): [string, string] {
+  if (cols <= 0) return ['', text];
+  if (PLAIN.test(text)) return [text.slice(0, cols), text.slice(cols)];
+  let used = 0;
+  for (const { segment, index } of segmenter.segment(text)) {
+    const cw = stringWidth(segment);
+    if (used + cw > cols) return [text.slice(0, index), text.slice(index)];
+    used += cw;
+  }
+  return [text, ''];
+}
+
+/**
+ * Cuts a line into rows of at most `w` columns, keeping each segment's
+ * style: a long log line wraps instead of being cut. Sanitises first, as
+ * fitLine does, so the widths are those of what is drawn.
+ */
+export function wrapLine(line: Line, w: number): Line[] {
+  const rows: Line[] = [[]];
+  let used = 0;
+  for (const s of line) {
+    let text = sanitize(s.text);
+    while (text !== '') {
+      if (used >= w) {
+        rows.push([]);
+        used = 0;
+      }
+      let [head, rest] = take(text, w - used);
+      if (head === '') {
+        // a wide character that does not fit at the end of a row starts the next one; alone in a row it is drawn cut
+        if (used > 0) {
+          used = w;
+          continue;
+        }
+        const first = String.fromCodePoint(text.codePointAt(0)!);
+        [head, rest] = [first, text.slice(first.length)];
+      }
+      rows[rows.length - 1]!.push({ ...s, text: head });
+      used += width(head);
+      text = rest;
+    }
+  }
+  return rows;
 }

@@ -1,8 +1,12 @@
 /**
  * The TUI's side of an action, kept out of the views: a key press only
  * calls `begin` or `key`, which start work here; the views draw `getState()`.
- * Phases: input (ask for a number or revision) → planning → confirm (the
- * typed phrase) → running (progress) → finished.
+ * Phases: input (ask for a number, a revision, an id) → planning → confirm
+ * (the typed phrase) → running (progress) → finished.
+ *
+ * One controller runs any action, one at a time: each request carries the
+ * context its action needs (ECS, RDS or queue access), so the dashboard has
+ * one overlay and one place where a running action is tracked.
  */
 import type { KeyPress } from '../keys/registry.js';
 import { errorMessage } from '../text/sanitize.js';
@@ -32,22 +36,26 @@ export interface ActionUiState {
   error?: string;
 }
 
-/** How a request turns the prompt's text into the action's arguments. */
-export interface ActionRequest<Args> {
-  action: ActionDefinition<Args, never>;
+/** An action, the context it runs in, and how the prompt's text becomes its arguments. */
+export interface ActionRequest<Args, Ctx extends ActionContext = ActionContext> {
+  action: ActionDefinition<Args, Ctx>;
+  ctx: Ctx;
   title: string;
   prompt?: Omit<ActionPrompt, 'error'>;
   /** builds the arguments from the prompt text; throws a one-line Error on bad input */
   args(input: string): Args;
 }
 
-export class ActionController<Ctx extends ActionContext> {
+// The controller only hands a request's context to that request's own action.
+type AnyRequest = ActionRequest<unknown, ActionContext>;
+
+export class ActionController {
   private state: ActionUiState = { phase: 'idle' };
   private listeners = new Set<() => void>();
-  private request: ActionRequest<unknown> | undefined;
+  private request: AnyRequest | undefined;
   private abort: AbortController | undefined;
 
-  constructor(private readonly ctx: Ctx, private readonly deps: ExecutorDeps) {}
+  constructor(private readonly deps: ExecutorDeps) {}
 
   getState = (): ActionUiState => this.state;
 
@@ -60,9 +68,9 @@ export class ActionController<Ctx extends ActionContext> {
     return this.state.phase !== 'idle';
   }
 
-  begin<Args>(req: ActionRequest<Args>): void {
+  begin<Args, Ctx extends ActionContext>(req: ActionRequest<Args, Ctx>): void {
     if (this.state.phase === 'planning' || this.state.phase === 'running') return;
-    this.request = req as ActionRequest<unknown>;
+    this.request = req as unknown as AnyRequest;
     if (req.prompt) this.set({ phase: 'input', title: req.title, prompt: { ...req.prompt } });
     else this.makePlan('');
   }
@@ -103,7 +111,9 @@ export class ActionController<Ctx extends ActionContext> {
     const prompt = s.prompt!;
     if (press.escape) return this.close();
     if (press.return) return this.makePlan(prompt.value);
-    if (press.backspace || press.delete) return this.set({ ...s, prompt: { ...prompt, value: prompt.value.slice(0, -1), error: undefined } });
+    if (press.backspace || press.delete) return this.set({ ...s, prompt: { ...prompt, value: Array.from(prompt.value).slice(0, -1).join(''), error: undefined } });
+    // a proposed value (a default id) is replaced in one key, as in a shell
+    if (press.ctrl && press.input === 'u') return this.set({ ...s, prompt: { ...prompt, value: '', error: undefined } });
     if (press.ctrl || press.meta || !press.input || /[\x00-\x1f\x7f]/.test(press.input)) return;
     this.set({ ...s, prompt: { ...prompt, value: prompt.value + press.input, error: undefined } });
   }
@@ -120,11 +130,11 @@ export class ActionController<Ctx extends ActionContext> {
     const abort = new AbortController();
     this.abort = abort;
     this.set({ phase: 'planning', title: req.title });
-    (req.action as ActionDefinition<unknown, Ctx>).plan(this.ctx, args, abort.signal).then(
+    req.action.plan(req.ctx, args, abort.signal).then(
       (plan) => {
         if (abort.signal.aborted) return;
         // read-only and refused plans go straight to the executor, which says why and journals it
-        if (this.ctx.env.readOnly || plan.refusal) {
+        if (req.ctx.env.readOnly || plan.refusal) {
           this.set({ phase: 'planning', title: plan.title, plan });
           return this.run(undefined, plan);
         }
@@ -141,8 +151,8 @@ export class ActionController<Ctx extends ActionContext> {
     const req = this.request!;
     this.set({ ...this.state, phase: 'running', plan, progress: { message: 'starting…' } });
     runAction(this.deps, {
-      action: req.action as ActionDefinition<unknown, Ctx>,
-      ctx: this.ctx,
+      action: req.action,
+      ctx: req.ctx,
       plan,
       typed,
       onProgress: (progress) => this.set({ ...this.state, progress }),

@@ -1,19 +1,26 @@
 /**
- * What the TUI hands the action controller when a key asks for an ECS action
- * on the selected service: which action, what to ask, and how the typed text
- * becomes the action's arguments. Bad text is one line saying what to type;
- * it never reaches ECS.
+ * What the TUI hands the action controller when a key asks for an action on
+ * what is selected: which action, in which context, what to ask, and how the
+ * typed text becomes the action's arguments. Bad text is one line saying
+ * what to type; it never reaches AWS or Redis.
  */
 import type { ActionRequest } from './controller.js';
+import type { EcsActionContext } from './ecs/context.js';
 import { scaleAction, type ScaleArgs } from './ecs/scale.js';
 import { rollbackAction, type RollbackArgs } from './ecs/rollback.js';
 import { redeployAction, type RedeployArgs } from './ecs/redeploy.js';
+import { invalidIdentifier, utcStamp, type RdsActionContext } from './rds/context.js';
+import { snapshotAction, type SnapshotArgs } from './rds/snapshot.js';
+import { restoreAction, type RestoreArgs } from './rds/restore.js';
+import type { QueueActionContext } from './queues/context.js';
+import { requeueAction, type RequeueArgs } from './queues/requeue.js';
 
 const WHOLE = /^\d+$/;
 
-export function scaleRequest(cluster: string, service: string): ActionRequest<ScaleArgs> {
+export function scaleRequest(ctx: EcsActionContext, cluster: string, service: string): ActionRequest<ScaleArgs, EcsActionContext> {
   return {
     action: scaleAction,
+    ctx,
     title: `Scale ${service}`,
     prompt: { label: 'desired count', value: '', hint: 'a whole number of tasks; 0 stops every task of the service' },
     args(input) {
@@ -27,9 +34,10 @@ export function scaleRequest(cluster: string, service: string): ActionRequest<Sc
   };
 }
 
-export function rollbackRequest(cluster: string, service: string): ActionRequest<RollbackArgs> {
+export function rollbackRequest(ctx: EcsActionContext, cluster: string, service: string): ActionRequest<RollbackArgs, EcsActionContext> {
   return {
     action: rollbackAction,
+    ctx,
     title: `Roll back ${service}`,
     prompt: { label: 'revision (Enter: the previous one)', value: '', hint: 'a revision number of the service\'s family, e.g. 43; empty for the one before the current' },
     args(input) {
@@ -44,19 +52,79 @@ export function rollbackRequest(cluster: string, service: string): ActionRequest
   };
 }
 
-export function redeployRequest(cluster: string, service: string): ActionRequest<RedeployArgs> {
+export function redeployRequest(ctx: EcsActionContext, cluster: string, service: string): ActionRequest<RedeployArgs, EcsActionContext> {
+  return { action: redeployAction, ctx, title: `Redeploy ${service}`, args: () => ({ cluster, service }) };
+}
+
+export function snapshotRequest(ctx: RdsActionContext, instance: string): ActionRequest<SnapshotArgs, RdsActionContext> {
+  return { action: snapshotAction, ctx, title: `Snapshot ${instance}`, args: () => ({ instance }) };
+}
+
+/** "<instance>-restore-<UTC yyyymmddhhmm>", lower case as RDS stores ids, cut to the 63 characters an id may have. */
+export function defaultRestoreId(instance: string, now: number): string {
+  const suffix = `-restore-${utcStamp(now)}`;
+  return `${instance.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`.toLowerCase();
+}
+
+export function restoreRequest(ctx: RdsActionContext, snapshot: string, instance: string): ActionRequest<RestoreArgs, RdsActionContext> {
   return {
-    action: redeployAction,
-    title: `Redeploy ${service}`,
-    args: () => ({ cluster, service }),
+    action: restoreAction,
+    ctx,
+    title: `Restore ${snapshot}`,
+    prompt: {
+      label: 'new instance id',
+      value: defaultRestoreId(instance, ctx.now()),
+      hint: `the id of the NEW instance (Enter takes this one; ctrl+u clears it); ${instance} itself is never touched`,
+    },
+    args(input) {
+      const newId = input.trim();
+      if (newId === '') throw new Error('type the id of the new instance, or Esc to cancel');
+      const bad = invalidIdentifier(newId, 63);
+      if (bad) throw new Error(`the instance id "${newId}" ${bad}`);
+      return { snapshot, newId };
+    },
   };
 }
 
-/** The builders the TUI is given (see TuiOptions), so the views never pick an action definition themselves. */
-export interface EcsRequests {
-  scale: typeof scaleRequest;
-  rollback: typeof rollbackRequest;
-  redeploy: typeof redeployRequest;
+export function requeueRequest(ctx: QueueActionContext, redis: string, queue: string): ActionRequest<RequeueArgs, QueueActionContext> {
+  return { action: requeueAction, ctx, title: `Requeue the failed jobs of ${queue}`, args: () => ({ redis, queue }) };
 }
 
-export const ecsRequests: EcsRequests = { scale: scaleRequest, rollback: rollbackRequest, redeploy: redeployRequest };
+export interface EcsRequests {
+  scale(cluster: string, service: string): ActionRequest<ScaleArgs, EcsActionContext>;
+  rollback(cluster: string, service: string): ActionRequest<RollbackArgs, EcsActionContext>;
+  redeploy(cluster: string, service: string): ActionRequest<RedeployArgs, EcsActionContext>;
+}
+
+export interface RdsRequests {
+  snapshot(instance: string): ActionRequest<SnapshotArgs, RdsActionContext>;
+  /** `instance` is the snapshot's source instance, which names the default new id */
+  restore(snapshot: string, instance: string): ActionRequest<RestoreArgs, RdsActionContext>;
+}
+
+export interface QueueRequests {
+  requeue(redis: string, queue: string): ActionRequest<RequeueArgs, QueueActionContext>;
+}
+
+/** The builders the TUI is given (see TuiActions), bound to their context, so the views never pick an action definition or a context. */
+export interface TuiRequests {
+  ecs?: EcsRequests;
+  rds?: RdsRequests;
+  queues?: QueueRequests;
+}
+
+export function ecsRequests(ctx: EcsActionContext): EcsRequests {
+  return {
+    scale: (cluster, service) => scaleRequest(ctx, cluster, service),
+    rollback: (cluster, service) => rollbackRequest(ctx, cluster, service),
+    redeploy: (cluster, service) => redeployRequest(ctx, cluster, service),
+  };
+}
+
+export function rdsRequests(ctx: RdsActionContext): RdsRequests {
+  return { snapshot: (instance) => snapshotRequest(ctx, instance), restore: (snapshot, instance) => restoreRequest(ctx, snapshot, instance) };
+}
+
+export function queueRequests(ctx: QueueActionContext): QueueRequests {
+  return { requeue: (redis, queue) => requeueRequest(ctx, redis, queue) };
+}

@@ -72,12 +72,19 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     runtime.start();
     // the header shows the account and ARN when STS answers; the panels do not wait for it
     void resolveIdentity(opened).then(() => runtime.setEnv(opened.info));
-    const session = tuiActions(opened, runtime, env);
+    // the requeue action's access to the queues: the sandbox's in the demo, else the config's Redis (connected on first use)
+    const queues = opened.sandbox
+      ? (await import('../sources/sandbox/queueControl.js')).sandboxQueueControl(opened.sandbox)
+      : opened.config.redis.length > 0
+        ? (await import('../sources/redis/control.js')).createRedisQueueControl(opened.config.redis)
+        : undefined;
+    const session = tuiActions(opened, runtime, env, queues ? { queues } : {});
     try {
       await deps.launchTui({ runtime, noColor: !wantsColor(opts, env, stdout), ...(session ? { actions: session.actions } : {}) });
     } finally {
       // before the sources close: an action still running needs them to finish its part
       await session?.settle((line) => stderr.write(`opsdeck: ${line}\n`));
+      await queues?.close().catch(() => undefined);
       await runtime.stop();
     }
     return EXIT.ok;

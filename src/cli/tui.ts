@@ -2,21 +2,23 @@
  * The seam between the CLI (src/) and the terminal UI (views/). src/ never
  * imports views/, so the bundle's entry passes a launcher in. The views get
  * the runtime to draw and an action controller to start guarded actions
- * with; neither lets a view call AWS itself.
+ * with; neither lets a view call AWS or Redis itself.
  */
 import type { Runtime } from '../engine/runtime.js';
 import type { Store } from '../engine/store.js';
 import type { ConditionFacts } from '../checks/topology.js';
 import { ActionController } from '../actions/controller.js';
-import type { EcsActionContext } from '../actions/ecs/context.js';
+import type { ActionContext } from '../actions/types.js';
 import type { ExecutorDeps } from '../actions/executor.js';
-import { ecsRequests, type EcsRequests } from '../actions/requests.js';
+import { ecsRequests, queueRequests, rdsRequests, type TuiRequests } from '../actions/requests.js';
+import type { QueueControl } from '../sources/redis/control.js';
 import { ecsActionContext, executorDeps, sleep } from './actionSetup.js';
 import type { OpenedEnvironment } from './environment.js';
 
 export interface TuiActions {
-  controller: ActionController<EcsActionContext>;
-  requests: EcsRequests;
+  controller: ActionController;
+  /** one set per system this session can act on; absent: its keys say why nothing happens */
+  requests: TuiRequests;
   /** one-line caveats worth reading before confirming (e.g. the lock only guards this machine) */
   notes(): readonly string[];
 }
@@ -25,7 +27,7 @@ export interface TuiOptions {
   runtime: Runtime;
   /** NO_COLOR, --no-color or a monochrome terminal */
   noColor: boolean;
-  /** absent when this environment cannot act on ECS */
+  /** absent when this environment cannot act on anything */
   actions?: TuiActions;
 }
 
@@ -59,8 +61,9 @@ export interface TuiActionSession {
   actions: TuiActions;
   /**
    * After the dashboard closed: an action still running (the operator quit
-   * while ECS was rolling out) finishes its own part (the call, the journal's
-   * outcome, the lock), stops watching, and says so in one line on stderr.
+   * while ECS was rolling out, or a restore was still creating) finishes its
+   * own part (the call, the journal's outcome, the lock), stops watching,
+   * and says so in one line on stderr.
    */
   settle(report: (line: string) => void): Promise<void>;
 }
@@ -68,19 +71,31 @@ export interface TuiActionSession {
 // How long quitting waits for an action's call and journal entry before giving up on them.
 const SETTLE_MS = 30_000;
 
-export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processEnv: NodeJS.ProcessEnv): TuiActionSession | undefined {
-  if (!opened.ecsControl) return undefined;
+/** What the dashboard's actions reach besides the opened environment's own controls. */
+export interface TuiControls {
+  /** the queues the requeue action moves jobs in: the sandbox's in the demo, the config's Redis otherwise */
+  queues?: QueueControl;
+}
+
+export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processEnv: NodeJS.ProcessEnv, controls: TuiControls = {}): TuiActionSession | undefined {
+  if (!opened.ecsControl && !opened.rdsControl && !controls.queues) return undefined;
   // Aborted when the dashboard closes: verification stops waiting, nothing else is cut short.
   const quitting = new AbortController();
-  const base = ecsActionContext(opened, liveConditionFacts(runtime.store));
-  const ctx: EcsActionContext = {
-    ...base,
-    // the header's environment: the identity arrives after start-up
-    get env() {
-      return runtime.env;
-    },
-    sleep: (ms, signal) => sleep(ms, AbortSignal.any([signal, quitting.signal])),
-  };
+  // Every context reads the header's environment (the identity arrives after
+  // start-up; a spread would copy it once) and stops waiting when opsdeck closes.
+  const live = <T extends object>(extra: T): T & ActionContext =>
+    Object.defineProperties(extra, {
+      env: { get: () => runtime.env, enumerable: true },
+      now: { value: () => Date.now(), enumerable: true },
+      sleep: { value: (ms: number, signal: AbortSignal) => sleep(ms, AbortSignal.any([signal, quitting.signal])), enumerable: true },
+    }) as T & ActionContext;
+  const requests: TuiRequests = {};
+  if (opened.ecsControl) {
+    const { condition, ruleFor, ecs } = ecsActionContext(opened, liveConditionFacts(runtime.store));
+    requests.ecs = ecsRequests(live({ ecs, condition, ruleFor }));
+  }
+  if (opened.rdsControl) requests.rds = rdsRequests(live({ rds: opened.rdsControl }));
+  if (controls.queues) requests.queues = queueRequests(live({ queues: controls.queues }));
   const notes: string[] = [];
   // Opening the journal and reaching Redis for the lock must not delay the dashboard.
   const pending = executorDeps(opened, processEnv, (line) => notes.push(line));
@@ -92,10 +107,10 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
       return id.startsWith('arn:') ? id : undefined;
     },
   };
-  const controller = new ActionController(ctx, deps);
+  const controller = new ActionController(deps);
 
   return {
-    actions: { controller, requests: ecsRequests, notes: () => notes },
+    actions: { controller, requests, notes: () => notes },
     async settle(report) {
       const running = controller.getState();
       if (running.phase === 'running') {
@@ -114,7 +129,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
           if (controller.getState().phase !== 'running') done(true);
         });
         const end = controller.getState();
-        const target = running.plan?.target.display ?? 'the service';
+        const target = running.plan?.target.display ?? 'the target';
         if (!settled) report(`no answer after ${SETTLE_MS / 1000} s; check ${target} and \`opsdeck audit\``);
         else if (end.result?.verify && !end.result.verify.ok) {
           // verification was cut short by the exit, not by what ECS did

@@ -58,9 +58,18 @@ export type CommandId =
   | 'filter'
   | 'command-line'
   | 'refresh'
+  | 'show-action'
+  | 'log-errors'
+  | 'log-context'
+  | 'log-wrap'
+  | 'log-top'
+  | 'log-save'
   | 'scale'
   | 'rollback'
-  | 'redeploy';
+  | 'redeploy'
+  | 'rds-snapshot'
+  | 'rds-restore'
+  | 'requeue';
 
 export interface KeyBinding {
   command: CommandId;
@@ -88,19 +97,28 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'focus-panel', label: '1-6', keys: DIGITS, help: 'Focus panel 1 to 6 (ECS, RDS, Logs, Queues, Postgres, Health)', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'open', label: 'enter', keys: [{ key: 'return' }], help: 'Open the focused panel full-screen', hint: 'open', scopes: ['dashboard'], dangerous: false },
   { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the help or the filter', hint: 'back', scopes: ['detail', 'help'], dangerous: false },
-  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help)', hint: 'move', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
-  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
+  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help; in the log tail, scrolls down)', hint: 'move', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
+  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up (in the log tail: scroll back, which pauses it; new lines are counted)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
   { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail', 'help'], dangerous: false },
-  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up', scopes: ['detail', 'help'], dangerous: false },
-  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
+  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up (in the log tail: pauses it)', scopes: ['detail', 'help'], dangerous: false },
+  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line held, paused)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
   { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
-  { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it)', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it); logs: text, /regex/i, !text hides', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6)', hint: 'cmd', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'show-action', label: 'a', keys: [{ input: 'a' }], help: 'Show the running action again (Esc puts it away while it runs; it carries on)', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'log-errors', label: 'e', keys: [{ input: 'e' }], help: 'Show only error lines (again: every line)', hint: 'errors', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
+  { command: 'log-context', label: 'c', keys: [{ input: 'c' }], help: 'Show 3 lines of context around each line the filter or e keeps (… marks what is left out)', hint: 'context', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
+  { command: 'log-wrap', label: 'w', keys: [{ input: 'w' }], help: 'Wrap long log lines instead of cutting them', hint: 'wrap', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
+  { command: 'log-top', label: 't', keys: [{ input: 't' }], help: 'Show or hide the top errors: error lines grouped by message, newest first (beside at 160+ cols)', hint: 'top', scopes: ['detail'], panels: ['logs'], dangerous: false },
+  { command: 'log-save', label: 'S', keys: [{ input: 'S' }], help: 'Save the lines the log view keeps to opsdeck-logs-<UTC time>.log (current dir, else state dir)', hint: 'save', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   // Each asks for what it needs, shows the plan (before → after, the exact API calls) and waits for a typed confirmation.
   { command: 'scale', label: 's', keys: [{ input: 's' }], help: 'Scale the selected service: type the desired count, read the plan, confirm', hint: 'scale', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'rollback', label: 'b', keys: [{ input: 'b' }], help: 'Roll the selected service back to the previous task definition revision (or one you type)', hint: 'roll back', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'redeploy', label: 'd', keys: [{ input: 'd' }], help: 'Force a new deployment of the selected service (same revision, fresh tasks)', hint: 'redeploy', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
+  { command: 'rds-snapshot', label: 'n', keys: [{ input: 'n' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
+  { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
+  { command: 'requeue', label: 'Q', keys: [{ input: 'Q' }], help: 'Requeue the selected queue\'s failed (dead) jobs: exactly those the plan lists', hint: 'requeue dead', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: true },
 ];
 
 /** The bindings in force: read-only mode strips the dangerous ones here and nowhere else. */

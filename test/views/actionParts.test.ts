@@ -7,6 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import stringWidth from 'string-width';
 import { redeployRequest, rollbackRequest, scaleRequest } from '../../src/actions/requests.js';
+import type { EcsActionContext } from '../../src/actions/ecs/context.js';
 import { activeBindings, KEY_BINDINGS, resolveKey } from '../../src/keys/registry.js';
 import { liveConditionFacts } from '../../src/cli/tui.js';
 import { evaluateCondition } from '../../src/checks/topology.js';
@@ -15,18 +16,21 @@ import type { ActionUiState } from '../../src/actions/controller.js';
 import type { Plan } from '../../src/actions/types.js';
 import { pasteChunks } from '../../views/actionKeys.js';
 import { overlayLines, wrapText } from '../../views/actionOverlay.js';
+import { liveLines } from '../../views/actionStart.js';
 import { hintLine } from '../../views/chrome.js';
 import type { Line } from '../../views/text.js';
 import { allData, queues } from './fixtures.js';
 import { makeStore } from './render.js';
 
 const text = (l: Line) => l.map((s) => s.text).join('');
+// the builders only carry the context to the controller; parsing never touches it
+const ecsCtx = {} as EcsActionContext;
 /** The box's text without borders and line breaks, for checking what wrapped. */
 const flat = (box: string) => box.replace(/[║│]/g, ' ').replace(/\s+/g, ' ');
 
 describe('requests', () => {
   test('scale takes a whole number and nothing else, with one line saying what to type', () => {
-    const r = scaleRequest('demo', 'api');
+    const r = scaleRequest(ecsCtx, 'demo', 'api');
     expect(r.args('0')).toEqual({ cluster: 'demo', service: 'api', desired: 0 });
     expect(r.args(' 12 ')).toMatchObject({ desired: 12 });
     expect(() => r.args('')).toThrow('type the desired count (0 stops the service), or Esc to cancel');
@@ -36,7 +40,7 @@ describe('requests', () => {
   });
 
   test('rollback: empty is the previous revision, a number is that revision', () => {
-    const r = rollbackRequest('demo', 'api');
+    const r = rollbackRequest(ecsCtx, 'demo', 'api');
     expect(r.prompt?.label).toBe('revision (Enter: the previous one)');
     expect(r.args('')).toEqual({ cluster: 'demo', service: 'api' });
     expect(r.args('43')).toEqual({ cluster: 'demo', service: 'api', to: 43 });
@@ -45,7 +49,7 @@ describe('requests', () => {
   });
 
   test('redeploy asks nothing', () => {
-    const r = redeployRequest('demo', 'worker');
+    const r = redeployRequest(ecsCtx, 'demo', 'worker');
     expect(r.prompt).toBeUndefined();
     expect(r.args('')).toEqual({ cluster: 'demo', service: 'worker' });
   });
@@ -126,7 +130,9 @@ describe('overlay', () => {
   });
 
   test('planning says what it reads; running shows the progress as a bar', () => {
-    const planning = overlayLines({ state: { phase: 'planning', title: 'Scale api' }, width: 80, maxHeight: 20, service: allData.ecs.services[0] }).map(text).join('\n');
+    const target = { panel: 'ecs' as const, cluster: 'conflicto-prod-cluster', service: 'api' };
+    const state: ActionUiState = { phase: 'planning', title: 'Scale api' };
+    const planning = overlayLines({ state, width: 80, maxHeight: 20, live: liveLines(target, state, makeStore(new ManualClock(0), allData, 0).getSnapshots()), targetName: 'api' }).map(text).join('\n');
     expect(planning).toContain('planning… reading api');
     expect(planning).toContain('api now: desired 3 · running 3');
     const running = overlayLines({ state: { phase: 'running', plan: plan(), progress: { message: 'running 1/4, pending 3, rollout IN_PROGRESS', fraction: 0.25 } }, width: 80, maxHeight: 20 }).map(text).join('\n');

@@ -1,8 +1,8 @@
 /**
  * A real action controller for view tests: the sandbox on a manual clock, the
- * sandbox's ECS control, a real journal and a real lock file in a temp
- * directory. Verification waits are held until the test releases them, so a
- * test can look at the running phase before the outcome.
+ * sandbox's ECS, RDS and queue controls, a real journal and a real lock file
+ * in a temp directory. Verification waits are held until the test releases
+ * them, so a test can look at the running phase before the outcome.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,10 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { AuditJournal } from '../../src/audit/journal.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
 import { ActionController } from '../../src/actions/controller.js';
-import { ecsRequests } from '../../src/actions/requests.js';
+import { ecsRequests, queueRequests, rdsRequests } from '../../src/actions/requests.js';
+import { sandboxRdsControl } from '../../src/sources/sandbox/rdsControl.js';
+import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';
+import type { ActionContext } from '../../src/actions/types.js';
 import { evaluateCondition } from '../../src/checks/topology.js';
 import type { EcsActionContext } from '../../src/actions/ecs/context.js';
 import type { EcsControl } from '../../src/sources/ports.js';
@@ -28,10 +31,13 @@ export interface ActionHarness {
   control: EcsControl;
   journal: AuditJournal;
   env: EnvironmentInfo;
-  controller: ActionController<EcsActionContext>;
+  controller: ActionController;
   actions: TuiActions;
-  /** the fixtures, with the sandbox's services in the ECS panel */
+  /** the fixtures, with the sandbox's services, RDS and queues in their panels */
   data: PanelData;
+  /** the sandbox's RDS and queues as their panels would read them now */
+  read(): Promise<Pick<PanelData, 'rds' | 'queues'>>;
+  clock: ManualClock;
   service(name: string): Promise<EcsService>;
   /** lets verification run to its end from now on */
   release(): void;
@@ -51,7 +57,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
   const env = { ...sandbox.info, ...opts.env };
   let auto = false;
   const waiting: (() => void)[] = [];
-  const ctx: EcsActionContext = {
+  const common: ActionContext = {
     env,
     now: () => clock.now(),
     sleep: (ms, sig) =>
@@ -64,22 +70,33 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
         waiting.push(go);
         sig.addEventListener('abort', () => reject(sig.reason), { once: true });
       }),
+  };
+  const ctx: EcsActionContext = {
+    ...common,
     ecs: control,
     condition: (rule) => evaluateCondition(rule, { queues }),
     ruleFor: (cluster, service) => sandbox.environment.ecs.find((c) => c.cluster === cluster && (!c.services || c.services.includes(service)))?.singleInstanceUnless,
   };
   const journal = new AuditJournal(join(dir, 'audit.jsonl'));
   mkdirSync(join(dir, 'locks'), { recursive: true });
-  const controller = new ActionController(ctx, { journal, lock: new FileTargetLock(join(dir, 'locks')) });
+  const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')) });
   const ecs: EcsSnapshot = await sandbox.sources.ecs.describe(signal);
+  const read = async () => ({ rds: await sandbox.sources.rds.describe(signal), queues: await sandbox.sources.queues.read(signal) });
+  const requests = {
+    ecs: ecsRequests(ctx),
+    rds: rdsRequests({ ...common, rds: sandboxRdsControl(sandbox) }),
+    queues: queueRequests({ ...common, queues: sandboxQueueControl(sandbox) }),
+  };
   return {
     sandbox,
     control,
     journal,
     env,
     controller,
-    actions: { controller, requests: ecsRequests, notes: () => opts.notes ?? [] },
-    data: { ...allData, ecs },
+    clock,
+    read,
+    actions: { controller, requests, notes: () => opts.notes ?? [] },
+    data: { ...allData, ecs, ...(await read()) },
     service: (name) => control.service('demo', name, signal),
     release() {
       auto = true;

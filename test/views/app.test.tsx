@@ -99,7 +99,7 @@ describe('keys', () => {
   });
 
   test('? shows help generated from the key table; esc and ? close it', async () => {
-    const v = open({ noColor: true, columns: 120, rows: 40 });
+    const v = open({ noColor: true, columns: 120, rows: 60 });
     await v.waitFor((f) => f.includes('1 ECS'));
     v.press('?');
     const help = await v.waitFor((f) => f.includes(' Keys '));
@@ -118,10 +118,15 @@ describe('keys', () => {
     const v = open({ noColor: true });
     await v.waitFor((f) => f.includes('1 ECS'));
     v.press('?');
-    await v.waitFor((f) => f.includes('j ↓ more'));
+    let frame = await v.waitFor((f) => f.includes('j ↓ more'));
+    expect(frame).not.toContain('Show only error lines');
     for (let i = 0; i < 10; i++) v.press('j');
-    const frame = await v.waitFor((f) => f.includes('k ↑ back'));
-    expect(frame).toContain('Move the selection a page up');
+    frame = await v.waitFor((f) => f.includes('Show only error lines'));
+    expect(frame).not.toContain('Quit opsdeck');
+    expectFits(frame, 80, 24);
+    v.press('G');
+    frame = await v.waitFor((f) => f.includes('k ↑ back'));
+    expect(frame).toContain('While typing');
     expectFits(frame, 80, 24);
   });
 
@@ -144,14 +149,15 @@ describe('keys', () => {
     await v.waitFor(() => v.onQuit.mock.calls.length === 1);
   });
 
-  test('k scrolls the log tail back and says so; G follows again', async () => {
+  test('k pauses the log tail and says so; G follows again', async () => {
     const v = open({ noColor: true, initialState: { focus: 'logs', detail: 'logs' } });
-    await v.waitFor((f) => f.includes('GET /api/v1/orders/812'));
+    await v.waitFor((f) => f.includes('GET /api/v1/orders/812') && f.includes('following'));
     v.press('k', 'k');
-    const frame = await v.waitFor((f) => f.includes('↑ paused, 2 newer'));
-    expect(frame).not.toContain('GET /api/v1/orders/812');
+    // five lines fit the screen: scrolling back has nowhere to go, but the tail stops
+    const frame = await v.waitFor((f) => f.includes('‖ paused · 0 new lines · G to follow'));
+    expect(frame).toContain('GET /api/v1/orders/812');
     v.press('G');
-    await v.waitFor((f) => !f.includes('paused') && f.includes('GET /api/v1/orders/812'));
+    await v.waitFor((f) => !f.includes('paused') && f.includes('following'));
   });
 
   test('an unknown command names itself and the known ones', async () => {
@@ -287,7 +293,7 @@ describe('read-only', () => {
   });
 
   test('shows them when writable', async () => {
-    const v = open({ noColor: true, columns: 120, rows: 40, bindings: table, env: { ...demoEnv } });
+    const v = open({ noColor: true, columns: 120, rows: 60, bindings: table, env: { ...demoEnv } });
     await v.waitFor((f) => f.includes('S zero all') && f.includes('s scale'));
     v.press('S');
     await v.waitFor(() => v.runtime.refresh.mock.calls.length === 1);

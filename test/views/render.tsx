@@ -44,6 +44,8 @@ export interface RenderOptions {
   ageMs?: number;
   /** the guarded actions (see actionSupport.ts); absent: the session cannot act */
   actions?: TuiActions;
+  /** where S saves log lines; default: a directory no test writes to, so a stray S fails loudly */
+  logSaveDirs?: readonly string[];
 }
 
 export interface Harness {
@@ -92,7 +94,15 @@ export function renderView(opts: RenderOptions = {}): Harness {
   };
   const onQuit = vi.fn();
   const app: ReactElement = (
-    <App runtime={runtime} noColor={opts.noColor ?? false} onQuit={onQuit} bindings={opts.bindings} initialState={opts.initialState} actions={opts.actions} />
+    <App
+      runtime={runtime}
+      noColor={opts.noColor ?? false}
+      onQuit={onQuit}
+      bindings={opts.bindings}
+      initialState={opts.initialState}
+      actions={opts.actions}
+      logSaveDirs={opts.logSaveDirs ?? ['/nonexistent/opsdeck-test-no-save']}
+    />
   );
   // Mount a placeholder, size the fake terminal, then mount the app, so every
   // frame of the app is drawn at the chosen size.

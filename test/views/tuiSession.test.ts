@@ -11,9 +11,9 @@ import { openEnvironment } from '../../src/cli/environment.js';
 import { tuiActions, type TuiActionSession } from '../../src/cli/tui.js';
 import { Runtime } from '../../src/engine/runtime.js';
 import { AuditJournal } from '../../src/audit/journal.js';
+import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';
 import type { ActionController } from '../../src/actions/controller.js';
 import type { ActionPhase } from '../../src/actions/controller.js';
-import type { EcsActionContext } from '../../src/actions/ecs/context.js';
 
 let dir: string | undefined;
 let runtime: Runtime | undefined;
@@ -25,7 +25,7 @@ afterEach(async () => {
   dir = runtime = session = undefined;
 });
 
-function until(controller: ActionController<EcsActionContext>, phase: ActionPhase): Promise<void> {
+function until(controller: ActionController, phase: ActionPhase): Promise<void> {
   return new Promise((resolve) => {
     const check = () => {
       if (controller.getState().phase !== phase) return;
@@ -37,19 +37,19 @@ function until(controller: ActionController<EcsActionContext>, phase: ActionPhas
   });
 }
 
-async function open(opts: { readOnly?: boolean } = {}) {
+async function open(opts: { readOnly?: boolean; scenario?: string } = {}) {
   dir = mkdtempSync(join(tmpdir(), 'opsdeck-tui-session-'));
   const env = { OPSDECK_STATE_DIR: dir };
-  const opened = await openEnvironment({ demo: true, readOnly: opts.readOnly }, env);
+  const opened = await openEnvironment({ demo: true, readOnly: opts.readOnly, scenario: opts.scenario }, env);
   runtime = new Runtime({ sources: opened.sources, env: opened.info });
-  session = tuiActions(opened, runtime, env);
+  session = tuiActions(opened, runtime, env, { queues: sandboxQueueControl(opened.sandbox!) });
   expect(session).toBeDefined();
   return { opened, env, journal: AuditJournal.open(env), ...session!.actions };
 }
 
 test('closing the dashboard while an action runs: the call is journaled, watching stops, the lock is free, one line says so', async () => {
   const { controller, requests, journal, env } = await open();
-  controller.begin(requests.scale('demo', 'worker'));
+  controller.begin(requests.ecs!.scale('demo', 'worker'));
   controller.key({ input: '0' });
   controller.key({ input: '', return: true });
   await until(controller, 'confirm');
@@ -72,7 +72,7 @@ test('closing the dashboard while an action runs: the call is journaled, watchin
 
 test('the context reads the environment the header shows: read-only refuses, and says how to act', async () => {
   const { controller, requests, journal } = await open({ readOnly: true });
-  controller.begin(requests.redeploy('demo', 'api'));
+  controller.begin(requests.ecs!.redeploy('demo', 'api'));
   await until(controller, 'finished');
   expect(controller.getState().result).toMatchObject({ outcome: 'refused', message: expect.stringContaining('demo is read-only') });
   expect(journal.read().map((r) => r.phase)).toEqual(['refusal']);
@@ -80,7 +80,7 @@ test('the context reads the environment the header shows: read-only refuses, and
 
 test('closing with nothing running drops a plan being read and says nothing', async () => {
   const { controller, requests, journal } = await open();
-  controller.begin(requests.redeploy('demo', 'api'));
+  controller.begin(requests.ecs!.redeploy('demo', 'api'));
   expect(controller.getState().phase).toBe('planning');
   const lines: string[] = [];
   const s = session!;
@@ -89,4 +89,44 @@ test('closing with nothing running drops a plan being read and says nothing', as
   expect(lines).toEqual([]);
   expect(controller.getState().phase).toBe('idle');
   expect(journal.read()).toEqual([]);
+});
+
+test('the demo session acts on RDS and the queues through the same controller', async () => {
+  const { controller, requests, journal } = await open({ scenario: 'dlq-backlog' });
+  expect(Object.keys(requests).sort()).toEqual(['ecs', 'queues', 'rds']);
+  controller.begin(requests.queues!.requeue('jobs', 'default'));
+  await until(controller, 'confirm');
+  expect(controller.getState().plan).toMatchObject({ action: 'requeue', environment: 'demo', phrase: 'default', target: { display: 'demo/jobs/default' } });
+  controller.key({ input: 'default' });
+  controller.key({ input: '', return: true });
+  await until(controller, 'finished');
+  expect(controller.getState().result).toMatchObject({ outcome: 'done', message: expect.stringMatching(/^demo\/jobs\/default: (\d+)\/\1 requeued/) });
+  controller.close();
+
+  controller.begin(requests.rds!.snapshot('demo-db'));
+  await until(controller, 'confirm');
+  controller.key({ input: 'y' });
+  await until(controller, 'running');
+  // a snapshot takes half a minute in the demo: closing stops the watching, the call is journaled
+  const lines: string[] = [];
+  const s = session!;
+  session = undefined;
+  await s.settle((l) => lines.push(l));
+  expect(lines[1]).toMatch(/^the call was made and journaled; opsdeck stopped watching before demo\/demo-db settled \(last seen: snapshot demo-db-opsdeck-\d{12} creating/);
+  expect(journal.read().map((r) => [r.action, r.phase, r.outcome])).toEqual([
+    ['requeue', 'intent', null],
+    ['requeue', 'outcome', 'ok'],
+    ['snapshot', 'intent', null],
+    ['snapshot', 'outcome', 'ok'],
+  ]);
+});
+
+test('without an ECS, RDS or queue control there is no session', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'opsdeck-tui-session-'));
+  const opened = await openEnvironment({ demo: true }, { OPSDECK_STATE_DIR: dir });
+  runtime = new Runtime({ sources: opened.sources, env: opened.info });
+  expect(tuiActions({ ...opened, ecsControl: undefined, rdsControl: undefined }, runtime, {})).toBeUndefined();
+  const rdsOnly = tuiActions({ ...opened, ecsControl: undefined }, runtime, { OPSDECK_STATE_DIR: dir });
+  expect(Object.keys(rdsOnly!.actions.requests)).toEqual(['rds']);
+  await rdsOnly!.settle(() => undefined);
 });

@@ -55,6 +55,10 @@ function dbLine(db: PgHealth): Line {
   return line;
 }
 
+export function errorLine(name: string, error: string): Line {
+  return [seg(`${GLYPH.crit} `, 'crit'), seg(name, 'crit', { bold: true }), seg(`  ${oneLine(error, 300)}`, 'crit')];
+}
+
 function countsLine(db: PgHealth): Line {
   return [
     seg('  blocked ', 'muted'),
@@ -95,6 +99,7 @@ export const postgresPanel: PanelView<'postgres'> = {
   count: (data, filter) => sessionRows(data, filter).length,
   summary(data) {
     const line: Line = [];
+    for (const e of data.errors ?? []) line.push(seg(`${GLYPH.crit} ${e.name} down  `, 'crit'));
     for (const db of data.databases) {
       const { total, max } = db.connections;
       line.push(seg(`${db.name} `), seg(`${duration(db.rttMs)} `, 'muted'), seg(`${total}/${max}`, connectionTone(total, max)));
@@ -104,8 +109,9 @@ export const postgresPanel: PanelView<'postgres'> = {
     return line;
   },
   body(data, ctx) {
-    const out: Line[] = [];
-    if (data.databases.length === 0) return [[seg('no databases configured', 'muted')]];
+    // A database that did not answer is the news: one red line each, above the ones that did.
+    const out: Line[] = (data.errors ?? []).map((e) => errorLine(e.name, e.error));
+    if (data.databases.length === 0) return out.length > 0 ? out.slice(0, ctx.height) : [[seg('no databases configured', 'muted')]];
     for (const db of data.databases) {
       out.push(dbLine(db));
       if (ctx.height >= 6) out.push(countsLine(db));

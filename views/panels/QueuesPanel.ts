@@ -14,16 +14,16 @@ export function queueLevel(q: QueueStats): Level {
   return 'ok';
 }
 
-function filterQueues(data: QueuesSnapshot, filter: string): QueueStats[] {
+export function filterQueues(data: QueuesSnapshot, filter: string): QueueStats[] {
   return data.queues.filter((q) => matchesFilter(filter, q.name, q.flavor, q.redis));
 }
 
 export function redisLine(r: RedisHealth): Line {
-  if (!r.ok) return [seg(`${GLYPH.crit} redis ${r.name} `, 'crit'), seg(r.error ?? 'unreachable', 'crit')];
+  if (!r.ok) return [seg(`${GLYPH.crit} redis ${r.name} `, 'crit', { bold: true }), seg(r.error ?? 'unreachable', 'crit')];
   const memPct = r.usedMemoryBytes !== null && r.maxMemoryBytes ? (100 * r.usedMemoryBytes) / r.maxMemoryBytes : null;
   const memTone = memPct === null ? undefined : memPct > 95 ? 'crit' : memPct > 80 ? 'warn' : undefined;
   const line: Line = [
-    seg(`${GLYPH.ok} `, 'ok'),
+    seg(`${r.error ? GLYPH.warn : GLYPH.ok} `, r.error ? 'warn' : 'ok'),
     seg(`redis ${r.name}`),
     seg('  ping ', 'muted'),
     seg(duration(r.pingMs)),
@@ -34,6 +34,11 @@ export function redisLine(r: RedisHealth): Line {
   line.push(seg('  clients ', 'muted'), seg(count(r.clients)));
   line.push(seg('  evicted ', 'muted'), seg(count(r.evictedKeys), r.evictedKeys ? 'warn' : undefined));
   return line;
+}
+
+/** Redis answered, but something in it could not be read (a WRONGTYPE queue key): one line under it. */
+export function redisProblemLine(r: RedisHealth): Line | undefined {
+  return r.ok && r.error ? [seg(`  ${GLYPH.warn} `, 'warn'), seg(r.error, 'warn')] : undefined;
 }
 
 const COLUMNS: Column[] = [
@@ -55,7 +60,8 @@ export const queuesPanel: PanelView<'queues'> = {
   summary(data) {
     const line: Line = [];
     for (const r of data.redis) {
-      line.push(r.ok ? seg(`redis ${duration(r.pingMs)} `, 'muted') : seg(`redis ${r.name} down `, 'crit'));
+      if (!r.ok) line.push(seg(`redis ${r.name} down `, 'crit'));
+      else line.push(seg(`redis ${duration(r.pingMs)}${r.error ? ` ${GLYPH.warn}` : ''} `, r.error ? 'warn' : 'muted'));
     }
     for (const q of data.queues) {
       const level = queueLevel(q);
@@ -65,7 +71,7 @@ export const queuesPanel: PanelView<'queues'> = {
     return line;
   },
   body(data, ctx) {
-    const out: Line[] = data.redis.slice(0, Math.max(1, ctx.height - 2)).map(redisLine);
+    const out: Line[] = data.redis.flatMap((r) => [redisLine(r), ...(redisProblemLine(r) ? [redisProblemLine(r)!] : [])]).slice(0, Math.max(1, ctx.height - 2));
     if (data.redis.length === 0) out.push([seg('no redis configured', 'muted')]);
     const queues = filterQueues(data, ctx.filter);
     const cols = layoutColumns(COLUMNS, ctx.width);

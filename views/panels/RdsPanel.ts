@@ -1,80 +1,52 @@
-/** RDS: are the instances available, and is last night's backup there? */
-import type { DbInstance, DbSnapshot, RdsSnapshot } from '../../src/model/rds.js';
-import type { Level, Tone } from '../theme.js';
+/** RDS: are the instances available, is last night's backup there, and is a restore or drill under way? */
+import type { RdsSnapshot } from '../../src/model/rds.js';
 import { GLYPH, toneOf } from '../theme.js';
-import type { Column, Line } from '../text.js';
-import { highlight, layoutColumns, matchesFilter, seg, tableHeader, tableRow } from '../text.js';
-import { age, bytes, percent } from '../format.js';
+import type { Line } from '../text.js';
+import { layoutColumns, seg, tableHeader } from '../text.js';
+import { age } from '../format.js';
 import type { PanelView } from './types.js';
+import { warningsLine } from './EcsPanel.js';
+import { rdsDetail } from './RdsDetail.js';
+import {
+  backupLevel,
+  backupLine,
+  INSTANCE_COLS,
+  instanceLevel,
+  instanceRow,
+  isDrill,
+  newestAutomated,
+  rdsRows,
+  RESTORED_COLS,
+  restoredRow,
+  SNAPSHOT_COLS,
+  snapshotRow,
+} from './rdsTables.js';
 
-/** The runbook's morning check: a daily automated snapshot plus two hours of slack. */
-export const BACKUP_MAX_AGE_MS = 26 * 3_600_000;
+export { BACKUP_MAX_AGE_MS, backupLevel, instanceLevel, newestAutomated, selectedRdsRow } from './rdsTables.js';
 
-const GIB = 1024 ** 3;
-
-export function instanceLevel(db: DbInstance): Level {
-  if (db.status === 'available') return 'ok';
-  if (/fail|storage-full|incompatible|inaccessible|stopped|deleting/.test(db.status)) return 'crit';
-  return 'warn';
-}
-
-/** The verdict on the newest automated snapshot; `undefined` means there is none. */
-export function backupLevel(newest: DbSnapshot | undefined, now: number): Level {
-  if (!newest) return 'crit';
-  if (newest.createdAt !== undefined && now - newest.createdAt > BACKUP_MAX_AGE_MS) return 'crit';
-  if (newest.status !== 'available') return 'warn';
-  return 'ok';
-}
-
-export function newestAutomated(data: RdsSnapshot): DbSnapshot | undefined {
-  return data.snapshots.filter((s) => s.type === 'automated').reduce<DbSnapshot | undefined>((a, b) => ((b.createdAt ?? 0) > (a?.createdAt ?? -1) ? b : a), undefined);
-}
-
-function filtered(data: RdsSnapshot, filter: string) {
-  return {
-    instances: data.instances.filter((d) => matchesFilter(filter, d.id, d.status, d.engine, d.instanceClass)),
-    snapshots: data.snapshots.filter((s) => matchesFilter(filter, s.id, s.instanceId, s.type, s.status)),
-  };
-}
-
-const INSTANCE_COLS: Column[] = [
-  { header: ' ', key: 'mark', width: 1 },
-  { header: 'instance', width: 10, flex: true, max: 32 },
-  { header: 'status', width: 11 },
-  { header: 'engine', width: 13, drop: 2 },
-  { header: 'class', width: 13, drop: 1 },
-  { header: 'multi-az', key: 'az', width: 8, drop: 3 },
-  { header: 'free', width: 10, align: 'right' },
-  { header: 'conns', width: 5, align: 'right' },
-  { header: 'cpu', width: 4, align: 'right' },
-];
-
-const SNAPSHOT_COLS: Column[] = [
-  { header: 'snapshot', width: 12, flex: true, max: 44 },
-  { header: 'type', width: 9 },
-  { header: 'status', width: 10 },
-  { header: 'progress', key: 'progress', width: 8, align: 'right', drop: 1 },
-  { header: 'age', width: 4, align: 'right' },
-];
-
-function freeCell(db: DbInstance): { text: string; tone?: Tone } {
-  if (db.freeStorageBytes === undefined) return { text: '-' };
-  const pct = db.allocatedStorageGb > 0 ? (100 * db.freeStorageBytes) / (db.allocatedStorageGb * GIB) : undefined;
-  const tone = pct === undefined ? undefined : pct < 10 ? 'crit' : pct < 20 ? 'warn' : undefined;
-  return { text: `${bytes(db.freeStorageBytes)} ${pct === undefined ? '' : percent(pct)}`.trim(), tone };
+/** The first of `count` rows to show in `room` rows so `selected` (an index among them) is in view; the top when it is elsewhere. */
+export function follow(count: number, selected: number, room: number): number {
+  if (selected < 0 || selected >= count || selected < room) return 0;
+  return Math.max(0, Math.min(count - room, selected - room + 1));
 }
 
 export const rdsPanel: PanelView<'rds'> = {
   id: 'rds',
   count(data, filter) {
-    const f = filtered(data, filter);
-    return f.instances.length + f.snapshots.length;
+    const r = rdsRows(data, filter);
+    return r.instances.length + r.restored.length + r.snapshots.length;
   },
   summary(data, now) {
     const line: Line = [];
     for (const db of data.instances) {
       const level = instanceLevel(db);
       line.push(seg(`${db.id} `), seg(db.status, level === 'ok' ? 'ok' : toneOf(level)), seg('  '));
+    }
+    // a drill or restore in progress must be visible even on the smallest screen
+    for (const db of data.restored ?? []) {
+      if (db.status === 'available') continue;
+      const level = instanceLevel(db);
+      line.push(seg(`${isDrill(db) ? 'drill' : 'restore'} ${db.id} `, 'muted'), seg(db.status, toneOf(level)), seg('  '));
     }
     const newest = newestAutomated(data);
     const level = backupLevel(newest, now);
@@ -83,58 +55,35 @@ export const rdsPanel: PanelView<'rds'> = {
     return line;
   },
   body(data, ctx) {
-    const { instances, snapshots } = filtered(data, ctx.filter);
+    if (ctx.detail) return rdsDetail(data, ctx);
+    const { instances, restored, snapshots } = rdsRows(data, ctx.filter);
     const sel = ctx.focused ? ctx.selected : -1;
     const out: Line[] = [];
     const iCols = layoutColumns(INSTANCE_COLS, ctx.width);
     out.push(tableHeader(iCols));
     // Instances first: there are few, and they matter more than old snapshots.
     const instRoom = Math.max(1, Math.min(instances.length, ctx.height - 4));
-    instances.slice(0, instRoom).forEach((db, i) => {
-      const level = instanceLevel(db);
-      const row = tableRow(iCols, {
-        mark: { text: GLYPH[level], tone: toneOf(level) },
-        instance: db.id,
-        status: { text: db.status, tone: level === 'ok' ? undefined : toneOf(level) },
-        engine: `${db.engine} ${db.engineVersion}`,
-        class: db.instanceClass,
-        az: db.multiAz ? 'yes' : 'no',
-        free: freeCell(db),
-        conns: db.connections === undefined ? '-' : String(db.connections),
-        cpu: { text: percent(db.cpuPercent), tone: db.cpuPercent === undefined ? undefined : db.cpuPercent > 90 ? 'crit' : db.cpuPercent > 70 ? 'warn' : undefined },
-      });
-      out.push(i === sel ? highlight(row) : row);
-    });
+    instances.slice(0, instRoom).forEach((db, i) => out.push(instanceRow(iCols, db, i === sel)));
     if (instances.length === 0) out.push([seg(ctx.filter ? `no instance matches /${ctx.filter}` : 'no instances', 'muted')]);
-
-    const newest = newestAutomated(data);
-    const bLevel = backupLevel(newest, ctx.now);
-    out.push([
-      seg(`${GLYPH[bLevel]} `, toneOf(bLevel)),
-      seg('newest automated snapshot ', 'muted'),
-      newest
-        ? seg(`${newest.createdAt !== undefined ? age(ctx.now - newest.createdAt) + ' old' : 'age unknown'}, ${newest.status}`, bLevel === 'ok' ? 'ok' : toneOf(bLevel))
-        : seg('none found', 'crit'),
-    ]);
+    if (restored.length > 0 && ctx.height - out.length >= 4) {
+      const rCols = layoutColumns(RESTORED_COLS, ctx.width);
+      const room = Math.min(restored.length, Math.max(1, Math.floor((ctx.height - out.length - 2) / 2)));
+      const start = follow(restored.length, sel - instances.length, room);
+      out.push(tableHeader(rCols));
+      restored.slice(start, start + room).forEach((db, i) => out.push(restoredRow(rCols, db, ctx.now, start + i === sel - instances.length)));
+    }
+    out.push(backupLine(data, ctx.now));
+    const warning = warningsLine(data.warnings ?? []);
+    if (warning && ctx.height - out.length >= 4) out.push(warning);
 
     const sCols = layoutColumns(SNAPSHOT_COLS, ctx.width);
     const room = ctx.height - out.length - 1;
     if (room <= 0) return out.slice(0, ctx.height);
     out.push(tableHeader(sCols));
-    const selSnap = sel - instances.length;
-    const start = selSnap >= room ? selSnap - room + 1 : 0;
-    snapshots.slice(start, start + room).forEach((s, i) => {
-      const isNewest = s === newest;
-      const snapAge = s.createdAt === undefined ? undefined : ctx.now - s.createdAt;
-      const row = tableRow(sCols, {
-        snapshot: s.id,
-        type: s.type,
-        status: { text: s.status, tone: s.status === 'available' ? undefined : /fail|error/.test(s.status) ? 'crit' : 'warn' },
-        progress: `${Math.round(s.progress)}%`,
-        age: { text: age(snapAge), tone: isNewest && bLevel === 'crit' ? 'crit' : undefined },
-      });
-      out.push(start + i === selSnap ? highlight(row) : row);
-    });
+    const selSnap = sel - instances.length - restored.length;
+    const start = follow(snapshots.length, selSnap, room);
+    const backup = { newest: newestAutomated(data), level: backupLevel(newestAutomated(data), ctx.now) };
+    snapshots.slice(start, start + room).forEach((s, i) => out.push(snapshotRow(sCols, s, ctx.now, backup, start + i === selSnap)));
     if (snapshots.length === 0) out.push([seg(ctx.filter ? `no snapshot matches /${ctx.filter}` : 'no snapshots', 'muted')]);
     return out.slice(0, ctx.height);
   },

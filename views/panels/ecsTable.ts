@@ -53,13 +53,9 @@ export function selectedService(data: EcsSnapshot | undefined, filter: string, s
   return services[Math.max(0, Math.min(selected, services.length - 1))];
 }
 
-/**
- * What the AWS source could not read without failing the whole poll
- * (metrics, stopped tasks). Not part of EcsSnapshot yet, so read defensively.
- */
+/** What the source could not read without failing the whole poll (metrics, stopped tasks, missing services). */
 export function ecsWarnings(data: EcsSnapshot): string[] {
-  const w = (data as EcsSnapshot & { warnings?: unknown }).warnings;
-  return Array.isArray(w) ? w.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  return (data.warnings ?? []).filter((w) => w !== '');
 }
 
 const COLUMNS: Column[] = [

@@ -1,5 +1,6 @@
 import type { PanelData, PanelId } from '../../src/model/panels.js';
 import type { Line } from '../text.js';
+import type { LogViewState } from '../state.js';
 
 /** What a panel body is drawn with; everything else comes from the snapshot. */
 export interface PanelCtx {
@@ -13,6 +14,8 @@ export interface PanelCtx {
   /** full-screen: more rows and more columns */
   detail: boolean;
   filter: string;
+  /** how the log view reads (follow or paused, errors only, context, wrap); the log panel only */
+  logView?: LogViewState;
 }
 
 /**

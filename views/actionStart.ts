@@ -1,0 +1,98 @@
+/**
+ * From a key to an action on what the panel has selected: the ECS service,
+ * the RDS instance or snapshot, the queue. Read at the key press from the
+ * store (the selection is clamped to the rows the panel draws); the request
+ * builders come from the session, bound to their context. Also the line the
+ * overlay shows about the target as the panels see it now.
+ */
+import type { TuiActions } from '../src/cli/tui.js';
+import type { ActionUiState } from '../src/actions/controller.js';
+import type { PanelSnapshots } from '../src/model/panels.js';
+import type { ActionCommand } from './actionKeys.js';
+import type { ActionTarget, ViewAction, ViewState } from './state.js';
+import type { Line } from './text.js';
+import { seg } from './text.js';
+import { count } from './format.js';
+import { selectedService } from './panels/ecsTable.js';
+import { selectedRdsRow } from './panels/rdsTables.js';
+import { filterQueues } from './panels/QueuesPanel.js';
+
+export interface StartInput {
+  command: ActionCommand;
+  actions: TuiActions;
+  snaps: PanelSnapshots;
+  state: ViewState;
+  dispatch(a: ViewAction): void;
+}
+
+const noData = (what: string) => `the ${what} panel has no data yet: wait for the first poll`;
+
+/** Starts the action; a one-line reason when it cannot. */
+export function startAction({ command, actions, snaps, state, dispatch }: StartInput): string | undefined {
+  const { requests, controller } = actions;
+  const phase = controller.getState().phase;
+  if (phase === 'running' || phase === 'planning') return 'an action is still running (a shows it): one action at a time';
+  const begin = (target: ActionTarget, go: () => void) => {
+    dispatch({ type: 'actionTarget', target });
+    go();
+    return undefined;
+  };
+  if (command === 'scale' || command === 'rollback' || command === 'redeploy') {
+    const ecs = requests.ecs;
+    if (!ecs) return 'this session cannot act on ECS: the environment has no ECS access';
+    const data = snaps.ecs.data;
+    const filter = state.filters.ecs ?? '';
+    const svc = selectedService(data, filter, state.selection.ecs ?? 0);
+    if (!svc) return data ? (filter ? `no service matches /${filter}: nothing to act on` : 'the ECS panel lists no service to act on') : noData('ECS');
+    return begin({ panel: 'ecs', cluster: svc.cluster, service: svc.name }, () => controller.begin(ecs[command](svc.cluster, svc.name)));
+  }
+  if (command === 'rds-snapshot' || command === 'rds-restore') {
+    const rds = requests.rds;
+    if (!rds) return 'this session cannot act on RDS: the environment has no AWS access for RDS';
+    const data = snaps.rds.data;
+    const filter = state.filters.rds ?? '';
+    const row = selectedRdsRow(data, filter, state.selection.rds ?? 0);
+    if (!row) return data ? (filter ? `nothing matches /${filter}: nothing to act on` : 'the RDS panel lists nothing to act on') : noData('RDS');
+    if (command === 'rds-snapshot') {
+      const instance = row.kind === 'snapshot' ? row.snapshot.instanceId : row.instance.id;
+      return begin({ panel: 'rds', instance }, () => controller.begin(rds.snapshot(instance)));
+    }
+    if (row.kind !== 'snapshot') return `R restores a snapshot: move the selection (j) to one of ${row.instance.id}'s snapshots; n snapshots the instance`;
+    const { id, instanceId } = row.snapshot;
+    return begin({ panel: 'rds', instance: instanceId, snapshot: id }, () => controller.begin(rds.restore(id, instanceId)));
+  }
+  const queues = requests.queues;
+  if (!queues) return 'this session cannot act on queues: the environment configures no Redis';
+  const data = snaps.queues.data;
+  const filter = state.filters.queues ?? '';
+  const list = data ? filterQueues(data, filter) : [];
+  const q = list[Math.max(0, Math.min(state.selection.queues ?? 0, list.length - 1))];
+  if (!q) return data ? (filter ? `no queue matches /${filter}: nothing to act on` : 'the Queues panel lists no queue') : noData('Queues');
+  return begin({ panel: 'queues', redis: q.redis, queue: q.name }, () => controller.begin(queues.requeue(q.redis, q.name)));
+}
+
+/** "api now: desired 3 · running 3 …": the target as its panel sees it while the action runs. */
+export function liveLines(target: ActionTarget | null, action: ActionUiState, snaps: PanelSnapshots): Line[] {
+  if (!target) return [];
+  const now = (name: string, text: string): Line[] => [[seg(`${name} now: `, 'muted'), seg(text, 'muted')]];
+  if (target.panel === 'ecs') {
+    const svc = snaps.ecs.data?.services.find((x) => x.cluster === target.cluster && x.name === target.service);
+    return svc ? now(svc.name, `desired ${svc.desired} · running ${svc.running} · pending ${svc.pending} · rollout ${svc.rollout.toLowerCase().replace('_', ' ')} · ${svc.taskDefinition}`) : [];
+  }
+  if (target.panel === 'rds') {
+    const data = snaps.rds.data;
+    if (!data) return [];
+    const all = [...data.instances, ...(data.restored ?? [])];
+    const plan = action.plan;
+    // a restore's target is the new instance: until RDS lists it, say so
+    const id = plan?.target.kind === 'db-instance' ? plan.target.name : target.instance;
+    const inst = all.find((i) => i.id === id);
+    const out: Line[] = inst ? now(inst.id, `${inst.status} · ${inst.instanceClass} · ${inst.engine} ${inst.engineVersion}`) : plan ? now(id, 'not listed by RDS yet') : [];
+    const snapId = plan?.action === 'snapshot' ? String(plan.params.snapshotId) : target.snapshot;
+    const snap = snapId ? data.snapshots.find((s) => s.id === snapId) : undefined;
+    if (snap) out.push(...now(`snapshot ${snap.id}`, `${snap.status} ${Math.round(snap.progress)}%`));
+    return out;
+  }
+  const q = snaps.queues.data?.queues.find((x) => x.redis === target.redis && x.name === target.queue);
+  return q ? now(q.name, `waiting ${count(q.waiting)} · active ${count(q.active)} · failed ${count(q.failed)} · ${q.flavor}`) : [];
+}

@@ -1,0 +1,184 @@
+/**
+ * The RDS panel's rules and tables, shared by the tile and the full-screen
+ * view: which instances are healthy, whether last night's backup is there,
+ * and the rows j/k move through (configured instances, the copies opsdeck
+ * restored, then snapshots).
+ */
+import type { DbInstance, DbSnapshot, RdsSnapshot } from '../../src/model/rds.js';
+import { DRILL_TAG, RESTORED_FROM_TAG } from '../../src/actions/rds/context.js';
+import type { Level, Tone } from '../theme.js';
+import { GLYPH, toneOf } from '../theme.js';
+import type { Column, Line } from '../text.js';
+import { highlight, matchesFilter, seg, tableRow } from '../text.js';
+import { age, bytes, duration, percent } from '../format.js';
+
+/** The runbook's morning check: a daily automated snapshot plus two hours of slack. */
+export const BACKUP_MAX_AGE_MS = 26 * 3_600_000;
+const GIB = 1024 ** 3;
+
+export function instanceLevel(db: DbInstance): Level {
+  if (db.status === 'available') return 'ok';
+  if (/fail|storage-full|incompatible|inaccessible|stopped|deleting/.test(db.status)) return 'crit';
+  return 'warn';
+}
+
+/** The verdict on the newest automated snapshot; `undefined` means there is none. */
+export function backupLevel(newest: DbSnapshot | undefined, now: number): Level {
+  if (!newest) return 'crit';
+  if (newest.createdAt !== undefined && now - newest.createdAt > BACKUP_MAX_AGE_MS) return 'crit';
+  if (newest.status !== 'available') return 'warn';
+  return 'ok';
+}
+
+export function newestAutomated(data: RdsSnapshot): DbSnapshot | undefined {
+  return data.snapshots.filter((s) => s.type === 'automated').reduce<DbSnapshot | undefined>((a, b) => ((b.createdAt ?? 0) > (a?.createdAt ?? -1) ? b : a), undefined);
+}
+
+export interface RdsRows {
+  instances: DbInstance[];
+  restored: DbInstance[];
+  snapshots: DbSnapshot[];
+}
+
+/** The rows after the filter, in the order j/k moves through them. */
+export function rdsRows(data: RdsSnapshot, filter: string): RdsRows {
+  const inst = (d: DbInstance) => matchesFilter(filter, d.id, d.status, d.engine, d.instanceClass, d.tags[RESTORED_FROM_TAG]);
+  return {
+    instances: data.instances.filter(inst),
+    restored: (data.restored ?? []).filter(inst),
+    snapshots: data.snapshots.filter((s) => matchesFilter(filter, s.id, s.instanceId, s.type, s.status)),
+  };
+}
+
+export type RdsRow = { kind: 'instance' | 'restored'; instance: DbInstance } | { kind: 'snapshot'; snapshot: DbSnapshot };
+
+/** The row the selection is on, as the panel draws it (clamped to the rows there are). */
+export function selectedRdsRow(data: RdsSnapshot | undefined, filter: string, selected: number): RdsRow | undefined {
+  if (!data) return undefined;
+  const r = rdsRows(data, filter);
+  const total = r.instances.length + r.restored.length + r.snapshots.length;
+  if (total === 0) return undefined;
+  let i = Math.max(0, Math.min(selected, total - 1));
+  if (i < r.instances.length) return { kind: 'instance', instance: r.instances[i]! };
+  i -= r.instances.length;
+  if (i < r.restored.length) return { kind: 'restored', instance: r.restored[i]! };
+  return { kind: 'snapshot', snapshot: r.snapshots[i - r.restored.length]! };
+}
+
+/** The instance whose events and live state matter for the selection: a snapshot row's is its source. */
+export function selectedInstance(data: RdsSnapshot, row: RdsRow | undefined): DbInstance | undefined {
+  if (!row) return data.instances[0];
+  if (row.kind !== 'snapshot') return row.instance;
+  const id = row.snapshot.instanceId;
+  return data.instances.find((i) => i.id === id) ?? data.restored?.find((i) => i.id === id);
+}
+
+export const INSTANCE_COLS: Column[] = [
+  { header: ' ', key: 'mark', width: 1 },
+  { header: 'instance', width: 10, flex: true, max: 32 },
+  { header: 'status', width: 11 },
+  { header: 'engine', width: 13, drop: 2 },
+  { header: 'class', width: 13, drop: 1 },
+  { header: 'multi-az', key: 'az', width: 8, drop: 3 },
+  { header: 'free', width: 10, align: 'right' },
+  { header: 'conns', width: 5, align: 'right' },
+  { header: 'cpu', width: 4, align: 'right' },
+  { header: 'read', width: 6, align: 'right', drop: 0 },
+  { header: 'write', width: 6, align: 'right', drop: 0 },
+];
+
+export const RESTORED_COLS: Column[] = [
+  { header: ' ', key: 'mark', width: 1 },
+  // restore ids run long (<instance>-restore-<stamp>): the id is what must not be cut
+  { header: 'restored copy', key: 'instance', width: 28, flex: true, max: 44 },
+  { header: 'kind', width: 7, drop: 2 },
+  { header: 'status', width: 11 },
+  { header: 'from snapshot', key: 'from', width: 24, flex: true, max: 48, drop: 1 },
+  { header: 'age', width: 4, align: 'right' },
+];
+
+export const SNAPSHOT_COLS: Column[] = [
+  { header: 'snapshot', width: 12, flex: true, max: 44 },
+  { header: 'type', width: 9 },
+  { header: 'status', width: 10 },
+  { header: 'progress', key: 'progress', width: 8, align: 'right', drop: 1 },
+  { header: 'age', width: 4, align: 'right' },
+];
+
+function freeCell(db: DbInstance): { text: string; tone?: Tone } {
+  if (db.freeStorageBytes === undefined) return { text: '-' };
+  const pct = db.allocatedStorageGb > 0 ? (100 * db.freeStorageBytes) / (db.allocatedStorageGb * GIB) : undefined;
+  const tone = pct === undefined ? undefined : pct < 10 ? 'crit' : pct < 20 ? 'warn' : undefined;
+  return { text: `${bytes(db.freeStorageBytes)} ${pct === undefined ? '' : percent(pct)}`.trim(), tone };
+}
+
+/** Disk latency: "0.8ms" below 10 ms, where the decimal is the news. */
+export function latency(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '-';
+  return ms < 10 ? `${ms.toFixed(1)}ms` : duration(ms);
+}
+
+export function instanceRow(cols: Column[], db: DbInstance, selected: boolean): Line {
+  const level = instanceLevel(db);
+  const row = tableRow(cols, {
+    mark: { text: GLYPH[level], tone: toneOf(level) },
+    instance: db.id,
+    status: { text: db.status, tone: level === 'ok' ? undefined : toneOf(level) },
+    engine: `${db.engine} ${db.engineVersion}`,
+    class: db.instanceClass,
+    az: db.multiAz ? 'yes' : 'no',
+    free: freeCell(db),
+    conns: db.connections === undefined ? '-' : String(db.connections),
+    cpu: { text: percent(db.cpuPercent), tone: db.cpuPercent === undefined ? undefined : db.cpuPercent > 90 ? 'crit' : db.cpuPercent > 70 ? 'warn' : undefined },
+    read: latency(db.readLatencyMs),
+    write: latency(db.writeLatencyMs),
+  });
+  return selected ? highlight(row) : row;
+}
+
+export const isDrill = (db: DbInstance) => db.tags[DRILL_TAG] !== undefined;
+
+/** A restore in flight is the news here: its status is yellow until it is available. */
+export function restoredRow(cols: Column[], db: DbInstance, now: number, selected: boolean): Line {
+  const level = instanceLevel(db);
+  const row = tableRow(cols, {
+    mark: { text: level === 'ok' ? GLYPH.ok : level === 'crit' ? GLYPH.crit : '⟳', tone: toneOf(level) },
+    instance: db.id,
+    kind: isDrill(db) ? 'drill' : 'restore',
+    status: { text: db.status, tone: level === 'ok' ? 'ok' : toneOf(level) },
+    from: db.tags[RESTORED_FROM_TAG] ?? '-',
+    age: age(db.createdAt === undefined ? undefined : now - db.createdAt),
+  });
+  return selected ? highlight(row) : row;
+}
+
+function progressCell(s: DbSnapshot, bar: boolean): { text: string; tone?: Tone } {
+  const pct = `${Math.round(s.progress)}%`;
+  if (s.status === 'available') return { text: pct };
+  const cells = Math.round(Math.max(0, Math.min(100, s.progress)) / 25);
+  return { text: bar ? `${'▓'.repeat(cells)}${'░'.repeat(4 - cells)} ${pct}` : pct, tone: /fail|error/.test(s.status) ? 'crit' : 'warn' };
+}
+
+export function snapshotRow(cols: Column[], s: DbSnapshot, now: number, backup: { newest: DbSnapshot | undefined; level: Level }, selected: boolean): Line {
+  const progress = cols.find((c) => c.key === 'progress');
+  const row = tableRow(cols, {
+    snapshot: s.id,
+    type: s.type,
+    status: { text: s.status, tone: s.status === 'available' ? undefined : /fail|error/.test(s.status) ? 'crit' : 'warn' },
+    progress: progressCell(s, (progress?.width ?? 0) >= 8),
+    age: { text: age(s.createdAt === undefined ? undefined : now - s.createdAt), tone: s === backup.newest && backup.level === 'crit' ? 'crit' : undefined },
+  });
+  return selected ? highlight(row) : row;
+}
+
+export function backupLine(data: RdsSnapshot, now: number): Line {
+  const newest = newestAutomated(data);
+  const level = backupLevel(newest, now);
+  return [
+    seg(`${GLYPH[level]} `, toneOf(level)),
+    seg('newest automated snapshot ', 'muted'),
+    newest
+      ? seg(`${newest.createdAt !== undefined ? age(now - newest.createdAt) + ' old' : 'age unknown'}, ${newest.status}`, level === 'ok' ? 'ok' : toneOf(level))
+      : seg('none found', 'crit'),
+  ];
+}
