@@ -17,6 +17,8 @@ import { actionCommands } from './actionCommands.js';
 import { drillCommands } from './drillCommands.js';
 import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
+import { incidentCommands } from './incidentCommands.js';
+import { initCommand } from './initCommand.js';
 import { parseDuration } from './duration.js';
 import { tuiActions, type LaunchTui } from './tui.js';
 
@@ -127,6 +129,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   drillCommands(program, actionIo);
   rdsCommands(program, actionIo);
   queueCommands(program, actionIo);
+  incidentCommands(program, actionIo);
+  initCommand(program, actionIo);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
