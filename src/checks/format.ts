@@ -1,13 +1,19 @@
-/** The checklist as text for a terminal, markdown for a ticket, JSON for machines. */
+/** The checklist as text for a terminal, markdown for a chat or a ticket, JSON for machines. */
 import type { Finding, Severity } from '../model/findings.js';
-import { PANEL_IDS, PANEL_TITLES } from '../model/panels.js';
+import { PANEL_IDS, PANEL_TITLES, type PanelId } from '../model/panels.js';
 import { oneLine } from '../text/sanitize.js';
-import type { CheckReport } from './run.js';
+import type { CheckReport, WindowBasis } from './run.js';
+import { utc } from './types.js';
+
+export { utc };
 
 export type ReportFormat = 'text' | 'json' | 'markdown';
 
 const MARK: Record<Severity, string> = { ok: '✓', warn: '⚠', crit: '✗', unknown: '?' };
 const WORD: Record<Severity, string> = { ok: 'OK', warn: 'WARN', crit: 'CRIT', unknown: 'UNKNOWN' };
+const COUNTED: Record<Severity, [string, string]> = { crit: ['critical', 'critical'], unknown: ['unknown', 'unknown'], warn: ['warning', 'warnings'], ok: ['ok', 'ok'] };
+/** problems first, the worst first; unknown before warn as in the exit code */
+const ORDER: Severity[] = ['crit', 'unknown', 'warn', 'ok'];
 
 export interface Paint {
   ok(s: string): string;
@@ -29,44 +35,70 @@ export const ANSI_PAINT: Paint = {
   bold: (s) => `\x1b[1m${s}\x1b[22m`,
 };
 
-function grouped(findings: Finding[]): [string, Finding[]][] {
-  return PANEL_IDS.map((id) => [PANEL_TITLES[id], findings.filter((f) => f.area === id)] as [string, Finding[]]).filter(([, fs]) => fs.length > 0);
+const BASIS: Record<WindowBasis, string> = { flag: '--since', 'last-run': 'since the last checklist run', 'first-run': 'first run: the last 24 h', default: 'default' };
+
+function bySeverity(findings: readonly Finding[]): Finding[] {
+  return ORDER.flatMap((s) => findings.filter((f) => f.severity === s));
+}
+
+/** Areas in panel order, each with its findings problems first. */
+function grouped(findings: readonly Finding[]): [PanelId, Finding[]][] {
+  return PANEL_IDS.map((id) => [id, bySeverity(findings.filter((f) => f.area === id))] as [PanelId, Finding[]]).filter(([, fs]) => fs.length > 0);
+}
+
+function counts(r: CheckReport): string {
+  const parts = ORDER.filter((s) => r.summary[s] > 0).map((s) => `${r.summary[s]} ${COUNTED[s][r.summary[s] === 1 ? 0 : 1]}`);
+  return parts.join(', ') || 'no checks ran';
 }
 
 function headline(r: CheckReport): string {
-  const parts = (['crit', 'warn', 'unknown', 'ok'] as Severity[]).filter((s) => r.summary[s] > 0).map((s) => `${r.summary[s]} ${WORD[s].toLowerCase()}`);
-  return `${WORD[r.status]}: ${parts.join(', ') || 'no checks ran'}`;
+  return `${WORD[r.status]}: ${counts(r)}`;
 }
 
+const windowLine = (r: CheckReport) => `errors and failed tasks since ${utc(r.window.from)} (${BASIS[r.window.basis]})`;
+
 export function formatText(r: CheckReport, paint: Paint = NO_PAINT): string {
-  const lines = [paint.bold(`opsdeck check · ${r.environment} · ${r.checkedAt}`), ''];
-  for (const [title, fs] of grouped(r.findings)) {
-    lines.push(paint.bold(title));
+  const lines = [paint.bold(`opsdeck check · ${oneLine(r.environment)} · ${utc(r.checkedAt)}`), paint.muted(windowLine(r)), ''];
+  for (const [area, fs] of grouped(r.findings)) {
+    lines.push(paint.bold(PANEL_TITLES[area]));
+    const width = Math.min(32, Math.max(...fs.map((f) => oneLine(f.subject).length)));
     for (const f of fs) {
       const mark = paint[f.severity](MARK[f.severity]);
       const figure = f.figure ? paint.muted(` (${oneLine(f.figure)})`) : '';
-      lines.push(`  ${mark} ${oneLine(f.subject)}: ${oneLine(f.message)}${figure}`);
-      if (f.suggested) lines.push(`      → ${oneLine(f.suggested.label)}`);
+      lines.push(`  ${mark} ${oneLine(f.subject).padEnd(width)}  ${oneLine(f.message)}${figure}`);
+      if (f.suggested) lines.push(`    ${' '.repeat(width)}  → ${oneLine(f.suggested.label)}`);
     }
     lines.push('');
   }
+  for (const n of r.notes) lines.push(paint.muted(`note: ${oneLine(n)}`));
+  if (r.notes.length) lines.push('');
   lines.push(paint[r.status](headline(r)));
   return lines.join('\n') + '\n';
 }
 
-const md = (s: string) => oneLine(s).replace(/([\\`*_|[\]<>])/g, '\\$1');
+const md = (s: string) => oneLine(s).replace(/([\\`*_|[\]<>#])/g, '\\$1');
 
+/**
+ * For a chat or a ticket: the verdict in the title, one summary line, a
+ * section per area with its problems and the rest folded into one line.
+ */
 export function formatMarkdown(r: CheckReport): string {
-  const lines = [`## opsdeck check: ${md(r.environment)} — ${WORD[r.status]}`, '', `Checked at ${r.checkedAt}. ${headline(r)}.`, ''];
-  for (const [title, fs] of grouped(r.findings)) {
-    lines.push(`### ${title}`, '');
-    for (const f of fs) {
+  const lines = [`## opsdeck check: ${md(r.environment)} — ${WORD[r.status]}`, '', `**${counts(r)}** · checked ${utc(r.checkedAt)} · ${windowLine(r)}`, ''];
+  const areas = grouped(r.findings);
+  // areas with problems first: they are what the reader came for
+  const sorted = [...areas.filter(([, fs]) => fs.some((f) => f.severity !== 'ok')), ...areas.filter(([, fs]) => fs.every((f) => f.severity === 'ok'))];
+  for (const [area, fs] of sorted) {
+    lines.push(`### ${PANEL_TITLES[area]}`, '');
+    for (const f of fs.filter((x) => x.severity !== 'ok')) {
       const figure = f.figure ? ` (${md(f.figure)})` : '';
       const action = f.suggested ? ` → ${md(f.suggested.label)}` : '';
       lines.push(`- ${MARK[f.severity]} **${md(f.subject)}**: ${md(f.message)}${figure}${action}`);
     }
+    const ok = fs.filter((x) => x.severity === 'ok').length;
+    if (ok > 0) lines.push(`- ${MARK.ok} ${ok} check${ok === 1 ? '' : 's'} ok`);
     lines.push('');
   }
+  for (const n of r.notes) lines.push(`> note: ${md(n)}`, '');
   return lines.join('\n');
 }
 

@@ -1,5 +1,5 @@
 /**
- * Runs every check once: reads each panel's source in parallel with a
+ * Runs every check once: reads each panel's source in parallel, each with a
  * timeout, then evaluates the checks against what came back. A source that
  * fails or times out turns the checks that read it into `unknown`.
  */
@@ -7,42 +7,51 @@ import type { Finding, Severity } from '../model/findings.js';
 import type { PanelData, PanelId } from '../model/panels.js';
 import type { Sources } from '../sources/ports.js';
 import type { Thresholds } from '../config/schema.js';
-import { LogTail } from '../engine/logTail.js';
 import { errorMessage } from '../text/sanitize.js';
-import { CHECKS, type CheckDefinition } from './rules.js';
-import { resolveThresholds } from './thresholds.js';
+import type { CheckDefinition } from './types.js';
+import type { ThresholdTable } from './thresholds.js';
+import { evaluate, DEFAULT_SINCE_MS, type PanelErrors } from './evaluate.js';
+import { readLogs, type LogWindow } from './logWindow.js';
+import { EXIT_BY_SEVERITY, summarize, worst } from './severity.js';
+
+/** Why the window starts where it does: --since, the last checklist run, or a first run's 24 h. */
+export type WindowBasis = 'flag' | 'last-run' | 'first-run' | 'default';
 
 export interface CheckRunOptions {
   sources: Sources;
   env: string;
-  thresholds?: Thresholds;
+  thresholds?: Thresholds | ThresholdTable;
+  /** host of each PostgreSQL entry, by name (see checkSettings) */
+  postgresHosts?: Record<string, string>;
   now: number;
-  /** how far back log errors count, e.g. 15 min, or 12 h for "overnight" */
+  /** start of the window for log errors and failed tasks (ms epoch)... */
+  since?: number;
+  /** ...or its length, e.g. 12 h for "overnight"; default 15 min */
   sinceMs?: number;
+  windowBasis?: WindowBasis;
+  /** per source read */
   timeoutMs?: number;
   checks?: readonly CheckDefinition[];
 }
 
 export interface CheckReport {
+  /** of this document's shape (schema/check-report.schema.json) */
+  version: 1;
   environment: string;
   checkedAt: string;
+  window: { from: string; to: string; basis: WindowBasis };
   status: Severity;
   exitCode: number;
   summary: Record<Severity, number>;
   findings: Finding[];
+  notes: string[];
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { ok: 0, warn: 1, unknown: 2, crit: 3 };
+export { SEVERITY_RANK, EXIT_BY_SEVERITY, worst, summarize } from './severity.js';
 
-/**
- * Nagios exit codes. A check that could not run outranks a warning: a cron
- * job must not read "could not look" as "mostly fine".
- */
-export const EXIT_BY_SEVERITY: Record<Severity, number> = { ok: 0, warn: 1, crit: 2, unknown: 3 };
-
-export function worst(findings: Finding[]): Severity {
-  return findings.reduce<Severity>((w, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), 'ok');
-}
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** the window's log read stops here (of the timeout) and counts what it has, so the panel is not lost to it */
+const LOG_WINDOW_SHARE = 0.7;
 
 function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, what: string): Promise<T> {
   const ctl = new AbortController();
@@ -66,55 +75,64 @@ function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, w
   });
 }
 
-async function readAll(opts: CheckRunOptions): Promise<{ data: Partial<PanelData>; errors: Partial<Record<PanelId, string>> }> {
+interface Readings {
+  data: Partial<PanelData>;
+  errors: PanelErrors;
+  logWindow?: LogWindow;
+}
+
+async function readAll(opts: CheckRunOptions, since: number): Promise<Readings> {
   const s = opts.sources;
-  const timeout = opts.timeoutMs ?? 10_000;
-  const since = opts.sinceMs ?? 15 * 60_000;
+  const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let logWindow: LogWindow | undefined;
   const readers: { [K in PanelId]: (signal: AbortSignal) => Promise<PanelData[K]> } = {
     ecs: (sig) => s.ecs.describe(sig),
     rds: (sig) => s.rds.describe(sig),
     logs: async (sig) => {
-      const tail = new LogTail({ capacity: 1, minutes: Math.max(1, Math.ceil(since / 60_000)), groups: s.logs.groups });
-      const batch = await s.logs.read(undefined, opts.now - since, sig);
-      tail.add(batch);
-      return tail.snapshot(opts.now);
+      const r = await readLogs(s.logs, { from: since, now: opts.now, signal: sig, deadline: Date.now() + timeout * LOG_WINDOW_SHARE, clock: Date.now });
+      logWindow = r.window;
+      return r.snapshot;
     },
     queues: (sig) => s.queues.read(sig),
     postgres: (sig) => s.postgres.read(sig),
     health: (sig) => s.health.probe(sig),
   };
-  const data: Partial<PanelData> = {};
-  const errors: Partial<Record<PanelId, string>> = {};
+  const data: Partial<Record<PanelId, unknown>> = {};
+  const errors: PanelErrors = {};
   await Promise.all(
     (Object.keys(readers) as PanelId[]).map(async (id) => {
       try {
-        (data as Record<PanelId, unknown>)[id] = await withTimeout(readers[id] as (s: AbortSignal) => Promise<unknown>, timeout, id);
+        data[id] = await withTimeout(readers[id] as (s: AbortSignal) => Promise<unknown>, timeout, id);
       } catch (err) {
         errors[id] = errorMessage(err);
       }
     }),
   );
-  return { data, errors };
+  return { data: data as Partial<PanelData>, errors, ...(logWindow && errors.logs === undefined ? { logWindow } : {}) };
 }
 
 export async function runChecks(opts: CheckRunOptions): Promise<CheckReport> {
-  const { data, errors } = await readAll(opts);
-  const thresholds = resolveThresholds(opts.thresholds);
-  const findings: Finding[] = [];
-  for (const check of opts.checks ?? CHECKS) {
-    const missing = check.reads.find((id) => errors[id] !== undefined || data[id] === undefined);
-    if (missing) {
-      findings.push({ checkId: check.id, severity: 'unknown', subject: `${opts.env}/${missing}`, area: check.area, message: `${check.title}? could not read ${missing}: ${errors[missing] ?? 'no data'}` });
-      continue;
-    }
-    try {
-      findings.push(...check.evaluate({ data, thresholds, now: opts.now, env: opts.env }));
-    } catch (err) {
-      findings.push({ checkId: check.id, severity: 'unknown', subject: opts.env, area: check.area, message: `check failed: ${errorMessage(err)}` });
-    }
-  }
+  const since = opts.since ?? opts.now - (opts.sinceMs ?? DEFAULT_SINCE_MS);
+  const { data, errors, logWindow } = await readAll(opts, since);
+  const { findings, notes } = evaluate(data, errors, {
+    env: opts.env,
+    now: opts.now,
+    since,
+    ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
+    ...(opts.postgresHosts ? { postgresHosts: opts.postgresHosts } : {}),
+    ...(logWindow ? { logWindow } : {}),
+    ...(opts.checks ? { checks: opts.checks } : {}),
+  });
   const status = worst(findings);
-  const summary: Record<Severity, number> = { ok: 0, warn: 0, crit: 0, unknown: 0 };
-  for (const f of findings) summary[f.severity]++;
-  return { environment: opts.env, checkedAt: new Date(opts.now).toISOString(), status, exitCode: EXIT_BY_SEVERITY[status], summary, findings };
+  return {
+    version: 1,
+    environment: opts.env,
+    checkedAt: new Date(opts.now).toISOString(),
+    window: { from: new Date(since).toISOString(), to: new Date(opts.now).toISOString(), basis: opts.windowBasis ?? (opts.since === undefined && opts.sinceMs === undefined ? 'default' : 'flag') },
+    status,
+    exitCode: EXIT_BY_SEVERITY[status],
+    summary: summarize(findings),
+    findings,
+    notes,
+  };
 }

@@ -1,5 +1,10 @@
-/** Default thresholds from the runbooks, overridable per environment. */
-import { LOWER_IS_WORSE, type ThresholdKey } from '../config/thresholdKeys.js';
+/**
+ * Default thresholds from the runbooks, overridable per environment and, under
+ * `thresholds.subjects`, per service, RDS instance, queue, probe or database.
+ * Both ends are inclusive: a figure AT `warn` warns (the config schema says
+ * "warn at `warn`"); where lower is worse, a figure AT `warn` warns too.
+ */
+import { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey } from '../config/thresholdKeys.js';
 import type { Thresholds } from '../config/schema.js';
 
 export interface Threshold {
@@ -7,7 +12,9 @@ export interface Threshold {
   crit: number;
 }
 
-export const DEFAULT_THRESHOLDS: Record<ThresholdKey, Threshold> = {
+export type ThresholdValues = Record<ThresholdKey, Threshold>;
+
+export const DEFAULT_THRESHOLDS: ThresholdValues = {
   responseTimeMs: { warn: 2_000, crit: 5_000 },
   errorRatePercent: { warn: 1, crit: 5 },
   // for a tail narrowed by a filter pattern, where a share of all lines cannot be known
@@ -22,13 +29,42 @@ export const DEFAULT_THRESHOLDS: Record<ThresholdKey, Threshold> = {
   // lower is worse: warn below 10 %, crit below 5 %
   storageFreePercent: { warn: 10, crit: 5 },
   blockedQuerySeconds: { warn: 30, crit: 30 },
+  // any shortfall warns (a rollout); two minutes of it is an outage
   belowDesiredSeconds: { warn: 0, crit: 120 },
 };
 
-export function resolveThresholds(overrides: Thresholds | undefined): Record<ThresholdKey, Threshold> {
-  const out = { ...DEFAULT_THRESHOLDS };
-  for (const [k, v] of Object.entries(overrides ?? {})) if (v) out[k as ThresholdKey] = v;
+/** The thresholds of one environment: its values, and the ones set for a named subject. */
+export interface ThresholdTable {
+  values: ThresholdValues;
+  subjects: Record<string, Partial<ThresholdValues>>;
+}
+
+function picked(source: Partial<Record<string, unknown>> | undefined): Partial<ThresholdValues> {
+  const out: Partial<ThresholdValues> = {};
+  for (const k of THRESHOLD_KEYS) {
+    const v = source?.[k] as Threshold | undefined;
+    if (v) out[k] = { warn: v.warn, crit: v.crit };
+  }
   return out;
+}
+
+export function resolveThresholds(config: Thresholds | undefined): ThresholdTable {
+  const subjects: ThresholdTable['subjects'] = {};
+  for (const [name, values] of Object.entries(config?.subjects ?? {})) subjects[name] = picked(values);
+  return { values: { ...DEFAULT_THRESHOLDS, ...picked(config) }, subjects };
+}
+
+/**
+ * The threshold for `key` on a subject known by several names, most specific
+ * first (e.g. "jobs/emails", then "emails"): the first name with its own
+ * value wins, else the environment's.
+ */
+export function thresholdFor(table: ThresholdTable, key: ThresholdKey, names: readonly string[] = []): Threshold {
+  for (const n of names) {
+    const own = table.subjects[n]?.[key];
+    if (own) return own;
+  }
+  return table.values[key];
 }
 
 /** ok / warn / crit for a figure where higher is worse. */

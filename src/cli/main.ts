@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { Runtime } from '../engine/runtime.js';
 import { systemClock } from '../engine/clock.js';
-import { runChecks } from '../checks/run.js';
+import { runChecklist } from '../checks/checklist.js';
 import { formatReport, ANSI_PAINT, NO_PAINT, type ReportFormat } from '../checks/format.js';
 import { errorMessage } from '../text/sanitize.js';
 import { SCENARIOS } from '../sources/sandbox/index.js';
@@ -105,16 +105,20 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
 
   program
     .command('check')
-    .description('run every check once and print a checklist; exit 0 ok, 1 warn, 2 critical, 3 unknown')
+    .description('run every check once and print a checklist; errors and failed tasks count since the last run (or --since); exit 0 ok, 1 warn, 2 critical, 3 unknown')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--timeout <duration>', 'give up on a source after this long', '10s')
     .action(async (o: { format: ReportFormat; timeout: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      const sinceMs = parseDuration(g.since ?? '15m', '--since');
+      const sinceMs = g.since === undefined ? undefined : parseDuration(g.since, '--since');
       const timeoutMs = parseDuration(o.timeout, '--timeout');
       const opened = await openEnvironment(g, env, { oneShot: true });
       try {
-        const report = await runChecks({ sources: opened.sources, env: opened.info.name, thresholds: opened.config.thresholds, now: systemClock.now(), sinceMs, timeoutMs });
+        const report = await runChecklist({
+          sources: opened.sources, environment: opened.info.name, config: opened.config, now: systemClock.now(), timeoutMs, remember: !opened.sandbox, processEnv: env,
+          ...(sinceMs !== undefined ? { sinceMs } : {}),
+          warn: (line) => stderr.write(`opsdeck: ${line}\n`),
+        });
         const paint = o.format === 'text' && wantsColor(g, env, stdout) ? ANSI_PAINT : NO_PAINT;
         stdout.write(formatReport(report, o.format, paint));
         code = report.exitCode;

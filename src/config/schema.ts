@@ -20,12 +20,22 @@ const threshold = (key: ThresholdKey) => {
 };
 type ThresholdSchema = ReturnType<typeof threshold>;
 
+const thresholdShape = Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, threshold(k).optional()])) as {
+  [K in ThresholdKey]: z.ZodOptional<ThresholdSchema>;
+};
+
 export const thresholdsSchema = z
-  .object(Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, threshold(k).optional()])) as {
-    [K in ThresholdKey]: z.ZodOptional<ThresholdSchema>;
+  .object({
+    ...thresholdShape,
+    subjects: z
+      .record(z.string().min(1), z.object(thresholdShape).strict())
+      .optional()
+      .describe(
+        'thresholds for one subject, by its name: an ECS service ("api"), an RDS instance ("prod-db"), a queue ("emails", or "REDIS/QUEUE" to tell two apart), an HTTP probe or a PostgreSQL database of the config, e.g. subjects: { api: { cpu: { warn: 85, crit: 95 } } }; a subject\'s own value beats the environment\'s',
+      ),
   })
   .strict()
-  .describe('overrides of the default thresholds for this environment');
+  .describe('overrides of the default thresholds for this environment, and under `subjects` for one service, instance, queue, probe or database');
 
 export const ecsClusterSchema = z
   .object({

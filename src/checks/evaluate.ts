@@ -1,0 +1,149 @@
+/**
+ * The checks as a pure function of panel data: `opsdeck check` feeds it what
+ * it just read, the TUI what its panels already hold (no extra reads).
+ */
+import type { Finding } from '../model/findings.js';
+import type { PanelData, PanelId, PanelSnapshots } from '../model/panels.js';
+import { PANEL_IDS } from '../model/panels.js';
+import type { EnvironmentConfig, Thresholds } from '../config/schema.js';
+import type { ThresholdKey } from '../config/thresholdKeys.js';
+import { errorMessage } from '../text/sanitize.js';
+import { CHECKS } from './rules.js';
+import { resolveThresholds, thresholdFor, type ThresholdTable } from './thresholds.js';
+import type { CheckDefinition } from './types.js';
+import type { LogWindow } from './logWindow.js';
+
+export type PanelErrors = Partial<Record<PanelId, string>>;
+
+export interface EvaluateOptions {
+  /** the environment's name, e.g. "prod" */
+  env: string;
+  now: number;
+  /** the environment's `thresholds:` from the config, or a table already resolved */
+  thresholds?: Thresholds | ThresholdTable;
+  /** start of the "since the last checklist" window; default: 15 minutes before `now` */
+  since?: number;
+  /** the window's log errors when read from the source; else derived from data.logs */
+  logWindow?: LogWindow;
+  /** host of each PostgreSQL entry of the config, by name: how an RDS instance's max_connections becomes known */
+  postgresHosts?: Record<string, string>;
+  checks?: readonly CheckDefinition[];
+}
+
+export interface Evaluation {
+  findings: Finding[];
+  /** remarks on the run itself, e.g. a `thresholds.subjects` name that matched nothing */
+  notes: string[];
+}
+
+export const DEFAULT_SINCE_MS = 15 * 60_000;
+
+const isTable = (t: Thresholds | ThresholdTable | undefined): t is ThresholdTable => t !== undefined && 'values' in t && 'subjects' in t && typeof (t as ThresholdTable).values === 'object';
+
+/** What the checks need from the config, computed once per environment. */
+export function checkSettings(config: Pick<EnvironmentConfig, 'thresholds' | 'postgres'>): Pick<EvaluateOptions, 'thresholds' | 'postgresHosts'> {
+  const postgresHosts: Record<string, string> = {};
+  for (const p of config.postgres) {
+    try {
+      postgresHosts[p.name] = new URL(p.url).hostname;
+    } catch {
+      // a URL the PostgreSQL source rejects is reported by its panel
+    }
+  }
+  return { thresholds: resolveThresholds(config.thresholds), postgresHosts };
+}
+
+/** max_connections of the RDS instances a configured PostgreSQL entry reaches by the instance's endpoint. */
+function rdsMaxConnections(data: Partial<PanelData>, hosts: Record<string, string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of data.rds?.instances ?? []) {
+    const host = i.endpoint?.host;
+    if (!host) continue;
+    const names = Object.entries(hosts).filter(([, h]) => h === host).map(([n]) => n);
+    const db = data.postgres?.databases.find((d) => names.includes(d.name) && d.connections.max > 0);
+    if (db) out[i.id] = db.connections.max;
+  }
+  return out;
+}
+
+export function evaluate(data: Partial<PanelData>, errors: PanelErrors, opts: EvaluateOptions): Evaluation {
+  const table = isTable(opts.thresholds) ? opts.thresholds : resolveThresholds(opts.thresholds);
+  const threshold = (key: ThresholdKey, names: readonly string[] = []) => thresholdFor(table, key, names);
+  const unreadable: PanelErrors = {};
+  // a panel in error is not judged on the last data it still shows
+  const readable: Partial<Record<PanelId, unknown>> = {};
+  for (const id of PANEL_IDS) {
+    if (errors[id] !== undefined || data[id] === undefined) unreadable[id] = errors[id] ?? 'no data yet';
+    else readable[id] = data[id];
+  }
+  data = readable as Partial<PanelData>;
+  const ctx = {
+    data,
+    unreadable,
+    threshold,
+    now: opts.now,
+    env: opts.env,
+    since: opts.since ?? opts.now - DEFAULT_SINCE_MS,
+    ...(opts.logWindow ? { logWindow: opts.logWindow } : {}),
+    rdsMaxConnections: rdsMaxConnections(data, opts.postgresHosts ?? {}),
+  };
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  for (const check of opts.checks ?? CHECKS) {
+    const missing = check.reads.find((id) => unreadable[id] !== undefined);
+    if (missing) {
+      findings.push({ checkId: check.id, severity: 'unknown', subject: `${opts.env}/${missing}`, area: check.area, message: `${check.title}? could not read ${missing}: ${unreadable[missing]}` });
+      continue;
+    }
+    try {
+      findings.push(...check.evaluate(ctx));
+      const note = check.note?.(ctx);
+      if (note) notes.push(note);
+    } catch (err) {
+      findings.push({ checkId: check.id, severity: 'unknown', subject: opts.env, area: check.area, message: `${check.title}? the check failed: ${errorMessage(err)}` });
+    }
+  }
+  return { findings, notes: [...notes, ...unmatchedSubjects(table, data, unreadable, opts.env)] };
+}
+
+/**
+ * A `thresholds.subjects` name that matches nothing is most likely a typo
+ * that leaves the defaults in force. Told only when every panel was read:
+ * otherwise the subject may just be out of sight.
+ */
+function unmatchedSubjects(table: ThresholdTable, data: Partial<PanelData>, unreadable: PanelErrors, env: string): string[] {
+  if (Object.keys(unreadable).length > 0) return [];
+  const known = new Set<string>([
+    ...(data.ecs?.services ?? []).flatMap((s) => [s.name, `${s.cluster}/${s.name}`]),
+    ...(data.rds?.instances ?? []).map((i) => i.id),
+    ...(data.logs?.groups ?? []),
+    ...(data.queues?.queues ?? []).flatMap((q) => [q.name, `${q.redis}/${q.name}`]),
+    ...(data.postgres?.databases ?? []).map((d) => d.name),
+    ...(data.postgres?.errors ?? []).map((d) => d.name),
+    ...(data.health?.probes ?? []).map((p) => p.name),
+  ]);
+  return Object.keys(table.subjects)
+    .filter((n) => !known.has(n))
+    .map((n) => `thresholds.subjects.${n} matches no service, RDS instance, log group, queue, database or probe of ${env}: its thresholds are not used`);
+}
+
+/** The findings of every check on the data at hand; see `evaluate` for the notes too. */
+export function evaluateChecks(data: Partial<PanelData>, errors: PanelErrors, opts: EvaluateOptions): Finding[] {
+  return evaluate(data, errors, opts).findings;
+}
+
+/**
+ * The store's snapshots as check input: a panel in error counts as
+ * unreadable (its checks are unknown) even though it still shows its last
+ * data; a stale panel is judged on what it has.
+ */
+export function panelInputs(snapshots: PanelSnapshots): { data: Partial<PanelData>; errors: PanelErrors } {
+  const data: Partial<Record<PanelId, unknown>> = {};
+  const errors: PanelErrors = {};
+  for (const id of PANEL_IDS) {
+    const s = snapshots[id];
+    if (s.status === 'error') errors[id] = s.error ?? 'read failed';
+    else if (s.data !== undefined) data[id] = s.data;
+  }
+  return { data: data as Partial<PanelData>, errors };
+}

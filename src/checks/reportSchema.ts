@@ -1,0 +1,94 @@
+/**
+ * The shape of `opsdeck check --format json`, as a zod schema (to validate a
+ * report) and as the JSON Schema shipped in schema/check-report.schema.json
+ * for whoever consumes the report. Not imported by the check command itself:
+ * zod is loaded only where a document is validated.
+ */
+import { z } from 'zod';
+import { PANEL_IDS } from '../model/panels.js';
+
+export const CHECK_REPORT_SCHEMA_ID = 'urn:opsdeck:check-report';
+
+const severity = z.enum(['ok', 'warn', 'crit', 'unknown']);
+const isoTime = z.iso.datetime().describe('UTC time, ISO 8601');
+
+const suggested = z
+  .object({
+    action: z.enum(['scale', 'rollback', 'redeploy', 'snapshot', 'restore', 'requeue']).describe('the guarded action that addresses the finding'),
+    target: z.string().min(1).describe('what the action acts on: a service, an RDS instance or a queue name'),
+    label: z.string().min(1).describe('the suggestion in words'),
+  })
+  .strict();
+
+const finding = z
+  .object({
+    checkId: z.string().regex(/^[a-z]+\.[a-z0-9-]+$/).describe('stable id of the check, e.g. "ecs.running-below-desired"'),
+    severity,
+    subject: z.string().min(1).describe('ENV/NAME: what the finding is about'),
+    area: z.enum(PANEL_IDS).describe('the panel the check belongs to'),
+    message: z.string().min(1),
+    figure: z.string().optional().describe('the number behind the verdict, e.g. "2/3 running"'),
+    suggested: suggested.optional(),
+  })
+  .strict();
+
+const count = z.number().int().min(0);
+
+export const checkReportSchema = z
+  .object({
+    version: z.literal(1).describe('version of this document shape'),
+    environment: z.string().min(1),
+    checkedAt: isoTime,
+    window: z
+      .object({
+        from: isoTime,
+        to: isoTime,
+        basis: z.enum(['flag', 'last-run', 'first-run', 'default']).describe('where the window starts: --since, the last checklist run, a first run (24 h), or the 15-minute default'),
+      })
+      .strict()
+      .describe('what "overnight" errors and failed tasks are counted over'),
+    status: severity.describe('the worst finding: crit > unknown > warn > ok'),
+    exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).describe('0 ok, 1 warn, 2 crit, 3 unknown'),
+    summary: z.object({ ok: count, warn: count, crit: count, unknown: count }).strict(),
+    findings: z.array(finding),
+    notes: z.array(z.string()).describe('remarks on the run, e.g. a threshold subject that matched nothing'),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    // the summary and the status are derived from the findings: a report where they disagree is corrupt
+    for (const s of severity.options) {
+      const n = r.findings.filter((f) => f.severity === s).length;
+      if (r.summary[s] !== n) ctx.addIssue({ code: 'custom', path: ['summary', s], message: `says ${r.summary[s]}, the findings have ${n}` });
+    }
+  });
+
+export type CheckReportDocument = z.infer<typeof checkReportSchema>;
+
+/** Validates a parsed report; returns the problems, one line each (empty when valid). */
+export function reportProblems(doc: unknown): string[] {
+  const r = checkReportSchema.safeParse(doc);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
+}
+
+export function checkReportJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(checkReportSchema, {
+    target: 'draft-07',
+    override: (ctx) => {
+      // "format": "date-time" says it; zod's spelled-out regex only makes the file unreadable
+      if (ctx.jsonSchema.format === 'date-time') delete ctx.jsonSchema.pattern;
+    },
+  }) as Record<string, unknown>;
+  const { $schema, ...rest } = generated;
+  return {
+    $schema,
+    $id: CHECK_REPORT_SCHEMA_ID,
+    title: 'opsdeck check report',
+    description: 'The output of `opsdeck check --format json`: every finding of one run of the checks, with the verdict and the exit code.',
+    ...rest,
+  };
+}
+
+/** The exact text of schema/check-report.schema.json. */
+export function checkReportJsonSchemaText(): string {
+  return `${JSON.stringify(checkReportJsonSchema(), null, 2)}\n`;
+}

@@ -1,0 +1,176 @@
+/** ECS checks: desired count, crash loops, topology, CPU and memory, failed tasks. */
+import type { Finding } from '../../model/findings.js';
+import type { EcsService, EcsStoppedTask } from '../../model/ecs.js';
+import type { PanelId } from '../../model/panels.js';
+import { evaluateCondition } from '../topology.js';
+import { CRASH_LOOP_STOPS, failedStops } from '../crashLoop.js';
+import { grade, gradeFor } from '../thresholds.js';
+import { age, findingsOf, pct, suggest, utc, warningAbout, type CheckContext, type CheckDefinition } from '../types.js';
+
+const subject = (ctx: CheckContext, s: EcsService) => `${ctx.env}/${s.name}`;
+/** threshold names of a service, most specific first */
+const names = (s: EcsService) => [`${s.cluster}/${s.name}`, s.name];
+const services = (ctx: CheckContext) => ctx.data.ecs!.services;
+const STOPPED_TASKS_KEPT_MS = 3_600_000;
+
+/** The panel a topology condition reads ("redis:jobs" → the queues panel). */
+const CONDITION_PANEL: Record<string, PanelId> = { redis: 'queues', postgres: 'postgres', http: 'health' };
+
+/** Whether the topology rule allows more than one task now; undefined when it cannot be told. */
+function scaleOutAllowed(ctx: CheckContext, s: EcsService): boolean | undefined {
+  if (!s.singleInstanceUnless) return true;
+  const panel = CONDITION_PANEL[s.singleInstanceUnless.split(':')[0]!];
+  if (panel && ctx.unreadable[panel] !== undefined) return undefined;
+  return evaluateCondition(s.singleInstanceUnless, ctx.data).holds;
+}
+
+const belowDesired: CheckDefinition = {
+  id: 'ecs.running-below-desired',
+  area: 'ecs',
+  title: 'Services run their desired count',
+  reads: ['ecs'],
+  thresholds: ['belowDesiredSeconds'],
+  actions: ['rollback', 'redeploy'],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return services(ctx).map((s) => {
+      const figure = `${s.running}/${s.desired} running`;
+      if (s.running >= s.desired) return f('ok', subject(ctx, s), 'running at desired count', figure);
+      const short = `${s.desired - s.running} of ${s.desired} tasks not running`;
+      const sinceKnown = s.belowDesiredSince !== undefined;
+      const forMs = ctx.now - (s.belowDesiredSince ?? ctx.now);
+      // ECS's circuit breaker gave up: waiting will not bring the tasks back
+      const failed = s.rollout === 'FAILED';
+      const severity = failed ? 'crit' : grade(forMs / 1000, ctx.threshold('belowDesiredSeconds', names(s)));
+      const howLong = sinceKnown ? ` for ${age(forMs)}` : ' (for how long is unknown)';
+      const why = failed ? ': the rollout failed' : severity === 'warn' && s.rollout === 'IN_PROGRESS' ? ' (a rollout is under way)' : '';
+      if (severity !== 'crit') return f(severity, subject(ctx, s), `${short}${howLong}${why}`, figure);
+      // a service that was fine on its previous revision goes back to it; otherwise fresh tasks may place
+      const previous = s.deployments.some((d) => d.status !== 'PRIMARY') || failed;
+      const action = previous
+        ? suggest('rollback', s.name, `roll back ${s.name} to the previous revision`)
+        : suggest('redeploy', s.name, `redeploy ${s.name} (start fresh tasks)`);
+      return f('crit', subject(ctx, s), `${short}${howLong}${why}`, figure, action);
+    });
+  },
+};
+
+const crashLoop: CheckDefinition = {
+  id: 'ecs.crash-loop',
+  area: 'ecs',
+  title: 'No service keeps stopping tasks',
+  reads: ['ecs'],
+  thresholds: [],
+  actions: ['rollback'],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return services(ctx).map((s) => {
+      const recent = failedStops(s, ctx.now);
+      const figure = `${recent.length} failed stops in 10m`;
+      if (recent.length < CRASH_LOOP_STOPS) return f('ok', subject(ctx, s), 'no crash loop', figure);
+      const reason = recent[0]?.stoppedReason ?? 'task stopped';
+      return f('crit', subject(ctx, s), `tasks keep stopping: ${reason}`, figure, suggest('rollback', s.name, `roll back ${s.name} to the previous revision`));
+    });
+  },
+};
+
+const topology: CheckDefinition = {
+  id: 'ecs.topology',
+  area: 'ecs',
+  title: 'Single-instance services stay single',
+  reads: ['ecs'],
+  alsoReads: ['queues', 'postgres', 'health'],
+  thresholds: [],
+  actions: ['scale'],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return services(ctx)
+      .filter((s) => s.singleInstanceUnless)
+      .map((s) => {
+        const rule = s.singleInstanceUnless!;
+        const figure = `${s.running} running, ${rule}`;
+        const single = s.running <= 1 && s.desired <= 1;
+        const allowed = scaleOutAllowed(ctx, s);
+        if (allowed === undefined && !single) {
+          const panel = CONDITION_PANEL[rule.split(':')[0]!]!;
+          return f('unknown', subject(ctx, s), `${Math.max(s.running, s.desired)} tasks; cannot tell whether ${rule} holds: could not read ${panel}: ${ctx.unreadable[panel]}`, figure);
+        }
+        const verdict = evaluateCondition(rule, ctx.data);
+        if (verdict.holds || single) return f('ok', subject(ctx, s), verdict.holds ? verdict.reason : 'single instance', figure);
+        return f('crit', subject(ctx, s), `${Math.max(s.running, s.desired)} tasks but only one is safe: ${verdict.reason}`, figure, suggest('scale', s.name, `scale ${s.name} to 1`));
+      });
+  },
+};
+
+function utilisation(key: 'cpu' | 'memory'): CheckDefinition {
+  const word = key === 'cpu' ? 'CPU' : 'memory';
+  return {
+    id: `ecs.${key}`,
+    area: 'ecs',
+    title: `Services have ${word} to spare`,
+    reads: ['ecs'],
+    alsoReads: ['queues', 'postgres', 'health'],
+    thresholds: [key],
+    actions: key === 'cpu' ? ['scale'] : ['redeploy'],
+    evaluate(ctx) {
+      const f = findingsOf(this);
+      return services(ctx).flatMap((s): Finding[] => {
+        const last = s[key].slice(-3);
+        if (last.length === 0) {
+          // no datapoint is normal for a service with no task, or a fresh one; a failed read is not
+          const reason = warningAbout(ctx.data.ecs!.warnings, /cpu|memory|metric|cloudwatch/i);
+          return s.running > 0 && reason ? [f('unknown', subject(ctx, s), `${word} unknown: ${reason}`)] : [];
+        }
+        const value = last.reduce((a, b) => a + b, 0) / last.length;
+        const severity = gradeFor(key, value, ctx.threshold(key, names(s)));
+        const figure = `${word} ${pct(value)}${last.length > 1 ? `, mean of the last ${last.length} samples` : ''}`;
+        if (severity === 'ok') return [f('ok', subject(ctx, s), `${word} is fine`, figure)];
+        const message = `${word} is ${severity === 'crit' ? 'nearly exhausted' : 'high'}`;
+        if (key === 'memory') return [f(severity, subject(ctx, s), message, figure, suggest('redeploy', s.name, `redeploy ${s.name} to start fresh tasks if memory keeps climbing`))];
+        if (scaleOutAllowed(ctx, s) !== true) return [f(severity, subject(ctx, s), `${message}; the topology rule ${s.singleInstanceUnless} keeps it at one task`, figure)];
+        return [f(severity, subject(ctx, s), message, figure, suggest('scale', s.name, `scale ${s.name} out from ${s.desired} to ${s.desired + 1} tasks`))];
+      });
+    },
+  };
+}
+
+/** Stops ECS asked for (a deployment, scale-in, a user) end with SIGTERM or SIGKILL: not a failure. */
+const REQUESTED = new Set(['ServiceSchedulerInitiated', 'UserInitiated', 'SpotInterruption', 'TerminationNotice']);
+
+export function exitedWithError(t: EcsStoppedTask): boolean {
+  if (t.stopCode === 'TaskFailedToStart') return true;
+  return t.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0 && !(REQUESTED.has(t.stopCode ?? '') && (c.exitCode === 137 || c.exitCode === 143)));
+}
+
+function exitSummary(t: EcsStoppedTask): string {
+  const bad = t.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0);
+  return bad ? `${bad.container} exit ${bad.exitCode}${bad.reason ? ` (${bad.reason})` : ''}` : t.stoppedReason;
+}
+
+const failedTasks: CheckDefinition = {
+  id: 'ecs.failed-tasks',
+  area: 'ecs',
+  title: 'No task exited with an error since the last checklist',
+  reads: ['ecs'],
+  thresholds: [],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    const window = age(ctx.now - ctx.since);
+    return services(ctx).map((s) => {
+      // a crash loop is reported by its own check: while it lasts, its revision's stops are not counted here
+      const inLoop = new Set(failedStops(s, ctx.now).length >= CRASH_LOOP_STOPS ? failedStops(s).map((t) => t.taskArn) : []);
+      const failed = s.stoppedTasks.filter((t) => t.stoppedAt >= ctx.since && t.stoppedAt <= ctx.now && !inLoop.has(t.taskArn) && exitedWithError(t));
+      const figure = `${failed.length} failed in the last ${window}`;
+      if (failed.length === 0) return f('ok', subject(ctx, s), 'no task exited with an error', figure);
+      const newest = failed[0]!;
+      return f('warn', subject(ctx, s), `${failed.length === 1 ? 'a task' : `${failed.length} tasks`} exited with an error, newest ${age(ctx.now - newest.stoppedAt)} ago: ${exitSummary(newest)}`, figure);
+    });
+  },
+};
+
+// ECS lists stopped tasks for about an hour: a longer window cannot see further back
+failedTasks.note = (ctx) =>
+  ctx.now - ctx.since > STOPPED_TASKS_KEPT_MS && ctx.data.ecs?.services.length ? `ECS lists stopped tasks for about an hour: tasks that failed before ${utc(ctx.now - STOPPED_TASKS_KEPT_MS)} are not counted` : undefined;
+
+export const ECS_CHECKS: readonly CheckDefinition[] = [belowDesired, crashLoop, topology, utilisation('cpu'), utilisation('memory'), failedTasks];

@@ -1,0 +1,63 @@
+/** Queue checks: dead-letter depth, how long the oldest job has waited, Redis itself. */
+import type { QueueStats } from '../../model/queues.js';
+import { grade } from '../thresholds.js';
+import { age, findingsOf, suggest, type CheckContext, type CheckDefinition } from '../types.js';
+
+const subject = (ctx: CheckContext, q: QueueStats) => `${ctx.env}/${q.redis}/${q.name}`;
+const names = (q: QueueStats) => [`${q.redis}/${q.name}`, q.name];
+
+const deadLetter: CheckDefinition = {
+  id: 'queues.dead-letter',
+  area: 'queues',
+  title: 'Dead-letter queues are empty',
+  reads: ['queues'],
+  thresholds: ['deadLetter'],
+  actions: ['requeue'],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return ctx.data.queues!.queues.map((q) => {
+      const severity = grade(q.failed, ctx.threshold('deadLetter', names(q)));
+      const figure = `${q.failed} failed`;
+      if (severity === 'ok') return f('ok', subject(ctx, q), q.failed === 0 ? 'no failed jobs' : 'a few failed jobs, below the threshold', figure);
+      return f(severity, subject(ctx, q), `${q.failed} failed jobs waiting for a decision`, figure, suggest('requeue', q.name, `requeue the failed jobs of ${q.name} once their cause is fixed`));
+    });
+  },
+};
+
+const oldestJob: CheckDefinition = {
+  id: 'queues.oldest-job',
+  area: 'queues',
+  title: 'Jobs do not wait long',
+  reads: ['queues'],
+  thresholds: ['oldestJobAgeSeconds'],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return ctx.data.queues!.queues.map((q) => {
+      const waited = q.oldestWaitingAgeMs;
+      if (waited === null) return f('ok', subject(ctx, q), q.waiting === 0 ? 'no job waiting' : 'jobs waiting (their age is unknown)', `${q.waiting} waiting`);
+      const severity = grade(waited / 1000, ctx.threshold('oldestJobAgeSeconds', names(q)));
+      const figure = `${q.waiting} waiting, oldest ${age(waited)}`;
+      if (severity === 'ok') return f('ok', subject(ctx, q), 'jobs are picked up', figure);
+      const drain = q.drainPerMinute === null || q.drainPerMinute === 0 ? 'and nothing is draining' : `at ${q.drainPerMinute.toFixed(0)} jobs/min`;
+      return f(severity, subject(ctx, q), `the oldest waiting job has waited ${age(waited)}, ${drain}: workers are not keeping up`, figure);
+    });
+  },
+};
+
+const redis: CheckDefinition = {
+  id: 'queues.redis',
+  area: 'queues',
+  title: 'Redis answers',
+  reads: ['queues'],
+  thresholds: [],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return ctx.data.queues!.redis.map((r) =>
+      f(r.ok ? 'ok' : 'crit', `${ctx.env}/${r.name}`, r.ok ? 'Redis answers' : `Redis does not answer: ${r.error ?? 'unknown error'}`, r.pingMs !== null ? `ping ${r.pingMs.toFixed(1)} ms` : undefined),
+    );
+  },
+};
+
+export const QUEUE_CHECKS: readonly CheckDefinition[] = [deadLetter, oldestJob, redis];

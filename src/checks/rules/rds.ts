@@ -1,0 +1,139 @@
+/**
+ * RDS checks: instance status, last night's backup, free storage, connections
+ * and CPU. Instances opsdeck restored (drill copies) are shown on the panel
+ * but not judged: they come and go by design.
+ */
+import type { DbInstance } from '../../model/rds.js';
+import type { Finding } from '../../model/findings.js';
+import { grade, gradeFor } from '../thresholds.js';
+import { findingsOf, pct, suggest, warningAbout, type CheckContext, type CheckDefinition } from '../types.js';
+
+const GIB = 1024 ** 3;
+const subject = (ctx: CheckContext, i: DbInstance) => `${ctx.env}/${i.id}`;
+const instances = (ctx: CheckContext) => ctx.data.rds!.instances;
+const metricsProblem = (ctx: CheckContext) => warningAbout(ctx.data.rds!.warnings, /metric|cloudwatch/i);
+
+/** Statuses in which the instance serves normally. */
+const SERVING = new Set(['available', 'backing-up', 'storage-optimization', 'configuring-enhanced-monitoring', 'configuring-iam-database-auth', 'configuring-log-exports', 'configuring-activity-stream']);
+/** Planned or passing states: worth a look in the morning, not a page. */
+const PASSING = new Set(['modifying', 'maintenance', 'upgrading', 'rebooting', 'renaming', 'resetting-master-credentials', 'starting', 'creating', 'moving-to-vpc']);
+/** States RDS does not recover from on its own: the way back is a restore. */
+const BROKEN = /^(failed|restore-error|incompatible-.*|inaccessible-encryption-credentials.*)$/;
+
+export function statusSeverity(status: string): 'ok' | 'warn' | 'crit' {
+  return SERVING.has(status) ? 'ok' : PASSING.has(status) ? 'warn' : 'crit';
+}
+
+const status: CheckDefinition = {
+  id: 'rds.status',
+  area: 'rds',
+  title: 'Database instances are available',
+  reads: ['rds'],
+  thresholds: [],
+  actions: ['restore'],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return instances(ctx).map((i) => {
+      const severity = statusSeverity(i.status);
+      if (severity === 'ok') return f('ok', subject(ctx, i), i.status === 'available' ? 'available' : `${i.status}, serving`, i.status);
+      if (severity === 'warn') return f('warn', subject(ctx, i), `instance is ${i.status}; it may not serve until it is available again`, i.status);
+      const restore = BROKEN.test(i.status) ? suggest('restore', i.id, `restore ${i.id}'s newest snapshot to a new instance`) : undefined;
+      return f('crit', subject(ctx, i), `instance is ${i.status}, not available`, i.status, restore);
+    });
+  },
+};
+
+const snapshotAge: CheckDefinition = {
+  id: 'rds.snapshot-age',
+  area: 'rds',
+  title: "Last night's automated backup exists",
+  reads: ['rds'],
+  thresholds: ['snapshotAgeHours'],
+  actions: ['snapshot'],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    const snapshots = ctx.data.rds!.snapshots;
+    return instances(ctx).map((i) => {
+      const takeOne = suggest('snapshot', i.id, `take a manual snapshot of ${i.id} now`);
+      const automated = snapshots.filter((s) => s.instanceId === i.id && s.type === 'automated' && s.createdAt !== undefined).sort((a, b) => b.createdAt! - a.createdAt!);
+      const latest = automated[0];
+      // RDS shows tonight's backup as `creating` for a few minutes: normal, judged by the last available one
+      if (latest && latest.status !== 'available' && latest.status !== 'creating') {
+        return f('crit', subject(ctx, i), `newest automated snapshot ${latest.id} is ${latest.status}`, latest.status, takeOne);
+      }
+      const newest = automated.find((s) => s.status === 'available');
+      if (!newest) return f('crit', subject(ctx, i), 'no available automated snapshot found', undefined, takeOne);
+      const hours = (ctx.now - newest.createdAt!) / 3_600_000;
+      const figure = `newest ${hours.toFixed(1)} h old${latest && latest !== newest ? `, ${latest.status} ${latest.progress}%` : ''}`;
+      const t = ctx.threshold('snapshotAgeHours', [i.id]);
+      const severity = grade(hours, t);
+      if (severity === 'ok') return f('ok', subject(ctx, i), 'backup is recent', figure);
+      return f(severity, subject(ctx, i), `newest automated snapshot is older than ${severity === 'crit' ? t.crit : t.warn} h`, figure, takeOne);
+    });
+  },
+};
+
+const storage: CheckDefinition = {
+  id: 'rds.storage',
+  area: 'rds',
+  title: 'Database storage has room',
+  reads: ['rds'],
+  thresholds: ['storageFreePercent'],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return instances(ctx).flatMap((i): Finding[] => {
+      if (i.freeStorageBytes === undefined || i.allocatedStorageGb <= 0) {
+        const reason = metricsProblem(ctx);
+        return reason ? [f('unknown', subject(ctx, i), `free storage unknown: ${reason}`)] : [];
+      }
+      const free = (100 * i.freeStorageBytes) / (i.allocatedStorageGb * GIB);
+      const severity = gradeFor('storageFreePercent', free, ctx.threshold('storageFreePercent', [i.id]));
+      const figure = `${(i.freeStorageBytes / GIB).toFixed(1)} of ${i.allocatedStorageGb} GiB free, ${pct(free)}`;
+      const message = severity === 'ok' ? 'storage has room' : `storage is running out; at 0 the instance goes to storage-full and stops writing`;
+      return [f(severity, subject(ctx, i), message, figure)];
+    });
+  },
+};
+
+const connections: CheckDefinition = {
+  id: 'rds.connections',
+  area: 'rds',
+  title: 'Database instance connections below the limit',
+  reads: ['rds'],
+  thresholds: ['dbConnectionsPercent'],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    // max_connections is known only where a PostgreSQL entry of the config reaches the instance
+    return instances(ctx).flatMap((i): Finding[] => {
+      const max = ctx.rdsMaxConnections[i.id];
+      if (i.connections === undefined || !max) return [];
+      const p = (100 * i.connections) / max;
+      const severity = gradeFor('dbConnectionsPercent', p, ctx.threshold('dbConnectionsPercent', [i.id]));
+      return [f(severity, subject(ctx, i), severity === 'ok' ? 'connections are fine' : 'connections near max_connections', `${i.connections}/${max}, ${pct(p)}`)];
+    });
+  },
+};
+
+const cpu: CheckDefinition = {
+  id: 'rds.cpu',
+  area: 'rds',
+  title: 'Database instances have CPU to spare',
+  reads: ['rds'],
+  thresholds: ['cpu'],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return instances(ctx).flatMap((i): Finding[] => {
+      if (i.cpuPercent === undefined) {
+        const reason = metricsProblem(ctx);
+        return reason ? [f('unknown', subject(ctx, i), `CPU unknown: ${reason}`)] : [];
+      }
+      const severity = gradeFor('cpu', i.cpuPercent, ctx.threshold('cpu', [i.id]));
+      return [f(severity, subject(ctx, i), severity === 'ok' ? 'CPU is fine' : `CPU is ${severity === 'crit' ? 'nearly exhausted' : 'high'}`, `CPU ${pct(i.cpuPercent)}`)];
+    });
+  },
+};
+
+export const RDS_CHECKS: readonly CheckDefinition[] = [status, snapshotAge, storage, connections, cpu];
