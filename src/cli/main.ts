@@ -55,7 +55,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .addOption(new Option('--scenario <name>', 'sandbox scenario (with --demo)').choices([...SCENARIOS]))
     .option('--region <region>', 'AWS region (default: the config, then AWS_REGION and ~/.aws/config)')
     .option('--profile <profile>', 'AWS profile (default: the config, then AWS_PROFILE)')
-    .option('--since <duration>', 'how far back the log tail and the log checks start, e.g. 12h (default 15m)')
+    .option('--since <duration>', 'how far back the log tail starts (default 15m), and what check counts (default: since the last checklist), e.g. 12h')
     .option('--read-only', 'refuse every action that changes something')
     .option('--write', 'allow actions in a protected environment')
     .option('--no-color', 'draw without colour (also NO_COLOR=1)')
