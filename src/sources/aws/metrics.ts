@@ -7,6 +7,7 @@ import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwat
 import { send, type AwsContext } from './clients.js';
 import type { Utilisation } from './ecsMap.js';
 import { chunk, lastSegment } from './util.js';
+import { oneLine } from '../../text/sanitize.js';
 
 export const PERIOD_SECONDS = 60;
 export const WINDOW_MS = 30 * 60_000;
@@ -53,14 +54,23 @@ export function utilisationQueries(targets: readonly MetricTarget[]): MetricData
   return targets.flatMap((t, i) => [query(idOf('cpu', i), 'CPUUtilization', t), query(idOf('mem', i), 'MemoryUtilization', t)]);
 }
 
-export async function readUtilisation(ctx: AwsContext, targets: readonly MetricTarget[], now: number, signal?: AbortSignal): Promise<UtilisationResult> {
-  const series: Utilisation[] = targets.map(() => ({ cpu: [], memory: [] }));
-  const warnings = new Set<string>();
-  if (targets.length === 0) return { series, warnings: [] };
+/**
+ * Every query's points over the last WINDOW_MS, by query id and time: as few
+ * GetMetricData calls as the API allows (500 queries a call), following
+ * NextToken. `what` names the figures in a warning ("ECS utilisation").
+ */
+export async function fetchMetricPoints(
+  ctx: AwsContext,
+  queries: readonly MetricDataQuery[],
+  now: number,
+  what: string,
+  signal?: AbortSignal,
+): Promise<{ points: Map<string, Map<number, number>>; warnings: string[] }> {
   // Whole minutes: CloudWatch answers period-aligned ranges faster.
   const end = Math.floor(now / 60_000) * 60_000;
   const points = new Map<string, Map<number, number>>();
-  for (const batch of chunk(utilisationQueries(targets), MAX_QUERIES)) {
+  const warnings = new Set<string>();
+  for (const batch of chunk(queries, MAX_QUERIES)) {
     let token: string | undefined;
     let pages = 0;
     do {
@@ -77,22 +87,29 @@ export async function readUtilisation(ctx: AwsContext, targets: readonly MetricT
           }),
         signal,
       );
-      for (const r of out.MetricDataResults ?? []) collect(points, r, warnings);
+      for (const r of out.MetricDataResults ?? []) collect(points, r, warnings, what);
       token = out.NextToken;
     } while (token && ++pages < MAX_PAGES);
   }
+  return { points, warnings: [...warnings] };
+}
+
+export async function readUtilisation(ctx: AwsContext, targets: readonly MetricTarget[], now: number, signal?: AbortSignal): Promise<UtilisationResult> {
+  const series: Utilisation[] = targets.map(() => ({ cpu: [], memory: [] }));
+  if (targets.length === 0) return { series, warnings: [] };
+  const { points, warnings } = await fetchMetricPoints(ctx, utilisationQueries(targets), now, 'ECS utilisation', signal);
   targets.forEach((_, i) => {
     const s = series[i] as Utilisation;
     s.cpu = oldestFirst(points.get(idOf('cpu', i)));
     s.memory = oldestFirst(points.get(idOf('mem', i)));
   });
-  return { series, warnings: [...warnings] };
+  return { series, warnings };
 }
 
-function collect(points: Map<string, Map<number, number>>, r: MetricDataResult, warnings: Set<string>): void {
+function collect(points: Map<string, Map<number, number>>, r: MetricDataResult, warnings: Set<string>, what: string): void {
   if (!r.Id) return;
   if (r.StatusCode === 'Forbidden' || r.StatusCode === 'InternalError') {
-    warnings.add(`CloudWatch returned ${r.StatusCode} for ECS utilisation${r.Messages?.[0]?.Value ? `: ${r.Messages[0].Value}` : ''}`);
+    warnings.add(oneLine(`CloudWatch returned ${r.StatusCode} for ${what}${r.Messages?.[0]?.Value ? `: ${r.Messages[0].Value}` : ''}`, 300));
   }
   let byTime = points.get(r.Id);
   if (!byTime) points.set(r.Id, (byTime = new Map()));

@@ -3,11 +3,9 @@
  * from CloudWatch: one GetMetricData call for every instance (five queries
  * each), the last 30 minutes at one-minute resolution.
  */
-import type { MetricDataQuery, MetricDataResult } from '@aws-sdk/client-cloudwatch';
-import { send, type AwsContext } from './clients.js';
-import { MAX_QUERIES, PERIOD_SECONDS, WINDOW_MS } from './metrics.js';
-import { oneLine } from '../../text/sanitize.js';
-import { chunk } from './util.js';
+import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import type { AwsContext } from './clients.js';
+import { fetchMetricPoints, PERIOD_SECONDS } from './metrics.js';
 
 /** Samples oldest first, one a minute; empty when CloudWatch has none. */
 export interface DbMetricSeries {
@@ -29,7 +27,6 @@ const METRICS: readonly { key: Key; prefix: string; metric: string; scale: numbe
   { key: 'readLatencyMs', prefix: 'rlat', metric: 'ReadLatency', scale: 1000, digits: 2 },
   { key: 'writeLatencyMs', prefix: 'wlat', metric: 'WriteLatency', scale: 1000, digits: 2 },
 ];
-const MAX_PAGES = 10;
 
 export function rdsMetricQueries(ids: readonly string[]): MetricDataQuery[] {
   return ids.flatMap((id, i) =>
@@ -50,30 +47,7 @@ export const emptySeries = (): DbMetricSeries => ({ cpuPercent: [], freeStorageB
 export async function readRdsMetrics(ctx: AwsContext, ids: readonly string[], now: number, signal?: AbortSignal): Promise<{ series: DbMetricSeries[]; warnings: string[] }> {
   const series = ids.map(emptySeries);
   if (ids.length === 0) return { series, warnings: [] };
-  const end = Math.floor(now / 60_000) * 60_000;
-  const points = new Map<string, Map<number, number>>();
-  const warnings = new Set<string>();
-  for (const batch of chunk(rdsMetricQueries(ids), MAX_QUERIES)) {
-    let token: string | undefined;
-    let pages = 0;
-    do {
-      const out = await send(
-        ctx,
-        'cloudwatch',
-        (cw) =>
-          new cw.GetMetricDataCommand({
-            MetricDataQueries: batch,
-            StartTime: new Date(end - WINDOW_MS),
-            EndTime: new Date(end),
-            ScanBy: 'TimestampAscending',
-            ...(token ? { NextToken: token } : {}),
-          }),
-        signal,
-      );
-      for (const r of out.MetricDataResults ?? []) collect(points, r, warnings);
-      token = out.NextToken;
-    } while (token && ++pages < MAX_PAGES);
-  }
+  const { points, warnings } = await fetchMetricPoints(ctx, rdsMetricQueries(ids), now, 'RDS metrics', signal);
   ids.forEach((_, i) => {
     for (const m of METRICS) {
       const byTime = points.get(`${m.prefix}${i}`);
@@ -82,18 +56,6 @@ export async function readRdsMetrics(ctx: AwsContext, ids: readonly string[], no
     }
   });
   return { series, warnings: [...warnings] };
-}
-
-function collect(points: Map<string, Map<number, number>>, r: MetricDataResult, warnings: Set<string>): void {
-  if (!r.Id) return;
-  if (r.StatusCode === 'Forbidden' || r.StatusCode === 'InternalError') {
-    warnings.add(oneLine(`CloudWatch returned ${r.StatusCode} for RDS metrics${r.Messages?.[0]?.Value ? `: ${r.Messages[0].Value}` : ''}`, 300));
-  }
-  let byTime = points.get(r.Id);
-  if (!byTime) points.set(r.Id, (byTime = new Map()));
-  const ts = r.Timestamps ?? [];
-  const vs = r.Values ?? [];
-  for (let i = 0; i < Math.min(ts.length, vs.length); i++) byTime.set((ts[i] as Date).getTime(), vs[i] as number);
 }
 
 export function latest(values: readonly number[]): number | undefined {
