@@ -1,117 +1,97 @@
-// Prints benchmark figures as JSON. Nothing here asserts on time: the
-// figures are for people to read and compare across commits.
+// Prints benchmark figures as JSON on stdout (progress on stderr). Nothing
+// here asserts on time: the figures are for people to read and compare
+// across commits, next to the machine's load at the time.
 //
-//   npm run bench                 all benchmarks
-//   node bench/run.mjs --runs 20  more samples
-import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+//   npm run bench                                   everything (a few minutes)
+//   node bench/run.mjs --only startup|logs|memory|queues   one (or a comma list)
+//
+//   startup  first full frame at 120x40 vs bare node (--runs 12), RSS after a calm soak (--soak-ms 30000)
+//   logs     log lines/s the log view takes in, and key-to-screen latency, per offered rate
+//            (0 is the baseline: the cost of a frame without extra log traffic)
+//            (--rates 0,100,1000,5000,20000 --samples 150 --warmup-ms 4000; the rate is fitted over
+//            at least --window-ms 10000)
+//   memory   heap and RSS after --lines 1000000 log lines through the runtime's log tail
+//   queues   reading --queues 200 queues from the real Redis, --queue-runs 30 times
+//            (OPSDECK_TEST_REDIS_URL, default redis://127.0.0.1:6379)
+//
+// Build first (npm run bench does): startup and logs run bin/opsdeck.js.
+import { cpus, loadavg } from 'node:os';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { root, round } from './pty.mjs';
+import { benchStartup } from './startup.mjs';
+import { benchLogs } from './logs.mjs';
+import { benchMemory } from './memory.mjs';
+import { benchQueues } from './queues.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'opsdeck.js');
-const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1]) || 12;
-const soakMs = Number(args[args.indexOf('--soak-ms') + 1]) || 30_000;
-const TITLES = ['ECS', 'RDS', 'Logs', 'Queues', 'Postgres', 'Health'];
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
+const BENCHES = ['startup', 'logs', 'memory', 'queues'];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      runs: { type: 'string', default: '12' },
+      'soak-ms': { type: 'string', default: '30000' },
+      rates: { type: 'string', default: '0,100,1000,5000,20000' },
+      samples: { type: 'string', default: '150' },
+      'warmup-ms': { type: 'string', default: '4000' },
+      'window-ms': { type: 'string', default: '10000' },
+      lines: { type: 'string', default: '1000000' },
+      queues: { type: 'string', default: '200' },
+      'queue-runs': { type: 'string', default: '30' },
+    },
+  }));
+} catch (err) {
+  fail(`${err.message} (see the top of bench/run.mjs for the options)`);
+}
+
+/** A whole number >= min from an option, or one line saying what is wrong. */
+function whole(name, min = 1) {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number of at least ${min}, got "${values[name]}"`);
+  return n;
+}
+
+const only = values.only === undefined ? BENCHES : values.only.split(',').map((s) => s.trim());
+for (const name of only) if (!BENCHES.includes(name)) fail(`--only takes ${BENCHES.join('|')} (or a comma list), got "${name}"`);
+const rates = values.rates.split(',').map(Number);
+if (rates.some((r) => !Number.isFinite(r) || r < 0)) fail(`--rates must be log lines per second, comma-separated, got "${values.rates}"`);
+const opts = {
+  startup: { runs: whole('runs'), soakMs: whole('soak-ms') },
+  logs: { rates, samples: whole('samples', 2), warmupMs: whole('warmup-ms', 0), minWindowMs: whole('window-ms', 0) },
+  memory: { lines: whole('lines') },
+  queues: { queues: whole('queues'), runs: whole('queue-runs') },
 };
-const round = (n) => Math.round(n * 10) / 10;
-
-/** Runs `command` on a pseudo-terminal of cols x rows (util-linux script). */
-function onPty(command, cols, rows) {
-  return spawn('script', ['-qfec', `stty cols ${cols} rows ${rows}; exec ${command}`, '/dev/null'], {
-    cwd: root,
-    env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+if ((only.includes('startup') || only.includes('logs')) && !existsSync(join(root, 'dist', 'opsdeck.js'))) {
+  fail('dist/opsdeck.js is missing: run `npm run build` first (npm run bench does)');
 }
 
-/** Time from spawn until the screen shows every panel title. */
-function timeToFirstFullFrame() {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = onPty(`node ${bin} demo`, 120, 40);
-    let seen = '';
-    let done = false;
-    child.stdin.on('error', () => {});
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no full frame within 15 s; saw: ${seen.slice(-500)}`));
-    }, 15_000);
-    child.stdout.on('data', (chunk) => {
-      if (done) return;
-      seen += chunk.toString('utf8').replace(ANSI, '');
-      if (TITLES.every((t) => seen.includes(t))) {
-        done = true;
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        clearTimeout(timer);
-        child.stdin.write('q');
-        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-        child.on('exit', () => resolve(ms));
-      }
-    });
-  });
-}
-
-/** Time from spawn until a bare `node -e 0` exits, through the same pty wrapper. */
-function timeBareNode() {
-  return new Promise((resolve) => {
-    const t0 = process.hrtime.bigint();
-    const child = onPty('node -e 0', 120, 40);
-    child.stdout.resume();
-    child.on('exit', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
-  });
-}
-
-function rssOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
-}
-
-async function memoryAfterSoak() {
-  const child = onPty(`node ${bin} demo --scenario calm`, 120, 40);
-  child.stdin.on('error', () => {});
-  child.stdout.resume();
-  await new Promise((r) => setTimeout(r, soakMs));
-  // script → node (the shell exec'd into node)
-  const pid = Number(execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
-  const rss = rssOf(pid);
-  child.stdin.write('q');
-  await new Promise((r) => {
-    const t = setTimeout(() => {
-      child.kill('SIGKILL');
-      r();
-    }, 3000);
-    child.on('exit', () => {
-      clearTimeout(t);
-      r();
-    });
-  });
-  return rss;
-}
-
-const startup = [];
-const bare = [];
-for (let i = 0; i < runs; i++) {
-  bare.push(await timeBareNode());
-  startup.push(await timeToFirstFullFrame());
-}
-const rss = await memoryAfterSoak();
-
+const RUN = { startup: benchStartup, logs: benchLogs, memory: benchMemory, queues: benchQueues };
+const load = () => loadavg().map((x) => round(x, 2));
 const result = {
-  runs,
-  firstFullFrameMs: { median: round(median(startup)), min: round(Math.min(...startup)), max: round(Math.max(...startup)) },
-  bareNodeMs: { median: round(median(bare)), min: round(Math.min(...bare)), max: round(Math.max(...bare)) },
-  firstFrameOverBareNode: round(median(startup) / median(bare)),
-  rssAfterSoakMB: round(rss / 1024 / 1024),
-  soakSeconds: soakMs / 1000,
-  terminal: '120x40',
   node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  loadAverageAtStart: load(),
 };
+let failed = false;
+for (const name of only) {
+  try {
+    result[name] = await RUN[name](opts[name]);
+  } catch (err) {
+    // one bench failing (Redis down, say) still leaves the others' figures
+    failed = true;
+    result[name] = { error: err instanceof Error ? err.message : String(err) };
+    process.stderr.write(`bench: ${name} failed: ${result[name].error}\n`);
+  }
+}
+result.loadAverageAtEnd = load();
 console.log(JSON.stringify(result, null, 2));
+if (failed) process.exitCode = 1;

@@ -6,7 +6,7 @@
  */
 import { CLUSTER, EcsSim, type SimTask } from './ecs.js';
 import { LogStore } from './logs.js';
-import { bootLines, crashLines, requestLine, shutdownLines } from './loglines.js';
+import { bootLines, crashLines, requestLine, shutdownLines, type RequestMix } from './loglines.js';
 import { SAMPLE_EVERY_MS, Utilisation, demandAt } from './metrics.js';
 import { hashOf, Rng } from './prng.js';
 import { QueueSim } from './queues.js';
@@ -36,13 +36,19 @@ export class Fleet {
   private readonly rng: Rng;
   private nextEvent = 0;
   private quiet = false;
+  /** the extra log lines (benchmarks) draw from their own stream, so the rest of the simulation is unchanged */
+  private readonly loadRng: Rng;
+  private loadCarry = 0;
 
   constructor(
     readonly seed: number,
     readonly scenario: Scenario,
     now: number,
+    /** extra API log lines per second after `now` (see SandboxOptions.logRate) */
+    private readonly extraLogRate = 0,
   ) {
     this.rng = new Rng(hashOf(seed, scenario));
+    this.loadRng = new Rng(hashOf(seed, scenario, 'extra-logs'));
     this.start = Math.floor(now / STEP_MS) * STEP_MS;
     this.t = this.start - WARMUP_MS;
     this.plan = planFor(scenario, this.start);
@@ -90,6 +96,7 @@ export class Fleet {
         const task = this.rng.pick(serving);
         this.logs.add(t - dt + this.rng.int(1, dt), streamOf(task), requestLine(this.rng, mix));
       }
+      if (this.extraLogRate > 0 && t > this.start) this.extraLines(t, dt, serving, mix);
     }
     const workers = this.ecs.serving('worker').length;
     for (const name of ['emails', 'default'] as const) this.queues[name].step(t, dt, this.rng, this.plan.queue(name, t), workers);
@@ -97,6 +104,15 @@ export class Fleet {
     this.t = t;
     if (this.quiet) this.logs.skip(t);
     else this.logs.commit(t - dt, t);
+  }
+
+  /** Exactly the configured rate (a carry, not a random count), so a benchmark offers what it asks for. */
+  private extraLines(t: number, dt: number, serving: SimTask[], mix: RequestMix): void {
+    this.loadCarry += (this.extraLogRate * dt) / 1000;
+    const n = Math.floor(this.loadCarry);
+    this.loadCarry -= n;
+    const r = this.loadRng;
+    for (let i = 0; i < n; i++) this.logs.add(t - dt + r.int(1, dt), streamOf(r.pick(serving)), requestLine(r, mix));
   }
 
   private sample(t: number): void {

@@ -18,6 +18,7 @@ import { ecsView, healthView, postgresView, queuesView, rdsView } from './views.
 import { RdsSim } from './rds.js';
 import { sandboxRdsOps, type SandboxRds } from './rdsControl.js';
 import type { DeadSet } from './queues.js';
+import { oneLine } from '../../text/sanitize.js';
 
 export { SCENARIOS, isScenario, type Scenario };
 export type { RevisionChanges, TaskDefinition, TaskContainer } from './taskdefs.js';
@@ -28,6 +29,12 @@ export interface SandboxOptions {
   scenario?: Scenario;
   seed?: number;
   clock?: Clock;
+  /**
+   * Extra API log lines per second from the sandbox's creation on (the
+   * warm-up backlog stays normal), for the log throughput benchmark
+   * (bench/logs.mjs). Default: $OPSDECK_SANDBOX_LOG_RATE, else none.
+   */
+  logRate?: number;
 }
 
 export interface UpdateServiceOptions {
@@ -69,6 +76,14 @@ export interface Sandbox {
 
 export const DEFAULT_SEED = 20_261_122;
 
+/** OPSDECK_SANDBOX_LOG_RATE=<lines/s>: unset or empty is the normal demo traffic. */
+function logRateOf(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0;
+  const rate = Number(value);
+  if (!Number.isFinite(rate) || rate < 0) throw new Error(`OPSDECK_SANDBOX_LOG_RATE must be log lines per second (0 or more), got "${oneLine(value)}"; unset it for the normal demo traffic`);
+  return rate;
+}
+
 export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   const scenario = opts.scenario ?? 'calm';
   if (!isScenario(scenario)) throw new Error(`unknown scenario "${String(scenario)}"; expected one of ${SCENARIOS.join(', ')}`);
@@ -79,7 +94,8 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
   // at start-up, and the dashboard should be on screen before it happens.
   const createdAt = clock.now();
   let built: Fleet | undefined;
-  const fleet = (): Fleet => (built ??= new Fleet(seed, scenario, createdAt));
+  const logRate = opts.logRate ?? logRateOf(process.env.OPSDECK_SANDBOX_LOG_RATE);
+  const fleet = (): Fleet => (built ??= new Fleet(seed, scenario, createdAt, logRate));
   const rds = new RdsSim(seed);
   let closed = false;
 
