@@ -9,7 +9,9 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { Box, useInput } from 'ink';
 import type { Key } from 'ink';
 import type { Runtime } from '../src/engine/runtime.js';
-import type { TuiActions } from '../src/cli/tui.js';
+import type { EnvironmentSwitcher, TuiActions } from '../src/cli/tui.js';
+import type { IncidentView, TuiIncident } from '../src/cli/tuiIncident.js';
+import type { LiveFindingsState } from '../src/checks/live.js';
 import type { ActionUiState } from '../src/actions/controller.js';
 import type { KeyBinding } from '../src/keys/registry.js';
 import { activeBindings, KEY_BINDINGS } from '../src/keys/registry.js';
@@ -31,10 +33,16 @@ import { entryLine, headerLines, hintLine } from './chrome.js';
 import { helpContent, helpMaxScroll, helpView } from './help.js';
 import { rowCount, selectsFromEnd } from './panels/index.js';
 import { activePanel } from './state.js';
-import { overlayFooter, overlayLines, runningLine } from './actionOverlay.js';
+import { overlayFooter, overlayLines, runningLine, wrapText } from './actionOverlay.js';
 import { liveLines, startAction } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
 import { ensureStateDir } from '../src/state/paths.js';
+import type { PanelMarks } from './PanelFrame.js';
+import { checklistItems, checklistView, criticalLine } from './checklist.js';
+import { incidentLine } from './incidentLine.js';
+import { endQuestion, type IncidentKeys } from './modeKeys.js';
+import { startFix } from './fixStart.js';
+import { useShownEnvironment, type FindingsFeed } from './session.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = Pick<Runtime, 'store' | 'env' | 'clock' | 'refresh'>;
@@ -52,15 +60,36 @@ export interface AppProps {
   actions?: TuiActions;
   /** where S saves the log lines, first that takes it; default: the current directory, then the state directory */
   logSaveDirs?: readonly (string | (() => string))[];
+  /** the checks on the panels' data: the header's critical line, the panels' marks, the checklist (c) */
+  findings?: FindingsFeed;
+  /** incident mode (i, n); absent: those keys say it is not available */
+  incident?: Pick<TuiIncident, 'getState' | 'subscribe' | 'start' | 'end' | 'note' | 'defaultTitle'>;
+  /** `:env NAME`; absent: this session cannot switch */
+  environments?: EnvironmentSwitcher;
 }
 
 const IDLE: ActionUiState = { phase: 'idle' };
 const idle = () => IDLE;
 const noSubscribe = () => () => undefined;
+const NO_FINDINGS: LiveFindingsState = { findings: [], notes: [], changes: [] };
+const noFindings = () => NO_FINDINGS;
+const NO_INCIDENT: IncidentView = {};
+const noIncident = () => NO_INCIDENT;
+
+/** Critical and warning findings per panel, for the marks in their titles. */
+function panelMarks(state: LiveFindingsState): Partial<Record<PanelId, PanelMarks>> {
+  const out: Partial<Record<PanelId, PanelMarks>> = {};
+  for (const { finding: f } of state.findings) {
+    if (f.severity !== 'crit' && f.severity !== 'warn') continue;
+    const m = (out[f.area] ??= { crit: 0, warn: 0 });
+    m[f.severity]++;
+  }
+  return out;
+}
 
 const DEFAULT_SAVE_DIRS = [() => process.cwd(), () => ensureStateDir()];
 
-function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number) {
+function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number, marks: Partial<Record<PanelId, PanelMarks>>) {
   const common = (id: PanelId) => ({
     id,
     snap: snaps[id],
@@ -69,6 +98,7 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
     selected: state.selection[id] ?? 0,
     focused: id === state.focus,
     ...(id === 'logs' ? { logView: state.logs } : {}),
+    ...(marks[id] ? { marks: marks[id] } : {}),
   });
   if (layout.kind === 'detail') {
     const { cell } = layout;
@@ -95,13 +125,8 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
   return <Lines lines={lines} />;
 }
 
-export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initialState, actions, logSaveDirs = DEFAULT_SAVE_DIRS }: AppProps) {
-  const snaps = useSyncExternalStore(runtime.store.subscribe, runtime.store.getSnapshots);
-  const action = useSyncExternalStore(actions?.controller.subscribe ?? noSubscribe, actions?.controller.getState ?? idle);
-  const tick = useTick(1_000);
-  // Read the clock when the second ticks or data arrives, so ages never lag behind updatedAt.
-  const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps]);
-  const { columns, rows } = useTerminalSize();
+export function App(props: AppProps) {
+  const { noColor, onQuit, bindings = KEY_BINDINGS, initialState, logSaveDirs = DEFAULT_SAVE_DIRS, incident, environments } = props;
   // The ref is the truth for the key handler (see DispatchContext); the state copy makes React re-render.
   const stateRef = useRef<ViewState | null>(null);
   stateRef.current ??= { ...initialViewState, ...initialState };
@@ -114,8 +139,20 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
       setState(next);
     }
   }, []);
+  // The environment shown: `:env NAME` swaps the runtime, its actions and its findings together.
+  const session = useShownEnvironment({ runtime: props.runtime, ...(props.actions ? { actions: props.actions } : {}), ...(props.findings ? { findings: props.findings } : {}) }, environments, dispatch);
+  const { runtime, actions, findings } = session.shown;
+  const snaps = useSyncExternalStore(runtime.store.subscribe, runtime.store.getSnapshots);
+  const action = useSyncExternalStore(actions?.controller.subscribe ?? noSubscribe, actions?.controller.getState ?? idle);
+  const checks = useSyncExternalStore(findings?.subscribe ?? noSubscribe, findings?.getState ?? noFindings);
+  const incidentView = useSyncExternalStore(incident?.subscribe ?? noSubscribe, incident?.getState ?? noIncident);
+  const tick = useTick(1_000);
+  // Read the clock when the second ticks or data arrives, so ages never lag behind updatedAt.
+  const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps, checks]);
+  const { columns, rows } = useTerminalSize();
   const theme = themeFor(noColor);
-  const overlayOpen = overlayShown(action.phase, state.actionHidden);
+  const marks = useMemo(() => panelMarks(checks), [checks]);
+  const overlayOpen = overlayShown(action.phase, state.actionHidden, state.entry !== null);
 
   const active = useMemo(() => activeBindings({ readOnly: runtime.env.readOnly }, bindings), [runtime.env.readOnly, bindings]);
   const hidden = bindings.length - active.length;
@@ -129,15 +166,23 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
   // One frame row is left free: see the comment at the top.
   const total = Math.max(3, rows - 1);
   const width = Math.max(20, columns);
-  // On a very small terminal the panels win: the header keeps its first row
+  const critical = useMemo(() => checks.findings.filter((t) => t.finding.severity === 'crit'), [checks]);
+  // On a very small terminal the panels win: the header drops rows from its
+  // end (who, the critical line, the incident) down to its first row
   // (environment and badges), then the hint bar and the message go.
-  let header = headerLines(runtime.env, snaps, now, width);
+  let header = headerLines(runtime.env, snaps, now, width, {
+    rows: [incidentLine(incidentView, width), criticalLine(critical, now, width)],
+    ...(session.switching ? { switching: session.switching } : {}),
+  });
   const footer: Line[] = [];
-  if (state.message && !state.entry) footer.push(fitLine([seg(state.message.text, state.message.tone)], width));
+  // a message wraps to three rows: what it names (a review's path, the environments) must be readable at 80 columns
+  if (state.message && !state.entry) for (const row of wrapText(state.message.text, width).slice(0, 3)) footer.push(fitLine([seg(row, state.message.tone)], width));
   if (!overlayOpen && action.phase === 'running') footer.push(runningLine(action, width));
+  if (!overlayOpen && action.phase === 'finished') footer.push(fitLine([seg(`${action.plan?.title ?? action.title ?? 'the action'} has ended: its outcome shows when you are done typing`, 'accent')], width));
   if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[state.actionTarget?.panel ?? 'ecs']));
-  else footer.push(state.entry && !state.help ? entryLine(state.entry, width) : hintLine(scopeOf(state), active, width, activePanel(state)));
-  if (total - header.length - footer.length < 6) header = header.slice(0, 1);
+  else if (state.entry && !state.help) footer.push(entryLine(state.entry, width, { question: endQuestion(incidentView.status), ...(incident ? { placeholder: incident.defaultTitle() } : {}) }));
+  else footer.push(hintLine(scopeOf(state), active, width, activePanel(state)));
+  if (total - header.length - footer.length < 6) header = header.slice(0, Math.max(1, total - footer.length - 6));
   while (!state.entry && footer.length > 0 && total - header.length - footer.length < 2) footer.pop();
   const bodyHeight = Math.max(1, total - header.length - footer.length);
   const layout = computeLayout({ width, height: bodyHeight, focus: state.focus, detail: state.detail });
@@ -146,6 +191,17 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
   // The log box as drawn now: the key handler scrolls by what the screen shows.
   const logBox = logBoxOf(layout, snaps.logs.status === 'error');
 
+  const incidentKeys = useMemo<IncidentKeys | undefined>(
+    () =>
+      incident && {
+        status: () => incident.getState().status,
+        start: (title) => incident.start(title),
+        end: () => incident.end(),
+        note: (text) => incident.note(text),
+        defaultTitle: () => incident.defaultTitle(),
+      },
+    [incident],
+  );
   const ctxRef = useRef<DispatchContext | null>(null);
   ctxRef.current = {
     getState: () => stateRef.current!,
@@ -164,6 +220,16 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
       now: () => runtime.clock.now(),
       saveDirs: () => logSaveDirs,
     },
+    ...(findings
+      ? {
+          checklist: {
+            items: () => checklistItems(findings.getState().findings),
+            fix: (t) => startFix({ finding: t.finding, actions: session.shownRef.current.actions, snaps: runtime.store.getSnapshots(), env: runtime.env.name, dispatch }),
+          },
+        }
+      : {}),
+    ...(incidentKeys ? { incident: incidentKeys } : {}),
+    ...(session.keys ? { environments: session.keys } : {}),
     ...(actions
       ? {
           actions: {
@@ -190,10 +256,14 @@ export function App({ runtime, noColor, onQuit, bindings = KEY_BINDINGS, initial
     // Under the box, while there is room, the target's panel keeps moving: the operator watches the change land.
     const rest = bodyHeight - box.length;
     const p = targetPanel;
-    const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0 }) : [];
+    const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, ...(marks[p] ? { marks: marks[p] } : {}) }) : [];
     body = <Lines lines={[...box, ...below]} />;
   } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
-  else body = bodyView(layout, snaps, state, now);
+  else if (state.checklist) {
+    const canFix = actions !== undefined && active.some((b) => b.command === 'checklist-fix');
+    const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, width, height: bodyHeight, now, env: runtime.env.name, notes: checks.notes, canFix, ...(checks.evaluatedAt !== undefined ? { evaluatedAt: checks.evaluatedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
+    body = <Lines lines={list} />;
+  } else body = bodyView(layout, snaps, state, now, marks);
 
   return (
     <ThemeContext.Provider value={theme}>

@@ -27,6 +27,21 @@ export interface FrameInput {
   selected: number;
   /** the log panel's view state */
   logView?: LogViewState;
+  /** how many critical and warning findings concern this panel: marked in its title */
+  marks?: PanelMarks;
+}
+
+export interface PanelMarks {
+  crit: number;
+  warn: number;
+}
+
+/** " ✗ 2 " in the crit token, " ! 1 " in the warn token: what the checks say of the panel. */
+export function markSegs(marks: PanelMarks | undefined): Seg[] {
+  const out: Seg[] = [];
+  if (marks?.crit) out.push(seg(` ${GLYPH.crit} ${marks.crit} `, 'crit', { bold: true }));
+  if (marks?.warn) out.push(seg(` ${GLYPH.warn} ${marks.warn} `, 'warn'));
+  return out;
 }
 
 export function panelLabel(id: PanelId): string {
@@ -67,6 +82,7 @@ function titleSegs(input: FrameInput): Seg[] {
   const status = statusOf(input.snap, input.now);
   const segs: Seg[] = [
     seg(` ${panelLabel(input.id)} `, input.focused ? 'focus' : 'text', { bold: true }),
+    ...markSegs(input.marks),
     seg(` ${status.text} `, status.tone),
   ];
   if (input.filter) segs.push(seg(` ${filterLabel(input.filter)} `, 'accent'));
@@ -121,6 +137,7 @@ export function summaryLine(input: Omit<FrameInput, 'height' | 'detail' | 'selec
     seg(input.focused ? '›' : ' ', 'focus'),
     seg(fit(panelLabel(input.id), 11), input.focused ? 'focus' : 'text', { bold: true }),
     seg(fit(status.text, 10), status.tone),
+    ...markSegs(input.marks).map((m) => ({ ...m, text: m.text.trimStart() })),
   ];
   if (input.filter) line.push(seg(`${filterLabel(input.filter)} `, 'accent'));
   const err = errorLine(input.snap, input.now);

@@ -24,8 +24,20 @@ export function lastRefresh(snaps: PanelSnapshots): number | undefined {
   return newest;
 }
 
-/** One row when it fits, else two: who/where moves to the second row. */
-export function headerLines(env: EnvironmentInfo, snaps: PanelSnapshots, now: number, width: number): Line[] {
+export interface HeaderExtras {
+  /** rows under the first: the incident clock, the critical findings (see incidentLine.ts, checklist.ts) */
+  rows?: readonly (Line | undefined)[];
+  /** an environment being opened by `:env` */
+  switching?: string;
+}
+
+/**
+ * The first row (where, fresh or not), the extra rows, then who/where: on
+ * the first row when it fits, else last, where it is the first to go on a
+ * short terminal (the dashboard drops rows from the end).
+ */
+export function headerLines(env: EnvironmentInfo, snaps: PanelSnapshots, now: number, width: number, extras: HeaderExtras = {}): Line[] {
+  const rows = (extras.rows ?? []).filter((r): r is Line => r !== undefined);
   const first: Line = [
     env.protected ? seg(` ⚠ ${env.name.toUpperCase()} `, 'badgeProtected') : seg(` ${env.name.toUpperCase()} `, 'badge'),
   ];
@@ -37,11 +49,13 @@ export function headerLines(env: EnvironmentInfo, snaps: PanelSnapshots, now: nu
   const stale = PANEL_IDS.filter((id) => snaps[id].status === 'stale').length;
   if (failing > 0) first.push(seg(`  ${GLYPH.crit} ${failing} failing`, 'crit'));
   if (stale > 0) first.push(seg(`  ${GLYPH.warn} ${stale} stale`, 'warn'));
+  if (extras.switching) first.push(seg(`  ⟳ opening ${extras.switching}…`, 'accent'));
 
   const who: Line = [seg('account ', 'muted'), seg(env.account), seg('  region ', 'muted'), seg(env.region), seg('  as ', 'muted'), seg(shortIdentity(env.identity))];
-  if (lineWidth(first) + 2 + lineWidth(who) <= width) return [fitLine([...first, seg('  '), ...who], width)];
-  return [fitLine(first, width), fitLine(who, width)];
+  if (lineWidth(first) + 2 + lineWidth(who) <= width) return [fitLine([...first, seg('  '), ...who], width), ...rows];
+  return [fitLine(first, width), ...rows, fitLine(who, width)];
 }
+
 
 /**
  * The hints of a scope in table order. When they do not all fit, the general
@@ -62,9 +76,27 @@ export function hintLine(scope: KeyScope, bindings: readonly KeyBinding[], width
   return fitLine(line, width);
 }
 
-export function entryLine(entry: Entry, width: number): Line {
-  const prompt = entry.kind === 'filter' ? '/' : ':';
-  const help = entry.kind === 'filter' ? 'enter keep · esc clear' : 'enter run · esc cancel';
-  return fitLine([seg(prompt, 'accent', { bold: true }), seg(entry.text), seg(' ', 'text', { inverse: true }), seg(`   ${help}`, 'muted')], width);
+const PROMPTS: Record<Entry['kind'], { prompt: string; help: string }> = {
+  filter: { prompt: '/', help: 'enter keep · esc clear' },
+  command: { prompt: ':', help: 'enter run · esc cancel' },
+  'incident-title': { prompt: 'incident title: ', help: 'enter starts it · esc cancels' },
+  note: { prompt: 'note: ', help: 'enter records it on the timeline · esc cancels' },
+  'end-incident': { prompt: '', help: '' },
+};
+
+/**
+ * The row being typed in. `question` is the y/N of ending an incident;
+ * `placeholder` what Enter on an empty title uses.
+ */
+export function entryLine(entry: Entry, width: number, opts: { question?: string; placeholder?: string } = {}): Line {
+  if (entry.kind === 'end-incident') {
+    // the keys first: the incident's title is what a narrow terminal cuts
+    return fitLine([seg('end the incident and write its review? ', 'warn', { bold: true }), seg('[y] yes'), seg('  '), seg('[N] no', 'focus', { inverse: true, bold: true }), seg(`  ${opts.question ?? ''}`, 'muted')], width);
+  }
+  const { prompt, help } = PROMPTS[entry.kind];
+  const line: Line = [seg(prompt, 'accent', { bold: true }), seg(entry.text), seg(' ', 'text', { inverse: true })];
+  if (entry.text === '' && opts.placeholder) line.push(seg(` ${opts.placeholder}`, 'muted'));
+  line.push(seg(`   ${help}`, 'muted'));
+  return fitLine(line, width);
 }
 

@@ -9,9 +9,14 @@ export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'refresh' }
   | { kind: 'panel'; id: PanelId }
+  | { kind: 'checklist' }
+  /** `:note TEXT` records it; `:note` alone opens the note prompt */
+  | { kind: 'note'; text: string }
+  /** `:env` lists the environments; `:env NAME` switches to one */
+  | { kind: 'env'; name?: string }
   | { kind: 'unknown'; text: string };
 
-export const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS] as const;
+export const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS, 'checklist', 'note [text]', 'env [name]'] as const;
 
 export function parseCommand(raw: string): ParsedCommand {
   const text = raw.trim().replace(/^:+/, '').trim().toLowerCase();
@@ -19,6 +24,14 @@ export function parseCommand(raw: string): ParsedCommand {
   if (text === 'q' || text === 'quit' || text === 'q!' || text === 'exit') return { kind: 'quit' };
   if (text === 'help' || text === 'h' || text === '?') return { kind: 'help' };
   if (text === 'refresh' || text === 'r') return { kind: 'refresh' };
+  if (text === 'checklist' || text === 'check' || text === 'c') return { kind: 'checklist' };
+  // the argument keeps its case: environment names as the config spells them, a note as typed
+  const arg = (word: string) => raw.trim().replace(/^:+/, '').trim().slice(word.length).trim();
+  if (/^env(\s|$)/.test(text)) {
+    const name = arg('env');
+    return name ? { kind: 'env', name: oneLine(name, 64) } : { kind: 'env' };
+  }
+  if (/^note(\s|$)/.test(text)) return { kind: 'note', text: arg('note') };
   if (/^[1-6]$/.test(text)) return { kind: 'panel', id: PANEL_IDS[Number(text) - 1]! };
   const byName = PANEL_IDS.find((id) => id === text || PANEL_TITLES[id].toLowerCase() === text);
   if (byName) return { kind: 'panel', id: byName };

@@ -14,6 +14,7 @@ const SCOPE_NAMES: Record<KeyScope, string> = {
   global: 'Everywhere',
   dashboard: 'Dashboard',
   detail: 'Open panel',
+  checklist: 'Checklist',
   help: 'Help',
 };
 
@@ -35,7 +36,7 @@ export function helpContent(bindings: readonly KeyBinding[], hidden: number): Li
       out.push([seg(`  ${b.label.padEnd(labelWidth)}`, 'focus'), seg(b.help), ...(b.dangerous ? [seg('  (changes things)', 'warn')] : [])]);
     }
   }
-  out.push([seg('While typing  ', 'accent', { bold: true }), seg('enter keeps the filter or runs the command · esc clears or cancels', 'muted')]);
+  out.push([seg('While typing  ', 'accent', { bold: true }), seg('enter keeps the filter, runs the command, starts the incident or records the note · esc clears or cancels', 'muted')]);
   if (bindings.some((b) => b.dangerous)) {
     out.push([seg('In an action  ', 'accent', { bold: true }), seg('type what it asks, enter · esc cancels until it runs · ctrl+c twice quits while it runs', 'muted')]);
   }

@@ -17,6 +17,8 @@ import type { ActionKeys } from './actionKeys.js';
 import { handleAction } from './actionKeys.js';
 import type { LogKeys } from './logs/keys.js';
 import { runLogCommand } from './logs/keys.js';
+import type { ChecklistKeys, EnvironmentKeys, IncidentKeys } from './modeKeys.js';
+import { endIncidentKey, finishEntry, runChecklistCommand, runEnvCommand, runModeCommand, runNoteCommand } from './modeKeys.js';
 
 export function toKeyPress(input: string, key: Key): KeyPress {
   return {
@@ -64,10 +66,17 @@ export interface DispatchContext {
   actions?: ActionKeys;
   /** the log view's scrolling, toggles and saving */
   logs?: LogKeys;
+  /** the checklist screen's findings and fixes; absent when the checks do not run */
+  checklist?: ChecklistKeys;
+  /** incident mode; absent when this session has none */
+  incident?: IncidentKeys;
+  /** `:env`; absent when this session cannot switch */
+  environments?: EnvironmentKeys;
 }
 
 export function scopeOf(s: ViewState): KeyScope {
   if (s.help) return 'help';
+  if (s.checklist) return 'checklist';
   return s.detail ? 'detail' : 'dashboard';
 }
 
@@ -83,10 +92,12 @@ function handleEntry(press: KeyPress, ctx: DispatchContext): void {
     if (resolveKey(press, 'global', ctx.bindings)?.command === 'quit') ctx.quit();
     return;
   }
+  if (entry.kind === 'end-incident') return endIncidentKey(press, ctx);
   if (press.escape) return dispatch({ type: 'endEntry', keep: false });
   if (press.return) {
     dispatch({ type: 'endEntry', keep: true });
     if (entry.kind === 'command') runCommandLine(entry.text, ctx);
+    else finishEntry(entry, ctx);
     return;
   }
   if (press.backspace || press.delete) {
@@ -110,7 +121,14 @@ function runCommandLine(text: string, ctx: DispatchContext): void {
       ctx.refresh();
       return ctx.dispatch({ type: 'message', text: 'refreshing all panels', tone: 'muted' });
     case 'panel':
+      ctx.dispatch({ type: 'checklist', open: false });
       return ctx.dispatch({ type: 'focus', id: parsed.id });
+    case 'checklist':
+      return void runModeCommand('checklist', ctx);
+    case 'env':
+      return runEnvCommand(parsed.name, ctx);
+    case 'note':
+      return runNoteCommand(parsed.text, ctx);
     case 'unknown':
       return ctx.dispatch({ type: 'message', text: unknownCommandMessage(parsed.text), tone: 'warn' });
   }
@@ -132,7 +150,10 @@ export function runCommand(command: CommandId, press: KeyPress, ctx: DispatchCon
     };
     const step = steps[command] ?? 0;
     if (step !== 0) return dispatch({ type: 'helpScroll', delta: step, max: ctx.helpMaxScroll });
+  } else if (state.checklist) {
+    if (runChecklistCommand(command, ctx)) return;
   } else if (active === 'logs' && runLogCommand(command, ctx)) return;
+  if (runModeCommand(command, ctx)) return;
   switch (command) {
     case 'quit':
       return ctx.quit();
@@ -210,12 +231,16 @@ export function splitKeys(press: KeyPress): KeyPress[] {
   });
 }
 
-/** The action box has the keys unless it was put away while running. */
-export function overlayShown(phase: string | undefined, hidden: boolean): boolean {
-  return phase !== undefined && phase !== 'idle' && !(hidden && phase === 'running');
+/**
+ * The action box has the keys unless it was put away while running. A put
+ * away action that ends while the operator types (an incident note) shows
+ * its outcome once the typing is done, so no typed key is lost to it.
+ */
+export function overlayShown(phase: string | undefined, hidden: boolean, typing = false): boolean {
+  return phase !== undefined && phase !== 'idle' && !(hidden && (phase === 'running' || typing));
 }
 
-const overlayOpen = (ctx: DispatchContext) => overlayShown(ctx.actions?.phase(), ctx.getState().actionHidden);
+const overlayOpen = (ctx: DispatchContext) => overlayShown(ctx.actions?.phase(), ctx.getState().actionHidden, ctx.getState().entry !== null);
 
 export function handleKey(press: KeyPress, ctx: DispatchContext): void {
   if (overlayOpen(ctx)) return handleAction(press, ctx);
@@ -240,7 +265,8 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
     return ctx.dispatch({ type: 'message', text: `an action is running: ${binding.label.split(' ')[press.ctrl ? 1 : 0]} again quits (it carries on, opsdeck stops watching); a shows it`, tone: 'warn' });
   }
   if (state.quitArmed) ctx.dispatch({ type: 'armQuit', armed: false });
+  // A key read-only mode took away keeps its meaning: n on the RDS panel says snapshot is off, it does not take a note.
+  const hidden = ctx.hidden?.length ? resolveKey(press, scope, [...ctx.hidden, ...ctx.bindings], panel) : undefined;
+  if (hidden && ctx.hidden!.includes(hidden)) return ctx.dispatch({ type: 'message', text: readOnlyMessage(hidden), tone: 'warn' });
   if (binding) return runCommand(binding.command, press, ctx);
-  const hidden = ctx.hidden && resolveKey(press, scope, ctx.hidden, panel);
-  if (hidden) ctx.dispatch({ type: 'message', text: readOnlyMessage(hidden), tone: 'warn' });
 }

@@ -48,7 +48,7 @@ export interface TerminalIo {
 
 export const launchTui: LaunchTui = (opts) => launchIn(opts, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
 
-export function launchIn({ runtime, noColor, actions }: TuiOptions, io: TerminalIo): Promise<void> {
+export function launchIn({ runtime, noColor, actions, findings, incident, environments }: TuiOptions, io: TerminalIo): Promise<void> {
   return new Promise<void>((resolve) => {
     const out = io.stdout;
     let instance: Instance | undefined;
@@ -103,7 +103,7 @@ export function launchIn({ runtime, noColor, actions }: TuiOptions, io: Terminal
     try {
       instance = render(
         <Crash onCrash={(err) => finish(errorMessage(err))}>
-          <App runtime={runtime} noColor={noColor} onQuit={() => finish()} actions={actions} />
+          <App runtime={runtime} noColor={noColor} onQuit={() => finish()} actions={actions} findings={findings} incident={incident} environments={environments} />
         </Crash>,
         {
           stdout: io.stdout,

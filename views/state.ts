@@ -8,8 +8,12 @@ import type { PanelId } from '../src/model/panels.js';
 import { PANEL_IDS } from '../src/model/panels.js';
 import type { Tone } from './theme.js';
 
+/**
+ * Text being typed at the bottom row: a filter, a command, an incident's
+ * title or a note. `end-incident` is a y/N question: one key answers it.
+ */
 export interface Entry {
-  kind: 'filter' | 'command';
+  kind: 'filter' | 'command' | 'incident-title' | 'note' | 'end-incident';
   text: string;
 }
 
@@ -52,6 +56,10 @@ export interface ViewState {
   logs: LogViewState;
   /** ctrl+c was pressed once while an action runs; a second one quits */
   quitArmed: boolean;
+  /** the checklist screen is open */
+  checklist: boolean;
+  /** the finding selected in it (see checklist.ts findingKey): a key, so a re-ordered list keeps the row */
+  checklistKey: string | null;
 }
 
 export const initialViewState: ViewState = {
@@ -67,6 +75,8 @@ export const initialViewState: ViewState = {
   actionHidden: false,
   logs: { paused: null, errorsOnly: false, context: false, wrap: false, topErrors: null },
   quitArmed: false,
+  checklist: false,
+  checklistKey: null,
 };
 
 export type ViewAction =
@@ -86,7 +96,11 @@ export type ViewAction =
   | { type: 'actionTarget'; target: ActionTarget | null }
   | { type: 'armQuit'; armed: boolean }
   | { type: 'hideAction'; hidden: boolean }
-  | { type: 'logs'; patch: Partial<LogViewState> };
+  | { type: 'logs'; patch: Partial<LogViewState> }
+  | { type: 'checklist'; open?: boolean }
+  | { type: 'checklistSelect'; key: string | null }
+  /** another environment is shown: what was selected or filtered in the last one means nothing here */
+  | { type: 'environmentSwitched' };
 
 /** The panel keys act on: the open one, else the focused one. */
 export function activePanel(s: ViewState): PanelId {
@@ -107,6 +121,7 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
       return { ...s, detail: s.focus };
     case 'back':
       if (s.help) return { ...s, help: false };
+      if (s.checklist) return { ...s, checklist: false };
       if (s.detail) return { ...s, detail: null };
       return s;
     case 'help':
@@ -153,6 +168,14 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
       return s.actionHidden === a.hidden ? s : { ...s, actionHidden: a.hidden };
     case 'armQuit':
       return s.quitArmed === a.armed ? s : { ...s, quitArmed: a.armed };
+    case 'checklist': {
+      const open = a.open ?? !s.checklist;
+      return open === s.checklist ? s : { ...s, checklist: open, help: false };
+    }
+    case 'checklistSelect':
+      return s.checklistKey === a.key ? s : { ...s, checklistKey: a.key };
+    case 'environmentSwitched':
+      return { ...s, detail: null, filters: {}, selection: {}, actionTarget: null, actionHidden: false, quitArmed: false, checklistKey: null, logs: initialViewState.logs };
     case 'logs': {
       const next = { ...s.logs, ...a.patch };
       const same = (Object.keys(next) as (keyof LogViewState)[]).every((k) => next[k] === s.logs[k]);

@@ -11,7 +11,7 @@
 import type { KeyPress } from '../keys/registry.js';
 import { errorMessage } from '../text/sanitize.js';
 import { confirmKey, startConfirm, type ConfirmState } from './confirm.js';
-import { runAction, type ExecutorDeps, type RunResult } from './executor.js';
+import { notify, runAction, type ExecutorDeps, type RunResult } from './executor.js';
 import type { ActionContext, ActionDefinition, Plan, VerifyProgress } from './types.js';
 
 export type ActionPhase = 'idle' | 'input' | 'planning' | 'confirm' | 'running' | 'finished';
@@ -139,6 +139,8 @@ export class ActionController {
           return this.run(undefined, plan);
         }
         this.set({ phase: 'confirm', title: plan.title, plan, confirm: startConfirm(plan.tier, plan.phrase) });
+        // only a plan put before the operator: a refused one reaches the observer once, as the executor's outcome
+        notify(this.deps.observer, (o) => o.planned?.(plan));
       },
       (err: unknown) => {
         if (!abort.signal.aborted) this.set({ phase: 'finished', title: req.title, error: `could not plan: ${errorMessage(err)}` });

@@ -15,11 +15,24 @@ import { LockHeldError, lockKey, type LockHandle, type TargetLock } from './lock
 import { errorMessage } from '../text/sanitize.js';
 import { confirmationPhrase, type ActionContext, type ActionDefinition, type Plan, type VerifyProgress, type VerifyResult } from './types.js';
 
+/**
+ * Told what happens to an action, e.g. to put it on an incident's timeline.
+ * `planned` comes from whoever shows the plan (the TUI's controller); the
+ * executor calls `confirmed` once the phrase is accepted and `outcome` with
+ * every result, refusals included. A throwing observer never stops an action.
+ */
+export interface ActionObserver {
+  planned?(plan: Plan): void;
+  confirmed?(plan: Plan): void;
+  outcome?(plan: Plan, result: RunResult): void;
+}
+
 export interface ExecutorDeps {
   journal: { append(entry: AuditEntry): Promise<AuditRecord> };
   lock: TargetLock;
   /** the AWS identity, for the journal */
   awsArn?: string;
+  observer?: ActionObserver;
 }
 
 export type RunOutcome = 'done' | 'refused' | 'aborted' | 'failed';
@@ -48,7 +61,29 @@ export const ACTION_EXIT: Record<RunOutcome, number> = { done: 0, refused: 1, ab
 // The lock outlives the longest verification so a second operator cannot slip in while we watch.
 const LOCK_MARGIN_MS = 60_000;
 
+/** Calls an observer without letting it fail the action. */
+export function notify(observer: ActionObserver | undefined, call: (o: ActionObserver) => void): void {
+  if (!observer) return;
+  try {
+    call(observer);
+  } catch {
+    // the observer is a bystander (a timeline); the action and its journal are what count
+  }
+}
+
 export async function runAction<Args, Ctx extends ActionContext>(deps: ExecutorDeps, req: RunRequest<Args, Ctx>): Promise<RunResult> {
+  let result: RunResult;
+  try {
+    result = await guarded(deps, req);
+  } catch (err) {
+    notify(deps.observer, (o) => o.outcome?.(req.plan, { outcome: 'failed', message: `${req.plan.title} failed: ${errorMessage(err)}`, requestIds: [] }));
+    throw err;
+  }
+  notify(deps.observer, (o) => o.outcome?.(req.plan, result));
+  return result;
+}
+
+async function guarded<Args, Ctx extends ActionContext>(deps: ExecutorDeps, req: RunRequest<Args, Ctx>): Promise<RunResult> {
   const { plan, ctx, action } = req;
   const signal = req.signal ?? new AbortController().signal;
   const started = ctx.now();
@@ -76,6 +111,7 @@ export async function runAction<Args, Ctx extends ActionContext>(deps: ExecutorD
     const why = req.typed === undefined ? `no confirmation given; type (or pass --confirm) ${plan.phrase}` : `the confirmation "${req.typed}" is not "${plan.phrase}"`;
     return refuse('refused', `${why}: nothing was done`);
   }
+  notify(deps.observer, (o) => o.confirmed?.(plan));
 
   let handle: LockHandle;
   try {

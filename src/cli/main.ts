@@ -68,26 +68,32 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
 
   const tui = async (opts: GlobalOptions): Promise<number> => {
     if (!isTTY) throw new UserError('the dashboard needs a terminal; for a one-shot report use `opsdeck check` (add --demo for the sandbox)', EXIT.usage);
-    const opened = await openEnvironment(opts, env);
+    const first = await openEnvironment(opts, env);
     const logSinceMs = parseDuration(opts.since ?? '15m', '--since');
-    const runtime = new Runtime({ sources: opened.sources, env: opened.info, intervals: opened.intervals, clock: systemClock, logSinceMs });
-    runtime.start();
-    // the header shows the account and ARN when STS answers; the panels do not wait for it
-    void resolveIdentity(opened).then(() => runtime.setEnv(opened.info));
-    // the requeue action's access to the queues: the sandbox's in the demo, else the config's Redis (connected on first use)
-    const queues = opened.sandbox
-      ? (await import('../sources/sandbox/queueControl.js')).sandboxQueueControl(opened.sandbox)
-      : opened.config.redis.length > 0
-        ? (await import('../sources/redis/control.js')).createRedisQueueControl(opened.config.redis)
-        : undefined;
-    const session = tuiActions(opened, runtime, env, queues ? { queues } : {});
+    const { TuiSessions, configEnvironmentNames } = await import('./tuiSessions.js');
+    const { TuiIncident } = await import('./tuiIncident.js');
+    // one incident per state directory, whichever environment is shown: the timeline follows a switch
+    const shown = (): import('./tui.js').TuiEnvironment => sessions.current;
+    const incident = new TuiIncident({ env, environment: () => shown().runtime.env.name, findings: () => shown().findings?.getState().findings.map((t) => t.finding) ?? [] });
+    const sessions = new TuiSessions({
+      open: (name) => (name === undefined ? Promise.resolve(first) : openEnvironment({ ...opts, env: name }, env)),
+      names: first.sandbox ? [first.info.name] : await configEnvironmentNames(opts, env),
+      ...(first.sandbox ? { unavailable: ':env is not available in the demo: it has one environment, the sandbox (start opsdeck with --config to switch between yours)' } : {}),
+      processEnv: env,
+      logSinceMs,
+      clock: systemClock,
+      observer: incident.observer,
+      onFindings: (list) => incident.findings(list),
+      report: (line) => stderr.write(`opsdeck: ${line}\n`),
+    });
+    const view = await sessions.openFirst();
+    incident.run();
     try {
-      await deps.launchTui({ runtime, noColor: !wantsColor(opts, env, stdout), ...(session ? { actions: session.actions } : {}) });
+      await deps.launchTui({ ...view, noColor: !wantsColor(opts, env, stdout), incident, environments: sessions });
     } finally {
-      // before the sources close: an action still running needs them to finish its part
-      await session?.settle((line) => stderr.write(`opsdeck: ${line}\n`));
-      await queues?.close().catch(() => undefined);
-      await runtime.stop();
+      incident.stop();
+      // an action still running finishes its part (the call, the journal, the lock) before the sources close
+      await sessions.close();
     }
     return EXIT.ok;
   };

@@ -9,7 +9,9 @@ import type { Store } from '../engine/store.js';
 import type { ConditionFacts } from '../checks/topology.js';
 import { ActionController } from '../actions/controller.js';
 import type { ActionContext } from '../actions/types.js';
-import type { ExecutorDeps } from '../actions/executor.js';
+import type { ActionObserver, ExecutorDeps } from '../actions/executor.js';
+import type { LiveFindings } from '../checks/live.js';
+import type { TuiIncident } from './tuiIncident.js';
 import { ecsRequests, queueRequests, rdsRequests, type TuiRequests } from '../actions/requests.js';
 import type { QueueControl } from '../sources/redis/control.js';
 import { ecsActionContext, executorDeps, sleep } from './actionSetup.js';
@@ -23,12 +25,42 @@ export interface TuiActions {
   notes(): readonly string[];
 }
 
-export interface TuiOptions {
+/**
+ * What the dashboard shows of one environment. The action controller and the
+ * findings belong to it: switching environments replaces all three at once.
+ */
+export interface TuiEnvironment {
   runtime: Runtime;
-  /** NO_COLOR, --no-color or a monochrome terminal */
-  noColor: boolean;
   /** absent when this environment cannot act on anything */
   actions?: TuiActions;
+  /** the checks, run on what the panels hold */
+  findings?: LiveFindings;
+}
+
+/** `:env NAME` on the command line: another environment of the config, without a restart. */
+export interface EnvironmentSwitcher {
+  /** the config's environments, in its order */
+  names(): readonly string[];
+  /** why there is nothing to switch to (the demo's sandbox); `switchTo` then refuses */
+  unavailable?: string;
+  /**
+   * Opens `name`, starts watching it and stops watching the one shown; on a
+   * failure the one shown stays. Rejects with a one-line Error.
+   */
+  switchTo(name: string): Promise<TuiEnvironment>;
+}
+
+/** `:env NAME` with a name the config does not have, in one line. */
+export function unknownEnvironment(name: string, names: readonly string[]): string {
+  return `unknown environment "${name}"; known: ${names.join(', ') || 'none'}`;
+}
+
+export interface TuiOptions extends TuiEnvironment {
+  /** NO_COLOR, --no-color or a monochrome terminal */
+  noColor: boolean;
+  /** incident mode: i starts or ends one, n adds a note; the header shows its clock */
+  incident?: TuiIncident;
+  environments?: EnvironmentSwitcher;
 }
 
 /** Shows the dashboard until the user quits; resolves after the terminal is restored. */
@@ -75,6 +107,8 @@ const SETTLE_MS = 30_000;
 export interface TuiControls {
   /** the queues the requeue action moves jobs in: the sandbox's in the demo, the config's Redis otherwise */
   queues?: QueueControl;
+  /** told of every plan shown, confirmation and outcome (the incident timeline) */
+  observer?: ActionObserver;
 }
 
 export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processEnv: NodeJS.ProcessEnv, controls: TuiControls = {}): TuiActionSession | undefined {
@@ -106,6 +140,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
       const id = runtime.env.identity;
       return id.startsWith('arn:') ? id : undefined;
     },
+    ...(controls.observer ? { observer: controls.observer } : {}),
   };
   const controller = new ActionController(deps);
 

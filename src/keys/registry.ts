@@ -39,7 +39,7 @@ export interface KeySpec {
 }
 
 /** Where a binding applies. `global` works everywhere except while typing. */
-export type KeyScope = 'global' | 'dashboard' | 'detail' | 'help';
+export type KeyScope = 'global' | 'dashboard' | 'detail' | 'checklist' | 'help';
 
 export type CommandId =
   | 'quit'
@@ -59,6 +59,10 @@ export type CommandId =
   | 'command-line'
   | 'refresh'
   | 'show-action'
+  | 'checklist'
+  | 'checklist-fix'
+  | 'incident'
+  | 'incident-note'
   | 'log-errors'
   | 'log-context'
   | 'log-wrap'
@@ -96,17 +100,21 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'focus-prev', label: 'shift+tab', keys: [{ key: 'tab', shift: true }], help: 'Focus the previous panel', scopes: ['dashboard'], dangerous: false },
   { command: 'focus-panel', label: '1-6', keys: DIGITS, help: 'Focus panel 1 to 6 (ECS, RDS, Logs, Queues, Postgres, Health)', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'open', label: 'enter', keys: [{ key: 'return' }], help: 'Open the focused panel full-screen', hint: 'open', scopes: ['dashboard'], dangerous: false },
-  { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the help or the filter', hint: 'back', scopes: ['detail', 'help'], dangerous: false },
-  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help; in the log tail, scrolls down)', hint: 'move', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
-  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up (in the log tail: scroll back, which pauses it; new lines are counted)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
-  { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail', 'help'], dangerous: false },
-  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up (in the log tail: pauses it)', scopes: ['detail', 'help'], dangerous: false },
-  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line held, paused)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
-  { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'help'], dangerous: false },
+  { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the checklist, the help or the filter', hint: 'back', scopes: ['detail', 'checklist', 'help'], dangerous: false },
+  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help; in the log tail, scrolls down)', hint: 'move', scopes: ['dashboard', 'detail', 'checklist', 'help'], dangerous: false },
+  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up (in the log tail: scroll back, which pauses it; new lines are counted)', scopes: ['dashboard', 'detail', 'checklist', 'help'], dangerous: false },
+  { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail', 'checklist', 'help'], dangerous: false },
+  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up (in the log tail: pauses it)', scopes: ['detail', 'checklist', 'help'], dangerous: false },
+  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line held, paused)', scopes: ['dashboard', 'detail', 'checklist', 'help'], dangerous: false },
+  { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'checklist', 'help'], dangerous: false },
   { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it); logs: text, /regex/i, !text hides', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
-  { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6)', hint: 'cmd', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6, :checklist, :note TEXT, :env lists environments, :env NAME)', hint: 'cmd', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'show-action', label: 'a', keys: [{ input: 'a' }], help: 'Show the running action again (Esc puts it away while it runs; it carries on)', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'checklist', label: 'c', keys: [{ input: 'c' }], help: 'The checklist: every finding by area, its figure and suggested fix (on the Logs panel: :checklist)', hint: 'checklist', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
+  { command: 'checklist-fix', label: 'enter', keys: [{ key: 'return' }], help: 'In the checklist: plan the selected finding\'s fix (scale, roll back, requeue…)', hint: 'fix', scopes: ['checklist'], dangerous: true },
+  { command: 'incident', label: 'i', keys: [{ input: 'i' }], help: 'Start an incident (Enter alone: "Incident in <env>"), or end the open one and write its review', hint: 'incident', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
+  { command: 'incident-note', label: 'n', keys: [{ input: 'n' }], help: 'Add a note to the open incident\'s timeline (on the RDS panel: :note TEXT)', hint: 'note', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'log-errors', label: 'e', keys: [{ input: 'e' }], help: 'Show only error lines (again: every line)', hint: 'errors', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   { command: 'log-context', label: 'c', keys: [{ input: 'c' }], help: 'Show 3 lines of context around each line the filter or e keeps (… marks what is left out)', hint: 'context', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   { command: 'log-wrap', label: 'w', keys: [{ input: 'w' }], help: 'Wrap long log lines instead of cutting them', hint: 'wrap', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
@@ -144,12 +152,22 @@ export function appliesTo(b: KeyBinding, scope: KeyScope, panel?: PanelId): bool
   return b.panels === undefined || (panel !== undefined && b.panels.includes(panel));
 }
 
-/** The binding for a key press in a scope (with `panel` active), global bindings included. */
+/**
+ * The binding for a key press in a scope (with `panel` active), global
+ * bindings included. A panel's own key wins over a general one: on the Logs
+ * panel `c` is context, elsewhere the checklist.
+ */
 export function resolveKey(press: KeyPress, scope: KeyScope, bindings: readonly KeyBinding[], panel?: PanelId): KeyBinding | undefined {
-  return bindings.find((b) => appliesTo(b, scope, panel) && b.keys.some((k) => matches(k, press)));
+  const hits = bindings.filter((b) => appliesTo(b, scope, panel) && b.keys.some((k) => matches(k, press)));
+  return hits.find((b) => b.panels !== undefined) ?? hits[0];
 }
 
-/** Bindings for the hint bar of a scope (with `panel` active), in table order. */
+/** The key press a spec describes, to ask what it would resolve to. */
+function pressOf(spec: KeySpec): KeyPress {
+  return { input: spec.input ?? '', ...(spec.key ? { [spec.key]: true } : {}), ...(spec.ctrl ? { ctrl: true } : {}), ...(spec.shift ? { shift: true } : {}) };
+}
+
+/** Bindings for the hint bar of a scope (with `panel` active), in table order; one a panel's own key shadows is left out. */
 export function hintsFor(scope: KeyScope, bindings: readonly KeyBinding[], panel?: PanelId): KeyBinding[] {
-  return bindings.filter((b) => b.hint !== undefined && appliesTo(b, scope, panel));
+  return bindings.filter((b) => b.hint !== undefined && appliesTo(b, scope, panel) && b.keys.some((k) => resolveKey(pressOf(k), scope, bindings, panel) === b));
 }

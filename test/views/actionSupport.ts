@@ -24,6 +24,8 @@ import type { EcsService, EcsSnapshot } from '../../src/model/ecs.js';
 import type { EnvironmentInfo } from '../../src/model/environment.js';
 import type { TuiActions } from '../../src/cli/tui.js';
 import type { PanelData } from '../../src/model/panels.js';
+import type { ActionObserver } from '../../src/actions/executor.js';
+import { LogTail } from '../../src/engine/logTail.js';
 import { allData } from './fixtures.js';
 
 export interface ActionHarness {
@@ -37,6 +39,8 @@ export interface ActionHarness {
   data: PanelData;
   /** the sandbox's RDS and queues as their panels would read them now */
   read(): Promise<Pick<PanelData, 'rds' | 'queues'>>;
+  /** every panel as the sandbox's sources give it now (the logs from 15 minutes back, as the runtime starts them) */
+  panels(): Promise<PanelData>;
   clock: ManualClock;
   service(name: string): Promise<EcsService>;
   /** lets verification run to its end from now on */
@@ -48,7 +52,7 @@ export interface ActionHarness {
 
 const signal = new AbortController().signal;
 
-export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo>; notes?: string[] } = {}): Promise<ActionHarness> {
+export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo>; notes?: string[]; observer?: ActionObserver } = {}): Promise<ActionHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'opsdeck-views-actions-'));
   const clock = new ManualClock(Date.parse('2026-11-22T09:00:00Z'));
   const sandbox = createSandbox({ scenario: opts.scenario ?? 'calm', seed: 11, clock });
@@ -79,7 +83,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
   };
   const journal = new AuditJournal(join(dir, 'audit.jsonl'));
   mkdirSync(join(dir, 'locks'), { recursive: true });
-  const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')) });
+  const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')), ...(opts.observer ? { observer: opts.observer } : {}) });
   const ecs: EcsSnapshot = await sandbox.sources.ecs.describe(signal);
   const read = async () => ({ rds: await sandbox.sources.rds.describe(signal), queues: await sandbox.sources.queues.read(signal) });
   const requests = {
@@ -98,6 +102,12 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
     actions: { controller, requests, notes: () => opts.notes ?? [] },
     data: { ...allData, ecs, ...(await read()) },
     service: (name) => control.service('demo', name, signal),
+    async panels() {
+      const s = sandbox.sources;
+      const tail = new LogTail({ capacity: 10_000, minutes: 30, groups: s.logs.groups, visible: 2_000 });
+      tail.add(await s.logs.read(undefined, clock.now() - 15 * 60_000, signal));
+      return { ecs: await s.ecs.describe(signal), ...(await read()), logs: tail.snapshot(clock.now()), postgres: await s.postgres.read(signal), health: await s.health.probe(signal) };
+    },
     release() {
       auto = true;
       for (const go of waiting.splice(0)) go();

@@ -14,7 +14,10 @@ import type { EnvironmentInfo } from '../../src/model/environment.js';
 import type { PanelData, PanelId } from '../../src/model/panels.js';
 import { PANEL_IDS } from '../../src/model/panels.js';
 import type { KeyBinding } from '../../src/keys/registry.js';
-import type { TuiActions } from '../../src/cli/tui.js';
+import type { EnvironmentSwitcher, TuiActions } from '../../src/cli/tui.js';
+import type { TuiIncident } from '../../src/cli/tuiIncident.js';
+import { LiveFindings } from '../../src/checks/live.js';
+import type { FindingsFeed } from '../../views/session.js';
 import { App } from '../../views/App.js';
 import type { AppRuntime } from '../../views/App.js';
 import type { ViewState } from '../../views/state.js';
@@ -42,16 +45,29 @@ export interface RenderOptions {
   data?: Partial<PanelData>;
   /** how long before T0 the data was fetched */
   ageMs?: number;
+  /** the harness clock's time instead of T0 (the sandbox's data wants the sandbox's time) */
+  at?: number;
   /** the guarded actions (see actionSupport.ts); absent: the session cannot act */
   actions?: TuiActions;
   /** where S saves log lines; default: a directory no test writes to, so a stray S fails loudly */
   logSaveDirs?: readonly string[];
+  /**
+   * Run the live checks on the harness's store (on its manual clock): true,
+   * or how often and who else hears of each run. A feed passes through as is.
+   */
+  checks?: boolean | { intervalMs?: number; onEvaluated?: (list: readonly import('../../src/model/findings.js').Finding[]) => void } | FindingsFeed;
+  incident?: TuiIncident;
+  environments?: EnvironmentSwitcher;
+  /** a runtime of your own (e.g. one an environment switcher built) instead of the harness's store */
+  runtime?: AppRuntime;
 }
 
 export interface Harness {
   store: Store;
   clock: ManualClock;
   runtime: AppRuntime & { refresh: ReturnType<typeof vi.fn>; setEnv(env: EnvironmentInfo): void };
+  /** the live checks, when `checks` asked for them */
+  findings?: LiveFindings;
   onQuit: ReturnType<typeof vi.fn>;
   lastFrame(): string;
   /** Polls the last frame until `predicate` holds; fails with the frame after `timeoutMs`. */
@@ -66,21 +82,21 @@ export interface Harness {
   unmount(): void;
 }
 
-export function makeStore(clock: ManualClock, data: Partial<PanelData>, ageMs: number): Store {
+export function makeStore(clock: ManualClock, data: Partial<PanelData>, ageMs: number, at = T0): Store {
   // No coalescing delay: tests wait on frames, not timers.
   const store = new Store({ intervals: DEFAULT_INTERVALS_MS, clock, coalesceMs: 0 });
-  clock.set(T0 - ageMs);
+  clock.set(at - ageMs);
   for (const id of PANEL_IDS) {
     const d = data[id];
     if (d !== undefined) store.succeed(id, d as never);
   }
-  clock.set(T0);
+  clock.set(at);
   return store;
 }
 
 export function renderView(opts: RenderOptions = {}): Harness {
-  const clock = new ManualClock(T0);
-  const store = makeStore(clock, opts.data ?? allData, opts.ageMs ?? 3_000);
+  const clock = new ManualClock(opts.at ?? T0);
+  const store = makeStore(clock, opts.data ?? allData, opts.ageMs ?? 3_000, opts.at ?? T0);
   // like Runtime.setEnv: the environment is replaced, then the store says something changed
   const runtime = {
     store,
@@ -93,15 +109,31 @@ export function renderView(opts: RenderOptions = {}): Harness {
     },
   };
   const onQuit = vi.fn();
+  const checks = opts.checks;
+  const isFeed = (c: unknown): c is FindingsFeed => typeof c === 'object' && c !== null && 'getState' in c;
+  const live =
+    checks && !isFeed(checks)
+      ? new LiveFindings({
+          store,
+          clock,
+          env: () => runtime.env.name,
+          intervalMs: checks === true ? 10 : (checks.intervalMs ?? 10),
+          ...(checks !== true && checks.onEvaluated ? { onEvaluated: checks.onEvaluated } : {}),
+        })
+      : undefined;
+  const feed = isFeed(checks) ? checks : live;
   const app: ReactElement = (
     <App
-      runtime={runtime}
+      runtime={opts.runtime ?? runtime}
       noColor={opts.noColor ?? false}
       onQuit={onQuit}
       bindings={opts.bindings}
       initialState={opts.initialState}
       actions={opts.actions}
       logSaveDirs={opts.logSaveDirs ?? ['/nonexistent/opsdeck-test-no-save']}
+      findings={feed}
+      incident={opts.incident}
+      environments={opts.environments}
     />
   );
   // Mount a placeholder, size the fake terminal, then mount the app, so every
@@ -119,6 +151,7 @@ export function renderView(opts: RenderOptions = {}): Harness {
     store,
     clock,
     runtime,
+    ...(live ? { findings: live } : {}),
     onQuit,
     lastFrame,
     async waitFor(predicate, timeoutMs = 3_000) {
@@ -145,6 +178,7 @@ export function renderView(opts: RenderOptions = {}): Harness {
       inst.stdout.emit('resize');
     },
     unmount() {
+      live?.dispose();
       inst.unmount();
       inst.cleanup();
     },

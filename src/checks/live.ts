@@ -1,0 +1,126 @@
+/**
+ * The checks, run on what the dashboard's panels already hold: no source is
+ * read here. Store updates arrive many times a second (the log tail), so the
+ * checks run at most once per `intervalMs`, a moment after the first update
+ * of a quiet spell; a tracker remembers since when each finding has had its
+ * severity, which the header shows as an age.
+ *
+ * It attaches to the store only once something else subscribed to it (the
+ * dashboard's first frame), so it never starts the runtime's polling early.
+ */
+import type { Clock } from '../engine/clock.js';
+import type { Store } from '../engine/store.js';
+import type { Finding } from '../model/findings.js';
+import type { PanelSnapshots } from '../model/panels.js';
+import { errorMessage } from '../text/sanitize.js';
+import { evaluate, panelInputs, type EvaluateOptions } from './evaluate.js';
+import { CHECKS } from './rules.js';
+import { FindingTracker, type FindingChange, type TrackedFinding } from './tracker.js';
+import type { CheckDefinition } from './types.js';
+
+export interface LiveFindingsState {
+  /** every current finding with its age, the worst first, then the oldest first */
+  findings: readonly TrackedFinding[];
+  /** remarks on the run (a thresholds subject that matches nothing) */
+  notes: readonly string[];
+  /** when the checks last ran (the runtime's clock); undefined before the first run */
+  evaluatedAt?: number;
+  /** what changed in the last run */
+  changes: readonly FindingChange[];
+  /** the last run failed as a whole (never expected: each check's failure is its own unknown finding) */
+  error?: string;
+}
+
+export interface LiveFindingsOptions {
+  store: Pick<Store, 'subscribe' | 'getSnapshots' | 'onFirstSubscriber'>;
+  clock: Clock;
+  /** the environment's name, read at every run (the identity may be replaced, the name is not) */
+  env: () => string;
+  /** from `checkSettings(config)` */
+  settings?: Pick<EvaluateOptions, 'thresholds' | 'postgresHosts'>;
+  intervalMs?: number;
+  checks?: readonly CheckDefinition[];
+  /** after every run, with the full list (e.g. for the incident timeline) */
+  onEvaluated?: (findings: readonly Finding[], changes: readonly FindingChange[]) => void;
+}
+
+const EMPTY: LiveFindingsState = { findings: [], notes: [], changes: [] };
+
+export class LiveFindings {
+  private state: LiveFindingsState = EMPTY;
+  private readonly tracker = new FindingTracker();
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private disposed = false;
+  private readonly intervalMs: number;
+
+  constructor(private readonly opts: LiveFindingsOptions) {
+    this.intervalMs = opts.intervalMs ?? 1_000;
+    opts.store.onFirstSubscriber(() => {
+      if (this.disposed || this.unsubscribe) return;
+      this.unsubscribe = opts.store.subscribe(this.schedule);
+      this.schedule();
+    });
+  }
+
+  getState = (): LiveFindingsState => this.state;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  /** The current findings at `severity`, oldest first. */
+  at(severity: Finding['severity']): TrackedFinding[] {
+    return this.tracker.at(severity);
+  }
+
+  /** Runs the checks on the store's snapshots now. */
+  evaluateNow(): void {
+    if (this.disposed) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const snaps = this.opts.store.getSnapshots();
+    const now = this.opts.clock.now();
+    try {
+      const { data, errors } = panelInputs(snaps);
+      const { findings, notes } = evaluate(data, errors, {
+        env: this.opts.env(),
+        now,
+        ...this.opts.settings,
+        checks: settled(this.opts.checks ?? CHECKS, snaps),
+      });
+      const changes = this.tracker.update(findings, now);
+      this.state = { findings: this.tracker.current(), notes, evaluatedAt: now, changes };
+      this.opts.onEvaluated?.(findings, changes);
+    } catch (err) {
+      this.state = { ...this.state, error: `the checks could not run: ${errorMessage(err)}` };
+    }
+    for (const l of [...this.listeners]) l();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.listeners.clear();
+  }
+
+  private schedule = (): void => {
+    if (this.disposed || this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.evaluateNow(), this.intervalMs);
+    this.timer.unref?.();
+  };
+}
+
+/**
+ * The checks whose panels have answered at least once. A panel still loading
+ * has not been looked at yet: judging it "unknown" would put a wave of
+ * unknowns on an incident's timeline every time the dashboard opens.
+ */
+export function settled(checks: readonly CheckDefinition[], snaps: PanelSnapshots): CheckDefinition[] {
+  return checks.filter((c) => c.reads.every((id) => snaps[id].status !== 'loading'));
+}

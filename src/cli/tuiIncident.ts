@@ -1,0 +1,150 @@
+/**
+ * Incident mode as the dashboard drives it: start, note, end, and a status
+ * the header draws (elapsed time, the next escalation mark). A one-second
+ * timer records the escalation marks as they pass and re-reads the status,
+ * so an incident started or ended from another terminal shows up here too.
+ * Every call answers with one line for the message bar; nothing throws into
+ * a key handler.
+ */
+import type { Finding } from '../model/findings.js';
+import type { ActionObserver } from '../actions/executor.js';
+import { endIncident, IncidentError, IncidentRecorder, startIncident, type IncidentStatus } from '../incident/index.js';
+import { duration } from '../incident/format.js';
+import { errorMessage } from '../text/sanitize.js';
+
+type Env = Record<string, string | undefined>;
+
+export interface IncidentReply {
+  ok: boolean;
+  /** one line for the operator */
+  message: string;
+}
+
+export interface TuiIncidentOptions {
+  /** where the state directory is (OPSDECK_STATE_DIR) */
+  env: Env;
+  /** epoch ms */
+  now?: () => number;
+  /** the environment the dashboard shows, for the start entry and the default title */
+  environment: () => string;
+  /** the findings the dashboard holds now: recorded at once when an incident starts */
+  findings: () => readonly Finding[];
+  tickMs?: number;
+  by?: string;
+}
+
+export interface IncidentView {
+  /** the open incident; undefined when none is open */
+  status?: IncidentStatus;
+  /** the timeline could not be read or written at the last tick */
+  problem?: string;
+}
+
+export class TuiIncident {
+  private view: IncidentView = {};
+  private problem: string | undefined;
+  private readonly listeners = new Set<() => void>();
+  private readonly recorder: IncidentRecorder;
+  private readonly now: () => number;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly opts: TuiIncidentOptions) {
+    this.now = opts.now ?? Date.now;
+    this.recorder = new IncidentRecorder({ env: opts.env, now: this.now, onError: (line) => (this.problem = line), ...(opts.by ? { by: opts.by } : {}) });
+    this.refresh();
+  }
+
+  /** The open incident as of the last tick or call. */
+  getState = (): IncidentView => this.view;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  /** Every action the dashboard plans and runs, on the open incident's timeline. */
+  get observer(): ActionObserver {
+    const r = this.recorder;
+    return { planned: (p) => void r.planned(p), confirmed: (p) => void r.confirmed(p), outcome: (p, res) => void r.outcome(p, res) };
+  }
+
+  /** Starts the one-second timer; `stop` ends it. */
+  run(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => this.tick(), this.opts.tickMs ?? 1_000);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.listeners.clear();
+  }
+
+  /** Records the marks that passed, re-reads the status. */
+  tick(): void {
+    this.problem = undefined;
+    this.recorder.tick();
+    this.refresh(true);
+    this.problem = undefined;
+  }
+
+  /** A fresh list of findings: the ones that changed go on the timeline. */
+  findings(list: readonly Finding[]): void {
+    this.recorder.findings(list);
+  }
+
+  defaultTitle(): string {
+    return `Incident in ${this.opts.environment()}`;
+  }
+
+  start(title: string): IncidentReply {
+    const chosen = title.trim() || this.defaultTitle();
+    let info;
+    try {
+      info = startIncident(chosen, { env: this.opts.env, now: this.now, environment: this.opts.environment(), ...(this.opts.by ? { by: this.opts.by } : {}) });
+    } catch (err) {
+      return { ok: false, message: err instanceof IncidentError ? err.message.replace(/opsdeck incident end/, 'i (or opsdeck incident end)') : `could not start the incident: ${errorMessage(err)}` };
+    }
+    // what is already wrong is the first thing the review's timeline should say
+    this.recorder.findings(this.opts.findings());
+    this.refresh();
+    return this.reply(true, `incident started: ${info.title} · n adds a note, i ends it · timeline ${info.timelinePath}`);
+  }
+
+  note(text: string): IncidentReply {
+    if (!this.recorder.open()) return this.reply(false, 'no incident is open: i starts one (notes go to its timeline)');
+    if (!text.trim()) return { ok: false, message: 'the note was empty: nothing recorded' };
+    this.problem = undefined;
+    const entry = this.recorder.note(text);
+    this.refresh();
+    return entry ? this.reply(true, 'noted on the incident timeline') : this.reply(false, 'the note could not be recorded');
+  }
+
+  end(): IncidentReply {
+    let ended;
+    try {
+      ended = endIncident({ env: this.opts.env, now: this.now, ...(this.opts.by ? { by: this.opts.by } : {}) });
+    } catch (err) {
+      this.refresh();
+      return { ok: false, message: err instanceof IncidentError ? err.message : `could not end the incident: ${errorMessage(err)}` };
+    }
+    this.refresh();
+    const inc = ended.incident;
+    return { ok: true, message: `incident ended after ${duration((inc.endedAt ?? this.now()) - inc.startedAt)}; review: ${ended.reviewPath}` };
+  }
+
+  private reply(ok: boolean, message: string): IncidentReply {
+    const problem = this.problem;
+    this.problem = undefined;
+    return problem ? { ok: false, message: `${message} (${problem})` } : { ok, message };
+  }
+
+  /** `withProblem`: a failed read or write since the tick began shows in the header until a tick goes well */
+  private refresh(withProblem = false): void {
+    const status = this.recorder.status();
+    const problem = withProblem ? this.problem : undefined;
+    this.view = { ...(status ? { status } : {}), ...(problem ? { problem } : {}) };
+    for (const l of [...this.listeners]) l();
+  }
+}

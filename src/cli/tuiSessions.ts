@@ -1,0 +1,169 @@
+/**
+ * The environments the dashboard shows, one at a time. Each is opened into
+ * a bundle (runtime, action session, live findings, queue control) and torn
+ * down as a whole; `:env NAME` opens the next one before the shown one is
+ * stopped, so a failure to open leaves the dashboard as it was.
+ */
+import { Runtime } from '../engine/runtime.js';
+import type { Clock } from '../engine/clock.js';
+import { systemClock } from '../engine/clock.js';
+import type { Finding } from '../model/findings.js';
+import type { ActionObserver } from '../actions/executor.js';
+import { LiveFindings } from '../checks/live.js';
+import { checkSettings } from '../checks/evaluate.js';
+import type { QueueControl } from '../sources/redis/control.js';
+import { errorMessage } from '../text/sanitize.js';
+import { resolveIdentity, type OpenedEnvironment } from './environment.js';
+import { tuiActions, unknownEnvironment, type EnvironmentSwitcher, type TuiActionSession, type TuiEnvironment } from './tui.js';
+
+export interface TuiSessionsOptions {
+  /** opens an environment of the config by name; undefined: the one the flags chose */
+  open(name?: string): Promise<OpenedEnvironment>;
+  /** the config's environments; empty when `unavailable` says why */
+  names: readonly string[];
+  /** why `:env` cannot switch here (the demo) */
+  unavailable?: string;
+  processEnv: NodeJS.ProcessEnv;
+  logSinceMs?: number;
+  clock?: Clock;
+  /** every action's plan, confirmation and outcome (the incident timeline) */
+  observer?: ActionObserver;
+  /** every run of the checks, with the full list (the incident timeline) */
+  onFindings?: (list: readonly Finding[]) => void;
+  /** default: the sandbox's queues in the demo, else the config's Redis (connected on first use) */
+  queueControl?: (opened: OpenedEnvironment) => Promise<QueueControl | undefined>;
+  /** default: STS, to show the account and ARN in the header */
+  identity?: (opened: OpenedEnvironment) => Promise<unknown>;
+  /** one line (stderr after the dashboard closed) */
+  report?: (line: string) => void;
+}
+
+interface Shown {
+  name: string;
+  view: TuiEnvironment;
+  session?: TuiActionSession;
+  queues?: QueueControl;
+}
+
+async function defaultQueueControl(opened: OpenedEnvironment): Promise<QueueControl | undefined> {
+  if (opened.sandbox) return (await import('../sources/sandbox/queueControl.js')).sandboxQueueControl(opened.sandbox);
+  if (opened.config.redis.length > 0) return (await import('../sources/redis/control.js')).createRedisQueueControl(opened.config.redis);
+  return undefined;
+}
+
+/** Phases in which an action holds its environment: its call may be under way. */
+const BUSY = new Set(['planning', 'running']);
+
+export class TuiSessions implements EnvironmentSwitcher {
+  private shown: Shown | undefined;
+  private switching: string | undefined;
+  private closed = false;
+  readonly unavailable: string | undefined;
+
+  constructor(private readonly opts: TuiSessionsOptions) {
+    this.unavailable = opts.unavailable;
+  }
+
+  names(): readonly string[] {
+    return this.opts.names;
+  }
+
+  /** The environment shown; throws before `openFirst`. */
+  get current(): TuiEnvironment {
+    if (!this.shown) throw new Error('no environment is open yet');
+    return this.shown.view;
+  }
+
+  async openFirst(): Promise<TuiEnvironment> {
+    this.shown = await this.build(await this.opts.open());
+    return this.shown.view;
+  }
+
+  async switchTo(name: string): Promise<TuiEnvironment> {
+    if (this.unavailable) throw new Error(this.unavailable);
+    const shown = this.shown;
+    if (!shown) throw new Error('no environment is open yet');
+    if (!this.opts.names.includes(name)) throw new Error(unknownEnvironment(name, this.opts.names));
+    if (name === shown.name) throw new Error(`${name} is the environment shown`);
+    if (this.switching) throw new Error(`already opening ${this.switching}`);
+    const phase = shown.view.actions?.controller.getState().phase;
+    if (phase && BUSY.has(phase)) throw new Error(`an action is running in ${shown.name}: switch once it has finished (a shows it)`);
+    this.switching = name;
+    try {
+      let opened: OpenedEnvironment;
+      try {
+        opened = await this.opts.open(name);
+      } catch (err) {
+        throw new Error(`could not open ${name}: ${errorMessage(err)}`);
+      }
+      const next = await this.build(opened);
+      if (this.closed) {
+        // the dashboard closed while this one was opening: nobody will show it
+        await this.teardown(next);
+        throw new Error('opsdeck is closing');
+      }
+      this.shown = next;
+      await this.teardown(shown);
+      return next.view;
+    } finally {
+      this.switching = undefined;
+    }
+  }
+
+  /** After the dashboard closed: an action still running finishes its part, then everything stops. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const shown = this.shown;
+    this.shown = undefined;
+    if (shown) await this.teardown(shown);
+  }
+
+  private async build(opened: OpenedEnvironment): Promise<Shown> {
+    const clock = this.opts.clock ?? systemClock;
+    const runtime = new Runtime({ sources: opened.sources, env: opened.info, intervals: opened.intervals, clock, ...(this.opts.logSinceMs !== undefined ? { logSinceMs: this.opts.logSinceMs } : {}) });
+    let queues: QueueControl | undefined;
+    try {
+      queues = await (this.opts.queueControl ?? defaultQueueControl)(opened);
+    } catch (err) {
+      await opened.sources.close();
+      throw new Error(`could not open ${opened.info.name}'s queues: ${errorMessage(err)}`);
+    }
+    runtime.start();
+    // the header shows the account and ARN when STS answers; the panels do not wait for it
+    void (this.opts.identity ?? resolveIdentity)(opened).then(
+      () => runtime.setEnv(opened.info),
+      () => undefined,
+    );
+    const session = tuiActions(opened, runtime, this.opts.processEnv, { ...(queues ? { queues } : {}), ...(this.opts.observer ? { observer: this.opts.observer } : {}) });
+    const onFindings = this.opts.onFindings;
+    const findings = new LiveFindings({
+      store: runtime.store,
+      clock,
+      env: () => runtime.env.name,
+      settings: checkSettings(opened.config),
+      ...(onFindings ? { onEvaluated: (list: readonly Finding[]) => onFindings(list) } : {}),
+    });
+    const view: TuiEnvironment = { runtime, findings, ...(session ? { actions: session.actions } : {}) };
+    return { name: opened.info.name, view, ...(session ? { session } : {}), ...(queues ? { queues } : {}) };
+  }
+
+  private async teardown(shown: Shown): Promise<void> {
+    shown.view.findings?.dispose();
+    // before the sources close: an action still running needs them to finish its part
+    await shown.session?.settle((line) => this.opts.report?.(line));
+    await shown.queues?.close().catch(() => undefined);
+    await shown.view.runtime.stop();
+  }
+}
+
+/** The environments of the config the flags name (already read once by `openEnvironment`, so it loads). */
+export async function configEnvironmentNames(opts: { config?: string }, processEnv: NodeJS.ProcessEnv): Promise<string[]> {
+  const { loadConfig } = await import('../config/load.js');
+  const { homedir } = await import('node:os');
+  try {
+    return Object.keys(loadConfig({ explicit: opts.config, env: processEnv, cwd: process.cwd(), home: homedir() }).config.environments);
+  } catch {
+    // changed on disk since it was opened: switching offers nothing, the dashboard still runs
+    return [];
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The live checks in the dashboard, on a sandbox scenario's data: a critical
+ * finding in the header with its age and a mark on its panel; the checklist
+ * screen (c) grouped by area; Enter on a finding opens its fix's plan
+ * through the real action controller.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import stringWidth from 'string-width';
+import type { Harness } from './render.js';
+import { KEYS, plain, renderView } from './render.js';
+import { actionHarness, type ActionHarness } from './actionSupport.js';
+import { checklistItems } from '../../views/checklist.js';
+import type { Scenario } from '../../src/sources/sandbox/index.js';
+import type { EnvironmentInfo } from '../../src/model/environment.js';
+
+let v: Harness | undefined;
+let a: ActionHarness | undefined;
+afterEach(() => {
+  v?.unmount();
+  a?.cleanup();
+  v = a = undefined;
+});
+
+async function open(scenario: Scenario, size: { columns: number; rows: number }, env: Partial<EnvironmentInfo> = {}) {
+  a = await actionHarness({ scenario, env });
+  v = renderView({ noColor: true, ...size, data: await a.panels(), env: a.env, at: a.clock.now(), checks: true, actions: a.actions });
+  // the first run of the checks
+  await v.waitFor(() => v!.findings!.getState().evaluatedAt !== undefined);
+  return { v, a };
+}
+
+function expectFits(frame: string, columns: number, rows: number): void {
+  const lines = plain(frame).split('\n');
+  expect(lines.length).toBeLessThanOrEqual(rows - 1);
+  for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
+}
+
+/** Moves the checklist's selection to the finding of `checkId` on `subject`. */
+async function select(v: Harness, checkId: string, subject: string): Promise<void> {
+  const items = checklistItems(v.findings!.getState().findings);
+  const i = items.findIndex((t) => t.finding.checkId === checkId && t.finding.subject === subject);
+  expect(i, `${checkId} ${subject} is listed`).toBeGreaterThanOrEqual(0);
+  for (let n = 0; n < i; n++) v.press('j');
+}
+
+describe('findings in the header', () => {
+  test('bad-deploy: the crash loop shows in the header with its age, and the ECS panel is marked', async () => {
+    const { v } = await open('bad-deploy', { columns: 160, rows: 48 });
+    let frame = await v.waitFor((f) => /✗ \d critical: .*demo\/api crash loop 0s/.test(f));
+    // the title of the panel the finding concerns, in the crit token; a panel with nothing wrong has no mark
+    expect(frame).toMatch(/╔═ 1 ECS  ✗ \d /);
+    expect(frame).toMatch(/─ 5 Postgres  ok /);
+    expectFits(frame, 160, 48);
+    v.clock.advance(3 * 60_000);
+    v.store.touch();
+    v.store.flush();
+    frame = await v.waitFor((f) => f.includes('demo/api crash loop 3m'));
+    expect(frame).toMatch(/╔═ 1 ECS  ✗ \d /);
+  });
+
+  test('at 80x24 the critical line stays on screen above the panels', async () => {
+    const { v } = await open('bad-deploy', { columns: 80, rows: 24 });
+    let frame = await v.waitFor((f) => f.includes('critical: demo/api'));
+    expectFits(frame, 80, 24);
+    expect(frame).toMatch(/╔═ 1 ECS  ✗ \d /);
+    // the one-row summaries of the small layout carry the mark too
+    v.press(KEYS.tab);
+    frame = await v.waitFor((f) => f.includes('╔═ 2 RDS'));
+    expect(frame).toMatch(/ 1 ECS +ok +✗ \d/);
+  });
+
+  test('calm: no critical line, no mark', async () => {
+    const { v } = await open('calm', { columns: 160, rows: 48 });
+    const frame = await v.waitFor((f) => f.includes('1 ECS'));
+    expect(frame).not.toContain('critical:');
+    expect(frame).not.toMatch(/[✗!] \d /);
+  });
+});
+
+describe('the checklist screen', () => {
+  test('dlq-backlog: c lists every finding by area; Enter on the dead-letter finding opens the requeue plan', async () => {
+    const { v, a } = await open('dlq-backlog', { columns: 80, rows: 24 });
+    v.press('c');
+    let frame = await v.waitFor((f) => f.includes('Checklist · demo'));
+    expectFits(frame, 80, 24);
+    expect(frame).toMatch(/1 critical · 1 warning · \d+ ok/);
+    // the first area, its rows marked ✓ ⚠ ✗ ?
+    expect(frame).toMatch(/ECS +\d+ ok/);
+    expect(frame).toMatch(/✓ demo\/api/);
+    await select(v, 'queues.dead-letter', 'demo/jobs/emails');
+    frame = await v.waitFor((f) => f.includes('→ requeue the failed jobs of emails'));
+    expect(frame).toMatch(/Queues +1 critical · 1 warning · \d+ ok/);
+    expect(frame).toMatch(/✗ demo\/jobs\/emails +\d+ failed jobs waiting for a decision/);
+    expect(frame).toMatch(/⚠ demo\/jobs\/default/);
+    expect(frame).toContain('enter opens its plan');
+    expectFits(frame, 80, 24);
+
+    v.press(KEYS.enter);
+    frame = await v.waitFor((f) => f.includes('Type emails to confirm'));
+    expect(frame).toContain('DESTRUCTIVE');
+    expect(a.controller.getState().plan).toMatchObject({ action: 'requeue', target: { display: 'demo/jobs/emails' } });
+    expectFits(frame, 80, 24);
+    // Esc: nothing ran; the checklist is where the operator was
+    v.press(KEYS.escape);
+    await v.waitFor((f) => f.includes('Checklist · demo') && f.includes('→ requeue the failed jobs of emails'));
+    expect(a.journal.read()).toEqual([]);
+    // esc closes the checklist, c opens it again where it was
+    v.press(KEYS.escape);
+    await v.waitFor((f) => f.includes('1 ECS') && !f.includes('Checklist'));
+    v.press('c');
+    await v.waitFor((f) => f.includes('→ requeue the failed jobs of emails'));
+  });
+
+  test('at 200x60 each finding is one row with its figure, age and fix', async () => {
+    const { v } = await open('dlq-backlog', { columns: 200, rows: 60 });
+    v.press('c');
+    const frame = await v.waitFor((f) => f.includes('Checklist · demo'));
+    expectFits(frame, 200, 60);
+    expect(frame).toMatch(/✗ demo\/jobs\/emails +\d+ failed jobs waiting for a decision +\d+ failed +0s +→ requeue the failed jobs of emails/);
+    expect(frame).toMatch(/✓ demo\/api +running at desired count +3\/3 running/);
+  });
+
+  test('unsafe-scale: Enter on the topology finding proposes the count it suggests, and plans the scale-down', async () => {
+    const { v, a } = await open('unsafe-scale', { columns: 120, rows: 40 });
+    v.press('c');
+    await v.waitFor((f) => f.includes('Checklist · demo'));
+    await select(v, 'ecs.topology', 'demo/scheduler');
+    await v.waitFor((f) => f.includes('→ scale scheduler to 1'));
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('desired count: 1'));
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('Type scheduler to confirm'));
+    expect(a.controller.getState().plan).toMatchObject({ action: 'scale', target: { display: 'demo/scheduler' }, changes: [{ field: 'desiredCount', before: '3', after: '1' }] });
+    v.press(KEYS.escape);
+  });
+
+  test('a finding without a fix says so; read-only mode does not offer the fix and says why', async () => {
+    const { v, a } = await open('dlq-backlog', { columns: 80, rows: 24 }, { readOnly: true });
+    v.press('c');
+    await v.waitFor((f) => f.includes('Checklist · demo'));
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('read-only: fix is off'));
+    await select(v, 'queues.dead-letter', 'demo/jobs/emails');
+    const frame = await v.waitFor((f) => f.includes('→ requeue the failed jobs of emails'));
+    expect(frame).not.toContain('enter opens its plan');
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('read-only: fix is off'));
+    expect(a.controller.getState().phase).toBe('idle');
+  });
+
+  test('Enter on a finding with nothing to fix explains itself', async () => {
+    const { v, a } = await open('dlq-backlog', { columns: 80, rows: 24 });
+    v.press('c');
+    await v.waitFor((f) => f.includes('Checklist · demo'));
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('demo/api: nothing to fix'));
+    expect(a.controller.getState().phase).toBe('idle');
+  });
+});
