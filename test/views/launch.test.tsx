@@ -60,9 +60,10 @@ function runtime(): Runtime {
 }
 
 async function until(pred: () => boolean, show?: () => string): Promise<void> {
-  const deadline = Date.now() + 3_000;
+  // generous: the first render loads Ink, which is slow while the whole suite runs in parallel
+  const deadline = Date.now() + 15_000;
   while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in 3 s${show ? ':\n' + JSON.stringify(show()) : ''}`);
+    if (Date.now() > deadline) throw new Error(`condition not met in 15 s${show ? ':\n' + JSON.stringify(show()) : ''}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -154,7 +154,7 @@ export function renderView(opts: RenderOptions = {}): Harness {
     ...(live ? { findings: live } : {}),
     onQuit,
     lastFrame,
-    async waitFor(predicate, timeoutMs = 3_000) {
+    async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const frame = lastFrame();
