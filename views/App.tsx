@@ -43,6 +43,9 @@ import { incidentLine } from './incidentLine.js';
 import { endQuestion, type IncidentKeys } from './modeKeys.js';
 import { startFix } from './fixStart.js';
 import { useShownEnvironment, type FindingsFeed } from './session.js';
+import type { DrillView } from '../src/cli/tuiDrill.js';
+import { drillRunningLine, drillScreen } from './drillScreen.js';
+import { drillAskLine } from './drillKeys.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = Pick<Runtime, 'store' | 'env' | 'clock' | 'refresh'>;
@@ -75,6 +78,8 @@ const NO_FINDINGS: LiveFindingsState = { findings: [], notes: [], changes: [] };
 const noFindings = () => NO_FINDINGS;
 const NO_INCIDENT: IncidentView = {};
 const noIncident = () => NO_INCIDENT;
+const NO_DRILL: DrillView = { phase: 'idle', steps: [] };
+const noDrill = () => NO_DRILL;
 
 /** Critical and warning findings per panel, for the marks in their titles. */
 function panelMarks(state: LiveFindingsState): Partial<Record<PanelId, PanelMarks>> {
@@ -146,6 +151,8 @@ export function App(props: AppProps) {
   const action = useSyncExternalStore(actions?.controller.subscribe ?? noSubscribe, actions?.controller.getState ?? idle);
   const checks = useSyncExternalStore(findings?.subscribe ?? noSubscribe, findings?.getState ?? noFindings);
   const incidentView = useSyncExternalStore(incident?.subscribe ?? noSubscribe, incident?.getState ?? noIncident);
+  const drill = actions?.drill;
+  const drillView = useSyncExternalStore(drill?.subscribe ?? noSubscribe, drill?.getState ?? noDrill);
   const tick = useTick(1_000);
   // Read the clock when the second ticks or data arrives, so ages never lag behind updatedAt.
   const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps, checks]);
@@ -179,7 +186,10 @@ export function App(props: AppProps) {
   if (state.message && !state.entry) for (const row of wrapText(state.message.text, width).slice(0, 3)) footer.push(fitLine([seg(row, state.message.tone)], width));
   if (!overlayOpen && action.phase === 'running') footer.push(runningLine(action, width));
   if (!overlayOpen && action.phase === 'finished') footer.push(fitLine([seg(`${action.plan?.title ?? action.title ?? 'the action'} has ended: its outcome shows when you are done typing`, 'accent')], width));
+  const drillLine = state.drill ? undefined : drillRunningLine(drillView, width);
+  if (drillLine) footer.push(drillLine);
   if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[state.actionTarget?.panel ?? 'ecs']));
+  else if (state.drillAsk && !state.help) footer.push(drillAskLine(state.drillAsk, width));
   else if (state.entry && !state.help) footer.push(entryLine(state.entry, width, { question: endQuestion(incidentView.status), ...(incident ? { placeholder: incident.defaultTitle() } : {}) }));
   else footer.push(hintLine(scopeOf(state), active, width, activePanel(state)));
   if (total - header.length - footer.length < 6) header = header.slice(0, Math.max(1, total - footer.length - 6));
@@ -230,6 +240,18 @@ export function App(props: AppProps) {
       : {}),
     ...(incidentKeys ? { incident: incidentKeys } : {}),
     ...(session.keys ? { environments: session.keys } : {}),
+    ...(drill
+      ? {
+          drill: {
+            state: () => drill.getState(),
+            refusal: (instance: string) => drill.refusal(instance),
+            phrase: (instance: string) => drill.phrase(instance),
+            start: (instance: string, confirm?: string) => drill.start(instance, confirm),
+            abort: () => drill.abort('ctrl-c'),
+            rds: () => runtime.store.getSnapshots().rds.data,
+          },
+        }
+      : {}),
     ...(actions
       ? {
           actions: {
@@ -259,6 +281,7 @@ export function App(props: AppProps) {
     const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, ...(marks[p] ? { marks: marks[p] } : {}) }) : [];
     body = <Lines lines={[...box, ...below]} />;
   } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
+  else if (state.drill && drillView.phase !== 'idle') body = <Lines lines={drillScreen(drillView, { now, width, height: bodyHeight })} />;
   else if (state.checklist) {
     const canFix = actions !== undefined && active.some((b) => b.command === 'checklist-fix');
     const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, width, height: bodyHeight, now, env: runtime.env.name, notes: checks.notes, canFix, ...(checks.evaluatedAt !== undefined ? { evaluatedAt: checks.evaluatedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });

@@ -19,6 +19,8 @@ import type { LogKeys } from './logs/keys.js';
 import { runLogCommand } from './logs/keys.js';
 import type { ChecklistKeys, EnvironmentKeys, IncidentKeys } from './modeKeys.js';
 import { endIncidentKey, finishEntry, runChecklistCommand, runEnvCommand, runModeCommand, runNoteCommand } from './modeKeys.js';
+import type { DrillKeys } from './drillKeys.js';
+import { drillAskKey, drillBusy, drillKey, drillQuit } from './drillKeys.js';
 
 export function toKeyPress(input: string, key: Key): KeyPress {
   return {
@@ -72,6 +74,8 @@ export interface DispatchContext {
   incident?: IncidentKeys;
   /** `:env`; absent when this session cannot switch */
   environments?: EnvironmentKeys;
+  /** the backup drill (D on the RDS panel); absent when this session cannot run one */
+  drill?: DrillKeys;
 }
 
 export function scopeOf(s: ViewState): KeyScope {
@@ -192,7 +196,10 @@ export function runCommand(command: CommandId, press: KeyPress, ctx: DispatchCon
       return dispatch({ type: 'message', text: `refreshing ${PANEL_TITLES[active]}`, tone: 'muted' });
     case 'show-action':
       if (ctx.actions?.phase() === 'running') return dispatch({ type: 'hideAction', hidden: false });
+      if (drillBusy(ctx.drill)) return dispatch({ type: 'drill', open: true });
       return dispatch({ type: 'message', text: 'no action is running', tone: 'muted' });
+    case 'rds-drill':
+      return drillKey(ctx);
     case 'scale':
     case 'rollback':
     case 'redeploy':
@@ -256,9 +263,19 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
   const state = ctx.getState();
   if (state.message) ctx.dispatch({ type: 'clearMessage' });
   if (!state.help && state.entry) return handleEntry(press, ctx);
+  if (state.drillAsk) return drillAskKey(press, ctx);
   const scope = scopeOf(state);
   const panel = activePanel(state);
   const binding = resolveKey(press, scope, ctx.bindings, panel);
+  if (binding?.command === 'quit' && drillQuit(press, binding.label, ctx)) return;
+  if (state.drill && !state.help) {
+    // the drill screen: Esc hides it (the drill goes on); quitting is handled above
+    if (state.quitArmed) ctx.dispatch({ type: 'armQuit', armed: false });
+    if (press.escape) ctx.dispatch({ type: 'drill', open: false });
+    else if (binding?.command === 'quit') ctx.quit();
+    else if (binding?.command === 'help') runCommand('help', press, ctx);
+    return;
+  }
   // quitting while a put-away action runs asks once, as it does with the box open
   if (binding?.command === 'quit' && ctx.actions?.phase() === 'running' && !state.quitArmed) {
     ctx.dispatch({ type: 'armQuit', armed: true });

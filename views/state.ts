@@ -60,6 +60,10 @@ export interface ViewState {
   checklist: boolean;
   /** the finding selected in it (see checklist.ts findingKey): a key, so a re-ordered list keeps the row */
   checklistKey: string | null;
+  /** the backup drill's screen is shown (Esc hides it; the drill goes on) */
+  drill: boolean;
+  /** the drill's question on the bottom row: y/N, or the typed phrase of a protected environment */
+  drillAsk: { instance: string; phrase?: string; text: string } | null;
 }
 
 export const initialViewState: ViewState = {
@@ -77,6 +81,8 @@ export const initialViewState: ViewState = {
   quitArmed: false,
   checklist: false,
   checklistKey: null,
+  drill: false,
+  drillAsk: null,
 };
 
 export type ViewAction =
@@ -99,6 +105,8 @@ export type ViewAction =
   | { type: 'logs'; patch: Partial<LogViewState> }
   | { type: 'checklist'; open?: boolean }
   | { type: 'checklistSelect'; key: string | null }
+  | { type: 'drill'; open: boolean }
+  | { type: 'drillAsk'; ask: ViewState['drillAsk'] }
   /** another environment is shown: what was selected or filtered in the last one means nothing here */
   | { type: 'environmentSwitched' };
 
@@ -172,6 +180,10 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
       const open = a.open ?? !s.checklist;
       return open === s.checklist ? s : { ...s, checklist: open, help: false };
     }
+    case 'drill':
+      return s.drill === a.open ? s : { ...s, drill: a.open, help: false };
+    case 'drillAsk':
+      return { ...s, drillAsk: a.ask };
     case 'checklistSelect':
       return s.checklistKey === a.key ? s : { ...s, checklistKey: a.key };
     case 'environmentSwitched':

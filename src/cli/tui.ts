@@ -16,6 +16,7 @@ import { ecsRequests, queueRequests, rdsRequests, type TuiRequests } from '../ac
 import type { QueueControl } from '../sources/redis/control.js';
 import { ecsActionContext, executorDeps, sleep } from './actionSetup.js';
 import type { OpenedEnvironment } from './environment.js';
+import { tuiDrill, type TuiDrill } from './tuiDrill.js';
 
 export interface TuiActions {
   controller: ActionController;
@@ -23,6 +24,8 @@ export interface TuiActions {
   requests: TuiRequests;
   /** one-line caveats worth reading before confirming (e.g. the lock only guards this machine) */
   notes(): readonly string[];
+  /** the backup drill (D on the RDS panel); absent without RDS access */
+  drill?: TuiDrill;
 }
 
 /**
@@ -143,10 +146,21 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
     ...(controls.observer ? { observer: controls.observer } : {}),
   };
   const controller = new ActionController(deps);
+  const drill = tuiDrill(opened, processEnv, () => runtime.env.readOnly);
 
   return {
-    actions: { controller, requests, notes: () => notes },
+    actions: { controller, requests, notes: () => notes, ...(drill ? { drill } : {}) },
     async settle(report) {
+      if (drill?.busy()) {
+        // as the CLI's ctrl-c: stop waiting, delete what the drill created (or leave its record for `drill cleanup`)
+        report(`stopping the backup drill of ${drill.getState().instance}: deleting what it created…`);
+        drill.abort();
+        await drill.settled();
+        const end = drill.getState();
+        const cleanup = end.report?.cleanup;
+        if (cleanup && cleanup.status !== 'deleted' && cleanup.status !== 'none') report(`drill clean-up: ${cleanup.message}`);
+        else report(end.report ? `backup drill ${end.report.outcome}: ${end.report.message}` : (end.error ?? 'the backup drill stopped'));
+      }
       const running = controller.getState();
       if (running.phase === 'running') {
         report(`${running.plan?.title ?? 'the action'} is under way; opsdeck stops watching it once its call is journaled…`);

@@ -88,6 +88,7 @@ export class TuiSessions implements EnvironmentSwitcher {
     if (this.switching) throw new Error(`already opening ${this.switching}`);
     const phase = shown.view.actions?.controller.getState().phase;
     if (phase && BUSY.has(phase)) throw new Error(`an action is running in ${shown.name}: switch once it has finished (a shows it)`);
+    if (shown.view.actions?.drill?.busy()) throw new Error(`a backup drill is running in ${shown.name}: switch once it has finished (a shows it)`);
     this.switching = name;
     try {
       let opened: OpenedEnvironment;

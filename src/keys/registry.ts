@@ -73,6 +73,7 @@ export type CommandId =
   | 'redeploy'
   | 'rds-snapshot'
   | 'rds-restore'
+  | 'rds-drill'
   | 'requeue';
 
 export interface KeyBinding {
@@ -126,6 +127,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'redeploy', label: 'd', keys: [{ input: 'd' }], help: 'Force a new deployment of the selected service (same revision, fresh tasks)', hint: 'redeploy', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'rds-snapshot', label: 'n', keys: [{ input: 'n' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
+  { command: 'rds-drill', label: 'D', keys: [{ input: 'D' }], help: 'Backup drill of the selected instance: restore a snapshot to a throwaway one, verify it, delete it', hint: 'drill', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'requeue', label: 'Q', keys: [{ input: 'Q' }], help: 'Requeue the selected queue\'s failed (dead) jobs: exactly those the plan lists', hint: 'requeue dead', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: true },
 ];
 

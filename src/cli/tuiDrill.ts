@@ -1,0 +1,205 @@
+/**
+ * The backup drill as the dashboard drives it: one at a time, in the
+ * background, its steps and latest line kept as a state the drill screen
+ * draws. The drill runs from a key press but never inside it: `start`
+ * answers with one line at once and the work goes on in a promise. `abort`
+ * is the CLI's ctrl-c (the drill deletes what it created, or leaves its
+ * record for `opsdeck drill cleanup`).
+ */
+import { DrillRefused, runDrill } from '../drills/drill.js';
+import { drillPhrase, rdsEndpoints, type DrillDeps } from '../drills/setup.js';
+import { DRILL_STEPS, type DrillConfig, type DrillProgress, type DrillReport, type DrillStepId, type StepStatus } from '../drills/types.js';
+import { errorMessage, oneLine } from '../text/sanitize.js';
+import type { OpenedEnvironment } from './environment.js';
+import { executorDeps, sleep } from './actionSetup.js';
+
+export interface DrillStepView {
+  step: DrillStepId;
+  status: 'pending' | 'running' | StepStatus;
+  /** epoch ms, while running: the screen draws the elapsed time from it */
+  startedAt?: number;
+  durationMs?: number;
+  message?: string;
+}
+
+export interface DrillView {
+  phase: 'idle' | 'starting' | 'running' | 'finished' | 'failed';
+  instance?: string;
+  steps: readonly DrillStepView[];
+  /** the latest progress line */
+  latest?: string;
+  report?: DrillReport;
+  /** why the drill did not run or broke off (one line) */
+  error?: string;
+  /** abort was asked for; the drill is cleaning up */
+  stopping?: boolean;
+}
+
+/** What a drill of one instance runs on; `close` releases it once the drill ended. */
+export interface DrillSetup {
+  deps: DrillDeps;
+  close(): Promise<void>;
+}
+
+export interface TuiDrillOptions {
+  /** the instance's drill section; undefined: it has none */
+  drillOf(instance: string): DrillConfig | undefined;
+  /** the phrase a protected environment asks for; undefined: y/N is enough */
+  phraseOf(instance: string): string | undefined;
+  readOnly(): boolean;
+  /** builds the deps (databases, journal, lock) when a drill starts */
+  setup(drill: DrillConfig): Promise<DrillSetup>;
+  now?: () => number;
+}
+
+export interface DrillReply {
+  ok: boolean;
+  message: string;
+}
+
+const pending = (): DrillStepView[] => DRILL_STEPS.map((step) => ({ step, status: 'pending' }));
+const IDLE: DrillView = { phase: 'idle', steps: pending() };
+
+export class TuiDrill {
+  private view: DrillView = IDLE;
+  private readonly listeners = new Set<() => void>();
+  private abortDrill: AbortController | undefined;
+  private abortCleanup_: AbortController | undefined;
+  private done: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: TuiDrillOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  getState = (): DrillView => this.view;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  /** A drill is under way (starting, running or cleaning up). */
+  busy(): boolean {
+    return this.view.phase === 'starting' || this.view.phase === 'running';
+  }
+
+  /** Why `instance` cannot be drilled here, in one line; undefined: it can. */
+  refusal(instance: string): string | undefined {
+    if (this.opts.readOnly()) return 'read-only: the backup drill is not available (start with --write)';
+    if (this.busy()) return `the drill of ${this.view.instance} is running: D shows it`;
+    if (!this.opts.drillOf(instance)) return `${instance} has no drill section in the config; add rds[].drill with database, user, tables and assertions`;
+    return undefined;
+  }
+
+  phrase(instance: string): string | undefined {
+    return this.opts.phraseOf(instance);
+  }
+
+  /** Starts the drill in the background; answers at once. */
+  start(instance: string, confirm?: string): DrillReply {
+    const no = this.refusal(instance);
+    if (no) return { ok: false, message: no };
+    const drill = this.opts.drillOf(instance)!;
+    this.abortDrill = new AbortController();
+    this.abortCleanup_ = new AbortController();
+    this.set({ phase: 'starting', instance, steps: pending(), latest: 'setting up the drill…' });
+    this.done = this.run(instance, drill, confirm);
+    return { ok: true, message: `backup drill of ${instance} started: Esc hides it, D shows it again` };
+  }
+
+  /**
+   * ctrl-c: the drill stops waiting and deletes what it created (within a
+   * minute, else its record stays for `opsdeck drill cleanup`). Asking again
+   * changes nothing: quitting asks after the key did.
+   */
+  abort(why = 'opsdeck was closed'): void {
+    if (!this.busy() || this.abortDrill!.signal.aborted) return;
+    this.abortDrill!.abort(new Error(why));
+    this.set({ ...this.view, stopping: true, latest: 'stopping the drill: deleting what it created…' });
+  }
+
+  /** A second interrupt: the clean-up after an abort stops too; what is left stays listed for `opsdeck drill cleanup`. */
+  abortCleanup(why = 'interrupted again'): void {
+    this.abortCleanup_?.abort(new Error(why));
+  }
+
+  /** Resolves once the drill (and its clean-up) ended. */
+  settled(): Promise<void> {
+    return this.done;
+  }
+
+  private async run(instance: string, drill: DrillConfig, confirm: string | undefined): Promise<void> {
+    let setup: DrillSetup | undefined;
+    try {
+      setup = await this.opts.setup(drill);
+      if (this.abortDrill!.signal.aborted) throw new Error('interrupted before the drill started: nothing was created');
+      this.set({ ...this.view, phase: 'running' });
+      const report = await runDrill(setup.deps, {
+        instance,
+        drill,
+        ...(confirm !== undefined ? { confirm } : {}),
+        signal: this.abortDrill!.signal,
+        cleanupSignal: this.abortCleanup_!.signal,
+        onProgress: (p) => this.progress(p),
+      });
+      this.set({ ...this.view, phase: 'finished', report, latest: oneLine(report.message) });
+    } catch (err) {
+      const message = err instanceof DrillRefused ? `refused: ${err.message}` : `the drill broke off: ${errorMessage(err)}`;
+      this.set({ ...this.view, phase: 'failed', error: oneLine(message) });
+    } finally {
+      await setup?.close().catch(() => undefined);
+    }
+  }
+
+  private progress(p: DrillProgress): void {
+    const steps = this.view.steps.map((s): DrillStepView => {
+      if (s.step !== p.step) return s;
+      if (p.status === 'running') return { step: s.step, status: 'running', startedAt: this.now() - p.elapsedMs, message: oneLine(p.message) };
+      if (p.status === 'progress') return { ...s, status: 'running', startedAt: s.startedAt ?? this.now() - p.elapsedMs };
+      return { step: s.step, status: p.status, durationMs: p.elapsedMs, message: oneLine(p.message) };
+    });
+    this.set({ ...this.view, steps, latest: oneLine(p.message) });
+  }
+
+  private set(view: DrillView): void {
+    this.view = view;
+    for (const l of [...this.listeners]) l();
+  }
+}
+
+/** The drill wired to an opened environment, as `opsdeck drill backup` wires it (the sandbox: its databases). */
+export function tuiDrill(opened: OpenedEnvironment, processEnv: NodeJS.ProcessEnv, readOnly: () => boolean = () => opened.info.readOnly): TuiDrill | undefined {
+  const rds = opened.rdsControl;
+  if (!rds) return undefined;
+  return new TuiDrill({
+    drillOf: (instance) => opened.config.rds.find((r) => r.instance === instance)?.drill,
+    phraseOf: (instance) => drillPhrase(opened.info, instance),
+    readOnly,
+    async setup(drill) {
+      const closers: (() => Promise<void>)[] = [];
+      const close = async () => {
+        for (const c of closers.reverse()) await c().catch(() => undefined);
+      };
+      try {
+        const executor = await executorDeps(opened, processEnv, () => undefined);
+        closers.push(() => executor.close());
+        let control = rds;
+        let endpoints = rdsEndpoints(rds, drill);
+        if (opened.sandbox) {
+          // loaded only here: the dashboard never parses pg's server side unless a drill runs
+          const { attachDrillDatabase, drillDatabaseOptionsFromEnv } = await import('../sources/sandbox/drillDatabase.js');
+          const db = await attachDrillDatabase(opened.sandbox, drillDatabaseOptionsFromEnv(processEnv));
+          closers.push(() => db.close());
+          control = db.control(rds);
+          endpoints = db.endpoints(rdsEndpoints(control, drill));
+        }
+        const deps: DrillDeps = { ctx: { env: opened.info, now: () => Date.now(), sleep, rds: control }, executor, endpoints, env: processEnv };
+        return { deps, close };
+      } catch (err) {
+        await close();
+        throw new Error(`could not set up the drill: ${errorMessage(err)}`);
+      }
+    },
+  });
+}
