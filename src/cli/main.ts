@@ -3,7 +3,6 @@
  * the one place the process ends; errors meant for the user are one line.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { Runtime } from '../engine/runtime.js';
 import { systemClock } from '../engine/clock.js';
 import { runChecklist } from '../checks/checklist.js';
 import { formatReport, ANSI_PAINT, NO_PAINT, type ReportFormat } from '../checks/format.js';
@@ -11,7 +10,7 @@ import { errorMessage } from '../text/sanitize.js';
 import { SCENARIOS } from '../sources/sandbox/index.js';
 import { EXIT, UserError } from './exit.js';
 import { VERSION } from './version.js';
-import { openEnvironment, resolveIdentity, type GlobalOptions } from './environment.js';
+import { openEnvironment, type GlobalOptions } from './environment.js';
 import { configCommands } from './configCommands.js';
 import { actionCommands } from './actionCommands.js';
 import { drillCommands } from './drillCommands.js';
@@ -20,7 +19,7 @@ import { queueCommands } from './queueCommands.js';
 import { incidentCommands } from './incidentCommands.js';
 import { initCommand } from './initCommand.js';
 import { parseDuration } from './duration.js';
-import { tuiActions, type LaunchTui } from './tui.js';
+import type { LaunchTui } from './tui.js';
 
 export interface MainDeps {
   launchTui: LaunchTui;
