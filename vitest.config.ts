@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    // Ink draws only the last frame when it sees CI set; the terminal tests need
+    // every frame, as a person at a terminal gets (the binary clears it the same way).
+    env: { CI: 'false', CONTINUOUS_INTEGRATION: 'false' },
   },
 });

@@ -8,7 +8,13 @@ import { main } from '../src/cli/main.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const code = await main(process.argv.slice(2), {
-  launchTui: async (opts) => (await import('./launch.js')).launchTui(opts),
+  launchTui: async (opts) => {
+    // Ink reads CI / CONTINUOUS_INTEGRATION when it loads and then draws only the
+    // last frame. The dashboard only starts on a terminal (checked before this),
+    // so a CI variable inherited into an interactive session must not blank it.
+    for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
+    return (await import('./launch.js')).launchTui(opts);
+  },
 });
 // A signal that ended the dashboard has already set its own code (143, 129).
 if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
