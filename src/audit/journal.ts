@@ -11,6 +11,7 @@ import { acquireExclusive, parseHolder, readIfExists, releaseExclusive, sleep } 
 import { auditPath, ensureStateDir } from '../state/paths.js';
 import { parseRecord, recordHead, serializeRecord, verifyText, type VerifyResult } from './chain.js';
 import { GENESIS_HASH, type AuditEntry, type AuditRecord } from './record.js';
+import { fsyncDir } from '../state/fsyncDir.js';
 
 export interface JournalOptions {
   /** how long `append` waits for another process's append before giving up */
@@ -141,18 +142,5 @@ function readTail(fd: number, size: number): { hash: string; seq: number; torn: 
       if (head) return { ...head, torn };
     }
     if (start === 0) return { hash: GENESIS_HASH, seq: 0, torn };
-  }
-}
-
-/** Makes a newly created file's directory entry durable too. */
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // some platforms cannot fsync a directory; the file's own fsync still stands
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

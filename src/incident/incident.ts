@@ -23,6 +23,7 @@ import { clockUtc } from './format.js';
 import { buildReview } from './review.js';
 import { appendEntry, readTimeline } from './timeline.js';
 import type { IncidentInfo, IncidentRecord, StartEntry } from './types.js';
+import { fsyncDir } from '../state/fsyncDir.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -205,16 +206,4 @@ function writeDurably(path: string, text: string): void {
     closeSync(fd);
   }
   renameSync(tmp, path);
-}
-
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // some platforms cannot fsync a directory; the files' own fsyncs still stand
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
