@@ -20,7 +20,7 @@ const noDevtools = {
 };
 
 await build({
-  entryPoints: { opsdeck: 'views/entry.ts' },
+  entryPoints: { opsdeck: 'entry/opsdeck.ts' },
   outdir: 'dist',
   // Parsing is most of start-up: the AWS SDK clients and the terminal UI are
   // split into chunks loaded on first use, so `check --demo` never parses Ink

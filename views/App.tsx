@@ -5,27 +5,25 @@
  * screen on every update, which flickers). A guarded action draws over the
  * body from the action controller's state; the controller does the work.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { Box, useInput } from 'ink';
 import type { Key } from 'ink';
-import type { Runtime } from '../src/engine/runtime.js';
-import type { EnvironmentSwitcher, TuiActions } from '../src/cli/tui.js';
-import type { IncidentView, TuiIncident } from '../src/cli/tuiIncident.js';
-import type { LiveFindingsState } from '../src/checks/live.js';
-import type { ActionUiState } from '../src/actions/controller.js';
-import type { KeyBinding } from '../src/keys/registry.js';
-import { activeBindings, KEY_BINDINGS } from '../src/keys/registry.js';
+import type { ActionUiState, DashboardRuntime, DrillView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
+import { ShownEnvironments } from '../src/dashboard/shown.js';
+import type { KeyBinding } from '../src/dashboard/keys.js';
+import { activeBindings, KEY_BINDINGS } from '../src/dashboard/keys.js';
+import { DEFAULT_LOG_SAVE_DIRS } from '../src/dashboard/logs.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
 import { Lines, ThemeContext } from './Lines.js';
 import { themeFor } from './theme.js';
 import type { Line } from './text.js';
 import { fitLine, seg } from './text.js';
 import { useTerminalSize, useTick } from './hooks.js';
-import { initialViewState, viewReducer } from './state.js';
-import type { ViewAction, ViewState } from './state.js';
-import type { DispatchContext } from './keys.js';
-import { SYSTEM } from './actionKeys.js';
-import { handleKey, overlayShown, scopeOf, toKeyPress } from './keys.js';
+import { createViewStore, initialViewState } from './state.js';
+import type { ViewState } from './state.js';
+import type { DispatchContext, IncidentKeys } from './dispatchContext.js';
+import { SYSTEM, overlayShown } from './overlay.js';
+import { handleKey, scopeOf, toKeyPress } from './keys.js';
 import { computeLayout } from './layout.js';
 import type { Layout } from './layout.js';
 import { framePanel, summaryLine } from './PanelFrame.js';
@@ -36,19 +34,16 @@ import { activePanel } from './state.js';
 import { overlayFooter, overlayLines, runningLine, wrapText } from './actionOverlay.js';
 import { liveLines, startAction } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
-import { ensureStateDir } from '../src/state/paths.js';
 import type { PanelMarks } from './PanelFrame.js';
 import { checklistItems, checklistView, criticalLine } from './checklist.js';
 import { incidentLine } from './incidentLine.js';
-import { endQuestion, type IncidentKeys } from './modeKeys.js';
+import { endQuestion } from './prompt.js';
 import { startFix } from './fixStart.js';
-import { useShownEnvironment, type FindingsFeed } from './session.js';
-import type { DrillView } from '../src/cli/tuiDrill.js';
 import { drillRunningLine, drillScreen } from './drillScreen.js';
-import { drillAskLine } from './drillKeys.js';
+import { drillAskLine } from './drillPrompt.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
-export type AppRuntime = Pick<Runtime, 'store' | 'env' | 'clock' | 'refresh'>;
+export type AppRuntime = DashboardRuntime;
 
 export interface AppProps {
   runtime: AppRuntime;
@@ -66,7 +61,7 @@ export interface AppProps {
   /** the checks on the panels' data: the header's critical line, the panels' marks, the checklist (c) */
   findings?: FindingsFeed;
   /** incident mode (i, n); absent: those keys say it is not available */
-  incident?: Pick<TuiIncident, 'getState' | 'subscribe' | 'start' | 'end' | 'note' | 'defaultTitle'>;
+  incident?: TuiIncidentHandle;
   /** `:env NAME`; absent: this session cannot switch */
   environments?: EnvironmentSwitcher;
 }
@@ -91,8 +86,6 @@ function panelMarks(state: LiveFindingsState): Partial<Record<PanelId, PanelMark
   }
   return out;
 }
-
-const DEFAULT_SAVE_DIRS = [() => process.cwd(), () => ensureStateDir()];
 
 function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number, marks: Partial<Record<PanelId, PanelMarks>>) {
   const common = (id: PanelId) => ({
@@ -131,22 +124,22 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
 }
 
 export function App(props: AppProps) {
-  const { noColor, onQuit, bindings = KEY_BINDINGS, initialState, logSaveDirs = DEFAULT_SAVE_DIRS, incident, environments } = props;
-  // The ref is the truth for the key handler (see DispatchContext); the state copy makes React re-render.
-  const stateRef = useRef<ViewState | null>(null);
-  stateRef.current ??= { ...initialViewState, ...initialState };
-  const [state, setState] = useState<ViewState>(stateRef.current);
-  const dispatch = useCallback((a: ViewAction) => {
-    const prev = stateRef.current!;
-    const next = viewReducer(prev, a);
-    if (next !== prev) {
-      stateRef.current = next;
-      setState(next);
-    }
-  }, []);
+  const { noColor, onQuit, bindings = KEY_BINDINGS, initialState, logSaveDirs = DEFAULT_LOG_SAVE_DIRS, incident, environments } = props;
+  // The store is the truth for the key handler (see DispatchContext); React re-renders from it.
+  const storeRef = useRef<ReturnType<typeof createViewStore> | null>(null);
+  storeRef.current ??= createViewStore({ ...initialViewState, ...initialState });
+  const viewStore = storeRef.current;
+  const state = useSyncExternalStore(viewStore.subscribe, viewStore.getState);
+  const dispatch = viewStore.dispatch;
   // The environment shown: `:env NAME` swaps the runtime, its actions and its findings together.
-  const session = useShownEnvironment({ runtime: props.runtime, ...(props.actions ? { actions: props.actions } : {}), ...(props.findings ? { findings: props.findings } : {}) }, environments, dispatch);
-  const { runtime, actions, findings } = session.shown;
+  const shownRef = useRef<ShownEnvironments | null>(null);
+  shownRef.current ??= new ShownEnvironments({ runtime: props.runtime, ...(props.actions ? { actions: props.actions } : {}), ...(props.findings ? { findings: props.findings } : {}) }, environments, (reply, switched) => {
+    if (switched) dispatch({ type: 'environmentSwitched' });
+    dispatch({ type: 'message', text: reply.message, tone: reply.ok ? 'ok' : 'warn' });
+  });
+  const environmentsShown = shownRef.current;
+  const { shown, switching } = useSyncExternalStore(environmentsShown.subscribe, environmentsShown.getState);
+  const { runtime, actions, findings } = shown;
   const snaps = useSyncExternalStore(runtime.store.subscribe, runtime.store.getSnapshots);
   const action = useSyncExternalStore(actions?.controller.subscribe ?? noSubscribe, actions?.controller.getState ?? idle);
   const checks = useSyncExternalStore(findings?.subscribe ?? noSubscribe, findings?.getState ?? noFindings);
@@ -179,7 +172,7 @@ export function App(props: AppProps) {
   // (environment and badges), then the hint bar and the message go.
   let header = headerLines(runtime.env, snaps, now, width, {
     rows: [incidentLine(incidentView, width), criticalLine(critical, now, width)],
-    ...(session.switching ? { switching: session.switching } : {}),
+    ...(switching ? { switching } : {}),
   });
   const footer: Line[] = [];
   // a message wraps to three rows: what it names (a review's path, the environments) must be readable at 80 columns
@@ -214,10 +207,10 @@ export function App(props: AppProps) {
   );
   const ctxRef = useRef<DispatchContext | null>(null);
   ctxRef.current = {
-    getState: () => stateRef.current!,
+    getState: viewStore.getState,
     dispatch,
     bindings: active,
-    count: (id) => rowCount(id, runtime.store.getSnapshots()[id].data as never, stateRef.current!.filters[id] ?? ''),
+    count: (id) => rowCount(id, runtime.store.getSnapshots()[id].data as never, viewStore.getState().filters[id] ?? ''),
     fromEnd: selectsFromEnd,
     pageSize: Math.max(1, bodyHeight - 6),
     helpMaxScroll: helpMaxScroll(help, bodyHeight),
@@ -234,16 +227,17 @@ export function App(props: AppProps) {
       ? {
           checklist: {
             items: () => checklistItems(findings.getState().findings),
-            fix: (t) => startFix({ finding: t.finding, actions: session.shownRef.current.actions, snaps: runtime.store.getSnapshots(), env: runtime.env.name, dispatch }),
+            fix: (t) => startFix({ finding: t.finding, actions: environmentsShown.current.actions, snaps: runtime.store.getSnapshots(), env: runtime.env.name, dispatch }),
           },
         }
       : {}),
     ...(incidentKeys ? { incident: incidentKeys } : {}),
-    ...(session.keys ? { environments: session.keys } : {}),
+    ...(environmentsShown.canSwitch ? { environments: { list: () => environmentsShown.list(), switchTo: (name: string) => environmentsShown.switchTo(name) } } : {}),
     ...(drill
       ? {
           drill: {
             state: () => drill.getState(),
+            busy: () => drill.busy(),
             refusal: (instance: string) => drill.refusal(instance),
             phrase: (instance: string) => drill.phrase(instance),
             start: (instance: string, confirm?: string) => drill.start(instance, confirm),
@@ -256,10 +250,11 @@ export function App(props: AppProps) {
       ? {
           actions: {
             phase: () => actions.controller.getState().phase,
+            busy: () => actions.busy(),
             key: (press) => actions.controller.key(press),
             close: () => actions.controller.close(),
             // what is selected, read at the key press; the request carries its names
-            start: (command) => startAction({ command, actions, snaps: runtime.store.getSnapshots(), state: stateRef.current!, dispatch }),
+            start: (command) => startAction({ command, actions, snaps: runtime.store.getSnapshots(), state: viewStore.getState(), dispatch }),
           },
         }
       : {}),

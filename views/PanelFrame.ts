@@ -6,7 +6,7 @@
  */
 import type { PanelId, PanelSnapshot } from '../src/model/panels.js';
 import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
-import { dataAgeMs } from '../src/engine/store.js';
+import { dataAgeMs } from '../src/dashboard/panelFacts.js';
 import type { Tone } from './theme.js';
 import type { LogViewState } from './state.js';
 import { GLYPH } from './theme.js';

@@ -5,10 +5,8 @@
  * when that is short the middle of the plan (calls, details) gives way so
  * the summary and the confirmation always show.
  */
-import type { ActionUiState } from '../src/actions/controller.js';
-import type { RunOutcome } from '../src/actions/executor.js';
-import type { Tier } from '../src/actions/types.js';
-import { sanitize } from '../src/text/sanitize.js';
+import type { ActionUiState, RunOutcome, Tier } from '../src/dashboard/ports.js';
+import { sanitize } from '../src/dashboard/text.js';
 import type { Line } from './text.js';
 import { fitLine, seg, truncate, width as textWidth } from './text.js';
 import type { Tone } from './theme.js';

@@ -5,10 +5,9 @@
  * builders come from the session, bound to their context. Also the line the
  * overlay shows about the target as the panels see it now.
  */
-import type { TuiActions } from '../src/cli/tui.js';
-import type { ActionUiState } from '../src/actions/controller.js';
+import type { ActionUiState, Reply, TuiActions } from '../src/dashboard/ports.js';
 import type { PanelSnapshots } from '../src/model/panels.js';
-import type { ActionCommand } from './actionKeys.js';
+import type { ActionCommand } from './dispatchContext.js';
 import type { ActionTarget, ViewAction, ViewState } from './state.js';
 import type { Line } from './text.js';
 import { seg } from './text.js';
@@ -26,12 +25,19 @@ export interface StartInput {
 }
 
 const noData = (what: string) => `the ${what} panel has no data yet: wait for the first poll`;
+const no = (message: string): Reply => ({ ok: false, message });
+/** An action that started says nothing: its box is what the operator reads. */
+export const STARTED: Reply = { ok: true, message: '' };
 
-/** Starts the action; a one-line reason when it cannot. */
-export function startAction({ command, actions, snaps, state, dispatch }: StartInput): string | undefined {
+/** Starts the action; refused with a one-line reason when it cannot. */
+export function startAction(input: StartInput): Reply {
+  const why = whyNot(input);
+  return why === undefined ? STARTED : no(why);
+}
+
+function whyNot({ command, actions, snaps, state, dispatch }: StartInput): string | undefined {
   const { requests, controller } = actions;
-  const phase = controller.getState().phase;
-  if (phase === 'running' || phase === 'planning') return 'an action is still running (a shows it): one action at a time';
+  if (actions.busy()) return 'an action is still running (a shows it): one action at a time';
   const begin = (target: ActionTarget, go: () => void) => {
     dispatch({ type: 'actionTarget', target });
     go();

@@ -5,8 +5,8 @@
  * re-ordered list keeps the row the operator is on.
  */
 import type { Severity } from '../src/model/findings.js';
-import type { TrackedFinding } from '../src/checks/tracker.js';
-import { findingKey } from '../src/checks/tracker.js';
+import type { TrackedFinding } from '../src/dashboard/ports.js';
+import { findingKey } from '../src/dashboard/panelFacts.js';
 import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
 import type { Line } from './text.js';
 import { fit, fitLine, lineWidth, seg, width as textWidth, windowStart } from './text.js';

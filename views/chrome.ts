@@ -6,8 +6,8 @@
 import type { EnvironmentInfo } from '../src/model/environment.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
 import { PANEL_IDS } from '../src/model/panels.js';
-import type { KeyBinding, KeyScope } from '../src/keys/registry.js';
-import { hintsFor } from '../src/keys/registry.js';
+import type { KeyBinding, KeyScope } from '../src/dashboard/keys.js';
+import { hintsFor } from '../src/dashboard/keys.js';
 import type { Line } from './text.js';
 import { fitLine, lineWidth, seg } from './text.js';
 import { age, shortIdentity } from './format.js';

@@ -1,7 +1,7 @@
 /** The `:` command line: a few words, parsed without side effects. */
 import type { PanelId } from '../src/model/panels.js';
 import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
-import { oneLine } from '../src/text/sanitize.js';
+import { oneLine } from '../src/dashboard/text.js';
 
 export type ParsedCommand =
   | { kind: 'empty' }

@@ -4,11 +4,9 @@
  * once verification has them, and at the end PARITY, RTO and the report's
  * files. It draws the state `TuiDrill` keeps; the drill runs there.
  */
-import type { DrillStepView, DrillView } from '../src/cli/tuiDrill.js';
-import { summaryLine } from '../src/drills/report.js';
-import { stepDuration } from '../src/drills/setup.js';
-import { DRILL_STEP_TITLES } from '../src/drills/types.js';
-import { oneLine } from '../src/text/sanitize.js';
+import type { DrillStepView, DrillView } from '../src/dashboard/ports.js';
+import { DRILL_STEP_TITLES, stepDuration, summaryLine } from '../src/dashboard/drillReport.js';
+import { oneLine } from '../src/dashboard/text.js';
 import type { Line } from './text.js';
 import { fitLine, seg } from './text.js';
 import type { Tone } from './theme.js';

@@ -4,7 +4,7 @@
  * names, found in what the panels hold now. The action's plan and typed
  * confirmation stand between this key and any change.
  */
-import type { TuiActions } from '../src/cli/tui.js';
+import type { Reply, TuiActions } from '../src/dashboard/ports.js';
 import type { Finding } from '../src/model/findings.js';
 import type { PanelSnapshots } from '../src/model/panels.js';
 import type { ActionTarget, ViewAction } from './state.js';
@@ -23,14 +23,18 @@ export function proposedCount(label: string): string {
   return /\bto (\d+)\b/.exec(label)?.[1] ?? '';
 }
 
-/** Starts the finding's suggested action; a one-line reason when it cannot. */
-export function startFix({ finding, actions, snaps, env, dispatch }: FixInput): string | undefined {
+/** Starts the finding's suggested action; refused with a one-line reason when it cannot. */
+export function startFix(input: FixInput): Reply {
+  const why = whyNot(input);
+  return why === undefined ? { ok: true, message: '' } : { ok: false, message: why };
+}
+
+function whyNot({ finding, actions, snaps, env, dispatch }: FixInput): string | undefined {
   const fix = finding.suggested;
   if (!fix) return finding.severity === 'ok' ? `${finding.subject}: nothing to fix` : `no action is suggested for ${finding.subject}: look at its panel`;
   if (!actions) return 'this session cannot act: the environment has no ECS, RDS or queue access';
   const { requests, controller } = actions;
-  const phase = controller.getState().phase;
-  if (phase === 'running' || phase === 'planning') return 'an action is still running (a shows it): one action at a time';
+  if (actions.busy()) return 'an action is still running (a shows it): one action at a time';
   const begin = (target: ActionTarget, go: () => void) => {
     dispatch({ type: 'actionTarget', target });
     go();

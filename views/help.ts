@@ -2,7 +2,7 @@
  * The help overlay, generated from the key table in force: what is listed is
  * exactly what the keys do, and read-only mode's hidden bindings are absent.
  */
-import type { KeyBinding, KeyScope } from '../src/keys/registry.js';
+import type { KeyBinding, KeyScope } from '../src/dashboard/keys.js';
 import type { PanelId } from '../src/model/panels.js';
 import { PANEL_TITLES } from '../src/model/panels.js';
 import type { Line } from './text.js';

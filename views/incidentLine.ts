@@ -4,9 +4,8 @@
  *   INCIDENT 07:42 · next: 10 min in 2:18 — tell the team lead · api down
  * Drawn in the warn token until the first mark passes, in crit after.
  */
-import type { IncidentView } from '../src/cli/tuiIncident.js';
-import { ESCALATION_MARKS } from '../src/incident/index.js';
-import { countdown } from '../src/incident/format.js';
+import type { IncidentView } from '../src/dashboard/ports.js';
+import { countdown, ESCALATION_MARKS } from '../src/dashboard/escalation.js';
 import type { Line } from './text.js';
 import { fitLine, seg } from './text.js';
 import { GLYPH } from './theme.js';

@@ -8,8 +8,8 @@ import { Component } from 'react';
 import type { ReactNode } from 'react';
 import { render } from 'ink';
 import type { Instance } from 'ink';
-import type { LaunchTui, TuiOptions } from '../src/cli/tui.js';
-import { errorMessage } from '../src/text/sanitize.js';
+import type { LaunchTui, TuiOptions } from '../src/dashboard/ports.js';
+import { errorMessage } from '../src/dashboard/text.js';
 import { App } from './App.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H\x1b[2J';

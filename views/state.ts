@@ -6,6 +6,7 @@
  */
 import type { PanelId } from '../src/model/panels.js';
 import { PANEL_IDS } from '../src/model/panels.js';
+import { Observable } from '../src/dashboard/observable.js';
 import type { Tone } from './theme.js';
 
 /**
@@ -194,4 +195,20 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
       return same ? s : { ...s, logs: next };
     }
   }
+}
+
+/**
+ * The view state as a store: the dispatcher reads `getState` (keys can arrive
+ * faster than React re-renders, and each must see what the last one left),
+ * React subscribes to it like to every other store.
+ */
+export interface ViewStore {
+  getState(): ViewState;
+  subscribe(listener: () => void): () => void;
+  dispatch(a: ViewAction): void;
+}
+
+export function createViewStore(initial: ViewState): ViewStore {
+  const state = new Observable(initial);
+  return { getState: state.get, subscribe: state.subscribe, dispatch: (a) => state.set(viewReducer(state.get(), a)) };
 }

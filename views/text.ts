@@ -5,7 +5,7 @@
  * wraps onto a second row.
  */
 import stringWidth from 'string-width';
-import { sanitize } from '../src/text/sanitize.js';
+import { sanitize } from '../src/dashboard/text.js';
 import type { Tone } from './theme.js';
 
 export interface Seg {

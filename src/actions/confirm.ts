@@ -2,10 +2,12 @@
  * The typed confirmation as a pure state machine, shared by the TUI dialog
  * and the tests. Only Enter on a buffer equal to the phrase accepts; a wrong
  * phrase is never accepted, whatever came before. Pasted text arrives as one
- * multi-character input and is appended like typing.
+ * multi-character input and is appended like typing, cleaned by the line
+ * editor's one rule (src/keys/lineEditor.ts).
  */
 import type { KeyPress } from '../keys/registry.js';
 import type { Tier } from './types.js';
+import { editLine } from '../keys/lineEditor.js';
 
 export type ConfirmStatus = 'typing' | 'accepted' | 'cancelled';
 
@@ -22,9 +24,6 @@ export function startConfirm(tier: Tier, phrase: string): ConfirmState {
   return { tier, phrase, typed: '', status: 'typing' };
 }
 
-// Bracketed paste markers and other escape sequences must not become part of the phrase.
-const PRINTABLE = /^[^\x00-\x1f\x7f-\x9f]+$/;
-
 export function confirmKey(state: ConfirmState, key: KeyPress): ConfirmState {
   if (state.status !== 'typing') return state;
   if (key.escape) return { ...state, status: 'cancelled', error: undefined };
@@ -38,12 +37,12 @@ export function confirmKey(state: ConfirmState, key: KeyPress): ConfirmState {
     if (state.typed === state.phrase && state.phrase !== '') return { ...state, status: 'accepted', error: undefined };
     return { ...state, error: state.typed === '' ? `type ${state.phrase} to confirm, or Esc to cancel` : `"${state.typed}" is not "${state.phrase}"; nothing was done` };
   }
-  if (key.backspace || key.delete) return { ...state, typed: [...state.typed].slice(0, -1).join(''), error: undefined };
-  if (key.ctrl && key.input === 'u') return { ...state, typed: '', error: undefined };
-  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return state;
-  const text = key.input.replace(/\x1b\[20[01]~/g, '');
-  if (text === '' || !PRINTABLE.test(text)) return state;
-  return { ...state, typed: state.typed + text, error: undefined };
+  // the one line editor: bracketed paste markers, other escape sequences and control characters never become part of the phrase
+  const edit = editLine(state.typed, key);
+  if (edit.kind !== 'text') return state;
+  const erased = key.backspace || key.delete || (key.ctrl && key.input === 'u');
+  if (edit.text === state.typed && !erased) return state;
+  return { ...state, typed: edit.text, error: undefined };
 }
 
 /** A non-interactive confirmation (`--confirm PHRASE`): exact, no trimming, no case folding. */

@@ -9,6 +9,7 @@
  * one overlay and one place where a running action is tracked.
  */
 import type { KeyPress } from '../keys/registry.js';
+import { editLine } from '../keys/lineEditor.js';
 import { errorMessage } from '../text/sanitize.js';
 import { confirmKey, startConfirm, type ConfirmState } from './confirm.js';
 import { notify, runAction, type ExecutorDeps, type RunResult } from './executor.js';
@@ -109,13 +110,11 @@ export class ActionController {
   private promptKey(press: KeyPress): void {
     const s = this.state;
     const prompt = s.prompt!;
-    if (press.escape) return this.close();
-    if (press.return) return this.makePlan(prompt.value);
-    if (press.backspace || press.delete) return this.set({ ...s, prompt: { ...prompt, value: Array.from(prompt.value).slice(0, -1).join(''), error: undefined } });
-    // a proposed value (a default id) is replaced in one key, as in a shell
-    if (press.ctrl && press.input === 'u') return this.set({ ...s, prompt: { ...prompt, value: '', error: undefined } });
-    if (press.ctrl || press.meta || !press.input || /[\x00-\x1f\x7f]/.test(press.input)) return;
-    this.set({ ...s, prompt: { ...prompt, value: prompt.value + press.input, error: undefined } });
+    // the one line editor: the same keys and the same rule for pasted text as every prompt
+    const edit = editLine(prompt.value, press);
+    if (edit.kind === 'cancel') return this.close();
+    if (edit.kind === 'submit') return this.makePlan(prompt.value);
+    if (edit.text !== prompt.value || press.backspace || press.delete) this.set({ ...s, prompt: { ...prompt, value: edit.text, error: undefined } });
   }
 
   private makePlan(input: string): void {

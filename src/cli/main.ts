@@ -19,7 +19,7 @@ import { queueCommands } from './queueCommands.js';
 import { incidentCommands } from './incidentCommands.js';
 import { initCommand } from './initCommand.js';
 import { parseDuration } from './duration.js';
-import type { LaunchTui } from './tui.js';
+import type { LaunchTui } from '../dashboard/ports.js';
 
 export interface MainDeps {
   launchTui: LaunchTui;
@@ -69,31 +69,19 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     if (!isTTY) throw new UserError('the dashboard needs a terminal; for a one-shot report use `opsdeck check` (add --demo for the sandbox)', EXIT.usage);
     const first = await openEnvironment(opts, env);
     const logSinceMs = parseDuration(opts.since ?? '15m', '--since');
-    const { TuiSessions, configEnvironmentNames } = await import('./tuiSessions.js');
-    const { TuiIncident } = await import('./tuiIncident.js');
-    // one incident per state directory, whichever environment is shown: the timeline follows a switch
-    const shown = (): import('./tui.js').TuiEnvironment => sessions.current;
-    const incident = new TuiIncident({ env, environment: () => shown().runtime.env.name, findings: () => shown().findings?.getState().findings.map((t) => t.finding) ?? [] });
-    const sessions = new TuiSessions({
-      open: (name) => (name === undefined ? Promise.resolve(first) : openEnvironment({ ...opts, env: name }, env)),
+    const { runDashboard } = await import('../dashboard/run.js');
+    const { configEnvironmentNames } = await import('../dashboard/sessions.js');
+    await runDashboard({
+      first,
+      open: (name) => openEnvironment({ ...opts, env: name }, env),
       names: first.sandbox ? [first.info.name] : await configEnvironmentNames(opts, env),
       ...(first.sandbox ? { unavailable: ':env is not available in the demo: it has one environment, the sandbox (start opsdeck with --config to switch between yours)' } : {}),
       processEnv: env,
       logSinceMs,
-      clock: systemClock,
-      observer: incident.observer,
-      onFindings: (list) => incident.findings(list),
+      noColor: !wantsColor(opts, env, stdout),
+      launch: deps.launchTui,
       report: (line) => stderr.write(`opsdeck: ${line}\n`),
     });
-    const view = await sessions.openFirst();
-    incident.run();
-    try {
-      await deps.launchTui({ ...view, noColor: !wantsColor(opts, env, stdout), incident, environments: sessions });
-    } finally {
-      incident.stop();
-      // an action still running finishes its part (the call, the journal, the lock) before the sources close
-      await sessions.close();
-    }
     return EXIT.ok;
   };
 

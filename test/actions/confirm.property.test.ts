@@ -34,7 +34,8 @@ function specAccepts(keys: KeyPress[]): boolean {
     if (k.backspace || k.delete) buf = [...buf].slice(0, -1).join('');
     else if (k.ctrl && k.input === 'u') buf = '';
     else if (k.ctrl || k.meta || k.tab || k.leftArrow) continue;
-    else if (/^[^\x00-\x1f\x7f-\x9f]+$/.test(k.input.replace(/\x1b\[20[01]~/g, ''))) buf += k.input.replace(/\x1b\[20[01]~/g, '');
+    // escape sequences (a bracketed paste's markers) and control characters are dropped, the rest is typed
+    else buf += k.input.replace(/\x1b\[[0-9;]*[~A-Za-z]/g, '').replace(/[\x00-\x1f\x7f-\x9f]/g, '');
   }
   return false;
 }

@@ -9,12 +9,12 @@ import stringWidth from 'string-width';
 import { redeployRequest, rollbackRequest, scaleRequest } from '../../src/actions/requests.js';
 import type { EcsActionContext } from '../../src/actions/ecs/context.js';
 import { activeBindings, KEY_BINDINGS, resolveKey } from '../../src/keys/registry.js';
-import { liveConditionFacts } from '../../src/cli/tui.js';
+import { liveConditionFacts } from '../../src/dashboard/actions.js';
 import { evaluateCondition } from '../../src/checks/topology.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import type { ActionUiState } from '../../src/actions/controller.js';
 import type { Plan } from '../../src/actions/types.js';
-import { pasteChunks } from '../../views/actionKeys.js';
+import { splitKeys } from '../../views/keys.js';
 import { overlayLines, wrapText } from '../../views/actionOverlay.js';
 import { liveLines } from '../../views/actionStart.js';
 import { hintLine } from '../../views/chrome.js';
@@ -56,12 +56,14 @@ describe('requests', () => {
 });
 
 describe('keys', () => {
-  test('a paste stays one input; Enter and backspace inside it become keys', () => {
-    expect(pasteChunks({ input: 'prod/api' })).toEqual([{ input: 'prod/api' }]);
-    expect(pasteChunks({ input: 'api\r' })).toEqual([{ input: 'api' }, { input: '', return: true }]);
-    expect(pasteChunks({ input: 'ab\x7fi\n' })).toEqual([{ input: 'ab' }, { input: '', backspace: true }, { input: 'i' }, { input: '', return: true }]);
-    expect(pasteChunks({ input: 'a\x07pi' })).toEqual([{ input: 'a' }, { input: 'pi' }]);
-    expect(pasteChunks({ input: '', escape: true })).toEqual([{ input: '', escape: true }]);
+  test('while typing, a paste stays one input; Enter and backspace inside it become keys; controls are dropped', () => {
+    const paste = (input: string) => splitKeys({ input }, true);
+    expect(paste('prod/api')).toEqual([{ input: 'prod/api' }]);
+    expect(paste('api\r')).toEqual([{ input: 'api' }, { input: '', return: true }]);
+    expect(paste('ab\x7fi\n')).toEqual([{ input: 'ab' }, { input: '', backspace: true }, { input: 'i' }, { input: '', return: true }]);
+    expect(paste('a\x07pi')).toEqual([{ input: 'api' }]);
+    expect(paste('\x1b[200~prod/api\x1b[201~')).toEqual([{ input: 'prod/api' }]);
+    expect(splitKeys({ input: '', escape: true }, true)).toEqual([{ input: '', escape: true }]);
   });
 
   test('the action keys are dangerous, bound to the ECS panel, and gone in read-only mode', () => {

@@ -22,7 +22,8 @@ import type { EcsActionContext } from '../../src/actions/ecs/context.js';
 import type { EcsControl } from '../../src/sources/ports.js';
 import type { EcsService, EcsSnapshot } from '../../src/model/ecs.js';
 import type { EnvironmentInfo } from '../../src/model/environment.js';
-import type { TuiActions } from '../../src/cli/tui.js';
+import type { TuiActions } from '../../src/dashboard/ports.js';
+import { actionBusy } from '../../src/dashboard/actions.js';
 import type { PanelData } from '../../src/model/panels.js';
 import type { ActionObserver } from '../../src/actions/executor.js';
 import { LogTail } from '../../src/engine/logTail.js';
@@ -99,7 +100,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
     controller,
     clock,
     read,
-    actions: { controller, requests, notes: () => opts.notes ?? [] },
+    actions: { controller, requests, notes: () => opts.notes ?? [], busy: () => actionBusy(controller) },
     data: { ...allData, ecs, ...(await read()) },
     service: (name) => control.service('demo', name, signal),
     async panels() {

@@ -6,8 +6,9 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { ActionController } from '../../src/actions/controller.js';
-import { TuiDrill } from '../../src/cli/tuiDrill.js';
-import type { TuiActions } from '../../src/cli/tui.js';
+import { TuiDrill } from '../../src/dashboard/drill.js';
+import type { TuiActions } from '../../src/dashboard/ports.js';
+import { actionBusy } from '../../src/dashboard/actions.js';
 import { drillPhrase } from '../../src/drills/setup.js';
 import { allData } from './fixtures.js';
 import type { Harness } from './render.js';
@@ -36,7 +37,8 @@ async function open(readOnly = false, envInfo: { protected?: boolean } = {}) {
     setup: async () => ({ deps: harness.deps, close: async () => undefined }),
     now: () => harness.clock.now(),
   });
-  const actions: TuiActions = { controller: new ActionController(harness.deps.executor), requests: {}, notes: () => [], drill };
+  const controller = new ActionController(harness.deps.executor);
+  const actions: TuiActions = { controller, requests: {}, notes: () => [], busy: () => actionBusy(controller), drill };
   const rds = await harness.sandbox.sources.rds.describe(new AbortController().signal);
   v = renderView({ noColor: true, columns: 120, rows: 40, at: START, env, data: { ...allData, rds }, actions });
   await v.waitFor((f) => f.includes('1 ECS'));

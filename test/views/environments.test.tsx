@@ -12,7 +12,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { Harness } from './render.js';
 import { KEYS, renderView } from './render.js';
 import { openEnvironment, type OpenedEnvironment } from '../../src/cli/environment.js';
-import { TuiSessions } from '../../src/cli/tuiSessions.js';
+import { TuiSessions } from '../../src/dashboard/sessions.js';
 import type { ActionRequest } from '../../src/actions/controller.js';
 
 let v: Harness | undefined;

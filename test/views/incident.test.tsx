@@ -15,7 +15,7 @@ import { KEYS, plain, renderView } from './render.js';
 import { actionHarness, type ActionHarness } from './actionSupport.js';
 import { checklistItems } from '../../views/checklist.js';
 import { ManualClock } from '../../src/engine/clock.js';
-import { TuiIncident } from '../../src/cli/tuiIncident.js';
+import { TuiIncident } from '../../src/dashboard/incident.js';
 import { currentIncident, readIncident } from '../../src/incident/index.js';
 import type { ActionEntry, FindingEntry, TimelineEntry } from '../../src/incident/types.js';
 

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { LiveFindings } from '../../src/checks/live.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
-import { TuiIncident } from '../../src/cli/tuiIncident.js';
+import { TuiIncident } from '../../src/dashboard/incident.js';
 import { currentIncident } from '../../src/incident/index.js';
 import type { ActionEntry } from '../../src/incident/types.js';
 import { incidentLine } from '../../views/incidentLine.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { openEnvironment } from '../../src/cli/environment.js';
-import { tuiActions, type TuiActionSession } from '../../src/cli/tui.js';
+import { tuiActions, type TuiActionSession } from '../../src/dashboard/actions.js';
 import { Runtime } from '../../src/engine/runtime.js';
 import { AuditJournal } from '../../src/audit/journal.js';
 import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';

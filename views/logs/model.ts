@@ -6,8 +6,8 @@
  * handler share one computation and a key press costs no re-filtering.
  */
 import type { LogEvent, LogsSnapshot } from '../../src/model/logs.js';
-import { compileFilter, topErrors, withContext, type ErrorGroup, type HighlightRange, type LineFilter } from '../../src/engine/logAnalysis.js';
-import { sanitize } from '../../src/text/sanitize.js';
+import { compileFilter, topErrors, withContext, type ErrorGroup, type HighlightRange, type LineFilter } from '../../src/dashboard/logs.js';
+import { sanitize } from '../../src/dashboard/text.js';
 
 /** Lines of context before and after each kept line. */
 export const CONTEXT_LINES = 3;

@@ -4,7 +4,7 @@
  * the width, or wrapped onto as many rows as it needs when wrap is on.
  */
 import type { LogEvent, LogSeverity } from '../../src/model/logs.js';
-import type { HighlightRange } from '../../src/engine/logAnalysis.js';
+import type { HighlightRange } from '../../src/dashboard/logs.js';
 import type { Tone } from '../theme.js';
 import type { Line } from '../text.js';
 import { fit, seg, width as textWidth, wrapLine } from '../text.js';

@@ -4,14 +4,14 @@
  * sparkline, what the filter keeps, the source's warnings, and the top errors.
  */
 import type { LogsSnapshot } from '../../src/model/logs.js';
-import { errorRatePercent, errorsPerMinute } from '../../src/engine/logTail.js';
+import { errorRatePercent, errorsPerMinute } from '../../src/dashboard/logs.js';
 import type { Tone } from '../theme.js';
 import { GLYPH } from '../theme.js';
 import type { LogViewState } from '../state.js';
 import type { Line } from '../text.js';
 import { fit, lineWidth, seg } from '../text.js';
 import { age, count, percent, sparkline } from '../format.js';
-import { sanitize } from '../../src/text/sanitize.js';
+import { sanitize } from '../../src/dashboard/text.js';
 import { CONTEXT_LINES, type LogModel } from './model.js';
 import type { LogWindow } from './window.js';
 

@@ -5,7 +5,7 @@ import { GLYPH } from '../theme.js';
 import type { Line } from '../text.js';
 import { highlight, matchesFilter, seg } from '../text.js';
 import { bytes, duration, percent } from '../format.js';
-import { oneLine } from '../../src/text/sanitize.js';
+import { oneLine } from '../../src/dashboard/text.js';
 import type { PanelView } from './types.js';
 
 /** The runbook's thresholds on connections: > 70 % of max warn, > 90 % crit. */

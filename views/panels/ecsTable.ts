@@ -5,9 +5,9 @@ import { GLYPH, toneOf } from '../theme.js';
 import type { Column, Line } from '../text.js';
 import { highlight, layoutColumns, matchesFilter, tableHeader, tableRow, tint, windowStart } from '../text.js';
 import { percent, sparkline } from '../format.js';
-import { failedStops, isCrashLooping } from '../../src/checks/crashLoop.js';
+import { failedStops, isCrashLooping } from '../../src/dashboard/panelFacts.js';
 
-export { isCrashLooping } from '../../src/checks/crashLoop.js';
+export { isCrashLooping } from '../../src/dashboard/panelFacts.js';
 
 /** Failed stops of the current revision (the rule lives with the checks). */
 export function failedExits(svc: EcsService): number {

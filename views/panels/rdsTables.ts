@@ -5,7 +5,7 @@
  * restored, then snapshots).
  */
 import type { DbInstance, DbSnapshot, RdsSnapshot } from '../../src/model/rds.js';
-import { DRILL_TAG, RESTORED_FROM_TAG } from '../../src/actions/rds/context.js';
+import { DRILL_TAG, RESTORED_FROM_TAG } from '../../src/dashboard/panelFacts.js';
 import type { Level, Tone } from '../theme.js';
 import { GLYPH, toneOf } from '../theme.js';
 import type { Column, Line } from '../text.js';

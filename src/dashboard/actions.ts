@@ -1,8 +1,8 @@
 /**
- * The seam between the CLI (src/) and the terminal UI (views/). src/ never
- * imports views/, so the bundle's entry passes a launcher in. The views get
- * the runtime to draw and an action controller to start guarded actions
- * with; neither lets a view call AWS or Redis itself.
+ * The guarded actions of one environment as the dashboard wires them: the
+ * requests per system, bound to contexts that read the header's environment,
+ * one controller, the executor's journal and lock (opened in the background),
+ * and what quitting does to an action still running.
  */
 import type { Runtime } from '../engine/runtime.js';
 import type { Store } from '../engine/store.js';
@@ -10,64 +10,12 @@ import type { ConditionFacts } from '../checks/topology.js';
 import { ActionController } from '../actions/controller.js';
 import type { ActionContext } from '../actions/types.js';
 import type { ActionObserver, ExecutorDeps } from '../actions/executor.js';
-import type { LiveFindings } from '../checks/live.js';
-import type { TuiIncident } from './tuiIncident.js';
 import { ecsRequests, queueRequests, rdsRequests, type TuiRequests } from '../actions/requests.js';
 import type { QueueControl } from '../sources/redis/control.js';
-import { ecsActionContext, executorDeps, sleep } from './actionSetup.js';
-import type { OpenedEnvironment } from './environment.js';
-import { tuiDrill, type TuiDrill } from './tuiDrill.js';
-
-export interface TuiActions {
-  controller: ActionController;
-  /** one set per system this session can act on; absent: its keys say why nothing happens */
-  requests: TuiRequests;
-  /** one-line caveats worth reading before confirming (e.g. the lock only guards this machine) */
-  notes(): readonly string[];
-  /** the backup drill (D on the RDS panel); absent without RDS access */
-  drill?: TuiDrill;
-}
-
-/**
- * What the dashboard shows of one environment. The action controller and the
- * findings belong to it: switching environments replaces all three at once.
- */
-export interface TuiEnvironment {
-  runtime: Runtime;
-  /** absent when this environment cannot act on anything */
-  actions?: TuiActions;
-  /** the checks, run on what the panels hold */
-  findings?: LiveFindings;
-}
-
-/** `:env NAME` on the command line: another environment of the config, without a restart. */
-export interface EnvironmentSwitcher {
-  /** the config's environments, in its order */
-  names(): readonly string[];
-  /** why there is nothing to switch to (the demo's sandbox); `switchTo` then refuses */
-  unavailable?: string;
-  /**
-   * Opens `name`, starts watching it and stops watching the one shown; on a
-   * failure the one shown stays. Rejects with a one-line Error.
-   */
-  switchTo(name: string): Promise<TuiEnvironment>;
-}
-
-/** `:env NAME` with a name the config does not have, in one line. */
-export function unknownEnvironment(name: string, names: readonly string[]): string {
-  return `unknown environment "${name}"; known: ${names.join(', ') || 'none'}`;
-}
-
-export interface TuiOptions extends TuiEnvironment {
-  /** NO_COLOR, --no-color or a monochrome terminal */
-  noColor: boolean;
-  /** incident mode: i starts or ends one, n adds a note; the header shows its clock */
-  incident?: TuiIncident;
-  environments?: EnvironmentSwitcher;
-}
-
-/** Shows the dashboard until the user quits; resolves after the terminal is restored. */
-export type LaunchTui = (opts: TuiOptions) => Promise<void>;
+import { ecsActionContext, executorDeps, sleep } from '../cli/actionSetup.js';
+import type { OpenedEnvironment } from '../cli/environment.js';
+import { tuiDrill } from './drill.js';
+import type { TuiActions } from './ports.js';
 
 /**
  * Topology facts for `condition()` from what the panels already show, read
@@ -101,6 +49,12 @@ export interface TuiActionSession {
    * and says so in one line on stderr.
    */
   settle(report: (line: string) => void): Promise<void>;
+}
+
+/** Planning reads the target, running may have sent the call: either way the environment is held. */
+export function actionBusy(controller: Pick<ActionController, 'getState'>): boolean {
+  const { phase } = controller.getState();
+  return phase === 'planning' || phase === 'running';
 }
 
 // How long quitting waits for an action's call and journal entry before giving up on them.
@@ -149,7 +103,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
   const drill = tuiDrill(opened, processEnv, () => runtime.env.readOnly);
 
   return {
-    actions: { controller, requests, notes: () => notes, ...(drill ? { drill } : {}) },
+    actions: { controller, requests, notes: () => notes, busy: () => actionBusy(controller), ...(drill ? { drill } : {}) },
     async settle(report) {
       if (drill?.busy()) {
         // as the CLI's ctrl-c: stop waiting, delete what the drill created (or leave its record for `drill cleanup`)

@@ -8,32 +8,12 @@
  */
 import { DrillRefused, runDrill } from '../drills/drill.js';
 import { drillPhrase, rdsEndpoints, type DrillDeps } from '../drills/setup.js';
-import { DRILL_STEPS, type DrillConfig, type DrillProgress, type DrillReport, type DrillStepId, type StepStatus } from '../drills/types.js';
+import { DRILL_STEPS, type DrillConfig, type DrillProgress } from '../drills/types.js';
 import { errorMessage, oneLine } from '../text/sanitize.js';
-import type { OpenedEnvironment } from './environment.js';
-import { executorDeps, sleep } from './actionSetup.js';
-
-export interface DrillStepView {
-  step: DrillStepId;
-  status: 'pending' | 'running' | StepStatus;
-  /** epoch ms, while running: the screen draws the elapsed time from it */
-  startedAt?: number;
-  durationMs?: number;
-  message?: string;
-}
-
-export interface DrillView {
-  phase: 'idle' | 'starting' | 'running' | 'finished' | 'failed';
-  instance?: string;
-  steps: readonly DrillStepView[];
-  /** the latest progress line */
-  latest?: string;
-  report?: DrillReport;
-  /** why the drill did not run or broke off (one line) */
-  error?: string;
-  /** abort was asked for; the drill is cleaning up */
-  stopping?: boolean;
-}
+import { Observable } from '../engine/observable.js';
+import type { OpenedEnvironment } from '../cli/environment.js';
+import { executorDeps, sleep } from '../cli/actionSetup.js';
+import type { DrillStepView, DrillView, Reply, TuiDrillHandle } from './ports.js';
 
 /** What a drill of one instance runs on; `close` releases it once the drill ended. */
 export interface DrillSetup {
@@ -52,17 +32,11 @@ export interface TuiDrillOptions {
   now?: () => number;
 }
 
-export interface DrillReply {
-  ok: boolean;
-  message: string;
-}
-
 const pending = (): DrillStepView[] => DRILL_STEPS.map((step) => ({ step, status: 'pending' }));
 const IDLE: DrillView = { phase: 'idle', steps: pending() };
 
-export class TuiDrill {
-  private view: DrillView = IDLE;
-  private readonly listeners = new Set<() => void>();
+export class TuiDrill implements TuiDrillHandle {
+  private readonly view = new Observable<DrillView>(IDLE);
   private abortDrill: AbortController | undefined;
   private abortCleanup_: AbortController | undefined;
   private done: Promise<void> = Promise.resolve();
@@ -72,22 +46,18 @@ export class TuiDrill {
     this.now = opts.now ?? Date.now;
   }
 
-  getState = (): DrillView => this.view;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  getState = this.view.get;
+  subscribe = this.view.subscribe;
 
   /** A drill is under way (starting, running or cleaning up). */
   busy(): boolean {
-    return this.view.phase === 'starting' || this.view.phase === 'running';
+    return this.getState().phase === 'starting' || this.getState().phase === 'running';
   }
 
   /** Why `instance` cannot be drilled here, in one line; undefined: it can. */
   refusal(instance: string): string | undefined {
     if (this.opts.readOnly()) return 'read-only: the backup drill is not available (start with --write)';
-    if (this.busy()) return `the drill of ${this.view.instance} is running: D shows it`;
+    if (this.busy()) return `the drill of ${this.getState().instance} is running: D shows it`;
     if (!this.opts.drillOf(instance)) return `${instance} has no drill section in the config; add rds[].drill with database, user, tables and assertions`;
     return undefined;
   }
@@ -97,7 +67,7 @@ export class TuiDrill {
   }
 
   /** Starts the drill in the background; answers at once. */
-  start(instance: string, confirm?: string): DrillReply {
+  start(instance: string, confirm?: string): Reply {
     const no = this.refusal(instance);
     if (no) return { ok: false, message: no };
     const drill = this.opts.drillOf(instance)!;
@@ -116,7 +86,7 @@ export class TuiDrill {
   abort(why = 'opsdeck was closed'): void {
     if (!this.busy() || this.abortDrill!.signal.aborted) return;
     this.abortDrill!.abort(new Error(why));
-    this.set({ ...this.view, stopping: true, latest: 'stopping the drill: deleting what it created…' });
+    this.set({ ...this.getState(), stopping: true, latest: 'stopping the drill: deleting what it created…' });
   }
 
   /** A second interrupt: the clean-up after an abort stops too; what is left stays listed for `opsdeck drill cleanup`. */
@@ -134,7 +104,7 @@ export class TuiDrill {
     try {
       setup = await this.opts.setup(drill);
       if (this.abortDrill!.signal.aborted) throw new Error('interrupted before the drill started: nothing was created');
-      this.set({ ...this.view, phase: 'running' });
+      this.set({ ...this.getState(), phase: 'running' });
       const report = await runDrill(setup.deps, {
         instance,
         drill,
@@ -143,28 +113,27 @@ export class TuiDrill {
         cleanupSignal: this.abortCleanup_!.signal,
         onProgress: (p) => this.progress(p),
       });
-      this.set({ ...this.view, phase: 'finished', report, latest: oneLine(report.message) });
+      this.set({ ...this.getState(), phase: 'finished', report, latest: oneLine(report.message) });
     } catch (err) {
       const message = err instanceof DrillRefused ? `refused: ${err.message}` : `the drill broke off: ${errorMessage(err)}`;
-      this.set({ ...this.view, phase: 'failed', error: oneLine(message) });
+      this.set({ ...this.getState(), phase: 'failed', error: oneLine(message) });
     } finally {
       await setup?.close().catch(() => undefined);
     }
   }
 
   private progress(p: DrillProgress): void {
-    const steps = this.view.steps.map((s): DrillStepView => {
+    const steps = this.getState().steps.map((s): DrillStepView => {
       if (s.step !== p.step) return s;
       if (p.status === 'running') return { step: s.step, status: 'running', startedAt: this.now() - p.elapsedMs, message: oneLine(p.message) };
       if (p.status === 'progress') return { ...s, status: 'running', startedAt: s.startedAt ?? this.now() - p.elapsedMs };
       return { step: s.step, status: p.status, durationMs: p.elapsedMs, message: oneLine(p.message) };
     });
-    this.set({ ...this.view, steps, latest: oneLine(p.message) });
+    this.set({ ...this.getState(), steps, latest: oneLine(p.message) });
   }
 
   private set(view: DrillView): void {
-    this.view = view;
-    for (const l of [...this.listeners]) l();
+    this.view.set(view);
   }
 }
 

@@ -1,6 +1,7 @@
-// The bundle's entry: the CLI lives in src/ and never imports views/, so the
-// terminal UI is handed to it here. The import is dynamic so commands that
-// draw nothing (check, config, actions) do not evaluate Ink and React.
+// The bundle's entry, and the one module that knows both halves: the CLI
+// lives in src/ and never imports views/, views/ never imports src/cli, so the
+// terminal UI is handed to the CLI here. The import is dynamic so commands
+// that draw nothing (check, config, actions) do not evaluate Ink and React.
 import { main } from '../src/cli/main.js';
 
 // The AWS SDK warns on stderr that Node 20 support ends in 2027; on a
@@ -13,7 +14,7 @@ const code = await main(process.argv.slice(2), {
     // last frame. The dashboard only starts on a terminal (checked before this),
     // so a CI variable inherited into an interactive session must not blank it.
     for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
-    return (await import('./launch.js')).launchTui(opts);
+    return (await import('../views/launch.js')).launchTui(opts);
   },
 });
 // A signal that ended the dashboard has already set its own code (143, 129).

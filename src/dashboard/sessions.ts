@@ -9,12 +9,14 @@ import type { Clock } from '../engine/clock.js';
 import { systemClock } from '../engine/clock.js';
 import type { Finding } from '../model/findings.js';
 import type { ActionObserver } from '../actions/executor.js';
-import { LiveFindings } from '../checks/live.js';
-import { checkSettings } from '../checks/evaluate.js';
+import type { LiveFindings } from '../checks/live.js';
 import type { QueueControl } from '../sources/redis/control.js';
 import { errorMessage } from '../text/sanitize.js';
-import { resolveIdentity, type OpenedEnvironment } from './environment.js';
-import { tuiActions, unknownEnvironment, type EnvironmentSwitcher, type TuiActionSession, type TuiEnvironment } from './tui.js';
+import { resolveIdentity, type OpenedEnvironment } from '../cli/environment.js';
+import { tuiActions, type TuiActionSession } from './actions.js';
+import { findingsFeed } from './findings.js';
+import { switchRefusal } from './environmentSwitch.js';
+import type { EnvironmentSwitcher, TuiEnvironment } from './ports.js';
 
 export interface TuiSessionsOptions {
   /** opens an environment of the config by name; undefined: the one the flags chose */
@@ -43,6 +45,7 @@ interface Shown {
   view: TuiEnvironment;
   session?: TuiActionSession;
   queues?: QueueControl;
+  findings: LiveFindings;
 }
 
 async function defaultQueueControl(opened: OpenedEnvironment): Promise<QueueControl | undefined> {
@@ -50,9 +53,6 @@ async function defaultQueueControl(opened: OpenedEnvironment): Promise<QueueCont
   if (opened.config.redis.length > 0) return (await import('../sources/redis/control.js')).createRedisQueueControl(opened.config.redis);
   return undefined;
 }
-
-/** Phases in which an action holds its environment: its call may be under way. */
-const BUSY = new Set(['planning', 'running']);
 
 export class TuiSessions implements EnvironmentSwitcher {
   private shown: Shown | undefined;
@@ -83,12 +83,8 @@ export class TuiSessions implements EnvironmentSwitcher {
     if (this.unavailable) throw new Error(this.unavailable);
     const shown = this.shown;
     if (!shown) throw new Error('no environment is open yet');
-    if (!this.opts.names.includes(name)) throw new Error(unknownEnvironment(name, this.opts.names));
-    if (name === shown.name) throw new Error(`${name} is the environment shown`);
-    if (this.switching) throw new Error(`already opening ${this.switching}`);
-    const phase = shown.view.actions?.controller.getState().phase;
-    if (phase && BUSY.has(phase)) throw new Error(`an action is running in ${shown.name}: switch once it has finished (a shows it)`);
-    if (shown.view.actions?.drill?.busy()) throw new Error(`a backup drill is running in ${shown.name}: switch once it has finished (a shows it)`);
+    const no = switchRefusal(name, { names: this.opts.names, shown: shown.name, switching: this.switching, actions: shown.view.actions });
+    if (no) throw new Error(no);
     this.switching = name;
     try {
       let opened: OpenedEnvironment;
@@ -136,20 +132,13 @@ export class TuiSessions implements EnvironmentSwitcher {
       () => undefined,
     );
     const session = tuiActions(opened, runtime, this.opts.processEnv, { ...(queues ? { queues } : {}), ...(this.opts.observer ? { observer: this.opts.observer } : {}) });
-    const onFindings = this.opts.onFindings;
-    const findings = new LiveFindings({
-      store: runtime.store,
-      clock,
-      env: () => runtime.env.name,
-      settings: checkSettings(opened.config),
-      ...(onFindings ? { onEvaluated: (list: readonly Finding[]) => onFindings(list) } : {}),
-    });
+    const findings = findingsFeed(opened, runtime, clock, this.opts.onFindings);
     const view: TuiEnvironment = { runtime, findings, ...(session ? { actions: session.actions } : {}) };
-    return { name: opened.info.name, view, ...(session ? { session } : {}), ...(queues ? { queues } : {}) };
+    return { name: opened.info.name, view, findings, ...(session ? { session } : {}), ...(queues ? { queues } : {}) };
   }
 
   private async teardown(shown: Shown): Promise<void> {
-    shown.view.findings?.dispose();
+    shown.findings.dispose();
     // before the sources close: an action still running needs them to finish its part
     await shown.session?.settle((line) => this.opts.report?.(line));
     await shown.queues?.close().catch(() => undefined);

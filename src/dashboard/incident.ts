@@ -8,17 +8,13 @@
  */
 import type { Finding } from '../model/findings.js';
 import type { ActionObserver } from '../actions/executor.js';
-import { endIncident, IncidentError, IncidentRecorder, startIncident, type IncidentStatus } from '../incident/index.js';
+import { endIncident, IncidentError, IncidentRecorder, startIncident } from '../incident/index.js';
 import { duration } from '../incident/format.js';
 import { errorMessage } from '../text/sanitize.js';
+import { Observable } from '../engine/observable.js';
+import type { IncidentView, Reply, TuiIncidentHandle } from './ports.js';
 
 type Env = Record<string, string | undefined>;
-
-export interface IncidentReply {
-  ok: boolean;
-  /** one line for the operator */
-  message: string;
-}
 
 export interface TuiIncidentOptions {
   /** where the state directory is (OPSDECK_STATE_DIR) */
@@ -33,17 +29,9 @@ export interface TuiIncidentOptions {
   by?: string;
 }
 
-export interface IncidentView {
-  /** the open incident; undefined when none is open */
-  status?: IncidentStatus;
-  /** the timeline could not be read or written at the last tick */
-  problem?: string;
-}
-
-export class TuiIncident {
-  private view: IncidentView = {};
+export class TuiIncident implements TuiIncidentHandle {
+  private readonly view = new Observable<IncidentView>({});
   private problem: string | undefined;
-  private readonly listeners = new Set<() => void>();
   private readonly recorder: IncidentRecorder;
   private readonly now: () => number;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -55,12 +43,8 @@ export class TuiIncident {
   }
 
   /** The open incident as of the last tick or call. */
-  getState = (): IncidentView => this.view;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  getState = this.view.get;
+  subscribe = this.view.subscribe;
 
   /** Every action the dashboard plans and runs, on the open incident's timeline. */
   get observer(): ActionObserver {
@@ -78,7 +62,7 @@ export class TuiIncident {
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    this.listeners.clear();
+    this.view.dispose();
   }
 
   /** Records the marks that passed, re-reads the status. */
@@ -98,7 +82,7 @@ export class TuiIncident {
     return `Incident in ${this.opts.environment()}`;
   }
 
-  start(title: string): IncidentReply {
+  start(title: string): Reply {
     const chosen = title.trim() || this.defaultTitle();
     let info;
     try {
@@ -112,7 +96,7 @@ export class TuiIncident {
     return this.reply(true, `incident started: ${info.title} · n adds a note, i ends it · timeline ${info.timelinePath}`);
   }
 
-  note(text: string): IncidentReply {
+  note(text: string): Reply {
     if (!this.recorder.open()) return this.reply(false, 'no incident is open: i starts one (notes go to its timeline)');
     if (!text.trim()) return { ok: false, message: 'the note was empty: nothing recorded' };
     this.problem = undefined;
@@ -121,7 +105,7 @@ export class TuiIncident {
     return entry ? this.reply(true, 'noted on the incident timeline') : this.reply(false, 'the note could not be recorded');
   }
 
-  end(): IncidentReply {
+  end(): Reply {
     let ended;
     try {
       ended = endIncident({ env: this.opts.env, now: this.now, ...(this.opts.by ? { by: this.opts.by } : {}) });
@@ -134,7 +118,7 @@ export class TuiIncident {
     return { ok: true, message: `incident ended after ${duration((inc.endedAt ?? this.now()) - inc.startedAt)}; review: ${ended.reviewPath}` };
   }
 
-  private reply(ok: boolean, message: string): IncidentReply {
+  private reply(ok: boolean, message: string): Reply {
     const problem = this.problem;
     this.problem = undefined;
     return problem ? { ok: false, message: `${message} (${problem})` } : { ok, message };
@@ -144,7 +128,6 @@ export class TuiIncident {
   private refresh(withProblem = false): void {
     const status = this.recorder.status();
     const problem = withProblem ? this.problem : undefined;
-    this.view = { ...(status ? { status } : {}), ...(problem ? { problem } : {}) };
-    for (const l of [...this.listeners]) l();
+    this.view.set({ ...(status ? { status } : {}), ...(problem ? { problem } : {}) });
   }
 }

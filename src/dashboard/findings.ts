@@ -1,0 +1,21 @@
+/**
+ * The findings feed of one environment: the checks engine run on what the
+ * panels hold, with the environment's thresholds, every time the store
+ * changes. The header, the panels' marks and the checklist screen read it.
+ */
+import type { Clock } from '../engine/clock.js';
+import type { Runtime } from '../engine/runtime.js';
+import type { Finding } from '../model/findings.js';
+import { LiveFindings } from '../checks/live.js';
+import { checkSettings } from '../checks/evaluate.js';
+import type { OpenedEnvironment } from '../cli/environment.js';
+
+export function findingsFeed(opened: OpenedEnvironment, runtime: Runtime, clock: Clock, onFindings?: (list: readonly Finding[]) => void): LiveFindings {
+  return new LiveFindings({
+    store: runtime.store,
+    clock,
+    env: () => runtime.env.name,
+    settings: checkSettings(opened.config),
+    ...(onFindings ? { onEvaluated: (list: readonly Finding[]) => onFindings(list) } : {}),
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * What the views see of the dashboard's application layer: the shapes they
+ * draw and the handles their keys call. Types only, so importing them pulls
+ * nothing (no AWS SDK, no ioredis) into the views' module graph; the values
+ * views may use come from this folder's small re-export modules.
+ */
+import type { Runtime } from '../engine/runtime.js';
+import type { ActionController } from '../actions/controller.js';
+import type { TuiRequests } from '../actions/requests.js';
+import type { LiveFindingsState } from '../checks/live.js';
+import type { IncidentStatus } from '../incident/recorder.js';
+import type { DrillReport, DrillStepId, StepStatus } from '../drills/types.js';
+
+export type { ActionPhase, ActionUiState } from '../actions/controller.js';
+export type { RunOutcome } from '../actions/executor.js';
+export type { Tier } from '../actions/types.js';
+export type { LiveFindingsState } from '../checks/live.js';
+export type { TrackedFinding } from '../checks/tracker.js';
+export type { IncidentStatus } from '../incident/recorder.js';
+
+/** What every handler and controller of the dashboard answers: one line for the message bar. */
+export interface Reply {
+  ok: boolean;
+  /** one line for the operator */
+  message: string;
+}
+
+/** What the dashboard needs from the runtime; tests pass a bare store. */
+export type DashboardRuntime = Pick<Runtime, 'store' | 'env' | 'clock' | 'refresh'>;
+
+/** Something the views read with useSyncExternalStore. */
+export interface Observed<T> {
+  getState(): T;
+  subscribe(listener: () => void): () => void;
+}
+
+export interface TuiActions {
+  controller: ActionController;
+  /** one set per system this session can act on; absent: its keys say why nothing happens */
+  requests: TuiRequests;
+  /** one-line caveats worth reading before confirming (e.g. the lock only guards this machine) */
+  notes(): readonly string[];
+  /**
+   * An action holds this environment: it is being planned, or its call may be
+   * under way. The one place that question is answered.
+   */
+  busy(): boolean;
+  /** the backup drill (D on the RDS panel); absent without RDS access */
+  drill?: TuiDrillHandle;
+}
+
+/** The live findings as the dashboard reads them. */
+export type FindingsFeed = Observed<LiveFindingsState>;
+
+/**
+ * What the dashboard shows of one environment. The action controller and the
+ * findings belong to it: switching environments replaces all three at once.
+ */
+export interface ShownEnvironment<R extends DashboardRuntime = DashboardRuntime> {
+  runtime: R;
+  /** absent when this environment cannot act on anything */
+  actions?: TuiActions;
+  /** the checks, run on what the panels hold */
+  findings?: FindingsFeed;
+}
+
+/** One environment as the application layer holds it: the whole runtime, to stop it. */
+export type TuiEnvironment = ShownEnvironment<Runtime>;
+
+/** `:env NAME` on the command line: another environment of the config, without a restart. */
+export interface EnvironmentSwitcher {
+  /** the config's environments, in its order */
+  names(): readonly string[];
+  /** why there is nothing to switch to (the demo's sandbox); `switchTo` then refuses */
+  unavailable?: string;
+  /**
+   * Opens `name`, starts watching it and stops watching the one shown; on a
+   * failure the one shown stays. Rejects with a one-line Error.
+   */
+  switchTo(name: string): Promise<TuiEnvironment>;
+}
+
+export interface IncidentView {
+  /** the open incident; undefined when none is open */
+  status?: IncidentStatus;
+  /** the timeline could not be read or written at the last tick */
+  problem?: string;
+}
+
+/** Incident mode as the keys and the header reach it. */
+export interface TuiIncidentHandle extends Observed<IncidentView> {
+  start(title: string): Reply;
+  end(): Reply;
+  note(text: string): Reply;
+  defaultTitle(): string;
+}
+
+export interface DrillStepView {
+  step: DrillStepId;
+  status: 'pending' | 'running' | StepStatus;
+  /** epoch ms, while running: the screen draws the elapsed time from it */
+  startedAt?: number;
+  durationMs?: number;
+  message?: string;
+}
+
+export interface DrillView {
+  phase: 'idle' | 'starting' | 'running' | 'finished' | 'failed';
+  instance?: string;
+  steps: readonly DrillStepView[];
+  /** the latest progress line */
+  latest?: string;
+  report?: DrillReport;
+  /** why the drill did not run or broke off (one line) */
+  error?: string;
+  /** abort was asked for; the drill is cleaning up */
+  stopping?: boolean;
+}
+
+/** The backup drill as the keys and the drill screen reach it. */
+export interface TuiDrillHandle extends Observed<DrillView> {
+  busy(): boolean;
+  /** why `instance` cannot be drilled here, in one line; undefined: it can */
+  refusal(instance: string): string | undefined;
+  phrase(instance: string): string | undefined;
+  start(instance: string, confirm?: string): Reply;
+  abort(why?: string): void;
+}
+
+export interface TuiOptions extends TuiEnvironment {
+  /** NO_COLOR, --no-color or a monochrome terminal */
+  noColor: boolean;
+  /** incident mode: i starts or ends one, n adds a note; the header shows its clock */
+  incident?: TuiIncidentHandle;
+  environments?: EnvironmentSwitcher;
+}
+
+/** Shows the dashboard until the user quits; resolves after the terminal is restored. */
+export type LaunchTui = (opts: TuiOptions) => Promise<void>;

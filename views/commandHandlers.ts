@@ -1,0 +1,133 @@
+/**
+ * What every command of the key registry does: one handler per command, and
+ * the compiler refuses a registry command without one (the table is a
+ * `Record<CommandId, Handler>`). The dispatcher (keys.ts) decides which
+ * command a key is; a handler does it, reaching only its part of the
+ * context. Nothing here calls AWS, Redis or PostgreSQL: the guarded actions
+ * go to the action controller, which plans and runs them off the key press.
+ */
+import type { CommandId } from '../src/dashboard/keys.js';
+import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
+import type { ActionCommand, DispatchContext, Handler } from './dispatchContext.js';
+import { say } from './dispatchContext.js';
+import { activePanel } from './state.js';
+import { findingKey, selectedIndex } from './checklist.js';
+import { saveLogs, scrollLogs, toggleLogs, toggleTopErrors, type LogContext } from './logs/commands.js';
+import type { ScrollMove } from './logs/window.js';
+import { askDrill } from './drillPrompt.js';
+import { requestQuit } from './quit.js';
+
+type Move = 'select-down' | 'select-up' | 'page-down' | 'page-up' | 'select-first' | 'select-last';
+
+const LOG_MOVES: Record<Move, ScrollMove | 'follow'> = {
+  'select-up': 'up',
+  'select-down': 'down',
+  'page-up': 'page-up',
+  'page-down': 'page-down',
+  'select-first': 'top',
+  'select-last': 'follow',
+};
+
+function stepOf(move: Move, pageSize: number): number {
+  const steps: Record<Move, number> = { 'select-down': 1, 'select-up': -1, 'page-down': pageSize, 'page-up': -pageSize, 'select-first': -Infinity, 'select-last': Infinity };
+  return steps[move];
+}
+
+/** j / k / pages / g / G move whatever is in front: the help, the checklist, the log tail or a panel's rows. */
+const move =
+  (m: Move): Handler =>
+  (ctx) => {
+    const state = ctx.getState();
+    const step = stepOf(m, ctx.pageSize);
+    if (state.help) return ctx.dispatch({ type: 'helpScroll', delta: step, max: ctx.helpMaxScroll });
+    if (state.checklist && ctx.checklist) {
+      const items = ctx.checklist.items();
+      if (items.length === 0) return;
+      const i = Math.max(0, Math.min(items.length - 1, selectedIndex(items, state.checklistKey) + step));
+      return ctx.dispatch({ type: 'checklistSelect', key: findingKey(items[i]!.finding) });
+    }
+    const active = activePanel(state);
+    if (active === 'logs' && ctx.logs) return scrollLogs({ ...ctx, logs: ctx.logs }, LOG_MOVES[m]);
+    const dir = ctx.fromEnd(active) ? -1 : 1;
+    ctx.dispatch({ type: 'select', delta: dir * step, count: ctx.count(active) });
+  };
+
+/** The log view's own keys do nothing where no log view is wired (tests of the dispatcher alone). */
+const onLogs =
+  (fn: (ctx: LogContext) => void): Handler =>
+  (ctx) =>
+    ctx.logs ? fn({ ...ctx, logs: ctx.logs }) : undefined;
+
+const action =
+  (command: ActionCommand): Handler =>
+  (ctx) => {
+    if (!ctx.actions) return ctx.dispatch({ type: 'message', text: 'this session cannot act: the environment has no ECS, RDS or queue access', tone: 'warn' });
+    say(ctx, ctx.actions.start(command));
+  };
+
+function fixSelected(ctx: Pick<DispatchContext, 'getState' | 'dispatch' | 'checklist'>): void {
+  const list = ctx.checklist;
+  if (!list) return;
+  const items = list.items();
+  const chosen = items[selectedIndex(items, ctx.getState().checklistKey)];
+  say(ctx, chosen ? list.fix(chosen) : { ok: false, message: 'the checklist is empty: nothing to fix' });
+}
+
+function showAction(ctx: Pick<DispatchContext, 'dispatch' | 'actions' | 'drill'>): void {
+  if (ctx.actions?.phase() === 'running') return ctx.dispatch({ type: 'hideAction', hidden: false });
+  if (ctx.drill?.busy()) return ctx.dispatch({ type: 'drill', open: true });
+  ctx.dispatch({ type: 'message', text: 'no action is running', tone: 'muted' });
+}
+
+export const HANDLERS: Record<CommandId, Handler> = {
+  quit: (ctx, press) => requestQuit(ctx, press),
+  help: (ctx) => ctx.dispatch({ type: 'help' }),
+  'focus-next': (ctx) => ctx.dispatch({ type: 'cycle', delta: 1 }),
+  'focus-prev': (ctx) => ctx.dispatch({ type: 'cycle', delta: -1 }),
+  'focus-panel': (ctx, press) => {
+    const id = PANEL_IDS[Number(press.input) - 1];
+    if (id) ctx.dispatch({ type: 'focus', id });
+  },
+  open: (ctx) => ctx.dispatch({ type: 'open' }),
+  back: (ctx) => ctx.dispatch({ type: 'back' }),
+  'select-down': move('select-down'),
+  'select-up': move('select-up'),
+  'page-down': move('page-down'),
+  'page-up': move('page-up'),
+  'select-first': move('select-first'),
+  'select-last': move('select-last'),
+  filter: (ctx) => ctx.dispatch({ type: 'startEntry', kind: 'filter' }),
+  'command-line': (ctx) => ctx.dispatch({ type: 'startEntry', kind: 'command' }),
+  refresh: (ctx) => {
+    const active = activePanel(ctx.getState());
+    ctx.refresh(active);
+    ctx.dispatch({ type: 'message', text: `refreshing ${PANEL_TITLES[active]}`, tone: 'muted' });
+  },
+  'show-action': showAction,
+  checklist: (ctx) => {
+    if (!ctx.checklist) ctx.dispatch({ type: 'message', text: 'the checks do not run in this session', tone: 'warn' });
+    else ctx.dispatch({ type: 'checklist' });
+  },
+  'checklist-fix': fixSelected,
+  incident: (ctx) => {
+    const inc = ctx.incident;
+    if (!inc) return ctx.dispatch({ type: 'message', text: 'incident mode is not available in this session', tone: 'warn' });
+    ctx.dispatch({ type: 'startEntry', kind: inc.status() ? 'end-incident' : 'incident-title' });
+  },
+  'incident-note': (ctx) => {
+    if (!ctx.incident?.status()) ctx.dispatch({ type: 'message', text: 'no incident is open: i starts one (notes go to its timeline)', tone: 'warn' });
+    else ctx.dispatch({ type: 'startEntry', kind: 'note' });
+  },
+  'log-errors': onLogs((ctx) => toggleLogs(ctx, 'errorsOnly')),
+  'log-context': onLogs((ctx) => toggleLogs(ctx, 'context')),
+  'log-wrap': onLogs((ctx) => toggleLogs(ctx, 'wrap')),
+  'log-top': onLogs(toggleTopErrors),
+  'log-save': onLogs(saveLogs),
+  scale: action('scale'),
+  rollback: action('rollback'),
+  redeploy: action('redeploy'),
+  'rds-snapshot': action('rds-snapshot'),
+  'rds-restore': action('rds-restore'),
+  'rds-drill': askDrill,
+  requeue: action('requeue'),
+};

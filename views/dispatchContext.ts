@@ -1,0 +1,113 @@
+/**
+ * What a key handler can reach, as types only: the view state through
+ * getters, and one narrow handle per part of the dashboard (the actions, the
+ * log view, the checklist, the incident, the environments, the drill). A
+ * handler names the parts it needs (`Pick<DispatchContext, ...>`), so what a
+ * key can touch is written in its signature.
+ */
+import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
+import type { ActionPhase, DrillView, IncidentStatus, Reply, TrackedFinding } from '../src/dashboard/ports.js';
+import type { LogsSnapshot } from '../src/model/logs.js';
+import type { PanelId } from '../src/model/panels.js';
+import type { RdsSnapshot } from '../src/model/rds.js';
+import type { ViewAction, ViewState } from './state.js';
+import type { LogBodyBox } from './logs/box.js';
+
+export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy' | 'rds-snapshot' | 'rds-restore' | 'requeue'>;
+
+/** The action controller as the keys reach it. */
+export interface ActionKeys {
+  phase(): ActionPhase;
+  /** planning or running: the one answer, from the session (TuiActions.busy) */
+  busy(): boolean;
+  key(press: KeyPress): void;
+  close(): void;
+  /** starts the action on what the panel has selected */
+  start(command: ActionCommand): Reply;
+}
+
+export interface LogKeys {
+  /** the log snapshot now */
+  data(): LogsSnapshot | undefined;
+  /** the log panel's body as drawn now; undefined when the panel is a one-line summary */
+  box(): LogBodyBox | undefined;
+  now(): number;
+  /** where S writes, first that takes it; a function is called only when reached */
+  saveDirs(): readonly (string | (() => string))[];
+}
+
+export interface ChecklistKeys {
+  /** the findings in the order the screen lists them */
+  items(): TrackedFinding[];
+  /** starts the finding's suggested fix */
+  fix(finding: TrackedFinding): Reply;
+}
+
+export interface IncidentKeys {
+  status(): IncidentStatus | undefined;
+  start(title: string): Reply;
+  end(): Reply;
+  note(text: string): Reply;
+  defaultTitle(): string;
+}
+
+export interface EnvironmentKeys {
+  /** "environments: prod (shown), staging · :env NAME switches", or why there is nothing to switch to */
+  list(): string;
+  /** starts the switch; the outcome arrives as a message later */
+  switchTo(name: string): Reply;
+}
+
+export interface DrillKeys {
+  state(): DrillView;
+  busy(): boolean;
+  refusal(instance: string): string | undefined;
+  phrase(instance: string): string | undefined;
+  start(instance: string, confirm?: string): Reply;
+  abort(): void;
+  /** the RDS panel's data, to read the selected instance at the key press */
+  rds(): RdsSnapshot | undefined;
+}
+
+/**
+ * Read through getters: keys can arrive faster than React re-renders (a paste,
+ * a fast typist over SSH), so every key must see the state the previous key
+ * left, not the state of the last render.
+ */
+export interface DispatchContext {
+  getState: () => ViewState;
+  dispatch: (a: ViewAction) => void;
+  bindings: readonly KeyBinding[];
+  /** rows in a panel after its filter, to keep the selection on a row */
+  count: (id: PanelId) => number;
+  fromEnd: (id: PanelId) => boolean;
+  /** rows a page-down moves */
+  pageSize: number;
+  /** how far the help overlay can scroll */
+  helpMaxScroll: number;
+  /** ends the session: the launcher's one exit path; keys reach it only through the quit handler */
+  quit: () => void;
+  refresh: (panel?: PanelId) => void;
+  /** bindings read-only mode took away: their keys say why nothing happens */
+  hidden?: readonly KeyBinding[];
+  /** the guarded actions; absent when this session cannot act at all */
+  actions?: ActionKeys;
+  /** the log view's scrolling, toggles and saving */
+  logs?: LogKeys;
+  /** the checklist screen's findings and fixes; absent when the checks do not run */
+  checklist?: ChecklistKeys;
+  /** incident mode; absent when this session has none */
+  incident?: IncidentKeys;
+  /** `:env`; absent when this session cannot switch */
+  environments?: EnvironmentKeys;
+  /** the backup drill (D on the RDS panel); absent when this session cannot run one */
+  drill?: DrillKeys;
+}
+
+/** A command's handler; what it reaches beyond the view state is its own narrow part of the context. */
+export type Handler = (ctx: DispatchContext, press: KeyPress) => void;
+
+/** The message line's answer to a Reply; an empty message says nothing. */
+export function say(ctx: Pick<DispatchContext, 'dispatch'>, reply: Reply): void {
+  if (reply.message) ctx.dispatch({ type: 'message', text: reply.message, tone: reply.ok ? 'ok' : 'warn' });
+}
