@@ -94,7 +94,7 @@ export function liveLines(target: ActionTarget | null, action: ActionUiState, sn
     const id = plan?.target.kind === 'db-instance' ? plan.target.name : target.instance;
     const inst = all.find((i) => i.id === id);
     const out: Line[] = inst ? now(inst.id, `${inst.status} · ${inst.instanceClass} · ${inst.engine} ${inst.engineVersion}`) : plan ? now(id, 'not listed by RDS yet') : [];
-    const snapId = plan?.action === 'snapshot' ? String(plan.params.snapshotId) : target.snapshot;
+    const snapId = plan?.creates?.kind === 'db-snapshot' ? plan.creates.id : target.snapshot;
     const snap = snapId ? data.snapshots.find((s) => s.id === snapId) : undefined;
     if (snap) out.push(...now(`snapshot ${snap.id}`, `${snap.status} ${Math.round(snap.progress)}%`));
     return out;

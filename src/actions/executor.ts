@@ -4,16 +4,26 @@
  *
  *   read-only refusal → the typed phrase → the lock → re-read the target and
  *   abort if it changed → journal intent → the call → journal outcome →
- *   verify with progress → release the lock
+ *   release the lock → verify with progress → journal the verification
  *
  * The re-read happens under the lock, so nobody can change the target between
- * the comparison and the call. Refusals and failures are journaled too.
+ * the comparison and the call. The lock is held while the call runs (renewed
+ * for a long one, such as a backup drill), not while the result is watched:
+ * a rollback must not be refused for ten minutes because a scale is still
+ * being verified. A later action on the same target stops the earlier watch.
+ * Refusals, failures and the verification's verdict are journaled too.
+ *
+ * An action made of other actions (the backup drill restores, then deletes)
+ * runs them through `RunChild`, which the executor hands its execute once the
+ * operator's confirmation of the whole was accepted: each step still passes
+ * read-only, its own plan's refusal, its lock, its re-read and its journal.
  */
 import type { AuditEntry, AuditOutcome, AuditRecord } from '../audit/record.js';
 import { currentOperator } from '../audit/record.js';
 import { LockHeldError, lockKey, type LockHandle, type TargetLock } from './lock.js';
 import { errorMessage } from '../text/sanitize.js';
-import { confirmationPhrase, type ActionContext, type ActionDefinition, type Plan, type VerifyProgress, type VerifyResult } from './types.js';
+import { confirmationPhrase, type ActionContext, type ActionDefinition, type Plan, type ChildResult, type RunChild, type VerifyProgress, type VerifyResult } from './types.js';
+import { Watches } from './watches.js';
 
 /**
  * Told what happens to an action, e.g. to put it on an incident's timeline.
@@ -33,9 +43,11 @@ export interface ExecutorDeps {
   /** the AWS identity, for the journal */
   awsArn?: string;
   observer?: ActionObserver;
+  /** the verifications under way in this process; default: one registry per process */
+  watches?: Watches;
 }
 
-export type RunOutcome = 'done' | 'refused' | 'aborted' | 'failed';
+export type RunOutcome = ChildResult['outcome'];
 
 export interface RunResult {
   outcome: RunOutcome;
@@ -45,10 +57,10 @@ export interface RunResult {
   verify?: VerifyResult;
 }
 
-export interface RunRequest<Args, Ctx extends ActionContext> {
-  action: ActionDefinition<Args, Ctx>;
+export interface RunRequest<Args, Ctx extends ActionContext, P = unknown> {
+  action: ActionDefinition<Args, Ctx, P>;
   ctx: Ctx;
-  plan: Plan;
+  plan: Plan<P>;
   /** exactly what the operator typed (or passed with --confirm); undefined when nothing was typed */
   typed: string | undefined;
   onProgress?: (p: VerifyProgress) => void;
@@ -58,8 +70,9 @@ export interface RunRequest<Args, Ctx extends ActionContext> {
 /** Exit codes of the action commands: 0 done, 1 refused or aborted, 2 failed. */
 export const ACTION_EXIT: Record<RunOutcome, number> = { done: 0, refused: 1, aborted: 1, failed: 2 };
 
-// The lock outlives the longest verification so a second operator cannot slip in while we watch.
-const LOCK_MARGIN_MS = 60_000;
+/** The lock's lease while a call runs; renewed every third of it for as long as the call takes. */
+export const CALL_LOCK_TTL_MS = 120_000;
+const PROCESS_WATCHES = new Watches();
 
 /** Calls an observer without letting it fail the action. */
 export function notify(observer: ActionObserver | undefined, call: (o: ActionObserver) => void): void {
@@ -71,10 +84,17 @@ export function notify(observer: ActionObserver | undefined, call: (o: ActionObs
   }
 }
 
-export async function runAction<Args, Ctx extends ActionContext>(deps: ExecutorDeps, req: RunRequest<Args, Ctx>): Promise<RunResult> {
+/** How the run was confirmed: the operator's typing, or the confirmed action it is a step of. */
+type Confirmation = { typed: string | undefined } | { partOf: Plan };
+
+export async function runAction<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, req: RunRequest<Args, Ctx, P>): Promise<RunResult> {
+  return observed(deps, req, { typed: req.typed });
+}
+
+async function observed<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, req: Omit<RunRequest<Args, Ctx, P>, 'typed'>, confirmation: Confirmation): Promise<RunResult> {
   let result: RunResult;
   try {
-    result = await guarded(deps, req);
+    result = await guarded(deps, req, confirmation);
   } catch (err) {
     notify(deps.observer, (o) => o.outcome?.(req.plan, { outcome: 'failed', message: `${req.plan.title} failed: ${errorMessage(err)}`, requestIds: [] }));
     throw err;
@@ -83,7 +103,7 @@ export async function runAction<Args, Ctx extends ActionContext>(deps: ExecutorD
   return result;
 }
 
-async function guarded<Args, Ctx extends ActionContext>(deps: ExecutorDeps, req: RunRequest<Args, Ctx>): Promise<RunResult> {
+async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, req: Omit<RunRequest<Args, Ctx, P>, 'typed'>, confirmation: Confirmation): Promise<RunResult> {
   const { plan, ctx, action } = req;
   const signal = req.signal ?? new AbortController().signal;
   const started = ctx.now();
@@ -94,7 +114,8 @@ async function guarded<Args, Ctx extends ActionContext>(deps: ExecutorDeps, req:
     target: plan.target.display,
     plan: { summary: plan.summary, changes: plan.changes, calls: plan.calls },
   };
-  const phraseAccepted = req.typed !== undefined && plan.phrase !== '' && req.typed === plan.phrase;
+  const typed = 'typed' in confirmation ? confirmation.typed : undefined;
+  const phraseAccepted = 'partOf' in confirmation || (typed !== undefined && plan.phrase !== '' && typed === plan.phrase);
   const journal = (phase: AuditEntry['phase'], outcome: AuditOutcome | null, detail: string, requestIds: string[] = []) =>
     deps.journal.append({ ...base, phase, outcome, detail, requestIds, phraseAccepted: plan.tier === 'read' ? null : phraseAccepted, durationMs: phase === 'intent' ? null : ctx.now() - started });
   const refuse = async (outcome: 'refused' | 'aborted', message: string): Promise<RunResult> => {
@@ -108,18 +129,20 @@ async function guarded<Args, Ctx extends ActionContext>(deps: ExecutorDeps, req:
   // The phrase is derived again here, so no plan can lower its own bar.
   if (plan.phrase !== confirmationPhrase(plan.tier, ctx.env, plan.target.name)) return refuse('refused', `the plan's confirmation phrase does not match its tier; plan again`);
   if (!phraseAccepted) {
-    const why = req.typed === undefined ? `no confirmation given; type (or pass --confirm) ${plan.phrase}` : `the confirmation "${req.typed}" is not "${plan.phrase}"`;
+    const why = typed === undefined ? `no confirmation given; type (or pass --confirm) ${plan.phrase}` : `the confirmation "${typed}" is not "${plan.phrase}"`;
     return refuse('refused', `${why}: nothing was done`);
   }
-  notify(deps.observer, (o) => o.confirmed?.(plan));
+  if ('typed' in confirmation) notify(deps.observer, (o) => o.confirmed?.(plan));
 
+  const key = lockKey(plan.environment, plan.target.display);
   let handle: LockHandle;
   try {
-    handle = await deps.lock.acquire(lockKey(plan.environment, plan.target.display), plan.verifyTimeoutMs + LOCK_MARGIN_MS);
+    handle = await deps.lock.acquire(key, CALL_LOCK_TTL_MS);
   } catch (err) {
     return refuse('refused', err instanceof LockHeldError ? err.message : `could not take the lock: ${errorMessage(err)}`);
   }
 
+  let requestIds: string[] = [];
   try {
     let now: string;
     try {
@@ -131,10 +154,10 @@ async function guarded<Args, Ctx extends ActionContext>(deps: ExecutorDeps, req:
       return await refuse('aborted', `${plan.target.display} changed since the plan was shown (${describeChange(plan.fingerprint, now)}); plan again`);
     }
 
-    await journal('intent', null, plan.summary);
-    let requestIds: string[] = [];
+    await journal('intent', null, 'partOf' in confirmation ? `${plan.summary} (a step of ${confirmation.partOf.title})` : plan.summary);
+    const children: RunChild = (child) => observed(deps, child, { partOf: plan });
     try {
-      const res = await action.execute(ctx, plan, signal);
+      const res = await renewing(handle, () => action.execute(ctx, plan, signal, children));
       requestIds = res.requestIds;
       await journal('outcome', 'ok', res.detail, requestIds);
     } catch (err) {
@@ -142,13 +165,36 @@ async function guarded<Args, Ctx extends ActionContext>(deps: ExecutorDeps, req:
       await journal('outcome', 'failed', message, requestIds);
       return { outcome: 'failed', message: `${plan.title} failed: ${message}`, requestIds };
     }
-
-    const verify = await action.verify(ctx, plan, (p) => req.onProgress?.(p), signal).catch((err: unknown): VerifyResult => ({ ok: false, message: `verification stopped: ${errorMessage(err)}` }));
-    return verify.ok
-      ? { outcome: 'done', message: verify.message, requestIds, verify }
-      : { outcome: 'failed', message: `${plan.title}: the call succeeded but ${verify.message}`, requestIds, verify };
   } finally {
     await handle.release().catch(() => undefined);
+  }
+
+  const watches = deps.watches ?? PROCESS_WATCHES;
+  const watch = watches.start(key, plan.title, signal);
+  const verify = await action.verify(ctx, plan, (p) => req.onProgress?.(p), watch.signal).catch((err: unknown): VerifyResult => {
+    const superseded = watch.supersededBy();
+    if (superseded) return { ok: false, message: `the watch stopped: ${superseded} took over ${plan.target.display}` };
+    return { ok: false, message: `verification stopped: ${errorMessage(err)}` };
+  });
+  watch.end();
+  const superseded = watch.supersededBy() !== undefined;
+  await journal('verify', verify.ok ? 'ok' : superseded ? 'aborted' : 'failed', verify.message, requestIds);
+  if (verify.ok) return { outcome: 'done', message: verify.message, requestIds, verify };
+  if (superseded) return { outcome: 'aborted', message: `${plan.title}: the call succeeded; ${verify.message}`, requestIds, verify };
+  return { outcome: 'failed', message: `${plan.title}: the call succeeded but ${verify.message}`, requestIds, verify };
+}
+
+/** Runs `work` while renewing the lock's lease, so a call that takes long (a drill) keeps its target. */
+async function renewing<T>(handle: LockHandle, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    // a lease that could not be renewed lapses on its own; the call itself is already under way
+    handle.extend(CALL_LOCK_TTL_MS).catch(() => undefined);
+  }, CALL_LOCK_TTL_MS / 3);
+  timer.unref?.();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
   }
 }
 

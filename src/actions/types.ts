@@ -31,7 +31,8 @@ export interface PlannedCall {
   params: Record<string, unknown>;
 }
 
-export interface Plan {
+/** `P`: the facts execute and verify need, typed per action (the cluster, the target revision…). */
+export interface Plan<P = unknown> {
   action: string;
   title: string;
   tier: Tier;
@@ -49,10 +50,12 @@ export interface Plan {
   fingerprint: string;
   /** set when the action must not run at all (a topology rule, nothing to do); the operator sees why */
   refusal?: string;
+  /** what the plan makes beside its target, for a panel to follow (the snapshot a snapshot action takes) */
+  creates?: { kind: 'db-snapshot'; id: string };
   /** how long verification may take before it says so */
   verifyTimeoutMs: number;
-  /** action-specific facts execute and verify need (the cluster, the target revision…) */
-  params: Record<string, string | number | boolean>;
+  /** action-specific facts execute and verify need; never shown, never journaled */
+  params: P;
   createdAt: number;
 }
 
@@ -80,15 +83,36 @@ export interface ActionContext {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-export interface ActionDefinition<Args, Ctx extends ActionContext = ActionContext> {
+export interface ActionDefinition<Args, Ctx extends ActionContext = ActionContext, P = unknown> {
   id: string;
   title: string;
   tier: Tier;
-  plan(ctx: Ctx, args: Args, signal: AbortSignal): Promise<Plan>;
+  plan(ctx: Ctx, args: Args, signal: AbortSignal): Promise<Plan<P>>;
   /** the fingerprint of the target as it is now */
-  fingerprint(ctx: Ctx, plan: Plan, signal: AbortSignal): Promise<string>;
-  execute(ctx: Ctx, plan: Plan, signal: AbortSignal): Promise<ExecuteResult>;
-  verify(ctx: Ctx, plan: Plan, onProgress: (p: VerifyProgress) => void, signal: AbortSignal): Promise<VerifyResult>;
+  fingerprint(ctx: Ctx, plan: Plan<P>, signal: AbortSignal): Promise<string>;
+  /** `children` runs the steps of an action made of actions, under the operator's confirmation of this one */
+  execute(ctx: Ctx, plan: Plan<P>, signal: AbortSignal, children: RunChild): Promise<ExecuteResult>;
+  verify(ctx: Ctx, plan: Plan<P>, onProgress: (p: VerifyProgress) => void, signal: AbortSignal): Promise<VerifyResult>;
+}
+
+/** A step of a confirmed action: every guard but the typing, which the whole was confirmed with. */
+export interface ChildRequest<Args, Ctx extends ActionContext, P> {
+  action: ActionDefinition<Args, Ctx, P>;
+  ctx: Ctx;
+  plan: Plan<P>;
+  onProgress?: (p: VerifyProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Handed to execute by the executor only, once the operator's confirmation was accepted. */
+export type RunChild = <Args, Ctx extends ActionContext, P>(req: ChildRequest<Args, Ctx, P>) => Promise<ChildResult>;
+
+/** What a step's run ended with (the executor's RunResult). */
+export interface ChildResult {
+  outcome: 'done' | 'refused' | 'aborted' | 'failed';
+  message: string;
+  requestIds: string[];
+  verify?: VerifyResult;
 }
 
 /** The phrase to type: the target's name, carrying the environment when it is protected. */

@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 
-export type AuditPhase = 'intent' | 'outcome' | 'refusal';
+/** verify: what the watch after the call saw (done, failed, timed out, superseded) */
+export type AuditPhase = 'intent' | 'outcome' | 'refusal' | 'verify';
 export type AuditOutcome = 'ok' | 'refused' | 'aborted' | 'failed';
 
 export interface AuditOperator {

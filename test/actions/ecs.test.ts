@@ -34,7 +34,9 @@ describe('scale', () => {
     expect(records.map((r) => [r.phase, r.outcome, r.phraseAccepted])).toEqual([
       ['intent', null, true],
       ['outcome', 'ok', true],
+      ['verify', 'ok', true],
     ]);
+    expect(records[2]!.detail).toBe(result.message);
     expect(records[0]!.target).toBe('demo/api');
     expect(h.journal.verify().ok).toBe(true);
   });
@@ -124,7 +126,11 @@ describe('rollback', () => {
     expect(r.outcome, r.message).toBe('done');
     const after = await h.ctx.ecs.service('demo', 'api', signal);
     expect(after.taskDefinition).toBe(plan.changes[0]!.after);
-    expect(after.running).toBe(after.desired);
+    // done means the new deployment is PRIMARY and runs its count; the old one may still drain
+    const primary = after.deployments.find((d) => d.status === 'PRIMARY')!;
+    expect(primary.taskDefinition).toBe(plan.changes[0]!.after);
+    expect(primary.running).toBe(primary.desired);
+    expect(r.message).toContain(`is PRIMARY with ${primary.desired}/${primary.desired} running`);
   });
 
   it('refuses a revision that does not exist', async () => {
@@ -142,6 +148,7 @@ describe('redeploy', () => {
     expect(plan.phrase).toBe('y');
     const r = await runAction(h.deps, { action: redeployAction, ctx: h.ctx, plan, typed: 'y' });
     expect(r.outcome, r.message).toBe('done');
-    expect(h.journal.verify()).toMatchObject({ ok: true, count: 2 });
+    expect(h.journal.read().map((x) => [x.phase, x.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'ok']]);
+    expect(h.journal.verify()).toMatchObject({ ok: true, count: 3 });
   });
 });

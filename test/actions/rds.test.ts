@@ -65,6 +65,7 @@ describe('snapshot', () => {
     expect(h.journal.read().map((x) => [x.phase, x.outcome, x.target])).toEqual([
       ['intent', null, 'demo/demo-db'],
       ['outcome', 'ok', 'demo/demo-db'],
+      ['verify', 'ok', 'demo/demo-db'],
     ]);
   });
 

@@ -3,7 +3,11 @@
 // proxy is what proves a guard held: a refused action must leave no
 // UpdateService (nor any other mutating call) at the emulator.
 // moto settles at once: UpdateService sets runningCount = desiredCount, and
-// MOTO_ECS_SERVICE_RUNNING=2 starts every service with 2 running tasks.
+// MOTO_ECS_SERVICE_RUNNING=2 starts every service with 2 running tasks (a
+// service created wanting more keeps its deployment IN_PROGRESS for good).
+// moto does not start a new deployment when the task definition changes, so
+// a rollback's verification cannot see one here: actions.verify.mock.test.ts
+// covers that with ECS's own response shapes.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,7 +132,7 @@ const VERIFY_MS = 10_000;
 const ops = () => proxy.calls().map((c) => c.operation);
 
 describe('scale against moto', () => {
-  it('scales a service to 0 and back: exact calls, moto changed, journal intent + outcome, verified', async () => {
+  it('scales a service to 0 and back: exact calls, moto changed, journal intent + outcome + verify, verified', async () => {
     const { ctx, deps, journal } = setup();
     const down = await scaleAction.plan(ctx, { cluster: CLUSTER, service: 'svc-03', desired: 0, verifyTimeoutMs: VERIFY_MS }, signal);
     expect(down.summary).toBe('moto / cluster prod / service svc-03: desiredCount 2 → 0; running 2');
@@ -152,11 +156,13 @@ describe('scale against moto', () => {
     expect(records.map((x) => [x.phase, x.outcome, x.phraseAccepted, x.target, x.environment])).toEqual([
       ['intent', null, true, 'moto/svc-03', 'moto'],
       ['outcome', 'ok', true, 'moto/svc-03', 'moto'],
+      ['verify', 'ok', true, 'moto/svc-03', 'moto'],
     ]);
     expect(records[0]!.detail).toBe(down.summary);
+    expect(records[2]!.detail).toBe(r.message);
     expect(r.requestIds).toHaveLength(1);
     expect(records[1]!.requestIds).toEqual(r.requestIds);
-    expect(journal.verify()).toMatchObject({ ok: true, count: 2 });
+    expect(journal.verify()).toMatchObject({ ok: true, count: 3 });
 
     // back up: more tasks is the reversible tier, confirmed with y
     const up = await scaleAction.plan(ctx, { cluster: CLUSTER, service: 'svc-03', desired: 2, verifyTimeoutMs: VERIFY_MS }, signal);
@@ -169,10 +175,28 @@ describe('scale against moto', () => {
     expect(journal.read().map((x) => [x.phase, x.outcome])).toEqual([
       ['intent', null],
       ['outcome', 'ok'],
+      ['verify', 'ok'],
       ['intent', null],
       ['outcome', 'ok'],
+      ['verify', 'ok'],
     ]);
-    expect(journal.verify()).toMatchObject({ ok: true, count: 4 });
+    expect(journal.verify()).toMatchObject({ ok: true, count: 6 });
+  });
+
+  it('scales a service whose rollout never completes to 0: done once nothing runs, though the rollout stays IN_PROGRESS', async () => {
+    const { ctx, deps, journal } = setup();
+    const admin = aws(true);
+    const ecs = await admin.sdk('ecs');
+    // wants 4, moto runs 2: its deployment stays IN_PROGRESS, as a failing one does
+    await (await admin.ecs()).send(new ecs.CreateServiceCommand({ cluster: CLUSTER, serviceName: 'stuck', taskDefinition: `${FAMILY}:3`, desiredCount: 4 }));
+    const before = await ctx.ecs.service(CLUSTER, 'stuck', signal);
+    expect([before.running, before.desired, before.rollout]).toEqual([2, 4, 'IN_PROGRESS']);
+    const plan = await scaleAction.plan(ctx, { cluster: CLUSTER, service: 'stuck', desired: 0, verifyTimeoutMs: VERIFY_MS }, signal);
+    const r = await runAction(deps, { action: scaleAction, ctx, plan, typed: 'stuck' });
+    expect(r.outcome, r.message).toBe('done');
+    expect(r.message).toBe('moto/stuck: running 0/0, pending 0, rollout IN_PROGRESS, web:3');
+    expect(await motoService('stuck')).toMatchObject({ desired: 0, running: 0 });
+    expect(journal.read().map((x) => [x.phase, x.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'ok']]);
   });
 
   it('refuses a no-op scale in the plan, and runAction then sends nothing', async () => {
@@ -197,22 +221,26 @@ describe('rollback against moto', () => {
     expect(JSON.stringify(plan)).not.toContain(DB_SECRET);
 
     proxy.clear();
-    const r = await runAction(deps, { action: rollbackAction, ctx, plan, typed: 'svc-05' });
-    expect(r.outcome, r.message).toBe('done');
+    const r = await runAction(deps, { action: rollbackAction, ctx, plan: { ...plan, verifyTimeoutMs: 1_000 }, typed: 'svc-05' });
     expect(proxy.calls('UpdateService').map((c) => c.input)).toEqual([{ cluster: CLUSTER, service: 'svc-05', taskDefinition: 'web:2' }]);
     expect(await motoService('svc-05')).toMatchObject({ taskDefinition: 'web:2', desired: 2 });
     expect(await motoService('svc-06')).toMatchObject({ taskDefinition: 'web:3' });
-    expect(journal.verify()).toMatchObject({ ok: true, count: 2 });
+    // moto keeps the old deployment (web:3) PRIMARY: no deployment of web:2 ever runs, and verification says so
+    expect(r.outcome).toBe('failed');
+    expect(r.message).toMatch(/^Roll back moto\/svc-05 to web:2: the call succeeded but after 1 s running 2\/2, pending 0, rollout COMPLETED, web:2; it may still finish/);
+    expect(journal.read().map((x) => [x.phase, x.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'failed']]);
+    expect(journal.verify()).toMatchObject({ ok: true, count: 3 });
     expect(readFileSync(journal.path, 'utf8')).not.toContain(DB_SECRET);
   });
 
   it('goes back to a chosen revision with --to', async () => {
     const { ctx, deps } = setup();
-    const plan = await rollbackAction.plan(ctx, { cluster: CLUSTER, service: 'svc-05', to: 1, verifyTimeoutMs: VERIFY_MS }, signal);
+    const plan = await rollbackAction.plan(ctx, { cluster: CLUSTER, service: 'svc-05', to: 1, verifyTimeoutMs: 1_000 }, signal);
     expect(plan.changes).toEqual([{ field: 'taskDefinition', before: 'web:3', after: 'web:1' }]);
     expect(plan.details).toEqual(['app image: 1.2.0 → 1.0.0', 'app env added: DATABASE_URL', 'app env removed: CACHE_URL, DB_URL, FEATURE_FLAGS']);
     const r = await runAction(deps, { action: rollbackAction, ctx, plan, typed: 'svc-05' });
-    expect(r.outcome, r.message).toBe('done');
+    expect(r.message).toContain('the call succeeded');
+    expect(proxy.calls('UpdateService').map((c) => c.input)).toEqual([{ cluster: CLUSTER, service: 'svc-05', taskDefinition: 'web:1' }]);
     expect(await motoService('svc-05')).toMatchObject({ taskDefinition: 'web:1' });
   });
 
@@ -265,7 +293,9 @@ describe('redeploy against moto', () => {
     expect(after.deployment).toBeTruthy();
     expect(after.deployment).not.toBe(before.deployment);
     expect(after).toMatchObject({ taskDefinition: 'web:3', desired: 2 });
-    expect(journal.verify()).toMatchObject({ ok: true, count: 2 });
+    expect(r.message).toBe(`moto/svc-07: the new deployment ${after.deployment} (web:3) is PRIMARY with 2/2 running`);
+    expect(journal.read().map((x) => [x.phase, x.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'ok']]);
+    expect(journal.verify()).toMatchObject({ ok: true, count: 3 });
   });
 });
 

@@ -47,7 +47,7 @@ describe('opsdeck scale on the sandbox', () => {
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ outcome: 'done', verified: true });
     expect(result.message).toContain('running 0/0');
-    expect(journalLines().map((l) => [l.phase, l.outcome])).toEqual([['intent', null], ['outcome', 'ok']]);
+    expect(journalLines().map((l) => [l.phase, l.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'ok']]);
     const v = run(['audit', '--verify']);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('2 records, chain intact');

@@ -69,7 +69,7 @@ describe('opsdeck requeue on the demo', () => {
     expect(result).toMatchObject({ outcome: 'done', verified: true });
     expect(result.message).toMatch(new RegExp(`^demo/jobs/emails: ${jobs}/${jobs} requeued \\(`));
     const records = journal();
-    expect(records.map((l) => [l.phase, l.outcome])).toEqual([['intent', null], ['outcome', 'ok']]);
+    expect(records.map((l) => [l.phase, l.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'ok']]);
     expect(records[1]).toMatchObject({ action: 'requeue', target: 'demo/jobs/emails', detail: `requeued ${jobs}/${jobs}` });
     expect(run(['audit', '--verify']).code).toBe(0);
   });

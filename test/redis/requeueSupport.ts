@@ -9,6 +9,7 @@ import { AuditJournal } from '../../src/audit/journal.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
 import { runAction, type ExecutorDeps, type RunResult } from '../../src/actions/executor.js';
 import type { Plan, VerifyProgress } from '../../src/actions/types.js';
+import type { RequeueParams } from '../../src/actions/queues/requeue.js';
 import type { QueueActionContext } from '../../src/actions/queues/context.js';
 import { requeueAction, type RequeueArgs } from '../../src/actions/queues/requeue.js';
 import { createRedisQueueControl } from '../../src/sources/redis/control.js';
@@ -19,8 +20,8 @@ export interface QueueHarness {
   ctx: QueueActionContext;
   deps: ExecutorDeps;
   journal: AuditJournal;
-  plan(args: RequeueArgs): Promise<Plan>;
-  run(plan: Plan, typed?: string): Promise<RunResult & { progress: VerifyProgress[] }>;
+  plan(args: RequeueArgs): Promise<Plan<RequeueParams>>;
+  run(plan: Plan<RequeueParams>, typed?: string): Promise<RunResult & { progress: VerifyProgress[] }>;
   close(): Promise<void>;
 }
 
@@ -54,6 +55,6 @@ export function queueHarness(configs: RedisConfig[], env: Partial<EnvironmentInf
   };
 }
 
-export function planIds(plan: Plan): string[] {
-  return JSON.parse(String(plan.params.ids)) as string[];
+export function planIds(plan: Plan<RequeueParams>): string[] {
+  return plan.params.ids;
 }

@@ -4,7 +4,11 @@ import { JobLedger, sandboxQueueControl } from '../../src/sources/sandbox/queueC
 import { requeueAction } from '../../src/actions/queues/requeue.js';
 import type { QueueActionContext } from '../../src/actions/queues/context.js';
 import type { Sandbox } from '../../src/sources/sandbox/index.js';
+import type { RunChild } from '../../src/actions/types.js';
 import { MIN, sandboxAt, signal } from './helpers.js';
+
+// requeue is one call, never a sequence of actions
+const noChildren: RunChild = () => Promise.reject(new Error('requeue runs no steps'));
 
 const ALL = { limit: 100_000, detail: 0 };
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -149,15 +153,15 @@ describe('the requeue action on the sandbox', () => {
     const { sb, clock } = sandboxAt('dlq-backlog');
     const ctx: QueueActionContext = { env: sb.info, now: () => clock.now(), sleep: async () => undefined, queues: sandboxQueueControl(sb) };
     const plan = await requeueAction.plan(ctx, { redis: 'jobs', queue: 'default', limit: 5 }, signal);
-    const planned = JSON.parse(String(plan.params.ids)) as string[];
+    const planned = plan.params.ids;
     expect(planned).toEqual((await ctx.queues.deadJobs('jobs', 'default', { limit: 5, detail: 0 }, signal)).ids);
     expect(plan.phrase).toBe('default');
     // a failure after the plan is not moved
     clock.advance(10 * MIN);
     const failedBefore = (await panel(sb, 'default')).failed;
-    expect(failedBefore).toBeGreaterThan(plan.params.total as number);
+    expect(failedBefore).toBeGreaterThan(plan.params.total);
     expect(await requeueAction.fingerprint(ctx, plan, signal)).toBe(plan.fingerprint);
-    const exec = await requeueAction.execute(ctx, plan, signal);
+    const exec = await requeueAction.execute(ctx, plan, signal, noChildren);
     expect(exec.detail).toBe('requeued 5/5');
     const verify = await requeueAction.verify(ctx, plan, () => undefined, signal);
     expect(verify.ok).toBe(true);

@@ -1,5 +1,6 @@
 import type { EcsControl } from '../../sources/ports.js';
-import type { EcsService } from '../../model/ecs.js';
+import type { EcsDeployment, EcsService } from '../../model/ecs.js';
+import { timeoutText } from '../timeout.js';
 import type { ConditionVerdict } from '../../checks/topology.js';
 import type { ActionContext, Plan, VerifyProgress, VerifyResult } from '../types.js';
 
@@ -38,29 +39,47 @@ export function progressOf(svc: EcsService): VerifyProgress {
   };
 }
 
+/** What a verification judges on each read: done (either way), or still waiting. */
+export type ServiceVerdict = { done: true; ok: boolean; message?: string } | { done: false };
+
 /**
- * Reads the service until `done` holds or the plan's timeout passes, telling
- * the operator what it sees on every read.
+ * Reads the service until the judge says done or the plan's timeout passes,
+ * telling the operator what it sees on every read.
  */
-export async function waitForService(
+export async function waitForService<P extends { cluster: string }>(
   ctx: EcsActionContext,
-  plan: Plan,
-  done: (svc: EcsService) => boolean,
+  plan: Plan<P>,
+  judge: (svc: EcsService) => ServiceVerdict,
   onProgress: (p: VerifyProgress) => void,
   signal: AbortSignal,
 ): Promise<VerifyResult> {
-  const cluster = String(plan.params.cluster);
   const deadline = ctx.now() + plan.verifyTimeoutMs;
-  let last: EcsService | undefined;
   for (;;) {
-    last = await ctx.ecs.service(cluster, plan.target.name, signal);
-    const p = progressOf(last);
+    const svc = await ctx.ecs.service(plan.params.cluster, plan.target.name, signal);
+    const p = progressOf(svc);
     onProgress(p);
-    if (done(last)) return { ok: true, message: `${plan.target.display}: ${p.message}` };
-    if (ctx.now() >= deadline) {
-      const mins = Math.round(plan.verifyTimeoutMs / 60_000);
-      return { ok: false, message: `after ${mins >= 1 ? `${mins} min` : `${Math.round(plan.verifyTimeoutMs / 1000)} s`} ${p.message}; it may still finish, watch the ECS panel` };
-    }
+    const verdict = judge(svc);
+    if (verdict.done) return { ok: verdict.ok, message: verdict.message ?? `${plan.target.display}: ${p.message}` };
+    if (ctx.now() >= deadline) return { ok: false, message: `after ${timeoutText(plan.verifyTimeoutMs)} ${p.message}; it may still finish, watch the ECS panel` };
     await ctx.sleep(VERIFY_POLL_MS, signal);
   }
+}
+
+/**
+ * A rollback or a redeploy is done when its new deployment is PRIMARY and
+ * runs its desired count, or over when that deployment failed. ECS marks the
+ * rollout COMPLETED only later (and never while an old deployment drains
+ * slowly), so the rollout state is not what is waited for. `isNew` tells the
+ * deployment the call made from the one before it.
+ */
+export function judgeDeployment(display: string, isNew: (d: EcsDeployment) => boolean): (svc: EcsService) => ServiceVerdict {
+  return (svc) => {
+    // the circuit breaker may already have put another deployment in front of the failed one
+    const failed = svc.deployments.find((d) => isNew(d) && d.rolloutState === 'FAILED');
+    if (failed) return { done: true, ok: false, message: `${display}: the new deployment ${failed.id} (${failed.taskDefinition}) failed${failed.rolloutReason ? `: ${failed.rolloutReason}` : ''}; running ${failed.running}/${failed.desired}` };
+    const p = primary(svc);
+    if (!p || !isNew(p)) return { done: false };
+    if (p.running === p.desired && p.pending === 0) return { done: true, ok: true, message: `${display}: the new deployment ${p.id} (${p.taskDefinition}) is PRIMARY with ${p.running}/${p.desired} running` };
+    return { done: false };
+  };
 }

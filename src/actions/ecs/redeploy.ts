@@ -4,20 +4,26 @@
  */
 import type { ActionDefinition, Plan } from '../types.js';
 import { confirmationPhrase } from '../types.js';
-import { DEFAULT_VERIFY_TIMEOUT_MS, primary, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
+import { DEFAULT_VERIFY_TIMEOUT_MS, judgeDeployment, primary, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
 
 export interface RedeployArgs extends ServiceArgs {
   verifyTimeoutMs?: number;
 }
 
+export interface RedeployParams {
+  cluster: string;
+  /** the PRIMARY deployment when the plan was made */
+  before: string;
+}
+
 const fingerprintOf = (s: Parameters<typeof primary>[0]) => JSON.stringify({ taskDefinition: s.taskDefinition, desiredCount: s.desired, deployment: primary(s)?.id ?? null });
 
-export const redeployAction: ActionDefinition<RedeployArgs, EcsActionContext> = {
+export const redeployAction: ActionDefinition<RedeployArgs, EcsActionContext, RedeployParams> = {
   id: 'redeploy',
   title: 'Force a new deployment',
   tier: 'reversible',
 
-  async plan(ctx, args, signal): Promise<Plan> {
+  async plan(ctx, args, signal): Promise<Plan<RedeployParams>> {
     const svc = await ctx.ecs.service(args.cluster, args.service, signal);
     const tier = 'reversible';
     return {
@@ -33,25 +39,22 @@ export const redeployAction: ActionDefinition<RedeployArgs, EcsActionContext> = 
       phrase: confirmationPhrase(tier, ctx.env, args.service),
       fingerprint: fingerprintOf(svc),
       verifyTimeoutMs: args.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
-      params: { cluster: args.cluster, deployment: primary(svc)?.id ?? '' },
+      params: { cluster: args.cluster, before: primary(svc)?.id ?? '' },
       createdAt: ctx.now(),
     };
   },
 
   async fingerprint(ctx, plan, signal) {
-    return fingerprintOf(await ctx.ecs.service(String(plan.params.cluster), plan.target.name, signal));
+    return fingerprintOf(await ctx.ecs.service(plan.params.cluster, plan.target.name, signal));
   },
 
   async execute(ctx, plan, signal) {
-    const res = await ctx.ecs.updateService(String(plan.params.cluster), plan.target.name, { forceNewDeployment: true }, signal);
+    const res = await ctx.ecs.updateService(plan.params.cluster, plan.target.name, { forceNewDeployment: true }, signal);
     return { requestIds: res.requestId ? [res.requestId] : [], detail: 'UpdateService forceNewDeployment=true accepted' };
   },
 
   verify(ctx, plan, onProgress, signal) {
-    const before = String(plan.params.deployment);
-    return waitForService(ctx, plan, (s) => {
-      const p = primary(s);
-      return p !== undefined && p.id !== before && p.rolloutState === 'COMPLETED' && s.running === s.desired;
-    }, onProgress, signal);
+    const { before } = plan.params;
+    return waitForService(ctx, plan, judgeDeployment(plan.target.display, (d) => d.id !== before), onProgress, signal);
   },
 };

@@ -6,7 +6,7 @@
 import type { ActionDefinition, Plan } from '../types.js';
 import { confirmationPhrase } from '../types.js';
 import { diffTaskDefinitions } from './diff.js';
-import { DEFAULT_VERIFY_TIMEOUT_MS, primary, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
+import { DEFAULT_VERIFY_TIMEOUT_MS, judgeDeployment, primary, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
 
 export interface RollbackArgs extends ServiceArgs {
   /** a revision number of the service's family; default: the newest one below the current */
@@ -14,15 +14,23 @@ export interface RollbackArgs extends ServiceArgs {
   verifyTimeoutMs?: number;
 }
 
+export interface RollbackParams {
+  cluster: string;
+  /** family:revision */
+  to: string;
+  /** the PRIMARY deployment when the plan was made; the rollback starts another */
+  before: string;
+}
+
 const revisionOf = (ref: string) => Number(ref.slice(ref.lastIndexOf(':') + 1));
 const fingerprintOf = (s: { desired: number; taskDefinition: string }) => JSON.stringify({ taskDefinition: s.taskDefinition, desiredCount: s.desired });
 
-export const rollbackAction: ActionDefinition<RollbackArgs, EcsActionContext> = {
+export const rollbackAction: ActionDefinition<RollbackArgs, EcsActionContext, RollbackParams> = {
   id: 'rollback',
   title: 'Roll back a service',
   tier: 'destructive',
 
-  async plan(ctx, args, signal): Promise<Plan> {
+  async plan(ctx, args, signal): Promise<Plan<RollbackParams>> {
     const svc = await ctx.ecs.service(args.cluster, args.service, signal);
     const revisions = await ctx.ecs.revisions(svc.family, signal);
     let refusal: string | undefined;
@@ -56,23 +64,23 @@ export const rollbackAction: ActionDefinition<RollbackArgs, EcsActionContext> = 
       fingerprint: fingerprintOf(svc),
       ...(refusal ? { refusal } : {}),
       verifyTimeoutMs: args.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
-      params: { cluster: args.cluster, to: toRef },
+      params: { cluster: args.cluster, to: toRef, before: primary(svc)?.id ?? '' },
       createdAt: ctx.now(),
     };
   },
 
   async fingerprint(ctx, plan, signal) {
-    return fingerprintOf(await ctx.ecs.service(String(plan.params.cluster), plan.target.name, signal));
+    return fingerprintOf(await ctx.ecs.service(plan.params.cluster, plan.target.name, signal));
   },
 
   async execute(ctx, plan, signal) {
-    const to = String(plan.params.to);
-    const res = await ctx.ecs.updateService(String(plan.params.cluster), plan.target.name, { taskDefinition: to }, signal);
+    const { to } = plan.params;
+    const res = await ctx.ecs.updateService(plan.params.cluster, plan.target.name, { taskDefinition: to }, signal);
     return { requestIds: res.requestId ? [res.requestId] : [], detail: `UpdateService taskDefinition=${to} accepted` };
   },
 
   verify(ctx, plan, onProgress, signal) {
-    const to = String(plan.params.to);
-    return waitForService(ctx, plan, (s) => s.taskDefinition === to && (primary(s)?.rolloutState ?? s.rollout) === 'COMPLETED' && s.running === s.desired, onProgress, signal);
+    const { to, before } = plan.params;
+    return waitForService(ctx, plan, judgeDeployment(plan.target.display, (d) => d.taskDefinition === to && d.id !== before), onProgress, signal);
   },
 };

@@ -36,10 +36,13 @@ const API: Record<string, string> = {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function plannedIds(plan: Plan): string[] {
-  const ids = JSON.parse(String(plan.params.ids)) as unknown;
-  if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) throw new Error('the plan carries no job ids; plan again');
-  return ids;
+export interface RequeueParams {
+  redis: string;
+  flavor: string;
+  /** exactly the failed jobs the plan lists: only these are moved */
+  ids: string[];
+  /** failed jobs when the plan was made, listed or not */
+  total: number;
 }
 
 /** Planned ids no longer failed, counting repeated ids once per entry. */
@@ -56,14 +59,14 @@ function missingOf(planned: readonly string[], stillDead: readonly string[]): st
 const fingerprintOf = (planned: readonly string[], missing: readonly string[]) => JSON.stringify({ jobs: planned.length, missing: missing.length, missingIds: missing.slice(0, 5) });
 
 // execute's outcome for verify: the executor hands both the same plan object
-const outcomes = new WeakMap<Plan, RequeueOutcome>();
+const outcomes = new WeakMap<Plan<RequeueParams>, RequeueOutcome>();
 
-export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext> = {
+export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext, RequeueParams> = {
   id: 'requeue',
   title: 'Requeue failed jobs',
   tier: 'destructive',
 
-  async plan(ctx, args, signal): Promise<Plan> {
+  async plan(ctx, args, signal): Promise<Plan<RequeueParams>> {
     const limit = args.limit ?? DEFAULT_LIMIT;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new Error(`limit must be a whole number from 1 to ${MAX_LIMIT}, got ${args.limit}`);
     const flavor = ctx.queues.flavorOf(args.redis, args.queue);
@@ -78,7 +81,7 @@ export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext> = 
       createdAt: ctx.now(),
     };
     if (!API[flavor]) {
-      return { ...base, title: `Requeue failed jobs of ${args.queue}`, summary: `${where(ctx, args)} (${flavor}): nothing to requeue`, changes: [], calls: [], details: [], fingerprint: '', params: { redis: args.redis, queue: args.queue, flavor, ids: '[]' }, refusal: `requeue is not supported for ${flavor} queues: a stream keeps its entries, there is no dead set to move back from` };
+      return { ...base, title: `Requeue failed jobs of ${args.queue}`, summary: `${where(ctx, args)} (${flavor}): nothing to requeue`, changes: [], calls: [], details: [], fingerprint: '', params: { redis: args.redis, flavor, ids: [], total: 0 }, refusal: `requeue is not supported for ${flavor} queues: a stream keeps its entries, there is no dead set to move back from` };
     }
     const dead = await ctx.queues.deadJobs(args.redis, args.queue, { limit, detail: SHOWN }, signal);
     const n = dead.ids.length;
@@ -95,19 +98,19 @@ export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext> = 
       details,
       fingerprint: fingerprintOf(dead.ids, []),
       ...(n === 0 ? { refusal: `${args.queue} has no failed jobs; nothing to do` } : {}),
-      params: { redis: args.redis, queue: args.queue, flavor, ids: JSON.stringify(dead.ids), total: dead.total },
+      params: { redis: args.redis, flavor, ids: dead.ids, total: dead.total },
     };
   },
 
   async fingerprint(ctx, plan, signal) {
-    const ids = plannedIds(plan);
-    const still = await ctx.queues.stillDead(String(plan.params.redis), plan.target.name, ids, signal);
+    const { ids } = plan.params;
+    const still = await ctx.queues.stillDead(plan.params.redis, plan.target.name, ids, signal);
     return fingerprintOf(ids, missingOf(ids, still));
   },
 
   async execute(ctx, plan, signal) {
-    const ids = plannedIds(plan);
-    const out = await ctx.queues.requeue(String(plan.params.redis), plan.target.name, ids, signal);
+    const { ids } = plan.params;
+    const out = await ctx.queues.requeue(plan.params.redis, plan.target.name, ids, signal);
     outcomes.set(plan, out);
     const first = out.skipped[0];
     if (out.moved.length === 0) throw new Error(`none of the ${plural(ids.length, 'job')} was requeued${first ? `: ${first.id} ${first.reason}` : ''}`);
@@ -118,9 +121,9 @@ export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext> = 
   },
 
   async verify(ctx, plan, onProgress, signal) {
-    const planned = plannedIds(plan);
+    const planned = plan.params.ids;
     const outcome = outcomes.get(plan) ?? { moved: planned, skipped: [] };
-    const places = await ctx.queues.places(String(plan.params.redis), plan.target.name, outcome.moved, signal);
+    const places = await ctx.queues.places(plan.params.redis, plan.target.name, outcome.moved, signal);
     const count: Record<JobPlace, number> = { waiting: 0, active: 0, delayed: 0, done: 0, failed: 0, gone: 0 };
     for (const id of outcome.moved) count[places[id] ?? 'gone']++;
     const back = outcome.moved.length - count.failed;

@@ -35,12 +35,12 @@ export function notADrillInstance(id: string): string {
   return `${id} does not carry the tag ${DRILL_TAG}: opsdeck deletes only the instances a backup drill restored`;
 }
 
-export const deleteDrillAction: ActionDefinition<DeleteDrillArgs, RdsActionContext> = {
+export const deleteDrillAction: ActionDefinition<DeleteDrillArgs, RdsActionContext, Record<string, never>> = {
   id: 'delete-drill-instance',
   title: 'Delete a drill instance',
   tier: 'destructive',
 
-  async plan(ctx, args, signal): Promise<Plan> {
+  async plan(ctx, args, signal): Promise<Plan<Record<string, never>>> {
     const facts = await read(ctx.rds, args.instance, signal);
     const { inst, tags } = facts;
     let refusal: string | undefined;

@@ -44,12 +44,12 @@ const FRACTION: Record<string, number> = { creating: 0.3, 'backing-up': 0.8, mod
 const fingerprintOf = (existing: DbInstance | undefined, snap: DbSnapshot | undefined) =>
   JSON.stringify({ newInstance: existing?.status ?? null, snapshot: snap?.status ?? null });
 
-export const restoreAction: ActionDefinition<RestoreArgs, RdsActionContext> = {
+export const restoreAction: ActionDefinition<RestoreArgs, RdsActionContext, RestoreRequest> = {
   id: 'restore',
   title: 'Restore a snapshot to a new instance',
   tier: 'destructive',
 
-  async plan(ctx, args, signal): Promise<Plan> {
+  async plan(ctx, args, signal): Promise<Plan<RestoreRequest>> {
     const bad = invalidIdentifier(args.newId, 63);
     if (bad) throw new Error(`new instance id "${args.newId}" ${bad}`);
     const [snap, existing] = await Promise.all([ctx.rds.snapshot(args.snapshot, signal), ctx.rds.instance(args.newId, signal)]);
@@ -107,25 +107,25 @@ export const restoreAction: ActionDefinition<RestoreArgs, RdsActionContext> = {
       fingerprint: fingerprintOf(existing, snap),
       ...(refusal ? { refusal } : {}),
       verifyTimeoutMs: args.verifyTimeoutMs ?? RESTORE_VERIFY_TIMEOUT_MS,
-      params: { request: JSON.stringify(req) },
+      params: req,
       createdAt: ctx.now(),
     };
   },
 
   async fingerprint(ctx, plan, signal) {
-    const req = requestOf(plan);
+    const req = plan.params;
     const [existing, snap] = await Promise.all([ctx.rds.instance(req.newId, signal), ctx.rds.snapshot(req.snapshotId, signal)]);
     return fingerprintOf(existing, snap);
   },
 
   async execute(ctx, plan, signal) {
-    const req = requestOf(plan);
+    const req = plan.params;
     const res = await ctx.rds.restoreFromSnapshot(req, signal);
     return { requestIds: res.requestId ? [res.requestId] : [], detail: `RestoreDBInstanceFromDBSnapshot ${req.snapshotId} → ${req.newId} accepted` };
   },
 
   verify(ctx, plan, onProgress, signal) {
-    const id = requestOf(plan).newId;
+    const id = plan.params.newId;
     const seen: string[] = [];
     return waitUntil(
       ctx,
@@ -153,10 +153,6 @@ export const restoreAction: ActionDefinition<RestoreArgs, RdsActionContext> = {
     );
   },
 };
-
-function requestOf(plan: Plan): RestoreRequest {
-  return JSON.parse(String(plan.params.request)) as RestoreRequest;
-}
 
 /** The API's own parameter names, as the plan lists the call. */
 export function restoreParams(req: RestoreRequest): Record<string, unknown> {

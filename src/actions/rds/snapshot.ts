@@ -26,14 +26,19 @@ export function manualSnapshotId(instance: string, now: number): string {
   return `${instance}-opsdeck-${utcStamp(now)}`.toLowerCase();
 }
 
+export interface SnapshotParams {
+  snapshotId: string;
+  tags: Record<string, string>;
+}
+
 const fingerprintOf = (status: string | null, existing: DbSnapshot | undefined) => JSON.stringify({ status, snapshot: existing?.status ?? null });
 
-export const snapshotAction: ActionDefinition<SnapshotArgs, RdsActionContext> = {
+export const snapshotAction: ActionDefinition<SnapshotArgs, RdsActionContext, SnapshotParams> = {
   id: 'snapshot',
   title: 'Take a manual snapshot',
   tier: 'reversible',
 
-  async plan(ctx, args, signal): Promise<Plan> {
+  async plan(ctx, args, signal): Promise<Plan<SnapshotParams>> {
     const snapshotId = args.snapshotId ?? manualSnapshotId(args.instance, ctx.now());
     const bad = invalidIdentifier(snapshotId, 255);
     if (bad) throw new Error(`snapshot id "${snapshotId}" ${bad}`);
@@ -62,24 +67,25 @@ export const snapshotAction: ActionDefinition<SnapshotArgs, RdsActionContext> = 
       fingerprint: fingerprintOf(inst?.status ?? null, existing),
       ...(refusal ? { refusal } : {}),
       verifyTimeoutMs: args.verifyTimeoutMs ?? SNAPSHOT_VERIFY_TIMEOUT_MS,
-      params: { snapshotId, tags: JSON.stringify(tags) },
+      creates: { kind: 'db-snapshot', id: snapshotId },
+      params: { snapshotId, tags },
       createdAt: ctx.now(),
     };
   },
 
   async fingerprint(ctx, plan, signal) {
-    const [inst, existing] = await Promise.all([ctx.rds.instance(plan.target.name, signal), ctx.rds.snapshot(String(plan.params.snapshotId), signal)]);
+    const [inst, existing] = await Promise.all([ctx.rds.instance(plan.target.name, signal), ctx.rds.snapshot(plan.params.snapshotId, signal)]);
     return fingerprintOf(inst?.status ?? null, existing);
   },
 
   async execute(ctx, plan, signal) {
-    const snapshotId = String(plan.params.snapshotId);
-    const res = await ctx.rds.createSnapshot(plan.target.name, snapshotId, JSON.parse(String(plan.params.tags)) as Record<string, string>, signal);
+    const { snapshotId, tags } = plan.params;
+    const res = await ctx.rds.createSnapshot(plan.target.name, snapshotId, tags, signal);
     return { requestIds: res.requestId ? [res.requestId] : [], detail: `CreateDBSnapshot ${snapshotId} accepted` };
   },
 
   verify(ctx, plan, onProgress, signal) {
-    const id = String(plan.params.snapshotId);
+    const id = plan.params.snapshotId;
     return waitUntil(
       ctx,
       plan,

@@ -9,6 +9,7 @@ import { errorKind } from '../../sources/aws/errors.js';
 import { errorMessage } from '../../text/sanitize.js';
 import type { ActionContext, Plan, VerifyProgress, VerifyResult } from '../types.js';
 import { duration } from './context.js';
+import { timeoutText } from '../timeout.js';
 
 /** RDS states move in minutes; the AWS CLI's own waiter polls every 30 s. */
 export const VERIFY_POLL_MS = 10_000;
@@ -28,7 +29,7 @@ export function isTransient(err: unknown): boolean {
 
 export async function waitUntil<T>(
   ctx: ActionContext,
-  plan: Plan,
+  plan: Pick<Plan, 'verifyTimeoutMs'>,
   read: (signal: AbortSignal) => Promise<T>,
   judge: (value: T, elapsedMs: number) => Judgement,
   onProgress: (p: VerifyProgress) => void,
@@ -53,7 +54,7 @@ export async function waitUntil<T>(
       onProgress({ message: `${errorMessage(err)}; reading again in ${duration(pause)} (last seen: ${last})` });
     }
     if (ctx.now() >= deadline) {
-      return { ok: false, message: `after ${duration(plan.verifyTimeoutMs)} ${last}; it may still finish, watch the RDS panel` };
+      return { ok: false, message: `after ${timeoutText(plan.verifyTimeoutMs)} ${last}; it may still finish, watch the RDS panel` };
     }
     await ctx.sleep(Math.min(pause, Math.max(1, deadline - ctx.now())), signal);
   }
