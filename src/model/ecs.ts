@@ -61,8 +61,6 @@ export interface EcsService {
   memory: number[];
   /** the topology rule from the config, e.g. "redis:jobs" */
   singleInstanceUnless?: string;
-  /** since when running < desired (ms epoch), for the "below desired for 2 min" check */
-  belowDesiredSince?: number;
 }
 
 export interface EcsSnapshot {

@@ -131,7 +131,7 @@ describe('AwsEcsSource with recorded response shapes', () => {
     const clock = new ManualClock(T0);
     const source = new AwsEcsSource(ctx(), [{ cluster: 'prod', services: ['api'] }], clock);
     const first = (await source.describe(signal())).services[0]!;
-    expect(first).toMatchObject({ taskDefinition: 'api:43', family: 'api', revision: 43, rollout: 'IN_PROGRESS', running: 1, desired: 2, belowDesiredSince: T0 });
+    expect(first).toMatchObject({ taskDefinition: 'api:43', family: 'api', revision: 43, rollout: 'IN_PROGRESS', running: 1, desired: 2 });
     expect(first.deployments.map((d) => [d.status, d.taskDefinition, d.rolloutState])).toEqual([
       ['PRIMARY', 'api:43', 'IN_PROGRESS'],
       ['ACTIVE', 'api:42', 'COMPLETED'],
@@ -143,7 +143,6 @@ describe('AwsEcsSource with recorded response shapes', () => {
     const second = (await source.describe(signal())).services[0]!;
     expect(second.rollout).toBe('FAILED');
     expect(second.deployments[0]).toMatchObject({ failedTasks: 3, rolloutReason: 'ECS deployment circuit breaker: tasks failed to start.', createdAt: T0 - 300_000, updatedAt: T0 - 60_000 });
-    expect(second.belowDesiredSince).toBe(T0);
   });
 
   it('maps stopped tasks with stop codes and exit codes, newest first, and re-reads tasks still stopping', async () => {
@@ -191,11 +190,39 @@ describe('AwsEcsSource with recorded response shapes', () => {
       ],
     });
     expect(stopped[1]?.containers).toEqual([{ container: 'app', reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)' }]);
-    expect(ecsMock.commandCalls(ListTasksCommand)[0]?.args[0].input).toEqual({ cluster: clusterArn('prod'), serviceName: 'api', desiredStatus: 'STOPPED', maxResults: 100 });
+    expect(ecsMock.commandCalls(ListTasksCommand)[0]?.args[0].input).toEqual({ cluster: clusterArn('prod'), desiredStatus: 'STOPPED', maxResults: 100 });
 
     await source.describe(signal());
     const describedAgain = ecsMock.commandCalls(DescribeTasksCommand)[1]?.args[0].input.tasks;
     expect(describedAgain).toEqual([arn('ccc')]);
+  });
+
+  it('lists the stopped tasks of a cluster once, to the last page, and gives each service its own by task group', async () => {
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service('prod', 'api'), service('prod', 'worker')], failures: [] });
+    const arn = (id: string) => `arn:aws:ecs:us-east-1:${ACCOUNT}:task/prod/${id}`;
+    const task = (id: string, group: string | undefined, ago: number): Task => ({
+      taskArn: arn(id), taskDefinitionArn: tdArn('api:43'), lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedAt: at(-ago), containers: [],
+      ...(group ? { group } : {}),
+    });
+    const tasks = [
+      ...Array.from({ length: 120 }, (_, i) => task(`w${i}`, 'service:worker', 100 + i)),
+      task('a1', 'service:api', 50),
+      task('a2', 'service:api', 40),
+      task('standalone', 'family:api', 10),
+    ];
+    ecsMock.on(ListTasksCommand).callsFake((input: { nextToken?: string; maxResults?: number }) => {
+      const from = Number(input.nextToken ?? 0);
+      const to = from + (input.maxResults ?? 100);
+      return { taskArns: tasks.slice(from, to).map((t) => t.taskArn!), ...(to < tasks.length ? { nextToken: String(to) } : {}) };
+    });
+    ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: tasks.filter((t) => input.tasks.includes(t.taskArn!)), failures: [] }));
+
+    const source = new AwsEcsSource(ctx(), [{ cluster: 'prod', services: ['api', 'worker'] }], new ManualClock(T0));
+    const [api, worker] = (await source.describe(signal())).services;
+    expect(api!.stoppedTasks.map((t) => t.taskArn.split('/').pop())).toEqual(['a2', 'a1']);
+    expect(worker!.stoppedTasks.map((t) => t.taskArn.split('/').pop())).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'w9']);
+    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(2);
+    expect(ecsMock.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 23]);
   });
 
   it('maps GetMetricData results to services by query id, in one call, oldest first', async () => {

@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { createAwsContext, type AwsContext } from '../../src/sources/aws/clients.js';
 import { AwsEcsSource, describeTaskDefinition, listRevisions } from '../../src/sources/aws/ecs.js';
 import { getIdentity } from '../../src/sources/aws/identity.js';
+import { shortfallSince } from '../../src/checks/shortfall.js';
 import { MOTO_REGION, startMoto, type Moto } from '../support/moto.js';
 
 let moto: Moto;
@@ -95,7 +96,6 @@ describe('AwsEcsSource against moto', () => {
       revision: 1,
       rollout: 'IN_PROGRESS',
       singleInstanceUnless: 'redis:jobs',
-      belowDesiredSince: T0,
       stoppedTasks: [],
       cpu: [],
       memory: [],
@@ -126,24 +126,24 @@ describe('AwsEcsSource against moto', () => {
     );
   });
 
-  it('tracks belowDesiredSince across polls and clears it when the service recovers', async () => {
+  it('dates a shortfall from the deployment ECS stamped, the same on every poll, and clears it when the service recovers', async () => {
     const ctx = context();
     await seed(ctx, 'prod', ['api']);
+    const ecs = await ctx.sdk('ecs');
+    const stamped = (await (await ctx.ecs()).send(new ecs.DescribeServicesCommand({ cluster: 'prod', services: ['api'] }))).services?.[0]?.deployments?.[0]?.updatedAt;
     const clock = new ManualClock(T0);
     const source = new AwsEcsSource(ctx, [{ cluster: 'prod', services: ['api'] }], clock);
     const signal = new AbortController().signal;
 
-    expect((await source.describe(signal)).services[0]?.belowDesiredSince).toBe(T0);
+    expect(shortfallSince((await source.describe(signal)).services[0]!)).toBe(stamped?.getTime());
     clock.advance(90_000);
-    expect((await source.describe(signal)).services[0]?.belowDesiredSince).toBe(T0);
+    expect(shortfallSince((await source.describe(signal)).services[0]!)).toBe(stamped?.getTime());
 
     // moto sets running = desired on UpdateService
-    const ecs = await ctx.sdk('ecs');
     await (await ctx.ecs()).send(new ecs.UpdateServiceCommand({ cluster: 'prod', service: 'api', desiredCount: 2 }));
-    clock.advance(30_000);
     const recovered = (await source.describe(signal)).services[0]!;
     expect(recovered.running).toBe(2);
-    expect(recovered.belowDesiredSince).toBeUndefined();
+    expect(recovered.desired).toBe(2);
   });
 
   it('reads task definition revisions, their family and revision, and never their variable values', async () => {
@@ -220,7 +220,10 @@ describe('AwsEcsSource against moto', () => {
       stoppedReason: 'Essential container in task exited',
       containers: [{ container: 'worker' }],
     });
-    expect(named(calls, 'ListTasksCommand')[0]?.input).toMatchObject({ cluster: expect.stringContaining('jobs'), serviceName: 'worker', desiredStatus: 'STOPPED' });
+    // one list for the whole cluster, not one per service
+    expect(named(calls, 'ListTasksCommand')).toHaveLength(1);
+    expect(named(calls, 'ListTasksCommand')[0]?.input).toMatchObject({ cluster: expect.stringContaining('jobs'), desiredStatus: 'STOPPED', maxResults: 100 });
+    expect(named(calls, 'ListTasksCommand')[0]?.input).not.toHaveProperty('serviceName');
     expect(named(calls, 'DescribeTasksCommand')).toHaveLength(1);
 
     await source.describe(new AbortController().signal);

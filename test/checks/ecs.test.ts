@@ -2,15 +2,22 @@ import { describe, it, expect } from 'vitest';
 import { NOW, MIN, HOUR, service, stopped, one, findings, healthy } from './support.js';
 import { evaluate } from '../../src/checks/evaluate.js';
 import { checkById } from '../../src/checks/rules.js';
+import type { EcsService } from '../../src/model/ecs.js';
 
-const below = (seconds: number, over = {}) => one('ecs.running-below-desired', { ecs: { services: [service({ running: 2, belowDesiredSince: NOW - seconds * 1000, ...over })] } });
+/** a service two tasks short... of which ECS last changed the PRIMARY deployment `seconds` ago */
+const changed = (seconds: number, over: Partial<EcsService> = {}): EcsService => {
+  const base = service({ running: 2, ...over });
+  return { ...base, deployments: base.deployments.map((d, i) => (i === 0 ? { ...d, updatedAt: NOW - seconds * 1000 } : d)) };
+};
+const below = (seconds: number, over: Partial<EcsService> = {}) => one('ecs.running-below-desired', { ecs: { services: [changed(seconds, over)] } });
+const steady = (at: number) => ({ id: `e${at}`, at, message: '(service api) has reached a steady state.' });
 
 describe('ecs.running-below-desired', () => {
   it('is ok at the desired count, with the figure the moto test reads', () => {
     expect(one('ecs.running-below-desired', {})).toMatchObject({ severity: 'ok', subject: 'prod/api', figure: '3/3 running' });
   });
 
-  it('warns while short for less than two minutes (a rollout) and is critical from 120 s', () => {
+  it('warns at once while short for less than two minutes (a rollout) and is critical from 120 s', () => {
     expect(below(0).severity).toBe('warn');
     expect(below(119).severity).toBe('warn');
     expect(below(119, { rollout: 'IN_PROGRESS' }).message).toBe('1 of 3 tasks not running for 119 s (a rollout is under way)');
@@ -20,8 +27,21 @@ describe('ecs.running-below-desired', () => {
     expect(crit.suggested).toEqual({ action: 'redeploy', target: 'api', label: 'redeploy api (start fresh tasks)' });
   });
 
-  it('no running task at all is still a rollout for its first two minutes (a singleton is replaced stop-first)', () => {
-    expect(one('ecs.running-below-desired', { ecs: { services: [service({ desired: 1, running: 0, belowDesiredSince: NOW - 30_000 })] } }).severity).toBe('warn');
+  it('warns, never ok, when ECS stamped the change after the check took its "now" (the read came later)', () => {
+    expect(below(-3)).toMatchObject({ severity: 'warn', message: '1 of 3 tasks not running for 0 s' });
+  });
+
+  it('dates the shortfall from the earliest task stop after the last steady state, not from a change before it', () => {
+    const svc = changed(3600, { events: [steady(NOW - 20 * MIN)], stoppedTasks: [stopped({ stoppedAt: NOW - 30 * MIN, exitCode: 0 }), stopped({ stoppedAt: NOW - 90_000, exitCode: 0 })] });
+    expect(one('ecs.running-below-desired', { ecs: { services: [svc] } })).toMatchObject({ severity: 'warn', message: '1 of 3 tasks not running for 90 s' });
+    // no stop and no change since the steady state: at most that long
+    const quiet = changed(3600, { events: [steady(NOW - 20 * MIN)] });
+    expect(one('ecs.running-below-desired', { ecs: { services: [quiet] } })).toMatchObject({ severity: 'crit', message: '1 of 3 tasks not running for 20 min' });
+  });
+
+  it('is critical at once when nothing runs', () => {
+    const f = one('ecs.running-below-desired', { ecs: { services: [changed(5, { desired: 1, running: 0 })] } });
+    expect(f).toMatchObject({ severity: 'crit', message: '1 of 1 tasks not running for 5 s: nothing runs' });
   });
 
   it('a failed rollout is critical at once and suggests the rollback', () => {
@@ -30,18 +50,27 @@ describe('ecs.running-below-desired', () => {
     expect(f.message).toMatch(/the rollout failed$/);
   });
 
+  it('is critical at once while tasks of the current revision keep stopping', () => {
+    const f = below(5, { stoppedTasks: [1, 2, 3].map((m) => stopped({ stoppedAt: NOW - m * MIN })) });
+    expect(f).toMatchObject({ severity: 'crit' });
+    expect(f.message).toMatch(/tasks keep stopping$/);
+  });
+
   it('with an older deployment still around, the suggestion is to roll back', () => {
     const svc = service().deployments[0]!;
     const f = below(300, { deployments: [{ ...svc, id: 'new' }, { ...svc, id: 'old', status: 'ACTIVE' }] });
     expect(f.suggested?.action).toBe('rollback');
   });
 
-  it('says so when it cannot tell for how long', () => {
-    expect(one('ecs.running-below-desired', { ecs: { services: [service({ running: 1 })] } }).message).toBe('2 of 3 tasks not running (for how long is unknown)');
+  it('says so when it cannot tell for how long, and warns', () => {
+    expect(one('ecs.running-below-desired', { ecs: { services: [service({ running: 1, deployments: [] })] } })).toMatchObject({
+      severity: 'warn',
+      message: '2 of 3 tasks not running (for how long is unknown)',
+    });
   });
 
   it('honours belowDesiredSeconds per environment and per service', () => {
-    const data = { ecs: { services: [service({ running: 2, belowDesiredSince: NOW - 200_000 })] } };
+    const data = { ecs: { services: [changed(200)] } };
     expect(one('ecs.running-below-desired', data, { thresholds: { belowDesiredSeconds: { warn: 0, crit: 300 } } }).severity).toBe('warn');
     expect(one('ecs.running-below-desired', data, { thresholds: { subjects: { api: { belowDesiredSeconds: { warn: 0, crit: 600 } } } } }).severity).toBe('warn');
     expect(one('ecs.running-below-desired', data, { thresholds: { subjects: { worker: { belowDesiredSeconds: { warn: 0, crit: 600 } } } } }).severity).toBe('crit');

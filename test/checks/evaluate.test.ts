@@ -11,7 +11,7 @@ describe('evaluateChecks on the store', () => {
   it('judges the panels that have data, and makes unknown the ones in error or still loading', () => {
     const store = new Store({ intervals: DEFAULT_INTERVALS_MS, clock: new ManualClock(NOW), coalesceMs: 0 });
     const data = healthy();
-    store.succeed('ecs', { services: [service({ running: 1, belowDesiredSince: NOW - 5 * 60_000 })] });
+    store.succeed('ecs', { services: [service({ running: 1 })] });
     store.succeed('postgres', data.postgres);
     store.fail('postgres', 'connect ECONNREFUSED 127.0.0.1:5432');
     store.succeed('queues', data.queues);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, isScenario, type Scenario } from '../../src/sources/sandbox/index.js';
+import { shortfallSince } from '../../src/checks/shortfall.js';
 import { MIN, T0, problemsOf, queue, readAll, sandboxAt, service, type Reading } from './helpers.js';
 
 /** Readings every 20 s over the first four minutes after start. */
@@ -111,7 +112,7 @@ describe('scenario details', () => {
     const last = service(readings.at(-1)!, 'api');
     expect(last.rollout).toBe('FAILED');
     expect(last.deployments[0]!.rolloutReason).toMatch(/circuit breaker/);
-    expect(last.belowDesiredSince).toBeLessThan(T0);
+    expect(shortfallSince(last)).toBeLessThan(T0);
     const crash = last.stoppedTasks[0]!;
     expect(crash).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', taskDefinition: 'demo-api:45' });
     expect(crash.containers[0]!.exitCode).toBe(1);

@@ -3,7 +3,8 @@ import type { Finding } from '../../model/findings.js';
 import type { EcsService, EcsStoppedTask } from '../../model/ecs.js';
 import type { PanelId } from '../../model/panels.js';
 import { evaluateCondition } from '../topology.js';
-import { CRASH_LOOP_STOPS, failedStops } from '../crashLoop.js';
+import { CRASH_LOOP_STOPS, failedStops, isCrashLooping } from '../crashLoop.js';
+import { shortfallSince } from '../shortfall.js';
 import { grade, gradeFor } from '../thresholds.js';
 import { age, findingsOf, pct, suggest, utc, warningAbout, type CheckContext, type CheckDefinition } from '../types.js';
 
@@ -24,6 +25,15 @@ function scaleOutAllowed(ctx: CheckContext, s: EcsService): boolean | undefined 
   return evaluateCondition(s.singleInstanceUnless, ctx.data).holds;
 }
 
+/** Why a shortfall is critical whatever its age: waiting will not bring the tasks back. */
+function criticalBecause(s: EcsService, now: number): string | undefined {
+  if (s.running === 0) return 'nothing runs';
+  // ECS's circuit breaker gave up
+  if (s.rollout === 'FAILED') return 'the rollout failed';
+  if (isCrashLooping(s, now)) return 'tasks keep stopping';
+  return undefined;
+}
+
 const belowDesired: CheckDefinition = {
   id: 'ecs.running-below-desired',
   area: 'ecs',
@@ -37,20 +47,23 @@ const belowDesired: CheckDefinition = {
       const figure = `${s.running}/${s.desired} running`;
       if (s.running >= s.desired) return f('ok', subject(ctx, s), 'running at desired count', figure);
       const short = `${s.desired - s.running} of ${s.desired} tasks not running`;
-      const sinceKnown = s.belowDesiredSince !== undefined;
-      const forMs = ctx.now - (s.belowDesiredSince ?? ctx.now);
-      // ECS's circuit breaker gave up: waiting will not bring the tasks back
+      const since = shortfallSince(s);
+      // ECS's clock and ours differ a little; a shortfall is never younger than zero
+      const forMs = since === undefined ? undefined : Math.max(0, ctx.now - since);
+      const why = criticalBecause(s, ctx.now);
+      const byTime = forMs === undefined ? 'warn' : grade(forMs / 1000, ctx.threshold('belowDesiredSeconds', names(s)));
+      // running below desired is never "ok": it warns at once, whatever the threshold
+      const severity = why ? 'crit' : byTime === 'ok' ? 'warn' : byTime;
+      const howLong = forMs === undefined ? ' (for how long is unknown)' : ` for ${age(forMs)}`;
       const failed = s.rollout === 'FAILED';
-      const severity = failed ? 'crit' : grade(forMs / 1000, ctx.threshold('belowDesiredSeconds', names(s)));
-      const howLong = sinceKnown ? ` for ${age(forMs)}` : ' (for how long is unknown)';
-      const why = failed ? ': the rollout failed' : severity === 'warn' && s.rollout === 'IN_PROGRESS' ? ' (a rollout is under way)' : '';
-      if (severity !== 'crit') return f(severity, subject(ctx, s), `${short}${howLong}${why}`, figure);
+      const detail = why ? `: ${why}` : severity === 'warn' && s.rollout === 'IN_PROGRESS' ? ' (a rollout is under way)' : '';
+      if (severity !== 'crit') return f(severity, subject(ctx, s), `${short}${howLong}${detail}`, figure);
       // a service that was fine on its previous revision goes back to it; otherwise fresh tasks may place
       const previous = s.deployments.some((d) => d.status !== 'PRIMARY') || failed;
       const action = previous
         ? suggest('rollback', s.name, `roll back ${s.name} to the previous revision`)
         : suggest('redeploy', s.name, `redeploy ${s.name} (start fresh tasks)`);
-      return f('crit', subject(ctx, s), `${short}${howLong}${why}`, figure, action);
+      return f('crit', subject(ctx, s), `${short}${howLong}${detail}`, figure, action);
     });
   },
 };

@@ -15,7 +15,8 @@ import { send, type AwsContext } from './clients.js';
 import { missingServiceLine } from './errors.js';
 import { mapService, mapStoppedTask, serviceKey, type Utilisation } from './ecsMap.js';
 import { readUtilisation } from './metrics.js';
-import { chunk, lastSegment, mapLimit, throwIfAborted } from './util.js';
+import { allPages } from './paging.js';
+import { chunk, lastSegment, mapLimit } from './util.js';
 
 export { describeTaskDefinition, listRevisions } from './taskDefinitions.js';
 export type { TaskDefinitionSummary, TaskDefinitionContainer, TaskDefinitionRevision } from './taskDefinitions.js';
@@ -28,9 +29,8 @@ export const DESCRIBE_TASKS_BATCH = 100;
 export const CONCURRENCY = 3;
 /** stopped tasks kept per service, newest first */
 export const STOPPED_KEPT = 10;
-// One ListTasks page: ECS keeps stopped tasks for about an hour, and the
-// newest ten are what an operator reads.
-const STOPPED_LISTED = 100;
+/** ListTasks page size (the API's maximum) */
+export const LIST_TASKS_PAGE = 100;
 
 /**
  * EcsSnapshot plus what went wrong without failing the read (metrics or
@@ -40,6 +40,16 @@ export interface AwsEcsSnapshot extends EcsSnapshot {
   warnings: string[];
 }
 
+/** A described stopped task and the service that started it (none for a standalone task). */
+interface Described {
+  service: string | undefined;
+  task: EcsStoppedTask;
+}
+
+const clusterOf = (f: Found) => f.service.clusterArn ?? f.config.cluster;
+/** "service:api" → "api"; a task started by RunTask has another group or none */
+const serviceOfGroup = (group: string | undefined) => (group?.startsWith('service:') ? group.slice('service:'.length) : undefined);
+
 interface Found {
   service: Service;
   config: EcsClusterConfig;
@@ -47,10 +57,8 @@ interface Found {
 }
 
 export class AwsEcsSource implements EcsSource {
-  /** since when each service has read running < desired, by cluster/service */
-  private readonly belowSince = new Map<string, number>();
   /** stopped tasks never change once STOPPED, so each is described once */
-  private readonly stoppedCache = new Map<string, EcsStoppedTask>();
+  private readonly stoppedCache = new Map<string, Described>();
 
   constructor(
     private readonly ctx: AwsContext,
@@ -63,29 +71,14 @@ export class AwsEcsSource implements EcsSource {
     const now = this.clock.now();
     const found = (await Promise.all(this.clusters.map((c, i) => this.readCluster(c, i, signal, warnings)))).flat();
     const [stopped, utilisation] = await Promise.all([this.readStopped(found, signal, warnings), this.readMetrics(found, now, signal, warnings)]);
-    const services = found.map((f, i): EcsService => {
-      const s = mapService(f.service, f.clusterName, {
+    const services = found.map((f, i): EcsService =>
+      mapService(f.service, f.clusterName, {
         stoppedTasks: stopped[i] ?? [],
         utilisation: utilisation[i],
         singleInstanceUnless: f.config.singleInstanceUnless,
-      });
-      const since = this.trackBelowDesired(serviceKey(s.cluster, s.name), s.running, s.desired, now);
-      if (since !== undefined) s.belowDesiredSince = since;
-      return s;
-    });
-    const live = new Set(services.map((s) => serviceKey(s.cluster, s.name)));
-    for (const key of this.belowSince.keys()) if (!live.has(key)) this.belowSince.delete(key);
+      }),
+    );
     return { services, warnings: [...new Set(warnings)] };
-  }
-
-  private trackBelowDesired(key: string, running: number, desired: number, now: number): number | undefined {
-    if (running >= desired) {
-      this.belowSince.delete(key);
-      return undefined;
-    }
-    const since = this.belowSince.get(key) ?? now;
-    this.belowSince.set(key, since);
-    return since;
   }
 
   private async readCluster(config: EcsClusterConfig, index: number, signal: AbortSignal, warnings: string[]): Promise<Found[]> {
@@ -115,67 +108,71 @@ export class AwsEcsSource implements EcsSource {
     });
   }
 
-  private async listServices(cluster: string, signal: AbortSignal, hint: { configPath: string }): Promise<string[]> {
-    const arns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      throwIfAborted(signal);
-      const token = nextToken;
-      const out = await send(
-        this.ctx,
-        'ecs',
-        (ecs) => new ecs.ListServicesCommand({ cluster, maxResults: LIST_SERVICES_PAGE, ...(token ? { nextToken: token } : {}) }),
-        signal,
-        hint,
-      );
-      arns.push(...(out.serviceArns ?? []));
-      nextToken = out.nextToken;
-    } while (nextToken);
-    return arns;
+  private listServices(cluster: string, signal: AbortSignal, hint: { configPath: string }): Promise<string[]> {
+    return allPages(async (nextToken) => {
+      const out = await send(this.ctx, 'ecs', (ecs) => new ecs.ListServicesCommand({ cluster, maxResults: LIST_SERVICES_PAGE, ...(nextToken ? { nextToken } : {}) }), signal, hint);
+      return { items: out.serviceArns, nextToken: out.nextToken };
+    }, signal);
   }
 
-  /** Per service; a failure becomes a warning so the panel still shows the services. */
+  /**
+   * Per cluster, not per service: one ListTasks (paged) lists every stopped
+   * task of the cluster, whatever the number of services, and DescribeTasks
+   * runs only for tasks not seen before. A cluster's failure becomes a warning
+   * so the panel still shows its services.
+   */
   private async readStopped(found: Found[], signal: AbortSignal, warnings: string[]): Promise<EcsStoppedTask[][]> {
+    const clusters = [...new Set(found.map(clusterOf))];
     const seen = new Set<string>();
-    const result = await mapLimit(found, CONCURRENCY, async (f) => {
+    const byService = new Map<string, EcsStoppedTask[]>();
+    await mapLimit(clusters, CONCURRENCY, async (cluster) => {
       try {
-        return await this.stoppedTasks(f, seen, signal);
+        for (const [key, tasks] of await this.stoppedInCluster(cluster, seen, signal)) byService.set(key, tasks);
       } catch (err) {
         if (signal.aborted) throw err;
         warnings.push(`stopped tasks unavailable: ${errorMessage(err)}`);
-        return [];
       }
     });
     for (const arn of this.stoppedCache.keys()) if (!seen.has(arn)) this.stoppedCache.delete(arn);
-    return result;
+    return found.map((f) =>
+      (byService.get(serviceKey(clusterOf(f), f.service.serviceName ?? '')) ?? []).sort((a, b) => b.stoppedAt - a.stoppedAt).slice(0, STOPPED_KEPT),
+    );
   }
 
-  private async stoppedTasks(f: Found, seen: Set<string>, signal: AbortSignal): Promise<EcsStoppedTask[]> {
-    const cluster = f.service.clusterArn ?? f.config.cluster;
-    const serviceName = f.service.serviceName ?? '';
-    const listed = await send(
-      this.ctx,
-      'ecs',
-      (ecs) => new ecs.ListTasksCommand({ cluster, serviceName, desiredStatus: 'STOPPED', maxResults: STOPPED_LISTED }),
-      signal,
-    );
-    const arns = listed.taskArns ?? [];
+  /** The cluster's stopped tasks by serviceKey (from each task's group, "service:<name>"). */
+  private async stoppedInCluster(cluster: string, seen: Set<string>, signal: AbortSignal): Promise<Map<string, EcsStoppedTask[]>> {
+    const arns = await this.listStopped(cluster, signal);
     arns.forEach((a) => seen.add(a));
-    const fresh = new Map<string, EcsStoppedTask>();
-    for (const tasks of chunk(arns.filter((a) => !this.stoppedCache.has(a)), DESCRIBE_TASKS_BATCH)) {
+    const fresh = new Map<string, Described>();
+    await mapLimit(chunk(arns.filter((a) => !this.stoppedCache.has(a)), DESCRIBE_TASKS_BATCH), CONCURRENCY, async (tasks) => {
       const out = await send(this.ctx, 'ecs', (ecs) => new ecs.DescribeTasksCommand({ cluster, tasks }), signal);
       for (const t of out.tasks ?? []) this.remember(t, fresh);
+    });
+    const byService = new Map<string, EcsStoppedTask[]>();
+    for (const arn of arns) {
+      const d = this.stoppedCache.get(arn) ?? fresh.get(arn);
+      if (!d?.service) continue; // a standalone task (RunTask without a service group)
+      const key = serviceKey(cluster, d.service);
+      byService.set(key, [...(byService.get(key) ?? []), d.task]);
     }
-    return arns
-      .map((a) => this.stoppedCache.get(a) ?? fresh.get(a))
-      .filter((t): t is EcsStoppedTask => t !== undefined)
-      .sort((a, b) => b.stoppedAt - a.stoppedAt)
-      .slice(0, STOPPED_KEPT);
+    return byService;
   }
 
-  private remember(t: Task, fresh: Map<string, EcsStoppedTask>): void {
+  private listStopped(cluster: string, signal: AbortSignal): Promise<string[]> {
+    return allPages(async (nextToken) => {
+      const out = await send(
+        this.ctx,
+        'ecs',
+        (ecs) => new ecs.ListTasksCommand({ cluster, desiredStatus: 'STOPPED', maxResults: LIST_TASKS_PAGE, ...(nextToken ? { nextToken } : {}) }),
+        signal,
+      );
+      return { items: out.taskArns, nextToken: out.nextToken };
+    }, signal);
+  }
+
+  private remember(t: Task, fresh: Map<string, Described>): void {
     if (!t.taskArn) return;
-    const mapped = mapStoppedTask(t);
+    const mapped: Described = { service: serviceOfGroup(t.group), task: mapStoppedTask(t) };
     // still stopping: exit codes may not be in yet, so read it again next poll
     if (t.lastStatus === 'STOPPED') this.stoppedCache.set(t.taskArn, mapped);
     else fresh.set(t.taskArn, mapped);

@@ -60,7 +60,7 @@ export function awsEcsControl(ctx: AwsContext): EcsControl {
     },
 
     async revisions(family, signal) {
-      return (await listRevisions(ctx, family, 50, signal)).map((r) => `${r.family}:${r.revision}`);
+      return (await listRevisions(ctx, family, Infinity, signal)).map((r) => `${r.family}:${r.revision}`);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { send, type AwsContext } from './clients.js';
+import { allPages } from './paging.js';
 import { parseTaskDefinition } from './util.js';
 
 export interface TaskDefinitionContainer {
@@ -61,23 +62,38 @@ export async function describeTaskDefinition(ctx: AwsContext, ref: string, signa
   return summary;
 }
 
+/** ListTaskDefinitions page size (the API's maximum) */
+export const LIST_TASK_DEFINITIONS_PAGE = 100;
+
 /**
- * The newest ACTIVE revisions of `family`, newest first. Sorted here as well:
+ * The ACTIVE revisions of `family`, newest first, at most `limit` of them
+ * (default: all, paging to the end: a family keeps every revision ever
+ * registered, and a rollback target may be an old one). Sorted here as well:
  * the order is what the rollback picker relies on (and moto ignores `sort`).
  */
-export async function listRevisions(ctx: AwsContext, family: string, maxResults = 20, signal?: AbortSignal): Promise<TaskDefinitionRevision[]> {
-  const limit = Math.max(1, Math.min(100, Math.floor(maxResults)));
-  const out = await send(
-    ctx,
-    'ecs',
-    (ecs) => new ecs.ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: limit }),
+export async function listRevisions(ctx: AwsContext, family: string, limit = Infinity, signal?: AbortSignal): Promise<TaskDefinitionRevision[]> {
+  const arns = await allPages(
+    async (nextToken) => {
+      const out = await send(
+        ctx,
+        'ecs',
+        (ecs) =>
+          new ecs.ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: LIST_TASK_DEFINITIONS_PAGE, ...(nextToken ? { nextToken } : {}) }),
+        signal,
+      );
+      return { items: out.taskDefinitionArns, nextToken: out.nextToken };
+    },
     signal,
+    (listed) => listed.length >= limit,
   );
-  return (out.taskDefinitionArns ?? [])
-    .map((arn) => ({ arn, ...parseTaskDefinition(arn) }))
-    .filter((r) => r.family === family)
-    .sort((a, b) => b.revision - a.revision)
-    .slice(0, limit);
+  return (
+    arns
+      .map((arn) => ({ arn, ...parseTaskDefinition(arn) }))
+      // only the family asked for, whatever an emulator makes of familyPrefix
+      .filter((r) => r.family === family)
+      .sort((a, b) => b.revision - a.revision)
+      .slice(0, limit)
+  );
 }
 
 function container(c: ContainerDefinition): TaskDefinitionContainer {

@@ -54,7 +54,6 @@ export interface SimService {
   log: ServiceLog;
   stopped: EcsStoppedTask[];
   steady: boolean;
-  belowDesiredSince?: number;
 }
 
 export type TaskHook = (kind: 'running' | 'crashed' | 'stopping', service: string, task: SimTask, at: number) => void;

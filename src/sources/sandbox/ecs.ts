@@ -166,7 +166,11 @@ export class EcsSim {
   private schedule(svc: SimService, t: number): void {
     const { spec } = svc;
     const primary = svc.deployments[0]!;
-    primary.desired = svc.desired;
+    // ECS stamps the PRIMARY deployment's updatedAt when UpdateService changes its desired count
+    if (primary.desired !== svc.desired) {
+      primary.desired = svc.desired;
+      primary.updatedAt = t;
+    }
     const live = svc.tasks.filter((x) => x.state !== 'STOPPING');
     const primaryLive = live.filter((x) => x.deploymentId === primary.id);
     const toStop = new Set<SimTask>();
@@ -250,9 +254,6 @@ export class EcsSim {
     }
     if (stable && !svc.steady) svc.log.steady(t);
     svc.steady = stable;
-    const running = svc.tasks.filter((x) => x.state !== 'PENDING').length;
-    if (running < svc.desired) svc.belowDesiredSince ??= t;
-    else svc.belowDesiredSince = undefined;
   }
 
   /** Tasks serving traffic: RUNNING and not draining. */

@@ -70,7 +70,6 @@ export function ecsView(fleet: Fleet, env: EnvironmentConfig): EcsSnapshot {
     };
     const rule = rules.get(svc.spec.name);
     if (rule) service.singleInstanceUnless = rule;
-    if (svc.belowDesiredSince !== undefined) service.belowDesiredSince = svc.belowDesiredSince;
     services.push(service);
   }
   return { services };
