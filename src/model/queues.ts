@@ -15,6 +15,17 @@ export interface QueueStats {
   /** failed or dead: the dead-letter depth */
   failed: number;
   completed?: number;
+  /**
+   * Whether the library holds the queue paused (BullMQ's Queue#isPaused):
+   * workers take none of its waiting jobs. Absent for libraries without a pause.
+   */
+  paused?: boolean;
+  /**
+   * Every state the library's own API counts, named and counted as that API
+   * does: BullMQ's getJobCounts, RQ's queue and registries, Sidekiq's queue
+   * size, busy workers and sets. The figures above are summaries of these.
+   */
+  states?: QueueStates;
   /** age of the oldest waiting job in ms; null when the queue is empty or unknown */
   oldestWaitingAgeMs: number | null;
   /** jobs per minute leaving the queue over the recent window; null until known */
@@ -22,6 +33,9 @@ export interface QueueStats {
   /** time to empty at the current drain rate; null when not draining */
   etaToEmptyMs: number | null;
 }
+
+/** A state's name as the library spells it, and how many jobs are in it. */
+export type QueueStates = Readonly<Record<string, number>>;
 
 export interface RedisHealth {
   name: string;

@@ -41,6 +41,14 @@ export function redisProblemLine(r: RedisHealth): Line | undefined {
   return r.ok && r.error ? [seg(`  ${GLYPH.warn} `, 'warn'), seg(r.error, 'warn')] : undefined;
 }
 
+/** Every state the queue's library counts, by the library's own names: "waiting 3 · prioritized 1 · …". */
+export function statesLine(q: QueueStats): Line | undefined {
+  if (!q.states) return undefined;
+  const line: Line = [seg(`  ${q.name}${q.paused ? ' paused' : ''}: `, 'muted')];
+  Object.entries(q.states).forEach(([state, n], i) => line.push(seg(`${i ? ' · ' : ''}${state} `, 'muted'), seg(count(n))));
+  return line;
+}
+
 const COLUMNS: Column[] = [
   { header: ' ', key: 'mark', width: 1 },
   { header: 'queue', width: 10, flex: true, max: 30 },
@@ -65,7 +73,7 @@ export const queuesPanel: PanelView<'queues'> = {
     }
     for (const q of data.queues) {
       const level = queueLevel(q);
-      line.push(seg(` ${q.name} ${count(q.waiting)}`, level === 'ok' ? undefined : toneOf(level)));
+      line.push(seg(` ${q.name}${q.paused ? ' paused' : ''} ${count(q.waiting)}`, level === 'ok' ? undefined : toneOf(level)));
       if (q.failed > 0) line.push(seg(` ✗${count(q.failed)}`, 'crit'));
     }
     return line;
@@ -75,20 +83,23 @@ export const queuesPanel: PanelView<'queues'> = {
     if (data.redis.length === 0) out.push([seg('no redis configured', 'muted')]);
     const queues = filterQueues(data, ctx.filter);
     const cols = layoutColumns(COLUMNS, ctx.width);
-    const room = ctx.height - out.length - 1;
+    const selected = Math.min(ctx.selected, Math.max(0, queues.length - 1));
+    const states = queues[selected] && statesLine(queues[selected]);
+    // the selected queue's library states take the last line when there is room for a row besides
+    const detail = states && ctx.height - out.length - 1 >= 2 ? states : undefined;
+    const room = ctx.height - out.length - 1 - (detail ? 1 : 0);
     if (room <= 0) return out.slice(0, ctx.height);
     out.push(tableHeader(cols));
     if (queues.length === 0) {
       out.push([seg(ctx.filter ? `no queue matches /${ctx.filter}` : 'no queues', 'muted')]);
       return out.slice(0, ctx.height);
     }
-    const selected = Math.min(ctx.selected, queues.length - 1);
     const start = windowStart(queues.length, selected, room);
     queues.slice(start, start + room).forEach((q, i) => {
       const level = queueLevel(q);
       const row = tableRow(cols, {
         mark: { text: GLYPH[level], tone: toneOf(level) },
-        queue: data.redis.length > 1 ? `${q.redis}/${q.name}` : q.name,
+        queue: `${data.redis.length > 1 ? `${q.redis}/${q.name}` : q.name}${q.paused ? ' (paused)' : ''}`,
         flavor: q.flavor,
         waiting: { text: count(q.waiting), tone: level === 'warn' ? 'warn' : undefined },
         active: count(q.active),
@@ -100,6 +111,7 @@ export const queuesPanel: PanelView<'queues'> = {
       });
       out.push(ctx.focused && start + i === selected ? highlight(row) : row);
     });
+    if (detail) out.push(detail);
     return out.slice(0, ctx.height);
   },
 };

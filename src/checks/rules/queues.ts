@@ -1,4 +1,4 @@
-/** Queue checks: dead-letter depth, how long the oldest job has waited, Redis itself. */
+/** Queue checks: dead-letter depth, how long the oldest job has waited (or sits in a paused queue), Redis itself. */
 import type { QueueStats } from '../../model/queues.js';
 import { grade } from '../thresholds.js';
 import { age, findingsOf, suggest, type CheckContext, type CheckDefinition } from '../types.js';
@@ -24,6 +24,19 @@ const deadLetter: CheckDefinition = {
   },
 };
 
+/**
+ * A paused queue's jobs wait because it is paused, not because workers lag,
+ * and none is picked up until it is resumed: any waiting job warns, and one
+ * past the age threshold's critical mark is critical.
+ */
+function pausedFinding(ctx: CheckContext, q: QueueStats, f: ReturnType<typeof findingsOf>) {
+  if (q.waiting === 0) return f('ok', subject(ctx, q), 'paused, with no job waiting', 'paused, 0 waiting');
+  const waited = q.oldestWaitingAgeMs;
+  const severity = waited !== null && grade(waited / 1000, ctx.threshold('oldestJobAgeSeconds', names(q))) === 'crit' ? 'crit' : 'warn';
+  const figure = `paused, ${q.waiting} waiting${waited === null ? '' : `, oldest ${age(waited)}`}`;
+  return f(severity, subject(ctx, q), `the queue is paused: ${q.waiting} waiting ${q.waiting === 1 ? 'job is' : 'jobs are'} not picked up until it is resumed`, figure);
+}
+
 const oldestJob: CheckDefinition = {
   id: 'queues.oldest-job',
   area: 'queues',
@@ -34,6 +47,7 @@ const oldestJob: CheckDefinition = {
   evaluate(ctx) {
     const f = findingsOf(this);
     return ctx.data.queues!.queues.map((q) => {
+      if (q.paused) return pausedFinding(ctx, q, f);
       const waited = q.oldestWaitingAgeMs;
       if (waited === null) return f('ok', subject(ctx, q), q.waiting === 0 ? 'no job waiting' : 'jobs waiting (their age is unknown)', `${q.waiting} waiting`);
       const severity = grade(waited / 1000, ctx.threshold('oldestJobAgeSeconds', names(q)));

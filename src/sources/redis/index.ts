@@ -149,6 +149,8 @@ export class RedisQueueSource implements QueueSource {
         delayed: f.delayed,
         failed: f.failed,
         ...(f.completed !== undefined ? { completed: f.completed } : {}),
+        ...(f.paused !== undefined ? { paused: f.paused } : {}),
+        ...(f.states ? { states: f.states } : {}),
         oldestWaitingAgeMs: f.oldestSince === null ? null : Math.max(0, t - f.oldestSince),
         ...drain,
       });

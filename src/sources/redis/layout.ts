@@ -4,9 +4,10 @@
  *  - BullMQ (node_modules/bullmq, queue-keys.js and the Lua scripts): `<prefix>:<queue>:<state>`
  *    with the job hash at `<prefix>:<queue>:<id>`;
  *  - RQ 1.x (rq/queue.py, job.py, registry.py): `rq:queue:<name>` list of ids,
- *    `rq:job:<id>` hashes, registries `rq:wip|failed|deferred|scheduled|finished:<name>`;
+ *    `rq:job:<id>` hashes, registries `rq:wip|failed|deferred|scheduled|finished|canceled:<name>`;
  *  - Sidekiq (lib/sidekiq/api.rb, client.rb): `queue:<name>` lists of job JSON,
- *    global `retry`, `dead` and `schedule` sorted sets, `processes` and `<identity>:work`.
+ *    global `retry`, `dead` and `schedule` sorted sets, `processes`, and each
+ *    process's busy threads in `<identity>:work` (Sidekiq 7 on) or `<identity>:workers` (6).
  *    `prefix`, when set, is the redis-namespace of the app (`<ns>:queue:<name>`).
  */
 import type { z } from 'zod';
@@ -47,6 +48,7 @@ export function rqKeys(q: QueueConfig) {
     deferred: `rq:deferred:${q.name}`,
     scheduled: `rq:scheduled:${q.name}`,
     finished: `rq:finished:${q.name}`,
+    canceled: `rq:canceled:${q.name}`,
   };
 }
 

@@ -5,6 +5,7 @@
  * flavour) fails only the queue it belongs to.
  */
 import type { ChainableCommander } from 'ioredis';
+import type { QueueStates } from '../../model/queues.js';
 import type { QueueConfig } from './layout.js';
 
 /** One queue's figures as read; the source adds drain and ages. */
@@ -14,6 +15,10 @@ export interface Figures {
   delayed: number;
   failed: number;
   completed?: number;
+  /** the library holds the queue paused; undefined where the library has no pause */
+  paused?: boolean;
+  /** every state the library's own API counts, by the library's names */
+  states?: QueueStates;
   /** epoch ms since which the oldest waiting job has been ready; null when none or unknown */
   oldestSince: number | null;
   /** jobs not yet picked up, wherever they wait (what an arrivals counter feeds) */

@@ -39,7 +39,8 @@ return out`,
 
 /**
  * Sidekiq keeps retry, dead and schedule as sets shared by every queue, and
- * in-flight work in each process's <identity>:work hash: count them per queue
+ * in-flight work in each process's <identity>:work hash (<identity>:workers
+ * before Sidekiq 7): count them per queue
  * in one pass. KEYS: retry, dead, schedule, processes. ARGV[1] namespace,
  * ARGV[2] how many members of a set to decode at most (a larger set is
  * sampled from its newest end and scaled), ARGV[3..] queue names.
@@ -74,7 +75,10 @@ local busy = zeros()
 for _, identity in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   -- a process that stopped beating has no identity hash any more; its work is stale
   if redis.call('EXISTS', ns .. identity) == 1 then
-    for _, w in ipairs(redis.call('HVALS', ns .. identity .. ':work')) do tally(busy, w) end
+    -- Sidekiq 7 on names a process's busy threads <identity>:work, Sidekiq 6 <identity>:workers
+    local work = redis.call('HVALS', ns .. identity .. ':work')
+    if #work == 0 then work = redis.call('HVALS', ns .. identity .. ':workers') end
+    for _, w in ipairs(work) do tally(busy, w) end
   end
 end
 return {perQueue(KEYS[1]), perQueue(KEYS[2]), perQueue(KEYS[3]), busy}`,

@@ -5,7 +5,7 @@
  * and the drain rate come from the simulated history, as a real reader's would.
  * Which job is which (ids, the failed set, requeue by id) is the JobLedger's.
  */
-import type { QueueFlavor, QueueStats, RedisHealth } from '../../model/queues.js';
+import type { QueueFlavor, QueueStates, QueueStats, RedisHealth } from '../../model/queues.js';
 import type { DeadJobs, JobPlace, RequeueOutcome } from '../redis/control.js';
 import { hashOf, rngAt, type Rng } from './prng.js';
 import { JobLedger } from './queueControl.js';
@@ -179,6 +179,8 @@ export class QueueSim implements DeadSet {
       else if (drainPerMinute > 0 && waiting <= drainPerMinute) etaToEmptyMs = Math.round((waiting / drainPerMinute) * 60_000);
       else if (netPerMinute > 0) etaToEmptyMs = Math.round((waiting / netPerMinute) * 60_000);
     }
+    const failed = this.jobs.failedCount;
+    const states = libraryStates(this.flavor, { waiting, active: this.active, delayed: this.delayed, failed, completed: this.completed });
     return {
       redis: this.redis,
       name: this.name,
@@ -186,8 +188,11 @@ export class QueueSim implements DeadSet {
       waiting,
       active: this.active,
       delayed: this.delayed,
-      failed: this.jobs.failedCount,
+      failed,
       completed: this.completed,
+      // the simulated queues are never paused; a BullMQ queue still says so, as the real reader does
+      ...(this.flavor === 'bullmq' ? { paused: false } : {}),
+      ...(states ? { states } : {}),
       oldestWaitingAgeMs: oldest,
       drainPerMinute,
       etaToEmptyMs,
@@ -196,6 +201,25 @@ export class QueueSim implements DeadSet {
 
   get backlog(): number {
     return this.pool + this.jobs.failedCount + this.delayed;
+  }
+}
+
+/**
+ * The simulated figures under the names each library's own API gives its
+ * states, so the demo shows the shape a real Redis shows. The simulation has
+ * no priorities, dependencies, cancels or retries pending: those are 0, and
+ * its failed jobs are Sidekiq's dead ones.
+ */
+function libraryStates(flavor: QueueFlavor, n: { waiting: number; active: number; delayed: number; failed: number; completed: number }): QueueStates | undefined {
+  switch (flavor) {
+    case 'bullmq':
+      return { waiting: n.waiting, prioritized: 0, paused: 0, active: n.active, delayed: n.delayed, 'waiting-children': 0, completed: n.completed, failed: n.failed };
+    case 'rq':
+      return { queued: n.waiting, started: n.active, deferred: 0, scheduled: n.delayed, finished: n.completed, failed: n.failed, canceled: 0 };
+    case 'sidekiq':
+      return { enqueued: n.waiting, busy: n.active, scheduled: n.delayed, retry: 0, dead: n.failed };
+    default:
+      return undefined;
   }
 }
 

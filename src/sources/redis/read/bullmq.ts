@@ -1,7 +1,10 @@
 /**
  * BullMQ, by its own definitions (Queue#getJobCounts and the getCounts Lua
  * script): waiting = wait + prioritized (+ the pre-v5 paused list), active,
- * delayed, failed, completed. Workers take jobs with RPOPLPUSH wait → active,
+ * delayed, failed, completed; `states` holds each of getJobCounts' states
+ * on its own. Since v5 a paused queue keeps its jobs in wait and says so
+ * with a `paused` field of its meta hash (Queue#isPaused reads that field);
+ * before, pausing moved wait to the paused list, still counted here. Workers take jobs with RPOPLPUSH wait → active,
  * so the head of wait, the job that has waited longest, is its right end
  * (index -1); a prioritized job's turn comes from the lowest score. A job
  * hash's `timestamp` is when it was added and `delay` how long it was held,
@@ -35,6 +38,7 @@ export const readBullmq: ReadQueues = (pipe, queues) =>
       .zcard(k.failed)
       .zcard(k.completed)
       .zcard(k.waitingChildren)
+      .hexists(k.meta, 'paused')
       .get(k.id)
       .hget(k.metricsCompleted, 'count')
       .hget(k.metricsFailed, 'count');
@@ -42,6 +46,7 @@ export const readBullmq: ReadQueues = (pipe, queues) =>
     runScript(pipe, HEAD, [k.prioritized], ['zset', 0, k.base, 'timestamp', 'delay']);
     return (r: Replies) => {
       const [wait, prioritized, paused, active, delayed, failed, completed, children] = [r.int(), r.int(), r.int(), r.int(), r.int(), r.int(), r.int(), r.int()];
+      const isPaused = r.int() === 1;
       const added = r.optInt();
       const [doneCount, failCount] = [r.optInt(), r.optInt()];
       const oldestSince = earliest(readySince(r.next()), readySince(r.next()));
@@ -52,6 +57,8 @@ export const readBullmq: ReadQueues = (pipe, queues) =>
         delayed,
         failed,
         completed,
+        paused: isPaused,
+        states: { waiting: wait, prioritized, paused, active, delayed, 'waiting-children': children, completed, failed },
         oldestSince: waiting > 0 ? oldestSince : null,
         queued: waiting + delayed + children,
         ...(added !== null ? { arrived: added } : {}),

@@ -5,8 +5,9 @@
  * `enqueued_at` as "%Y-%m-%dT%H:%M:%S.%fZ" (UTC). Registries are sorted sets
  * scored by expiry time in seconds: RQ's own `count` first drops entries
  * scored 0..now (cleanup), so a live count is ZCARD minus ZCOUNT 0 now (a
- * score of -1 means "never expires" and stays). The scheduled registry is
- * scored by run time and never cleaned up that way: ZCARD. RQ keeps no
+ * score of -1 means "never expires" and stays). The scheduled, deferred and
+ * canceled registries are never cleaned up that way: ZCARD. `states` holds
+ * each of them by RQ's own status names. RQ keeps no
  * per-queue counter of jobs added or done, so drain comes from the depth.
  */
 import { RQ_JOB_PREFIX, rqKeys } from '../layout.js';
@@ -34,7 +35,9 @@ export const readRq: ReadQueues = (pipe, queues, now) => {
       .zcard(k.failed)
       .zcount(k.failed, 0, nowSec)
       .zcard(k.scheduled)
-      .zcount(k.finished, live, '+inf');
+      .zcount(k.finished, live, '+inf')
+      .zcard(k.deferred)
+      .zcard(k.canceled);
     runScript(pipe, HEAD, [k.queue], ['list', 0, RQ_JOB_PREFIX, 'enqueued_at']);
     return (r: Replies) => {
       const waiting = r.int();
@@ -42,6 +45,8 @@ export const readRq: ReadQueues = (pipe, queues, now) => {
       const failed = r.int() - r.int();
       const delayed = r.int();
       const completed = r.int();
+      const deferred = r.int();
+      const canceled = r.int();
       const head = r.next();
       return {
         waiting,
@@ -49,8 +54,10 @@ export const readRq: ReadQueues = (pipe, queues, now) => {
         delayed,
         failed,
         completed,
+        states: { queued: waiting, started: active, deferred, scheduled: delayed, finished: completed, failed, canceled },
         oldestSince: waiting > 0 && Array.isArray(head) ? parseRqTime(head[1]) : null,
-        queued: waiting + delayed,
+        // a deferred job joins the queue when what it depends on finishes
+        queued: waiting + delayed + deferred,
       };
     };
   });

@@ -4,9 +4,12 @@
  * longest-waiting job is at index -1 (Sidekiq::Queue#latency reads the same
  * one). Its `enqueued_at` is epoch milliseconds since Sidekiq 8 and float
  * seconds before. `retry`, `dead` and `schedule` are sorted sets shared by
- * every queue; in-flight jobs are the `<identity>:work` hashes of the live
- * `processes`. Failed here is retry + dead: both are jobs that failed, and
- * both are what "Retry now" acts on. Sidekiq keeps no per-queue counters of
+ * every queue; in-flight jobs are the `<identity>:work` hashes (Sidekiq 7
+ * on; `<identity>:workers` in 6) of the live `processes`. Failed here is
+ * retry + dead: both are jobs that failed, and both are what "Retry now"
+ * acts on. `states` holds each on its own, per queue: enqueued
+ * (Queue#size), busy (the WorkSet entries of the queue), scheduled, retry
+ * and dead (the entries of ScheduledSet, RetrySet, DeadSet naming the queue). Sidekiq keeps no per-queue counters of
  * jobs added or done, so drain comes from the depth.
  */
 import type { QueueConfig } from '../layout.js';
@@ -66,6 +69,7 @@ export function makeReadSidekiq(scanCap = DEFAULT_SIDEKIQ_SCAN_CAP): ReadQueues 
               active: busy,
               delayed: schedule,
               failed: retry + dead,
+              states: { enqueued: waiting, busy, scheduled: schedule, retry, dead },
               oldestSince: waiting > 0 ? sidekiqEnqueuedAt(head) : null,
               queued: waiting + schedule,
             });
