@@ -1,18 +1,21 @@
 /**
- * Error lines over a window ("overnight", or since the last checklist): how
- * many, out of how many lines, and the most frequent error by fingerprint.
+ * Errors over a window ("overnight", or since the last checklist): how many
+ * events, out of how many, and the most frequent error by fingerprint. The
+ * lines of a multi-line trace are one event (engine/logs/traces.ts).
  * The check command reads the window from the source; the TUI derives it from
  * the log panel's snapshot, which holds the last half hour.
  */
 import type { LogEvent, LogsSnapshot } from '../model/logs.js';
 import type { LogSource } from '../sources/ports.js';
 import { LogTail, MINUTE } from '../engine/logTail.js';
-import { topErrors } from '../engine/logAnalysis.js';
+import { isErrorEvent, topErrors } from '../engine/logAnalysis.js';
 
 export interface LogWindow {
   from: number;
   to: number;
+  /** events (a multi-line trace is one) */
   lines: number;
+  /** events at error level */
   errors: number;
   /** the most frequent error of the window (masked message, raw text: sanitise before showing) */
   top?: { fingerprint: string; count: number };
@@ -24,7 +27,7 @@ export interface LogWindow {
 
 /** Reads bounded per call; a window of a busy night takes several. */
 const MAX_READS = 40;
-/** error lines kept for grouping: enough for the top fingerprint, bounded in memory */
+/** error events kept for grouping: enough for the top fingerprint, bounded in memory */
 const MAX_ERRORS_KEPT = 50_000;
 
 function mostFrequent(errors: readonly LogEvent[]): LogWindow['top'] {
@@ -39,7 +42,7 @@ export function windowFromSnapshot(s: LogsSnapshot, since: number, now: number):
   const minutes = Math.min(wanted, s.errorsPerMinute.length);
   const sum = (xs: number[]) => xs.slice(-minutes).reduce((a, b) => a + b, 0);
   const from = Math.max(since, now - minutes * MINUTE);
-  const top = mostFrequent(s.lines.filter((l) => l.timestamp >= from && l.severity === 'error'));
+  const top = mostFrequent(s.lines.filter((l) => l.timestamp >= from && isErrorEvent(l)));
   return {
     from,
     to: now,
@@ -84,15 +87,15 @@ export async function readLogs(source: LogSource, opts: ReadLogsOptions): Promis
     }
     const batch = await source.read(cursor, opts.from, opts.signal);
     cursor = batch.cursor;
-    tail.add(batch);
+    const events = tail.add(batch);
     if (batch.sampled) partial = true;
     if (batch.filtered) filtered = true;
-    for (const e of batch.events) {
+    for (const e of events) {
       newest = Math.max(newest, e.timestamp);
       // a source may hand back a few lines from just before the start (CloudWatch's lookback)
-      if (e.timestamp < opts.from) continue;
+      if (e.timestamp < opts.from || e.joined) continue;
       lines++;
-      if (e.severity !== 'error') continue;
+      if (!isErrorEvent(e)) continue;
       errorCount++;
       if (errors.length < MAX_ERRORS_KEPT) errors.push(e);
     }

@@ -1,8 +1,11 @@
 /**
  * Turns batches of log events into the log panel's snapshot: a bounded ring
- * of recent lines plus per-minute counts for the error-rate sparkline.
+ * of recent lines plus per-minute counts for the error-rate sparkline. The
+ * counts are of events: the lines of a multi-line trace are joined to the
+ * event they continue (logs/traces.ts) and add nothing.
  */
 import type { LogBatch, LogCursor, LogEvent, LogsSnapshot } from '../model/logs.js';
+import { isErrorEvent, TraceJoiner } from './logs/traces.js';
 import { RingBuffer } from './ring.js';
 
 export const MINUTE = 60_000;
@@ -23,26 +26,31 @@ export class LogTail {
   private sampled = false;
   private filtered = false;
   private warnings: string[] = [];
+  private readonly traces = new TraceJoiner();
   cursor: LogCursor | undefined;
 
   constructor(private readonly opts: LogTailOptions) {
     this.ring = new RingBuffer<LogEvent>(opts.capacity);
   }
 
-  add(batch: LogBatch): void {
+  /** Takes a batch in; returns its events as held, the lines of traces marked `joined`. */
+  add(batch: LogBatch): LogEvent[] {
     this.cursor = batch.cursor;
     this.mode = batch.mode;
     if (batch.sampled) this.sampled = true;
     this.filtered = batch.filtered ?? false;
     this.warnings = batch.warnings ?? [];
-    for (const ev of batch.events) {
+    const events = batch.events.map((e) => this.traces.mark(e));
+    for (const ev of events) {
       this.ring.push(ev);
+      if (ev.joined) continue;
       const minute = Math.floor(ev.timestamp / MINUTE);
       const b = this.buckets.get(minute) ?? { lines: 0, errors: 0 };
       b.lines++;
-      if (ev.severity === 'error') b.errors++;
+      if (isErrorEvent(ev)) b.errors++;
       this.buckets.set(minute, b);
     }
+    return events;
   }
 
   snapshot(now: number): LogsSnapshot {
@@ -71,7 +79,7 @@ export class LogTail {
   }
 }
 
-/** Error lines per minute over the last `minutes` minutes. */
+/** Error events per minute over the last `minutes` minutes. */
 export function errorsPerMinute(s: LogsSnapshot, minutes = 5): number {
   return s.errorsPerMinute.slice(-minutes).reduce((a, b) => a + b, 0) / minutes;
 }

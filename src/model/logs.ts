@@ -11,6 +11,17 @@ export interface LogEvent {
   /** raw text as received; strip control sequences before drawing */
   message: string;
   severity: LogSeverity;
+  /**
+   * The tail had already shown lines newer than this one when it arrived (a
+   * stream that uploads late): it is shown after them, marked, not dropped.
+   */
+  late?: boolean;
+  /**
+   * This line continues the event before it in its stream (a line of a
+   * multi-line trace): errors are counted per event, so it adds none.
+   * Set by the log tail, not by sources.
+   */
+  joined?: boolean;
 }
 
 export interface LogCursor {
@@ -39,9 +50,9 @@ export interface LogsSnapshot {
   /** how many lines fell out of the ring buffer */
   dropped: number;
   total: number;
-  /** error lines per minute, oldest first, last N minutes */
+  /** error events per minute, oldest first, last N minutes (a multi-line trace is one event) */
   errorsPerMinute: number[];
-  /** all lines per minute, same buckets */
+  /** all events per minute, same buckets */
   linesPerMinute: number[];
   mode: LogBatch['mode'];
   sampled: boolean;

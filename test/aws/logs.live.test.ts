@@ -105,8 +105,9 @@ afterEach(async () => {
   logsMock.reset();
 });
 
+// no reorder window unless a test is about it: lines come out as soon as they are read
 function source(groups: LogGroupConfig[], opts: LogSourceOptions = {}): AwsLogSource {
-  const s = createLogSource(ctx, groups, { live: { backoffBaseMs: 1, backoffMaxMs: 5 }, ...opts });
+  const s = createLogSource(ctx, groups, { live: { backoffBaseMs: 1, backoffMaxMs: 5 }, reorderMs: 0, ...opts });
   sources.push(s);
   return s;
 }

@@ -32,8 +32,9 @@ afterEach(async () => {
 
 const signal = () => new AbortController().signal;
 
+// no reorder window unless a test is about it: lines come out as soon as they are read
 function source(groups: LogGroupConfig[], opts: LogSourceOptions = {}): AwsLogSource {
-  const s = createLogSource(ctx, groups, opts);
+  const s = createLogSource(ctx, groups, { reorderMs: 0, ...opts });
   sources.push(s);
   return s;
 }
@@ -90,7 +91,8 @@ describe('AWS log source against moto', () => {
       [now - 50_000, 'ERROR TimeoutError: upstream payments timed out after 5000ms (order 81723)'],
     ]);
     await put('/ecs/api', 'api/2', [[now - 55_000, 'WARN slow request GET /search 1500ms']]);
-    const src = source([{ group: '/ecs/api', mode: 'poll' }]);
+    // every query sweeps back for late streams (by default one every 10 s)
+    const src = source([{ group: '/ecs/api', mode: 'poll' }], { poll: { sweepEveryMs: 0 } });
     const startAt = now - 15 * 60_000;
 
     const first = await src.read(undefined, startAt, signal());

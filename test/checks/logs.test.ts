@@ -39,7 +39,7 @@ describe('logs.errors-window', () => {
     expect(f).toMatchObject({
       severity: 'ok',
       message: '57 errors in the last 12.0 h, top: ERROR TimeoutError: upstream payments timed out after <n>ms (×41)',
-      figure: '57 errors in 10000 lines, 0.6%',
+      figure: '57 errors in 10000 events, 0.6%',
     });
     expect(overnight(window({})).message).toBe('no errors in the last 12.0 h');
   });

@@ -1,7 +1,8 @@
 /**
  * One log line as screen rows: time, where it came from (short), and the
  * message in its severity's colour with the filter's matches marked. Cut to
- * the width, or wrapped onto as many rows as it needs when wrap is on.
+ * the width, or wrapped onto as many rows as it needs when wrap is on. A line
+ * that arrived after newer ones were shown (a stream uploading late) says so.
  */
 import type { LogEvent, LogSeverity } from '../../src/model/logs.js';
 import type { HighlightRange } from '../../src/dashboard/logs.js';
@@ -21,6 +22,7 @@ export const SEVERITY_TONE: Record<LogSeverity, Tone | undefined> = {
 /** A wrapped line longer than this shows its head and says how much is left (S saves it whole). */
 export const MAX_WRAPPED = 8_000;
 const TIME_WIDTH = 9;
+export const LATE_MARK = 'late ';
 
 /** "/ecs/conflicto-backend-prod" → "conflicto-backend-prod". */
 export function shortGroup(group: string): string {
@@ -89,6 +91,7 @@ export function itemRows(model: LogModel, item: LogItem, layout: RowLayout): Lin
   const text = full.length > limit ? full.slice(0, limit) : full;
   const tone = item.match ? SEVERITY_TONE[ev.severity] : 'muted';
   const message = marked(text, model.highlight(ev), tone);
+  if (ev.late) message.unshift(seg(LATE_MARK, 'warn', { bold: true }));
   const head: Line = [seg(`${clockTime(ev.timestamp)} `, 'muted')];
   if (layout.source) head.push(seg(`${fit(sourceOf(ev, model.data.groups.length), layout.source)} `, 'muted'));
   if (!layout.wrap) return [[...head, ...message]];

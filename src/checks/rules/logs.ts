@@ -1,4 +1,8 @@
-/** Log checks: the error rate of the last five minutes, and the errors of the whole window (overnight). */
+/**
+ * Log checks: the error rate of the last five minutes, and the errors of the
+ * whole window (overnight). Both count events: the lines of a multi-line
+ * trace are joined to the error they continue (engine/logs/traces.ts).
+ */
 import type { LogsSnapshot } from '../../model/logs.js';
 import { errorRatePercent, errorsPerMinute } from '../../engine/logTail.js';
 import { oneLine } from '../../text/sanitize.js';
@@ -55,7 +59,7 @@ const errorsInWindow: CheckDefinition = {
     const perMin = (60_000 * w.errors) / span;
     const share = w.lines > 0 ? (100 * w.errors) / w.lines : 0;
     const severity = filtered ? grade(perMin, ctx.threshold('errorsPerMinute', logs.groups)) : grade(share, ctx.threshold('errorRatePercent', logs.groups));
-    const figure = filtered ? `${w.errors} errors, ${perMin.toFixed(2)}/min` : `${w.errors} errors in ${w.lines} lines, ${pct(share)}`;
+    const figure = filtered ? `${w.errors} errors, ${perMin.toFixed(2)}/min` : `${w.errors} errors in ${w.lines} events, ${pct(share)}`;
     const lowerBound = w.partial ? '; not every line was read, so this is a lower bound' : '';
     const top = w.top ? `, top: ${oneLine(w.top.fingerprint, 160)} (×${w.top.count})` : '';
     const count = w.errors === 0 ? 'no errors' : `${w.errors} error${w.errors === 1 ? '' : 's'}`;

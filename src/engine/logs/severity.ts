@@ -39,14 +39,17 @@ const LOGFMT = /(?:^|\s)(?:level|lvl|severity|loglevel)\s*[=:]\s*"?([A-Za-z]+)/i
 const ERROR_SHAPES = /Exception\b|Traceback \(most recent call last\)|^\s*panic:|\bpanic\(|\bSIGSEGV\b|\bUnhandled(?:PromiseRejection| error| exception)/;
 
 export function severityOf(message: string): LogSeverity {
+  return levelOf(message) ?? (ERROR_SHAPES.test(message) ? 'error' : 'info');
+}
+
+/** The level the line states (a field or a level word); undefined when it states none. */
+export function levelOf(message: string): LogSeverity | undefined {
   return fromJson(message) ?? fromText(message);
 }
 
-function fromText(message: string): LogSeverity {
+function fromText(message: string): LogSeverity | undefined {
   const word = LOGFMT.exec(message)?.[1] ?? BRACKETED.exec(message)?.[1] ?? LEADING.exec(message)?.[1] ?? LEVEL_WORD.exec(message)?.[1];
-  const named = word ? NAMES[word.toLowerCase()] : undefined;
-  if (named) return named;
-  return ERROR_SHAPES.test(message) ? 'error' : 'info';
+  return word ? NAMES[word.toLowerCase()] : undefined;
 }
 
 function fromJson(message: string): LogSeverity | undefined {

@@ -1,6 +1,11 @@
-/** "Top error messages, grouped": error lines counted by fingerprint. */
+/**
+ * "Top error messages, grouped": error events counted by fingerprint. A
+ * multi-line trace counts once, under its first line; the lines joined to it
+ * (marked by the log tail, see traces.ts) are skipped.
+ */
 import type { LogEvent } from '../../model/logs.js';
 import { fingerprint } from './fingerprint.js';
+import { isErrorEvent } from './traces.js';
 
 export interface ErrorGroup {
   /** the masked message; like the sample, raw text from outside: sanitise before drawing */
@@ -13,11 +18,11 @@ export interface ErrorGroup {
   firstSeen: number;
 }
 
-/** Error lines grouped by fingerprint, the most recently seen group first (ties: the larger). */
+/** Error events grouped by fingerprint, the most recently seen group first (ties: the larger). */
 export function topErrors(events: readonly LogEvent[], limit = 10): ErrorGroup[] {
   const groups = new Map<string, ErrorGroup>();
   for (const e of events) {
-    if (e.severity !== 'error') continue;
+    if (!isErrorEvent(e)) continue;
     const fp = fingerprint(e.message);
     const g = groups.get(fp);
     if (!g) {

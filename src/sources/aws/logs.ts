@@ -41,8 +41,14 @@ export interface LogSourceOptions {
   retryLiveMs?: number;
   /** keep polling a group until a poll begun this long after its session started has completed */
   settleMs?: number;
-  /** how long ids are remembered to drop lines read twice */
+  /** how long ids are remembered to drop lines read twice (at least as long as polling re-reads) */
   rememberMs?: number;
+  /**
+   * Lines wait this long before delivery so that lines of streams uploading a
+   * few seconds apart come out in time order. Default 5 s; 0 with mode 'poll'
+   * (a one-shot read wants every line now and shows none).
+   */
+  reorderMs?: number;
   poll?: Partial<PollLimits>;
   live?: Partial<Omit<LiveTailOptions, 'clock'>>;
 }
@@ -53,6 +59,7 @@ const DEFAULTS = {
   retryLiveMs: 5 * 60_000,
   settleMs: 5_000,
   rememberMs: 5 * 60_000,
+  reorderMs: 5_000,
 };
 // concurrent FilterLogEvents calls: the API allows 5 per second per account
 const POLL_CONCURRENCY = 3;
@@ -92,9 +99,11 @@ export class AwsLogSource implements LogSource {
     const refs = groupRefs(configured).map((r): LogGroupRef => (options.mode === 'poll' ? { ...r, mode: 'poll' } : r));
     this.groups = refs.map((r) => r.name);
     this.clock = options.clock ?? systemClock;
-    this.opts = { ...DEFAULTS, ...definedOnly(options) };
-    this.liveOptions = { ...DEFAULT_LIVE_OPTIONS, ...options.live, clock: this.clock };
     const limits = { ...DEFAULT_POLL_LIMITS, ...options.poll };
+    this.opts = { ...DEFAULTS, ...(options.mode === 'poll' ? { reorderMs: 0 } : {}), ...definedOnly(options) };
+    // an id forgotten before polling re-reads its line would let the line through twice
+    this.opts.rememberMs = Math.max(this.opts.rememberMs, limits.lateMs + limits.sweepEveryMs + limits.lookbackMs + 60_000);
+    this.liveOptions = { ...DEFAULT_LIVE_OPTIONS, ...options.live, clock: this.clock };
     this.pollers = refs.map((r) => new GroupPoller(r, 0, limits));
     this.outbox = new Outbox({ maxPending: this.opts.maxPending, maxRemembered: 200_000 });
     const byPattern = new Map<string, GroupPoller[]>();
@@ -153,7 +162,8 @@ export class AwsLogSource implements LogSource {
       if (r.horizon !== undefined) horizon = Math.min(horizon, r.horizon);
       if (r.skipped) sampled = true;
     });
-    const taken = this.outbox.take(horizon, this.opts.maxBatch);
+    const settled = this.opts.reorderMs > 0 ? now - this.opts.reorderMs : Infinity;
+    const taken = this.outbox.take(Math.min(horizon, settled), this.opts.maxBatch);
     const next = advanceCursor(this.last, this.start, taken.events);
     this.outbox.forget(Math.min(now, next.since) - this.opts.rememberMs);
     this.last = next;

@@ -5,6 +5,9 @@
  * in the other) must be recognised as one. The Outbox merges lines from every
  * group in time order, drops those already delivered, and holds back what is
  * newer than a group still being read, so batches stay in order without gaps.
+ * It also holds every line for a short reorder window, because streams upload
+ * in batches a few seconds apart; a line that turns up after newer lines were
+ * delivered is still delivered, marked late.
  */
 import { createHash } from 'node:crypto';
 import type { LogCursor, LogEvent } from '../../model/logs.js';
@@ -48,6 +51,8 @@ export class Outbox {
   /** id → timestamp of every line accepted lately */
   private remembered = new Map<string, number>();
   private overflowed = false;
+  /** the newest timestamp delivered: a line older than this arrives late */
+  private newestTaken = -Infinity;
 
   constructor(private readonly opts: OutboxOptions) {}
 
@@ -56,6 +61,7 @@ export class Outbox {
     this.pending = [];
     this.remembered = new Map(seen.map((id) => [id, at]));
     this.overflowed = false;
+    this.newestTaken = at;
   }
 
   /** Queues the lines not delivered or queued before; returns how many were new. */
@@ -76,14 +82,18 @@ export class Outbox {
   }
 
   /**
-   * Up to `max` queued lines, oldest first, none newer than `horizon`.
+   * Up to `max` queued lines, oldest first, none newer than `horizon` (lines
+   * older than some already delivered go at once, marked late).
    * `sampled` says whether lines were dropped since the last take.
    */
   take(horizon: number, max: number): { events: LogEvent[]; sampled: boolean } {
     this.sort();
+    const bound = Math.max(horizon, this.newestTaken);
     let n = 0;
-    while (n < this.pending.length && n < max && this.pending[n]!.timestamp <= horizon) n++;
-    const events = this.pending.splice(0, n);
+    while (n < this.pending.length && n < max && this.pending[n]!.timestamp <= bound) n++;
+    const events = this.pending.splice(0, n).map((e) => (e.timestamp < this.newestTaken ? { ...e, late: true } : e));
+    const last = events.at(-1);
+    if (last && last.timestamp > this.newestTaken) this.newestTaken = last.timestamp;
     const sampled = this.overflowed;
     this.overflowed = false;
     return { events, sampled };

@@ -6,10 +6,14 @@
  * with its token, so nothing is skipped or read twice. When a query
  * completes, the next one starts LOOKBACK before the time the completed one
  * began: agents (awslogs, the CloudWatch agent) upload in batches every few
- * seconds, so a line stamped 5 s ago may become visible only now. A quiet
- * group looks back further, to its newest line (up to maxLookbackMs): a
- * stream whose upload lags can still deliver lines older than that. The lines
- * read twice because of the overlap are dropped by id downstream.
+ * seconds, so a line stamped 5 s ago may become visible only now.
+ *
+ * A stream can lag much more than that (an agent retrying, a task under
+ * load): every SWEEP_EVERY a query re-reads from LATE before the moment the
+ * previous such sweep began. A line uploaded at most LATE after its
+ * timestamp was not yet there when that sweep began, so its timestamp is
+ * after the new sweep's start: nothing up to LATE late is lost. The lines
+ * read twice because of the overlaps are dropped by id downstream.
  */
 import type { FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { send, type AwsContext } from './clients.js';
@@ -22,15 +26,17 @@ export interface PollLimits {
   maxEvents: number;
   /** pages per group per read (FilterLogEvents can return empty pages while it searches) */
   maxPages: number;
-  /** a new query starts this long before the previous one began... */
+  /** a new query starts this long before the previous one began */
   lookbackMs: number;
-  /** ...or as far back as the group's newest line, but never more than this */
-  maxLookbackMs: number;
+  /** a stream uploading up to this long after its lines' timestamps loses nothing */
+  lateMs: number;
+  /** how often a query sweeps back `lateMs` */
+  sweepEveryMs: number;
   /** reads in a row that end with pages left before the group skips ahead to now */
   maxBehind: number;
 }
 
-export const DEFAULT_POLL_LIMITS: PollLimits = { maxEvents: 5_000, maxPages: 10, lookbackMs: 10_000, maxLookbackMs: 120_000, maxBehind: 10 };
+export const DEFAULT_POLL_LIMITS: PollLimits = { maxEvents: 5_000, maxPages: 10, lookbackMs: 10_000, lateMs: 60_000, sweepEveryMs: 10_000, maxBehind: 10 };
 
 // FilterLogEvents' own maximum page size
 const PAGE_LIMIT = 10_000;
@@ -48,6 +54,9 @@ export interface PollResult {
 
 interface Query {
   startTime: number;
+  /** where a query without the sweep would have started: what it finds before this arrived late anyway */
+  holdFrom: number;
+  sweep: boolean;
   token: string;
   /** wall time of the query's first page */
   startedAt: number;
@@ -62,8 +71,8 @@ export class GroupPoller {
   /** never query before this: the first read's start */
   private floor: number;
   private behind = 0;
-  /** the newest line's timestamp read from this group */
-  private newest = -Infinity;
+  /** when the last completed sweep began; lines uploaded before then up to `lateMs` late are read */
+  private sweptAt = -Infinity;
 
   constructor(
     readonly group: LogGroupRef,
@@ -77,7 +86,7 @@ export class GroupPoller {
   /** Starts over at `start` (a new cursor); the first query has no lookback before it. */
   restart(start: number): void {
     this.query = undefined;
-    this.newest = -Infinity;
+    this.sweptAt = -Infinity;
     this.through = start;
     this.floor = start;
     this.behind = 0;
@@ -90,9 +99,9 @@ export class GroupPoller {
    */
   covered(from: number, until: number): void {
     if (this.query === undefined && this.through >= from) {
+      // the session delivered every line ingested up to `until`, however late: no sweep needed before it
       this.through = Math.max(this.through, until);
-      // the session delivered the group's lines up to `until`: look back only the usual few seconds
-      this.newest = Math.max(this.newest, until);
+      this.sweptAt = Math.max(this.sweptAt, until);
     }
   }
 
@@ -111,11 +120,12 @@ export class GroupPoller {
       // Reading at full speed and still falling behind: show the present rather than a backlog.
       this.query = undefined;
       this.through = now;
+      this.sweptAt = now;
       this.floor = Math.min(this.floor, now);
       this.behind = 0;
       skipped = true;
     }
-    const q: Query = this.query ?? { startTime: this.nextStart(), token: '', startedAt: now, readThrough: -Infinity };
+    const q: Query = this.query ?? this.nextQuery(now);
     const lines: RawLine[] = [];
     let token: string | undefined = q.token || undefined;
     for (let page = 0; page < this.limits.maxPages && lines.length < this.limits.maxEvents; page++) {
@@ -127,7 +137,6 @@ export class GroupPoller {
         if (!line) continue;
         lines.push(line);
         if (line.timestamp > q.readThrough) q.readThrough = line.timestamp;
-        if (line.timestamp > this.newest) this.newest = line.timestamp;
       }
       token = res.nextToken;
       if (!token) break;
@@ -135,17 +144,20 @@ export class GroupPoller {
     if (token) {
       this.query = { ...q, token };
       this.behind++;
-      return { lines, horizon: Math.max(q.readThrough, q.startTime - 1), skipped };
+      return { lines, horizon: Math.max(q.readThrough, q.holdFrom - 1), skipped };
     }
     this.query = undefined;
     this.through = Math.max(this.through, q.startedAt);
+    if (q.sweep) this.sweptAt = q.startedAt;
     this.behind = 0;
     return { lines, skipped };
   }
 
-  private nextStart(): number {
-    const back = Math.min(this.through - this.limits.lookbackMs, this.newest);
-    return Math.max(this.floor, this.through - this.limits.maxLookbackMs, back);
+  private nextQuery(now: number): Query {
+    const regular = Math.max(this.floor, this.through - this.limits.lookbackMs);
+    const sweep = now - this.sweptAt >= this.limits.sweepEveryMs;
+    const startTime = sweep ? Math.max(this.floor, Math.min(regular, this.sweptAt - this.limits.lateMs)) : regular;
+    return { startTime, holdFrom: regular, sweep, token: '', startedAt: now, readThrough: -Infinity };
   }
 
   private async page(ctx: AwsContext, startTime: number, limit: number, token: string | undefined, signal: AbortSignal) {

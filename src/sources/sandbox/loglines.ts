@@ -1,6 +1,9 @@
 /**
  * What the demo API writes to CloudWatch. Error lines carry varying ids and
  * numbers so that grouping by fingerprint (digits and ids masked) has work to do.
+ * Some errors come with their stack trace, several lines in one message: the
+ * log store splits it into one event per line, as the awslogs driver does, so
+ * the demo shows traces joined back into one error.
  */
 import type { LogSeverity } from '../../model/logs.js';
 import type { Rng } from './prng.js';
@@ -44,21 +47,39 @@ const DB_WARN: Array<(rng: Rng) => string> = [
 const ERRORS: Record<ErrorMix, Array<(rng: Rng) => string>> = {
   calm: [
     (r) => `ERROR TimeoutError: upstream payments timed out after 5000ms (order ${orderId(r)})`,
-    (r) => `ERROR TypeError: Cannot read properties of undefined (reading 'sku') at OrderMapper.toDto (dist/orders/mapper.js:88:21) (req ${r.hex(8)})`,
+    (r) =>
+      trace(`ERROR TypeError: Cannot read properties of undefined (reading 'sku') (req ${r.hex(8)})`, [
+        '    at OrderMapper.toDto (/app/dist/orders/mapper.js:88:21)',
+        '    at OrdersController.show (/app/dist/orders/controller.js:41:30)',
+        '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+      ]),
     (r) => `ERROR HTTP 502 from inventory-service GET /v2/stock/SKU-${r.int(10_000, 99_999)} (req ${r.hex(8)})`,
   ],
   spike: [
     (r) => `ERROR TimeoutError: upstream payments timed out after 5000ms (order ${orderId(r)})`,
-    (r) => `ERROR TimeoutError: upstream payments timed out after 5000ms (order ${orderId(r)})`,
+    (r) =>
+      trace(`ERROR TimeoutError: upstream payments timed out after 5000ms (order ${orderId(r)})`, [
+        '    at PaymentsClient.charge (/app/dist/payments/client.js:57:13)',
+        '    at async CheckoutService.pay (/app/dist/checkout/service.js:112:7)',
+      ]),
     (r) => `ERROR UpstreamError: payments-gateway responded 503 for charge ch_${r.hex(14)} (order ${orderId(r)})`,
     (r) => `ERROR POST /api/v1/orders 500 ${ms(r, 5_000, 5_200)} (req ${r.hex(8)})`,
     (r) => `ERROR HTTP 502 from inventory-service GET /v2/stock/SKU-${r.int(10_000, 99_999)} (req ${r.hex(8)})`,
   ],
   db: [
     (r) => `ERROR TimeoutError: timeout exceeded when trying to connect (pool size 26, waiting ${r.int(10, 40)}) (req ${r.hex(8)})`,
-    (r) => `ERROR QueryFailedError: canceling statement due to statement timeout (order ${orderId(r)})`,
+    (r) =>
+      trace(`ERROR QueryFailedError: canceling statement due to statement timeout (order ${orderId(r)})`, [
+        '    at PostgresQueryRunner.query (/app/dist/db/runner.js:211:19)',
+        'Caused by: error: canceling statement due to statement timeout',
+        '    at Parser.parseErrorMessage (/app/node_modules/pg-protocol/dist/parser.js:287:98)',
+      ]),
   ],
 };
+
+function trace(head: string, frames: readonly string[]): string {
+  return [head, ...frames].join('\n');
+}
 
 export interface RequestMix {
   errorRate: number;
@@ -82,7 +103,7 @@ export function bootLines(version: string): string[] {
 export function crashLines(version: string, missing: string): string[] {
   return [
     `INFO Starting demo-api ${version} (node v20.18.1, pid 1)`,
-    `ERROR Error: missing required environment variable ${missing} at loadConfig (/app/dist/config/env.js:41:11)`,
+    trace(`ERROR Error: missing required environment variable ${missing}`, ['    at loadConfig (/app/dist/config/env.js:41:11)', '    at Object.<anonymous> (/app/dist/main.js:12:3)']),
     'ERROR Process exited with code 1',
   ];
 }

@@ -30,8 +30,9 @@ export class LogStore {
 
   constructor(readonly group: string) {}
 
+  /** A message of several lines becomes one event per line, as the awslogs driver sends a stack trace. */
   add(timestamp: number, stream: string, message: string): void {
-    this.staged.push({ timestamp, stream, message });
+    for (const line of message.split('\n')) this.staged.push({ timestamp, stream, message: line });
   }
 
   /** Orders the step's lines and gives them ids; `from`..`to` is the step's window. */
