@@ -2,18 +2,23 @@
  * `opsdeck check` end to end: pick the window (--since, else since the last
  * checklist run), run every check, remember the run. Kept out of the CLI so
  * the command stays a few lines and the memory is tested without a process.
+ *
+ * Only a run over the default window that judged everything moves the
+ * window: a `--since` look or a run whose sources did not answer would make
+ * the next morning's checklist skip a night nobody saw.
  */
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { Sources } from '../sources/ports.js';
 import { errorMessage } from '../text/sanitize.js';
-import { checkSettings } from './evaluate.js';
-import { checklistWindow, lastRunPath, recordRun } from './lastRun.js';
+import { checkSettings, type AreaConfig } from './evaluate.js';
+import { checklistWindow, lastRunPath, readLastRun, recordRun } from './lastRun.js';
+import { utc } from './types.js';
 import { runChecks, type CheckReport } from './run.js';
 
 export interface ChecklistOptions {
   sources: Sources;
   environment: string;
-  config: Pick<EnvironmentConfig, 'thresholds' | 'postgres'>;
+  config: Pick<EnvironmentConfig, 'thresholds' | 'postgres'> & AreaConfig;
   now: number;
   /** --since, when given */
   sinceMs?: number;
@@ -37,12 +42,27 @@ export async function runChecklist(opts: ChecklistOptions): Promise<CheckReport>
     windowBasis: window.basis,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
   });
-  if (opts.remember) {
-    try {
-      recordRun(opts.environment, opts.now, opts.processEnv);
-    } catch (err) {
-      opts.warn(`could not remember this checklist run in ${lastRunPath(opts.processEnv)}: ${errorMessage(err)}`);
-    }
+  if (!opts.remember) return report;
+  const held = windowHeld(report);
+  if (held) return { ...report, window: { ...report.window, moved: false }, notes: [...report.notes, `${held}: the next checklist still ${nextStart(opts)}`] };
+  try {
+    recordRun(opts.environment, opts.now, opts.processEnv);
+  } catch (err) {
+    opts.warn(`could not remember this checklist run in ${lastRunPath(opts.processEnv)}: ${errorMessage(err)}`);
+    return { ...report, window: { ...report.window, moved: false } };
   }
-  return report;
+  return { ...report, window: { ...report.window, moved: true } };
+}
+
+/** Why this run must not become the start of the next checklist's window, if it must not. */
+function windowHeld(report: CheckReport): string | undefined {
+  if (report.window.basis === 'flag') return 'this run used --since and does not move the checklist window';
+  const unknown = report.summary.unknown;
+  if (unknown > 0) return `this run did not judge everything (${unknown} unknown) and does not move the checklist window`;
+  return undefined;
+}
+
+function nextStart(opts: Pick<ChecklistOptions, 'environment' | 'processEnv'>): string {
+  const last = readLastRun(opts.environment, opts.processEnv);
+  return last.at !== undefined ? `counts from ${utc(last.at)}` : 'looks back 24 h';
 }

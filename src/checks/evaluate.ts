@@ -27,6 +27,8 @@ export interface EvaluateOptions {
   logWindow?: LogWindow;
   /** host of each PostgreSQL entry of the config, by name: how an RDS instance's max_connections becomes known */
   postgresHosts?: Record<string, string>;
+  /** the areas the environment configures (see configuredAreas); omitted: every area */
+  areas?: readonly PanelId[];
   checks?: readonly CheckDefinition[];
 }
 
@@ -40,8 +42,21 @@ export const DEFAULT_SINCE_MS = 15 * 60_000;
 
 const isTable = (t: Thresholds | ThresholdTable | undefined): t is ThresholdTable => t !== undefined && 'values' in t && 'subjects' in t && typeof (t as ThresholdTable).values === 'object';
 
+/** The config key whose entries make an area's checks apply. */
+const AREA_CONFIG = { ecs: 'ecs', rds: 'rds', logs: 'logs', queues: 'redis', postgres: 'postgres', health: 'http' } as const satisfies Record<PanelId, keyof EnvironmentConfig>;
+
+export type AreaConfig = Partial<Pick<EnvironmentConfig, (typeof AREA_CONFIG)[PanelId]>>;
+
+/**
+ * The areas with something to judge: an environment without RDS has no
+ * backup check, rather than a "no snapshot found" about nothing.
+ */
+export function configuredAreas(config: AreaConfig): PanelId[] {
+  return PANEL_IDS.filter((id) => (config[AREA_CONFIG[id]]?.length ?? 0) > 0);
+}
+
 /** What the checks need from the config, computed once per environment. */
-export function checkSettings(config: Pick<EnvironmentConfig, 'thresholds' | 'postgres'>): Pick<EvaluateOptions, 'thresholds' | 'postgresHosts'> {
+export function checkSettings(config: Pick<EnvironmentConfig, 'thresholds' | 'postgres'> & AreaConfig): Pick<EvaluateOptions, 'thresholds' | 'postgresHosts' | 'areas'> {
   const postgresHosts: Record<string, string> = {};
   for (const p of config.postgres) {
     try {
@@ -50,7 +65,7 @@ export function checkSettings(config: Pick<EnvironmentConfig, 'thresholds' | 'po
       // a URL the PostgreSQL source rejects is reported by its panel
     }
   }
-  return { thresholds: resolveThresholds(config.thresholds), postgresHosts };
+  return { thresholds: resolveThresholds(config.thresholds), postgresHosts, areas: configuredAreas(config) };
 }
 
 /** max_connections of the RDS instances a configured PostgreSQL entry reaches by the instance's endpoint. */
@@ -89,7 +104,8 @@ export function evaluate(data: Partial<PanelData>, errors: PanelErrors, opts: Ev
   };
   const findings: Finding[] = [];
   const notes: string[] = [];
-  for (const check of opts.checks ?? CHECKS) {
+  const checks = (opts.checks ?? CHECKS).filter((c) => opts.areas === undefined || opts.areas.includes(c.area));
+  for (const check of checks) {
     const missing = check.reads.find((id) => unreadable[id] !== undefined);
     if (missing) {
       findings.push({ checkId: check.id, severity: 'unknown', subject: `${opts.env}/${missing}`, area: check.area, message: `${check.title}? could not read ${missing}: ${unreadable[missing]}` });

@@ -37,7 +37,7 @@ export interface LiveFindingsOptions {
   /** the environment's name, read at every run (the identity may be replaced, the name is not) */
   env: () => string;
   /** from `checkSettings(config)` */
-  settings?: Pick<EvaluateOptions, 'thresholds' | 'postgresHosts'>;
+  settings?: Pick<EvaluateOptions, 'thresholds' | 'postgresHosts' | 'areas'>;
   intervalMs?: number;
   checks?: readonly CheckDefinition[];
   /** after every run, with the full list (e.g. for the incident timeline) */

@@ -44,6 +44,7 @@ export const checkReportSchema = z
         from: isoTime,
         to: isoTime,
         basis: z.enum(['flag', 'last-run', 'first-run', 'default']).describe('where the window starts: --since, the last checklist run, a first run (24 h), or the 15-minute default'),
+        moved: z.boolean().optional().describe('true when this run is where the next checklist starts counting; false after a --since run, a run with unknown checks or a failed write; absent when nothing is remembered (the sandbox)'),
       })
       .strict()
       .describe('what "overnight" errors and failed tasks are counted over'),

@@ -23,6 +23,8 @@ export interface CheckRunOptions {
   thresholds?: Thresholds | ThresholdTable;
   /** host of each PostgreSQL entry, by name (see checkSettings) */
   postgresHosts?: Record<string, string>;
+  /** the areas the environment configures (see checkSettings); omitted: every area */
+  areas?: readonly PanelId[];
   now: number;
   /** start of the window for log errors and failed tasks (ms epoch)... */
   since?: number;
@@ -39,7 +41,8 @@ export interface CheckReport {
   version: 1;
   environment: string;
   checkedAt: string;
-  window: { from: string; to: string; basis: WindowBasis };
+  /** `moved`: whether this run is where the next checklist starts counting (set by runChecklist) */
+  window: { from: string; to: string; basis: WindowBasis; moved?: boolean };
   status: Severity;
   exitCode: number;
   summary: Record<Severity, number>;
@@ -120,6 +123,7 @@ export async function runChecks(opts: CheckRunOptions): Promise<CheckReport> {
     since,
     ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
     ...(opts.postgresHosts ? { postgresHosts: opts.postgresHosts } : {}),
+    ...(opts.areas ? { areas: opts.areas } : {}),
     ...(logWindow ? { logWindow } : {}),
     ...(opts.checks ? { checks: opts.checks } : {}),
   });

@@ -8,6 +8,7 @@ import { configSchema, type Config } from './schema.js';
 import { ConfigError, didYouMean, problemLine, type Problem } from './errors.js';
 import { interpolate } from './interpolate.js';
 import { formatIssues } from './issues.js';
+import { environmentReferenceProblems } from './references.js';
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv): Config {
   const lineCounter = new LineCounter();
@@ -42,14 +43,16 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
 function crossFieldProblems(value: unknown): Problem[] {
   const v = value as { defaultEnvironment?: unknown; environments?: unknown };
   const envs = v.environments;
-  if (typeof v.defaultEnvironment !== 'string' || !envs || typeof envs !== 'object' || Array.isArray(envs)) return [];
+  if (!envs || typeof envs !== 'object' || Array.isArray(envs)) return [];
+  const problems = Object.entries(envs).flatMap(([name, env]) => environmentReferenceProblems(name, env));
   const names = Object.keys(envs);
-  if (names.length === 0 || names.includes(v.defaultEnvironment)) return [];
+  if (typeof v.defaultEnvironment !== 'string' || names.length === 0 || names.includes(v.defaultEnvironment)) return problems;
   return [
     {
       path: ['defaultEnvironment'],
       message: `"${v.defaultEnvironment}" is not one of the environments (${names.join(', ')})${didYouMean(v.defaultEnvironment, names)}`,
     },
+    ...problems,
   ];
 }
 

@@ -8,14 +8,21 @@ import { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey } from './thresholdKe
 
 export { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey };
 
+/** Shares of a whole: a threshold above 100 could never be reached. */
+const PERCENT_OF_WHOLE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['errorRatePercent', 'dbConnectionsPercent', 'storageFreePercent']);
+
 const threshold = (key: ThresholdKey) => {
   const lower = LOWER_IS_WORSE.has(key);
+  // every figure graded here is a count, an age or a share: none is negative
+  const bound = PERCENT_OF_WHOLE.has(key) ? z.number().min(0).max(100) : z.number().min(0);
   return z
-    .object({ warn: z.number(), crit: z.number() })
+    .object({ warn: bound, crit: bound })
     .strict()
     .refine((t) => (lower ? t.warn >= t.crit : t.warn <= t.crit), {
       message: lower ? 'warn must not be below crit (lower is worse here)' : 'warn must not be above crit',
     })
+    // a figure AT crit is critical, so crit 0 would make every figure of a healthy system critical
+    .refine((t) => lower || t.warn !== 0 || t.crit !== 0, { message: 'warn and crit are both 0, which makes every figure critical; set crit above 0' })
     .describe(lower ? 'warn when the figure falls to `warn`, crit at `crit`' : 'warn at `warn`, crit at `crit`');
 };
 type ThresholdSchema = ReturnType<typeof threshold>;
@@ -45,7 +52,7 @@ export const ecsClusterSchema = z
       .string()
       .regex(/^(redis|postgres|http):[A-Za-z0-9_.-]+$/, 'expected "redis:NAME", "postgres:NAME" or "http:NAME"')
       .optional()
-      .describe('topology rule: more than one task only while this entry is healthy, e.g. "redis:jobs"'),
+      .describe('topology rule: more than one task only while this entry of the environment is healthy, e.g. "redis:jobs" (a Redis named jobs under redis:)'),
   })
   .strict();
 
@@ -146,22 +153,7 @@ export const environmentSchema = z
       .optional()
       .describe('refresh interval per panel, in seconds'),
   })
-  .strict()
-  .superRefine((env, ctx) => {
-    // names are how topology rules and actions refer to entries, so they must be unique
-    for (const kind of ['redis', 'postgres', 'http'] as const) {
-      const seen = new Map<string, number>();
-      (Array.isArray(env[kind]) ? env[kind] : []).forEach((entry, i) => {
-        if (typeof entry?.name !== 'string') return;
-        const first = seen.get(entry.name);
-        if (first === undefined) seen.set(entry.name, i);
-        else ctx.addIssue({ code: 'custom', path: [kind, i, 'name'], message: `duplicate name "${entry.name}" (also ${kind}[${first}])` });
-      });
-    }
-    // A singleInstanceUnless that names an entry the environment lacks is
-    // allowed on purpose: "no Redis yet, so one task only" is the runbook's
-    // very case. The check reports the condition as failing.
-  });
+  .strict();
 
 export const configSchema = z
   .object({

@@ -51,12 +51,12 @@ describe('runChecklist', () => {
     return { ...sandbox.sources, ecs: { describe: async () => ({ services: [svc] }) } };
   }
   const lines: string[] = [];
-  const base = { environment: 'prod', config: { postgres: [] }, remember: true, warn: (l: string) => lines.push(l) };
+  const base = { environment: 'prod', config: { ecs: [{ cluster: 'main' }], postgres: [] }, remember: true, warn: (l: string) => lines.push(l) };
 
   it('counts failed tasks since the previous run, then remembers this one', async () => {
     const failedAt = [NOW - 50 * MIN, NOW - 20 * MIN, NOW - 5 * MIN];
     const first = await runChecklist({ ...base, sources: sources(failedAt), now: NOW - 30 * MIN });
-    expect(first.window).toEqual({ from: new Date(NOW - 30 * MIN - 24 * HOUR).toISOString(), to: new Date(NOW - 30 * MIN).toISOString(), basis: 'first-run' });
+    expect(first.window).toEqual({ from: new Date(NOW - 30 * MIN - 24 * HOUR).toISOString(), to: new Date(NOW - 30 * MIN).toISOString(), basis: 'first-run', moved: true });
     // at 08:30 only the 08:10 failure had happened
     expect(first.findings.find((f) => f.checkId === 'ecs.failed-tasks')?.figure).toBe('1 failed in the last 24.0 h');
     const second = await runChecklist({ ...base, sources: sources(failedAt), now: NOW });
@@ -64,7 +64,41 @@ describe('runChecklist', () => {
     expect(second.window.from).toBe(new Date(NOW - 30 * MIN).toISOString());
     expect(second.findings.find((f) => f.checkId === 'ecs.failed-tasks')).toMatchObject({ severity: 'warn', figure: '2 failed in the last 30 min' });
     expect(readLastRun('prod')).toEqual({ at: NOW });
+    expect(second.window.moved).toBe(true);
     expect(lines).toEqual([]);
+  });
+
+  it('a --since run does not move the window, and says so', async () => {
+    recordRun('prod', NOW - 9 * HOUR);
+    const r = await runChecklist({ ...base, sources: sources([]), now: NOW, sinceMs: 2 * HOUR });
+    expect(r.window).toMatchObject({ from: new Date(NOW - 2 * HOUR).toISOString(), basis: 'flag', moved: false });
+    expect(r.notes).toContain('this run used --since and does not move the checklist window: the next checklist still counts from 2026-11-22 00:00 UTC');
+    expect(readLastRun('prod')).toEqual({ at: NOW - 9 * HOUR });
+    // the next default run counts the whole night, the --since look included
+    const next = await runChecklist({ ...base, sources: sources([]), now: NOW + MIN });
+    expect(next.window).toMatchObject({ from: new Date(NOW - 9 * HOUR).toISOString(), basis: 'last-run', moved: true });
+  });
+
+  it('a run whose sources did not answer does not move the window', async () => {
+    recordRun('prod', NOW - 9 * HOUR);
+    const silent = { ...sources([]), ecs: { describe: () => new Promise<never>(() => {}) } };
+    const r = await runChecklist({ ...base, sources: silent, now: NOW, timeoutMs: 1 });
+    expect(r.summary.unknown).toBeGreaterThan(0);
+    expect(r.window).toMatchObject({ basis: 'last-run', moved: false });
+    expect(r.notes.at(-1)).toBe(`this run did not judge everything (${r.summary.unknown} unknown) and does not move the checklist window: the next checklist still counts from 2026-11-22 00:00 UTC`);
+    expect(readLastRun('prod')).toEqual({ at: NOW - 9 * HOUR });
+    // a first run that judged nothing leaves the next one looking back 24 h
+    const fresh = await runChecklist({ ...base, environment: 'staging', sources: silent, now: NOW, timeoutMs: 1 });
+    expect(fresh.notes.at(-1)).toMatch(/the next checklist still looks back 24 h$/);
+    expect(readLastRun('staging')).toEqual({});
+  });
+
+  it('judges only what the environment configures: no RDS, no backup check', async () => {
+    const r = await runChecklist({ ...base, sources: sources([]), now: NOW, timeoutMs: 1 });
+    // the sandbox's RDS, queues, PostgreSQL and probes are there to read, but not configured here
+    expect(new Set(r.findings.map((f) => f.area))).toEqual(new Set(['ecs']));
+    expect(r.summary.unknown).toBe(0);
+    expect(r.window.moved).toBe(true);
   });
 
   it('the sandbox is not remembered', async () => {

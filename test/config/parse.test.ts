@@ -141,7 +141,7 @@ describe('parseConfig: types and values', () => {
     ]);
   });
 
-  it('checks the topology rule pattern, and allows a condition on an entry not configured yet', () => {
+  it('checks the topology rule pattern', () => {
     expect(problemsOf(yaml`
       environments:
         prod:
@@ -150,19 +150,7 @@ describe('parseConfig: types and values', () => {
     `)).toEqual([
       'opsdeck.yaml: environments.prod.ecs[0].singleInstanceUnless: expected "redis:NAME", "postgres:NAME" or "http:NAME", got "jobs"',
     ]);
-    expect(problemsOf(yaml`
-      environments:
-        prod:
-          ecs:
-            - { cluster: a, singleInstanceUnless: "redis:job" }
-          redis:
-            - { name: jobs, url: "redis://x" }
-            - { name: jobs, url: "redis://y" }
-    `)).toEqual([
-      'opsdeck.yaml: environments.prod.redis[1].name: duplicate name "jobs" (also redis[0])',
-    ]);
   });
-
   it('orders warn and crit by the direction of each threshold', () => {
     expect(problemsOf(yaml`
       environments:
@@ -178,6 +166,30 @@ describe('parseConfig: types and values', () => {
     expect(ok.environments.p?.thresholds?.storageFreePercent).toEqual({ warn: 10, crit: 5 });
   });
 
+  it('refuses negative thresholds, shares above 100 and warn = crit = 0', () => {
+    expect(problemsOf(yaml`
+      environments:
+        prod:
+          thresholds:
+            cpu: { warn: -5, crit: 90 }
+            deadLetter: { warn: 0, crit: 0 }
+            dbConnectionsPercent: { warn: 80, crit: 120 }
+            subjects:
+              api: { oldestJobAgeSeconds: { warn: -1, crit: -1 } }
+          ecs:
+            - { cluster: main, services: [api] }
+    `)).toEqual([
+      'opsdeck.yaml: environments.prod.thresholds.cpu.warn: must be at least 0, got -5',
+      'opsdeck.yaml: environments.prod.thresholds.deadLetter: warn and crit are both 0, which makes every figure critical; set crit above 0',
+      'opsdeck.yaml: environments.prod.thresholds.dbConnectionsPercent.crit: must be at most 100, got 120',
+      'opsdeck.yaml: environments.prod.thresholds.subjects.api.oldestJobAgeSeconds.warn: must be at least 0, got -1',
+      'opsdeck.yaml: environments.prod.thresholds.subjects.api.oldestJobAgeSeconds.crit: must be at least 0, got -1',
+    ]);
+    // warn 0 alone is the default of belowDesiredSeconds: any shortfall warns
+    const ok = parseConfig('environments:\n  p:\n    thresholds:\n      belowDesiredSeconds: { warn: 0, crit: 60 }\n      snapshotAgeHours: { warn: 26, crit: 26 }\n', 'f', {});
+    expect(ok.environments.p?.thresholds?.belowDesiredSeconds).toEqual({ warn: 0, crit: 60 });
+  });
+
   it('requires defaultEnvironment to name an environment', () => {
     expect(problemsOf(yaml`
       defaultEnvironment: prd
@@ -185,6 +197,110 @@ describe('parseConfig: types and values', () => {
         prod: {}
         staging: {}
     `)).toEqual(['opsdeck.yaml: defaultEnvironment: "prd" is not one of the environments (prod, staging) (did you mean "prod"?)']);
+  });
+});
+
+describe('parseConfig: references and duplicates', () => {
+  it('refuses a topology rule naming a Redis, database or probe the environment lacks', () => {
+    expect(problemsOf(yaml`
+      environments:
+        prod:
+          ecs:
+            - { cluster: a, singleInstanceUnless: "redis:locks" }
+            - { cluster: b, singleInstanceUnless: "redis:job" }
+            - { cluster: c, singleInstanceUnless: "postgres:main" }
+            - { cluster: d, singleInstanceUnless: "http:api" }
+          redis:
+            - { name: jobs, url: "redis://x" }
+          http:
+            - { name: api, url: "http://x/health" }
+    `)).toEqual([
+      'opsdeck.yaml: environments.prod.ecs[0].singleInstanceUnless: no Redis named "locks" is configured (redis: jobs)',
+      'opsdeck.yaml: environments.prod.ecs[1].singleInstanceUnless: no Redis named "job" is configured (redis: jobs) (did you mean "jobs"?)',
+      'opsdeck.yaml: environments.prod.ecs[2].singleInstanceUnless: no PostgreSQL database named "main" is configured (this environment has no postgres entries)',
+    ]);
+  });
+
+  it('refuses threshold subjects that name nothing of the environment, unless a cluster is watched whole', () => {
+    const config = (services: string) => yaml`
+      environments:
+        prod:
+          ecs:
+            - { cluster: "arn:aws:ecs:eu-west-1:1:cluster/main"${services} }
+          rds: [{ instance: prod-db }]
+          logs: [{ group: /ecs/api }]
+          redis:
+            - { name: jobs, url: "redis://x", queues: [{ name: emails, flavor: bullmq }] }
+          postgres: [{ name: app, url: "postgres://x/app" }]
+          http: [{ name: health, url: "http://x/health" }]
+          thresholds:
+            subjects:
+              api: { cpu: { warn: 80, crit: 95 } }
+              main/api: { cpu: { warn: 80, crit: 95 } }
+              prod-db: { cpu: { warn: 80, crit: 95 } }
+              /ecs/api: { errorRatePercent: { warn: 2, crit: 5 } }
+              emails: { deadLetter: { warn: 5, crit: 50 } }
+              jobs/emails: { deadLetter: { warn: 5, crit: 50 } }
+              app: { dbConnectionsPercent: { warn: 60, crit: 80 } }
+              health: { responseTimeMs: { warn: 500, crit: 900 } }
+              apii: { cpu: { warn: 80, crit: 95 } }
+              nothing: { cpu: { warn: 80, crit: 95 } }
+    `;
+    expect(problemsOf(config(', services: [api]'))).toEqual([
+      'opsdeck.yaml: environments.prod.thresholds.subjects.apii: names no service, RDS instance, log group, queue, database or probe of this environment (did you mean "api"?)',
+      'opsdeck.yaml: environments.prod.thresholds.subjects.nothing: names no service, RDS instance, log group, queue, database or probe of this environment',
+    ]);
+    // "apii" may be a service of the cluster: the check tells once it has seen them all
+    expect(() => parseConfig(config(''), 'f', {})).not.toThrow();
+  });
+
+  it('refuses the same service, cluster, instance, group, Redis, queue, database or probe twice', () => {
+    expect(problemsOf(yaml`
+      environments:
+        prod:
+          ecs:
+            - { cluster: main, services: [api, api, worker] }
+            - { cluster: main, services: [worker, cron] }
+            - { cluster: other }
+            - { cluster: other, services: [web] }
+          rds: [{ instance: db }, { instance: db }]
+          logs: [{ group: /ecs/api }, { group: /ecs/api }]
+          redis:
+            - { name: jobs, url: "redis://x", queues: [{ name: q, flavor: bullmq }, { name: q, flavor: rq }] }
+            - { name: jobs, url: "redis://y" }
+          postgres: [{ name: app, url: "postgres://x/a" }, { name: app, url: "postgres://x/b" }]
+          http: [{ name: h, url: "http://x/" }, { name: h, url: "http://y/" }]
+    `)).toEqual([
+      'opsdeck.yaml: environments.prod.ecs[0].services[1]: duplicate service "api" (also services[0])',
+      'opsdeck.yaml: environments.prod.ecs[1].services[0]: service "worker" of cluster "main" is already watched by ecs[0]',
+      'opsdeck.yaml: environments.prod.ecs[3].services[0]: service "web" of cluster "other" is already watched by ecs[2]',
+      'opsdeck.yaml: environments.prod.rds[1].instance: duplicate instance "db" (also rds[0])',
+      'opsdeck.yaml: environments.prod.logs[1].group: duplicate log group "/ecs/api" (also logs[0])',
+      'opsdeck.yaml: environments.prod.redis[0].queues[1].name: duplicate queue "q" (also queues[0])',
+      'opsdeck.yaml: environments.prod.redis[1].name: duplicate name "jobs" (also redis[0])',
+      'opsdeck.yaml: environments.prod.postgres[1].name: duplicate name "app" (also postgres[0])',
+      'opsdeck.yaml: environments.prod.http[1].name: duplicate name "h" (also http[0])',
+    ]);
+    expect(problemsOf(yaml`
+      environments:
+        prod:
+          ecs:
+            - { cluster: main, services: [api] }
+            - { cluster: main }
+    `)).toEqual(['opsdeck.yaml: environments.prod.ecs[1].cluster: cluster "main" is already watched by ecs[0]; list each entry\'s services, or merge the entries']);
+  });
+
+  it('reports references even when a type error elsewhere stops the schema', () => {
+    expect(problemsOf(yaml`
+      environments:
+        prod:
+          protected: maybe
+          ecs:
+            - { cluster: a, services: [api, api] }
+    `)).toEqual([
+      'opsdeck.yaml: environments.prod.protected: expected true or false, got "maybe"',
+      'opsdeck.yaml: environments.prod.ecs[0].services[1]: duplicate service "api" (also services[0])',
+    ]);
   });
 });
 
