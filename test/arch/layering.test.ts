@@ -2,7 +2,7 @@
 // ink or react, or the CLI could not run headless and views could not stay pure.
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,6 +25,19 @@ describe('layering', () => {
         if (/^(ink|react)(\/|$)/.test(spec) || /^ink-/.test(spec) || /^@inkjs\//.test(spec) || /(^|\/)views(\/|$)/.test(spec)) {
           offenders.push(`${relative('.', f)} imports ${spec}`);
         }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  // Views draw snapshots; what they may know of the rest is the dashboard's ports and the plain model,
+  // so no view can reach the CLI, a source or the executor (and pull ioredis or the AWS SDK into the UI).
+  it('views/ imports from src/ only src/model/* and src/dashboard/*', () => {
+    const offenders: string[] = [];
+    for (const f of files('views')) {
+      for (const spec of importsOf(readFileSync(f, 'utf8'))) {
+        const target = relative('.', join(dirname(f), spec));
+        if (spec.startsWith('.') && target.startsWith('src/') && !/^src\/(model|dashboard)\//.test(target)) offenders.push(`${relative('.', f)} imports ${target}`);
       }
     }
     expect(offenders).toEqual([]);
