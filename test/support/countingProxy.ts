@@ -8,6 +8,13 @@
  * JSON protocols (ECS, Logs), else the Action= field of the query protocol
  * (STS, RDS), else the path of the RPC v2 CBOR protocol (CloudWatch:
  * /service/<svc>/operation/<Op>), else the path itself.
+ *
+ * Two options make moto behave like AWS where a test needs it to:
+ * `latencyMs` holds every call that long before forwarding it (a slow API),
+ * and `pageLists` pages the ECS list calls the way AWS does (maxResults, or
+ * the API's default page, and a nextToken), which moto does not: it answers
+ * every list in one page whatever maxResults says, so a client that never
+ * follows nextToken would pass against it.
  */
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders, type Server } from 'node:http';
 
@@ -66,7 +73,53 @@ export function operationOf(headers: IncomingHttpHeaders, path: string, body: st
   return { service: scope, operation: path, input: {} };
 }
 
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
+export interface CountingProxyOptions {
+  /** added before each call is forwarded */
+  latencyMs?: number;
+  /** page ListServices / ListTasks / ListTaskDefinitions / ListClusters as AWS does */
+  pageLists?: boolean;
+}
+
+/** The ECS list calls: which field holds the items, and AWS's page size when maxResults is absent. */
+const PAGED: Record<string, { items: string; defaultPage: number }> = {
+  ListServices: { items: 'serviceArns', defaultPage: 10 },
+  ListTasks: { items: 'taskArns', defaultPage: 100 },
+  ListTaskDefinitions: { items: 'taskDefinitionArns', defaultPage: 100 },
+  ListClusters: { items: 'clusterArns', defaultPage: 100 },
+};
+const TOKEN_PREFIX = 'proxy-page:';
+
+interface Paging {
+  field: string;
+  from: number;
+  size: number;
+  /** ListTaskDefinitions sort=DESC: moto ignores it and lists oldest first */
+  reverse: boolean;
+}
+
+/** What to ask moto for instead (the request without paging fields), and how to cut its answer. */
+function pagingOf(call: Pick<ProxiedCall, 'operation' | 'input'>, body: Buffer): { body: Buffer; paging: Paging } | undefined {
+  const spec = PAGED[call.operation];
+  if (!spec) return undefined;
+  const { nextToken, maxResults, ...rest } = call.input;
+  const from = typeof nextToken === 'string' && nextToken.startsWith(TOKEN_PREFIX) ? Number(nextToken.slice(TOKEN_PREFIX.length)) : 0;
+  const size = typeof maxResults === 'number' ? maxResults : spec.defaultPage;
+  const reverse = call.operation === 'ListTaskDefinitions' && rest.sort === 'DESC';
+  return { body: body.length > 0 ? Buffer.from(JSON.stringify(rest)) : body, paging: { field: spec.items, from, size, reverse } };
+}
+
+function cutPage(raw: Buffer, p: Paging): Buffer {
+  const out = parseJson(raw.toString('utf8'));
+  const all = Array.isArray(out[p.field]) ? (out[p.field] as unknown[]) : [];
+  const ordered = p.reverse ? [...all].reverse() : all;
+  const to = p.from + p.size;
+  const page: Record<string, unknown> = { ...out, [p.field]: ordered.slice(p.from, to) };
+  delete page.nextToken;
+  if (to < ordered.length) page.nextToken = `${TOKEN_PREFIX}${to}`;
+  return Buffer.from(JSON.stringify(page));
+}
+
+export async function startCountingProxy(target: string, options: CountingProxyOptions = {}): Promise<CountingProxy> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true });
   let seen: ProxiedCall[] = [];
@@ -79,19 +132,37 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       const path = req.url ?? '/';
       const call: ProxiedCall = { ...operationOf(req.headers, path, raw.toString('utf8')), method: req.method ?? 'GET', path };
       seen.push(call);
-      const out = httpRequest(
-        { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path, headers: req.headers, agent },
-        (up) => {
-          call.status = up.statusCode;
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      out.on('error', (err) => {
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-        res.end(`counting proxy: ${target} did not answer: ${err.message}`);
-      });
-      out.end(raw);
+      const paged = options.pageLists ? pagingOf(call, raw) : undefined;
+      const body = paged?.body ?? raw;
+      const forward = () => {
+        const headers = { ...req.headers, 'content-length': String(body.length) };
+        const out = httpRequest(
+          { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path, headers, agent },
+          (up) => {
+            call.status = up.statusCode;
+            if (!paged || up.statusCode !== 200) {
+              res.writeHead(up.statusCode ?? 502, up.headers);
+              up.pipe(res);
+              return;
+            }
+            const parts: Buffer[] = [];
+            up.on('data', (c: Buffer) => parts.push(c));
+            up.on('end', () => {
+              const page = cutPage(Buffer.concat(parts), paged.paging);
+              const { 'transfer-encoding': _chunked, ...headers } = up.headers;
+              res.writeHead(200, { ...headers, 'content-length': String(page.length) });
+              res.end(page);
+            });
+          },
+        );
+        out.on('error', (err) => {
+          if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+          res.end(`counting proxy: ${target} did not answer: ${err.message}`);
+        });
+        out.end(body);
+      };
+      if (options.latencyMs) setTimeout(forward, options.latencyMs);
+      else forward();
     });
   });
 

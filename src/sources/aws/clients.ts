@@ -193,11 +193,36 @@ export async function send<K extends AwsService, C extends AwsCommand>(
     const command = build(await ctx.sdk(service));
     call = { ...call, action: actionOf(command), input: command.input as Record<string, unknown> };
     const client = (await ctx[service]()) as unknown as SendsAnything;
-    return (await client.send(command, signal ? { abortSignal: signal } : {})) as OutputOf<C>;
+    if (!signal) return (await client.send(command, {})) as OutputOf<C>;
+    const own = callSignal(signal);
+    try {
+      return (await client.send(command, { abortSignal: own.signal })) as OutputOf<C>;
+    } finally {
+      own.release();
+    }
   } catch (err) {
     if (signal?.aborted || isAbort(err)) throw err;
     throw new AwsError(describeAwsError(err, ctx, call), errorKind(err), call, err);
   }
+}
+
+/**
+ * A signal for one SDK call that aborts with the caller's. The SDK adds
+ * several abort listeners per call (the retry strategy's token wait, the HTTP
+ * handler) and some stay until the call settles: a read of 250 services that
+ * handed the panel's one signal to every call put dozens on it at once
+ * (MaxListenersExceededWarning on stderr). This way the caller's signal holds
+ * one listener per call in flight, removed when the call is done.
+ */
+function callSignal(parent: AbortSignal): { signal: AbortSignal; release(): void } {
+  const ctl = new AbortController();
+  if (parent.aborted) {
+    ctl.abort(parent.reason);
+    return { signal: ctl.signal, release: () => {} };
+  }
+  const forward = () => ctl.abort(parent.reason);
+  parent.addEventListener('abort', forward, { once: true });
+  return { signal: ctl.signal, release: () => parent.removeEventListener('abort', forward) };
 }
 
 /** "DescribeServicesCommand" → "DescribeServices" */

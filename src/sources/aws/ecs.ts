@@ -16,7 +16,7 @@ import { missingServiceLine } from './errors.js';
 import { mapService, mapStoppedTask, serviceKey, type Utilisation } from './ecsMap.js';
 import { readUtilisation } from './metrics.js';
 import { allPages } from './paging.js';
-import { chunk, lastSegment, mapLimit } from './util.js';
+import { chunk, lastSegment, limiter, mapLimit } from './util.js';
 
 export { describeTaskDefinition, listRevisions } from './taskDefinitions.js';
 export type { TaskDefinitionSummary, TaskDefinitionContainer, TaskDefinitionRevision } from './taskDefinitions.js';
@@ -25,7 +25,7 @@ export type { TaskDefinitionSummary, TaskDefinitionContainer, TaskDefinitionRevi
 export const LIST_SERVICES_PAGE = 100;
 export const DESCRIBE_SERVICES_BATCH = 10;
 export const DESCRIBE_TASKS_BATCH = 100;
-/** how many ECS calls of one kind run at once */
+/** how many ECS calls of this source run at once */
 export const CONCURRENCY = 3;
 /** stopped tasks kept per service, newest first */
 export const STOPPED_KEPT = 10;
@@ -59,6 +59,8 @@ interface Found {
 export class AwsEcsSource implements EcsSource {
   /** stopped tasks never change once STOPPED, so each is described once */
   private readonly stoppedCache = new Map<string, Described>();
+  /** every ECS call of this source, across clusters and batches */
+  private readonly limit = limiter(CONCURRENCY);
 
   constructor(
     private readonly ctx: AwsContext,
@@ -86,7 +88,7 @@ export class AwsEcsSource implements EcsSource {
     const hint = { configPath: `ecs[${index}].cluster` };
     const names = config.services ?? (await this.listServices(cluster, signal, hint));
     const batches = await mapLimit(chunk(names, DESCRIBE_SERVICES_BATCH), CONCURRENCY, (services) =>
-      send(this.ctx, 'ecs', (ecs) => new ecs.DescribeServicesCommand({ cluster, services }), signal, hint),
+      this.limit(() => send(this.ctx, 'ecs', (ecs) => new ecs.DescribeServicesCommand({ cluster, services }), signal, hint)),
     );
     const byName = new Map<string, Service>();
     for (const out of batches) {
@@ -110,7 +112,9 @@ export class AwsEcsSource implements EcsSource {
 
   private listServices(cluster: string, signal: AbortSignal, hint: { configPath: string }): Promise<string[]> {
     return allPages(async (nextToken) => {
-      const out = await send(this.ctx, 'ecs', (ecs) => new ecs.ListServicesCommand({ cluster, maxResults: LIST_SERVICES_PAGE, ...(nextToken ? { nextToken } : {}) }), signal, hint);
+      const out = await this.limit(() =>
+        send(this.ctx, 'ecs', (ecs) => new ecs.ListServicesCommand({ cluster, maxResults: LIST_SERVICES_PAGE, ...(nextToken ? { nextToken } : {}) }), signal, hint),
+      );
       return { items: out.serviceArns, nextToken: out.nextToken };
     }, signal);
   }
@@ -145,7 +149,7 @@ export class AwsEcsSource implements EcsSource {
     arns.forEach((a) => seen.add(a));
     const fresh = new Map<string, Described>();
     await mapLimit(chunk(arns.filter((a) => !this.stoppedCache.has(a)), DESCRIBE_TASKS_BATCH), CONCURRENCY, async (tasks) => {
-      const out = await send(this.ctx, 'ecs', (ecs) => new ecs.DescribeTasksCommand({ cluster, tasks }), signal);
+      const out = await this.limit(() => send(this.ctx, 'ecs', (ecs) => new ecs.DescribeTasksCommand({ cluster, tasks }), signal));
       for (const t of out.tasks ?? []) this.remember(t, fresh);
     });
     const byService = new Map<string, EcsStoppedTask[]>();
@@ -160,11 +164,8 @@ export class AwsEcsSource implements EcsSource {
 
   private listStopped(cluster: string, signal: AbortSignal): Promise<string[]> {
     return allPages(async (nextToken) => {
-      const out = await send(
-        this.ctx,
-        'ecs',
-        (ecs) => new ecs.ListTasksCommand({ cluster, desiredStatus: 'STOPPED', maxResults: LIST_TASKS_PAGE, ...(nextToken ? { nextToken } : {}) }),
-        signal,
+      const out = await this.limit(() =>
+        send(this.ctx, 'ecs', (ecs) => new ecs.ListTasksCommand({ cluster, desiredStatus: 'STOPPED', maxResults: LIST_TASKS_PAGE, ...(nextToken ? { nextToken } : {}) }), signal),
       );
       return { items: out.taskArns, nextToken: out.nextToken };
     }, signal);
