@@ -88,7 +88,7 @@ describe('conformance: Sidekiq', () => {
       await s.close();
     }
 
-    const peer = `Sidekiq ${version} (Queue#size, Workers, ScheduledSet, RetrySet, DeadSet)`;
+    const peer = `Sidekiq ${version}`;
     const sums: Record<string, number> = { enqueued: 0, busy: 0, scheduled: 0, retry: 0, dead: 0 };
     for (const name of QUEUES) {
       const ours = queueOf(snap, name);
