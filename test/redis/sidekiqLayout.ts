@@ -1,7 +1,9 @@
 /**
  * Sidekiq's documented Redis layout, written the way Sidekiq 8 writes it
- * (lib/sidekiq/client.rb atomic_push, job_retry.rb, launcher.rb): there is no
- * Ruby here, so tests build the keys themselves. `ns` is a redis-namespace.
+ * (lib/sidekiq/client.rb atomic_push, job_retry.rb, launcher.rb), for tests
+ * that need a layout no installed Sidekiq writes (8's ms timestamps, a
+ * namespace, 7's `:work`); test/conformance drives Debian's real Sidekiq 6.
+ * `ns` is a redis-namespace.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -54,12 +56,15 @@ export async function schedule(redis: Redis, ns: string, j: SidekiqJob, at = Dat
   await redis.zadd(`${ns}schedule`, String(at), JSON.stringify(j));
 }
 
-/** A live process (its identity hash beats) working on `jobs`, one thread each. */
-export async function processWorking(redis: Redis, ns: string, identity: string, jobs: SidekiqJob[], alive = true): Promise<void> {
+/**
+ * A live process (its identity hash beats) working on `jobs`, one thread each,
+ * in `<identity>:work` as Sidekiq 7 on writes it, or `<identity>:workers` as Sidekiq 6 did.
+ */
+export async function processWorking(redis: Redis, ns: string, identity: string, jobs: SidekiqJob[], alive = true, workKey: 'work' | 'workers' = 'work'): Promise<void> {
   await redis.sadd(`${ns}processes`, identity);
   if (alive) await redis.hset(`${ns}${identity}`, 'info', JSON.stringify({ hostname: 'test', pid: 1 }), 'busy', String(jobs.length), 'beat', String(Date.now() / 1000));
   if (jobs.length) {
     const fields = jobs.flatMap((j, i) => [`tid-${i}`, JSON.stringify({ queue: j.queue, payload: JSON.stringify(j), run_at: Math.floor(Date.now() / 1000) })]);
-    await redis.hset(`${ns}${identity}:work`, ...fields);
+    await redis.hset(`${ns}${identity}:${workKey}`, ...fields);
   }
 }

@@ -63,6 +63,17 @@ describe('Sidekiq queues', () => {
     expect(snap.redis[0]).toMatchObject({ ok: true });
   });
 
+  it('counts the busy threads of Sidekiq 6 processes (<identity>:workers) and of 7 on (<identity>:work) alike', async () => {
+    await processWorking(raw, ns, 'host-6:1:aaa', [job('default'), job('mailers')], true, 'workers');
+    await processWorking(raw, ns, 'host-7:2:bbb', [job('default')], true, 'work');
+    // a Sidekiq 6 process that stopped beating: its busy threads are stale
+    await processWorking(raw, ns, 'host-6:3:ccc', [job('default')], false, 'workers');
+
+    const snap = await sidekiqSource().read(signal());
+    expect(queueOf(snap, 'default')).toMatchObject({ active: 2, states: { enqueued: 0, busy: 2, scheduled: 0, retry: 0, dead: 0 } });
+    expect(queueOf(snap, 'mailers')).toMatchObject({ active: 1, states: { busy: 1 } });
+  });
+
   it('reads the float-seconds enqueued_at of Sidekiq before 8', async () => {
     const t = Date.now() - 42_000;
     await raw.lpush(`${ns}queue:default`, JSON.stringify({ ...job('default'), enqueued_at: t / 1000, created_at: t / 1000 }));
