@@ -56,6 +56,18 @@ describe('Outbox', () => {
     expect(box.take(Infinity, 10).events.map((e) => [e.message, e.late ?? false])).toEqual([['e', false]]);
   });
 
+  it('holds a line until its time is older than the window, or until it has waited the window', () => {
+    const box = new Outbox({ maxPending: 100, maxRemembered: 100 });
+    // accepted at 1000 with a 100 ms window: 880 is settled, 950 is not yet
+    box.accept(toEvents([raw(880, 'settled'), raw(950, 'fresh')]), 1_000);
+    expect(box.take(Infinity, 10, 900).events.map((e) => e.message)).toEqual(['settled']);
+    // a stream stamped 5 s ahead of this clock: held only for the window after it arrived, and what
+    // is older than it goes with it, in order
+    box.accept(toEvents([raw(6_000, 'ahead'), raw(1_020, 'other stream')]), 1_050);
+    expect(box.take(Infinity, 10, 1_000).events.map((e) => e.message)).toEqual(['fresh']);
+    expect(box.take(Infinity, 10, 1_050).events.map((e) => e.message)).toEqual(['other stream', 'ahead']);
+  });
+
   it('after a reset, lines older than the cursor are late', () => {
     const box = new Outbox({ maxPending: 100, maxRemembered: 100 });
     box.reset([], 100);
