@@ -260,5 +260,5 @@ describe('CloudWatch Logs conformance (moto)', () => {
     } finally {
       await oneShot.close();
     }
-  }, 120_000);
+  }, 240_000);
 });
