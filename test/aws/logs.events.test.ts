@@ -43,6 +43,38 @@ describe('Outbox', () => {
     expect(t2.sampled).toBe(false);
   });
 
+  it('a line older than one already handed out goes at once, marked late; the rest wait for the horizon', () => {
+    const box = new Outbox({ maxPending: 100, maxRemembered: 100 });
+    box.accept(toEvents([raw(10, 'a'), raw(30, 'c'), raw(50, 'e')]));
+    expect(box.take(40, 10).events.map((e) => [e.message, e.late ?? false])).toEqual([['a', false], ['c', false]]);
+    // b (20) turns up after c (30) was handed out; d (40) is in order; e waits for the horizon
+    box.accept(toEvents([raw(20, 'b'), raw(40, 'd')]));
+    expect(box.take(45, 10).events.map((e) => [e.message, e.late ?? false])).toEqual([['b', true], ['d', false]]);
+    // even a horizon that moved back lets late lines through
+    box.accept(toEvents([raw(5, 'z')]));
+    expect(box.take(0, 10).events.map((e) => [e.message, e.late ?? false])).toEqual([['z', true]]);
+    expect(box.take(Infinity, 10).events.map((e) => [e.message, e.late ?? false])).toEqual([['e', false]]);
+  });
+
+  it('holds a line until its time is older than the window, or until it has waited the window', () => {
+    const box = new Outbox({ maxPending: 100, maxRemembered: 100 });
+    // accepted at 1000 with a 100 ms window: 880 is settled, 950 is not yet
+    box.accept(toEvents([raw(880, 'settled'), raw(950, 'fresh')]), 1_000);
+    expect(box.take(Infinity, 10, 900).events.map((e) => e.message)).toEqual(['settled']);
+    // a stream stamped 5 s ahead of this clock: held only for the window after it arrived, and what
+    // is older than it goes with it, in order
+    box.accept(toEvents([raw(6_000, 'ahead'), raw(1_020, 'other stream')]), 1_050);
+    expect(box.take(Infinity, 10, 1_000).events.map((e) => e.message)).toEqual(['fresh']);
+    expect(box.take(Infinity, 10, 1_050).events.map((e) => e.message)).toEqual(['other stream', 'ahead']);
+  });
+
+  it('after a reset, lines older than the cursor are late', () => {
+    const box = new Outbox({ maxPending: 100, maxRemembered: 100 });
+    box.reset([], 100);
+    box.accept(toEvents([raw(90, 'old'), raw(100, 'at the cursor'), raw(110, 'new')]));
+    expect(box.take(Infinity, 10).events.map((e) => [e.message, e.late ?? false])).toEqual([['old', true], ['at the cursor', false], ['new', false]]);
+  });
+
   it('forgets ids by age and by count', () => {
     const box = new Outbox({ maxPending: 100, maxRemembered: 2 });
     box.accept(toEvents([raw(1, 'a'), raw(2, 'b'), raw(3, 'c')]));

@@ -306,6 +306,27 @@ describe('Live Tail', () => {
     expect(logsMock.commandCalls(StartLiveTailCommand)).toHaveLength(1);
   });
 
+  it('polling sweeps back 60 s every 10 s, from where the previous sweep began, so a stream up to 60 s late loses nothing', async () => {
+    logsMock.on(FilterLogEventsCommand).resolves({ events: [] });
+    const clock = new ManualClock(T0);
+    const src = source([{ group: '/ecs/api', mode: 'poll' }], { clock });
+    const r = new Reader(src, T0 - 60_000);
+    for (let i = 0; i < 25; i++) {
+      await r.once();
+      clock.advance(1_000);
+    }
+    const starts = logsMock.commandCalls(FilterLogEventsCommand).map((c) => (c.args[0].input.startTime ?? 0) - T0);
+    expect(starts.slice(0, 13)).toEqual([
+      -60_000, // the first read: from startAt
+      ...Array.from({ length: 9 }, (_, i) => i * 1_000 - 10_000), // each query from 10 s before the previous one began
+      -60_000, // a sweep: 60 s before the previous sweep began (the first read, at T0)
+      10_000 - 10_000,
+      11_000 - 10_000,
+    ]);
+    // the next sweep starts 60 s before the one at T0 + 10 s began
+    expect(starts[20]).toBe(10_000 - 60_000);
+  });
+
   it('builds ARNs from the caller identity when DescribeLogGroups is denied', async () => {
     logsMock.on(DescribeLogGroupsCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform: logs:DescribeLogGroups', $metadata: {} }));
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');

@@ -238,7 +238,8 @@ describe('CloudWatch Logs conformance (moto)', () => {
     // the late stream's lines arrive 20-60 s after newer ones were shown: marked, not dropped
     expect(shown.filter((e) => e.late && e.stream === LATE).length).toBeGreaterThan(100);
     // the batched stream is only seconds behind: the reorder window puts it in order
-    expect(shown.filter((e) => e.late && e.stream === BATCHED)).toEqual([]);
+    const batchedLate = shown.filter((e) => e.late && e.stream === BATCHED).length;
+    expect(batchedLate, `${batchedLate} of ${shown.filter((e) => e.stream === BATCHED).length} lines of the stream uploading every 3 s shown late; expected 0`).toBe(0);
 
     const motoErrors = await motoErrorEvents();
     const snapshot = tail.snapshot(clock.now());
@@ -259,5 +260,5 @@ describe('CloudWatch Logs conformance (moto)', () => {
     } finally {
       await oneShot.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -44,9 +44,9 @@ export interface LogSourceOptions {
   /** how long ids are remembered to drop lines read twice (at least as long as polling re-reads) */
   rememberMs?: number;
   /**
-   * Lines wait this long before delivery so that lines of streams uploading a
-   * few seconds apart come out in time order. Default 5 s; 0 with mode 'poll'
-   * (a one-shot read wants every line now and shows none).
+   * Lines wait up to this long before delivery so that lines of streams
+   * uploading a few seconds apart come out in time order. Default 5 s; 0 with
+   * mode 'poll' (a one-shot read wants every line now and shows none).
    */
   reorderMs?: number;
   poll?: Partial<PollLimits>;
@@ -158,12 +158,11 @@ export class AwsLogSource implements LogSource {
     await mapLimit(due, POLL_CONCURRENCY, async (p) => {
       const r = await p.read(this.ctx, now, signal);
       // accepted at once: a later group's failure must not lose these
-      this.outbox.accept(toEvents(r.lines));
+      this.outbox.accept(toEvents(r.lines), now);
       if (r.horizon !== undefined) horizon = Math.min(horizon, r.horizon);
       if (r.skipped) sampled = true;
     });
-    const settled = this.opts.reorderMs > 0 ? now - this.opts.reorderMs : Infinity;
-    const taken = this.outbox.take(Math.min(horizon, settled), this.opts.maxBatch);
+    const taken = this.outbox.take(horizon, this.opts.maxBatch, this.opts.reorderMs > 0 ? now - this.opts.reorderMs : Infinity);
     const next = advanceCursor(this.last, this.start, taken.events);
     this.outbox.forget(Math.min(now, next.since) - this.opts.rememberMs);
     this.last = next;
@@ -196,7 +195,7 @@ export class AwsLogSource implements LogSource {
     const live = lane.live;
     if (live) {
       const drained = live.drain();
-      this.outbox.accept(toEvents(drained.lines));
+      this.outbox.accept(toEvents(drained.lines), now);
       sampled = drained.sampled;
       const gap = live.takeGap();
       if (gap) for (const p of lane.pollers) p.covered(gap.from, gap.until);

@@ -5,9 +5,11 @@
  * in the other) must be recognised as one. The Outbox merges lines from every
  * group in time order, drops those already delivered, and holds back what is
  * newer than a group still being read, so batches stay in order without gaps.
- * It also holds every line for a short reorder window, because streams upload
- * in batches a few seconds apart; a line that turns up after newer lines were
- * delivered is still delivered, marked late.
+ * It also holds lines for a short reorder window, because streams upload in
+ * batches a few seconds apart: a line goes once its timestamp is older than
+ * the window, or once it has waited the window itself (so a clock that runs
+ * behind the streams' delays nothing by more than the window). A line that
+ * turns up after newer lines were delivered is still delivered, marked late.
  */
 import { createHash } from 'node:crypto';
 import type { LogCursor, LogEvent } from '../../model/logs.js';
@@ -48,6 +50,8 @@ export interface OutboxOptions {
 
 export class Outbox {
   private pending: LogEvent[] = [];
+  /** when each pending line was accepted */
+  private arrived = new WeakMap<LogEvent, number>();
   /** id → timestamp of every line accepted lately */
   private remembered = new Map<string, number>();
   private overflowed = false;
@@ -64,12 +68,13 @@ export class Outbox {
     this.newestTaken = at;
   }
 
-  /** Queues the lines not delivered or queued before; returns how many were new. */
-  accept(events: readonly LogEvent[]): number {
+  /** Queues the lines not delivered or queued before (`at`: now); returns how many were new. */
+  accept(events: readonly LogEvent[], at = -Infinity): number {
     let added = 0;
     for (const e of events) {
       if (this.remembered.has(e.id)) continue;
       this.remembered.set(e.id, e.timestamp);
+      this.arrived.set(e, at);
       this.pending.push(e);
       added++;
     }
@@ -82,13 +87,16 @@ export class Outbox {
   }
 
   /**
-   * Up to `max` queued lines, oldest first, none newer than `horizon` (lines
-   * older than some already delivered go at once, marked late).
+   * Up to `max` queued lines, oldest first, none newer than `horizon`, and
+   * none newer than `settled` unless a line at least as new was accepted by
+   * then (lines older than some already delivered go at once, marked late).
    * `sampled` says whether lines were dropped since the last take.
    */
-  take(horizon: number, max: number): { events: LogEvent[]; sampled: boolean } {
+  take(horizon: number, max: number, settled = Infinity): { events: LogEvent[]; sampled: boolean } {
     this.sort();
-    const bound = Math.max(horizon, this.newestTaken);
+    let ripe = settled;
+    if (ripe !== Infinity) for (const e of this.pending) if (e.timestamp > ripe && this.arrived.get(e)! <= settled) ripe = e.timestamp;
+    const bound = Math.max(Math.min(horizon, ripe), this.newestTaken);
     let n = 0;
     while (n < this.pending.length && n < max && this.pending[n]!.timestamp <= bound) n++;
     const events = this.pending.splice(0, n).map((e) => (e.timestamp < this.newestTaken ? { ...e, late: true } : e));
