@@ -8,7 +8,8 @@ import { runChecklist } from '../../src/checks/checklist.js';
 import { createSandbox } from '../../src/sources/sandbox/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import type { Sources } from '../../src/sources/ports.js';
-import { NOW, HOUR, MIN, service, stopped } from './support.js';
+import { checkSettings, configuredAreas, evaluate } from '../../src/checks/evaluate.js';
+import { NOW, HOUR, MIN, healthy, rds, service, stopped } from './support.js';
 
 const state = useTempStateDir();
 
@@ -114,5 +115,23 @@ describe('runChecklist', () => {
     const r = await runChecklist({ ...base, sources: sources([]), now: NOW, processEnv: { OPSDECK_STATE_DIR: blocked } });
     expect(r.findings.length).toBeGreaterThan(0);
     expect(lines.at(-1)).toMatch(/^could not remember this checklist run in .*not-a-dir\/checklist\.json: /);
+  });
+});
+
+describe('checks of what the environment configures', () => {
+  it('maps each area to its config key', () => {
+    expect(configuredAreas({})).toEqual([]);
+    expect(configuredAreas({ ecs: [{ cluster: 'main' }], redis: [{ name: 'jobs', url: 'redis://x', queues: [] }], http: [] })).toEqual(['ecs', 'queues']);
+  });
+
+  it('the dashboard judges the same: an environment without RDS has no backup finding, even with no snapshot in sight', () => {
+    const data = { ...healthy(), rds: rds({ instances: [], snapshots: [] }) };
+    const settings = checkSettings({ ecs: [{ cluster: 'main' }], postgres: [] });
+    const { findings } = evaluate(data, { rds: 'not configured, never read' }, { env: 'prod', now: NOW, ...settings });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.filter((f) => f.area !== 'ecs')).toEqual([]);
+    // with RDS configured, the same unreadable panel is an unknown, and ECS is not judged
+    const withRds = evaluate(data, { rds: 'no answer' }, { env: 'prod', now: NOW, ...checkSettings({ rds: [{ instance: 'prod-db' }], postgres: [] }) });
+    expect(new Set(withRds.findings.map((f) => `${f.area} ${f.severity}`))).toEqual(new Set(['rds unknown']));
   });
 });
