@@ -94,6 +94,18 @@ describe('runChecklist', () => {
     expect(readLastRun('staging')).toEqual({});
   });
 
+  it('a run that read only part of the night\'s logs does not move the window', async () => {
+    recordRun('prod', NOW - 9 * HOUR);
+    // a log group that never runs dry: the read stops at its cap with the night half counted
+    let t = NOW - 9 * HOUR;
+    const endless = { groups: ['/ecs/api'], read: async () => ({ events: [{ id: String(t), group: '/ecs/api', stream: 's', timestamp: (t += MIN), message: 'ERROR boom', severity: 'error' as const }], cursor: { since: t, seenAtSince: [String(t)] }, mode: 'poll' as const }) };
+    const r = await runChecklist({ ...base, config: { ...base.config, logs: [{ group: '/ecs/api' }] }, sources: { ...sources([]), logs: endless }, now: NOW });
+    expect(r.summary.unknown).toBe(0);
+    expect(r.window).toMatchObject({ basis: 'last-run', partial: true, moved: false });
+    expect(r.notes.at(-1)).toBe("this run read only part of the window's logs and does not move the checklist window: the next checklist still counts from 2026-11-22 00:00 UTC");
+    expect(readLastRun('prod')).toEqual({ at: NOW - 9 * HOUR });
+  });
+
   it('judges only what the environment configures: no RDS, no backup check', async () => {
     const r = await runChecklist({ ...base, sources: sources([]), now: NOW, timeoutMs: 1 });
     // the sandbox's RDS, queues, PostgreSQL and probes are there to read, but not configured here
