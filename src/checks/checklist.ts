@@ -59,6 +59,7 @@ function windowHeld(report: CheckReport): string | undefined {
   if (report.window.basis === 'flag') return 'this run used --since and does not move the checklist window';
   const unknown = report.summary.unknown;
   if (unknown > 0) return `this run did not judge everything (${unknown} unknown) and does not move the checklist window`;
+  if (report.window.partial) return 'this run read only part of the window\'s logs and does not move the checklist window';
   return undefined;
 }
 

@@ -44,7 +44,8 @@ export const checkReportSchema = z
         from: isoTime,
         to: isoTime,
         basis: z.enum(['flag', 'last-run', 'first-run', 'default']).describe('where the window starts: --since, the last checklist run, a first run (24 h), or the 15-minute default'),
-        moved: z.boolean().optional().describe('true when this run is where the next checklist starts counting; false after a --since run, a run with unknown checks or a failed write; absent when nothing is remembered (the sandbox)'),
+        partial: z.boolean().optional().describe('true when the log read stopped before the end of the window (read cap, timeout or sampling): its counts are a lower bound, and the window is not moved'),
+        moved: z.boolean().optional().describe('true when this run is where the next checklist starts counting; false after a --since run, a run with unknown checks, a partial log read or a failed write; absent when nothing is remembered (the sandbox)'),
       })
       .strict()
       .describe('what "overnight" errors and failed tasks are counted over'),

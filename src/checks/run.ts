@@ -42,7 +42,8 @@ export interface CheckReport {
   environment: string;
   checkedAt: string;
   /** `moved`: whether this run is where the next checklist starts counting (set by runChecklist) */
-  window: { from: string; to: string; basis: WindowBasis; moved?: boolean };
+  /** `partial`: the log read stopped before the end of the window, so its counts are a lower bound */
+  window: { from: string; to: string; basis: WindowBasis; moved?: boolean; partial?: boolean };
   status: Severity;
   exitCode: number;
   summary: Record<Severity, number>;
@@ -132,7 +133,7 @@ export async function runChecks(opts: CheckRunOptions): Promise<CheckReport> {
     version: 1,
     environment: opts.env,
     checkedAt: new Date(opts.now).toISOString(),
-    window: { from: new Date(since).toISOString(), to: new Date(opts.now).toISOString(), basis: opts.windowBasis ?? (opts.since === undefined && opts.sinceMs === undefined ? 'default' : 'flag') },
+    window: { from: new Date(since).toISOString(), to: new Date(opts.now).toISOString(), basis: opts.windowBasis ?? (opts.since === undefined && opts.sinceMs === undefined ? 'default' : 'flag'), ...(logWindow?.partial && (opts.areas ?? ['logs']).includes('logs') ? { partial: true } : {}) },
     status,
     exitCode: EXIT_BY_SEVERITY[status],
     summary: summarize(findings),

@@ -8,7 +8,8 @@ import { runChecklist } from '../../src/checks/checklist.js';
 import { createSandbox } from '../../src/sources/sandbox/index.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import type { Sources } from '../../src/sources/ports.js';
-import { NOW, HOUR, MIN, service, stopped } from './support.js';
+import { checkSettings, configuredAreas, evaluate } from '../../src/checks/evaluate.js';
+import { NOW, HOUR, MIN, healthy, rds, service, stopped } from './support.js';
 
 const state = useTempStateDir();
 
@@ -93,6 +94,18 @@ describe('runChecklist', () => {
     expect(readLastRun('staging')).toEqual({});
   });
 
+  it('a run that read only part of the night\'s logs does not move the window', async () => {
+    recordRun('prod', NOW - 9 * HOUR);
+    // a log group that never runs dry: the read stops at its cap with the night half counted
+    let t = NOW - 9 * HOUR;
+    const endless = { groups: ['/ecs/api'], read: async () => ({ events: [{ id: String(t), group: '/ecs/api', stream: 's', timestamp: (t += MIN), message: 'ERROR boom', severity: 'error' as const }], cursor: { since: t, seenAtSince: [String(t)] }, mode: 'poll' as const }) };
+    const r = await runChecklist({ ...base, config: { ...base.config, logs: [{ group: '/ecs/api' }] }, sources: { ...sources([]), logs: endless }, now: NOW });
+    expect(r.summary.unknown).toBe(0);
+    expect(r.window).toMatchObject({ basis: 'last-run', partial: true, moved: false });
+    expect(r.notes.at(-1)).toBe("this run read only part of the window's logs and does not move the checklist window: the next checklist still counts from 2026-11-22 00:00 UTC");
+    expect(readLastRun('prod')).toEqual({ at: NOW - 9 * HOUR });
+  });
+
   it('judges only what the environment configures: no RDS, no backup check', async () => {
     const r = await runChecklist({ ...base, sources: sources([]), now: NOW, timeoutMs: 1 });
     // the sandbox's RDS, queues, PostgreSQL and probes are there to read, but not configured here
@@ -114,5 +127,23 @@ describe('runChecklist', () => {
     const r = await runChecklist({ ...base, sources: sources([]), now: NOW, processEnv: { OPSDECK_STATE_DIR: blocked } });
     expect(r.findings.length).toBeGreaterThan(0);
     expect(lines.at(-1)).toMatch(/^could not remember this checklist run in .*not-a-dir\/checklist\.json: /);
+  });
+});
+
+describe('checks of what the environment configures', () => {
+  it('maps each area to its config key', () => {
+    expect(configuredAreas({})).toEqual([]);
+    expect(configuredAreas({ ecs: [{ cluster: 'main' }], redis: [{ name: 'jobs', url: 'redis://x', queues: [] }], http: [] })).toEqual(['ecs', 'queues']);
+  });
+
+  it('the dashboard judges the same: an environment without RDS has no backup finding, even with no snapshot in sight', () => {
+    const data = { ...healthy(), rds: rds({ instances: [], snapshots: [] }) };
+    const settings = checkSettings({ ecs: [{ cluster: 'main' }], postgres: [] });
+    const { findings } = evaluate(data, { rds: 'not configured, never read' }, { env: 'prod', now: NOW, ...settings });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.filter((f) => f.area !== 'ecs')).toEqual([]);
+    // with RDS configured, the same unreadable panel is an unknown, and ECS is not judged
+    const withRds = evaluate(data, { rds: 'no answer' }, { env: 'prod', now: NOW, ...checkSettings({ rds: [{ instance: 'prod-db' }], postgres: [] }) });
+    expect(new Set(withRds.findings.map((f) => `${f.area} ${f.severity}`))).toEqual(new Set(['rds unknown']));
   });
 });

@@ -58,6 +58,8 @@ describe('in the config file', () => {
   const text = yaml`
     environments:
       prod:
+        ecs: [{ cluster: main, services: [api] }]
+        rds: [{ instance: prod-db }]
         thresholds:
           cpu: { warn: 80, crit: 95 }
           subjects:
