@@ -11,7 +11,8 @@ import type { Key } from 'ink';
 import type { Runtime } from '../src/engine/runtime.js';
 import type { EnvironmentSwitcher, TuiActions } from '../src/cli/tui.js';
 import type { IncidentView, TuiIncident } from '../src/cli/tuiIncident.js';
-import type { LiveFindingsState } from '../src/checks/live.js';
+import { NO_LIVE_FINDINGS } from '../src/checks/live.js';
+import type { Verdicts } from '../src/model/verdicts.js';
 import type { ActionUiState } from '../src/actions/controller.js';
 import type { KeyBinding } from '../src/keys/registry.js';
 import { activeBindings, KEY_BINDINGS } from '../src/keys/registry.js';
@@ -37,7 +38,6 @@ import { overlayFooter, overlayLines, runningLine, wrapText } from './actionOver
 import { liveLines, startAction } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
 import { ensureStateDir } from '../src/state/paths.js';
-import type { PanelMarks } from './PanelFrame.js';
 import { checklistItems, checklistView, criticalLine } from './checklist.js';
 import { incidentLine } from './incidentLine.js';
 import { endQuestion, type IncidentKeys } from './modeKeys.js';
@@ -74,27 +74,15 @@ export interface AppProps {
 const IDLE: ActionUiState = { phase: 'idle' };
 const idle = () => IDLE;
 const noSubscribe = () => () => undefined;
-const NO_FINDINGS: LiveFindingsState = { findings: [], notes: [], changes: [] };
-const noFindings = () => NO_FINDINGS;
+const noFindings = () => NO_LIVE_FINDINGS;
 const NO_INCIDENT: IncidentView = {};
 const noIncident = () => NO_INCIDENT;
 const NO_DRILL: DrillView = { phase: 'idle', steps: [] };
 const noDrill = () => NO_DRILL;
 
-/** Critical and warning findings per panel, for the marks in their titles. */
-function panelMarks(state: LiveFindingsState): Partial<Record<PanelId, PanelMarks>> {
-  const out: Partial<Record<PanelId, PanelMarks>> = {};
-  for (const { finding: f } of state.findings) {
-    if (f.severity !== 'crit' && f.severity !== 'warn') continue;
-    const m = (out[f.area] ??= { crit: 0, warn: 0 });
-    m[f.severity]++;
-  }
-  return out;
-}
-
 const DEFAULT_SAVE_DIRS = [() => process.cwd(), () => ensureStateDir()];
 
-function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number, marks: Partial<Record<PanelId, PanelMarks>>) {
+function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number, verdicts: Verdicts) {
   const common = (id: PanelId) => ({
     id,
     snap: snaps[id],
@@ -103,7 +91,7 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
     selected: state.selection[id] ?? 0,
     focused: id === state.focus,
     ...(id === 'logs' ? { logView: state.logs } : {}),
-    ...(marks[id] ? { marks: marks[id] } : {}),
+    verdicts,
   });
   if (layout.kind === 'detail') {
     const { cell } = layout;
@@ -158,7 +146,6 @@ export function App(props: AppProps) {
   const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps, checks]);
   const { columns, rows } = useTerminalSize();
   const theme = themeFor(noColor);
-  const marks = useMemo(() => panelMarks(checks), [checks]);
   const overlayOpen = overlayShown(action.phase, state.actionHidden, state.entry !== null);
 
   const active = useMemo(() => activeBindings({ readOnly: runtime.env.readOnly }, bindings), [runtime.env.readOnly, bindings]);
@@ -278,7 +265,7 @@ export function App(props: AppProps) {
     // Under the box, while there is room, the target's panel keeps moving: the operator watches the change land.
     const rest = bodyHeight - box.length;
     const p = targetPanel;
-    const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, ...(marks[p] ? { marks: marks[p] } : {}) }) : [];
+    const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, verdicts: checks.verdicts }) : [];
     body = <Lines lines={[...box, ...below]} />;
   } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
   else if (state.drill && drillView.phase !== 'idle') body = <Lines lines={drillScreen(drillView, { now, width, height: bodyHeight })} />;
@@ -286,7 +273,7 @@ export function App(props: AppProps) {
     const canFix = actions !== undefined && active.some((b) => b.command === 'checklist-fix');
     const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, width, height: bodyHeight, now, env: runtime.env.name, notes: checks.notes, canFix, ...(checks.evaluatedAt !== undefined ? { evaluatedAt: checks.evaluatedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
     body = <Lines lines={list} />;
-  } else body = bodyView(layout, snaps, state, now, marks);
+  } else body = bodyView(layout, snaps, state, now, checks.verdicts);
 
   return (
     <ThemeContext.Provider value={theme}>
