@@ -2,6 +2,7 @@
 import type { RdsSnapshot } from '../../src/model/rds.js';
 import { markOf, problemTone, toneOf } from '../theme.js';
 import { statusSeverity } from '../../src/checks/rules/rds.js';
+import { instanceRef } from '../../src/model/subjects.js';
 import type { Line } from '../text.js';
 import { layoutColumns, seg, tableHeader } from '../text.js';
 import { age } from '../format.js';
@@ -41,7 +42,7 @@ export const rdsPanel: PanelView<'rds'> = {
     const line: Line = [];
     for (const db of data.instances) {
       const mark = markOf(instanceLevel(db, verdicts));
-      line.push(seg(`${db.id} `), seg(db.status, mark.tone), seg(mark.text === ' ' ? ' ' : ` ${mark.text} `, mark.tone), seg(' '));
+      line.push(seg(`${db.id} `), seg(db.status, problemTone(verdicts.of(instanceRef(db), ['rds.status'])) ?? 'ok'), seg(` ${mark.text} `, mark.tone), seg(' '));
     }
     // a drill or restore in progress must be visible even on the smallest screen
     for (const db of data.restored ?? []) {
