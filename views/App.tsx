@@ -13,6 +13,7 @@ import { ShownEnvironments } from '../src/dashboard/shown.js';
 import type { KeyBinding } from '../src/dashboard/keys.js';
 import { activeBindings, KEY_BINDINGS } from '../src/dashboard/keys.js';
 import { DEFAULT_LOG_SAVE_DIRS } from '../src/dashboard/logs.js';
+import { NO_VERDICTS, type Verdicts } from '../src/model/verdicts.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
 import { Lines, ThemeContext } from './Lines.js';
 import { themeFor } from './theme.js';
@@ -34,7 +35,6 @@ import { activePanel } from './state.js';
 import { overlayFooter, overlayLines, runningLine, wrapText } from './actionOverlay.js';
 import { liveLines, startAction } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
-import type { PanelMarks } from './PanelFrame.js';
 import { checklistItems, checklistView, criticalLine } from './checklist.js';
 import { incidentLine } from './incidentLine.js';
 import { endQuestion } from './prompt.js';
@@ -69,25 +69,14 @@ export interface AppProps {
 const IDLE: ActionUiState = { phase: 'idle' };
 const idle = () => IDLE;
 const noSubscribe = () => () => undefined;
-const NO_FINDINGS: LiveFindingsState = { findings: [], notes: [], changes: [] };
+const NO_FINDINGS: LiveFindingsState = { findings: [], verdicts: NO_VERDICTS, notes: [], changes: [] };
 const noFindings = () => NO_FINDINGS;
 const NO_INCIDENT: IncidentView = {};
 const noIncident = () => NO_INCIDENT;
 const NO_DRILL: DrillView = { phase: 'idle', steps: [] };
 const noDrill = () => NO_DRILL;
 
-/** Critical and warning findings per panel, for the marks in their titles. */
-function panelMarks(state: LiveFindingsState): Partial<Record<PanelId, PanelMarks>> {
-  const out: Partial<Record<PanelId, PanelMarks>> = {};
-  for (const { finding: f } of state.findings) {
-    if (f.severity !== 'crit' && f.severity !== 'warn') continue;
-    const m = (out[f.area] ??= { crit: 0, warn: 0 });
-    m[f.severity]++;
-  }
-  return out;
-}
-
-function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number, marks: Partial<Record<PanelId, PanelMarks>>) {
+function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number, verdicts: Verdicts) {
   const common = (id: PanelId) => ({
     id,
     snap: snaps[id],
@@ -96,7 +85,7 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
     selected: state.selection[id] ?? 0,
     focused: id === state.focus,
     ...(id === 'logs' ? { logView: state.logs } : {}),
-    ...(marks[id] ? { marks: marks[id] } : {}),
+    verdicts,
   });
   if (layout.kind === 'detail') {
     const { cell } = layout;
@@ -151,7 +140,6 @@ export function App(props: AppProps) {
   const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps, checks]);
   const { columns, rows } = useTerminalSize();
   const theme = themeFor(noColor);
-  const marks = useMemo(() => panelMarks(checks), [checks]);
   const overlayOpen = overlayShown(action.phase, state.actionHidden, state.entry !== null);
 
   const active = useMemo(() => activeBindings({ readOnly: runtime.env.readOnly }, bindings), [runtime.env.readOnly, bindings]);
@@ -273,7 +261,7 @@ export function App(props: AppProps) {
     // Under the box, while there is room, the target's panel keeps moving: the operator watches the change land.
     const rest = bodyHeight - box.length;
     const p = targetPanel;
-    const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, ...(marks[p] ? { marks: marks[p] } : {}) }) : [];
+    const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, verdicts: checks.verdicts }) : [];
     body = <Lines lines={[...box, ...below]} />;
   } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
   else if (state.drill && drillView.phase !== 'idle') body = <Lines lines={drillScreen(drillView, { now, width, height: bodyHeight })} />;
@@ -281,7 +269,7 @@ export function App(props: AppProps) {
     const canFix = actions !== undefined && active.some((b) => b.command === 'checklist-fix');
     const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, width, height: bodyHeight, now, env: runtime.env.name, notes: checks.notes, canFix, ...(checks.evaluatedAt !== undefined ? { evaluatedAt: checks.evaluatedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
     body = <Lines lines={list} />;
-  } else body = bodyView(layout, snaps, state, now, marks);
+  } else body = bodyView(layout, snaps, state, now, checks.verdicts);
 
   return (
     <ThemeContext.Provider value={theme}>

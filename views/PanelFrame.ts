@@ -9,7 +9,9 @@ import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
 import { dataAgeMs } from '../src/dashboard/panelFacts.js';
 import type { Tone } from './theme.js';
 import type { LogViewState } from './state.js';
-import { GLYPH } from './theme.js';
+import { GLYPH, toneOf } from './theme.js';
+import type { Severity } from '../src/model/findings.js';
+import { NO_VERDICTS, type Verdicts } from '../src/model/verdicts.js';
 import type { Line, Seg } from './text.js';
 import { filterLabel, fit, fitLine, lineWidth, seg } from './text.js';
 import { age } from './format.js';
@@ -27,21 +29,16 @@ export interface FrameInput {
   selected: number;
   /** the log panel's view state */
   logView?: LogViewState;
-  /** how many critical and warning findings concern this panel: marked in its title */
-  marks?: PanelMarks;
+  /** what the checks said, by subject: the rows' marks and the counts in the title; none before the first run */
+  verdicts?: Verdicts;
 }
 
-export interface PanelMarks {
-  crit: number;
-  warn: number;
-}
+const MARKED: readonly Severity[] = ['crit', 'unknown', 'warn'];
 
-/** " ✗ 2 " in the crit token, " ! 1 " in the warn token: what the checks say of the panel. */
-export function markSegs(marks: PanelMarks | undefined): Seg[] {
-  const out: Seg[] = [];
-  if (marks?.crit) out.push(seg(` ${GLYPH.crit} ${marks.crit} `, 'crit', { bold: true }));
-  if (marks?.warn) out.push(seg(` ${GLYPH.warn} ${marks.warn} `, 'warn'));
-  return out;
+/** " ✗ 2 ", " ? 1 ", " ⚠ 1 ": how many findings of the panel the checks judged so, each in its own glyph and token. */
+export function markSegs(id: PanelId, verdicts: Verdicts | undefined): Seg[] {
+  const counts = (verdicts ?? NO_VERDICTS).counts(id);
+  return MARKED.filter((s) => counts[s] > 0).map((s) => seg(` ${GLYPH[s]} ${counts[s]} `, toneOf(s), { bold: s === 'crit' }));
 }
 
 export function panelLabel(id: PanelId): string {
@@ -82,7 +79,7 @@ function titleSegs(input: FrameInput): Seg[] {
   const status = statusOf(input.snap, input.now);
   const segs: Seg[] = [
     seg(` ${panelLabel(input.id)} `, input.focused ? 'focus' : 'text', { bold: true }),
-    ...markSegs(input.marks),
+    ...markSegs(input.id, input.verdicts),
     seg(` ${status.text} `, status.tone),
   ];
   if (input.filter) segs.push(seg(` ${filterLabel(input.filter)} `, 'accent'));
@@ -123,6 +120,7 @@ export function framePanel(input: FrameInput): Line[] {
       focused: input.focused,
       detail: input.detail,
       filter: input.filter,
+      verdicts: input.verdicts ?? NO_VERDICTS,
       ...(input.logView ? { logView: input.logView } : {}),
     });
     content.push(...body);
@@ -137,11 +135,11 @@ export function summaryLine(input: Omit<FrameInput, 'height' | 'detail' | 'selec
     seg(input.focused ? '›' : ' ', 'focus'),
     seg(fit(panelLabel(input.id), 11), input.focused ? 'focus' : 'text', { bold: true }),
     seg(fit(status.text, 10), status.tone),
-    ...markSegs(input.marks).map((m) => ({ ...m, text: m.text.trimStart() })),
+    ...markSegs(input.id, input.verdicts).map((m) => ({ ...m, text: m.text.trimStart() })),
   ];
   if (input.filter) line.push(seg(`${filterLabel(input.filter)} `, 'accent'));
   const err = errorLine(input.snap, input.now);
   if (err) line.push(...err, seg('  '));
-  if (input.snap.data !== undefined) line.push(...panelSummary(input.id, input.snap.data as never, input.now));
+  if (input.snap.data !== undefined) line.push(...panelSummary(input.id, input.snap.data as never, input.now, input.verdicts ?? NO_VERDICTS));
   return fitLine(line, input.width);
 }

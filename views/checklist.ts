@@ -11,14 +11,16 @@ import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
 import type { Line } from './text.js';
 import { fit, fitLine, lineWidth, seg, width as textWidth, windowStart } from './text.js';
 import type { Tone } from './theme.js';
+import { GLYPH, toneOf } from './theme.js';
 import { age } from './format.js';
 import { frame } from './PanelFrame.js';
 import { wrapText } from './actionOverlay.js';
 
 export { findingKey };
 
-export const MARK: Record<Severity, string> = { ok: '✓', warn: '⚠', crit: '✗', unknown: '?' };
-export const SEVERITY_TONE: Record<Severity, Tone> = { ok: 'ok', warn: 'warn', crit: 'crit', unknown: 'accent' };
+/** the theme's one glyph table and tones, as the panels draw them */
+export const MARK: Readonly<Record<Severity, string>> = GLYPH;
+export const SEVERITY_TONE: Record<Severity, Tone> = { ok: toneOf('ok'), warn: toneOf('warn'), crit: toneOf('crit'), unknown: toneOf('unknown') };
 /** problems first, as `opsdeck check` prints them: unknown ranks above warn */
 const ORDER: Severity[] = ['crit', 'unknown', 'warn', 'ok'];
 const COUNTED: Record<Severity, [string, string]> = { crit: ['critical', 'critical'], unknown: ['unknown', 'unknown'], warn: ['warning', 'warnings'], ok: ['ok', 'ok'] };

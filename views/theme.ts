@@ -4,8 +4,9 @@
  * with bold / underline / inverse, and the glyphs below carry it without any
  * styling at all.
  */
+import { SEVERITY_GLYPH, type Severity } from '../src/model/findings.js';
 
-export type Tone = 'text' | 'ok' | 'warn' | 'crit' | 'muted' | 'accent' | 'focus' | 'border' | 'badge' | 'badgeProtected' | 'readOnly' | 'selected';
+export type Tone = 'text' | 'ok' | 'warn' | 'crit' | 'unknown' | 'muted' | 'accent' | 'focus' | 'border' | 'badge' | 'badgeProtected' | 'readOnly' | 'selected';
 
 export interface Style {
   color?: string;
@@ -27,6 +28,8 @@ export const colorTheme: Theme = {
     ok: { color: 'green' },
     warn: { color: 'yellow' },
     crit: { color: 'red', bold: true },
+    // could not look: neither fine nor a known problem
+    unknown: { color: 'magenta' },
     // gray rather than dim: dim text vanishes on some SSH clients' palettes
     muted: { color: 'gray' },
     accent: { color: 'cyan' },
@@ -46,6 +49,8 @@ export const monoTheme: Theme = {
     ok: {},
     warn: { underline: true },
     crit: { bold: true },
+    // the glyph says it: ? beside ✓ ⚠ ✗
+    unknown: {},
     muted: {},
     accent: {},
     focus: { bold: true },
@@ -61,16 +66,24 @@ export function themeFor(noColor: boolean): Theme {
   return noColor ? monoTheme : colorTheme;
 }
 
-/** Severity markers drawn in both themes, so meaning never rests on colour alone. */
-export const GLYPH = {
-  ok: '✓',
-  warn: '!',
-  crit: '✗',
-  unknown: '·',
-} as const;
+/**
+ * Severity marks, drawn in both themes so meaning never rests on colour: the
+ * one table `opsdeck check` prints too.
+ */
+export const GLYPH = SEVERITY_GLYPH;
 
-export type Level = keyof typeof GLYPH;
+export type Level = Severity;
 
 export function toneOf(level: Level): Tone {
-  return level === 'unknown' ? 'muted' : level;
+  return level;
+}
+
+/** A row's mark: the checks' verdict, or a blank where no check judged the row (yet). */
+export function markOf(level: Level | undefined): { text: string; tone?: Tone } {
+  return level === undefined ? { text: ' ' } : { text: GLYPH[level], tone: toneOf(level) };
+}
+
+/** A figure's tone: drawn only when the checks found something wrong with it. */
+export function problemTone(level: Level | undefined): Tone | undefined {
+  return level === undefined || level === 'ok' ? undefined : toneOf(level);
 }

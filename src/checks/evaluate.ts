@@ -5,6 +5,7 @@
 import type { Finding } from '../model/findings.js';
 import type { PanelData, PanelId, PanelSnapshots } from '../model/panels.js';
 import { PANEL_IDS } from '../model/panels.js';
+import { ambiguousServiceNames, subjectText } from '../model/subjects.js';
 import type { EnvironmentConfig, Thresholds } from '../config/schema.js';
 import type { ThresholdKey } from '../config/thresholdKeys.js';
 import { errorMessage } from '../text/sanitize.js';
@@ -108,7 +109,7 @@ export function evaluate(data: Partial<PanelData>, errors: PanelErrors, opts: Ev
   for (const check of checks) {
     const missing = check.reads.find((id) => unreadable[id] !== undefined);
     if (missing) {
-      findings.push({ checkId: check.id, severity: 'unknown', subject: `${opts.env}/${missing}`, area: check.area, message: `${check.title}? could not read ${missing}: ${unreadable[missing]}` });
+      findings.push({ checkId: check.id, severity: 'unknown', subject: '', ref: { kind: 'panel', name: missing }, area: check.area, message: `${check.title}? could not read ${missing}: ${unreadable[missing]}` });
       continue;
     }
     try {
@@ -116,10 +117,21 @@ export function evaluate(data: Partial<PanelData>, errors: PanelErrors, opts: Ev
       const note = check.note?.(ctx);
       if (note) notes.push(note);
     } catch (err) {
-      findings.push({ checkId: check.id, severity: 'unknown', subject: opts.env, area: check.area, message: `${check.title}? the check failed: ${errorMessage(err)}` });
+      findings.push({ checkId: check.id, severity: 'unknown', subject: '', ref: { kind: 'panel', name: check.area }, area: check.area, message: `${check.title}? the check failed: ${errorMessage(err)}` });
     }
   }
-  return { findings, notes: [...notes, ...unmatchedSubjects(table, data, unreadable, opts.env)] };
+  return { findings: named(findings, data, opts.env), notes: [...notes, ...unmatchedSubjects(table, data, unreadable, opts.env)] };
+}
+
+/**
+ * Gives each finding its subject in words. A service name that two clusters
+ * use gets its cluster in every finding about either, including findings of
+ * checks that judged only one of them.
+ */
+function named(findings: Finding[], data: Partial<PanelData>, env: string): Finding[] {
+  const services = (data.ecs?.services ?? []).map((s) => ({ kind: 'ecs-service' as const, name: s.name, cluster: s.cluster }));
+  const ambiguous = ambiguousServiceNames([...services, ...findings.map((f) => f.ref)]);
+  return findings.map((f) => ({ ...f, subject: subjectText(env, f.ref, ambiguous.has(f.ref.name)) }));
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The checklist as text for a terminal, markdown for a chat or a ticket, JSON for machines. */
-import type { Finding, Severity } from '../model/findings.js';
+import { SEVERITY_GLYPH, type Finding, type Severity } from '../model/findings.js';
 import { PANEL_IDS, PANEL_TITLES, type PanelId } from '../model/panels.js';
 import { oneLine } from '../text/sanitize.js';
 import type { CheckReport, WindowBasis } from './run.js';
@@ -9,7 +9,8 @@ export { utc };
 
 export type ReportFormat = 'text' | 'json' | 'markdown';
 
-const MARK: Record<Severity, string> = { ok: '✓', warn: '⚠', crit: '✗', unknown: '?' };
+/** the dashboard's glyphs: a mark means the same in a report and on screen */
+const MARK = SEVERITY_GLYPH;
 const WORD: Record<Severity, string> = { ok: 'OK', warn: 'WARN', crit: 'CRIT', unknown: 'UNKNOWN' };
 const COUNTED: Record<Severity, [string, string]> = { crit: ['critical', 'critical'], unknown: ['unknown', 'unknown'], warn: ['warning', 'warnings'], ok: ['ok', 'ok'] };
 /** problems first, the worst first; unknown before warn as in the exit code */

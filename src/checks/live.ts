@@ -15,12 +15,15 @@ import type { PanelSnapshots } from '../model/panels.js';
 import { errorMessage } from '../text/sanitize.js';
 import { evaluate, panelInputs, type EvaluateOptions } from './evaluate.js';
 import { CHECKS } from './rules.js';
+import { NO_VERDICTS, verdictsOf, type Verdicts } from '../model/verdicts.js';
 import { FindingTracker, type FindingChange, type TrackedFinding } from './tracker.js';
 import type { CheckDefinition } from './types.js';
 
 export interface LiveFindingsState {
   /** every current finding with its age, the worst first, then the oldest first */
   findings: readonly TrackedFinding[];
+  /** the same findings by subject and panel: what the rows and titles draw */
+  verdicts: Verdicts;
   /** remarks on the run (a thresholds subject that matches nothing) */
   notes: readonly string[];
   /** when the checks last ran (the runtime's clock); undefined before the first run */
@@ -44,10 +47,11 @@ export interface LiveFindingsOptions {
   onEvaluated?: (findings: readonly Finding[], changes: readonly FindingChange[]) => void;
 }
 
-const EMPTY: LiveFindingsState = { findings: [], notes: [], changes: [] };
+/** Before the first run: no finding, so no row carries a mark. */
+export const NO_LIVE_FINDINGS: LiveFindingsState = { findings: [], verdicts: NO_VERDICTS, notes: [], changes: [] };
 
 export class LiveFindings {
-  private state: LiveFindingsState = EMPTY;
+  private state: LiveFindingsState = NO_LIVE_FINDINGS;
   private readonly tracker = new FindingTracker();
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -92,7 +96,7 @@ export class LiveFindings {
         checks: settled(this.opts.checks ?? CHECKS, snaps),
       });
       const changes = this.tracker.update(findings, now);
-      this.state = { findings: this.tracker.current(), notes, evaluatedAt: now, changes };
+      this.state = { findings: this.tracker.current(), verdicts: verdictsOf(findings), notes, evaluatedAt: now, changes };
       this.opts.onEvaluated?.(findings, changes);
     } catch (err) {
       this.state = { ...this.state, error: `the checks could not run: ${errorMessage(err)}` };

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PANEL_IDS } from '../model/panels.js';
+import { SUBJECT_KINDS } from '../model/subjects.js';
 
 export const CHECK_REPORT_SCHEMA_ID = 'urn:opsdeck:check-report';
 
@@ -20,11 +21,22 @@ const suggested = z
   })
   .strict();
 
+const ref = z
+  .object({
+    kind: z.enum(SUBJECT_KINDS).describe('what sort of thing the subject is; `panel` when a whole panel could not be read'),
+    name: z.string().min(1).describe('its name as the system spells it (service, RDS instance id, queue, Redis / database / probe name, panel id)'),
+    cluster: z.string().min(1).optional().describe('the ECS cluster of a service: always present for `ecs-service`'),
+    redis: z.string().min(1).optional().describe('the configured Redis of a queue: always present for `queue`'),
+  })
+  .strict()
+  .describe('the subject as fields: with `kind` and its qualifiers it is unique in the environment');
+
 const finding = z
   .object({
     checkId: z.string().regex(/^[a-z]+\.[a-z0-9-]+$/).describe('stable id of the check, e.g. "ecs.running-below-desired"'),
     severity,
-    subject: z.string().min(1).describe('ENV/NAME: what the finding is about'),
+    subject: z.string().min(1).describe('the subject in words: ENV/NAME, ENV/REDIS/QUEUE for a queue, ENV/CLUSTER/NAME for a service whose name two clusters use'),
+    ref,
     area: z.enum(PANEL_IDS).describe('the panel the check belongs to'),
     message: z.string().min(1),
     figure: z.string().optional().describe('the number behind the verdict, e.g. "2/3 running"'),
@@ -57,6 +69,10 @@ export const checkReportSchema = z
   })
   .strict()
   .superRefine((r, ctx) => {
+    r.findings.forEach((f, i) => {
+      if (f.ref.kind === 'ecs-service' && f.ref.cluster === undefined) ctx.addIssue({ code: 'custom', path: ['findings', i, 'ref', 'cluster'], message: 'a service is named with its cluster' });
+      if (f.ref.kind === 'queue' && f.ref.redis === undefined) ctx.addIssue({ code: 'custom', path: ['findings', i, 'ref', 'redis'], message: 'a queue is named with its Redis' });
+    });
     // the summary and the status are derived from the findings: a report where they disagree is corrupt
     for (const s of severity.options) {
       const n = r.findings.filter((f) => f.severity === s).length;

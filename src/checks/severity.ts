@@ -1,8 +1,7 @@
 /** How severities rank, and what they mean for the exit code. */
-import type { Finding, Severity } from '../model/findings.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../model/findings.js';
 
-/** A check that could not run outranks a warning: "could not look" is not "mostly fine". */
-export const SEVERITY_RANK: Record<Severity, number> = { ok: 0, warn: 1, unknown: 2, crit: 3 };
+export { SEVERITY_RANK };
 
 /** Nagios exit codes, as cron jobs and monitoring wrappers expect them. */
 export const EXIT_BY_SEVERITY: Record<Severity, number> = { ok: 0, warn: 1, crit: 2, unknown: 3 };

@@ -7,6 +7,7 @@
  * crit → unknown → crit (one failed poll) keeps the age of its crit.
  */
 import type { Finding, Severity } from '../model/findings.js';
+import { subjectKey } from '../model/subjects.js';
 import { SEVERITY_RANK } from './severity.js';
 
 export interface TrackedFinding {
@@ -29,7 +30,8 @@ interface Entry {
   known?: { severity: Severity; since: number };
 }
 
-export const findingKey = (f: Pick<Finding, 'checkId' | 'subject'>) => `${f.checkId}\u0000${f.subject}`;
+/** One finding's identity across runs: its check and its subject as data (the words may gain a cluster). */
+export const findingKey = (f: Pick<Finding, 'checkId' | 'ref'>) => `${f.checkId}\u0001${subjectKey(f.ref)}`;
 
 export class FindingTracker {
   private readonly entries = new Map<string, Entry>();
@@ -86,8 +88,8 @@ export class FindingTracker {
     return this.current().filter((t) => t.finding.severity === severity);
   }
 
-  get(checkId: string, subject: string): TrackedFinding | undefined {
-    const e = this.entries.get(findingKey({ checkId, subject }));
+  get(checkId: string, ref: Finding['ref']): TrackedFinding | undefined {
+    const e = this.entries.get(findingKey({ checkId, ref }));
     return e ? { finding: e.finding, since: e.since } : undefined;
   }
 }

@@ -4,6 +4,7 @@
  * themselves, so the TUI can run them on what its panels already hold.
  */
 import type { Finding, Severity, SuggestedAction } from '../model/findings.js';
+import type { SubjectRef } from '../model/subjects.js';
 import type { PanelData, PanelId } from '../model/panels.js';
 import type { ThresholdKey } from '../config/thresholdKeys.js';
 import type { Threshold } from './thresholds.js';
@@ -46,12 +47,17 @@ export interface CheckDefinition {
   note?(ctx: CheckContext): string | undefined;
 }
 
-/** Builds findings of one check with its id and area filled in. */
+/**
+ * Builds findings of one check with its id and area filled in. The subject in
+ * words is left to `evaluate`, which alone sees every subject of the
+ * environment and so knows when a name needs its cluster to be unique.
+ */
 export function findingsOf(check: Pick<CheckDefinition, 'id' | 'area'>) {
-  return (severity: Severity, subject: string, message: string, figure?: string, suggested?: SuggestedAction): Finding => ({
+  return (severity: Severity, ref: SubjectRef, message: string, figure?: string, suggested?: SuggestedAction): Finding => ({
     checkId: check.id,
     severity,
-    subject,
+    subject: '',
+    ref,
     area: check.area,
     message,
     ...(figure !== undefined ? { figure } : {}),

@@ -1,6 +1,16 @@
 import type { PanelId } from './panels.js';
+import type { SubjectRef } from './subjects.js';
 
 export type Severity = 'ok' | 'warn' | 'crit' | 'unknown';
+
+/**
+ * The one mark of each severity, on screen and in every report: warning and
+ * critical differ by shape, so they differ without colour too.
+ */
+/** A check that could not run outranks a warning: "could not look" is not "mostly fine". */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { ok: 0, warn: 1, unknown: 2, crit: 3 };
+
+export const SEVERITY_GLYPH: Readonly<Record<Severity, string>> = { ok: '✓', warn: '⚠', crit: '✗', unknown: '?' };
 
 export interface SuggestedAction {
   /** action id, e.g. "scale" */
@@ -14,8 +24,10 @@ export interface Finding {
   /** stable id of the check, e.g. "ecs.running-below-desired" */
   checkId: string;
   severity: Severity;
-  /** what the finding is about, e.g. "demo/api" */
+  /** what the finding is about in words, e.g. "demo/api"; derived from `ref` (see subjects.ts) */
   subject: string;
+  /** what the finding is about as data: rows look their verdict up by it */
+  ref: SubjectRef;
   area: PanelId;
   message: string;
   /** the number behind the verdict, e.g. "2/3 running" */

@@ -7,3 +7,4 @@ export type * from './health.js';
 export type * from './findings.js';
 export type * from './environment.js';
 export * from './panels.js';
+export * from './subjects.js';

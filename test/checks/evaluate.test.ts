@@ -32,6 +32,6 @@ describe('evaluateChecks on the store', () => {
     const broken: CheckDefinition = { id: 'ecs.broken', area: 'ecs', title: 'Broken rule', reads: ['ecs'], thresholds: [], actions: [], evaluate: () => { throw new Error('boom'); } };
     const ok: CheckDefinition = { ...broken, id: 'ecs.fine', evaluate: () => [] };
     const fs = evaluateChecks(healthy(), {}, { env: 'prod', now: NOW, checks: [broken, ok] });
-    expect(fs).toEqual([{ checkId: 'ecs.broken', severity: 'unknown', subject: 'prod', area: 'ecs', message: 'Broken rule? the check failed: boom' }]);
+    expect(fs).toEqual([{ checkId: 'ecs.broken', severity: 'unknown', subject: 'prod/ecs', ref: { kind: 'panel', name: 'ecs' }, area: 'ecs', message: 'Broken rule? the check failed: boom' }]);
   });
 });

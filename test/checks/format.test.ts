@@ -68,7 +68,7 @@ describe('markdown', () => {
     const r: CheckReport = {
       version: 1, environment: 'prod', checkedAt: '2026-11-22T09:00:00.000Z', window: { from: '2026-11-21T21:00:00.000Z', to: '2026-11-22T09:00:00.000Z', basis: 'flag' },
       status: 'warn', exitCode: 1, summary: { ok: 0, warn: 1, crit: 0, unknown: 0 }, notes: [],
-      findings: [{ checkId: 'logs.errors-window', severity: 'warn', subject: 'prod/logs', area: 'logs', message: '3 errors, top: **boom** <script> `x` | y\x1b[2J' }],
+      findings: [{ checkId: 'logs.errors-window', severity: 'warn', subject: 'prod/logs', ref: { kind: 'logs', name: 'logs' }, area: 'logs', message: '3 errors, top: **boom** <script> `x` | y\x1b[2J' }],
     };
     expect(formatMarkdown(r)).toContain('- ⚠ **prod/logs**: 3 errors, top: \\*\\*boom\\*\\* \\<script\\> \\`x\\` \\| y\n');
   });

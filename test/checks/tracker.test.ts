@@ -6,7 +6,8 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { runChecks } from '../../src/checks/run.js';
 import { NOW } from './support.js';
 
-const f = (severity: Severity, subject = 'prod/api', checkId = 'ecs.cpu', figure = ''): Finding => ({ checkId, severity, subject, area: 'ecs', message: severity, figure });
+const f = (severity: Severity, subject = 'prod/api', checkId = 'ecs.cpu', figure = ''): Finding => ({ checkId, severity, subject, ref: ref(subject), area: 'ecs', message: severity, figure });
+const ref = (subject: string) => ({ kind: 'ecs-service' as const, name: subject.split('/').at(-1)!, cluster: 'main' });
 const S = 1000;
 
 describe('FindingTracker', () => {
@@ -18,7 +19,7 @@ describe('FindingTracker', () => {
     ]);
     // same severity, new figure: no change, the age stays
     expect(t.update([f('ok', 'prod/api', 'ecs.cpu', 'CPU 30%'), f('ok', 'prod/worker')], NOW + 5 * S)).toEqual([]);
-    expect(t.get('ecs.cpu', 'prod/api')).toEqual({ finding: f('ok', 'prod/api', 'ecs.cpu', 'CPU 30%'), since: NOW });
+    expect(t.get('ecs.cpu', ref('prod/api'))).toEqual({ finding: f('ok', 'prod/api', 'ecs.cpu', 'CPU 30%'), since: NOW });
     expect(t.update([f('crit'), f('ok', 'prod/worker')], NOW + 10 * S)).toEqual([{ finding: f('crit'), since: NOW + 10 * S, from: 'ok' }]);
     expect(t.update([f('crit'), f('warn', 'prod/worker')], NOW + 70 * S)).toEqual([{ finding: f('warn', 'prod/worker'), since: NOW + 70 * S, from: 'ok' }]);
     // the header: critical ones with their age
@@ -34,7 +35,7 @@ describe('FindingTracker', () => {
     t.update([f('crit')], NOW);
     expect(t.update([f('unknown')], NOW + 5 * S)).toEqual([{ finding: f('unknown'), since: NOW + 5 * S, from: 'crit' }]);
     expect(t.update([f('crit')], NOW + 10 * S)).toEqual([{ finding: f('crit'), since: NOW, from: 'unknown' }]);
-    expect(t.get('ecs.cpu', 'prod/api')?.since).toBe(NOW);
+    expect(t.get('ecs.cpu', ref('prod/api'))?.since).toBe(NOW);
     // but another verdict after it starts a new age
     t.update([f('unknown')], NOW + 15 * S);
     expect(t.update([f('warn')], NOW + 20 * S)).toEqual([{ finding: f('warn'), since: NOW + 20 * S, from: 'unknown' }]);

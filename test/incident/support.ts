@@ -30,5 +30,5 @@ export function plan(action: string, service: string, summary: string): Plan {
 }
 
 export function finding(checkId: string, service: string, severity: Severity, message: string, figure?: string): Finding {
-  return { checkId, severity, subject: `prod/${service}`, area: 'ecs', message, ...(figure ? { figure } : {}) };
+  return { checkId, severity, subject: `prod/${service}`, ref: { kind: 'ecs-service', name: service, cluster: 'main' }, area: 'ecs', message, ...(figure ? { figure } : {}) };
 }

@@ -87,7 +87,7 @@ describe('LiveFindings', () => {
       reads: ['ecs'],
       thresholds: [],
       actions: [],
-      evaluate: (ctx) => [{ checkId: 'test.flip', area: 'ecs', subject: `${ctx.env}/api`, severity: crit ? 'crit' : 'ok', message: crit ? 'down' : 'up' }],
+      evaluate: (ctx) => [{ checkId: 'test.flip', area: 'ecs', subject: `${ctx.env}/api`, ref: { kind: 'ecs-service', name: 'api', cluster: 'conflicto-prod-cluster' }, severity: crit ? 'crit' : 'ok', message: crit ? 'down' : 'up' }],
     };
     live = new LiveFindings({ store, clock, env: () => 'prod', intervalMs: 5, checks: [check] });
     const off = store.subscribe(() => undefined);

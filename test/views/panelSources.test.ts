@@ -11,9 +11,11 @@ import { panelBody, panelSummary } from '../../views/panels/index.js';
 import { selectedRdsRow } from '../../views/panels/rdsTables.js';
 import type { DbInstance, RdsSnapshot } from '../../src/model/rds.js';
 import { DRILL_TAG, RESTORED_FROM_TAG } from '../../src/actions/rds/context.js';
-import { ecs, postgres, queues, rds, T0 } from './fixtures.js';
+import { allData, ecs, postgres, queues, rds, T0 } from './fixtures.js';
+import { judged } from './judged.js';
 
-const ctx = (over: Partial<PanelCtx> = {}): PanelCtx => ({ width: 120, height: 30, now: T0, selected: 0, focused: true, detail: false, filter: '', ...over });
+const verdicts = judged(allData, T0);
+const ctx = (over: Partial<PanelCtx> = {}): PanelCtx => ({ width: 120, height: 30, now: T0, selected: 0, focused: true, detail: false, filter: '', verdicts, ...over });
 const text = (l: Line) => l.map((s) => s.text).join('');
 const rowWith = (lines: Line[], needle: string) => lines.find((l) => text(l).includes(needle));
 const tones = (l: Line | undefined) => new Set((l ?? []).map((s) => s.tone));
@@ -52,8 +54,8 @@ describe('RDS', () => {
   });
 
   test('a drill in progress shows even in the one-line summary; a finished one does not crowd it', () => {
-    expect(text(panelSummary('rds', withDrill('backing-up'), T0))).toContain('drill conflicto-prod-drill-202503140500 backing-up');
-    expect(text(panelSummary('rds', withDrill('available'), T0))).not.toContain('drill');
+    expect(text(panelSummary('rds', withDrill('backing-up'), T0, verdicts))).toContain('drill conflicto-prod-drill-202503140500 backing-up');
+    expect(text(panelSummary('rds', withDrill('available'), T0, verdicts))).not.toContain('drill');
   });
 
   test('the selection runs over instances, restored copies, then snapshots', () => {
@@ -75,14 +77,14 @@ describe('RDS', () => {
     const all = lines.map(text);
     expect(all.some((l) => /read +write/.test(l))).toBe(true);
     expect(text(rowWith(lines, 'conflicto-prod ')!)).toMatch(/0\.8ms +13ms/);
-    expect(all).toContain('! metrics unavailable: AccessDenied cloudwatch:GetMetricData');
+    expect(all).toContain('⚠ metrics unavailable: AccessDenied cloudwatch:GetMetricData');
     expect(text(rowWith(lines, 'pre-deploy-0043')!)).toMatch(/creating +▓▓░░ 42%/);
     expect(tones(rowWith(lines, 'pre-deploy-0043'))).toContain('warn');
     expect(all.some((l) => l.startsWith('Events of conflicto-prod'))).toBe(true);
     expect(text(rowWith(lines, 'Backing up DB instance')!)).toContain('(backup)');
     expect(lines.length).toBeLessThanOrEqual(40);
     // the warning shows on the tile too
-    expect(panelBody('rds', data, ctx()).map(text)).toContain('! metrics unavailable: AccessDenied cloudwatch:GetMetricData');
+    expect(panelBody('rds', data, ctx()).map(text)).toContain('⚠ metrics unavailable: AccessDenied cloudwatch:GetMetricData');
   });
 
   test('events of a snapshot row are its instance\'s; an instance without events says so', () => {
@@ -93,31 +95,34 @@ describe('RDS', () => {
 });
 
 describe('Postgres', () => {
-  test('a database that did not answer is one red line, above the ones that did', () => {
+  test('a database that did not answer is one line, above the ones that did, marked unknown as the checks judge it', () => {
     const data = { ...postgres, errors: [{ name: 'replica', error: 'connect ECONNREFUSED 10.0.3.7:5432\x1b]0;x\x07' }] };
-    const lines = panelBody('postgres', data, ctx());
-    expect(text(lines[0]!)).toBe('✗ replica  connect ECONNREFUSED 10.0.3.7:5432');
-    expect(tones(lines[0])).toEqual(new Set(['crit']));
+    const v = judged({ postgres: data }, T0);
+    const lines = panelBody('postgres', data, ctx({ verdicts: v }));
+    expect(text(lines[0]!)).toBe('? replica  connect ECONNREFUSED 10.0.3.7:5432');
+    expect(tones(lines[0])).toEqual(new Set(['unknown']));
     expect(rowWith(lines, 'primary')).toBeDefined();
-    expect(text(panelSummary('postgres', data, T0))).toContain('✗ replica down');
+    expect(text(panelSummary('postgres', data, T0, v))).toContain('? replica down');
     // none answered: only the errors
-    expect(panelBody('postgres', { databases: [], errors: data.errors }, ctx()).map(text)).toEqual(['✗ replica  connect ECONNREFUSED 10.0.3.7:5432']);
+    const none = { databases: [], errors: data.errors };
+    expect(panelBody('postgres', none, ctx({ verdicts: judged({ postgres: none }, T0) })).map(text)).toEqual(['? replica  connect ECONNREFUSED 10.0.3.7:5432']);
   });
 });
 
 describe('Queues', () => {
   test('a Redis that answers but could not read a queue shows why, in yellow', () => {
     const data = { ...queues, redis: [{ ...queues.redis[0]!, error: 'queue default: WRONGTYPE Operation against a key holding the wrong kind of value' }] };
-    const lines = panelBody('queues', data, ctx());
-    expect(text(lines[0]!)).toMatch(/^! redis jobs +ping 1ms/);
-    expect(text(lines[1]!)).toContain('! queue default: WRONGTYPE Operation');
+    const lines = panelBody('queues', data, ctx({ verdicts: judged({ queues: data }, T0) }));
+    // Redis answers, so the Redis check says ✓; the queue it could not read is the warning under it
+    expect(text(lines[0]!)).toMatch(/^✓ redis jobs +ping 1ms/);
+    expect(text(lines[1]!)).toContain('⚠ queue default: WRONGTYPE Operation');
     expect(tones(lines[1])).toContain('warn');
-    expect(text(panelSummary('queues', data, T0))).toMatch(/^redis 1ms !/);
+    expect(text(panelSummary('queues', data, T0, verdicts))).toMatch(/^redis 1ms ⚠/);
   });
 
   test('a Redis that does not answer is a red line', () => {
     const data = { ...queues, redis: [{ ...queues.redis[0]!, ok: false, pingMs: null, error: 'connect ECONNREFUSED 127.0.0.1:6379' }] };
-    const line = panelBody('queues', data, ctx())[0]!;
+    const line = panelBody('queues', data, ctx({ verdicts: judged({ queues: data }, T0) }))[0]!;
     expect(text(line)).toBe('✗ redis jobs connect ECONNREFUSED 127.0.0.1:6379');
     expect(tones(line)).toEqual(new Set(['crit']));
   });
@@ -127,7 +132,7 @@ describe('ECS', () => {
   test('warnings from the typed field, as one muted line', () => {
     const lines = panelBody('ecs', { ...ecs, warnings: ['stopped tasks unavailable: ThrottlingException', ''] }, ctx());
     const line = rowWith(lines, 'stopped tasks unavailable');
-    expect(text(line!)).toBe('! stopped tasks unavailable: ThrottlingException');
+    expect(text(line!)).toBe('⚠ stopped tasks unavailable: ThrottlingException');
     expect(tones(line)).toEqual(new Set(['muted']));
   });
 });

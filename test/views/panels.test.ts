@@ -2,73 +2,85 @@ import { describe, expect, test } from 'vitest';
 import type { Line } from '../../views/text.js';
 import type { PanelCtx } from '../../views/panels/types.js';
 import { panelBody } from '../../views/panels/index.js';
-import { isCrashLooping, serviceLevel } from '../../views/panels/ecsTable.js';
+import { serviceLevel } from '../../views/panels/ecsTable.js';
 import { backupLevel, newestAutomated } from '../../views/panels/RdsPanel.js';
 import { connectionTone } from '../../views/panels/PostgresPanel.js';
-import { latencyTone } from '../../views/panels/HealthPanel.js';
-import { errorRateTone } from '../../views/panels/LogsPanel.js';
+import { errorRateTone } from '../../views/logs/status.js';
+import { probeLevel } from '../../views/panels/HealthPanel.js';
+import { isCrashLooping } from '../../src/checks/crashLoop.js';
 import { framePanel, statusOf, summaryLine } from '../../views/PanelFrame.js';
-import { ecs, health, logs, postgres, queues, rds, T0 } from './fixtures.js';
+import { NO_VERDICTS } from '../../src/model/verdicts.js';
+import { allData, ecs, health, logs, postgres, queues, rds, T0 } from './fixtures.js';
+import { judged } from './judged.js';
 
-const ctx = (over: Partial<PanelCtx> = {}): PanelCtx => ({ width: 100, height: 20, now: T0, selected: 0, focused: true, detail: false, filter: '', ...over });
+const verdicts = judged(allData, T0);
+const ctx = (over: Partial<PanelCtx> = {}): PanelCtx => ({ width: 100, height: 20, now: T0, selected: 0, focused: true, detail: false, filter: '', verdicts, ...over });
 const text = (l: Line) => l.map((s) => s.text).join('');
 const rowWith = (lines: Line[], needle: string) => lines.find((l) => text(l).includes(needle));
 const tones = (l: Line | undefined) => new Set((l ?? []).map((s) => s.tone));
 
 describe('ECS', () => {
   const [api, worker, scheduler] = ecs.services;
-  test('a row is red below desired, on a failed rollout or when crash-looping; yellow while rolling out', () => {
-    expect(serviceLevel(api!)).toBe('ok');
-    expect(serviceLevel(worker!)).toBe('warn');
+  test("a row's level is the checks' verdict on the service: warn while a rollout is short, crit on a failed rollout or a crash loop", () => {
+    const level = (services: typeof ecs.services, i = 0) => serviceLevel(services[i]!, judged({ ecs: { ...ecs, services } }, T0));
+    expect(serviceLevel(api!, verdicts)).toBe('ok');
+    // a rollout under way at its full count is not a problem to the checks, so not to the row either
+    expect(serviceLevel(worker!, verdicts)).toBe('ok');
     expect(isCrashLooping(scheduler!)).toBe(true);
-    expect(serviceLevel(scheduler!)).toBe('crit');
+    expect(serviceLevel(scheduler!, verdicts)).toBe('crit');
     // stops count against the revision that made them: another revision's crashes are history
-    expect(serviceLevel({ ...api!, stoppedTasks: scheduler!.stoppedTasks })).toBe('ok');
-    expect(serviceLevel({ ...api!, stoppedTasks: scheduler!.stoppedTasks.map((t) => ({ ...t, taskDefinition: api!.taskDefinition })) })).toBe('crit');
-    expect(serviceLevel({ ...api!, running: 2 })).toBe('crit');
+    expect(level([{ ...api!, stoppedTasks: scheduler!.stoppedTasks }])).not.toBe('crit');
+    expect(level([{ ...api!, stoppedTasks: scheduler!.stoppedTasks.map((t) => ({ ...t, taskDefinition: api!.taskDefinition })) }])).toBe('crit');
+    // one task short is a warning at first, as the check grades it; no verdict before the checks ran
+    expect(level([{ ...api!, running: 2 }])).toBe('warn');
+    expect(serviceLevel(api!, NO_VERDICTS)).toBeUndefined();
   });
 
   test('the table tints unhealthy rows; its rows fit the width (the frame cuts the prose below)', () => {
-    const lines = panelBody('ecs', ecs, ctx({ width: 76 }));
+    const short = { ...ecs, services: ecs.services.map((s) => (s.name === 'worker' ? { ...s, running: 1, pending: 1 } : s)) };
+    const lines = panelBody('ecs', short, ctx({ width: 76, verdicts: judged({ ecs: short }, T0) }));
     expect(tones(rowWith(lines, 'scheduler'))).toContain('crit');
     expect(tones(rowWith(lines, 'worker'))).toContain('warn');
+    expect(tones(rowWith(lines, 'worker'))).not.toContain('crit');
     for (const l of lines.slice(0, 4)) expect(text(l).length).toBeLessThanOrEqual(76);
-    expect(text(rowWith(lines, '✗ scheduler:')!)).toContain('crash-looping: 4 tasks exited non-zero');
+    expect(text(rowWith(lines, '✗ scheduler:')!)).toContain('tasks keep stopping');
+    expect(text(rowWith(lines, '⚠ worker:')!)).toContain('1 of 2 tasks not running');
   });
 });
 
 describe('RDS', () => {
-  test('the newest automated snapshot is judged, and is red past 26 h', () => {
+  test("the backup line is the snapshot check's verdict, with the environment's threshold", () => {
     expect(newestAutomated(rds)?.id).toBe('rds:conflicto-prod-2025-03-14-03-10');
-    expect(backupLevel(newestAutomated(rds), T0)).toBe('ok');
-    expect(backupLevel(newestAutomated(rds), T0 + 24 * 3_600_000)).toBe('crit');
-    expect(backupLevel(undefined, T0)).toBe('crit');
-    expect(backupLevel({ ...newestAutomated(rds)!, status: 'creating' }, T0)).toBe('warn');
+    expect(backupLevel(judged({ rds }, T0))).toBe('ok');
+    expect(backupLevel(judged({ rds }, T0 + 24 * 3_600_000))).toBe('crit');
+    expect(backupLevel(judged({ rds }, T0 + 24 * 3_600_000, { snapshotAgeHours: { warn: 40, crit: 60 } }))).toBe('ok');
+    // no RDS in the environment: nothing judged, no mark (not "✗ none found")
+    expect(backupLevel(judged({ rds: { instances: [], snapshots: [] } }, T0))).toBeUndefined();
+    expect(text(panelBody('rds', { instances: [], snapshots: [] }, ctx({ verdicts: judged({ rds: { instances: [], snapshots: [] } }, T0) })).find((l) => text(l).includes('newest automated'))!)).not.toContain('✗');
   });
 
   test('snapshots are listed newest first with their age', () => {
-    const lines = panelBody('rds', rds, ctx({ now: T0 + 24 * 3_600_000 }));
+    const lines = panelBody('rds', rds, ctx({ now: T0 + 24 * 3_600_000, verdicts: judged({ rds }, T0 + 24 * 3_600_000) }));
     const all = lines.map(text);
     expect(all.findIndex((l) => l.includes('2025-03-14'))).toBeLessThan(all.findIndex((l) => l.includes('2025-03-13')));
     expect(tones(rowWith(lines, 'newest automated snapshot'))).toContain('crit');
   });
 });
 
-describe('thresholds', () => {
-  test('postgres connections: > 70 % warn, > 90 % crit', () => {
-    expect(connectionTone(70, 100)).toBeUndefined();
-    expect(connectionTone(71, 100)).toBe('warn');
-    expect(connectionTone(91, 100)).toBe('crit');
+describe("figures take the checks' tones, with the environment's thresholds", () => {
+  test('postgres connections (74 of 100): a warning by default, fine where the environment allows 80 %', () => {
+    expect(connectionTone(postgres.databases[0]!, verdicts)).toBe('warn');
+    expect(connectionTone(postgres.databases[0]!, judged({ postgres }, T0, { dbConnectionsPercent: { warn: 80, crit: 95 } }))).toBeUndefined();
   });
-  test('probe latency: > 2 s warn, > 5 s crit', () => {
-    expect(latencyTone(2_000)).toBeUndefined();
-    expect(latencyTone(2_300)).toBe('warn');
-    expect(latencyTone(5_001)).toBe('crit');
+  test('probe latency: slow by the configured threshold', () => {
+    const slow = { ...health, probes: [{ ...health.probes[0]!, ok: true, problems: [], latencyMs: 2_300 }] };
+    expect(probeLevel(slow.probes[0]!, judged({ health: slow }, T0))).toBe('warn');
+    expect(probeLevel(slow.probes[0]!, judged({ health: slow }, T0, { responseTimeMs: { warn: 3_000, crit: 6_000 } }))).toBe('ok');
   });
-  test('error rate: > 1 % warn, > 5 % crit', () => {
-    expect(errorRateTone(null)).toBeUndefined();
-    expect(errorRateTone(1.5)).toBe('warn');
-    expect(errorRateTone(6)).toBe('crit');
+  test('error rate: the logs check says how bad it is', () => {
+    expect(errorRateTone(NO_VERDICTS)).toBeUndefined();
+    expect(errorRateTone(judged({ logs }, T0))).toBe('warn');
+    expect(errorRateTone(judged({ logs }, T0, { errorRatePercent: { warn: 50, crit: 90 } }))).toBeUndefined();
   });
 });
 
@@ -81,11 +93,16 @@ describe('bodies', () => {
     expect(tones(rowWith(lines, 'slow query'))).toContain('warn');
   });
 
-  test('queues: the redis line, then failed jobs in red', () => {
+  test('queues: the redis line, then failed jobs as the dead-letter check grades them (7 is a warning, 100 critical)', () => {
     const lines = panelBody('queues', queues, ctx());
     expect(text(lines[0]!)).toMatch(/redis jobs +ping 1ms +mem 120M\/1.0G 12%/);
     const row = rowWith(lines, 'default')!;
-    expect(row.find((s) => s.text.trim() === '7')?.tone).toBe('crit');
+    expect(row.find((s) => s.text.trim() === '7')?.tone).toBe('warn');
+    expect(text(row)).toMatch(/^⚠ /);
+    const many = { ...queues, queues: queues.queues.map((q) => ({ ...q, failed: 100 })) };
+    const crit = rowWith(panelBody('queues', many, ctx({ verdicts: judged({ queues: many }, T0) })), 'default')!;
+    expect(crit.find((s) => s.text.trim() === '100')?.tone).toBe('crit');
+    expect(text(crit)).toMatch(/^✗ /);
   });
 
   test('postgres: blocked queries first, with their blockers, in red', () => {

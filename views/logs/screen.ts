@@ -12,6 +12,7 @@ import { logModel, type LogModel } from './model.js';
 import { itemRows, rowLayout, type RowLayout } from './rows.js';
 import { logWindow, type LogWindow } from './window.js';
 import { filterLine, statusLine, topErrorLines, warningsLine } from './status.js';
+import { NO_VERDICTS, type Verdicts } from '../../src/model/verdicts.js';
 
 /** At this width the full-screen view puts the top errors beside the lines. */
 export const SIDE_PANE_WIDTH = 160;
@@ -24,6 +25,8 @@ export interface LogBox {
   now: number;
   filter: string;
   view: LogViewState;
+  /** the checks' verdicts, for the error rate's tone; none when only the layout is wanted (scrolling) */
+  verdicts?: Verdicts;
 }
 
 export interface LogScreen {
@@ -64,7 +67,7 @@ export function logScreen(data: LogsSnapshot, box: LogBox): LogScreen {
   };
   const heightOf = (i: number) => (view.wrap ? rows(i).length : 1);
   const win = logWindow(model, view, room, heightOf);
-  const header = [statusLine(model, win, { width, detail }), ...(filterRow ? [filterLine(model, view, box.filter)] : []), ...(warnRow ? [warningsLine(data.warnings)] : [])].slice(0, headerRows);
+  const header = [statusLine(model, win, { width, detail, verdicts: box.verdicts ?? NO_VERDICTS }), ...(filterRow ? [filterLine(model, view, box.filter)] : []), ...(warnRow ? [warningsLine(data.warnings)] : [])].slice(0, headerRows);
   return { model, header, room, areaWidth, layout, ...(side ? { pane: { width: paneWidth } } : {}), bottomRows, win, heightOf, rows };
 }
 

@@ -6,7 +6,9 @@
 import type { LogsSnapshot } from '../../src/model/logs.js';
 import { errorRatePercent, errorsPerMinute } from '../../src/dashboard/logs.js';
 import type { Tone } from '../theme.js';
-import { GLYPH } from '../theme.js';
+import { GLYPH, problemTone } from '../theme.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
+import { LOGS_REF } from '../../src/model/subjects.js';
 import type { LogViewState } from '../state.js';
 import type { Line } from '../text.js';
 import { fit, lineWidth, seg } from '../text.js';
@@ -15,10 +17,9 @@ import { sanitize } from '../../src/dashboard/text.js';
 import { CONTEXT_LINES, type LogModel } from './model.js';
 import type { LogWindow } from './window.js';
 
-/** The runbook's thresholds for the error rate: > 1 % warn, > 5 % crit. */
-export function errorRateTone(rate: number | null): Tone | undefined {
-  if (rate === null) return undefined;
-  return rate > 5 ? 'crit' : rate > 1 ? 'warn' : undefined;
+/** The tone the error-rate check gave the logs: the figure here and the check's verdict are one. */
+export function errorRateTone(verdicts: Verdicts): Tone | undefined {
+  return problemTone(verdicts.of(LOGS_REF, ['logs.error-rate']));
 }
 
 const MODE: Record<LogsSnapshot['mode'], string> = { live: 'live tail', poll: 'polling', sandbox: 'sandbox' };
@@ -28,16 +29,17 @@ const MODE: Record<LogsSnapshot['mode'], string> = { live: 'live tail', poll: 'p
  * the tail at the source, the lines are not all there were, so a share would
  * lie: errors per minute instead.
  */
-export function errorFigure(data: LogsSnapshot): { text: string; tone: Tone | undefined; spark: Tone } {
+export function errorFigure(data: LogsSnapshot, verdicts: Verdicts): { text: string; tone: Tone | undefined; spark: Tone } {
+  const tone = errorRateTone(verdicts);
   if (data.filtered) {
     const perMin = errorsPerMinute(data);
-    return { text: `${perMin < 10 ? perMin.toFixed(1) : count(perMin)} errors/min`, tone: perMin > 0 ? 'warn' : undefined, spark: perMin > 0 ? 'warn' : 'muted' };
+    return { text: `${perMin < 10 ? perMin.toFixed(1) : count(perMin)} errors/min`, tone, spark: tone ?? 'muted' };
   }
   const rate = errorRatePercent(data);
-  return { text: rate === null ? 'errors -' : `errors ${percent(rate, 1)}`, tone: errorRateTone(rate), spark: errorRateTone(rate) ?? 'muted' };
+  return { text: rate === null ? 'errors -' : `errors ${percent(rate, 1)}`, tone, spark: tone ?? 'muted' };
 }
 
-export function statusLine(model: LogModel, win: LogWindow, box: { width: number; detail: boolean }): Line {
+export function statusLine(model: LogModel, win: LogWindow, box: { width: number; detail: boolean; verdicts: Verdicts }): Line {
   const data = model.data;
   // Paused goes first, so it is never the part the width cuts.
   const line: Line = [];
@@ -48,7 +50,7 @@ export function statusLine(model: LogModel, win: LogWindow, box: { width: number
   } else if (box.detail) line.push(seg('following · ', 'muted'));
   line.push(seg(MODE[data.mode], data.mode === 'poll' ? 'warn' : 'muted'));
   if (data.sampled) line.push(seg(' · sampled: some lines were not delivered', 'warn'));
-  const fig = errorFigure(data);
+  const fig = errorFigure(data, box.verdicts);
   line.push(seg(' · ', 'muted'), seg(fig.text, fig.tone));
   const tail: Line = [seg(` · ${count(data.total)} lines`, 'muted')];
   if (data.dropped > 0) tail.push(seg(` · ${count(data.dropped)} dropped from the buffer`, 'muted'));

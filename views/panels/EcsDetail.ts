@@ -9,7 +9,9 @@ import { layoutColumns, seg, tableHeader, tableRow } from '../text.js';
 import { age, clockTime } from '../format.js';
 import type { PanelCtx } from './types.js';
 import { serviceLevel, serviceProblems, serviceTable } from './ecsTable.js';
-import { toneOf } from '../theme.js';
+import { problemTone } from '../theme.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
+import { serviceRef } from '../../src/model/subjects.js';
 
 const DEPLOY_COLS: Column[] = [
   { header: 'deploy', width: 7 },
@@ -32,17 +34,18 @@ const STOPPED_COLS: Column[] = [
   { header: 'reason', width: 16, flex: true },
 ];
 
-function deploymentRows(svc: EcsService, cols: Column[], now: number): Line[] {
+/** The deployments, the cells behind the service's verdict in its tone: how bad it is is the checks' to say. */
+function deploymentRows(svc: EcsService, cols: Column[], now: number, verdicts: Verdicts): Line[] {
+  const tone = problemTone(verdicts.of(serviceRef(svc), ['ecs.running-below-desired', 'ecs.crash-loop']));
   return svc.deployments.map((d: EcsDeployment) => {
-    const tone = d.rolloutState === 'FAILED' || d.failedTasks > 0 ? 'crit' : d.rolloutState === 'IN_PROGRESS' ? 'warn' : undefined;
     return tableRow(cols, {
       deploy: { text: d.status, tone: d.status === 'PRIMARY' ? 'accent' : undefined },
       td: d.taskDefinition,
       des: String(d.desired),
-      run: { text: String(d.running), tone: d.running < d.desired ? 'crit' : undefined },
+      run: { text: String(d.running), tone: d.running < d.desired ? tone : undefined },
       pend: String(d.pending),
-      failed: { text: String(d.failedTasks), tone: d.failedTasks > 0 ? 'crit' : undefined },
-      rollout: { text: d.rolloutState.toLowerCase().replace('_', ' '), tone },
+      failed: { text: String(d.failedTasks), tone: d.failedTasks > 0 ? tone : undefined },
+      rollout: { text: d.rolloutState.toLowerCase().replace('_', ' '), tone: d.rolloutState === 'COMPLETED' ? undefined : tone },
       age: age(now - d.createdAt),
       reason: d.rolloutReason ?? '',
     });
@@ -82,24 +85,24 @@ function section(title: string, rows: Line[], max: number, header?: Line): Line[
 export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCtx, warning?: Line): Line[] {
   const { width, height, now } = ctx;
   const tableHeight = Math.min(services.length + 1, Math.max(3, Math.floor(height / 4)));
-  const out = serviceTable(services, width, tableHeight, selected, true);
+  const out = serviceTable(services, ctx.verdicts, width, tableHeight, selected, true);
   const svc = services[selected]!;
-  const level = serviceLevel(svc);
-  const problems = serviceProblems(svc);
+  const tone = problemTone(serviceLevel(svc, ctx.verdicts));
+  const problems = serviceProblems(svc, ctx.verdicts);
   if (height >= 30) out.push([]);
   out.push([
-    seg(svc.name, toneOf(level), { bold: true }),
+    seg(svc.name, tone, { bold: true }),
     seg(`  ${svc.cluster}  status ${svc.status}  task definition `, 'muted'),
     seg(svc.taskDefinition),
     seg(`  (family ${svc.family}, revision ${svc.revision})`, 'muted'),
   ]);
-  if (problems.length > 0) out.push([seg(problems.join(' · '), toneOf(level))]);
+  for (const p of problems) out.push([seg(p, tone)]);
   if (svc.singleInstanceUnless) out.push([seg(`may run more than one task only while ${svc.singleInstanceUnless} holds`, 'muted')]);
   if (warning) out.push(warning);
 
   let left = height - out.length;
   const dCols = layoutColumns(DEPLOY_COLS, width);
-  const deployments = section('Deployments', deploymentRows(svc, dCols, now), Math.min(left, svc.deployments.length + 2), tableHeader(dCols));
+  const deployments = section('Deployments', deploymentRows(svc, dCols, now, ctx.verdicts), Math.min(left, svc.deployments.length + 2), tableHeader(dCols));
   out.push(...deployments);
   left = height - out.length;
 

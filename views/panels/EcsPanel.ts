@@ -1,5 +1,5 @@
 /** ECS services: is every service running what it should, and is a rollout stuck? */
-import { GLYPH, toneOf } from '../theme.js';
+import { GLYPH, markOf, problemTone } from '../theme.js';
 import type { Line } from '../text.js';
 import { seg } from '../text.js';
 import { age } from '../format.js';
@@ -15,12 +15,12 @@ export function warningsLine(warnings: readonly string[]): Line | undefined {
 export const ecsPanel: PanelView<'ecs'> = {
   id: 'ecs',
   count: (data, filter) => filterServices(data.services, filter).length,
-  summary(data) {
+  summary(data, _now, verdicts) {
     const line: Line = [seg(`${data.services.length} svc `, 'muted')];
     for (const svc of data.services) {
-      const level = serviceLevel(svc);
-      line.push(seg(` ${svc.name} ${svc.running}/${svc.desired}`, level === 'ok' ? undefined : toneOf(level)));
-      if (level !== 'ok') line.push(seg(GLYPH[level], toneOf(level)));
+      const tone = problemTone(serviceLevel(svc, verdicts));
+      line.push(seg(` ${svc.name} ${svc.running}/${svc.desired}`, tone));
+      if (tone) line.push(seg(markOf(serviceLevel(svc, verdicts)).text, tone));
     }
     return line;
   },
@@ -33,13 +33,14 @@ export const ecsPanel: PanelView<'ecs'> = {
     const selected = Math.min(ctx.selected, services.length - 1);
     if (ctx.detail) return ecsDetail(services, selected, ctx, warning);
     // Under the table: why each unhealthy service is red or yellow, then what the selected one last did.
-    const unhealthy = services.filter((s) => serviceLevel(s) !== 'ok');
+    const unhealthy = services.filter((s) => problemTone(serviceLevel(s, ctx.verdicts)) !== undefined);
     const tableRows = Math.min(services.length + 1, Math.max(2, ctx.height - Math.min(unhealthy.length, 3) - 1 - (warning ? 1 : 0)));
-    const out = serviceTable(services, ctx.width, tableRows, selected, ctx.focused);
+    const out = serviceTable(services, ctx.verdicts, ctx.width, tableRows, selected, ctx.focused);
     if (warning && out.length < ctx.height) out.push(warning);
     for (const s of unhealthy) {
       if (out.length >= ctx.height) break;
-      out.push([seg(`${GLYPH[serviceLevel(s)]} ${s.name}: `, toneOf(serviceLevel(s))), seg(serviceProblems(s).join(' · '), toneOf(serviceLevel(s)))]);
+      const mark = markOf(serviceLevel(s, ctx.verdicts));
+      out.push([seg(`${mark.text} ${s.name}: `, mark.tone), seg(serviceProblems(s, ctx.verdicts).join(' · '), mark.tone)]);
     }
     const svc = services[selected]!;
     if (out.length < ctx.height && svc.events.length > 0) out.push([seg(`${svc.name} events`, 'muted')]);

@@ -1,22 +1,17 @@
 /** HTTP health probes: up, fast enough, and which version is deployed. */
 import type { ProbeResult } from '../../src/model/health.js';
-import type { Level, Tone } from '../theme.js';
-import { GLYPH, toneOf } from '../theme.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
+import { probeRef } from '../../src/model/subjects.js';
+import type { Level } from '../theme.js';
+import { markOf, problemTone } from '../theme.js';
 import type { Column, Line } from '../text.js';
 import { highlight, layoutColumns, matchesFilter, seg, tableHeader, tableRow, windowStart } from '../text.js';
 import { age, duration } from '../format.js';
 import type { PanelView } from './types.js';
 
-/** The runbook's response-time thresholds: > 2 s warn, > 5 s crit. */
-export function latencyTone(ms: number | null): Tone | undefined {
-  if (ms === null) return undefined;
-  return ms > 5_000 ? 'crit' : ms > 2_000 ? 'warn' : undefined;
-}
-
-export function probeLevel(p: ProbeResult): Level {
-  if (!p.ok || p.problems.length > 0) return 'crit';
-  if (latencyTone(p.latencyMs) === 'warn') return 'warn';
-  return latencyTone(p.latencyMs) === 'crit' ? 'crit' : 'ok';
+/** The probe check's verdict: a failed answer or a slow one, graded with the environment's thresholds. */
+export function probeLevel(p: ProbeResult, verdicts: Verdicts): Level | undefined {
+  return verdicts.of(probeRef(p));
 }
 
 function filterProbes(probes: readonly ProbeResult[], filter: string): ProbeResult[] {
@@ -43,11 +38,11 @@ function version(p: ProbeResult): string {
 export const healthPanel: PanelView<'health'> = {
   id: 'health',
   count: (data, filter) => filterProbes(data.probes, filter).length,
-  summary(data) {
+  summary(data, _now, verdicts) {
     const line: Line = [];
     for (const p of data.probes) {
-      const level = probeLevel(p);
-      line.push(seg(`${GLYPH[level]} `, toneOf(level)), seg(`${p.name} `), seg(`${p.status ?? '-'} ${duration(p.latencyMs)}  `, level === 'ok' ? 'muted' : toneOf(level)));
+      const mark = markOf(probeLevel(p, verdicts));
+      line.push(seg(`${mark.text} `, mark.tone), seg(`${p.name} `), seg(`${p.status ?? '-'} ${duration(p.latencyMs)}  `, problemTone(probeLevel(p, verdicts)) ?? 'muted'));
     }
     return line;
   },
@@ -64,17 +59,19 @@ export const healthPanel: PanelView<'health'> = {
     const selected = Math.min(ctx.selected, probes.length - 1);
     const start = windowStart(probes.length, selected, room);
     probes.slice(start, start + room).forEach((p, i) => {
-      const level = probeLevel(p);
+      const level = probeLevel(p, ctx.verdicts);
+      // one check judges a probe: a failed answer colours what failed, a slow one its latency
+      const tone = problemTone(level);
       const row = tableRow(cols, {
-        mark: { text: GLYPH[level], tone: toneOf(level) },
+        mark: markOf(level),
         probe: p.name,
         url: p.url,
-        code: { text: p.status === null ? '-' : String(p.status), tone: p.ok ? undefined : 'crit' },
-        latency: { text: duration(p.latencyMs), tone: latencyTone(p.latencyMs) },
+        code: { text: p.status === null ? '-' : String(p.status), tone: p.ok ? undefined : tone },
+        latency: { text: duration(p.latencyMs), tone: p.ok ? tone : undefined },
         version: version(p),
-        status: { text: p.fields['status'] ?? '-', tone: p.ok ? undefined : 'crit' },
+        status: { text: p.fields['status'] ?? '-', tone: p.ok ? undefined : tone },
         checked: `${age(ctx.now - p.checkedAt)} ago`,
-        problems: { text: p.problems.join('; '), tone: 'crit' },
+        problems: { text: p.problems.join('; '), tone },
       });
       out.push(ctx.focused && start + i === selected ? highlight(row) : row);
     });

@@ -1,18 +1,18 @@
 /** PostgreSQL: room for connections, and who is blocking whom. */
 import type { PgHealth, PgSession, PostgresSnapshot } from '../../src/model/postgres.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
+import { databaseRef } from '../../src/model/subjects.js';
 import type { Tone } from '../theme.js';
-import { GLYPH } from '../theme.js';
+import { markOf, problemTone } from '../theme.js';
 import type { Line } from '../text.js';
 import { highlight, matchesFilter, seg } from '../text.js';
 import { bytes, duration, percent } from '../format.js';
 import { oneLine } from '../../src/dashboard/text.js';
 import type { PanelView } from './types.js';
 
-/** The runbook's thresholds on connections: > 70 % of max warn, > 90 % crit. */
-export function connectionTone(total: number, max: number): Tone | undefined {
-  if (max <= 0) return undefined;
-  const p = (100 * total) / max;
-  return p > 90 ? 'crit' : p > 70 ? 'warn' : undefined;
+/** The tone the connections check gave a database's connection count. */
+export function connectionTone(db: { name: string }, verdicts: Verdicts): Tone | undefined {
+  return problemTone(verdicts.of(databaseRef(db), ['postgres.connections']));
 }
 
 interface SessionRow {
@@ -34,11 +34,12 @@ function sessionRows(data: PostgresSnapshot, filter: string): SessionRow[] {
   return rows.filter((r) => matchesFilter(filter, r.db.name, r.session.query, r.session.user, String(r.session.pid), r.session.state));
 }
 
-function dbLine(db: PgHealth): Line {
+function dbLine(db: PgHealth, verdicts: Verdicts): Line {
   const { total, max, byState } = db.connections;
-  const tone = connectionTone(total, max);
+  const tone = connectionTone(db, verdicts);
+  const mark = markOf(verdicts.of(databaseRef(db)));
   const line: Line = [
-    seg(`${db.blocked.length > 0 ? GLYPH.crit : tone ? GLYPH[tone === 'crit' ? 'crit' : 'warn'] : GLYPH.ok} `, db.blocked.length > 0 ? 'crit' : (tone ?? 'ok')),
+    seg(`${mark.text} `, mark.tone),
     seg(db.name, undefined, { bold: true }),
     seg('  rtt ', 'muted'),
     seg(duration(db.rttMs)),
@@ -51,35 +52,42 @@ function dbLine(db: PgHealth): Line {
     .join(', ');
   if (states) line.push(seg(` (${states})`, 'muted'));
   line.push(seg('  size ', 'muted'), seg(bytes(db.databaseSizeBytes)));
-  if (db.replicationLagMs !== null) line.push(seg('  lag ', 'muted'), seg(duration(db.replicationLagMs), db.replicationLagMs > 30_000 ? 'warn' : undefined));
+  // no check judges replication lag: the figure is shown plain
+  if (db.replicationLagMs !== null) line.push(seg('  lag ', 'muted'), seg(duration(db.replicationLagMs)));
   return line;
 }
 
-export function errorLine(name: string, error: string): Line {
-  return [seg(`${GLYPH.crit} `, 'crit'), seg(name, 'crit', { bold: true }), seg(`  ${oneLine(error, 300)}`, 'crit')];
+/** A database that did not answer, marked as the checks judged it (unknown: they could not look). */
+export function errorLine(name: string, error: string, verdicts: Verdicts): Line {
+  const mark = markOf(verdicts.of(databaseRef({ name })));
+  const tone = mark.tone ?? 'unknown';
+  return [seg(`${mark.text} `, tone), seg(name, tone, { bold: true }), seg(`  ${oneLine(error, 300)}`, tone)];
 }
 
-function countsLine(db: PgHealth): Line {
+const blockedTone = (db: { name: string }, verdicts: Verdicts) => problemTone(verdicts.of(databaseRef(db), ['postgres.blocked']));
+
+function countsLine(db: PgHealth, verdicts: Verdicts): Line {
   return [
     seg('  blocked ', 'muted'),
-    seg(String(db.blocked.length), db.blocked.length > 0 ? 'crit' : undefined),
+    seg(String(db.blocked.length), blockedTone(db, verdicts)),
     seg('  long queries ', 'muted'),
-    seg(String(db.longQueries.length), db.longQueries.length > 0 ? 'warn' : undefined),
+    seg(String(db.longQueries.length)),
     seg('  idle in transaction ', 'muted'),
-    seg(String(db.idleInTransaction.length), db.idleInTransaction.length > 0 ? 'warn' : undefined),
+    seg(String(db.idleInTransaction.length)),
   ];
 }
 
-function sessionLine(r: SessionRow, multiDb: boolean): Line {
+function sessionLine(r: SessionRow, multiDb: boolean, verdicts: Verdicts): Line {
   const s = r.session;
   const label = r.kind === 'blocked' ? 'blocked' : r.kind === 'long' ? 'long' : 'idle-tx';
-  const tone: Tone | undefined = r.kind === 'blocked' ? 'crit' : r.kind === 'idle' ? 'warn' : undefined;
+  // a blocked session is as bad as the blocked-query check says; long and idle sessions are not judged
+  const tone: Tone | undefined = r.kind === 'blocked' ? blockedTone(r.db, verdicts) : undefined;
   const line: Line = [
     seg(`${label.padEnd(8)}`, tone ?? 'muted'),
     seg(`${duration(s.durationMs).padStart(5)} `, tone),
     seg(`pid ${s.pid} `, 'muted'),
   ];
-  if (r.blockedBy && r.blockedBy.length > 0) line.push(seg(`by ${r.blockedBy.join(',')} `, 'crit'));
+  if (r.blockedBy && r.blockedBy.length > 0) line.push(seg(`by ${r.blockedBy.join(',')} `, tone ?? 'muted'));
   if (multiDb) line.push(seg(`${r.db.name} `, 'muted'));
   if (s.user) line.push(seg(`${s.user} `, 'muted'));
   line.push(seg(s.query || '(no query text)', tone));
@@ -97,24 +105,28 @@ function wrap(text: string, width: number): string[] {
 export const postgresPanel: PanelView<'postgres'> = {
   id: 'postgres',
   count: (data, filter) => sessionRows(data, filter).length,
-  summary(data) {
+  summary(data, _now, verdicts) {
     const line: Line = [];
-    for (const e of data.errors ?? []) line.push(seg(`${GLYPH.crit} ${e.name} down  `, 'crit'));
+    for (const e of data.errors ?? []) {
+      const mark = markOf(verdicts.of(databaseRef(e)));
+      line.push(seg(`${mark.text} ${e.name} down  `, mark.tone ?? 'unknown'));
+    }
     for (const db of data.databases) {
       const { total, max } = db.connections;
-      line.push(seg(`${db.name} `), seg(`${duration(db.rttMs)} `, 'muted'), seg(`${total}/${max}`, connectionTone(total, max)));
-      if (db.blocked.length > 0) line.push(seg(` ✗${db.blocked.length} blocked`, 'crit'));
+      line.push(seg(`${db.name} `), seg(`${duration(db.rttMs)} `, 'muted'), seg(`${total}/${max}`, connectionTone(db, verdicts)));
+      const blocked = blockedTone(db, verdicts);
+      if (db.blocked.length > 0) line.push(seg(` ${blocked ? markOf(verdicts.of(databaseRef(db), ['postgres.blocked'])).text : ''}${db.blocked.length} blocked`, blocked ?? 'muted'));
       line.push(seg('  '));
     }
     return line;
   },
   body(data, ctx) {
     // A database that did not answer is the news: one red line each, above the ones that did.
-    const out: Line[] = (data.errors ?? []).map((e) => errorLine(e.name, e.error));
+    const out: Line[] = (data.errors ?? []).map((e) => errorLine(e.name, e.error, ctx.verdicts));
     if (data.databases.length === 0) return out.length > 0 ? out.slice(0, ctx.height) : [[seg('no databases configured', 'muted')]];
     for (const db of data.databases) {
-      out.push(dbLine(db));
-      if (ctx.height >= 6) out.push(countsLine(db));
+      out.push(dbLine(db, ctx.verdicts));
+      if (ctx.height >= 6) out.push(countsLine(db, ctx.verdicts));
     }
     const rows = sessionRows(data, ctx.filter);
     const room = ctx.height - out.length;
@@ -130,7 +142,7 @@ export const postgresPanel: PanelView<'postgres'> = {
     const start = selected >= listRoom ? selected - listRoom + 1 : 0;
     const multi = data.databases.length > 1;
     rows.slice(start, start + listRoom).forEach((r, i) => {
-      const line = sessionLine(r, multi);
+      const line = sessionLine(r, multi, ctx.verdicts);
       out.push(ctx.focused && start + i === selected ? highlight(line) : line);
     });
     if (query.length > 0) {

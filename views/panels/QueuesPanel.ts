@@ -1,38 +1,39 @@
 /** Redis and its job queues: is work flowing, and is anything dead? */
 import type { QueueStats, QueuesSnapshot, RedisHealth } from '../../src/model/queues.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
+import { queueRef, redisRef } from '../../src/model/subjects.js';
 import type { Level } from '../theme.js';
-import { GLYPH, toneOf } from '../theme.js';
+import { GLYPH, markOf, problemTone } from '../theme.js';
 import type { Column, Line } from '../text.js';
 import { highlight, layoutColumns, matchesFilter, seg, tableHeader, tableRow, windowStart } from '../text.js';
 import { age, bytes, count, duration, percent } from '../format.js';
 import type { PanelView } from './types.js';
 
-export function queueLevel(q: QueueStats): Level {
-  if (q.failed > 0) return 'crit';
-  // Waiting work that is not draining is a backlog in the making.
-  if (q.waiting > 0 && (q.drainPerMinute === null || q.drainPerMinute <= 0)) return 'warn';
-  return 'ok';
+/** The checks' verdict on a queue (dead letters, the oldest job's wait); undefined before they ran. */
+export function queueLevel(q: QueueStats, verdicts: Verdicts): Level | undefined {
+  return verdicts.of(queueRef(q));
 }
 
 export function filterQueues(data: QueuesSnapshot, filter: string): QueueStats[] {
   return data.queues.filter((q) => matchesFilter(filter, q.name, q.flavor, q.redis));
 }
 
-export function redisLine(r: RedisHealth): Line {
-  if (!r.ok) return [seg(`${GLYPH.crit} redis ${r.name} `, 'crit', { bold: true }), seg(r.error ?? 'unreachable', 'crit')];
+export function redisLine(r: RedisHealth, verdicts: Verdicts): Line {
+  const mark = markOf(verdicts.of(redisRef(r)));
+  if (!r.ok) return [seg(`${mark.text} redis ${r.name} `, mark.tone, { bold: true }), seg(r.error ?? 'unreachable', mark.tone)];
+  // no check judges Redis memory: the figure is shown plain
   const memPct = r.usedMemoryBytes !== null && r.maxMemoryBytes ? (100 * r.usedMemoryBytes) / r.maxMemoryBytes : null;
-  const memTone = memPct === null ? undefined : memPct > 95 ? 'crit' : memPct > 80 ? 'warn' : undefined;
   const line: Line = [
-    seg(`${r.error ? GLYPH.warn : GLYPH.ok} `, r.error ? 'warn' : 'ok'),
+    seg(`${mark.text} `, mark.tone),
     seg(`redis ${r.name}`),
     seg('  ping ', 'muted'),
     seg(duration(r.pingMs)),
     seg('  mem ', 'muted'),
-    seg(`${bytes(r.usedMemoryBytes)}/${r.maxMemoryBytes ? bytes(r.maxMemoryBytes) : '∞'}`, memTone),
+    seg(`${bytes(r.usedMemoryBytes)}/${r.maxMemoryBytes ? bytes(r.maxMemoryBytes) : '∞'}`),
   ];
-  if (memPct !== null) line.push(seg(` ${percent(memPct)}`, memTone ?? 'muted'));
+  if (memPct !== null) line.push(seg(` ${percent(memPct)}`, 'muted'));
   line.push(seg('  clients ', 'muted'), seg(count(r.clients)));
-  line.push(seg('  evicted ', 'muted'), seg(count(r.evictedKeys), r.evictedKeys ? 'warn' : undefined));
+  line.push(seg('  evicted ', 'muted'), seg(count(r.evictedKeys)));
   return line;
 }
 
@@ -65,21 +66,23 @@ const COLUMNS: Column[] = [
 export const queuesPanel: PanelView<'queues'> = {
   id: 'queues',
   count: (data, filter) => filterQueues(data, filter).length,
-  summary(data) {
+  summary(data, _now, verdicts) {
     const line: Line = [];
     for (const r of data.redis) {
-      if (!r.ok) line.push(seg(`redis ${r.name} down `, 'crit'));
+      const tone = problemTone(verdicts.of(redisRef(r)));
+      if (!r.ok) line.push(seg(`redis ${r.name} down${tone ? ` ${markOf(verdicts.of(redisRef(r))).text}` : ''} `, tone));
       else line.push(seg(`redis ${duration(r.pingMs)}${r.error ? ` ${GLYPH.warn}` : ''} `, r.error ? 'warn' : 'muted'));
     }
     for (const q of data.queues) {
-      const level = queueLevel(q);
-      line.push(seg(` ${q.name}${q.paused ? ' paused' : ''} ${count(q.waiting)}`, level === 'ok' ? undefined : toneOf(level)));
-      if (q.failed > 0) line.push(seg(` ✗${count(q.failed)}`, 'crit'));
+      const level = queueLevel(q, verdicts);
+      const tone = problemTone(level);
+      line.push(seg(` ${q.name}${q.paused ? ' paused' : ''} ${count(q.waiting)}`, tone));
+      if (tone) line.push(seg(` ${markOf(level).text}`, tone));
     }
     return line;
   },
   body(data, ctx) {
-    const out: Line[] = data.redis.flatMap((r) => [redisLine(r), ...(redisProblemLine(r) ? [redisProblemLine(r)!] : [])]).slice(0, Math.max(1, ctx.height - 2));
+    const out: Line[] = data.redis.flatMap((r) => [redisLine(r, ctx.verdicts), ...(redisProblemLine(r) ? [redisProblemLine(r)!] : [])]).slice(0, Math.max(1, ctx.height - 2));
     if (data.redis.length === 0) out.push([seg('no redis configured', 'muted')]);
     const queues = filterQueues(data, ctx.filter);
     const cols = layoutColumns(COLUMNS, ctx.width);
@@ -96,16 +99,16 @@ export const queuesPanel: PanelView<'queues'> = {
     }
     const start = windowStart(queues.length, selected, room);
     queues.slice(start, start + room).forEach((q, i) => {
-      const level = queueLevel(q);
+      const ref = queueRef(q);
       const row = tableRow(cols, {
-        mark: { text: GLYPH[level], tone: toneOf(level) },
+        mark: markOf(queueLevel(q, ctx.verdicts)),
         queue: `${data.redis.length > 1 ? `${q.redis}/${q.name}` : q.name}${q.paused ? ' (paused)' : ''}`,
         flavor: q.flavor,
-        waiting: { text: count(q.waiting), tone: level === 'warn' ? 'warn' : undefined },
+        waiting: { text: count(q.waiting), tone: problemTone(ctx.verdicts.of(ref, ['queues.oldest-job'])) },
         active: count(q.active),
         delayed: count(q.delayed),
-        failed: { text: count(q.failed), tone: q.failed > 0 ? 'crit' : undefined },
-        oldest: age(q.oldestWaitingAgeMs),
+        failed: { text: count(q.failed), tone: problemTone(ctx.verdicts.of(ref, ['queues.dead-letter'])) },
+        oldest: { text: age(q.oldestWaitingAgeMs), tone: problemTone(ctx.verdicts.of(ref, ['queues.oldest-job'])) },
         drain: q.drainPerMinute === null ? '-' : count(q.drainPerMinute),
         eta: q.waiting === 0 ? '-' : age(q.etaToEmptyMs),
       });

@@ -44,7 +44,7 @@ export function rdsDetail(data: RdsSnapshot, ctx: PanelCtx): Line[] {
 
   const iCols = layoutColumns(INSTANCE_COLS, width);
   out.push(tableHeader(iCols));
-  instances.forEach((db, i) => out.push(instanceRow(iCols, db, i === sel)));
+  instances.forEach((db, i) => out.push(instanceRow(iCols, db, ctx.verdicts, i === sel)));
   if (instances.length === 0) out.push([seg(ctx.filter ? `no instance matches /${ctx.filter}` : 'no instances', 'muted')]);
   const warning = warningsLine(data.warnings ?? []);
   if (warning) out.push(warning);
@@ -56,7 +56,7 @@ export function rdsDetail(data: RdsSnapshot, ctx: PanelCtx): Line[] {
     const w = windowOf(restored, sel - instances.length, Math.max(1, Math.min(restored.length, Math.floor(height / 5))));
     w.shown.forEach((db, i) => out.push(restoredRow(rCols, db, now, w.start + i === sel - instances.length)));
   }
-  out.push([], backupLine(data, now));
+  out.push([], backupLine(data, now, ctx.verdicts));
 
   // The snapshots take what the events leave: events matter most when something failed.
   const inst = selectedInstance(data, selectedRdsRow(data, ctx.filter, ctx.selected));
@@ -65,7 +65,7 @@ export function rdsDetail(data: RdsSnapshot, ctx: PanelCtx): Line[] {
   const sCols = layoutColumns(SNAPSHOT_COLS, width);
   const snapRoom = Math.max(1, height - out.length - eventRows - 2);
   out.push(tableHeader(sCols));
-  const backup = { newest: newestAutomated(data), level: backupLevel(newestAutomated(data), now) };
+  const backup = { newest: newestAutomated(data), level: backupLevel(ctx.verdicts) };
   const selSnap = sel - instances.length - restored.length;
   const w = windowOf(snapshots, selSnap, snapRoom);
   w.shown.forEach((s, i) => out.push(snapshotRow(sCols, s, now, backup, w.start + i === selSnap)));

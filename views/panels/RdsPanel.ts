@@ -1,6 +1,8 @@
 /** RDS: are the instances available, is last night's backup there, and is a restore or drill under way? */
 import type { RdsSnapshot } from '../../src/model/rds.js';
-import { GLYPH, toneOf } from '../theme.js';
+import { markOf, problemTone, toneOf } from '../theme.js';
+import { statusSeverity } from '../../src/dashboard/panelFacts.js';
+import { instanceRef } from '../../src/model/subjects.js';
 import type { Line } from '../text.js';
 import { layoutColumns, seg, tableHeader } from '../text.js';
 import { age } from '../format.js';
@@ -22,7 +24,7 @@ import {
   snapshotRow,
 } from './rdsTables.js';
 
-export { BACKUP_MAX_AGE_MS, backupLevel, instanceLevel, newestAutomated, selectedRdsRow } from './rdsTables.js';
+export { backupLevel, instanceLevel, newestAutomated, selectedRdsRow } from './rdsTables.js';
 
 /** The first of `count` rows to show in `room` rows so `selected` (an index among them) is in view; the top when it is elsewhere. */
 export function follow(count: number, selected: number, room: number): number {
@@ -36,22 +38,22 @@ export const rdsPanel: PanelView<'rds'> = {
     const r = rdsRows(data, filter);
     return r.instances.length + r.restored.length + r.snapshots.length;
   },
-  summary(data, now) {
+  summary(data, now, verdicts) {
     const line: Line = [];
     for (const db of data.instances) {
-      const level = instanceLevel(db);
-      line.push(seg(`${db.id} `), seg(db.status, level === 'ok' ? 'ok' : toneOf(level)), seg('  '));
+      const mark = markOf(instanceLevel(db, verdicts));
+      line.push(seg(`${db.id} `), seg(db.status, problemTone(verdicts.of(instanceRef(db), ['rds.status'])) ?? 'ok'), seg(` ${mark.text} `, mark.tone), seg(' '));
     }
     // a drill or restore in progress must be visible even on the smallest screen
     for (const db of data.restored ?? []) {
       if (db.status === 'available') continue;
-      const level = instanceLevel(db);
-      line.push(seg(`${isDrill(db) ? 'drill' : 'restore'} ${db.id} `, 'muted'), seg(db.status, toneOf(level)), seg('  '));
+      line.push(seg(`${isDrill(db) ? 'drill' : 'restore'} ${db.id} `, 'muted'), seg(db.status, toneOf(statusSeverity(db.status))), seg('  '));
     }
     const newest = newestAutomated(data);
-    const level = backupLevel(newest, now);
-    line.push(seg('backup ', 'muted'), seg(newest?.createdAt !== undefined ? `${age(now - newest.createdAt)} ago` : 'none', level === 'ok' ? undefined : toneOf(level)));
-    if (level !== 'ok') line.push(seg(` ${GLYPH[level]}`, toneOf(level)));
+    const level = backupLevel(verdicts);
+    const tone = problemTone(level);
+    line.push(seg('backup ', 'muted'), seg(newest?.createdAt !== undefined ? `${age(now - newest.createdAt)} ago` : 'none', tone));
+    if (tone) line.push(seg(` ${markOf(level).text}`, tone));
     return line;
   },
   body(data, ctx) {
@@ -63,7 +65,7 @@ export const rdsPanel: PanelView<'rds'> = {
     out.push(tableHeader(iCols));
     // Instances first: there are few, and they matter more than old snapshots.
     const instRoom = Math.max(1, Math.min(instances.length, ctx.height - 4));
-    instances.slice(0, instRoom).forEach((db, i) => out.push(instanceRow(iCols, db, i === sel)));
+    instances.slice(0, instRoom).forEach((db, i) => out.push(instanceRow(iCols, db, ctx.verdicts, i === sel)));
     if (instances.length === 0) out.push([seg(ctx.filter ? `no instance matches /${ctx.filter}` : 'no instances', 'muted')]);
     if (restored.length > 0 && ctx.height - out.length >= 4) {
       const rCols = layoutColumns(RESTORED_COLS, ctx.width);
@@ -72,7 +74,7 @@ export const rdsPanel: PanelView<'rds'> = {
       out.push(tableHeader(rCols));
       restored.slice(start, start + room).forEach((db, i) => out.push(restoredRow(rCols, db, ctx.now, start + i === sel - instances.length)));
     }
-    out.push(backupLine(data, ctx.now));
+    out.push(backupLine(data, ctx.now, ctx.verdicts));
     const warning = warningsLine(data.warnings ?? []);
     if (warning && ctx.height - out.length >= 4) out.push(warning);
 
@@ -82,7 +84,7 @@ export const rdsPanel: PanelView<'rds'> = {
     out.push(tableHeader(sCols));
     const selSnap = sel - instances.length - restored.length;
     const start = follow(snapshots.length, selSnap, room);
-    const backup = { newest: newestAutomated(data), level: backupLevel(newestAutomated(data), ctx.now) };
+    const backup = { newest: newestAutomated(data), level: backupLevel(ctx.verdicts) };
     snapshots.slice(start, start + room).forEach((s, i) => out.push(snapshotRow(sCols, s, ctx.now, backup, start + i === selSnap)));
     if (snapshots.length === 0) out.push([seg(ctx.filter ? `no snapshot matches /${ctx.filter}` : 'no snapshots', 'muted')]);
     return out.slice(0, ctx.height);

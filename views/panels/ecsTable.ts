@@ -1,33 +1,21 @@
 /** Rules and the service table shared by the ECS panel and its detail view. */
 import type { EcsService, EcsSnapshot } from '../../src/model/ecs.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
+import { serviceRef } from '../../src/model/subjects.js';
 import type { Level } from '../theme.js';
-import { GLYPH, toneOf } from '../theme.js';
+import { markOf, problemTone, toneOf } from '../theme.js';
 import type { Column, Line } from '../text.js';
 import { highlight, layoutColumns, matchesFilter, tableHeader, tableRow, tint, windowStart } from '../text.js';
 import { percent, sparkline } from '../format.js';
-import { failedStops, isCrashLooping } from '../../src/dashboard/panelFacts.js';
 
-export { isCrashLooping } from '../../src/dashboard/panelFacts.js';
-
-/** Failed stops of the current revision (the rule lives with the checks). */
-export function failedExits(svc: EcsService): number {
-  return failedStops(svc).length;
+/** The checks' verdict on a service: the worst of its findings; undefined before the checks ran. */
+export function serviceLevel(svc: EcsService, verdicts: Verdicts): Level | undefined {
+  return verdicts.of(serviceRef(svc));
 }
 
-export function serviceLevel(svc: EcsService): Level {
-  if (svc.running < svc.desired || svc.rollout === 'FAILED' || isCrashLooping(svc)) return 'crit';
-  if (svc.rollout === 'IN_PROGRESS') return 'warn';
-  return 'ok';
-}
-
-/** Why a row is red or yellow, in words, for the line under the table. */
-export function serviceProblems(svc: EcsService): string[] {
-  const out: string[] = [];
-  if (svc.running < svc.desired) out.push(`${svc.running}/${svc.desired} running`);
-  if (svc.rollout === 'FAILED') out.push('rollout FAILED');
-  if (svc.rollout === 'IN_PROGRESS') out.push('rollout in progress');
-  if (isCrashLooping(svc)) out.push(`crash-looping: ${failedExits(svc)} tasks exited non-zero`);
-  return out;
+/** Why a row is marked, in the checks' own words, for the line under the table. */
+export function serviceProblems(svc: EcsService, verdicts: Verdicts): string[] {
+  return verdicts.problems(serviceRef(svc)).map((f) => (f.figure ? `${f.message} (${f.figure})` : f.message));
 }
 
 const ROLLOUT: Record<EcsService['rollout'], string> = {
@@ -36,11 +24,6 @@ const ROLLOUT: Record<EcsService['rollout'], string> = {
   FAILED: 'FAILED',
   UNKNOWN: '-',
 };
-
-function utilTone(p: number | undefined, warn: number, crit: number) {
-  if (p === undefined) return undefined;
-  return p > crit ? ('crit' as const) : p > warn ? ('warn' as const) : undefined;
-}
 
 export function filterServices(services: readonly EcsService[], filter: string): EcsService[] {
   return services.filter((s) => matchesFilter(filter, s.name, s.taskDefinition, s.rollout, s.cluster));
@@ -72,29 +55,30 @@ const COLUMNS: Column[] = [
   { header: '', key: 'memSpark', width: 8, drop: 1 },
 ];
 
-export function serviceTable(services: readonly EcsService[], width: number, height: number, selected: number, focused: boolean): Line[] {
+export function serviceTable(services: readonly EcsService[], verdicts: Verdicts, width: number, height: number, selected: number, focused: boolean): Line[] {
   const cols = layoutColumns(COLUMNS, width);
   const out: Line[] = [tableHeader(cols)];
   const room = Math.max(0, height - 1);
   const start = windowStart(services.length, selected, room);
   services.slice(start, start + room).forEach((svc, i) => {
-    const level = serviceLevel(svc);
+    const level = serviceLevel(svc, verdicts);
+    const ref = serviceRef(svc);
     const cpu = svc.cpu.at(-1);
     const mem = svc.memory.at(-1);
     const row = tableRow(cols, {
-      mark: { text: GLYPH[level], tone: toneOf(level) },
+      mark: markOf(level),
       service: svc.name,
       des: String(svc.desired),
       run: String(svc.running),
       pend: String(svc.pending),
       rollout: ROLLOUT[svc.rollout],
       rev: String(svc.revision),
-      cpu: { text: percent(cpu), tone: utilTone(cpu, 70, 90) },
+      cpu: { text: percent(cpu), tone: problemTone(verdicts.of(ref, ['ecs.cpu'])) },
       cpuSpark: { text: sparkline(svc.cpu, 8, 100), tone: 'muted' },
-      mem: { text: percent(mem), tone: utilTone(mem, 80, 95) },
+      mem: { text: percent(mem), tone: problemTone(verdicts.of(ref, ['ecs.memory'])) },
       memSpark: { text: sparkline(svc.memory, 8, 100), tone: 'muted' },
     });
-    const tinted = level === 'ok' ? row : tint(row, toneOf(level));
+    const tinted = level === undefined || level === 'ok' ? row : tint(row, toneOf(level));
     out.push(focused && start + i === selected ? highlight(tinted) : tinted);
   });
   return out;

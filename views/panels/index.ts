@@ -1,5 +1,6 @@
 import type { PanelData, PanelId } from '../../src/model/panels.js';
 import type { Line } from '../text.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
 import type { PanelCtx, PanelView, PanelViews } from './types.js';
 import { ecsPanel } from './EcsPanel.js';
 import { rdsPanel } from './RdsPanel.js';
@@ -27,8 +28,8 @@ export function rowCount<K extends PanelId>(id: K, data: PanelData[K] | undefine
   return data === undefined ? 0 : view(id).count(data, filter);
 }
 
-export function panelSummary<K extends PanelId>(id: K, data: PanelData[K], now: number): Line {
-  return view(id).summary(data, now);
+export function panelSummary<K extends PanelId>(id: K, data: PanelData[K], now: number, verdicts: Verdicts): Line {
+  return view(id).summary(data, now, verdicts);
 }
 
 export function panelBody<K extends PanelId>(id: K, data: PanelData[K], ctx: PanelCtx): Line[] {

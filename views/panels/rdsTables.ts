@@ -5,29 +5,25 @@
  * restored, then snapshots).
  */
 import type { DbInstance, DbSnapshot, RdsSnapshot } from '../../src/model/rds.js';
-import { DRILL_TAG, RESTORED_FROM_TAG } from '../../src/dashboard/panelFacts.js';
+import { DRILL_TAG, RESTORED_FROM_TAG, statusSeverity } from '../../src/dashboard/panelFacts.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
+import { instanceRef } from '../../src/model/subjects.js';
 import type { Level, Tone } from '../theme.js';
-import { GLYPH, toneOf } from '../theme.js';
+import { GLYPH, markOf, problemTone, toneOf } from '../theme.js';
 import type { Column, Line } from '../text.js';
 import { highlight, matchesFilter, seg, tableRow } from '../text.js';
 import { age, bytes, duration, percent } from '../format.js';
 
-/** The runbook's morning check: a daily automated snapshot plus two hours of slack. */
-export const BACKUP_MAX_AGE_MS = 26 * 3_600_000;
 const GIB = 1024 ** 3;
 
-export function instanceLevel(db: DbInstance): Level {
-  if (db.status === 'available') return 'ok';
-  if (/fail|storage-full|incompatible|inaccessible|stopped|deleting/.test(db.status)) return 'crit';
-  return 'warn';
+/** The checks' verdict on an instance: the worst of its findings (status, backup, storage, connections, CPU). */
+export function instanceLevel(db: DbInstance, verdicts: Verdicts): Level | undefined {
+  return verdicts.of(instanceRef(db));
 }
 
-/** The verdict on the newest automated snapshot; `undefined` means there is none. */
-export function backupLevel(newest: DbSnapshot | undefined, now: number): Level {
-  if (!newest) return 'crit';
-  if (newest.createdAt !== undefined && now - newest.createdAt > BACKUP_MAX_AGE_MS) return 'crit';
-  if (newest.status !== 'available') return 'warn';
-  return 'ok';
+/** The backup check's verdict over the instances; undefined where it judged none (no RDS in the environment). */
+export function backupLevel(verdicts: Verdicts): Level | undefined {
+  return verdicts.worstOf('rds.snapshot-age');
 }
 
 export function newestAutomated(data: RdsSnapshot): DbSnapshot | undefined {
@@ -105,11 +101,10 @@ export const SNAPSHOT_COLS: Column[] = [
   { header: 'age', width: 4, align: 'right' },
 ];
 
-function freeCell(db: DbInstance): { text: string; tone?: Tone } {
+function freeCell(db: DbInstance, tone: Tone | undefined): { text: string; tone?: Tone } {
   if (db.freeStorageBytes === undefined) return { text: '-' };
   const pct = db.allocatedStorageGb > 0 ? (100 * db.freeStorageBytes) / (db.allocatedStorageGb * GIB) : undefined;
-  const tone = pct === undefined ? undefined : pct < 10 ? 'crit' : pct < 20 ? 'warn' : undefined;
-  return { text: `${bytes(db.freeStorageBytes)} ${pct === undefined ? '' : percent(pct)}`.trim(), tone };
+  return { text: `${bytes(db.freeStorageBytes)} ${pct === undefined ? '' : percent(pct)}`.trim(), ...(tone ? { tone } : {}) };
 }
 
 /** Disk latency: "0.8ms" below 10 ms, where the decimal is the news. */
@@ -118,18 +113,19 @@ export function latency(ms: number | undefined): string {
   return ms < 10 ? `${ms.toFixed(1)}ms` : duration(ms);
 }
 
-export function instanceRow(cols: Column[], db: DbInstance, selected: boolean): Line {
-  const level = instanceLevel(db);
+export function instanceRow(cols: Column[], db: DbInstance, verdicts: Verdicts, selected: boolean): Line {
+  const ref = instanceRef(db);
+  const judged = (check: string) => problemTone(verdicts.of(ref, [check]));
   const row = tableRow(cols, {
-    mark: { text: GLYPH[level], tone: toneOf(level) },
+    mark: markOf(instanceLevel(db, verdicts)),
     instance: db.id,
-    status: { text: db.status, tone: level === 'ok' ? undefined : toneOf(level) },
+    status: { text: db.status, tone: judged('rds.status') },
     engine: `${db.engine} ${db.engineVersion}`,
     class: db.instanceClass,
     az: db.multiAz ? 'yes' : 'no',
-    free: freeCell(db),
-    conns: db.connections === undefined ? '-' : String(db.connections),
-    cpu: { text: percent(db.cpuPercent), tone: db.cpuPercent === undefined ? undefined : db.cpuPercent > 90 ? 'crit' : db.cpuPercent > 70 ? 'warn' : undefined },
+    free: freeCell(db, judged('rds.storage')),
+    conns: { text: db.connections === undefined ? '-' : String(db.connections), tone: judged('rds.connections') },
+    cpu: { text: percent(db.cpuPercent), tone: judged('rds.cpu') },
     read: latency(db.readLatencyMs),
     write: latency(db.writeLatencyMs),
   });
@@ -138,9 +134,13 @@ export function instanceRow(cols: Column[], db: DbInstance, selected: boolean): 
 
 export const isDrill = (db: DbInstance) => db.tags[DRILL_TAG] !== undefined;
 
-/** A restore in flight is the news here: its status is yellow until it is available. */
+/**
+ * A restore in flight is the news here: yellow until it is available. The
+ * checks do not judge these copies (they come and go by design), so the
+ * status is read by the same table the instance-status check uses.
+ */
 export function restoredRow(cols: Column[], db: DbInstance, now: number, selected: boolean): Line {
-  const level = instanceLevel(db);
+  const level = statusSeverity(db.status);
   const row = tableRow(cols, {
     mark: { text: level === 'ok' ? GLYPH.ok : level === 'crit' ? GLYPH.crit : '⟳', tone: toneOf(level) },
     instance: db.id,
@@ -159,26 +159,28 @@ function progressCell(s: DbSnapshot, bar: boolean): { text: string; tone?: Tone 
   return { text: bar ? `${'▓'.repeat(cells)}${'░'.repeat(4 - cells)} ${pct}` : pct, tone: /fail|error/.test(s.status) ? 'crit' : 'warn' };
 }
 
-export function snapshotRow(cols: Column[], s: DbSnapshot, now: number, backup: { newest: DbSnapshot | undefined; level: Level }, selected: boolean): Line {
+export function snapshotRow(cols: Column[], s: DbSnapshot, now: number, backup: { newest: DbSnapshot | undefined; level: Level | undefined }, selected: boolean): Line {
   const progress = cols.find((c) => c.key === 'progress');
   const row = tableRow(cols, {
     snapshot: s.id,
     type: s.type,
     status: { text: s.status, tone: s.status === 'available' ? undefined : /fail|error/.test(s.status) ? 'crit' : 'warn' },
     progress: progressCell(s, (progress?.width ?? 0) >= 8),
-    age: { text: age(s.createdAt === undefined ? undefined : now - s.createdAt), tone: s === backup.newest && backup.level === 'crit' ? 'crit' : undefined },
+    age: { text: age(s.createdAt === undefined ? undefined : now - s.createdAt), tone: s === backup.newest ? problemTone(backup.level) : undefined },
   });
   return selected ? highlight(row) : row;
 }
 
-export function backupLine(data: RdsSnapshot, now: number): Line {
+/** The backup check's verdict with the newest automated snapshot; muted where the check judged nothing. */
+export function backupLine(data: RdsSnapshot, now: number, verdicts: Verdicts): Line {
   const newest = newestAutomated(data);
-  const level = backupLevel(newest, now);
+  const level = backupLevel(verdicts);
+  const mark = markOf(level);
   return [
-    seg(`${GLYPH[level]} `, toneOf(level)),
+    seg(`${mark.text} `, mark.tone),
     seg('newest automated snapshot ', 'muted'),
     newest
-      ? seg(`${newest.createdAt !== undefined ? age(now - newest.createdAt) + ' old' : 'age unknown'}, ${newest.status}`, level === 'ok' ? 'ok' : toneOf(level))
-      : seg('none found', 'crit'),
+      ? seg(`${newest.createdAt !== undefined ? age(now - newest.createdAt) + ' old' : 'age unknown'}, ${newest.status}`, level === undefined ? 'muted' : toneOf(level))
+      : seg('none found', level === undefined ? 'muted' : toneOf(level)),
   ];
 }

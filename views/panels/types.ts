@@ -1,6 +1,7 @@
 import type { PanelData, PanelId } from '../../src/model/panels.js';
 import type { Line } from '../text.js';
 import type { LogViewState } from '../state.js';
+import type { Verdicts } from '../../src/model/verdicts.js';
 
 /** What a panel body is drawn with; everything else comes from the snapshot. */
 export interface PanelCtx {
@@ -14,6 +15,8 @@ export interface PanelCtx {
   /** full-screen: more rows and more columns */
   detail: boolean;
   filter: string;
+  /** the checks' verdicts: every mark and every figure's tone comes from here, never from a threshold of the view's own */
+  verdicts: Verdicts;
   /** how the log view reads (follow or paused, errors only, context, wrap); the log panel only */
   logView?: LogViewState;
 }
@@ -27,7 +30,7 @@ export interface PanelView<K extends PanelId> {
   /** how many rows j/k move through once the filter is applied */
   count(data: PanelData[K], filter: string): number;
   /** the one-line summary used when the terminal is too small for the body */
-  summary(data: PanelData[K], now: number): Line;
+  summary(data: PanelData[K], now: number, verdicts: Verdicts): Line;
   body(data: PanelData[K], ctx: PanelCtx): Line[];
   /** selection 0 is the newest (last) row, as in a log tail */
   fromEnd?: boolean;

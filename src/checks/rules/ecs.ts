@@ -2,13 +2,14 @@
 import type { Finding } from '../../model/findings.js';
 import type { EcsService, EcsStoppedTask } from '../../model/ecs.js';
 import type { PanelId } from '../../model/panels.js';
+import { serviceRef } from '../../model/subjects.js';
 import { evaluateCondition } from '../topology.js';
 import { CRASH_LOOP_STOPS, failedStops, isCrashLooping } from '../crashLoop.js';
 import { shortfallSince } from '../shortfall.js';
 import { grade, gradeFor } from '../thresholds.js';
 import { age, findingsOf, pct, suggest, utc, warningAbout, type CheckContext, type CheckDefinition } from '../types.js';
 
-const subject = (ctx: CheckContext, s: EcsService) => `${ctx.env}/${s.name}`;
+const subject = (_ctx: CheckContext, s: EcsService) => serviceRef(s);
 /** threshold names of a service, most specific first */
 const names = (s: EcsService) => [`${s.cluster}/${s.name}`, s.name];
 const services = (ctx: CheckContext) => ctx.data.ecs!.services;

@@ -1,4 +1,5 @@
 /** Health checks: every probe answers as expected, and in time. */
+import { probeRef } from '../../model/subjects.js';
 import { grade } from '../thresholds.js';
 import { findingsOf, type CheckDefinition } from '../types.js';
 
@@ -12,7 +13,7 @@ const probe: CheckDefinition = {
   evaluate(ctx) {
     const f = findingsOf(this);
     return ctx.data.health!.probes.map((p) => {
-      const subject = `${ctx.env}/${p.name}`;
+      const subject = probeRef(p);
       const figure = `${p.status ?? 'no answer'}${p.latencyMs !== null ? `, ${Math.round(p.latencyMs)} ms` : ''}`;
       if (!p.ok) return f('crit', subject, p.problems.join('; ') || 'probe failed', figure);
       const severity = p.latencyMs === null ? 'ok' : grade(p.latencyMs, ctx.threshold('responseTimeMs', [p.name]));

@@ -6,6 +6,7 @@
 import type { LogsSnapshot } from '../../model/logs.js';
 import { errorRatePercent, errorsPerMinute } from '../../engine/logTail.js';
 import { oneLine } from '../../text/sanitize.js';
+import { LOGS_REF } from '../../model/subjects.js';
 import { grade } from '../thresholds.js';
 import { windowFromSnapshot } from '../logWindow.js';
 import { age, findingsOf, pct, type CheckContext, type CheckDefinition } from '../types.js';
@@ -23,7 +24,7 @@ const errorRate: CheckDefinition = {
     const f = findingsOf(this);
     const logs = ctx.data.logs!;
     if (logs.groups.length === 0) return [];
-    const subject = `${ctx.env}/logs`;
+    const subject = LOGS_REF;
     if (logs.filtered) {
       const perMin = errorsPerMinute(logs, 5);
       const sev = grade(perMin, ctx.threshold('errorsPerMinute', logs.groups));
@@ -54,7 +55,7 @@ const errorsInWindow: CheckDefinition = {
     if (logs.groups.length === 0) return [];
     const w = ctx.logWindow ?? windowFromSnapshot(logs, ctx.since, ctx.now);
     const span = Math.max(60_000, w.to - w.from);
-    const subject = `${ctx.env}/logs`;
+    const subject = LOGS_REF;
     const filtered = logs.filtered || w.filtered;
     const perMin = (60_000 * w.errors) / span;
     const share = w.lines > 0 ? (100 * w.errors) / w.lines : 0;

@@ -1,9 +1,10 @@
 /** Queue checks: dead-letter depth, how long the oldest job has waited (or sits in a paused queue), Redis itself. */
 import type { QueueStats } from '../../model/queues.js';
+import { queueRef, redisRef } from '../../model/subjects.js';
 import { grade } from '../thresholds.js';
 import { age, findingsOf, suggest, type CheckContext, type CheckDefinition } from '../types.js';
 
-const subject = (ctx: CheckContext, q: QueueStats) => `${ctx.env}/${q.redis}/${q.name}`;
+const subject = (_ctx: CheckContext, q: QueueStats) => queueRef(q);
 const names = (q: QueueStats) => [`${q.redis}/${q.name}`, q.name];
 
 const deadLetter: CheckDefinition = {
@@ -69,7 +70,7 @@ const redis: CheckDefinition = {
   evaluate(ctx) {
     const f = findingsOf(this);
     return ctx.data.queues!.redis.map((r) =>
-      f(r.ok ? 'ok' : 'crit', `${ctx.env}/${r.name}`, r.ok ? 'Redis answers' : `Redis does not answer: ${r.error ?? 'unknown error'}`, r.pingMs !== null ? `ping ${r.pingMs.toFixed(1)} ms` : undefined),
+      f(r.ok ? 'ok' : 'crit', redisRef(r), r.ok ? 'Redis answers' : `Redis does not answer: ${r.error ?? 'unknown error'}`, r.pingMs !== null ? `ping ${r.pingMs.toFixed(1)} ms` : undefined),
     );
   },
 };

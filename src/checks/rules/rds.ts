@@ -5,11 +5,12 @@
  */
 import type { DbInstance } from '../../model/rds.js';
 import type { Finding } from '../../model/findings.js';
+import { instanceRef } from '../../model/subjects.js';
 import { grade, gradeFor } from '../thresholds.js';
 import { findingsOf, pct, suggest, warningAbout, type CheckContext, type CheckDefinition } from '../types.js';
 
 const GIB = 1024 ** 3;
-const subject = (ctx: CheckContext, i: DbInstance) => `${ctx.env}/${i.id}`;
+const subject = (_ctx: CheckContext, i: DbInstance) => instanceRef(i);
 const instances = (ctx: CheckContext) => ctx.data.rds!.instances;
 const metricsProblem = (ctx: CheckContext) => warningAbout(ctx.data.rds!.warnings, /metric|cloudwatch/i);
 
