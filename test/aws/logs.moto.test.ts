@@ -161,6 +161,20 @@ describe('AWS log source against moto', () => {
     expect(batches.some((b) => b.sampled)).toBe(false);
   });
 
+  it('identical lines of one upload stay two when a page boundary falls between them', async () => {
+    const now = Date.now();
+    await createGroup('/ecs/api', ['a']);
+    // a recursive stack: the same frame twice, same millisecond, same upload
+    await put('/ecs/api', 'a', [
+      [now - 2_000, 'ERROR RangeError: Maximum call stack size exceeded'],
+      [now - 2_000, '    at walk (/app/dist/tree.js:12:5)'],
+      [now - 2_000, '    at walk (/app/dist/tree.js:12:5)'],
+    ]);
+    const src = source([{ group: '/ecs/api' }], { mode: 'poll', poll: { maxEvents: 1, maxPages: 1 } });
+    const { events } = await readAll(src, now - 60_000);
+    expect(messages(events)).toEqual(['ERROR RangeError: Maximum call stack size exceeded', '    at walk (/app/dist/tree.js:12:5)', '    at walk (/app/dist/tree.js:12:5)']);
+  });
+
   it('applies the filter pattern', async () => {
     const now = Date.now();
     await createGroup('/ecs/api', ['a']);

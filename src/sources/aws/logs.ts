@@ -158,7 +158,7 @@ export class AwsLogSource implements LogSource {
     await mapLimit(due, POLL_CONCURRENCY, async (p) => {
       const r = await p.read(this.ctx, now, signal);
       // accepted at once: a later group's failure must not lose these
-      this.outbox.accept(toEvents(r.lines), now);
+      this.outbox.accept(toEvents(r.lines, r.twins), now);
       if (r.horizon !== undefined) horizon = Math.min(horizon, r.horizon);
       if (r.skipped) sampled = true;
     });

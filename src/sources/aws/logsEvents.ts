@@ -26,10 +26,10 @@ export interface RawLine {
 
 /**
  * Ids for a list of lines. Identical lines (same stream, millisecond and
- * text) are numbered in the order given, so two such lines stay two.
+ * text) are numbered in the order given, so two such lines stay two; `seen`
+ * carries the numbering on across the pages of one query.
  */
-export function toEvents(lines: readonly RawLine[]): LogEvent[] {
-  const seen = new Map<string, number>();
+export function toEvents(lines: readonly RawLine[], seen = new Map<string, number>()): LogEvent[] {
   return lines.map((l) => {
     const base = createHash('sha1')
       .update(`${l.group}\0${l.stream}\0${l.timestamp}\0${l.ingestionTime ?? ''}\0${l.message}`)

@@ -43,6 +43,8 @@ const PAGE_LIMIT = 10_000;
 
 export interface PollResult {
   lines: RawLine[];
+  /** the query's numbering of identical lines, to hand to toEvents: a query's pages are numbered as one */
+  twins: Map<string, number>;
   /**
    * Set while the group's query has pages left: lines of other groups newer
    * than this wait, so batches stay in time order.
@@ -60,6 +62,7 @@ interface Query {
   token: string;
   /** wall time of the query's first page */
   startedAt: number;
+  twins: Map<string, number>;
   /** newest line read so far in this query */
   readThrough: number;
 }
@@ -144,20 +147,20 @@ export class GroupPoller {
     if (token) {
       this.query = { ...q, token };
       this.behind++;
-      return { lines, horizon: Math.max(q.readThrough, q.holdFrom - 1), skipped };
+      return { lines, twins: q.twins, horizon: Math.max(q.readThrough, q.holdFrom - 1), skipped };
     }
     this.query = undefined;
     this.through = Math.max(this.through, q.startedAt);
     if (q.sweep) this.sweptAt = q.startedAt;
     this.behind = 0;
-    return { lines, skipped };
+    return { lines, twins: q.twins, skipped };
   }
 
   private nextQuery(now: number): Query {
     const regular = Math.max(this.floor, this.through - this.limits.lookbackMs);
     const sweep = now - this.sweptAt >= this.limits.sweepEveryMs;
     const startTime = sweep ? Math.max(this.floor, Math.min(regular, this.sweptAt - this.limits.lateMs)) : regular;
-    return { startTime, holdFrom: regular, sweep, token: '', startedAt: now, readThrough: -Infinity };
+    return { startTime, holdFrom: regular, sweep, token: '', startedAt: now, readThrough: -Infinity, twins: new Map() };
   }
 
   private async page(ctx: AwsContext, startTime: number, limit: number, token: string | undefined, signal: AbortSignal) {
