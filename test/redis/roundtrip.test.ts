@@ -80,8 +80,8 @@ describe('a refresh', () => {
     expect(writes).toHaveLength(1);
     expect(pipelines.n).toBe(1);
 
-    // ping + 3 INFO; bullmq 11 + 2 heads; rq 7 + head; sidekiq 1 summary + 2 per queue; list 1 + dead; stream 1
-    const expected = 4 + 10 * 13 + 10 * 8 + (1 + 10 * 2) + 10 * 2 + 1;
+    // ping + 3 INFO; bullmq 12 + 2 heads; rq 9 + head; sidekiq 1 summary + 2 per queue; list 1 + dead; stream 1
+    const expected = 4 + 10 * 14 + 10 * 10 + (1 + 10 * 2) + 10 * 2 + 1;
     await waitFor(() => seen.length >= expected, { what: `${expected} commands at the server (saw ${seen.length})` });
     expect(seen.length).toBe(expected);
     expect(seen[0]).toBe('ping');

@@ -5,7 +5,7 @@ import { queueRef, redisRef } from '../../src/model/subjects.js';
 import type { Level } from '../theme.js';
 import { GLYPH, markOf, problemTone } from '../theme.js';
 import type { Column, Line } from '../text.js';
-import { highlight, layoutColumns, matchesFilter, seg, tableHeader, tableRow, windowStart } from '../text.js';
+import { highlight, layoutColumns, lineWidth, matchesFilter, seg, tableHeader, tableRow, windowStart } from '../text.js';
 import { age, bytes, count, duration, percent } from '../format.js';
 import type { PanelView } from './types.js';
 
@@ -42,12 +42,28 @@ export function redisProblemLine(r: RedisHealth): Line | undefined {
   return r.ok && r.error ? [seg(`  ${GLYPH.warn} `, 'warn'), seg(r.error, 'warn')] : undefined;
 }
 
-/** Every state the queue's library counts, by the library's own names: "waiting 3 · prioritized 1 · …". */
-export function statesLine(q: QueueStats): Line | undefined {
-  if (!q.states) return undefined;
-  const line: Line = [seg(`  ${q.name}${q.paused ? ' paused' : ''}: `, 'muted')];
-  Object.entries(q.states).forEach(([state, n], i) => line.push(seg(`${i ? ' · ' : ''}${state} `, 'muted'), seg(count(n))));
-  return line;
+/**
+ * Every state the queue's library counts, by the library's own names
+ * ("waiting 3 · prioritized 1 · …"), in rows of at most `width` columns
+ * that break between states.
+ */
+export function statesLines(q: QueueStats, width: number): Line[] {
+  if (!q.states) return [];
+  const rows: Line[] = [[seg(`  ${q.name}${q.paused ? ' paused' : ''}:`, 'muted')]];
+  let used = lineWidth(rows[0]!);
+  for (const [state, n] of Object.entries(q.states)) {
+    const item = [seg(` ${state} `, 'muted'), seg(count(n))];
+    const w = lineWidth(item) + 2;
+    if (used + w > width && used > 4) {
+      rows.push([seg('   ')]);
+      used = 3;
+    }
+    const row = rows[rows.length - 1]!;
+    if (row.length > 1) row.push(seg(' ·', 'muted'));
+    row.push(...item);
+    used += w;
+  }
+  return rows;
 }
 
 const COLUMNS: Column[] = [
@@ -87,10 +103,9 @@ export const queuesPanel: PanelView<'queues'> = {
     const queues = filterQueues(data, ctx.filter);
     const cols = layoutColumns(COLUMNS, ctx.width);
     const selected = Math.min(ctx.selected, Math.max(0, queues.length - 1));
-    const states = queues[selected] && statesLine(queues[selected]);
-    // the selected queue's library states take the last line when there is room for a row besides
-    const detail = states && ctx.height - out.length - 1 >= 2 ? states : undefined;
-    const room = ctx.height - out.length - 1 - (detail ? 1 : 0);
+    // the selected queue's library states take the last lines as long as a row keeps its place
+    const detail = queues[selected] ? statesLines(queues[selected], ctx.width).slice(0, Math.max(0, ctx.height - out.length - 2)) : [];
+    const room = ctx.height - out.length - 1 - detail.length;
     if (room <= 0) return out.slice(0, ctx.height);
     out.push(tableHeader(cols));
     if (queues.length === 0) {
@@ -114,7 +129,7 @@ export const queuesPanel: PanelView<'queues'> = {
       });
       out.push(ctx.focused && start + i === selected ? highlight(row) : row);
     });
-    if (detail) out.push(detail);
+    out.push(...detail);
     return out.slice(0, ctx.height);
   },
 };
