@@ -30,13 +30,7 @@ afterEach(() => {
   live = a = dir = undefined;
 });
 
-const until = async (cond: () => boolean, ms = 3_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (cond: () => boolean, ms = 3_000) => expect.poll(cond, { timeout: ms, interval: 5 }).toBe(true);
 
 describe('LiveFindings', () => {
   test('runs only once the store has a subscriber (the first frame), then at most once per interval', async () => {
