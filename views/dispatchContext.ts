@@ -1,9 +1,9 @@
 /**
- * What a key handler can reach, as types only: the view state through
- * getters, and one narrow handle per part of the dashboard (the actions, the
- * log view, the checklist, the incident, the environments, the drill). A
- * handler names the parts it needs (`Pick<DispatchContext, ...>`), so what a
- * key can touch is written in its signature.
+ * What a key handler can reach: the view state through getters, and one
+ * narrow handle per part of the dashboard (the actions, the log view, the
+ * checklist, the incident, the environments, the drill). A handler names the
+ * parts it needs (`Pick<DispatchContext, ...>`), so what a key can touch is
+ * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
 import type { ActionPhase, DrillView, IncidentStatus, Reply, TrackedFinding } from '../src/dashboard/ports.js';

@@ -44,7 +44,7 @@ export function scopeOf(s: ViewState): KeyScope {
 }
 
 /** Why a key does nothing in read-only mode, in one line. */
-export function readOnlyMessage(b: KeyBinding): string {
+function readOnlyMessage(b: KeyBinding): string {
   return `read-only: ${b.hint ?? b.command} is off (to act, restart with --write and without --read-only)`;
 }
 

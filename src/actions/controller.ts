@@ -10,6 +10,7 @@
  */
 import type { KeyPress } from '../keys/registry.js';
 import { editLine } from '../keys/lineEditor.js';
+import { Observable } from '../engine/observable.js';
 import { errorMessage } from '../text/sanitize.js';
 import { confirmKey, startConfirm, type ConfirmState } from './confirm.js';
 import { notify, runAction, type ExecutorDeps, type RunResult } from './executor.js';
@@ -51,19 +52,18 @@ export interface ActionRequest<Args, Ctx extends ActionContext = ActionContext> 
 type AnyRequest = ActionRequest<unknown, ActionContext>;
 
 export class ActionController {
-  private state: ActionUiState = { phase: 'idle' };
-  private listeners = new Set<() => void>();
+  private readonly store = new Observable<ActionUiState>({ phase: 'idle' });
   private request: AnyRequest | undefined;
   private abort: AbortController | undefined;
 
   constructor(private readonly deps: ExecutorDeps) {}
 
-  getState = (): ActionUiState => this.state;
+  getState = this.store.get;
+  subscribe = this.store.subscribe;
 
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  private get state(): ActionUiState {
+    return this.store.get();
+  }
 
   get active(): boolean {
     return this.state.phase !== 'idle';
@@ -164,7 +164,6 @@ export class ActionController {
   }
 
   private set(next: ActionUiState): void {
-    this.state = next;
-    for (const l of [...this.listeners]) l();
+    this.store.set(next);
   }
 }

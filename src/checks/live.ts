@@ -14,6 +14,7 @@ import type { Finding } from '../model/findings.js';
 import type { PanelSnapshots } from '../model/panels.js';
 import { errorMessage } from '../text/sanitize.js';
 import { evaluate, panelInputs, type EvaluateOptions } from './evaluate.js';
+import { Observable } from '../engine/observable.js';
 import { CHECKS } from './rules.js';
 import { NO_VERDICTS, verdictsOf, type Verdicts } from '../model/verdicts.js';
 import { FindingTracker, type FindingChange, type TrackedFinding } from './tracker.js';
@@ -51,9 +52,8 @@ export interface LiveFindingsOptions {
 export const NO_LIVE_FINDINGS: LiveFindingsState = { findings: [], verdicts: NO_VERDICTS, notes: [], changes: [] };
 
 export class LiveFindings {
-  private state: LiveFindingsState = NO_LIVE_FINDINGS;
+  private readonly state = new Observable<LiveFindingsState>(NO_LIVE_FINDINGS);
   private readonly tracker = new FindingTracker();
-  private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private unsubscribe: (() => void) | undefined;
   private disposed = false;
@@ -68,12 +68,8 @@ export class LiveFindings {
     });
   }
 
-  getState = (): LiveFindingsState => this.state;
-
-  subscribe = (l: () => void): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  };
+  getState = this.state.get;
+  subscribe = this.state.subscribe;
 
   /** The current findings at `severity`, oldest first. */
   at(severity: Finding['severity']): TrackedFinding[] {
@@ -87,6 +83,7 @@ export class LiveFindings {
     this.timer = undefined;
     const snaps = this.opts.store.getSnapshots();
     const now = this.opts.clock.now();
+    let next: LiveFindingsState;
     try {
       const { data, errors } = panelInputs(snaps);
       const { findings, notes } = evaluate(data, errors, {
@@ -96,12 +93,12 @@ export class LiveFindings {
         checks: settled(this.opts.checks ?? CHECKS, snaps),
       });
       const changes = this.tracker.update(findings, now);
-      this.state = { findings: this.tracker.current(), verdicts: verdictsOf(findings), notes, evaluatedAt: now, changes };
+      next = { findings: this.tracker.current(), verdicts: verdictsOf(findings), notes, evaluatedAt: now, changes };
       this.opts.onEvaluated?.(findings, changes);
     } catch (err) {
-      this.state = { ...this.state, error: `the checks could not run: ${errorMessage(err)}` };
+      next = { ...this.state.get(), error: `the checks could not run: ${errorMessage(err)}` };
     }
-    for (const l of [...this.listeners]) l();
+    this.state.set(next);
   }
 
   dispose(): void {
@@ -110,7 +107,7 @@ export class LiveFindings {
     this.timer = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.listeners.clear();
+    this.state.dispose();
   }
 
   private schedule = (): void => {

@@ -3,6 +3,7 @@
  * capture-pane reads the screen. Waits poll the screen for a predicate; no
  * test sleeps for a fixed time.
  */
+import { vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -41,19 +42,20 @@ export function startInTmux(command: string, opts: { cols: number; rows: number;
     rawScreen: () => tmux(['capture-pane', '-p', '-e', '-t', name]),
     keys: (...keys) => tmux(['send-keys', '-t', name, ...keys]),
     type: (text) => tmux(['send-keys', '-t', name, '-l', text]),
-    async waitFor(predicate, what, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last = '';
-      while (Date.now() < deadline) {
-        try {
-          last = session.screen();
-        } catch {
-          last = '';
-        }
-        if (predicate(last)) return last;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+    waitFor(predicate, what, timeoutMs = 10_000) {
+      return vi.waitFor(
+        () => {
+          let last = '';
+          try {
+            last = session.screen();
+          } catch {
+            // the pane is not there yet, or already gone
+          }
+          if (!predicate(last)) throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+          return last;
+        },
+        { timeout: timeoutMs, interval: 25 },
+      );
     },
     exitStatus() {
       if (!existsSync(statusFile)) return undefined;

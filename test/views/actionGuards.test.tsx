@@ -3,37 +3,12 @@
  * to the ECS panel, quitting while an action runs, the box at 80x24; and the
  * header and ECS panel showing what arrives late or partly.
  */
-import { afterEach, describe, expect, test } from 'vitest';
-import stringWidth from 'string-width';
-import type { Harness, RenderOptions } from './render.js';
-import { KEYS, plain, renderView } from './render.js';
-import { actionHarness, type ActionHarness } from './actionSupport.js';
-import type { Scenario } from '../../src/sources/sandbox/index.js';
-import type { EnvironmentInfo } from '../../src/model/environment.js';
+import { describe, expect, test } from 'vitest';
+import { KEYS, plain } from './render.js';
+import { actionViews, expectFits, overlayGone } from './actionView.js';
 
-let v: Harness | undefined;
-let a: ActionHarness | undefined;
-afterEach(() => {
-  v?.unmount();
-  a?.cleanup();
-  v = undefined;
-  a = undefined;
-});
+const { open, render } = actionViews();
 
-async function open(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo>; notes?: string[] } & RenderOptions = {}) {
-  a = await actionHarness({ scenario: opts.scenario, env: opts.env, notes: opts.notes });
-  v = renderView({ noColor: true, ...opts, data: a.data, env: a.env, actions: a.actions });
-  await v.waitFor((f) => f.includes('╔═ 1 ECS') && f.includes('api'));
-  return { v, a };
-}
-
-function expectFits(frame: string, columns: number, rows: number): void {
-  const lines = plain(frame).split('\n');
-  expect(lines.length).toBeLessThanOrEqual(rows - 1);
-  for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
-}
-
-const overlayGone = (f: string) => !f.includes('DESTRUCTIVE') && !f.includes('REVERSIBLE') && f.includes('s scale');
 
 describe('read-only and quitting', () => {
   test('read-only: s says why it does nothing, the hint bar has no actions, nothing is journaled', async () => {
@@ -127,16 +102,14 @@ describe('read-only and quitting', () => {
 
 describe('header and panel', () => {
   test('the header shows the identity when it arrives', async () => {
-    const v2 = renderView({ noColor: true, columns: 160, rows: 40, env: { account: '—', identity: 'alice' } });
-    v = v2;
+    const v2 = render({ columns: 160, rows: 40, env: { account: '—', identity: 'alice' } });
     await v2.waitFor((f) => f.includes('account —') && f.includes('as alice'));
     v2.runtime.setEnv({ ...v2.runtime.env, account: '210987654321', identity: 'arn:aws:sts::210987654321:assumed-role/OnCall/bob' });
     await v2.waitFor((f) => f.includes('account 210987654321') && f.includes('as OnCall/bob'));
   });
 
   test('the ECS panel shows what the source could not read as a muted line', async () => {
-    const v2 = renderView({ noColor: true, columns: 160, rows: 40 });
-    v = v2;
+    const v2 = render({ columns: 160, rows: 40 });
     await v2.waitFor((f) => f.includes('1 ECS'));
     const ecs = (await import('./fixtures.js')).ecs;
     v2.update('ecs', { ...ecs, warnings: ['CPU and memory unavailable: AccessDenied: cloudwatch:GetMetricData'] } as typeof ecs);

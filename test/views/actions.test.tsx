@@ -3,40 +3,14 @@
  * controller, executor, journal and lock: what the operator sees in every
  * phase, and what did (or did not) change in the sandbox and the journal.
  */
-import { afterEach, describe, expect, test } from 'vitest';
-import stringWidth from 'string-width';
-import type { Harness, RenderOptions } from './render.js';
-import { KEYS, plain, renderView } from './render.js';
-import { actionHarness, type ActionHarness } from './actionSupport.js';
-import type { Scenario } from '../../src/sources/sandbox/index.js';
-import type { EnvironmentInfo } from '../../src/model/environment.js';
+import { describe, expect, test } from 'vitest';
+import { KEYS } from './render.js';
+import { actionViews, expectFits, flat, overlayGone } from './actionView.js';
+import type { ActionHarness } from './actionSupport.js';
 
-let v: Harness | undefined;
-let a: ActionHarness | undefined;
-afterEach(() => {
-  v?.unmount();
-  a?.cleanup();
-  v = undefined;
-  a = undefined;
-});
+const { open } = actionViews();
 
-async function open(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo>; notes?: string[] } & RenderOptions = {}) {
-  a = await actionHarness({ scenario: opts.scenario, env: opts.env, notes: opts.notes });
-  v = renderView({ noColor: true, ...opts, data: a.data, env: a.env, actions: a.actions });
-  await v.waitFor((f) => f.includes('╔═ 1 ECS') && f.includes('api'));
-  return { v, a };
-}
-
-function expectFits(frame: string, columns: number, rows: number): void {
-  const lines = plain(frame).split('\n');
-  expect(lines.length).toBeLessThanOrEqual(rows - 1);
-  for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
-}
-
-/** The frame's text without borders and line breaks, for checking what wrapped. */
-const flat = (frame: string) => frame.replace(/[║│]/g, ' ').replace(/\s+/g, ' ');
 const phases = (h: ActionHarness) => h.journal.read().map((r) => [r.phase, r.outcome]);
-const overlayGone = (f: string) => !f.includes('DESTRUCTIVE') && !f.includes('REVERSIBLE') && f.includes('s scale');
 
 describe('scale', () => {
   test('s on api, 0, a wrong phrase, then the right one: the plan, the refusal, the run, the outcome', async () => {

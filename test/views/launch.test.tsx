@@ -3,7 +3,7 @@
  * way out restores the terminal, and a render error becomes one line.
  */
 import { EventEmitter } from 'node:events';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { launchIn } from '../../views/launch.js';
 import type { TerminalIo } from '../../views/launch.js';
 import type { Runtime } from '../../src/engine/runtime.js';
@@ -61,11 +61,12 @@ function runtime(): Runtime {
 
 async function until(pred: () => boolean, show?: () => string): Promise<void> {
   // generous: the first render loads Ink, which is slow while the whole suite runs in parallel
-  const deadline = Date.now() + 15_000;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`condition not met in 15 s${show ? ':\n' + JSON.stringify(show()) : ''}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await vi.waitFor(
+    () => {
+      if (!pred()) throw new Error(`condition not met in 15 s${show ? ':\n' + JSON.stringify(show()) : ''}`);
+    },
+    { timeout: 15_000, interval: 10 },
+  );
 }
 
 afterEach(() => {

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { LiveFindings } from '../../src/checks/live.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
@@ -30,34 +30,38 @@ afterEach(() => {
   live = a = dir = undefined;
 });
 
-const until = async (cond: () => boolean, ms = 3_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (cond: () => boolean, ms = 3_000) => expect.poll(cond, { timeout: ms, interval: 5 }).toBe(true);
 
 describe('LiveFindings', () => {
   test('runs only once the store has a subscriber (the first frame), then at most once per interval', async () => {
-    const clock = new ManualClock(T0);
-    const store = makeStore(clock, allData, 1_000);
-    const runs: number[] = [];
-    live = new LiveFindings({ store, clock, env: () => 'prod', intervalMs: 40, onEvaluated: () => runs.push(clock.now()) });
-    // nothing subscribed: the dashboard has not drawn, the runtime has not started polling
-    await new Promise((r) => setTimeout(r, 80));
-    expect(runs).toEqual([]);
-    const off = store.subscribe(() => undefined);
-    await until(() => runs.length === 1);
-    // a burst of updates (the log tail) costs one run
-    for (let i = 0; i < 20; i++) {
-      store.succeed('logs', allData.logs);
-      store.flush();
+    // fake timers: that nothing ran is proven by moving time on, not by sleeping
+    vi.useFakeTimers();
+    try {
+      const clock = new ManualClock(T0);
+      const store = makeStore(clock, allData, 1_000);
+      const runs: number[] = [];
+      live = new LiveFindings({ store, clock, env: () => 'prod', intervalMs: 40, onEvaluated: () => runs.push(clock.now()) });
+      // nothing subscribed: the dashboard has not drawn, the runtime has not started polling
+      await vi.advanceTimersByTimeAsync(200);
+      expect(runs).toEqual([]);
+      const off = store.subscribe(() => undefined);
+      await vi.advanceTimersByTimeAsync(39);
+      expect(runs.length).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(runs.length).toBe(1);
+      // a burst of updates (the log tail) costs one run
+      for (let i = 0; i < 20; i++) {
+        store.succeed('logs', allData.logs);
+        store.flush();
+      }
+      await vi.advanceTimersByTimeAsync(40);
+      expect(runs.length).toBe(2);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(runs.length).toBe(2);
+      off();
+    } finally {
+      vi.useRealTimers();
     }
-    await until(() => runs.length === 2);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(runs.length).toBe(2);
-    off();
   });
 
   test('a panel still loading is not judged: no wave of unknowns; a failing one is', async () => {

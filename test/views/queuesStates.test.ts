@@ -7,8 +7,9 @@ import { panelBody } from '../../views/panels/index.js';
 import { queuesPanel } from '../../views/panels/QueuesPanel.js';
 import type { QueueStats, QueuesSnapshot } from '../../src/model/queues.js';
 import { T0 } from './fixtures.js';
+import { NO_VERDICTS } from '../../src/model/verdicts.js';
 
-const ctx = (over: Partial<PanelCtx> = {}): PanelCtx => ({ width: 100, height: 12, now: T0, selected: 0, focused: true, detail: false, filter: '', ...over });
+const ctx = (over: Partial<PanelCtx> = {}): PanelCtx => ({ width: 100, height: 12, now: T0, selected: 0, focused: true, detail: false, filter: '', verdicts: NO_VERDICTS, ...over });
 const text = (l: Line) => l.map((s) => s.text).join('');
 
 const base = { redis: 'jobs', active: 1, delayed: 2, failed: 0, oldestWaitingAgeMs: 60_000, drainPerMinute: null, etaToEmptyMs: null };
@@ -47,7 +48,7 @@ describe('Queues panel: library states', () => {
     const rows = panelBody('queues', data, ctx()).map(text);
     expect(rows.find((r) => r.includes('reports'))).toContain('reports (paused)');
     expect(rows.find((r) => r.includes('mail') && !r.includes(':'))).not.toContain('paused');
-    expect(text(queuesPanel.summary(data, T0))).toContain('reports paused 5');
+    expect(text(queuesPanel.summary(data, T0, NO_VERDICTS))).toContain('reports paused 5');
   });
 
   test('with no room for a row besides, the states line gives way to the table', () => {

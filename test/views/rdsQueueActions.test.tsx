@@ -5,41 +5,15 @@
  * phase, what changed in the sandbox, what the journal holds; and nothing of
  * it in read-only mode.
  */
-import { afterEach, describe, expect, test } from 'vitest';
-import stringWidth from 'string-width';
-import type { Harness, RenderOptions } from './render.js';
-import { KEYS, plain, renderView } from './render.js';
-import { actionHarness, type ActionHarness } from './actionSupport.js';
-import type { Scenario } from '../../src/sources/sandbox/index.js';
-import type { EnvironmentInfo } from '../../src/model/environment.js';
+import { describe, expect, test } from 'vitest';
+import { KEYS } from './render.js';
+import { actionViews, expectFits, flat } from './actionView.js';
+import type { ActionHarness } from './actionSupport.js';
 import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';
 
-let v: Harness | undefined;
-let a: ActionHarness | undefined;
-afterEach(() => {
-  v?.unmount();
-  a?.cleanup();
-  v = undefined;
-  a = undefined;
-});
-
-async function open(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo> } & RenderOptions & { panel: '2' | '4' }) {
-  a = await actionHarness({ scenario: opts.scenario, env: opts.env });
-  v = renderView({ noColor: true, ...opts, data: a.data, env: a.env, actions: a.actions });
-  await v.waitFor((f) => f.includes('1 ECS'));
-  v.press(opts.panel);
-  await v.waitFor((f) => f.includes(opts.panel === '2' ? '╔═ 2 RDS' : '╔═ 4 Queues'));
-  return { v, a };
-}
-
-function expectFits(frame: string, columns: number, rows: number): void {
-  const lines = plain(frame).split('\n');
-  expect(lines.length).toBeLessThanOrEqual(rows - 1);
-  for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
-}
+const { open, render, harness } = actionViews();
 
 const phases = (h: ActionHarness) => h.journal.read().map((r) => [r.phase, r.outcome, r.action, r.target]);
-const flat = (frame: string) => frame.replace(/[║│]/g, ' ').replace(/\s+/g, ' ');
 const STAMP = '202611220900';
 
 describe('RDS snapshot', () => {
@@ -242,9 +216,9 @@ describe('read-only and sessions that cannot act', () => {
   });
 
   test('a session without RDS access says so on n', async () => {
-    a = await actionHarness();
+    const a = await harness();
     const { rds: _rds, ...requests } = a.actions.requests;
-    v = renderView({ noColor: true, data: a.data, env: a.env, actions: { ...a.actions, requests } });
+    const v = render({ data: a.data, env: a.env, actions: { ...a.actions, requests } });
     v.press('2');
     await v.waitFor((f) => f.includes('╔═ 2 RDS'));
     v.press('n');

@@ -1,6 +1,6 @@
 /**
  * The one way view tests render: a real Store fed with fixtures, a chosen
- * terminal size, `waitFor` that polls the last frame (never a fixed sleep),
+ * terminal size, `waitFor` that polls the last frame (vi.waitFor, never a fixed sleep),
  * key helpers, and `mask` for volatile text.
  */
 import type { ReactElement } from 'react';
@@ -153,14 +153,15 @@ export function renderView(opts: RenderOptions = {}): Harness {
     ...(live ? { findings: live } : {}),
     onQuit,
     lastFrame,
-    async waitFor(predicate, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const frame = lastFrame();
-        if (predicate(frame)) return frame;
-        if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeoutMs} ms; last frame:\n${frame}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+    waitFor(predicate, timeoutMs = 10_000) {
+      return vi.waitFor(
+        () => {
+          const frame = lastFrame();
+          if (!predicate(frame)) throw new Error(`no frame matched in ${timeoutMs} ms; last frame:\n${frame}`);
+          return frame;
+        },
+        { timeout: timeoutMs, interval: 10 },
+      );
     },
     press(...keys) {
       for (const k of keys) inst.stdin.write(k);
