@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { LiveFindings } from '../../src/checks/live.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
@@ -24,6 +24,7 @@ let live: LiveFindings | undefined;
 let a: ActionHarness | undefined;
 let dir: string | undefined;
 afterEach(() => {
+  vi.useRealTimers();
   live?.dispose();
   a?.cleanup();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -39,24 +40,31 @@ const until = async (cond: () => boolean, ms = 3_000) => {
 };
 
 describe('LiveFindings', () => {
-  test('runs only once the store has a subscriber (the first frame), then at most once per interval', async () => {
+  test('runs only once the store has a subscriber (the first frame), then at most once per interval', () => {
+    // Fake timers: that nothing ran is proved by moving time past the
+    // interval, not by sleeping and hoping the machine was quick enough.
+    vi.useFakeTimers();
     const clock = new ManualClock(T0);
     const store = makeStore(clock, allData, 1_000);
     const runs: number[] = [];
     live = new LiveFindings({ store, clock, env: () => 'prod', intervalMs: 40, onEvaluated: () => runs.push(clock.now()) });
     // nothing subscribed: the dashboard has not drawn, the runtime has not started polling
-    await new Promise((r) => setTimeout(r, 80));
+    vi.advanceTimersByTime(1_000);
     expect(runs).toEqual([]);
     const off = store.subscribe(() => undefined);
-    await until(() => runs.length === 1);
+    vi.advanceTimersByTime(39);
+    expect(runs).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(runs).toHaveLength(1);
     // a burst of updates (the log tail) costs one run
     for (let i = 0; i < 20; i++) {
       store.succeed('logs', allData.logs);
       store.flush();
     }
-    await until(() => runs.length === 2);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(runs.length).toBe(2);
+    vi.advanceTimersByTime(40);
+    expect(runs).toHaveLength(2);
+    vi.advanceTimersByTime(1_000);
+    expect(runs).toHaveLength(2);
     off();
   });
 
