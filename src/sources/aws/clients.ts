@@ -201,7 +201,7 @@ export async function send<K extends AwsService, C extends AwsCommand>(
 }
 
 /** "DescribeServicesCommand" → "DescribeServices" */
-export function actionOf(command: object): string {
+function actionOf(command: object): string {
   return command.constructor.name.replace(/Command$/, '') || 'request';
 }
 
