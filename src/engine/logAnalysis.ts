@@ -3,8 +3,8 @@
  * severity, grouping by fingerprint, the search line, context around matches.
  */
 export { severityOf } from './logs/severity.js';
-export { fingerprint, FINGERPRINT_MAX, MASKS } from './logs/fingerprint.js';
+export { fingerprint } from './logs/fingerprint.js';
 export { topErrors, type ErrorGroup } from './logs/topErrors.js';
 export { isErrorEvent, joinTraces, TraceJoiner, TRACE_GAP_MS } from './logs/traces.js';
-export { compileFilter, matchingIndexes, MAX_PATTERN, MAX_SCAN, type CompiledFilter, type HighlightRange, type LineFilter } from './logs/filter.js';
-export { withContext, type ContextRow } from './logs/context.js';
+export { compileFilter, type HighlightRange, type LineFilter } from './logs/filter.js';
+export { withContext } from './logs/context.js';

@@ -22,7 +22,7 @@ export interface SavedLogs {
 }
 
 /** "20250314T054109Z": sorts by time, and is a valid file name everywhere. */
-export function utcFileStamp(t: number): string {
+function utcFileStamp(t: number): string {
   return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 

@@ -21,7 +21,7 @@ export const ESCALATION_MARKS: readonly EscalationMark[] = [
 ];
 
 /** "escalate: 2 min — page the secondary on-call; …" */
-export function markText(mark: EscalationMark): string {
+function markText(mark: EscalationMark): string {
   return `escalate: ${mark.minutes} min — ${mark.advice}`;
 }
 

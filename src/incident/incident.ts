@@ -45,10 +45,10 @@ export class IncidentError extends Error {
   }
 }
 
-export const TITLE_MAX = 200;
+const TITLE_MAX = 200;
 const ID = /^[0-9]{8}-[0-9]{6}-[a-z0-9-]{1,40}$/;
 
-export function incidentsDir(env: Env = process.env): string {
+function incidentsDir(env: Env = process.env): string {
   return join(stateDir(env), 'incidents');
 }
 

@@ -12,7 +12,7 @@ import { summarise, type ActionRun, type IncidentSummary } from './summary.js';
 import type { EscalationEntry, FindingEntry, IncidentRecord, TimelineEntry } from './types.js';
 
 /** Markdown-inert text on one line (table cells included). */
-export const md = (s: string, max = 500) => oneLine(s, max).replace(/([\\`*_|[\]<>#])/g, '\\$1');
+const md = (s: string, max = 500) => oneLine(s, max).replace(/([\\`*_|[\]<>#])/g, '\\$1');
 
 const KIND_LABEL: Record<TimelineEntry['kind'], string> = {
   start: 'start',

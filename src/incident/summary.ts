@@ -93,7 +93,7 @@ export function summarise(rec: IncidentRecord): IncidentSummary {
  * with its first entry and closes with an outcome; a new plan for the same
  * target after an outcome is a new run.
  */
-export function actionRuns(entries: readonly ActionEntry[]): ActionRun[] {
+function actionRuns(entries: readonly ActionEntry[]): ActionRun[] {
   const runs: ActionRun[] = [];
   const open = new Map<string, ActionRun>();
   for (const e of entries) {

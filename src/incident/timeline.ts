@@ -43,7 +43,7 @@ export function readTimeline(path: string): TimelineRead {
   return parseTimeline(readIfExists(path) ?? '');
 }
 
-export function parseTimeline(text: string): TimelineRead {
+function parseTimeline(text: string): TimelineRead {
   const entries: TimelineEntry[] = [];
   const problems: string[] = [];
   const lines = text.split('\n');

@@ -36,7 +36,7 @@ export interface StaleOptions {
   garbageGraceMs?: number;
 }
 
-export const CLAIM_STALE_MS = 5_000;
+const CLAIM_STALE_MS = 5_000;
 const FILE_MODE = 0o644;
 // Filesystems without hard links fall back to open(O_CREAT|O_EXCL) + write.
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
@@ -136,7 +136,7 @@ export function parseHolder(content: string): Holder | null {
   return null;
 }
 
-export function isPidAlive(pid: number): boolean {
+function isPidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -147,7 +147,7 @@ export function isPidAlive(pid: number): boolean {
 }
 
 /** Past its expiry, or held by a process of this host that no longer exists. */
-export function isStale(path: string, content: string, opts: StaleOptions = {}): boolean {
+function isStale(path: string, content: string, opts: StaleOptions = {}): boolean {
   const now = (opts.now ?? Date.now)();
   const holder = parseHolder(content);
   if (!holder) {

@@ -1,11 +1,10 @@
 // Against the real local Redis; every test works under its own key prefix and deletes its keys.
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { LockHeldError, LockLostError, lockKey } from '../../src/actions/lock.js';
 import { RedisTargetLock } from '../../src/actions/lockRedis.js';
 import { createTargetLock } from '../../src/actions/lockSelect.js';
-import { waitFor } from '../support/waitFor.js';
 
 const URL = process.env.OPSDECK_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KEY = lockKey('demo', 'demo/api');
@@ -70,7 +69,7 @@ describe('RedisTargetLock', () => {
   it('a release by anyone but the owner deletes nothing', async () => {
     const lock = new RedisTargetLock(redis);
     const first = await lock.acquire(KEY, 200);
-    await waitFor(async () => (await raw.exists(prefix + KEY)) === 0, { what: 'the first lock to expire' });
+    await expect.poll(() => raw.exists(prefix + KEY), { message: 'the first lock to expire' }).toBe(0);
     const second = await lock.acquire(KEY, 60_000);
 
     await first.release();
@@ -86,7 +85,8 @@ describe('RedisTargetLock', () => {
     const started = Date.now();
     await lock.acquire(KEY, 200);
     await heldError(lock.acquire(KEY, 200));
-    await waitFor(() => lock.acquire(KEY, 60_000).catch(() => null), { what: 'the lock to expire' });
+    // acquire rejects while the lock is held, and vi.waitFor retries on a rejection
+    await vi.waitFor(() => lock.acquire(KEY, 60_000), { timeout: 5_000 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
 

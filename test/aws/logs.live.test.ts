@@ -24,7 +24,6 @@ import { ManualClock } from '../../src/engine/clock.js';
 import type { LogBatch, LogCursor, LogEvent } from '../../src/model/logs.js';
 import { createAwsContext, type AwsContext } from '../../src/sources/aws/clients.js';
 import { createLogSource, type AwsLogSource, type LogGroupConfig, type LogSourceOptions } from '../../src/sources/aws/logs.js';
-import { waitFor } from '../support/waitFor.js';
 
 const logsMock = mockClient(CloudWatchLogsClient);
 const ACCOUNT = '123456789012';
@@ -138,7 +137,7 @@ class Reader {
     return b;
   }
   async until(done: (events: LogEvent[]) => boolean, what: string): Promise<void> {
-    await waitFor(async () => (await this.once(), done(this.events)), { what });
+    await expect.poll(async () => (await this.once(), done(this.events)), { message: what }).toBe(true);
   }
   get messages(): string[] {
     return this.events.map((e) => e.message);
@@ -154,7 +153,7 @@ describe('Live Tail', () => {
     const src = source([{ group: '/ecs/api', filterPattern: '?ERROR ?WARN' }, { group: '/ecs/worker', filterPattern: '?ERROR ?WARN' }]);
     const r = new Reader(src);
     await r.once();
-    await waitFor(() => liveInputs.length === 1, { what: 'StartLiveTail' });
+    await expect.poll(() => liveInputs.length, { message: 'StartLiveTail' }).toBe(1);
     // ARNs from DescribeLogGroups (the exact name, not the -staging one that shares the prefix), without ":*"
     expect(liveInputs[0]).toEqual({ logGroupIdentifiers: [arn('/ecs/api'), arn('/ecs/worker')], logEventFilterPattern: '?ERROR ?WARN' });
     s.update([line(T0 + 2_000, 'ERROR second'), line(T0 + 1_000, 'WARN first', { logGroupIdentifier: arn('/ecs/worker'), logStreamName: 'worker/7' })]);
@@ -216,7 +215,7 @@ describe('Live Tail', () => {
 
     clock.advance(60_000);
     first.end();
-    await waitFor(() => liveInputs.length === 2, { what: 'a second StartLiveTail' });
+    await expect.poll(() => liveInputs.length, { message: 'a second StartLiveTail' }).toBe(2);
     second.update([line(T0 + 70_000, 'INFO from the second session')]);
     await r.until((ev) => ev.length === 2, 'the second session');
     expect(r.messages).toEqual(['INFO from the first session', 'INFO from the second session']);
@@ -235,7 +234,7 @@ describe('Live Tail', () => {
     logsMock.on(FilterLogEventsCommand).resolves({ events: [polled] });
     const r = new Reader(source([{ group: '/ecs/api' }], { clock }));
     await r.once();
-    await waitFor(() => liveInputs.length === 1);
+    await expect.poll(() => liveInputs.length).toBe(1);
     s.update([both, line(T0 + 600, 'INFO live only')]);
     await r.until((ev) => ev.length >= 2, 'the live lines');
     await r.once();
@@ -255,7 +254,7 @@ describe('Live Tail', () => {
     first.update([line(T0 + 1, 'INFO before')]);
     await r.until((ev) => ev.length === 1, 'the first line');
     breakIt(first);
-    await waitFor(() => liveInputs.length === 2, { what: 'a reconnect' });
+    await expect.poll(() => liveInputs.length, { message: 'a reconnect' }).toBe(2);
     second.update([line(T0 + 2, 'INFO after')]);
     await r.until((ev) => ev.length === 2, 'the line after the reconnect');
     expect(r.messages).toEqual(['INFO before', 'INFO after']);
@@ -270,9 +269,9 @@ describe('Live Tail', () => {
     streams.push(first);
     const r = new Reader(source([{ group: '/ecs/api' }]));
     await r.once();
-    await waitFor(() => liveInputs.length === 1);
+    await expect.poll(() => liveInputs.length).toBe(1);
     timeOut(first);
-    await waitFor(() => liveInputs.length === 2, { what: 'a renewed session' });
+    await expect.poll(() => liveInputs.length, { message: 'a renewed session' }).toBe(2);
     expect(liveInputs[1]).toEqual(liveInputs[0]);
   });
 
@@ -281,10 +280,10 @@ describe('Live Tail', () => {
     streams.push(first);
     const r = new Reader(source([{ group: '/ecs/api' }], { live: { renewAfterMs: 30, backoffBaseMs: 1 } }));
     await r.once();
-    await waitFor(() => liveInputs.length >= 2, { what: 'the renewal' });
+    await expect.poll(() => liveInputs.length, { message: 'the renewal' }).toBeGreaterThanOrEqual(2);
     // the old stream is let go: its generator finishes at its next event
     first.update([]);
-    await waitFor(() => first.returned, { what: 'the old stream to be closed' });
+    await expect.poll(() => first.returned, { message: 'the old stream to be closed' }).toBe(true);
   });
 
   it('falls back to polling when StartLiveTail is denied, with mode poll', async () => {
@@ -298,7 +297,7 @@ describe('Live Tail', () => {
     const src = source([{ group: '/ecs/api' }]);
     const r = new Reader(src);
     await r.once();
-    await waitFor(() => src.liveProblems().length === 1, { what: 'the denied start' });
+    await expect.poll(() => src.liveProblems().length, { message: 'the denied start' }).toBe(1);
     expect(src.liveProblems()[0]).toBe(`live tail unavailable for /ecs/api, polling instead: access denied for logs:StartLiveTail on ${arn('/ecs/api')}: the IAM policy needs logs:StartLiveTail`);
     const b = await r.once();
     expect(b.mode).toBe('poll');
@@ -334,7 +333,7 @@ describe('Live Tail', () => {
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/oncall/jane`, UserId: 'x' });
     try {
       await new Reader(source([{ group: '/ecs/api' }])).once();
-      await waitFor(() => liveInputs.length === 1, { what: 'StartLiveTail' });
+      await expect.poll(() => liveInputs.length, { message: 'StartLiveTail' }).toBe(1);
       expect(liveInputs[0]!.logGroupIdentifiers).toEqual([arn('/ecs/api')]);
     } finally {
       stsMock.restore();
@@ -348,7 +347,7 @@ describe('Live Tail', () => {
       { group: '/ecs/batch', mode: 'poll' as const },
     ];
     await new Reader(source(groups)).once();
-    await waitFor(() => liveInputs.length === 3, { what: 'three sessions' });
+    await expect.poll(() => liveInputs.length, { message: 'three sessions' }).toBe(3);
     const byPattern = liveInputs.map((i) => `${i.logEventFilterPattern ?? '(none)'} × ${i.logGroupIdentifiers!.length}`).sort();
     expect(byPattern).toEqual(['(none) × 1', 'ERROR × 10', 'ERROR × 2']);
     expect(liveInputs.flatMap((i) => i.logGroupIdentifiers)).not.toContain(arn('/ecs/batch'));
@@ -359,10 +358,10 @@ describe('Live Tail', () => {
     streams.push(s);
     const src = source([{ group: '/ecs/api' }]);
     await new Reader(src).once();
-    await waitFor(() => liveInputs.length === 1);
+    await expect.poll(() => liveInputs.length).toBe(1);
     await src.close();
     s.update([]);
-    await waitFor(() => s.returned, { what: 'the stream to be closed' });
+    await expect.poll(() => s.returned, { message: 'the stream to be closed' }).toBe(true);
     s.end();
     await expect(src.read(undefined, T0, signal())).rejects.toThrow(/closed/);
     expect(liveInputs).toHaveLength(1);

@@ -9,7 +9,6 @@ import { createAwsContext, type AwsContext } from '../../src/sources/aws/clients
 import { AwsError } from '../../src/sources/aws/errors.js';
 import { createLogSource, type AwsLogSource, type LogGroupConfig, type LogSourceOptions } from '../../src/sources/aws/logs.js';
 import { MOTO_REGION, startMoto, type Moto } from '../support/moto.js';
-import { waitFor } from '../support/waitFor.js';
 
 let moto: Moto;
 let ctx: AwsContext;
@@ -199,7 +198,7 @@ describe('AWS log source against moto', () => {
     const first = await src.read(undefined, now - 15 * 60_000, signal());
     // the backlog comes from FilterLogEvents while the session starts
     expect(messages(first.events)).toEqual(['ERROR before the first read']);
-    await waitFor(() => src.liveProblems().length > 0, { what: 'StartLiveTail to fail at moto' });
+    await expect.poll(() => src.liveProblems().length, { message: 'StartLiveTail to fail at moto' }).toBeGreaterThan(0);
     expect(src.liveProblems()[0]).toMatch(/^live tail unavailable for \/ecs\/api, polling instead: /);
     expect(calls.filter((c) => c === 'StartLiveTailCommand')).toHaveLength(1);
     // the session was asked for by ARN, resolved with DescribeLogGroups
@@ -220,7 +219,7 @@ describe('AWS log source against moto', () => {
 
     clock.advance(5 * 60_000);
     await src.read(cursor, now - 15 * 60_000, signal());
-    await waitFor(() => calls.filter((c) => c === 'StartLiveTailCommand').length === 2, { what: 'a second StartLiveTail after five minutes' });
+    await expect.poll(() => calls.filter((c) => c === 'StartLiveTailCommand').length, { message: 'a second StartLiveTail after five minutes' }).toBe(2);
   });
 
   it('mode: poll never starts Live Tail', async () => {

@@ -9,7 +9,6 @@ import { Redis } from 'ioredis';
 import { Queue, Worker } from 'bullmq';
 import { opsdeck } from './run.js';
 import { deleteTagged, REDIS_URL, tag } from '../redis/helpers.js';
-import { waitFor } from '../support/waitFor.js';
 
 let state: string;
 beforeEach(() => {
@@ -129,7 +128,7 @@ describe('opsdeck requeue on the local Redis', () => {
     }, { connection, prefix: t });
     try {
       const added = await queue.addBulk(Array.from({ length: n }, (_, i) => ({ name: 'send', data: { to: `user${i}@example.com` } })));
-      await waitFor(async () => (await queue.getFailedCount()) === n, { timeoutMs: 10_000, what: `${n} failures` });
+      await expect.poll(() => queue.getFailedCount(), { timeout: 10_000, message: `${n} failures` }).toBe(n);
       return added.map((j) => j.id!);
     } finally {
       await worker.close();

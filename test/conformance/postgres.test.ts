@@ -7,7 +7,6 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { startPgServer, type PgServer } from '../support/pgServer.js';
-import { waitFor } from '../support/waitFor.js';
 import { APPLICATION_NAME, createPostgresSource, type PgSourceHandle } from '../../src/sources/postgres/index.js';
 import type { PgHealth } from '../../src/model/postgres.js';
 
@@ -150,7 +149,7 @@ describe('PostgreSQL conformance under pgbench with a lock chain', () => {
     const observer = await client(OBSERVER);
     // a bounded load first, so the chain forms on a server that is working
     pgbench = spawn('pgbench', pgbenchArgs('-n', '-c', String(PGBENCH_CLIENTS), '-j', '1', '-T', '60'), { stdio: 'ignore' });
-    await waitFor(async () => Number((await observer.query('SELECT count(*) AS n FROM pgbench_history')).rows[0].n) > 20, { timeoutMs: 20_000, what: 'pgbench transactions' });
+    await expect.poll(async () => Number((await observer.query('SELECT count(*) AS n FROM pgbench_history')).rows[0].n) > 20, { timeout: 20_000, message: 'pgbench transactions' }).toBeTruthy();
 
     // A holds the row lock of a chain table, and of the one branch every pgbench transaction updates: the load freezes behind it
     await observer.query('CREATE TABLE chain (id int PRIMARY KEY, v int NOT NULL)');
@@ -162,17 +161,15 @@ describe('PostgreSQL conformance under pgbench with a lock chain', () => {
     await a.query('SELECT bid FROM pgbench_branches WHERE bid = 1 FOR UPDATE');
     const waitingOn = async (pid: number) => (await observer.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = $2', [pid, 'Lock'])).rowCount === 1;
     const bDone = b.query('UPDATE chain SET v = v + 1 WHERE id = 1').catch(() => {});
-    await waitFor(() => waitingOn(pb), { what: 'B waiting on A' });
+    await expect.poll(() => waitingOn(pb), { message: 'B waiting on A' }).toBeTruthy();
     const cDone = c.query('UPDATE chain SET v = v + 2 WHERE id = 1').catch(() => {});
-    await waitFor(() => waitingOn(pc), { what: 'C waiting on B' });
+    await expect.poll(() => waitingOn(pc), { message: 'C waiting on B' }).toBeTruthy();
     // frozen: every pgbench client waits on a lock, and has for longer than a "long" query
-    await waitFor(
-      async () => (await observer.query(
+    await expect.poll(async () => (await observer.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'pgbench' AND wait_event_type = 'Lock' AND now() - query_start > $2 * interval '1 millisecond'`,
         [DB, 2 * LONG_QUERY_MS],
       )).rows[0].n === PGBENCH_CLIENTS,
-      { timeoutMs: 20_000, what: 'every pgbench client blocked' },
-    );
+      { timeout: 20_000, message: 'every pgbench client blocked' }).toBeTruthy();
     // the source's connection exists and is idle before the comparison starts
     await source.read(new AbortController().signal);
 

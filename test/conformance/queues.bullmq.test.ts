@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { FlowProducer, Queue, Worker, type JobType } from 'bullmq';
 import { deleteTagged, queueOf, REDIS_URL, signal, source, tag } from '../redis/helpers.js';
-import { waitFor } from '../support/waitFor.js';
 import { agree } from './queuesSupport.js';
 import { evaluateChecks } from '../../src/checks/evaluate.js';
 import { QUEUE_CHECKS } from '../../src/checks/rules/queues.js';
@@ -76,10 +75,10 @@ describe('conformance: BullMQ', () => {
     const first = new Worker('orders', async (job) => {
       if ((job.data as { n: number }).n % 2 === 0) throw new Error('refused');
     }, { connection, prefix, concurrency: 2 });
-    await waitFor(async () => {
+    await expect.poll(async () => {
       const c = await orders.getJobCounts('completed', 'failed');
       return c.completed === 2 && c.failed === 2;
-    }, { timeoutMs: 15_000, what: 'the first worker to finish four jobs' });
+    }, { timeout: 15_000, message: 'the first worker to finish four jobs' }).toBeTruthy();
     await first.close();
 
     // one job held active by a worker that takes no other
@@ -92,7 +91,7 @@ describe('conformance: BullMQ', () => {
       release();
       await closing;
     });
-    await waitFor(async () => (await orders.getJobCounts('active')).active === 1, { timeoutMs: 15_000, what: 'the held job to be active' });
+    await expect.poll(async () => (await orders.getJobCounts('active')).active === 1, { timeout: 15_000, message: 'the held job to be active' }).toBeTruthy();
 
     // then what nobody takes: plain, prioritized, delayed, and a parent waiting for its children
     for (let n = 0; n < 3; n++) await orders.add('later', { n });

@@ -10,7 +10,6 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { deleteTagged, PYTHON, queueOf, REDIS_URL, signal, source, tag } from '../redis/helpers.js';
-import { waitFor } from '../support/waitFor.js';
 import { agree, exited, HERE, requirePeer, RQ_CLI, RQ_ENV, rqPeer, startPeer } from './queuesSupport.js';
 
 const run = promisify(execFile);
@@ -54,7 +53,7 @@ describe('conformance: RQ', () => {
     // a job that holds its worker, so one job is started while the test looks
     await rqPeer('hold', REDIS_URL, name, name);
     worker = startPeer(PYTHON, [join(HERE, 'queuesRq.py'), 'worker', REDIS_URL, name, `${name}-w`], RQ_ENV);
-    await waitFor(async () => (await raw.zcard(`rq:wip:${name}`)) === 1, { timeoutMs: 20_000, what: `the RQ worker to start the held job (${worker.output()})` });
+    await expect.poll(async () => (await raw.zcard(`rq:wip:${name}`)) === 1, { timeout: 20_000, message: `the RQ worker to start the held job (${worker.output()})` }).toBeTruthy();
     // then finished, failed, queued, scheduled, deferred (behind the held job) and canceled
     await rqPeer('fill', REDIS_URL, name, name);
 

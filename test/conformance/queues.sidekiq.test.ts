@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { queueOf, REDIS_URL, signal, source } from '../redis/helpers.js';
-import { waitFor } from '../support/waitFor.js';
 import { agree, exited, HERE, requirePeer, RUBY, SIDEKIQ_CLI, sidekiqPeer, startPeer } from './queuesSupport.js';
 
 const INSTALL = 'install Debian\'s ruby-sidekiq (`apt-get install ruby-sidekiq`; .ci/run does it)';
@@ -68,11 +67,11 @@ describe('conformance: Sidekiq', () => {
 
     // through the real process: one job to the retry set, one straight to the dead set
     await sidekiqPeer(url, 'push', JSON.stringify([{ queue: 'work', class: 'Boom' }, { queue: 'work', class: 'Doomed' }]));
-    await waitFor(async () => (await raw.zcard('retry')) === 1 && (await raw.zcard('dead')) === 1, { timeoutMs: 30_000, what: `sidekiq to fail two jobs (${proc.output()})` });
+    await expect.poll(async () => (await raw.zcard('retry')) === 1 && (await raw.zcard('dead')) === 1, { timeout: 30_000, message: `sidekiq to fail two jobs (${proc.output()})` }).toBeTruthy();
     // two jobs that hold both of its threads busy until released
     await sidekiqPeer(url, 'push', JSON.stringify([{ queue: 'work', class: 'Hold', args: [RELEASE], n: 2 }]));
     // the process publishes busy work on its heartbeat, every 5 s
-    await waitFor(async () => (await busyAsSidekiqSees()) === 2, { timeoutMs: 30_000, intervalMs: 500, what: `Sidekiq::Workers to report 2 busy (${proc.output()})` });
+    await expect.poll(async () => (await busyAsSidekiqSees()) === 2, { timeout: 30_000, interval: 500, message: `Sidekiq::Workers to report 2 busy (${proc.output()})` }).toBeTruthy();
 
     // what no process takes: enqueued in every queue, scheduled and dead in two
     await sidekiqPeer(url, 'push', JSON.stringify([{ queue: 'work', class: 'Noop' }, { queue: 'mail', class: 'Noop', n: 3 }, { queue: 'reports', class: 'Noop', n: 2 }]));

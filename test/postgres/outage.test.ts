@@ -1,9 +1,8 @@
 // A private PostgreSQL: exact connection counts (nobody else connects), and a
 // server killed in the middle of a read, then started again on the same port.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPostgresSource, type PgSourceHandle } from '../../src/sources/postgres/index.js';
 import { startPgServer, type PgServer } from '../support/pgServer.js';
-import { waitFor } from '../support/waitFor.js';
 import { createTestDatabase, type TestDatabase } from './helpers.js';
 
 const signal = () => new AbortController().signal;
@@ -80,24 +79,30 @@ describe('PostgreSQL source on a private server', () => {
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE pg_catalog.pg_stat_activity IN ACCESS EXCLUSIVE MODE');
     const inFlight = failure(source.read(signal()));
-    await waitFor(
-      async () => (await locker.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'opsdeck' AND wait_event_type = 'Lock'")).rowCount,
-      { what: 'the source to wait on the lock' },
-    );
+    await expect
+      .poll(async () => (await locker.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'opsdeck' AND wait_event_type = 'Lock'")).rowCount, {
+        message: 'the source to wait on the lock',
+      })
+      .toBeGreaterThan(0);
     await server.kill();
 
     const lost = await inFlight;
     expect(lost).toBe(`private: connection to ${where} lost (the server closed it)`);
 
     // Once the pool has dropped the dead connections, a read cannot connect at all.
-    const refused = await waitFor(async () => {
+    const refused = await vi.waitFor(async () => {
       const m = await failure(source.read(signal()));
-      return m?.includes('ECONNREFUSED') ? m : undefined;
-    }, { what: 'a refused connection' });
+      expect(m).toContain('ECONNREFUSED');
+      return m;
+    }, { timeout: 5_000 });
     expect(refused).toBe(`private: cannot connect to ${where} (ECONNREFUSED)`);
 
     await server.start();
-    const back = await waitFor(async () => (await source.read(signal()).catch(() => undefined))?.databases[0], { timeoutMs: 15_000, what: 'recovery' });
+    const back = await vi.waitFor(async () => {
+      const d = (await source.read(signal())).databases[0];
+      expect(d, 'recovery').toBeDefined();
+      return d!;
+    }, { timeout: 15_000 });
     expect(back.name).toBe('private');
     expect(back.connections.max).toBe(25);
   });

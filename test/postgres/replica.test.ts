@@ -1,9 +1,8 @@
 // Replication lag from both ends of a real streaming pair: a private primary and its standby.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import { createPostgresSource, type PgSourceHandle } from '../../src/sources/postgres/index.js';
 import { startPgReplica, startPgServer, type PgServer } from '../support/pgServer.js';
-import { waitFor } from '../support/waitFor.js';
 
 const signal = () => new AbortController().signal;
 
@@ -28,12 +27,13 @@ afterAll(async () => {
 
 describe('replication lag', () => {
   it('is a figure on the primary once the standby streams, and on the standby itself', async () => {
-    const snap = await waitFor(
+    const snap = await vi.waitFor(
       async () => {
         const s = await source.read(signal());
-        return s.databases.length === 2 && s.databases.every((d) => d.replicationLagMs !== null) ? s : undefined;
+        expect(s.databases.map((d) => d.replicationLagMs !== null), 'the standby to stream').toEqual([true, true]);
+        return s;
       },
-      { timeoutMs: 15_000, what: 'the standby to stream' },
+      { timeout: 15_000 },
     );
     for (const d of snap.databases) {
       expect(d.replicationLagMs).toBeGreaterThanOrEqual(0);
@@ -49,18 +49,19 @@ describe('replication lag', () => {
     try {
       await writer.query('CREATE TABLE beat (at timestamptz)');
       await writer.query('INSERT INTO beat VALUES (now())');
-      await waitFor(async () => (await standbyLag()) === 0, { timeoutMs: 20_000, what: 'the standby to catch up' });
+      await expect.poll(standbyLag, { timeout: 20_000, message: 'the standby to catch up' }).toBe(0);
 
       await dba.query('SELECT pg_wal_replay_pause()');
       await writer.query('INSERT INTO beat VALUES (now())');
-      const first = await waitFor(async () => {
+      const first = await vi.waitFor(async () => {
         const lag = await standbyLag();
-        return lag ? lag : undefined;
-      }, { timeoutMs: 20_000, what: 'a lag while replay is paused' });
-      await waitFor(async () => ((await standbyLag()) ?? 0) > first, { timeoutMs: 20_000, what: 'the lag to grow' });
+        expect(lag, 'a lag while replay is paused').toBeGreaterThan(0);
+        return lag!;
+      }, { timeout: 20_000 });
+      await expect.poll(async () => (await standbyLag()) ?? 0, { timeout: 20_000, message: 'the lag to grow' }).toBeGreaterThan(first);
 
       await dba.query('SELECT pg_wal_replay_resume()');
-      await waitFor(async () => (await standbyLag()) === 0, { timeoutMs: 20_000, what: 'the standby to catch up again' });
+      await expect.poll(standbyLag, { timeout: 20_000, message: 'the standby to catch up again' }).toBe(0);
     } finally {
       await dba.query('SELECT pg_wal_replay_resume()').catch(() => {});
       await Promise.all([writer.end(), dba.end()]);

@@ -1,9 +1,8 @@
 // The PostgreSQL source against the shared local server, in a database of its own.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
 import { createPostgresSource, createReadOnlyPool, type PgSourceHandle } from '../../src/sources/postgres/index.js';
 import { freePort } from '../support/moto.js';
-import { waitFor } from '../support/waitFor.js';
 import { createTestDatabase, type TestDatabase } from './helpers.js';
 
 const signal = () => new AbortController().signal;
@@ -56,7 +55,11 @@ describe('PostgreSQL source on the local server', () => {
     await holder.query('UPDATE accounts SET balance = balance - 10 WHERE id = 1');
     const blockedUpdate = waiter.query('UPDATE accounts SET balance = balance + 10 WHERE id = 1');
 
-    const first = await waitFor(async () => (await primary()).blocked.find((b) => b.pid === waiterPid), { what: 'the blocked UPDATE' });
+    const first = await vi.waitFor(async () => {
+      const b = (await primary()).blocked.find((x) => x.pid === waiterPid);
+      expect(b, 'the blocked UPDATE').toBeDefined();
+      return b!;
+    }, { timeout: 5_000 });
     expect(first.blockedBy).toEqual([holderPid]);
     expect(first.state).toBe('active');
     expect(first.query).toContain('UPDATE accounts SET balance = balance + 10');
@@ -68,9 +71,11 @@ describe('PostgreSQL source on the local server', () => {
     expect(idle!.query).toContain('balance - 10');
     expect(d.connections.byState['idle in transaction']).toBeGreaterThanOrEqual(1);
 
-    const later = await waitFor(async () => (await primary()).blocked.find((b) => b.pid === waiterPid && b.durationMs > first.durationMs), {
-      what: 'a longer wait',
-    });
+    const later = await vi.waitFor(async () => {
+      const b = (await primary()).blocked.find((x) => x.pid === waiterPid);
+      expect(b?.durationMs, 'a longer wait').toBeGreaterThan(first.durationMs);
+      return b!;
+    }, { timeout: 5_000 });
     expect(later.blockedBy).toEqual([holderPid]);
 
     await holder.query('ROLLBACK');
@@ -84,7 +89,11 @@ describe('PostgreSQL source on the local server', () => {
     const sleeper = await db.client('report');
     const pid: number = (await sleeper.query('SELECT pg_backend_pid() AS p')).rows[0].p;
     const sleeping = sleeper.query('SELECT pg_sleep(30) AS long_report').catch((e: Error) => e);
-    const long = await waitFor(async () => (await primary()).longQueries.find((s) => s.pid === pid), { what: 'the long query' });
+    const long = await vi.waitFor(async () => {
+      const s = (await primary()).longQueries.find((x) => x.pid === pid);
+      expect(s, 'the long query').toBeDefined();
+      return s!;
+    }, { timeout: 5_000 });
     expect(long.durationMs).toBeGreaterThanOrEqual(200);
     expect(long.query).toContain('long_report');
     const cancel = await db.client();

@@ -1,10 +1,9 @@
 // A private redis-server killed mid-run: the Redis line turns into one error,
 // the queues of that Redis disappear, and both come back when the server is
 // started again on the same port, with no new source and no restart.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisServer } from '../support/redisServer.js';
-import { waitFor } from '../support/waitFor.js';
 import { signal, source } from './helpers.js';
 import type { QueuesSnapshot } from '../../src/model/queues.js';
 import { queueHarness } from './requeueSupport.js';
@@ -38,10 +37,11 @@ describe('a Redis that dies and returns', () => {
       expect(before.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 3 })]);
 
       await server.stop();
-      const down = await waitFor(async () => {
+      const down = await vi.waitFor(async () => {
         const s = await src.read(signal());
-        return s.redis[0]!.ok ? null : s;
-      }, { what: 'the outage to show' });
+        expect(s.redis[0]!.ok, 'the outage to show').toBe(false);
+        return s;
+      }, { timeout: 5_000 });
       expect(down.redis[0]).toMatchObject({ name: 'jobs', ok: false, pingMs: null, usedMemoryBytes: null });
       expect(down.redis[0]!.error).toMatch(new RegExp(`(connection refused by|connection to) 127\\.0\\.0\\.1:${server.port}`));
       expect(down.redis[0]!.error).not.toMatch(/\n/);
@@ -49,16 +49,17 @@ describe('a Redis that dies and returns', () => {
       // the other Redis is unaffected
       expect(down.redis[1]).toMatchObject({ name: 'cache', ok: true });
       // while it stays down, reads keep failing, with the reason of the latest reconnect attempt
-      await waitFor(async () => /^connection refused by 127\.0\.0\.1:\d+; is Redis running there\?$/.test((await src.read(signal())).redis[0]!.error ?? ''), {
-        what: 'the refused reconnect to show',
-      });
+      await expect
+        .poll(async () => (await src.read(signal())).redis[0]!.error, { message: 'the refused reconnect to show' })
+        .toMatch(/^connection refused by 127\.0\.0\.1:\d+; is Redis running there\?$/);
 
       await server.start();
       await fill(server.url, 5);
-      const back: QueuesSnapshot = await waitFor(async () => {
+      const back: QueuesSnapshot = await vi.waitFor(async () => {
         const s = await src.read(signal());
-        return s.redis[0]!.ok ? s : null;
-      }, { timeoutMs: 15_000, intervalMs: 50, what: 'the Redis to come back' });
+        expect(s.redis[0]!.ok, 'the Redis to come back').toBe(true);
+        return s;
+      }, { timeout: 15_000 });
       expect(back.redis[0]!.error).toBeUndefined();
       expect(back.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 5 })]);
     } finally {
@@ -74,7 +75,7 @@ describe('a Redis that dies and returns', () => {
       const hung = await src.read(signal());
       expect(hung.redis[0]).toMatchObject({ ok: false, error: `127.0.0.1:${server.port} did not answer in time` });
       server.resume();
-      await waitFor(async () => (await src.read(signal())).redis[0]!.ok, { timeoutMs: 10_000, what: 'answers after SIGCONT' });
+      await expect.poll(async () => (await src.read(signal())).redis[0]!.ok, { timeout: 10_000, message: 'answers after SIGCONT' }).toBe(true);
     } finally {
       server.resume();
       await src.close();
@@ -88,7 +89,7 @@ describe('a Redis that dies and returns', () => {
       const first = await src.read(signal());
       expect(first.redis[0]).toMatchObject({ ok: false, error: `connection refused by 127.0.0.1:${server.port}; is Redis running there?` });
       await server.start();
-      await waitFor(async () => (await src.read(signal())).redis[0]!.ok, { timeoutMs: 15_000, intervalMs: 50, what: 'the first connection' });
+      await expect.poll(async () => (await src.read(signal())).redis[0]!.ok, { timeout: 15_000, message: 'the first connection' }).toBe(true);
     } finally {
       await src.close();
     }

@@ -5,7 +5,6 @@ import { Redis } from 'ioredis';
 import { Queue, Worker, type Job } from 'bullmq';
 import { deleteTagged, REDIS_URL, tag } from './helpers.js';
 import { planIds, queueHarness, type QueueHarness } from './requeueSupport.js';
-import { waitFor } from '../support/waitFor.js';
 
 const connection = { host: '127.0.0.1', port: Number(new URL(REDIS_URL).port || 6379) };
 
@@ -40,7 +39,7 @@ describe('requeue on BullMQ', () => {
       return `sent to ${job.data.to}`;
     }, { connection, prefix });
     for (let i = 1; i <= 25; i++) await queue.add('send', { to: `user${i}@example.com` });
-    await waitFor(async () => (await queue.getFailedCount()) === 25, { timeoutMs: 10_000, what: '25 failures' });
+    await expect.poll(() => queue.getFailedCount(), { timeout: 10_000, message: '25 failures' }).toBe(25);
 
     const plan = await h.plan({ redis: 'jobs', queue: 'emails' });
     const ids = planIds(plan);
@@ -54,7 +53,7 @@ describe('requeue on BullMQ', () => {
 
     // a job that fails after the plan was shown must stay failed
     const late = await queue.add('send', { to: 'late@example.com' });
-    await waitFor(async () => (await late.getState()) === 'failed', { what: 'the late job to fail' });
+    await expect.poll(() => late.getState(), { message: 'the late job to fail' }).toBe('failed');
 
     broken = false;
     const res = await h.run(plan);
@@ -62,7 +61,7 @@ describe('requeue on BullMQ', () => {
     expect(res.message).toMatch(/^test\/jobs\/emails: 25\/25 requeued \(/);
     expect(res.progress.at(-1)?.fraction).toBe(1);
 
-    await waitFor(async () => (await queue.getCompletedCount()) === 25, { timeoutMs: 10_000, what: 'the worker to complete the requeued jobs' });
+    await expect.poll(() => queue.getCompletedCount(), { timeout: 10_000, message: 'the worker to complete the requeued jobs' }).toBe(25);
     for (const id of ids) expect(await queue.getJobState(id)).toBe('completed');
     expect(await late.getState()).toBe('failed');
     expect(await queue.getFailedCount()).toBe(1);

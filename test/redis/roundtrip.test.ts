@@ -3,7 +3,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { deleteTagged, REDIS_URL, signal, source, tag } from './helpers.js';
-import { waitFor } from '../support/waitFor.js';
 import type { QueueConfig } from '../../src/sources/redis/layout.js';
 import type { RedisQueueSource } from '../../src/sources/redis/index.js';
 
@@ -70,10 +69,7 @@ describe('a refresh', () => {
       if (args[1] === `${t}-marker`) marked = true;
     });
     // MONITOR starts asynchronously: wait until it sees a marker of ours
-    await waitFor(async () => {
-      await raw.echo(`${t}-marker`);
-      return marked;
-    }, { what: 'MONITOR to start' });
+    await expect.poll(async () => (await raw.echo(`${t}-marker`), marked), { message: 'MONITOR to start' }).toBe(true);
 
     const snap = await src.read(signal());
     expect(snap.queues).toHaveLength(qs.length);
@@ -82,7 +78,7 @@ describe('a refresh', () => {
 
     // ping + 3 INFO; bullmq 12 + 2 heads; rq 9 + head; sidekiq 1 summary + 2 per queue; list 1 + dead; stream 1
     const expected = 4 + 10 * 14 + 10 * 10 + (1 + 10 * 2) + 10 * 2 + 1;
-    await waitFor(() => seen.length >= expected, { what: `${expected} commands at the server (saw ${seen.length})` });
+    await expect.poll(() => seen.length, { message: 'the commands to reach the server' }).toBeGreaterThanOrEqual(expected);
     expect(seen.length).toBe(expected);
     expect(seen[0]).toBe('ping');
     expect(seen.filter((c) => c === 'info')).toHaveLength(3);

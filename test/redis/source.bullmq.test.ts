@@ -1,11 +1,10 @@
 // BullMQ queues filled and worked by the real bullmq library; the figures are
 // compared with bullmq's own Queue#getJobCounts. Every key sits under a
 // prefix unique to the test and is deleted afterwards.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { Queue, Worker, type Job } from 'bullmq';
 import { deleteTagged, queueOf, REDIS_URL, signal, source, tag } from './helpers.js';
-import { waitFor } from '../support/waitFor.js';
 import type { RedisQueueSource } from '../../src/sources/redis/index.js';
 
 const connection = { host: '127.0.0.1', port: Number(new URL(REDIS_URL).port || 6379) };
@@ -48,10 +47,7 @@ describe('BullMQ queues', () => {
       if ((job.data as { n: number }).n % 2 === 0) throw new Error(`smtp refused ${job.data.n}`);
       return 'sent';
     });
-    await waitFor(async () => {
-      const c = await queue.getJobCounts('failed', 'completed');
-      return c.failed === 3 && c.completed === 3;
-    }, { timeoutMs: 10_000, what: 'the worker to finish six jobs' });
+    await expect.poll(() => queue.getJobCounts('failed', 'completed'), { timeout: 10_000, message: 'the worker to finish six jobs' }).toEqual({ failed: 3, completed: 3 });
     await w.close();
 
     // then work that nobody takes: two plain, two prioritized, two delayed
@@ -87,13 +83,14 @@ describe('BullMQ queues', () => {
     await queue.add('slow', { n: 1 });
     worker(() => held);
     const s = bullSource();
-    const snap = await waitFor(async () => {
+    const snap = await vi.waitFor(async () => {
       const x = await s.read(signal());
-      return queueOf(x, 'emails').active === 1 ? x : null;
-    }, { what: 'the job to become active' });
+      expect(queueOf(x, 'emails').active, 'the job to become active').toBe(1);
+      return x;
+    }, { timeout: 5_000 });
     expect(queueOf(snap, 'emails')).toMatchObject({ waiting: 0, active: 1, failed: 0, oldestWaitingAgeMs: null });
     release();
-    await waitFor(async () => (await queue.getJobCounts('completed')).completed === 1, { what: 'the job to complete' });
+    await expect.poll(async () => (await queue.getJobCounts('completed')).completed, { message: 'the job to complete' }).toBe(1);
   });
 
   it('drain comes from bullmq\'s id counter: jobs taken per minute, and time to empty', async () => {
@@ -103,7 +100,7 @@ describe('BullMQ queues', () => {
     expect(queueOf(await s.read(signal()), 'emails')).toMatchObject({ waiting: 12, drainPerMinute: null, etaToEmptyMs: null });
 
     const w = worker(async () => 'sent');
-    await waitFor(async () => (await queue.getJobCounts('completed')).completed === 12, { what: 'twelve jobs done' });
+    await expect.poll(async () => (await queue.getJobCounts('completed')).completed, { message: 'twelve jobs done' }).toBe(12);
     await w.close();
     // two more arrive meanwhile: the depth fell by 10, but drain counts every job taken
     await queue.add('send', { n: 13 });

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from './waitFor.js';
+import { vi } from 'vitest';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,7 +66,10 @@ export class RedisServer {
     child.once('exit', () => {
       if (this.child === child) this.child = null;
     });
-    await waitFor(() => answersPing(this.port), { timeoutMs: 10_000, intervalMs: 25, what: `redis-server on port ${this.port}` });
+    // vi.waitFor, not expect.poll: this also runs in beforeAll, outside any test
+    await vi.waitFor(async () => {
+      if (!(await answersPing(this.port))) throw new Error(`redis-server on port ${this.port} does not answer PING`);
+    }, { timeout: 10_000, interval: 25 });
   }
 
   async stop(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -78,7 +81,9 @@ export class RedisServer {
       child.kill(signal);
       await exited;
     }
-    await waitFor(async () => !(await answersPing(this.port)), { timeoutMs: 5_000, what: `port ${this.port} to close` });
+    await vi.waitFor(async () => {
+      if (await answersPing(this.port)) throw new Error(`port ${this.port} still answers after the server stopped`);
+    }, { timeout: 5_000 });
   }
 
   /** Freezes the server (SIGSTOP): it keeps its sockets but answers nothing, like a hung host. */

@@ -24,6 +24,7 @@ let live: LiveFindings | undefined;
 let a: ActionHarness | undefined;
 let dir: string | undefined;
 afterEach(() => {
+  vi.useRealTimers();
   live?.dispose();
   a?.cleanup();
   if (dir) rmSync(dir, { recursive: true, force: true });

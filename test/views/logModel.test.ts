@@ -51,7 +51,11 @@ describe('model', () => {
   test('text is sanitised once per event', () => {
     const [ev] = lines([{ message: 'a\x1b[2Jb\tc\nd' }]);
     expect(logText(ev!)).toBe('ab  c ⏎ d');
-    expect(logText(ev!)).toBe(logText(ev!));
+    // The text is kept with the event, so a second call does not sanitise
+    // again: it still answers the first text after the message changed.
+    (ev as { message: string }).message = 'changed';
+    expect(logText(ev!)).toBe('ab  c ⏎ d');
+    expect(logText({ ...ev!, message: 'changed' })).toBe('changed');
   });
 });
 

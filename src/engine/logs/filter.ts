@@ -31,12 +31,12 @@ export interface LineFilter {
 export type CompiledFilter = { ok: true; filter: LineFilter } | { ok: false; error: string };
 
 /** Longer regexes are more likely a paste accident than a search. */
-export const MAX_PATTERN = 300;
+const MAX_PATTERN = 300;
 /**
  * Only the head of a line is matched: a user regex with nested quantifiers on
  * a 256 KB line could otherwise freeze the screen.
  */
-export const MAX_SCAN = 10_000;
+const MAX_SCAN = 10_000;
 
 const REGEX = /^\/(.+)\/([a-z]*)$/s;
 // g is implied (highlighting finds every match); y, d and v change what a match means
@@ -63,15 +63,6 @@ export function compileFilter(input: string): CompiledFilter {
     const why = err instanceof Error ? err.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '') : String(err);
     return { ok: false, error: oneLine(`bad regex /${oneLine(pattern, 60)}/: ${why}: fix it, or drop the slashes to search plain text`, 200) };
   }
-}
-
-/** Indexes of the lines the filter keeps. */
-export function matchingIndexes(lines: readonly string[], filter: LineFilter): number[] {
-  const out: number[] = [];
-  lines.forEach((line, i) => {
-    if (filter.test(line)) out.push(i);
-  });
-  return out;
 }
 
 /** "orders" after "/api/v1/" is a word, not flags: only short all-flag-letter tails count. */

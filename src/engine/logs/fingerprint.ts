@@ -6,7 +6,7 @@
  */
 
 /** Placeholders carry no digits, so a fingerprint is its own fingerprint. */
-export const MASKS = {
+const MASKS = {
   timestamp: '<ts>',
   uuid: '<uuid>',
   email: '<email>',
@@ -17,7 +17,7 @@ export const MASKS = {
 } as const;
 
 /** Grouping needs the message's head, not a 256 KB payload. */
-export const FINGERPRINT_MAX = 300;
+const FINGERPRINT_MAX = 300;
 const INPUT_MAX = 4_000;
 
 // Order matters: a timestamp or a UUID is masked whole before its digit runs would be.

@@ -226,7 +226,7 @@ function callSignal(parent: AbortSignal): { signal: AbortSignal; release(): void
 }
 
 /** "DescribeServicesCommand" → "DescribeServices" */
-export function actionOf(command: object): string {
+function actionOf(command: object): string {
   return command.constructor.name.replace(/Command$/, '') || 'request';
 }
 

@@ -64,7 +64,7 @@ export interface DiscoverOptions {
 const CONCURRENCY = 3;
 const DESCRIBE_SERVICES_BATCH = 10;
 const MAX_PAGES = 50;
-export const OTHER_LOG_GROUPS = 50;
+const OTHER_LOG_GROUPS = 50;
 const UNSUPPORTED_ENGINES: [RegExp, string][] = [
   [/^aurora/, 'Aurora: its backups are cluster snapshots, which the RDS checks do not read yet'],
   [/^docdb/, 'DocumentDB, not a relational database'],
@@ -145,7 +145,7 @@ async function discoverEcs(ctx: AwsContext, signal?: AbortSignal): Promise<{ clu
 }
 
 /** The `awslogs-group` (and `awslogs-region`) of each container using the awslogs driver. */
-export function awslogsGroups(containers: readonly ContainerDefinition[]): { group: string; region?: string }[] {
+function awslogsGroups(containers: readonly ContainerDefinition[]): { group: string; region?: string }[] {
   return containers.flatMap((c) => {
     const lc = c.logConfiguration;
     const group = lc?.logDriver === 'awslogs' ? lc.options?.['awslogs-group'] : undefined;

@@ -47,7 +47,7 @@ export class AwsError extends Error {
 /** Property under which clients.ts records the endpoint of a failed request. */
 export const ENDPOINT = Symbol.for('opsdeck.aws.endpoint');
 
-export const SERVICE_LABEL: Record<AwsService, string> = {
+const SERVICE_LABEL: Record<AwsService, string> = {
   ecs: 'ECS',
   cloudwatch: 'CloudWatch',
   logs: 'CloudWatch Logs',
@@ -72,7 +72,7 @@ interface Rule {
 const names = (...list: string[]) => (f: Facts) => list.includes(f.name) || list.includes(f.code);
 const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'];
 
-export const RULES: readonly Rule[] = [
+const RULES: readonly Rule[] = [
   {
     kind: 'expired',
     match: (f) =>

@@ -10,9 +10,9 @@ import { chunk, lastSegment } from './util.js';
 import { oneLine } from '../../text/sanitize.js';
 
 export const PERIOD_SECONDS = 60;
-export const WINDOW_MS = 30 * 60_000;
+const WINDOW_MS = 30 * 60_000;
 /** GetMetricData's limit on queries per request. */
-export const MAX_QUERIES = 500;
+const MAX_QUERIES = 500;
 // Also bounds a runaway NextToken loop.
 const MAX_PAGES = 10;
 
@@ -50,7 +50,7 @@ function query(id: string, metricName: string, t: MetricTarget): MetricDataQuery
   };
 }
 
-export function utilisationQueries(targets: readonly MetricTarget[]): MetricDataQuery[] {
+function utilisationQueries(targets: readonly MetricTarget[]): MetricDataQuery[] {
   return targets.flatMap((t, i) => [query(idOf('cpu', i), 'CPUUtilization', t), query(idOf('mem', i), 'MemoryUtilization', t)]);
 }
 

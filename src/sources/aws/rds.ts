@@ -23,11 +23,11 @@ import { listSnapshots } from './rdsSnapshots.js';
 import { chunk, mapLimit, throwIfAborted } from './util.js';
 
 /** the API's largest page for DescribeDBInstances, DescribeDBSnapshots, DescribeEvents */
-export const PAGE = 100;
-export const CONCURRENCY = 3;
-export const EVENTS_WINDOW_MS = 24 * 3_600_000;
+const PAGE = 100;
+const CONCURRENCY = 3;
+const EVENTS_WINDOW_MS = 24 * 3_600_000;
 /** events kept per instance, newest first */
-export const EVENTS_KEPT = 25;
+const EVENTS_KEPT = 25;
 // bounds a runaway Marker loop, and the events of a very chatty instance
 const MAX_PAGES = 20;
 const MAX_EVENT_PAGES = 3;
@@ -201,10 +201,6 @@ export class AwsRdsSource implements RdsSource {
     const region = this.ctx.resolvedRegion() ?? this.ctx.region;
     return region ? `region ${region}` : 'the default region';
   }
-}
-
-export function createRdsSource(ctx: AwsContext, configured: readonly { instance: string }[], clock: Clock = systemClock): AwsRdsSource {
-  return new AwsRdsSource(ctx, configured, clock);
 }
 
 export type { DbEvent, DbMetricSeries };

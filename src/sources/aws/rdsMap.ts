@@ -47,7 +47,7 @@ export function mapInstance(i: DBInstance): DbInstanceDetail {
 }
 
 /** A modification waiting for the maintenance window (or a reboot), one line each. */
-export function pendingModifications(p: PendingModifiedValues | undefined): string[] {
+function pendingModifications(p: PendingModifiedValues | undefined): string[] {
   if (!p) return [];
   return Object.entries(p)
     .filter(([, v]) => v !== undefined && v !== null && typeof v !== 'object')

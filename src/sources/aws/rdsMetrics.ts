@@ -28,7 +28,7 @@ const METRICS: readonly { key: Key; prefix: string; metric: string; scale: numbe
   { key: 'writeLatencyMs', prefix: 'wlat', metric: 'WriteLatency', scale: 1000, digits: 2 },
 ];
 
-export function rdsMetricQueries(ids: readonly string[]): MetricDataQuery[] {
+function rdsMetricQueries(ids: readonly string[]): MetricDataQuery[] {
   return ids.flatMap((id, i) =>
     METRICS.map((m) => ({
       Id: `${m.prefix}${i}`,

@@ -8,7 +8,7 @@ import { send, type AwsContext } from './clients.js';
 import { mapSnapshot, newestFirst } from './rdsMap.js';
 import { throwIfAborted } from './util.js';
 
-export const SNAPSHOT_PAGE = 100;
+const SNAPSHOT_PAGE = 100;
 // 50 pages is 5,000 snapshots of one instance: past that, something loops
 const MAX_PAGES = 50;
 

@@ -9,7 +9,7 @@ import { formatBytes } from './format.js';
 export type JsonExpectation = Record<string, string | number | boolean>;
 
 /** The fields shown for every probe; `build.version` is the common nested form. */
-export const PICKED_FIELDS = ['status', 'version', 'app_version', 'build.version'] as const;
+const PICKED_FIELDS = ['status', 'version', 'app_version', 'build.version'] as const;
 
 const FIELD_CHARS = 120;
 
@@ -22,7 +22,7 @@ export function parseJson(text: string): unknown {
 }
 
 /** A top-level key, or failing that a dotted path into nested objects. */
-export function lookup(body: unknown, key: string): unknown {
+function lookup(body: unknown, key: string): unknown {
   if (!isObject(body)) return undefined;
   if (Object.hasOwn(body, key)) return body[key];
   let at: unknown = body;
