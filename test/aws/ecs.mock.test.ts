@@ -3,6 +3,7 @@
 // errors AWS returns. Response shapes follow the ECS and CloudWatch API
 // references (DescribeServices, DescribeTasks, GetMetricData).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   AccessDeniedException,
@@ -107,8 +108,9 @@ describe('AwsEcsSource with recorded response shapes', () => {
     expect(describes.every((c) => c.args[0].input.services?.length === 10)).toBe(true);
     expect(maxInFlight).toBeGreaterThan(1);
     expect(maxInFlight).toBeLessThanOrEqual(3);
-    // every read carries the poll's abort signal
-    expect(describes.every((c) => ((c.args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal === s)).toBe(true);
+    // every read carries its own signal, which the poll's aborts (listeners on the poll's are removed once a call is done)
+    const own = describes.map((c) => ((c.args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal);
+    expect(own.every((o) => o instanceof AbortSignal && o !== s && !o.aborted)).toBe(true);
   });
 
   it('shows a rollout IN_PROGRESS, then FAILED with the circuit breaker reason; events newest first, capped', async () => {
@@ -223,6 +225,31 @@ describe('AwsEcsSource with recorded response shapes', () => {
     expect(worker!.stoppedTasks.map((t) => t.taskArn.split('/').pop())).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'w9']);
     expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(2);
     expect(ecsMock.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 23]);
+  });
+
+  it('holds at most one abort listener per call in flight on the signal of the read, and at most 3 ECS calls in flight, for 250 services in 3 clusters', async () => {
+    const names = (c: string) => Array.from({ length: c === 'a' ? 130 : 60 }, (_, i) => `${c}-${i}`);
+    const ctl = new AbortController();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let maxListeners = 0;
+    const slowly = async <T>(answer: () => T): Promise<T> => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      maxListeners = Math.max(maxListeners, getEventListeners(ctl.signal, 'abort').length);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      return answer();
+    };
+    ecsMock.on(ListServicesCommand).callsFake((input: { cluster: string }) => slowly(() => ({ serviceArns: names(input.cluster).map((n) => serviceArn(input.cluster, n)) })));
+    ecsMock.on(DescribeServicesCommand).callsFake((input: { cluster: string; services: string[] }) => slowly(() => ({ services: input.services.map((s) => service(input.cluster, s.split('/').pop()!)), failures: [] })));
+    ecsMock.on(ListTasksCommand).callsFake(() => slowly(() => ({ taskArns: [] })));
+
+    const snap = await new AwsEcsSource(ctx(), [{ cluster: 'a' }, { cluster: 'b' }, { cluster: 'c' }], new ManualClock(T0)).describe(ctl.signal);
+    expect(snap.services).toHaveLength(250);
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+    // the SDK's own listeners go on each call's own signal; GetMetricData runs beside the ECS calls
+    expect(maxListeners).toBeLessThanOrEqual(4);
+    expect(getEventListeners(ctl.signal, 'abort')).toHaveLength(0);
   });
 
   it('maps GetMetricData results to services by query id, in one call, oldest first', async () => {

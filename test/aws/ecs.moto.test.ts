@@ -10,6 +10,8 @@ import { AwsEcsSource, describeTaskDefinition, listRevisions } from '../../src/s
 import { getIdentity } from '../../src/sources/aws/identity.js';
 import { shortfallSince } from '../../src/checks/shortfall.js';
 import { MOTO_REGION, startMoto, type Moto } from '../support/moto.js';
+import { startCountingProxy } from '../support/countingProxy.js';
+import { awsEcsControl } from '../../src/sources/aws/ecsControl.js';
 
 let moto: Moto;
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -189,6 +191,43 @@ describe('AwsEcsSource against moto', () => {
     expect((await listRevisions(ctx, 'api', 2)).map((r) => r.revision)).toEqual([3, 2]);
     expect(await listRevisions(ctx, 'nope', 10)).toEqual([]);
   });
+
+  it('lists every ACTIVE revision of a family of 60, then 130, paging ListTaskDefinitions to the end (rollback --to 5)', async () => {
+    const ctx = context();
+    const ecs = await ctx.sdk('ecs');
+    const client = await ctx.ecs();
+    const register = async (family: string, n: number) => {
+      for (let i = 0; i < n; i++) {
+        await client.send(new ecs.RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'app', image: `registry/${family}:${i}`, memory: 128 }] }));
+      }
+    };
+    await register('big', 60);
+    await register('big-worker', 1);
+    // moto answers every list in one page whatever maxResults says; the proxy pages as AWS does
+    const proxy = await startCountingProxy(moto.endpoint, { pageLists: true });
+    try {
+      const control = awsEcsControl(createAwsContext({ config: { region: MOTO_REGION }, env: {}, sdk: { ...moto.sdk, endpoint: proxy.url } }));
+      const signal = new AbortController().signal;
+      const sixty = await control.revisions('big', signal);
+      expect(sixty).toHaveLength(60);
+      expect(sixty.slice(0, 2)).toEqual(['big:60', 'big:59']);
+      expect(sixty).toContain('big:5');
+
+      await register('big', 70);
+      proxy.clear();
+      const all = await control.revisions('big', signal);
+      expect(all).toHaveLength(130);
+      expect([all[0], all.at(-1)]).toEqual(['big:130', 'big:1']);
+      expect(all).toContain('big:5');
+      expect(proxy.calls('ListTaskDefinitions').map((c) => c.input.maxResults)).toEqual([100, 100]);
+      // a capped read stops at the page that has enough
+      proxy.clear();
+      expect((await listRevisions(createAwsContext({ config: { region: MOTO_REGION }, env: {}, sdk: { ...moto.sdk, endpoint: proxy.url } }), 'big', 3)).map((r) => r.revision)).toEqual([130, 129, 128]);
+      expect(proxy.count('ListTaskDefinitions')).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  }, 120_000);
 
   it('reads stopped tasks with their reason, describing each stopped task only once', async () => {
     const ctx = context();
