@@ -2,7 +2,9 @@
  * The checks, run on what the dashboard's panels already hold: no source is
  * read here. Store updates arrive many times a second (the log tail), so the
  * checks run at most once per `intervalMs`, a moment after the first update
- * of a quiet spell; a tracker remembers since when each finding has had its
+ * of a quiet spell. Any other panel's new data is judged at once: its rows
+ * draw the new figures with the verdict on them, so the two never disagree
+ * for longer than a tick. A tracker remembers since when each finding has had its
  * severity, which the header shows as an age.
  *
  * It attaches to the store only once something else subscribed to it (the
@@ -11,7 +13,7 @@
 import type { Clock } from '../engine/clock.js';
 import type { Store } from '../engine/store.js';
 import type { Finding } from '../model/findings.js';
-import type { PanelSnapshots } from '../model/panels.js';
+import { PANEL_IDS, type PanelSnapshots } from '../model/panels.js';
 import { errorMessage } from '../text/sanitize.js';
 import { evaluate, panelInputs, type EvaluateOptions } from './evaluate.js';
 import { Observable } from '../engine/observable.js';
@@ -55,6 +57,9 @@ export class LiveFindings {
   private readonly state = new Observable<LiveFindingsState>(NO_LIVE_FINDINGS);
   private readonly tracker = new FindingTracker();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerSoon = false;
+  /** the snapshots the last run judged */
+  private judged: PanelSnapshots | undefined;
   private unsubscribe: (() => void) | undefined;
   private disposed = false;
   private readonly intervalMs: number;
@@ -81,7 +86,9 @@ export class LiveFindings {
     if (this.disposed) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerSoon = false;
     const snaps = this.opts.store.getSnapshots();
+    this.judged = snaps;
     const now = this.opts.clock.now();
     let next: LiveFindingsState;
     try {
@@ -111,10 +118,22 @@ export class LiveFindings {
   }
 
   private schedule = (): void => {
-    if (this.disposed || this.timer !== undefined) return;
-    this.timer = setTimeout(() => this.evaluateNow(), this.intervalMs);
+    if (this.disposed || this.timerSoon) return;
+    const soon = this.judged !== undefined && changedBesideLogs(this.judged, this.opts.store.getSnapshots());
+    if (this.timer !== undefined && !soon) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerSoon = soon;
+    this.timer = setTimeout(() => {
+      this.timerSoon = false;
+      this.evaluateNow();
+    }, soon ? 0 : this.intervalMs);
     this.timer.unref?.();
   };
+}
+
+/** Whether a panel other than the log tail has new data since `before` (the tail alone changes many times a second). */
+function changedBesideLogs(before: PanelSnapshots, after: PanelSnapshots): boolean {
+  return PANEL_IDS.some((id) => id !== 'logs' && before[id] !== after[id]);
 }
 
 /**

@@ -78,7 +78,7 @@ describe('read-only and quitting', () => {
     expectFits(await v.waitFor((f) => f.includes('revision (Enter')), 80, 24);
     v.press(KEYS.enter);
     const frame = await v.waitFor((f) => f.includes('Type api to confirm'));
-    expect(frame).toContain('! Redis "jobs" does not answer');
+    expect(frame).toContain('⚠ Redis "jobs" does not answer');
     expect(frame).toContain('which only guards this machine');
     expectFits(frame, 80, 24);
     v.type('api\r');
@@ -113,8 +113,8 @@ describe('header and panel', () => {
     await v2.waitFor((f) => f.includes('1 ECS'));
     const ecs = (await import('./fixtures.js')).ecs;
     v2.update('ecs', { ...ecs, warnings: ['CPU and memory unavailable: AccessDenied: cloudwatch:GetMetricData'] } as typeof ecs);
-    await v2.waitFor((f) => f.includes('! CPU and memory unavailable: AccessDenied'));
+    await v2.waitFor((f) => f.includes('⚠ CPU and memory unavailable: AccessDenied'));
     v2.press(KEYS.enter);
-    await v2.waitFor((f) => f.includes('Deployments') && f.includes('! CPU and memory unavailable'));
+    await v2.waitFor((f) => f.includes('Deployments') && f.includes('⚠ CPU and memory unavailable'));
   });
 });

@@ -181,7 +181,7 @@ describe('rollback', () => {
     v.press('b');
     await v.waitFor((f) => f.includes('revision (Enter'));
     v.type('9999\r');
-    const frame = await v.waitFor((f) => f.includes('! refused'));
+    const frame = await v.waitFor((f) => f.includes('⚠ refused'));
     expect(frame).toContain('demo-api:9999 is not an active revision');
     expect(phases(a)).toEqual([['refusal', 'refused']]);
     expect((await a.service('api')).taskDefinition).toBe('demo-api:44');
@@ -195,7 +195,7 @@ describe('topology', () => {
     v.press('s');
     await v.waitFor((f) => f.includes('Scale scheduler'));
     v.type('2\r');
-    const frame = await v.waitFor((f) => f.includes('! refused  '));
+    const frame = await v.waitFor((f) => f.includes('⚠ refused  '));
     expect(flat(frame)).toContain('scaling scheduler above 1 is refused: no Redis named "locks" is configured (topology rule singleInstanceUnless: redis:locks)');
     expect(phases(a)).toEqual([['refusal', 'refused']]);
     expect((await a.service('scheduler')).desired).toBe(1);

@@ -47,11 +47,13 @@ describe('layout', () => {
   });
 
   test('80x24 collapses to summaries with the focused panel expanded', async () => {
-    const v = open({ noColor: true });
-    const frame = await v.waitFor((f) => f.includes('╔═ 1 ECS'));
+    const v = open({ noColor: true, checks: true });
+    const frame = await v.waitFor((f) => f.includes('╔═ 1 ECS') && f.includes('✗ scheduler'));
     expect(frame).toMatch(/ 2 RDS +ok +conflicto-prod available/);
-    expect(frame).toContain('scheduler: 1/2 running · rollout FAILED');
-    expect(frame).toMatch(/4 Queues +ok +redis 1ms +emails 12 default 340 ✗7/);
+    // why the row is marked, in the checks' words
+    expect(frame).toContain('✗ scheduler: 1 of 2 tasks not running');
+    // 7 failed jobs are a warning to the dead-letter check (critical from 100)
+    expect(frame).toMatch(/4 Queues +ok +⚠ 2 +redis 1ms +emails 12 default 340 ⚠/);
     expect(mask(frame)).toContain('updated <age> ago');
   });
 
@@ -191,8 +193,8 @@ describe('keys', () => {
 
 describe('filter', () => {
   test('/ narrows the rows live, enter keeps it across store updates, esc clears it', async () => {
-    const v = open({ columns: 120, rows: 40, noColor: true });
-    await v.waitFor((f) => f.includes('╔═ 1 ECS'));
+    const v = open({ columns: 120, rows: 40, noColor: true, checks: true });
+    await v.waitFor((f) => f.includes('╔═ 1 ECS') && f.includes('✓ api'));
     v.press('/');
     v.type('SCHED');
     let frame = await v.waitFor((f) => f.includes('/SCHED') && !f.includes('✓ api'));
@@ -244,12 +246,13 @@ describe('terminal safety', () => {
   });
 
   test('NO_COLOR output has no colour codes, and severity still shows', async () => {
-    const v = open({ noColor: true, columns: 200, rows: 60 });
-    const frame = await v.waitFor(hasAllTitles);
+    const v = open({ noColor: true, columns: 200, rows: 60, checks: true });
+    const frame = await v.waitFor((f) => hasAllTitles(f) && f.includes('✗ scheduler'));
     // eslint-disable-next-line no-control-regex
     expect(frame).not.toMatch(/\x1b\[(?:[0-9;]*;)?(?:3[0-9]|4[0-9]|9[0-7]|10[0-7]|38;|48;)[0-9;]*m/);
+    // critical and warning differ by glyph where colour is off
     expect(frame).toContain('✗ scheduler');
-    expect(frame).toContain('! worker');
+    expect(plain(frame)).toMatch(/⚠ default +rq/);
   });
 
   test('the colour theme does use colour (so the NO_COLOR test means something)', async () => {

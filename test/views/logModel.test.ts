@@ -111,7 +111,7 @@ describe('status rows', () => {
   test('how the tail reads, the error rate, what it dropped, what it warns about', () => {
     const [status, warning] = body({ mode: 'poll', sampled: true, dropped: 8_000, total: 10_030, warnings: ['Live Tail unavailable (AccessDenied); polling every 2 s instead'] }, 10, 160);
     expect(status).toMatch(/^following · polling · sampled: some lines were not delivered · errors 3\.0% [▁-█]{10} · 10,030 lines · 8,000 dropped from the buffer$/);
-    expect(warning).toBe('! Live Tail unavailable (AccessDenied); polling every 2 s instead');
+    expect(warning).toBe('⚠ Live Tail unavailable (AccessDenied); polling every 2 s instead');
   });
 
   test('a tail narrowed by a filter pattern counts errors per minute, not a share it cannot know', () => {
