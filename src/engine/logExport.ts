@@ -7,7 +7,7 @@
  * The file goes to the first directory that takes it (the current directory,
  * then the state directory) and never replaces an existing file.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogEvent } from '../model/logs.js';
 import { errorMessage, sanitize } from '../text/sanitize.js';
@@ -43,10 +43,11 @@ const MAX_ATTEMPTS = 20;
 
 /**
  * Writes `rows` to opsdeck-logs-<UTC time>.log in the first of `dirs` that
- * takes it; a name already taken gets -2, -3… Throws one line naming each
- * directory tried when none does.
+ * takes it; a name already taken gets -2, -3… Rejects with one line naming
+ * each directory tried when none does. Asynchronous: it runs from a key press,
+ * and a slow or hung disk must not freeze the dashboard.
  */
-export function saveLogRows(rows: readonly ExportRow[], opts: { dirs: readonly (string | (() => string))[]; now: number }): SavedLogs {
+export async function saveLogRows(rows: readonly ExportRow[], opts: { dirs: readonly (string | (() => string))[]; now: number }): Promise<SavedLogs> {
   const content = formatRows(rows);
   const lines = rows.filter((r) => !('gap' in r)).length;
   const problems: string[] = [];
@@ -62,7 +63,7 @@ export function saveLogRows(rows: readonly ExportRow[], opts: { dirs: readonly (
       const path = join(dir, logFileName(opts.now, attempt));
       try {
         // 0600: log lines can carry customer data and tokens
-        writeFileSync(path, content, { flag: 'wx', mode: 0o600 });
+        await writeFile(path, content, { flag: 'wx', mode: 0o600 });
         return { path, lines };
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;

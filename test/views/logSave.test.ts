@@ -21,23 +21,23 @@ test('a saved line cannot drive the terminal of whoever cats the file later', ()
   expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
 });
 
-test('the name is the UTC time; a taken name gets -2, and the file is private', () => {
+test('the name is the UTC time; a taken name gets -2, and the file is private', async () => {
   expect(logFileName(T0)).toBe('opsdeck-logs-20250314T054109Z.log');
   dir = mkdtempSync(join(tmpdir(), 'opsdeck-logsave-'));
   const rows = lines([{ message: 'one' }, { message: 'two' }]);
-  const a = saveLogRows(rows, { dirs: [dir], now: T0 });
-  const b = saveLogRows(rows.slice(1), { dirs: [dir], now: T0 });
+  const a = await saveLogRows(rows, { dirs: [dir], now: T0 });
+  const b = await saveLogRows(rows.slice(1), { dirs: [dir], now: T0 });
   expect([a.path, b.path]).toEqual([join(dir, 'opsdeck-logs-20250314T054109Z.log'), join(dir, 'opsdeck-logs-20250314T054109Z-2.log')]);
   expect(readFileSync(a.path, 'utf8').split('\n')).toHaveLength(3);
   expect(readFileSync(b.path, 'utf8')).toContain(' two\n');
   expect(statSync(a.path).mode & 0o777).toBe(0o600);
 });
 
-test('a directory function is only called when reached, and a throw moves on to the next', () => {
+test('a directory function is only called when reached, and a throw moves on to the next', async () => {
   dir = mkdtempSync(join(tmpdir(), 'opsdeck-logsave-'));
   let called = false;
-  const saved = saveLogRows(lines([{ message: 'x' }]), { dirs: [dir, () => ((called = true), '/nowhere')], now: T0 });
+  const saved = await saveLogRows(lines([{ message: 'x' }]), { dirs: [dir, () => ((called = true), '/nowhere')], now: T0 });
   expect(saved.path.startsWith(dir)).toBe(true);
   expect(called).toBe(false);
-  expect(() => saveLogRows([], { dirs: [() => { throw new Error('no HOME'); }, '/proc/opsdeck-not-here'], now: T0 })).toThrow(/^could not save the log lines \(no HOME; ENOENT/);
+  await expect(saveLogRows([], { dirs: [() => { throw new Error('no HOME'); }, '/proc/opsdeck-not-here'], now: T0 })).rejects.toThrow(/^could not save the log lines \(no HOME; ENOENT/);
 });

@@ -50,13 +50,11 @@ export function saveLogs(ctx: LogContext): void {
   if (!data) return ctx.dispatch({ type: 'message', text: 'no log lines yet: nothing to save', tone: 'warn' });
   const model = logModel(data, { filter: state.filters.logs ?? '', errorsOnly: state.logs.errorsOnly, context: state.logs.context });
   if (model.items.length === 0) return ctx.dispatch({ type: 'message', text: 'no line is shown: nothing to save', tone: 'warn' });
-  try {
-    const saved = saveLogRows(
-      model.items.map((i) => (i.kind === 'gap' ? { gap: i.skipped } : i.ev)),
-      { dirs: logs.saveDirs(), now: logs.now() },
-    );
-    ctx.dispatch({ type: 'message', text: `saved ${count(saved.lines)} line${saved.lines === 1 ? '' : 's'} to ${saved.path}`, tone: 'ok' });
-  } catch (err) {
-    ctx.dispatch({ type: 'message', text: errorMessage(err), tone: 'crit' });
-  }
+  saveLogRows(
+    model.items.map((i) => (i.kind === 'gap' ? { gap: i.skipped } : i.ev)),
+    { dirs: logs.saveDirs(), now: logs.now() },
+  ).then(
+    (saved) => ctx.dispatch({ type: 'message', text: `saved ${count(saved.lines)} line${saved.lines === 1 ? '' : 's'} to ${saved.path}`, tone: 'ok' }),
+    (err: unknown) => ctx.dispatch({ type: 'message', text: errorMessage(err), tone: 'crit' }),
+  );
 }
