@@ -76,8 +76,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     const incident = new TuiIncident({ env, environment: () => shown().runtime.env.name, findings: () => shown().findings?.getState().findings.map((t) => t.finding) ?? [] });
     const sessions = new TuiSessions({
       open: (name) => (name === undefined ? Promise.resolve(first) : openEnvironment({ ...opts, env: name }, env)),
-      names: first.sandbox ? [first.info.name] : await configEnvironmentNames(opts, env),
-      ...(first.sandbox ? { unavailable: ':env is not available in the demo: it has one environment, the sandbox (start opsdeck with --config to switch between yours)' } : {}),
+      names: first.switchUnavailable ? [first.info.name] : await configEnvironmentNames(opts, env),
+      ...(first.switchUnavailable ? { unavailable: first.switchUnavailable } : {}),
       processEnv: env,
       logSinceMs,
       clock: systemClock,
@@ -120,7 +120,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       const opened = await openEnvironment(g, env, { oneShot: true });
       try {
         const report = await runChecklist({
-          sources: opened.sources, environment: opened.info.name, config: opened.config, now: systemClock.now(), timeoutMs, remember: !opened.sandbox, processEnv: env,
+          sources: opened.sources, environment: opened.info.name, config: opened.config, now: systemClock.now(), timeoutMs, remember: opened.remembersChecklist, processEnv: env,
           ...(sinceMs !== undefined ? { sinceMs } : {}),
           warn: (line) => stderr.write(`opsdeck: ${line}\n`),
         });

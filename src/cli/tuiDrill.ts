@@ -11,7 +11,7 @@ import { drillPhrase, rdsEndpoints, type DrillDeps } from '../drills/setup.js';
 import { DRILL_STEPS, type DrillConfig, type DrillProgress, type DrillReport, type DrillStepId, type StepStatus } from '../drills/types.js';
 import { errorMessage, oneLine } from '../text/sanitize.js';
 import type { OpenedEnvironment } from './environment.js';
-import { executorDeps, sleep } from './actionSetup.js';
+import { executorDeps } from './actionSetup.js';
 
 export interface DrillStepView {
   step: DrillStepId;
@@ -170,8 +170,7 @@ export class TuiDrill {
 
 /** The drill wired to an opened environment, as `opsdeck drill backup` wires it (the sandbox: its databases). */
 export function tuiDrill(opened: OpenedEnvironment, processEnv: NodeJS.ProcessEnv, readOnly: () => boolean = () => opened.info.readOnly): TuiDrill | undefined {
-  const rds = opened.rdsControl;
-  if (!rds) return undefined;
+  if (!opened.rdsControl) return undefined;
   return new TuiDrill({
     drillOf: (instance) => opened.config.rds.find((r) => r.instance === instance)?.drill,
     phraseOf: (instance) => drillPhrase(opened.info, instance),
@@ -184,17 +183,10 @@ export function tuiDrill(opened: OpenedEnvironment, processEnv: NodeJS.ProcessEn
       try {
         const executor = await executorDeps(opened, processEnv, () => undefined);
         closers.push(() => executor.close());
-        let control = rds;
-        let endpoints = rdsEndpoints(rds, drill);
-        if (opened.sandbox) {
-          // loaded only here: the dashboard never parses pg's server side unless a drill runs
-          const { attachDrillDatabase, drillDatabaseOptionsFromEnv } = await import('../sources/sandbox/drillDatabase.js');
-          const db = await attachDrillDatabase(opened.sandbox, drillDatabaseOptionsFromEnv(processEnv));
-          closers.push(() => db.close());
-          control = db.control(rds);
-          endpoints = db.endpoints(rdsEndpoints(control, drill));
-        }
-        const deps: DrillDeps = { ctx: { env: opened.info, now: () => Date.now(), sleep, rds: control }, executor, endpoints, env: processEnv };
+        const stage = await opened.drillStage(processEnv, true);
+        closers.push(() => stage.close());
+        const endpoints = stage.endpoints(rdsEndpoints(stage.rds, drill));
+        const deps: DrillDeps = { ctx: { env: opened.info, now: stage.now, sleep: stage.sleep, rds: stage.rds }, executor, endpoints, env: processEnv };
         return { deps, close };
       } catch (err) {
         await close();

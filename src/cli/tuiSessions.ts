@@ -45,11 +45,7 @@ interface Shown {
   queues?: QueueControl;
 }
 
-async function defaultQueueControl(opened: OpenedEnvironment): Promise<QueueControl | undefined> {
-  if (opened.sandbox) return (await import('../sources/sandbox/queueControl.js')).sandboxQueueControl(opened.sandbox);
-  if (opened.config.redis.length > 0) return (await import('../sources/redis/control.js')).createRedisQueueControl(opened.config.redis);
-  return undefined;
-}
+const defaultQueueControl = (opened: OpenedEnvironment): Promise<QueueControl | undefined> => opened.queueControl();
 
 /** Phases in which an action holds its environment: its call may be under way. */
 const BUSY = new Set(['planning', 'running']);

@@ -42,7 +42,7 @@ async function open(opts: { readOnly?: boolean; scenario?: string } = {}) {
   const env = { OPSDECK_STATE_DIR: dir };
   const opened = await openEnvironment({ demo: true, readOnly: opts.readOnly, scenario: opts.scenario }, env);
   runtime = new Runtime({ sources: opened.sources, env: opened.info });
-  session = tuiActions(opened, runtime, env, { queues: sandboxQueueControl(opened.sandbox!) });
+  session = tuiActions(opened, runtime, env, { queues: (await opened.queueControl())! });
   expect(session).toBeDefined();
   return { opened, env, journal: AuditJournal.open(env), ...session!.actions };
 }
