@@ -215,7 +215,7 @@ export function App(props: AppProps) {
       ? {
           checklist: {
             items: () => checklistItems(findings.getState().findings),
-            fix: (t) => startFix({ finding: t.finding, actions: environmentsShown.current.actions, snaps: runtime.store.getSnapshots(), env: runtime.env.name, dispatch }),
+            fix: (t) => startFix({ finding: t.finding, actions: environmentsShown.current.actions, snaps: runtime.store.getSnapshots(), dispatch }),
           },
         }
       : {}),

@@ -1,7 +1,8 @@
 /**
  * Enter on a checklist finding: its suggested fix becomes the same guarded
  * action the panel keys start (s, b, d, n, R, Q), on the target the finding
- * names, found in what the panels hold now. The action's plan and typed
+ * names exactly (cluster and service, Redis and queue, instance and snapshot),
+ * if the panels still show it. The action's plan and typed
  * confirmation stand between this key and any change.
  */
 import type { Reply, TuiActions } from '../src/dashboard/ports.js';
@@ -13,14 +14,7 @@ export interface FixInput {
   finding: Finding;
   actions: TuiActions | undefined;
   snaps: PanelSnapshots;
-  /** the environment's name: the first part of every subject */
-  env: string;
   dispatch(a: ViewAction): void;
-}
-
-/** "scale api to 1", "scale api out from 2 to 3 tasks": the count to propose at the prompt. */
-export function proposedCount(label: string): string {
-  return /\bto (\d+)\b/.exec(label)?.[1] ?? '';
 }
 
 /** Starts the finding's suggested action; refused with a one-line reason when it cannot. */
@@ -29,7 +23,7 @@ export function startFix(input: FixInput): Reply {
   return why === undefined ? { ok: true, message: '' } : { ok: false, message: why };
 }
 
-function whyNot({ finding, actions, snaps, env, dispatch }: FixInput): string | undefined {
+function whyNot({ finding, actions, snaps, dispatch }: FixInput): string | undefined {
   const fix = finding.suggested;
   if (!fix) return finding.severity === 'ok' ? `${finding.subject}: nothing to fix` : `no action is suggested for ${finding.subject}: look at its panel`;
   if (!actions) return 'this session cannot act: the environment has no ECS, RDS or queue access';
@@ -42,41 +36,38 @@ function whyNot({ finding, actions, snaps, env, dispatch }: FixInput): string | 
   };
   const gone = (what: string) => `${fix.target} is not on the ${what} panel now: nothing to act on`;
 
-  if (fix.action === 'scale' || fix.action === 'rollback' || fix.action === 'redeploy') {
-    const ecs = requests.ecs;
-    if (!ecs) return 'this session cannot act on ECS: the environment has no ECS access';
-    const matches = snaps.ecs.data?.services.filter((s) => s.name === fix.target) ?? [];
-    if (matches.length === 0) return gone('ECS');
-    if (matches.length > 1) return `${fix.target} runs in ${matches.length} clusters: select it on the ECS panel and press ${fix.action === 'scale' ? 's' : fix.action === 'rollback' ? 'b' : 'd'}`;
-    const svc = matches[0]!;
-    return begin({ panel: 'ecs', cluster: svc.cluster, service: svc.name }, () => {
-      if (fix.action === 'rollback') return controller.begin(ecs.rollback(svc.cluster, svc.name));
-      if (fix.action === 'redeploy') return controller.begin(ecs.redeploy(svc.cluster, svc.name));
-      const req = ecs.scale(svc.cluster, svc.name);
-      controller.begin(req.prompt ? { ...req, prompt: { ...req.prompt, value: proposedCount(fix.label) } } : req);
-    });
+  // the suggestion carries the exact request: its cluster, Redis, snapshot and count, never read back from words
+  switch (fix.action) {
+    case 'scale':
+    case 'rollback':
+    case 'redeploy': {
+      const ecs = requests.ecs;
+      if (!ecs) return 'this session cannot act on ECS: the environment has no ECS access';
+      const { cluster, service } = fix;
+      if (!snaps.ecs.data?.services.some((s) => s.cluster === cluster && s.name === service)) return gone('ECS');
+      return begin({ panel: 'ecs', cluster, service }, () => {
+        if (fix.action === 'rollback') return controller.begin(ecs.rollback(cluster, service));
+        if (fix.action === 'redeploy') return controller.begin(ecs.redeploy(cluster, service));
+        const req = ecs.scale(cluster, service);
+        controller.begin(req.prompt ? { ...req, prompt: { ...req.prompt, value: String(fix.desired) } } : req);
+      });
+    }
+    case 'snapshot':
+    case 'restore': {
+      const rds = requests.rds;
+      if (!rds) return 'this session cannot act on RDS: the environment has no AWS access for RDS';
+      const { instance } = fix;
+      if (!snaps.rds.data?.instances.some((i) => i.id === instance)) return gone('RDS');
+      if (fix.action === 'snapshot') return begin({ panel: 'rds', instance }, () => controller.begin(rds.snapshot(instance)));
+      const { snapshot } = fix;
+      return begin({ panel: 'rds', instance, snapshot }, () => controller.begin(rds.restore(snapshot, instance)));
+    }
+    case 'requeue': {
+      const queues = requests.queues;
+      if (!queues) return 'this session cannot act on queues: the environment configures no Redis';
+      const { redis, queue } = fix;
+      if (!snaps.queues.data?.queues.some((q) => q.redis === redis && q.name === queue)) return gone('Queues');
+      return begin({ panel: 'queues', redis, queue }, () => controller.begin(queues.requeue(redis, queue)));
+    }
   }
-  if (fix.action === 'snapshot' || fix.action === 'restore') {
-    const rds = requests.rds;
-    if (!rds) return 'this session cannot act on RDS: the environment has no AWS access for RDS';
-    const data = snaps.rds.data;
-    const instance = data?.instances.find((i) => i.id === fix.target);
-    if (!instance) return gone('RDS');
-    if (fix.action === 'snapshot') return begin({ panel: 'rds', instance: instance.id }, () => controller.begin(rds.snapshot(instance.id)));
-    const newest = data!.snapshots
-      .filter((s) => s.instanceId === instance.id && s.status === 'available' && s.createdAt !== undefined)
-      .sort((a, b) => b.createdAt! - a.createdAt!)[0];
-    if (!newest) return `${instance.id} has no available snapshot to restore`;
-    return begin({ panel: 'rds', instance: instance.id, snapshot: newest.id }, () => controller.begin(rds.restore(newest.id, instance.id)));
-  }
-  if (fix.action === 'requeue') {
-    const queues = requests.queues;
-    if (!queues) return 'this session cannot act on queues: the environment configures no Redis';
-    const list = snaps.queues.data?.queues ?? [];
-    // the subject names the Redis ("demo/jobs/emails"); the target only the queue
-    const q = list.find((x) => `${env}/${x.redis}/${x.name}` === finding.subject) ?? (list.filter((x) => x.name === fix.target).length === 1 ? list.find((x) => x.name === fix.target) : undefined);
-    if (!q) return list.some((x) => x.name === fix.target) ? `${fix.target} is in several Redis: select it on the Queues panel and press Q` : gone('Queues');
-    return begin({ panel: 'queues', redis: q.redis, queue: q.name }, () => controller.begin(queues.requeue(q.redis, q.name)));
-  }
-  return `opsdeck has no action "${fix.action}" to start from here: ${fix.label}`;
 }

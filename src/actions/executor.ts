@@ -178,7 +178,9 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
   });
   watch.end();
   const superseded = watch.supersededBy() !== undefined;
-  await journal('verify', verify.ok ? 'ok' : superseded ? 'aborted' : 'failed', verify.message, requestIds);
+  // the operator (or the dashboard closing) stopped the watch: not a failure of the change
+  const stopped = superseded || signal.aborted;
+  await journal('verify', verify.ok ? 'ok' : stopped ? 'aborted' : 'failed', verify.message, requestIds);
   if (verify.ok) return { outcome: 'done', message: verify.message, requestIds, verify };
   if (superseded) return { outcome: 'aborted', message: `${plan.title}: the call succeeded; ${verify.message}`, requestIds, verify };
   return { outcome: 'failed', message: `${plan.title}: the call succeeded but ${verify.message}`, requestIds, verify };

@@ -13,13 +13,26 @@ export const CHECK_REPORT_SCHEMA_ID = 'urn:opsdeck:check-report';
 const severity = z.enum(['ok', 'warn', 'crit', 'unknown']);
 const isoTime = z.iso.datetime().describe('UTC time, ISO 8601');
 
-const suggested = z
-  .object({
-    action: z.enum(['scale', 'rollback', 'redeploy', 'snapshot', 'restore', 'requeue']).describe('the guarded action that addresses the finding'),
-    target: z.string().min(1).describe('what the action acts on: a service, an RDS instance or a queue name'),
-    label: z.string().min(1).describe('the suggestion in words'),
-  })
-  .strict();
+// the exact request the suggested action runs, by action; target and label say it in words
+const suggestion = <A extends string, S extends z.ZodRawShape>(action: A, request: S) =>
+  z
+    .object({
+      action: z.literal(action).describe('the guarded action that addresses the finding'),
+      ...request,
+      target: z.string().min(1).describe('what the action acts on: a service, an RDS instance or a queue name'),
+      label: z.string().min(1).describe('the suggestion in words'),
+    })
+    .strict();
+const name = z.string().min(1);
+const service = { cluster: name.describe('the ECS cluster'), service: name.describe('the ECS service') };
+const suggested = z.discriminatedUnion('action', [
+  suggestion('scale', { ...service, desired: z.number().int().min(0).describe('the desired count to scale to') }),
+  suggestion('rollback', service),
+  suggestion('redeploy', service),
+  suggestion('snapshot', { instance: name.describe('the RDS instance') }),
+  suggestion('restore', { instance: name.describe('the RDS instance'), snapshot: name.describe('the snapshot to restore to a new instance') }),
+  suggestion('requeue', { redis: name.describe('the Redis entry of the config'), queue: name.describe('the queue') }),
+]);
 
 const ref = z
   .object({

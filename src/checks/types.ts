@@ -3,7 +3,7 @@
  * evaluate function from panel data to findings. Rules never read a source
  * themselves, so the TUI can run them on what its panels already hold.
  */
-import type { Finding, Severity, SuggestedAction } from '../model/findings.js';
+import type { Finding, Severity, SuggestedAction, SuggestedRequest } from '../model/findings.js';
 import type { SubjectRef } from '../model/subjects.js';
 import type { PanelData, PanelId } from '../model/panels.js';
 import type { ThresholdKey } from '../config/thresholdKeys.js';
@@ -11,7 +11,7 @@ import type { Threshold } from './thresholds.js';
 import type { LogWindow } from './logWindow.js';
 
 /** The action ids a finding may suggest; each is a guarded action of src/actions. */
-export type ActionId = 'scale' | 'rollback' | 'redeploy' | 'snapshot' | 'restore' | 'requeue';
+export type ActionId = SuggestedRequest['action'];
 
 export interface CheckContext {
   data: Partial<PanelData>;
@@ -65,8 +65,22 @@ export function findingsOf(check: Pick<CheckDefinition, 'id' | 'area'>) {
   });
 }
 
-export function suggest(action: ActionId, target: string, label: string): SuggestedAction {
-  return { action, target, label };
+export function suggest(request: SuggestedRequest, label: string): SuggestedAction {
+  return { ...request, target: targetOf(request), label };
+}
+
+function targetOf(r: SuggestedRequest): string {
+  switch (r.action) {
+    case 'scale':
+    case 'rollback':
+    case 'redeploy':
+      return r.service;
+    case 'snapshot':
+    case 'restore':
+      return r.instance;
+    case 'requeue':
+      return r.queue;
+  }
 }
 
 /** One decimal unless the figure is whole: "69.9%" must not read "70%" beside a 70 % threshold. */

@@ -12,6 +12,7 @@ import { EXIT, UserError } from './exit.js';
 import { errorMessage } from '../text/sanitize.js';
 import { Redis } from 'ioredis';
 import type { OpenedEnvironment } from './environment.js';
+import { pause } from '../sources/backend.js';
 
 /** The cluster a service lives in, from --cluster or the config. */
 export function clusterOf(config: EnvironmentConfig, service: string, cluster: string | undefined): string {
@@ -44,20 +45,8 @@ export async function readConditionFacts(opened: OpenedEnvironment, timeoutMs = 
   };
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** The pause between verification reads. */
+export const sleep = pause;
 
 export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFacts): EcsActionContext {
   if (!opened.ecsControl) throw new UserError(`this build of opsdeck cannot act on ECS in ${opened.info.name}`, EXIT.usage);
@@ -79,7 +68,7 @@ export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFact
  */
 export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void): Promise<ExecutorDeps & { close(): Promise<void> }> {
   const base = { journal: AuditJournal.open(env), awsArn: opened.info.identity.startsWith('arn:') ? opened.info.identity : undefined };
-  const redisConf = opened.sandbox ? undefined : opened.config.redis[0];
+  const redisConf = opened.lockRedis;
   if (!redisConf) return { ...base, lock: createTargetLock({ env }), close: async () => {} };
   const redis = new Redis(redisConf.url, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
   redis.on('error', () => undefined);

@@ -9,19 +9,17 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
-import type { RdsActionContext, RdsControl } from '../actions/rds/context.js';
-import { scaledClock, systemClock, type Clock } from '../engine/clock.js';
+import type { RdsActionContext } from '../actions/rds/context.js';
+import { StageError } from '../sources/backend.js';
 import { cleanupExitCode, cleanupLeftovers } from '../drills/cleanup.js';
 import { leftoverLine, stepLine, verdictLines } from '../drills/format.js';
 import { DrillRefused, runDrill } from '../drills/drill.js';
 import { pendingDir } from '../drills/records.js';
 import { drillPhrase, rdsEndpoints, type DrillEndpoints } from '../drills/setup.js';
 import { DRILL_EXIT, type DrillConfig } from '../drills/types.js';
-import { createSandbox } from '../sources/sandbox/index.js';
-import { sandboxRdsControl } from '../sources/sandbox/rdsControl.js';
-import { errorMessage, oneLine } from '../text/sanitize.js';
+import { oneLine } from '../text/sanitize.js';
 import type { ActionIo } from './actionCommands.js';
-import { executorDeps, sleep } from './actionSetup.js';
+import { executorDeps } from './actionSetup.js';
 import { parseDuration } from './duration.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
 import { EXIT, UserError } from './exit.js';
@@ -34,70 +32,40 @@ interface BackupFlags {
   timeout: string;
 }
 
-// the sandbox's restores take tens of seconds: look more often than RDS's 10 s
-const SANDBOX_POLL_MS = 2_000;
 const HEARTBEAT_MS = 60_000;
 
 interface Stage {
   opened: OpenedEnvironment;
   ctx: RdsActionContext;
   close: () => Promise<void>;
-  /** the sandbox's wiring of its databases, for `drill backup` */
-  endpoints?: (base: DrillEndpoints) => DrillEndpoints;
+  /** the backend's wiring of the databases a drill connects to */
+  endpoints: (base: DrillEndpoints) => DrillEndpoints;
   note?: string;
 }
 
-/** The environment, its RDS port and clock; in the sandbox, OPSDECK_SANDBOX_SPEED=N runs its time N times faster. */
+const STAGE_EXIT = { usage: EXIT.usage, config: EXIT.config, failed: EXIT.failed } as const;
+
+/** The environment, and what its backend runs a drill on (the sandbox: OPSDECK_SANDBOX_SPEED=N runs its time N times faster). */
 async function stage(io: ActionIo, g: GlobalOptions, withDatabases: boolean, check: (opened: OpenedEnvironment) => void = () => {}): Promise<Stage> {
   const opened = await openEnvironment(g, io.env);
-  const closers: (() => Promise<void>)[] = [() => opened.sources.close()];
-  const close = async () => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
-  };
   try {
     // before anything slow: a typo in the instance is one line at once
     check(opened);
-    if (!opened.sandbox) {
-      const rds = opened.rdsControl;
-      if (!rds) throw new UserError(`${opened.info.name} configures no AWS to run a drill against`, EXIT.config);
-      await resolveIdentity(opened);
-      return { opened, ctx: { env: opened.info, now: () => systemClock.now(), sleep, rds }, close };
+    let drill;
+    try {
+      drill = await opened.drillStage(io.env, withDatabases);
+    } catch (err) {
+      if (err instanceof StageError) throw new UserError(err.message, STAGE_EXIT[err.kind]);
+      throw err;
     }
-    const speed = Number(io.env.OPSDECK_SANDBOX_SPEED || '1');
-    if (!(speed >= 1 && speed <= 1000)) throw new UserError(`OPSDECK_SANDBOX_SPEED is "${io.env.OPSDECK_SANDBOX_SPEED}"; use a number from 1 to 1000`, EXIT.usage);
-    let sandbox = opened.sandbox;
-    let clock: Clock = systemClock;
-    if (speed !== 1) {
-      clock = scaledClock(Date.now(), speed);
-      sandbox = createSandbox({ scenario: sandbox.scenario, seed: sandbox.seed, clock });
-      closers.push(() => sandbox.sources.close());
-    }
-    let rds: RdsControl = sandboxRdsControl(sandbox);
-    const out: Stage = { opened, ctx: { env: opened.info, now: () => clock.now(), sleep: (ms, s) => sleep(Math.min(ms, SANDBOX_POLL_MS) / speed, s), rds }, close };
-    if (withDatabases) {
-      // loaded only here: `opsdeck demo` and `check` never parse pg's server side or PGlite
-      const { attachDrillDatabase, drillDatabaseOptionsFromEnv } = await import('../sources/sandbox/drillDatabase.js');
-      let options;
-      try {
-        options = drillDatabaseOptionsFromEnv(io.env);
-      } catch (err) {
-        throw new UserError(errorMessage(err), EXIT.usage);
-      }
-      let db;
-      try {
-        db = await attachDrillDatabase(sandbox, options);
-      } catch (err) {
-        throw new UserError(`the sandbox could not set up its databases: ${errorMessage(err)}`, EXIT.failed);
-      }
-      closers.push(() => db.close());
-      rds = db.control(rds);
-      out.ctx.rds = rds;
-      out.endpoints = (base) => db.endpoints(base);
-      out.note = `the sandbox's databases: ${db.where}`;
-    }
-    return out;
+    await resolveIdentity(opened);
+    const close = async () => {
+      await drill.close().catch(() => undefined);
+      await opened.sources.close().catch(() => undefined);
+    };
+    return { opened, ctx: { env: opened.info, now: drill.now, sleep: drill.sleep, rds: drill.rds }, close, endpoints: drill.endpoints, ...(drill.note ? { note: drill.note } : {}) };
   } catch (err) {
-    await close();
+    await opened.sources.close().catch(() => undefined);
     throw err;
   }
 }
@@ -156,7 +124,7 @@ async function backup(io: ActionIo, g: GlobalOptions, flags: BackupFlags, instan
     let last = '';
     let lastAt = 0;
     const report = await runDrill(
-      { ctx, executor: deps, endpoints: s.endpoints ? s.endpoints(base) : base, env: io.env },
+      { ctx, executor: deps, endpoints: s.endpoints(base), env: io.env },
       {
         instance,
         drill: drill!,

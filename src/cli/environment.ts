@@ -1,23 +1,23 @@
 /**
  * Turns the global options into the environment a command works on: the
- * sandbox for `--demo`, otherwise the config file's environment.
+ * sandbox for `--demo`, otherwise the config file's environment. The one
+ * place that chooses between them: everything else asks the backend.
  */
 import { homedir } from 'node:os';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { EnvironmentInfo } from '../model/environment.js';
 import type { Sources } from '../sources/ports.js';
 import type { PanelId } from '../model/panels.js';
-import { createSandbox, isScenario, SCENARIOS, type Sandbox } from '../sources/sandbox/index.js';
+import { createSandbox, isScenario, SCENARIOS } from '../sources/sandbox/index.js';
+import { sandboxBackend } from '../sources/sandbox/backend.js';
+import { pause, StageError, type Backend } from '../sources/backend.js';
 import { configuredSources } from '../sources/unavailable.js';
-import { sandboxEcsControl } from '../sources/sandbox/control.js';
-import type { EcsControl } from '../sources/ports.js';
 import { createAwsContext, type AwsContext } from '../sources/aws/clients.js';
 import { AwsEcsSource } from '../sources/aws/ecs.js';
 import { awsEcsControl } from '../sources/aws/ecsControl.js';
 import { AwsRdsSource } from '../sources/aws/rds.js';
 import { awsRdsControl } from '../sources/aws/rdsControl.js';
-import { sandboxRdsControl } from '../sources/sandbox/rdsControl.js';
-import type { RdsControl } from '../actions/rds/context.js';
+import { systemClock } from '../engine/clock.js';
 import { getIdentity } from '../sources/aws/identity.js';
 import { errorMessage } from '../text/sanitize.js';
 import { createPostgresSource } from '../sources/postgres/index.js';
@@ -46,17 +46,12 @@ export interface OpenOptions {
   oneShot?: boolean;
 }
 
-export interface OpenedEnvironment {
+/** The environment, its panels' sources, and the backend its actions, lock and drills use. */
+export interface OpenedEnvironment extends Backend {
   info: EnvironmentInfo;
   config: EnvironmentConfig;
   sources: Sources;
   intervals: Partial<Record<PanelId, number>>;
-  /** what ECS actions call; undefined when this build cannot act on the environment's ECS */
-  ecsControl?: EcsControl;
-  /** what RDS actions and the drill call */
-  rdsControl?: RdsControl;
-  /** set when running on the sandbox */
-  sandbox?: Sandbox;
   /** set when the environment uses AWS */
   aws?: AwsContext;
 }
@@ -78,7 +73,7 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
     const sandbox = createSandbox({ scenario: scenario as never });
     const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info) };
-    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ecsControl: sandboxEcsControl(sandbox), rdsControl: sandboxRdsControl(sandbox), sandbox };
+    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox) };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
   // the config parser (yaml + zod) is loaded only when a config is read
@@ -139,7 +134,26 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     await Promise.allSettled(closers.map((c) => c()));
     aws?.close();
   };
-  return { info, config: env, sources, intervals, ...(aws ? { aws, ecsControl: awsEcsControl(aws), rdsControl: awsRdsControl(aws) } : {}) };
+  return { info, config: env, sources, intervals, ...(aws ? { aws } : {}), ...realBackend(env, info.name, aws) };
+}
+
+/** The config's systems: AWS for ECS and RDS, its Redis for the queues and the lock, its instances' own endpoints for a drill. */
+function realBackend(config: EnvironmentConfig, name: string, aws: AwsContext | undefined): Backend {
+  const rdsControl = aws ? awsRdsControl(aws) : undefined;
+  const lock = config.redis[0];
+  return {
+    ...(aws ? { ecsControl: awsEcsControl(aws), rdsControl } : {}),
+    ...(lock ? { lockRedis: { name: lock.name, url: lock.url } } : {}),
+    async queueControl() {
+      if (config.redis.length === 0) return undefined;
+      return (await import('../sources/redis/control.js')).createRedisQueueControl(config.redis);
+    },
+    async drillStage() {
+      if (!rdsControl) throw new StageError(`${name} configures no AWS to run a drill against`, 'config');
+      return { rds: rdsControl, now: () => systemClock.now(), sleep: pause, endpoints: (base) => base, close: async () => {} };
+    },
+    remembersChecklist: true,
+  };
 }
 
 /**

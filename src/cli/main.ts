@@ -74,8 +74,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     await runDashboard({
       first,
       open: (name) => openEnvironment({ ...opts, env: name }, env),
-      names: first.sandbox ? [first.info.name] : await configEnvironmentNames(opts, env),
-      ...(first.sandbox ? { unavailable: ':env is not available in the demo: it has one environment, the sandbox (start opsdeck with --config to switch between yours)' } : {}),
+      names: first.switchUnavailable ? [first.info.name] : await configEnvironmentNames(opts, env),
+      ...(first.switchUnavailable ? { unavailable: first.switchUnavailable } : {}),
       processEnv: env,
       logSinceMs,
       noColor: !wantsColor(opts, env, stdout),
@@ -108,7 +108,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       const opened = await openEnvironment(g, env, { oneShot: true });
       try {
         const report = await runChecklist({
-          sources: opened.sources, environment: opened.info.name, config: opened.config, now: systemClock.now(), timeoutMs, remember: !opened.sandbox, processEnv: env,
+          sources: opened.sources, environment: opened.info.name, config: opened.config, now: systemClock.now(), timeoutMs, remember: opened.remembersChecklist, processEnv: env,
           ...(sinceMs !== undefined ? { sinceMs } : {}),
           warn: (line) => stderr.write(`opsdeck: ${line}\n`),
         });

@@ -7,8 +7,7 @@ import type { Command } from 'commander';
 import { requeueAction, DEFAULT_LIMIT, MAX_LIMIT, type RequeueArgs } from '../actions/queues/requeue.js';
 import type { QueueActionContext } from '../actions/queues/context.js';
 import type { EnvironmentConfig } from '../config/schema.js';
-import { createRedisQueueControl, type QueueControl } from '../sources/redis/control.js';
-import { sandboxQueueControl } from '../sources/sandbox/queueControl.js';
+import type { QueueControl } from '../sources/redis/control.js';
 import { perform, withActionFlags, type ActionFlags, type ActionIo, type ActionSetup } from './actionCommands.js';
 import { sleep } from './actionSetup.js';
 import type { GlobalOptions, OpenedEnvironment } from './environment.js';
@@ -43,10 +42,6 @@ export function parseLimit(text: string | undefined): number | undefined {
   return n;
 }
 
-/** The sandbox's queues in the demo, the configured Redis otherwise; the caller closes it (it holds its own connections). */
-export function queueControlFor(opened: OpenedEnvironment): QueueControl {
-  return opened.sandbox ? sandboxQueueControl(opened.sandbox) : createRedisQueueControl(opened.config.redis);
-}
 
 /** `control()` is what to close afterwards. */
 function requeueSetup(queue: string, flags: RequeueFlags, limit: number | undefined): ActionSetup<RequeueArgs, QueueActionContext> & { control(): QueueControl | undefined } {
@@ -54,7 +49,8 @@ function requeueSetup(queue: string, flags: RequeueFlags, limit: number | undefi
   return {
     args: (opened: OpenedEnvironment, verifyTimeoutMs: number) => ({ redis: redisOf(opened.config, queue, flags.redis), queue, verifyTimeoutMs, ...(limit !== undefined ? { limit } : {}) }),
     async context(opened) {
-      control = queueControlFor(opened);
+      control = await opened.queueControl();
+      if (!control) throw new UserError('this environment configures no Redis; add a redis entry with its queues', EXIT.usage);
       return { env: opened.info, now: () => Date.now(), sleep, queues: control };
     },
     control: () => control,

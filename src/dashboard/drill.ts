@@ -12,7 +12,7 @@ import { DRILL_STEPS, type DrillConfig, type DrillProgress } from '../drills/typ
 import { errorMessage, oneLine } from '../text/sanitize.js';
 import { Observable } from '../engine/observable.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
-import { executorDeps, sleep } from '../cli/actionSetup.js';
+import { executorDeps } from '../cli/actionSetup.js';
 import type { DrillStepView, DrillView, Reply, TuiDrillHandle } from './ports.js';
 
 /** What a drill of one instance runs on; `close` releases it once the drill ended. */
@@ -139,8 +139,7 @@ export class TuiDrill implements TuiDrillHandle {
 
 /** The drill wired to an opened environment, as `opsdeck drill backup` wires it (the sandbox: its databases). */
 export function tuiDrill(opened: OpenedEnvironment, processEnv: NodeJS.ProcessEnv, readOnly: () => boolean = () => opened.info.readOnly): TuiDrill | undefined {
-  const rds = opened.rdsControl;
-  if (!rds) return undefined;
+  if (!opened.rdsControl) return undefined;
   return new TuiDrill({
     drillOf: (instance) => opened.config.rds.find((r) => r.instance === instance)?.drill,
     phraseOf: (instance) => drillPhrase(opened.info, instance),
@@ -153,17 +152,10 @@ export function tuiDrill(opened: OpenedEnvironment, processEnv: NodeJS.ProcessEn
       try {
         const executor = await executorDeps(opened, processEnv, () => undefined);
         closers.push(() => executor.close());
-        let control = rds;
-        let endpoints = rdsEndpoints(rds, drill);
-        if (opened.sandbox) {
-          // loaded only here: the dashboard never parses pg's server side unless a drill runs
-          const { attachDrillDatabase, drillDatabaseOptionsFromEnv } = await import('../sources/sandbox/drillDatabase.js');
-          const db = await attachDrillDatabase(opened.sandbox, drillDatabaseOptionsFromEnv(processEnv));
-          closers.push(() => db.close());
-          control = db.control(rds);
-          endpoints = db.endpoints(rdsEndpoints(control, drill));
-        }
-        const deps: DrillDeps = { ctx: { env: opened.info, now: () => Date.now(), sleep, rds: control }, executor, endpoints, env: processEnv };
+        const stage = await opened.drillStage(processEnv, true);
+        closers.push(() => stage.close());
+        const endpoints = stage.endpoints(rdsEndpoints(stage.rds, drill));
+        const deps: DrillDeps = { ctx: { env: opened.info, now: stage.now, sleep: stage.sleep, rds: stage.rds }, executor, endpoints, env: processEnv };
         return { deps, close };
       } catch (err) {
         await close();

@@ -48,11 +48,7 @@ interface Shown {
   findings: LiveFindings;
 }
 
-async function defaultQueueControl(opened: OpenedEnvironment): Promise<QueueControl | undefined> {
-  if (opened.sandbox) return (await import('../sources/sandbox/queueControl.js')).sandboxQueueControl(opened.sandbox);
-  if (opened.config.redis.length > 0) return (await import('../sources/redis/control.js')).createRedisQueueControl(opened.config.redis);
-  return undefined;
-}
+const defaultQueueControl = (opened: OpenedEnvironment): Promise<QueueControl | undefined> => opened.queueControl();
 
 export class TuiSessions implements EnvironmentSwitcher {
   private shown: Shown | undefined;

@@ -12,13 +12,21 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { ok: 0, warn: 
 
 export const SEVERITY_GLYPH: Readonly<Record<Severity, string>> = { ok: '✓', warn: '⚠', crit: '✗', unknown: '?' };
 
-export interface SuggestedAction {
-  /** action id, e.g. "scale" */
-  action: string;
+/** The exact request a suggested fix runs: the dashboard starts it as it is, nothing is read from the label. */
+export type SuggestedRequest =
+  | { action: 'scale'; cluster: string; service: string; desired: number }
+  | { action: 'rollback'; cluster: string; service: string }
+  | { action: 'redeploy'; cluster: string; service: string }
+  | { action: 'snapshot'; instance: string }
+  | { action: 'restore'; instance: string; snapshot: string }
+  | { action: 'requeue'; redis: string; queue: string };
+
+export type SuggestedAction = SuggestedRequest & {
+  /** what the action acts on, as an operator names it: a service, an instance, a queue */
   target: string;
   /** human text, e.g. "scale api to 1" */
   label: string;
-}
+};
 
 export interface Finding {
   /** stable id of the check, e.g. "ecs.running-below-desired" */

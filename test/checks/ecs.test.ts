@@ -24,7 +24,7 @@ describe('ecs.running-below-desired', () => {
     const crit = below(120);
     expect(crit).toMatchObject({ severity: 'crit', message: '1 of 3 tasks not running for 2 min', figure: '2/3 running' });
     // nothing to roll back to: fresh tasks
-    expect(crit.suggested).toEqual({ action: 'redeploy', target: 'api', label: 'redeploy api (start fresh tasks)' });
+    expect(crit.suggested).toEqual({ action: 'redeploy', cluster: 'main', service: 'api', target: 'api', label: 'redeploy api (start fresh tasks)' });
   });
 
   it('warns, never ok, when ECS stamped the change after the check took its "now" (the read came later)', () => {
@@ -91,7 +91,7 @@ describe('ecs.cpu and ecs.memory', () => {
   });
 
   it('suggests scaling out, unless the topology rule keeps the service single', () => {
-    expect(cpu([80, 80, 80]).suggested).toEqual({ action: 'scale', target: 'api', label: 'scale api out from 3 to 4 tasks' });
+    expect(cpu([80, 80, 80]).suggested).toEqual({ action: 'scale', cluster: 'main', service: 'api', desired: 4, target: 'api', label: 'scale api out from 3 to 4 tasks' });
     const single = cpu([80, 80, 80], { desired: 1, running: 1, singleInstanceUnless: 'redis:locks' });
     expect(single.suggested).toBeUndefined();
     expect(single.message).toMatch(/redis:locks keeps it at one task/);
@@ -124,7 +124,7 @@ describe('ecs.topology', () => {
   it('is ok while the condition holds, critical with a scale-to-1 suggestion when it does not', () => {
     expect(one('ecs.topology', { ecs: { services: [scheduler] } }).severity).toBe('ok');
     const down = { redis: [{ name: 'jobs', ok: false, pingMs: null, usedMemoryBytes: null, maxMemoryBytes: null, clients: null, evictedKeys: null, error: 'ECONNREFUSED' }], queues: [] };
-    expect(one('ecs.topology', { ecs: { services: [scheduler] }, queues: down })).toMatchObject({ severity: 'crit', suggested: { action: 'scale', target: 'scheduler', label: 'scale scheduler to 1' } });
+    expect(one('ecs.topology', { ecs: { services: [scheduler] }, queues: down })).toMatchObject({ severity: 'crit', suggested: { action: 'scale', service: 'scheduler', desired: 1, target: 'scheduler', label: 'scale scheduler to 1' } });
   });
 
   it('is unknown, not critical, when the panel behind the condition could not be read', () => {

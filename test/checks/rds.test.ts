@@ -12,8 +12,10 @@ describe('rds.status', () => {
   });
 
   it('suggests a restore only where RDS does not recover on its own', () => {
-    expect(one('rds.status', { rds: rds({ instances: [instance({ status: 'failed' })] }) })).toMatchObject({ severity: 'crit', message: 'instance is failed, not available', suggested: { action: 'restore', target: 'prod-db' } });
+    expect(one('rds.status', { rds: rds({ instances: [instance({ status: 'failed' })] }) })).toMatchObject({ severity: 'crit', message: 'instance is failed, not available', suggested: { action: 'restore', instance: 'prod-db', snapshot: snapshot().id, target: 'prod-db' } });
     expect(one('rds.status', { rds: rds({ instances: [instance({ status: 'storage-full' })] }) }).suggested).toBeUndefined();
+    // the suggestion names the snapshot it restores: with none available there is nothing to run
+    expect(one('rds.status', { rds: rds({ instances: [instance({ status: 'failed' })], snapshots: [snapshot({ status: 'creating' })] }) }).suggested).toBeUndefined();
   });
 
   it('does not judge restored drill copies', () => {

@@ -146,10 +146,11 @@ describe('opsdeck scale / rollback / redeploy against moto', () => {
     expect(journal().map((l) => [l.phase, l.outcome, l.target, l.operator.awsArn])).toEqual([
       ['intent', null, 'moto/svc-03', 'arn:aws:sts::123456789012:user/moto'],
       ['outcome', 'ok', 'moto/svc-03', 'arn:aws:sts::123456789012:user/moto'],
+      ['verify', 'ok', 'moto/svc-03', 'arn:aws:sts::123456789012:user/moto'],
     ]);
     const v = await opsdeck(['audit', '--verify']);
     expect(v.code).toBe(0);
-    expect(v.stdout).toContain('2 records, chain intact');
+    expect(v.stdout).toContain('3 records, chain intact');
   });
 
   it('rollback shows the revision diff, then rolls back to the previous revision and --to one', async () => {
@@ -160,16 +161,18 @@ describe('opsdeck scale / rollback / redeploy against moto', () => {
     expect(dry.stdout).toContain('note     app env removed: CACHE_URL, DB_URL, FEATURE_FLAGS');
     expect(proxy.count('UpdateService')).toBe(0);
 
-    const prev = await opsdeck(['rollback', 'svc-04', ...on(), '--confirm', 'svc-04']);
-    expect(prev.code, prev.stderr + prev.stdout).toBe(0);
-    expect(prev.stdout).toMatch(/^done: moto\/svc-04: running 2\/2/);
+    // moto starts no new deployment for a new task definition, so the watch never sees one PRIMARY: the call succeeds,
+    // verification says it did not see the rollout within the timeout, exit 2 (actions.verify.mock.test.ts has the done path)
+    const prev = await opsdeck(['rollback', 'svc-04', ...on(), '--confirm', 'svc-04', '--timeout', '1s']);
+    expect(prev.code, prev.stderr + prev.stdout).toBe(2);
+    expect(prev.stdout).toMatch(/^failed: Roll back moto\/svc-04 to web:2: the call succeeded but after 1 s running 2\/2/);
     expect(await motoService('svc-04')).toMatchObject({ taskDefinition: 'web:2' });
 
-    const to = await opsdeck(['rollback', 'svc-04', ...on(), '--to', '1', '--confirm', 'svc-04']);
-    expect(to.code, to.stderr + to.stdout).toBe(0);
+    const to = await opsdeck(['rollback', 'svc-04', ...on(), '--to', '1', '--confirm', 'svc-04', '--timeout', '1s']);
+    expect(to.code, to.stderr + to.stdout).toBe(2);
     expect(await motoService('svc-04')).toMatchObject({ taskDefinition: 'web:1' });
     expect(proxy.calls('UpdateService').map((c) => c.input.taskDefinition)).toEqual(['web:2', 'web:1']);
-    expect(journal().map((l) => l.phase)).toEqual(['intent', 'outcome', 'intent', 'outcome']);
+    expect(journal().map((l) => [l.phase, l.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'failed'], ['intent', null], ['outcome', 'ok'], ['verify', 'failed']]);
     expect((await opsdeck(['audit', '--verify'])).code).toBe(0);
   });
 
@@ -182,7 +185,7 @@ describe('opsdeck scale / rollback / redeploy against moto', () => {
     const after = await motoService('svc-06');
     expect(after.deployment).not.toBe(before.deployment);
     expect(after.taskDefinition).toBe('web:3');
-    expect((await opsdeck(['audit', '--verify'])).stdout).toContain('2 records, chain intact');
+    expect((await opsdeck(['audit', '--verify'])).stdout).toContain('3 records, chain intact');
   });
 
   it.each([
@@ -223,6 +226,7 @@ describe('opsdeck scale / rollback / redeploy against moto', () => {
       ['refusal', 'refused', false],
       ['intent', null, true],
       ['outcome', 'ok', true],
+      ['verify', 'ok', true],
     ]);
   });
 });

@@ -50,7 +50,7 @@ describe('opsdeck scale on the sandbox', () => {
     expect(journalLines().map((l) => [l.phase, l.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'ok']]);
     const v = run(['audit', '--verify']);
     expect(v.code).toBe(0);
-    expect(v.stdout).toContain('2 records, chain intact');
+    expect(v.stdout).toContain('3 records, chain intact');
   });
 
   it('read-only refuses, and says how to lift it', () => {

@@ -156,6 +156,7 @@ describe('opsdeck requeue on the local Redis', () => {
     expect(journal().map((l) => [l.phase, l.outcome, l.target])).toEqual([
       ['intent', null, `staging/local/${t}`],
       ['outcome', 'ok', `staging/local/${t}`],
+      ['verify', 'ok', `staging/local/${t}`],
     ]);
   });
 

@@ -77,8 +77,10 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
       ['backup-drill', 'intent', null],
       ['restore', 'intent', null],
       ['restore', 'outcome', 'ok'],
+      ['restore', 'verify', 'ok'],
       ['delete-drill-instance', 'intent', null],
       ['delete-drill-instance', 'outcome', 'ok'],
+      ['delete-drill-instance', 'verify', 'ok'],
       ['backup-drill', 'outcome', 'ok'],
     ]);
     expect(h.journal.read().at(-1)!.detail).toMatch(/^PARITY: 100%  RTO: \d+\.\d minutes; passed: 4\/4 checks passed; clean-up deleted; report .*\.md$/);

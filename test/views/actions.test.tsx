@@ -52,6 +52,7 @@ describe('scale', () => {
     expect(phases(a)).toEqual([
       ['intent', null],
       ['outcome', 'ok'],
+      ['verify', 'ok'],
     ]);
     expect(a.journal.read()[0]!.target).toBe('demo/api');
     expect(v.runtime.refresh).toHaveBeenCalledWith('ecs');
@@ -145,8 +146,10 @@ describe('scale', () => {
     expect(phases(a)).toEqual([
       ['intent', null],
       ['outcome', 'ok'],
+      ['verify', 'ok'],
       ['intent', null],
       ['outcome', 'ok'],
+      ['verify', 'ok'],
     ]);
   });
 });
@@ -169,10 +172,13 @@ describe('rollback', () => {
     await v.waitFor((f) => f.includes('✓ done'));
     const svc = await a.service('api');
     expect(svc.taskDefinition).toBe('demo-api:44');
-    expect(svc.running).toBe(svc.desired);
+    // done: the new deployment is PRIMARY and runs its count (the old one may still drain)
+    const primary = svc.deployments.find((d) => d.status === 'PRIMARY')!;
+    expect([primary.taskDefinition, primary.running, primary.pending]).toEqual(['demo-api:44', primary.desired, 0]);
     expect(phases(a)).toEqual([
       ['intent', null],
       ['outcome', 'ok'],
+      ['verify', 'ok'],
     ]);
   });
 
@@ -224,6 +230,7 @@ describe('redeploy', () => {
     expect(phases(a)).toEqual([
       ['intent', null],
       ['outcome', 'ok'],
+      ['verify', 'ok'],
     ]);
   });
 });

@@ -34,6 +34,7 @@ describe('RDS snapshot', () => {
     expect(phases(a)).toEqual([
       ['intent', null, 'snapshot', 'demo/demo-db'],
       ['outcome', 'ok', 'snapshot', 'demo/demo-db'],
+      ['verify', 'ok', 'snapshot', 'demo/demo-db'],
     ]);
     expect((await a.read()).rds.snapshots.find((s) => s.id === `demo-db-opsdeck-${STAMP}`)).toMatchObject({ status: 'available', type: 'manual' });
     // the panel reads RDS again at once, not at its next poll
@@ -87,6 +88,7 @@ describe('RDS restore', () => {
     expect(phases(a)).toEqual([
       ['intent', null, 'restore', 'demo/demo-db-restore-test'],
       ['outcome', 'ok', 'restore', 'demo/demo-db-restore-test'],
+      ['verify', 'ok', 'restore', 'demo/demo-db-restore-test'],
     ]);
     // demo-db itself: untouched
     expect((await a.read()).rds.instances.map((i) => [i.id, i.status])).toEqual([['demo-db', 'available']]);
@@ -169,6 +171,7 @@ describe('requeue', () => {
     expect(phases(a)).toEqual([
       ['intent', null, 'requeue', 'demo/jobs/emails'],
       ['outcome', 'ok', 'requeue', 'demo/jobs/emails'],
+      ['verify', 'ok', 'requeue', 'demo/jobs/emails'],
     ]);
     const still = await sandboxQueueControl(a.sandbox).stillDead('jobs', 'emails', dead.ids, new AbortController().signal);
     expect(still).toEqual([]);

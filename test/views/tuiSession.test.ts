@@ -42,7 +42,7 @@ async function open(opts: { readOnly?: boolean; scenario?: string } = {}) {
   const env = { OPSDECK_STATE_DIR: dir };
   const opened = await openEnvironment({ demo: true, readOnly: opts.readOnly, scenario: opts.scenario }, env);
   runtime = new Runtime({ sources: opened.sources, env: opened.info });
-  session = tuiActions(opened, runtime, env, { queues: sandboxQueueControl(opened.sandbox!) });
+  session = tuiActions(opened, runtime, env, { queues: (await opened.queueControl())! });
   expect(session).toBeDefined();
   return { opened, env, journal: AuditJournal.open(env), ...session!.actions };
 }
@@ -66,6 +66,7 @@ test('closing the dashboard while an action runs: the call is journaled, watchin
   expect(journal.read().map((r) => [r.phase, r.outcome, r.operator.awsArn])).toEqual([
     ['intent', null, 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
     ['outcome', 'ok', 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
+    ['verify', 'failed', 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
   ]);
   expect(readdirSync(join(env.OPSDECK_STATE_DIR, 'locks'))).toEqual([]);
 });
@@ -116,8 +117,10 @@ test('the demo session acts on RDS and the queues through the same controller', 
   expect(journal.read().map((r) => [r.action, r.phase, r.outcome])).toEqual([
     ['requeue', 'intent', null],
     ['requeue', 'outcome', 'ok'],
+    ['requeue', 'verify', 'ok'],
     ['snapshot', 'intent', null],
     ['snapshot', 'outcome', 'ok'],
+    ['snapshot', 'verify', 'failed'],
   ]);
 });
 

@@ -62,8 +62,8 @@ const belowDesired: CheckDefinition = {
       // a service that was fine on its previous revision goes back to it; otherwise fresh tasks may place
       const previous = s.deployments.some((d) => d.status !== 'PRIMARY') || failed;
       const action = previous
-        ? suggest('rollback', s.name, `roll back ${s.name} to the previous revision`)
-        : suggest('redeploy', s.name, `redeploy ${s.name} (start fresh tasks)`);
+        ? suggest({ action: 'rollback', cluster: s.cluster, service: s.name }, `roll back ${s.name} to the previous revision`)
+        : suggest({ action: 'redeploy', cluster: s.cluster, service: s.name }, `redeploy ${s.name} (start fresh tasks)`);
       return f('crit', subject(ctx, s), `${short}${howLong}${detail}`, figure, action);
     });
   },
@@ -83,7 +83,7 @@ const crashLoop: CheckDefinition = {
       const figure = `${recent.length} failed stops in 10m`;
       if (recent.length < CRASH_LOOP_STOPS) return f('ok', subject(ctx, s), 'no crash loop', figure);
       const reason = recent[0]?.stoppedReason ?? 'task stopped';
-      return f('crit', subject(ctx, s), `tasks keep stopping: ${reason}`, figure, suggest('rollback', s.name, `roll back ${s.name} to the previous revision`));
+      return f('crit', subject(ctx, s), `tasks keep stopping: ${reason}`, figure, suggest({ action: 'rollback', cluster: s.cluster, service: s.name }, `roll back ${s.name} to the previous revision`));
     });
   },
 };
@@ -111,7 +111,7 @@ const topology: CheckDefinition = {
         }
         const verdict = evaluateCondition(rule, ctx.data);
         if (verdict.holds || single) return f('ok', subject(ctx, s), verdict.holds ? verdict.reason : 'single instance', figure);
-        return f('crit', subject(ctx, s), `${Math.max(s.running, s.desired)} tasks but only one is safe: ${verdict.reason}`, figure, suggest('scale', s.name, `scale ${s.name} to 1`));
+        return f('crit', subject(ctx, s), `${Math.max(s.running, s.desired)} tasks but only one is safe: ${verdict.reason}`, figure, suggest({ action: 'scale', cluster: s.cluster, service: s.name, desired: 1 }, `scale ${s.name} to 1`));
       });
   },
 };
@@ -140,9 +140,9 @@ function utilisation(key: 'cpu' | 'memory'): CheckDefinition {
         const figure = `${word} ${pct(value)}${last.length > 1 ? `, mean of the last ${last.length} samples` : ''}`;
         if (severity === 'ok') return [f('ok', subject(ctx, s), `${word} is fine`, figure)];
         const message = `${word} is ${severity === 'crit' ? 'nearly exhausted' : 'high'}`;
-        if (key === 'memory') return [f(severity, subject(ctx, s), message, figure, suggest('redeploy', s.name, `redeploy ${s.name} to start fresh tasks if memory keeps climbing`))];
+        if (key === 'memory') return [f(severity, subject(ctx, s), message, figure, suggest({ action: 'redeploy', cluster: s.cluster, service: s.name }, `redeploy ${s.name} to start fresh tasks if memory keeps climbing`))];
         if (scaleOutAllowed(ctx, s) !== true) return [f(severity, subject(ctx, s), `${message}; the topology rule ${s.singleInstanceUnless} keeps it at one task`, figure)];
-        return [f(severity, subject(ctx, s), message, figure, suggest('scale', s.name, `scale ${s.name} out from ${s.desired} to ${s.desired + 1} tasks`))];
+        return [f(severity, subject(ctx, s), message, figure, suggest({ action: 'scale', cluster: s.cluster, service: s.name, desired: s.desired + 1 }, `scale ${s.name} out from ${s.desired} to ${s.desired + 1} tasks`))];
       });
     },
   };

@@ -20,7 +20,7 @@ const deadLetter: CheckDefinition = {
       const severity = grade(q.failed, ctx.threshold('deadLetter', names(q)));
       const figure = `${q.failed} failed`;
       if (severity === 'ok') return f('ok', subject(ctx, q), q.failed === 0 ? 'no failed jobs' : 'a few failed jobs, below the threshold', figure);
-      return f(severity, subject(ctx, q), `${q.failed} failed jobs waiting for a decision`, figure, suggest('requeue', q.name, `requeue the failed jobs of ${q.name} once their cause is fixed`));
+      return f(severity, subject(ctx, q), `${q.failed} failed jobs waiting for a decision`, figure, suggest({ action: 'requeue', redis: q.redis, queue: q.name }, `requeue the failed jobs of ${q.name} once their cause is fixed`));
     });
   },
 };

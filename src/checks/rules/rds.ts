@@ -21,6 +21,10 @@ const PASSING = new Set(['modifying', 'maintenance', 'upgrading', 'rebooting', '
 /** States RDS does not recover from on its own: the way back is a restore. */
 const BROKEN = /^(failed|restore-error|incompatible-.*|inaccessible-encryption-credentials.*)$/;
 
+function newestRestorable(ctx: CheckContext, instance: string): string | undefined {
+  return ctx.data.rds!.snapshots.filter((s) => s.instanceId === instance && s.status === 'available' && s.createdAt !== undefined).sort((a, b) => b.createdAt! - a.createdAt!)[0]?.id;
+}
+
 export function statusSeverity(status: string): 'ok' | 'warn' | 'crit' {
   return SERVING.has(status) ? 'ok' : PASSING.has(status) ? 'warn' : 'crit';
 }
@@ -38,7 +42,9 @@ const status: CheckDefinition = {
       const severity = statusSeverity(i.status);
       if (severity === 'ok') return f('ok', subject(ctx, i), i.status === 'available' ? 'available' : `${i.status}, serving`, i.status);
       if (severity === 'warn') return f('warn', subject(ctx, i), `instance is ${i.status}; it may not serve until it is available again`, i.status);
-      const restore = BROKEN.test(i.status) ? suggest('restore', i.id, `restore ${i.id}'s newest snapshot to a new instance`) : undefined;
+      // the newest snapshot RDS can restore now; without one there is nothing to suggest
+      const newest = BROKEN.test(i.status) ? newestRestorable(ctx, i.id) : undefined;
+      const restore = newest ? suggest({ action: 'restore', instance: i.id, snapshot: newest }, `restore ${i.id}'s newest snapshot (${newest}) to a new instance`) : undefined;
       return f('crit', subject(ctx, i), `instance is ${i.status}, not available`, i.status, restore);
     });
   },
@@ -55,7 +61,7 @@ const snapshotAge: CheckDefinition = {
     const f = findingsOf(this);
     const snapshots = ctx.data.rds!.snapshots;
     return instances(ctx).map((i) => {
-      const takeOne = suggest('snapshot', i.id, `take a manual snapshot of ${i.id} now`);
+      const takeOne = suggest({ action: 'snapshot', instance: i.id }, `take a manual snapshot of ${i.id} now`);
       const automated = snapshots.filter((s) => s.instanceId === i.id && s.type === 'automated' && s.createdAt !== undefined).sort((a, b) => b.createdAt! - a.createdAt!);
       const latest = automated[0];
       // RDS shows tonight's backup as `creating` for a few minutes: normal, judged by the last available one
