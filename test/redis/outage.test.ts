@@ -32,7 +32,7 @@ async function fill(url: string, n: number): Promise<void> {
   r.disconnect();
 }
 
-const outage = (port: number) => new RegExp(`^Redis jobs: (connection refused by|connection to) 127\\.0\\.0\\.1:${port}`);
+const outage = (port: number) => new RegExp(`^Redis jobs unreachable: (connection refused by|connection to) 127\\.0\\.0\\.1:${port}`);
 
 describe('a Redis that dies and returns', () => {
   it('fails the read while it is down (its queues are unknown, not empty) and recovers on the same port', async () => {
@@ -58,7 +58,7 @@ describe('a Redis that dies and returns', () => {
       // while it stays down, reads keep failing, with the reason of the latest reconnect attempt
       await waitFor(async () => {
         const why = await src.read(signal()).then(() => '', (err: Error) => err.message);
-        return /^Redis jobs: connection refused by 127\.0\.0\.1:\d+; is Redis running there\?$/.test(why);
+        return /^Redis jobs unreachable: connection refused by 127\.0\.0\.1:\d+; is Redis running there\?$/.test(why);
       }, { what: 'the refused reconnect to show' });
 
       await server.start();
@@ -128,7 +128,7 @@ describe('a Redis that dies and returns', () => {
       const screen = framePanel({ id: 'queues', snap: failed, width: 120, height: 10, now, focused: false, detail: false, filter: '', selected: 0 }).map(plain);
       expect(screen[0]).toMatch(/ error /);
       expect(screen[0]).not.toMatch(/ ok /);
-      expect(screen[1]).toMatch(/Redis jobs: (connection refused by|connection to) 127\.0\.0\.1:\d+.* · showing data from 42s ago/);
+      expect(screen[1]).toMatch(/Redis jobs unreachable: (connection refused by|connection to) 127\.0\.0\.1:\d+.* · showing data from 42s ago/);
       expect(screen.join('\n')).toMatch(/mail/);
       expect(screen.join('\n')).not.toMatch(/no queues/);
       expect(summaryLine({ id: 'queues', snap: failed, width: 200, now, focused: false, filter: '' }).map((x) => x.text).join('')).toMatch(/error .*showing data from 42s ago/);
@@ -149,7 +149,7 @@ describe('a Redis that dies and returns', () => {
     try {
       expect((await src.read(signal())).redis[0]!.ok).toBe(true);
       server.pause();
-      await expect(src.read(signal())).rejects.toThrow(`Redis jobs: 127.0.0.1:${server.port} did not answer in time`);
+      await expect(src.read(signal())).rejects.toThrow(`Redis jobs unreachable: 127.0.0.1:${server.port} did not answer in time`);
       server.resume();
       await waitFor(async () => (await src.read(signal()).catch(() => null))?.redis[0]!.ok, { timeoutMs: 10_000, what: 'answers after SIGCONT' });
     } finally {
@@ -162,7 +162,7 @@ describe('a Redis that dies and returns', () => {
     await server.stop();
     const src = source([{ name: 'jobs', url: server.url, queues: [{ name: 'mail', flavor: 'list' }] }]);
     try {
-      await expect(src.read(signal())).rejects.toThrow(`Redis jobs: connection refused by 127.0.0.1:${server.port}; is Redis running there?`);
+      await expect(src.read(signal())).rejects.toThrow(`Redis jobs unreachable: connection refused by 127.0.0.1:${server.port}; is Redis running there?`);
       await server.start();
       await waitFor(async () => (await src.read(signal()).catch(() => null))?.redis[0]!.ok, { timeoutMs: 15_000, intervalMs: 50, what: 'the first connection' });
     } finally {

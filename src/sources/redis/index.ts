@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { EnvironmentConfig } from '../../config/schema.js';
-import type { QueueFlavor, QueueStats, QueuesSnapshot, RedisHealth } from '../../model/queues.js';
+import { redisOutageMessage, type QueueFlavor, type QueueStats, type QueuesSnapshot, type RedisHealth } from '../../model/queues.js';
 import type { QueueSource } from '../ports.js';
 import { errorMessage, oneLine } from '../../text/sanitize.js';
 import { abortable, checkRedisUrl, RedisLink, type LinkOptions } from './connection.js';
@@ -78,8 +78,7 @@ export class RedisQueueSource implements QueueSource {
     const results = await Promise.all(this.entries.map((e) => this.readOne(e, signal)));
     const down = results.filter((r, i) => r.unreachable && (this.entries[i]?.cfg.queues.length ?? 0) > 0);
     if (down.length > 0) {
-      const first = down[0]!.health;
-      throw new RedisOutageError(`Redis ${first.name}: ${first.error ?? 'unreachable'}${down.length > 1 ? ` (and ${down.length - 1} more Redis unreachable)` : ''}`);
+      throw new RedisOutageError(redisOutageMessage(down.map((r) => r.health.name), down[0]!.health.error ?? 'no answer'));
     }
     return { redis: results.map((r) => r.health), queues: results.flatMap((r) => r.queues) };
   }
