@@ -2,17 +2,14 @@
  * The QueueSource over real Redis: every configured Redis of an environment,
  * one client each, and per refresh ONE pipelined round trip per Redis that
  * carries PING, INFO and every command of every configured queue. A Redis
- * with queues that cannot be reached fails the whole read (RedisOutageError):
- * an empty list would read as "no queues", and the failed read lets the
- * store keep the last good figures, marked with the error and their age. A
- * Redis with no queues that fails shows as RedisHealth.ok = false with one
- * line. The clients reconnect on their own; the next refresh after Redis
- * returns shows it again. A queue whose keys do not fit its flavour (WRONGTYPE) is
+ * that fails shows as RedisHealth.ok = false with one line and no queues;
+ * the client reconnects on its own and the next refresh after Redis returns
+ * shows it again. A queue whose keys do not fit its flavour (WRONGTYPE) is
  * left out and named in that Redis's `error`, while the Redis stays ok.
  */
 import { performance } from 'node:perf_hooks';
 import type { EnvironmentConfig } from '../../config/schema.js';
-import { redisOutageMessage, type QueueFlavor, type QueueStats, type QueuesSnapshot, type RedisHealth } from '../../model/queues.js';
+import type { QueueFlavor, QueueStats, QueuesSnapshot, RedisHealth } from '../../model/queues.js';
 import type { QueueSource } from '../ports.js';
 import { errorMessage, oneLine } from '../../text/sanitize.js';
 import { abortable, checkRedisUrl, RedisLink, type LinkOptions } from './connection.js';
@@ -76,10 +73,6 @@ export class RedisQueueSource implements QueueSource {
 
   async read(signal: AbortSignal): Promise<QueuesSnapshot> {
     const results = await Promise.all(this.entries.map((e) => this.readOne(e, signal)));
-    const down = results.filter((r, i) => r.unreachable && (this.entries[i]?.cfg.queues.length ?? 0) > 0);
-    if (down.length > 0) {
-      throw new RedisOutageError(redisOutageMessage(down.map((r) => r.health.name), down[0]!.health.error ?? 'no answer'));
-    }
     return { redis: results.map((r) => r.health), queues: results.flatMap((r) => r.queues) };
   }
 
@@ -87,7 +80,7 @@ export class RedisQueueSource implements QueueSource {
     await Promise.all(this.entries.map((e) => e.link?.close()));
   }
 
-  private async readOne(entry: Entry, signal: AbortSignal): Promise<{ health: RedisHealth; queues: QueueStats[]; unreachable?: true }> {
+  private async readOne(entry: Entry, signal: AbortSignal): Promise<{ health: RedisHealth; queues: QueueStats[] }> {
     const { cfg, link } = entry;
     if (!link) return { health: unhealthy(cfg.name, entry.urlError ?? 'no url'), queues: [] };
     let client;
@@ -95,7 +88,7 @@ export class RedisQueueSource implements QueueSource {
       client = await link.ready(signal);
     } catch (err) {
       if (signal.aborted) throw err;
-      return { health: unhealthy(cfg.name, errorMessage(err)), queues: [], unreachable: true };
+      return { health: unhealthy(cfg.name, errorMessage(err)), queues: [] };
     }
 
     const pipe = client.pipeline();
@@ -119,10 +112,10 @@ export class RedisQueueSource implements QueueSource {
       replies = (await abortable(pipe.exec(), signal)) as Reply[] | null;
     } catch (err) {
       if (signal.aborted) throw err;
-      return { health: unhealthy(cfg.name, link.explain(err)), queues: [], unreachable: true };
+      return { health: unhealthy(cfg.name, link.explain(err)), queues: [] };
     }
     const ping = replies?.[0];
-    if (!replies || !ping || ping[0]) return { health: unhealthy(cfg.name, link.explain(ping?.[0] ?? new Error('no reply'))), queues: [], unreachable: true };
+    if (!replies || !ping || ping[0]) return { health: unhealthy(cfg.name, link.explain(ping?.[0] ?? new Error('no reply'))), queues: [] };
 
     const health = healthFromInfo(cfg.name, pongAt === null ? null : Math.round((pongAt - sentAt) * 100) / 100, parseInfo(replies[1]!, replies[2]!, replies[3]!));
     const byQueue = new Map<QueueConfig, Figures | Error>();
@@ -165,11 +158,6 @@ export class RedisQueueSource implements QueueSource {
     if (problems.length) health.error = oneLine(problems[0]! + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''));
     return { health, queues };
   }
-}
-
-/** A configured Redis with queues did not answer: its queues are unknown, not empty. */
-export class RedisOutageError extends Error {
-  override name = 'RedisOutageError';
 }
 
 export function createRedisQueueSource(configs: readonly RedisConfig[], opts?: RedisQueueSourceOptions): RedisQueueSource {
