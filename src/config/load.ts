@@ -2,7 +2,7 @@
  * Finding, reading and choosing from the config file. Everything here throws
  * ConfigError with one-line problems; callers print `problems` and exit.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, didYouMean } from './errors.js';
 import { parseConfig } from './parse.js';
@@ -43,20 +43,82 @@ export function configSearchPaths(opts: ConfigLookup): ConfigCandidate[] {
   return out;
 }
 
+/** Larger than any real config: a bigger file is a mistake (a log, a dump, /dev/zero) to refuse before reading it. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export function findConfigPath(opts: ConfigLookup): ConfigCandidate | undefined {
   for (const candidate of configSearchPaths(opts)) {
-    const st = statSync(candidate.path, { throwIfNoEntry: false });
-    if (candidate.source === 'flag' || candidate.source === 'OPSDECK_CONFIG') {
-      // a named file that is missing is a typo to report, not a cue to read some other config
-      const by = candidate.source === 'flag' ? '--config' : '$OPSDECK_CONFIG';
-      const label = displayPath(candidate.path, opts);
-      if (!st) throw new ConfigError(candidate.path, [`${label}: config file not found (given by ${by})`]);
-      if (st.isDirectory()) throw new ConfigError(candidate.path, [`${label}: is a directory, not a config file (given by ${by})`]);
-      return candidate;
+    const label = displayPath(candidate.path, opts);
+    const named = candidate.source === 'flag' || candidate.source === 'OPSDECK_CONFIG';
+    const by = candidate.source === 'flag' ? ' (given by --config)' : candidate.source === 'OPSDECK_CONFIG' ? ' (given by $OPSDECK_CONFIG)' : '';
+    let st: Stats | undefined;
+    try {
+      st = statSync(candidate.path, { throwIfNoEntry: false });
+    } catch (err) {
+      // a symlink loop or an untraversable directory: the file is there but cannot be reached
+      throw new ConfigError(candidate.path, [`${label}: cannot read the file: ${readReason(err)}${by}`]);
     }
-    if (st?.isFile()) return candidate;
+    if (!st) {
+      // a named file that is missing is a typo to report, not a cue to read some other config
+      if (named) throw new ConfigError(candidate.path, [`${label}: config file not found${by}`]);
+      continue;
+    }
+    const wrong = notARegularFile(st);
+    if (wrong) throw new ConfigError(candidate.path, [`${label}: ${wrong}, not a config file${by}`]);
+    return candidate;
   }
   return undefined;
+}
+
+/** Anything but a regular file is refused from its stat alone: opening a FIFO for reading blocks until a writer comes. */
+function notARegularFile(st: Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'is a directory';
+  if (st.isFIFO()) return 'is a named pipe (FIFO)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'is a device';
+  if (st.isSocket()) return 'is a socket';
+  return 'is not a regular file';
+}
+
+/**
+ * The file's text, at most MAX_CONFIG_BYTES. The checks are made again on the
+ * open descriptor (O_NONBLOCK, so a FIFO swapped in after the stat cannot hang
+ * the open) and the read stops one byte past the limit, so a file that grows
+ * meanwhile is refused rather than read whole.
+ */
+function readConfigText(path: string, label: string): string {
+  const refuse = (why: string) => new ConfigError(path, [`${label}: ${why}`]);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw refuse(`cannot read the file: ${readReason(err)}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    const wrong = notARegularFile(st);
+    if (wrong) throw refuse(`${wrong}, not a config file`);
+    if (st.size > MAX_CONFIG_BYTES) throw refuse(tooBig(st.size));
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let used = 0;
+    for (;;) {
+      const n = readSync(fd, buf, used, buf.length - used, null);
+      if (n === 0) break;
+      used += n;
+      if (used > MAX_CONFIG_BYTES) throw refuse(tooBig(used));
+    }
+    return buf.subarray(0, used).toString('utf8');
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw refuse(`cannot read the file: ${readReason(err)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooBig(bytes: number): string {
+  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  return `the file is larger than ${mb(MAX_CONFIG_BYTES)} (${bytes > MAX_CONFIG_BYTES + 1 ? mb(bytes) : 'at least that'}); a config is a few kilobytes: is this the right file?`;
 }
 
 export function loadConfig(opts: ConfigLookup): { config: Config; path: string; source: ConfigSource } {
@@ -68,12 +130,7 @@ export function loadConfig(opts: ConfigLookup): { config: Config; path: string; 
     ]);
   }
   const label = displayPath(found.path, opts);
-  let text: string;
-  try {
-    text = readFileSync(found.path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(found.path, [`${label}: cannot read the file: ${readReason(err)}`]);
-  }
+  const text = readConfigText(found.path, label);
   return { config: parseConfig(text, label, opts.env), path: found.path, source: found.source };
 }
 
@@ -114,6 +171,9 @@ function readReason(err: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ENOENT') return 'file not found';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'too many levels of symbolic links (a symlink loop?)';
+  if (code === 'ENOTDIR') return 'a part of the path is not a directory';
+  if (code === 'ENAMETOOLONG') return 'the path is too long';
   const message = err instanceof Error ? err.message : String(err);
   return message.split('\n')[0] ?? message;
 }

@@ -3,9 +3,9 @@
  * then cross-field rules. Every stage after YAML reports all of its problems
  * so one edit-and-retry round fixes the whole file.
  */
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { configSchema, type Config } from './schema.js';
-import { ConfigError, didYouMean, problemLine, type Problem } from './errors.js';
+import { isCollection, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { configSchema, RESERVED_NAMES, type Config } from './schema.js';
+import { ConfigError, didYouMean, problemLine, type PathSegment, type Problem } from './errors.js';
 import { interpolate } from './interpolate.js';
 import { formatIssues } from './issues.js';
 import { environmentReferenceProblems } from './references.js';
@@ -15,14 +15,32 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   // merge keys (<<: *base) let environments share thresholds and intervals
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   if (doc.errors.length > 0) throw new ConfigError(file, yamlProblems(text, file, doc, lineCounter));
+  const aliases = aliasProblems(doc, file, lineCounter);
+  if (aliases.length > 0) throw new ConfigError(file, aliases);
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // the yaml library's guard against expansion bombs; anything else it throws is as much the file's fault
+    const why = err instanceof Error ? firstLine(err.message) : String(err);
+    const bomb = /alias count/i.test(why);
+    throw new ConfigError(file, [
+      bomb
+        ? `${file}: its aliases (*name, <<: *name) expand to too much (over ${MAX_ALIAS_COUNT} uses, counting nested ones): write the values out or use fewer nested aliases`
+        : `${file}: cannot read the YAML: ${why}`,
+    ]);
+  }
   if (raw === null || raw === undefined) {
     throw new ConfigError(file, [`${file}: the file is empty; expected a mapping with an "environments" key`]);
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, [`${file}: expected a mapping with an "environments" key at the top level`]);
   }
+
+  // `__proto__` would be dropped by every later copy of the object: refuse it while it is still there
+  const reserved = reservedKeyProblems(raw, []);
+  if (reserved.length > 0) throw new ConfigError(file, reserved.map((p) => problemLine(file, p)));
 
   const { value, problems, fromEnv } = interpolate(raw, env);
   const result = configSchema.safeParse(value);
@@ -38,6 +56,50 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     throw new ConfigError(file, sortByPosition(problems, doc).map((p) => problemLine(file, p)));
   }
   return result.data;
+}
+
+/**
+ * Limit on alias uses, each weighted by the aliases nested in what it points
+ * to, as the yaml library counts them: a real config uses a handful of
+ * `<<: *defaults`; a "billion laughs" needs thousands.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Aliases that point nowhere, or into themselves: the first makes toJS throw
+ * a bare ReferenceError, the second builds a cyclic object that every later
+ * walk of the config would follow forever. Both are reported at their line.
+ */
+function aliasProblems(doc: Document, file: string, lineCounter: LineCounter): string[] {
+  const out: string[] = [];
+  const at = (node: { range?: [number, number, number] | null }): string => {
+    if (!node.range) return file;
+    const { line, col } = lineCounter.linePos(node.range[0]);
+    return `${file}:${line}:${col}`;
+  };
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (!target) {
+        out.push(`${at(alias)}: YAML alias *${alias.source} refers to no anchor &${alias.source} defined before it`);
+        return;
+      }
+      if (isCollection(target) && path.includes(target as Node)) {
+        out.push(`${at(alias)}: YAML alias *${alias.source} is inside the value it refers to (&${alias.source}), which would repeat forever`);
+      }
+    },
+  });
+  return out.slice(0, 5);
+}
+
+function reservedKeyProblems(v: unknown, path: PathSegment[]): Problem[] {
+  if (Array.isArray(v)) return v.flatMap((item, i) => reservedKeyProblems(item, [...path, i]));
+  if (v === null || typeof v !== 'object') return [];
+  return Object.entries(v).flatMap(([k, item]) =>
+    k === '__proto__' || (RESERVED_NAMES.has(k) && path.length === 1 && path[0] === 'environments')
+      ? [{ path: [...path, k], message: `"${k}" is a reserved name; choose another` }]
+      : reservedKeyProblems(item, [...path, k]),
+  );
 }
 
 function crossFieldProblems(value: unknown): Problem[] {

@@ -11,6 +11,32 @@ export { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey };
 /** Shares of a whole: a threshold above 100 could never be reached. */
 const PERCENT_OF_WHOLE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['errorRatePercent', 'dbConnectionsPercent', 'storageFreePercent']);
 
+/**
+ * Names that are keys of every JavaScript object: as an environment, Redis or
+ * probe name they would be looked up on Object.prototype, or silently dropped.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A name the config refers to by itself ("redis:jobs", subjects): not one of RESERVED_NAMES. */
+const entryName = () =>
+  z
+    .string()
+    .min(1, { abort: true })
+    .refine((n) => !RESERVED_NAMES.has(n), { message: 'is a reserved name (__proto__, constructor, prototype); choose another' });
+
+// The formats AWS accepts, so a typo fails here and not as an opaque API error
+// mid-refresh, and no text from the file reaches a request unchecked.
+/** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1 */
+const AWS_REGION = /^[a-z]{2}(-[a-z]+){1,3}-\d{1,2}$/;
+/** ECS cluster and service names: letters, digits, hyphens, underscores, up to 255 */
+const ECS_NAME = '[A-Za-z0-9_-]{1,255}';
+const ECS_CLUSTER = new RegExp(`^(${ECS_NAME}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d+:cluster/${ECS_NAME})$`);
+const ECS_SERVICE = new RegExp(`^(${ECS_NAME}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d+:service/(${ECS_NAME}/)?${ECS_NAME})$`);
+/** RDS DB instance identifier: 1-63, a letter first, letters digits hyphens, no "--", no trailing hyphen */
+const RDS_INSTANCE = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}(?<!-)$/;
+/** CloudWatch Logs log group names, as the API's own pattern */
+const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+
 const threshold = (key: ThresholdKey) => {
   const lower = LOWER_IS_WORSE.has(key);
   // every figure graded here is a count, an age or a share: none is negative
@@ -46,8 +72,8 @@ export const thresholdsSchema = z
 
 export const ecsClusterSchema = z
   .object({
-    cluster: z.string().min(1).describe('ECS cluster name or ARN'),
-    services: z.array(z.string().min(1)).optional().describe('services to watch; omitted: every service of the cluster'),
+    cluster: z.string().min(1, { abort: true }).regex(ECS_CLUSTER, 'expected an ECS cluster name (letters, digits, - and _, up to 255) or a cluster ARN').describe('ECS cluster name or ARN'),
+    services: z.array(z.string().min(1, { abort: true }).regex(ECS_SERVICE, 'expected an ECS service name (letters, digits, - and _, up to 255) or a service ARN')).optional().describe('services to watch; omitted: every service of the cluster'),
     singleInstanceUnless: z
       .string()
       .regex(/^(redis|postgres|http):[A-Za-z0-9_.-]+$/, 'expected "redis:NAME", "postgres:NAME" or "http:NAME"')
@@ -69,14 +95,17 @@ export const drillSchema = z
 
 export const rdsInstanceSchema = z
   .object({
-    instance: z.string().min(1),
+    instance: z
+      .string()
+      .min(1, { abort: true })
+      .regex(RDS_INSTANCE, 'expected an RDS instance id: 1 to 63 letters, digits and hyphens, a letter first, no "--" and no hyphen at the end'),
     drill: drillSchema.optional().describe('backup drill: restore the newest snapshot to a new instance and verify it'),
   })
   .strict();
 
 export const logGroupSchema = z
   .object({
-    group: z.string().min(1),
+    group: z.string().min(1, { abort: true }).regex(LOG_GROUP, 'expected a CloudWatch log group name: up to 512 of letters, digits and . - _ / #'),
     filterPattern: z.string().optional().describe('CloudWatch filter pattern that narrows the tail, e.g. "?ERROR ?Exception"; the error check then counts matching lines per minute'),
     mode: z.enum(['live', 'poll']).optional().describe('live: StartLiveTail with polling fallback; poll: FilterLogEvents only'),
   })
@@ -84,7 +113,7 @@ export const logGroupSchema = z
 
 export const queueSchema = z
   .object({
-    name: z.string().min(1),
+    name: entryName(),
     flavor: z.enum(['bullmq', 'rq', 'sidekiq', 'list', 'zset', 'stream']).describe('the queue library, which decides the Redis keys read'),
     prefix: z.string().optional().describe('key prefix for bullmq (default "bull")'),
     key: z.string().optional().describe('the Redis key itself, for list, zset and stream queues'),
@@ -94,7 +123,7 @@ export const queueSchema = z
 
 export const redisSchema = z
   .object({
-    name: z.string().min(1),
+    name: entryName(),
     url: z.string().min(1).describe('redis:// or rediss:// URL; use ${REDIS_URL} to keep secrets out of the file'),
     queues: z.array(queueSchema).default([]),
   })
@@ -102,14 +131,14 @@ export const redisSchema = z
 
 export const postgresSchema = z
   .object({
-    name: z.string().min(1),
+    name: entryName(),
     url: z.string().min(1),
   })
   .strict();
 
 export const httpProbeSchema = z
   .object({
-    name: z.string().min(1),
+    name: entryName(),
     // http(s) only: a probe against redis:// or postgres:// would fail obscurely at run time
     url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
     timeoutMs: z.number().int().positive().optional(),
@@ -129,7 +158,10 @@ export const environmentSchema = z
     protected: z.boolean().default(false).describe('typed confirmations carry the environment name; read-only unless --write'),
     readOnly: z.boolean().default(false).describe('never offer actions in this environment'),
     aws: z
-      .object({ region: z.string().min(1).optional(), profile: z.string().min(1).optional() })
+      .object({
+        region: z.string().min(1, { abort: true }).regex(AWS_REGION, 'expected an AWS region such as us-east-1, eu-central-2 or us-gov-west-1').optional(),
+        profile: z.string().min(1).optional(),
+      })
       .strict()
       .optional()
       .describe('region and profile; omitted: the AWS SDK defaults (AWS_REGION, AWS_PROFILE, ...)'),

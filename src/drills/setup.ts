@@ -5,7 +5,6 @@
  */
 import type { ExecutorDeps } from '../actions/executor.js';
 import type { RdsActionContext, RdsControl, RdsWriteResult } from '../actions/rds/context.js';
-import { utcStamp } from '../actions/rds/context.js';
 import { confirmationPhrase } from '../actions/types.js';
 import type { EnvironmentInfo } from '../model/environment.js';
 import type { ConnectionTarget, SessionOptions } from './sql.js';
@@ -70,11 +69,16 @@ export function runIdOf(instance: string, t: number): string {
 }
 
 const SUFFIX = '-drill-';
-/** <instance>-drill-<UTC yyyymmddhhmm>, lower case as RDS stores it, the instance part cut to fit 63 characters. */
+/** UTC yyyymmddhhmmss: to the second, so a second drill in the same minute gets an id of its own. */
+function drillStamp(t: number): string {
+  return new Date(t).toISOString().slice(0, 19).replace(/[-T:]/g, '');
+}
+/** <instance>-drill-<UTC yyyymmddhhmmss>, lower case as RDS stores it, the instance part cut to fit RDS's 63 characters. */
 export function drillInstanceId(instance: string, t: number): string {
-  const room = 63 - SUFFIX.length - 12;
+  const room = 63 - SUFFIX.length - 14;
+  // the cut must not leave a trailing hyphen: "--" is not allowed in an RDS identifier
   const head = instance.toLowerCase().slice(0, room).replace(/-+$/, '');
-  return `${head}${SUFFIX}${utcStamp(t)}`;
+  return `${head}${SUFFIX}${drillStamp(t)}`;
 }
 
 /** The instances' own endpoints with the drill's database and credentials, over TLS: what RDS serves. */

@@ -8,6 +8,7 @@ import { systemClock } from './clock.js';
 import { Store } from './store.js';
 import { Watcher } from './watcher.js';
 import { LogTail } from './logTail.js';
+import { failOnQueueOutage } from './queueOutage.js';
 import type { Sources } from '../sources/ports.js';
 import type { EnvironmentInfo } from '../model/environment.js';
 import type { PanelId } from '../model/panels.js';
@@ -91,7 +92,7 @@ export class Runtime {
       this.logs.add(batch);
       return this.logs.snapshot(this.clock.now());
     });
-    this.watch('queues', (sig) => s.queues.read(sig));
+    this.watch('queues', async (sig) => failOnQueueOutage(await s.queues.read(sig), this.store.get('queues').data));
     this.watch('postgres', (sig) => s.postgres.read(sig));
     this.watch('health', (sig) => s.health.probe(sig));
     this.staleTimer = setInterval(() => this.store.markStale(), 1_000);

@@ -52,3 +52,18 @@ export interface QueuesSnapshot {
   redis: RedisHealth[];
   queues: QueueStats[];
 }
+
+/**
+ * The queue read's error when configured Redis did not answer. It names them
+ * so that a topology rule on "redis:NAME" can tell an outage of that Redis
+ * (the condition fails) from a read that could not be made (unknown).
+ */
+export function redisOutageMessage(names: readonly string[], why: string): string {
+  return `Redis ${names.join(', ')} unreachable: ${why}`;
+}
+
+/** The Redis names in a message made by redisOutageMessage; none for any other error. */
+export function unreachableRedis(message: string | undefined): string[] {
+  const m = /^Redis (.+?) unreachable: /.exec(message ?? '');
+  return m ? m[1]!.split(', ') : [];
+}

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { NOW, MIN, HOUR, service, stopped, one, findings, healthy } from './support.js';
 import { evaluate } from '../../src/checks/evaluate.js';
+import { redisOutageMessage } from '../../src/model/queues.js';
 import { checkById } from '../../src/checks/rules.js';
 import type { EcsService } from '../../src/model/ecs.js';
 
@@ -130,6 +131,14 @@ describe('ecs.topology', () => {
   it('is unknown, not critical, when the panel behind the condition could not be read', () => {
     const f = one('ecs.topology', { ecs: { services: [scheduler] } }, {}, { queues: 'queues: no answer within 10 s' });
     expect(f).toMatchObject({ severity: 'unknown', message: '3 tasks; cannot tell whether redis:jobs holds: could not read queues: queues: no answer within 10 s' });
+  });
+
+  it('is critical when the queue read failed because that very Redis is unreachable', () => {
+    const down = one('ecs.topology', { ecs: { services: [scheduler] } }, {}, { queues: redisOutageMessage(['jobs'], 'connection refused by 127.0.0.1:6379') });
+    expect(down).toMatchObject({ severity: 'crit', message: '3 tasks but only one is safe: Redis "jobs" is unreachable', suggested: { action: 'scale', target: 'scheduler' } });
+    // another Redis down says nothing about this one
+    const other = one('ecs.topology', { ecs: { services: [scheduler] } }, {}, { queues: redisOutageMessage(['cache'], 'connection refused by 127.0.0.1:6380') });
+    expect(other.severity).toBe('unknown');
   });
 });
 

@@ -71,14 +71,14 @@ describe('a backup drill against the RDS API', () => {
 
       expect(r.outcome, r.message).toBe('passed');
       expect(r.snapshot).toMatchObject({ type: 'automated' });
-      expect(r.drillInstance).toBe('prod-db-drill-202601050930');
+      expect(r.drillInstance).toBe('prod-db-drill-20260105093000');
       expect(r.checks.map((c) => [c.name, c.passed, c.actual])).toEqual([
         ['accounts', true, '99 rows (−1 %)'],
         ['select count(*) = 99 from accounts', true, 'true'],
       ]);
       // the drill read each instance's endpoint from RDS, with the configured database and credentials, over TLS
       expect(asked.map((t) => [t.host.split('.')[0], t.database, t.user, t.password, t.ssl])).toEqual([
-        ['prod-db-drill-202601050930', 'app', 'drill', 'from-the-env', true],
+        ['prod-db-drill-20260105093000', 'app', 'drill', 'from-the-env', true],
         ['prod-db', 'app', 'drill', 'from-the-env', true],
       ]);
       expect(r.cleanup.status).toBe('deleted');

@@ -111,7 +111,7 @@ describe('opsdeck drill backup', { timeout: 100_000 }, () => {
     // another process, another sandbox: that instance is not there, so the record is simply cleared
     const c = run(['drill', 'cleanup', '--demo']);
     expect(c.code, c.stderr).toBe(0);
-    expect(c.stdout).toMatch(/^gone\s+demo-db-drill-\d{12}\s+demo-db-drill-\d{12} does not exist/);
+    expect(c.stdout).toMatch(/^gone\s+demo-db-drill-\d{14}\s+demo-db-drill-\d{14} does not exist/);
     expect(listPending({ OPSDECK_STATE_DIR: state })).toEqual([]);
   });
 });

@@ -40,7 +40,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
       ['report', 'ok'],
     ]);
     expect(r.snapshot).toEqual({ id: 'rds:demo-db-2026-11-22-03-10', type: 'automated', createdAt: expect.stringMatching(/^2026-11-22T03:1/) });
-    expect(r.drillInstance).toBe('demo-db-drill-202611220900');
+    expect(r.drillInstance).toBe('demo-db-drill-20261122090000');
     // the restore took virtual minutes: creating and backing-up, polled every 10 s
     expect(r.steps.find((s) => s.step === 'available')!.durationMs).toBeGreaterThanOrEqual(30_000);
     expect(r.rtoMs).toBe(r.restoreToVerifiedMs);
@@ -70,7 +70,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(md).toContain('# Backup drill of demo/demo-db: PASSED');
     expect(md).toMatch(/\*\*PARITY: 100%  RTO: \d+\.\d minutes\*\*/);
     expect(md).toContain('| table `orders` | pass | 6231 rows (production) ± 2 % | 6200 rows (−0.5 %) |');
-    expect(md).toMatch(/\| cleanup \| ok \| \d+ s \| demo\/demo-db-drill-202611220900 is deleted after/);
+    expect(md).toMatch(/\| cleanup \| ok \| \d+ s \| demo\/demo-db-drill-20261122090000 is deleted after/);
 
     // start and end around the restore's and the delete's own records; the chain holds
     expect(h.journal.read().map((x) => [x.action, x.phase, x.outcome])).toEqual([
@@ -142,7 +142,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(r.outcome).toBe('incomplete');
     expect(DRILL_EXIT[r.outcome]).toBe(2);
     expect(r.parity).toBeNull();
-    expect(r.message).toMatch(/demo-db-drill-202611220900 ended incompatible-restore/);
+    expect(r.message).toMatch(/demo-db-drill-20261122090000 ended incompatible-restore/);
     expect(stepsOf(r)).toEqual([
       ['snapshot', 'ok'],
       ['restore', 'ok'],
@@ -163,7 +163,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     const r = await h.drill();
     expect(r.outcome).toBe('incomplete');
     expect(DRILL_EXIT[r.outcome]).toBe(2);
-    expect(r.message).toMatch(/^could not connect to the restored copy demo-db-drill-202611220900: nothing listens at 127\.0\.0\.1:1\/\S+ \(ECONNREFUSED\)/);
+    expect(r.message).toMatch(/^could not connect to the restored copy demo-db-drill-20261122090000: nothing listens at 127\.0\.0\.1:1\/\S+ \(ECONNREFUSED\)/);
     expect(stepsOf(r)).toEqual([
       ['snapshot', 'ok'],
       ['restore', 'ok'],
@@ -180,8 +180,8 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     const progress: string[] = [];
     const r = await h.drill({ timeoutMs: 15_000, onProgress: (p) => p.step === 'cleanup' && p.status === 'progress' && progress.push(p.message) });
     expect(r.outcome).toBe('incomplete');
-    expect(r.message).toMatch(/^after 15 s demo-db-drill-202611220900: creating \(\d+ s\); it may still finish/);
-    expect(progress[0]).toMatch(/^demo-db-drill-202611220900 is creating; it can be deleted once it is created/);
+    expect(r.message).toMatch(/^after 15 s demo-db-drill-20261122090000: creating \(\d+ s\); it may still finish/);
+    expect(progress[0]).toMatch(/^demo-db-drill-20261122090000 is creating; it can be deleted once it is created/);
     expect(r.cleanup.status).toBe('deleted');
     expect(await h.ctx.rds.instance(r.drillInstance, signal)).toBeUndefined();
   });

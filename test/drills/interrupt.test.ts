@@ -44,7 +44,7 @@ describe('an interrupted drill', () => {
     const restore = h.ctx.rds.restoreFromSnapshot;
     h.ctx.rds = { ...h.ctx.rds, restoreFromSnapshot: (req, s) => (seen.push(...listPending(h!.env).map((e) => `${e.record?.status} ${e.record?.drillInstance}`)), restore(req, s)) };
     const r = await h.drill();
-    expect(seen).toEqual(['restoring demo-db-drill-202611220900']);
+    expect(seen).toEqual(['restoring demo-db-drill-20261122090000']);
     expect(r.outcome).toBe('passed');
   });
 
@@ -62,7 +62,7 @@ describe('an interrupted drill', () => {
       ['report', 'ok'],
     ]);
     expect(r.cleanup.status).toBe('left');
-    expect(r.message).toMatch(/^interrupted during available; clean-up: demo-db-drill-202611220900 is still creating .*run `opsdeck drill cleanup`/);
+    expect(r.message).toMatch(/^interrupted during available; clean-up: demo-db-drill-20261122090000 is still creating .*run `opsdeck drill cleanup`/);
     expect((await h.ctx.rds.instance(r.drillInstance, signal))?.status).toBe('creating');
     const pending = listPending(h.env);
     expect(pending.map((e) => [e.record?.drillInstance, e.record?.status, e.record?.tag])).toEqual([[r.drillInstance, 'restored', r.runId]]);

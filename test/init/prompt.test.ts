@@ -106,14 +106,16 @@ describe('the environment name', () => {
 describe('the rendered config', () => {
   it('reads back exactly, whatever the names hold', () => {
     const d = discovery();
-    const odd = ['true', '123', 'a: b', '#hash', '${HOME}/x', 'quote"d', 'yes', '-dash', 'x\ny'];
-    d.logGroups = odd.map((name) => ({ name, usedBy: [`prod/${name}`], exists: true }));
+    // names AWS accepts that YAML would read as something else
+    const odd = ['true', '123', 'yes', '-dash', 'null', '1e3', '0x1F', 'no', '_x'];
+    const oddGroups = [...odd, '#hash', '/ecs/#x', '...', '-'];
+    d.logGroups = oddGroups.map((name) => ({ name, usedBy: [`prod/${name}`], exists: true }));
     d.clusters = odd.map((name) => ({ name, services: [{ name: `svc ${name}`, taskDefinition: 't:1' }] }));
     const all = everything(d);
     const text = renderConfig(d, { environment: 'prod', protected: true, region: 'eu-west-1', profile: 'acme prod', ...all }, Date.UTC(2026, 0, 5, 9, 0));
     const config = parseConfig(text, 'opsdeck.yaml', { HOME: '/root' });
     const env = config.environments.prod!;
-    expect(env.logs.map((g) => g.group)).toEqual(odd);
+    expect(env.logs.map((g) => g.group)).toEqual(oddGroups);
     expect(env.ecs.map((c) => c.cluster)).toEqual(odd);
     expect(env.aws).toEqual({ region: 'eu-west-1', profile: 'acme prod' });
     expect(env.protected).toBe(true);

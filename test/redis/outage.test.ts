@@ -7,6 +7,14 @@ import { RedisServer } from '../support/redisServer.js';
 import { signal, source } from './helpers.js';
 import type { QueuesSnapshot } from '../../src/model/queues.js';
 import { queueHarness } from './requeueSupport.js';
+import { Store } from '../../src/engine/store.js';
+import { Watcher } from '../../src/engine/watcher.js';
+import { failOnQueueOutage } from '../../src/engine/queueOutage.js';
+import { errorMessage } from '../../src/text/sanitize.js';
+import { framePanel, summaryLine } from '../../views/PanelFrame.js';
+import type { Line } from '../../views/text.js';
+
+const plain = (l: Line) => l.map((x) => x.text).join('');
 
 let server: RedisServer;
 
@@ -64,6 +72,63 @@ describe('a Redis that dies and returns', () => {
       expect(back.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 5 })]);
     } finally {
       await src.close();
+    }
+  });
+
+  it('the queue panel keeps its last good figures during the outage, marked with the error and their age', async () => {
+    // a fresh server: the one killed before kept nothing (--save "")
+    await server.stop();
+    await server.start();
+    await fill(server.url, 4);
+    const src = source([{ name: 'jobs', url: server.url, queues: [{ name: 'mail', flavor: 'list' }] }]);
+    const store = new Store({ intervals: { ecs: 1000, rds: 1000, logs: 1000, queues: 100, postgres: 1000, health: 1000 }, coalesceMs: 0 });
+    const stop = new AbortController();
+    // the wiring of Runtime.startNow's queue watcher
+    const watcher = new Watcher<QueuesSnapshot>({
+      name: 'queues',
+      intervalMs: 100,
+      maxBackoffMs: 200,
+      poll: async (sig) => failOnQueueOutage(await src.read(sig), store.get('queues').data),
+      signal: stop.signal,
+      onData: (d) => store.succeed('queues', d),
+      onError: (err) => store.fail('queues', errorMessage(err)),
+    });
+    try {
+      watcher.start();
+      await waitFor(() => store.get('queues').status === 'ok', { what: 'the first good read' });
+      const good = store.get('queues');
+      expect(good.data?.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 4 })]);
+
+      await server.stop();
+      const failed = await waitFor(() => (store.get('queues').status === 'error' ? store.get('queues') : null), { what: 'the panel to show the outage' });
+      expect(failed.error).toMatch(new RegExp(`^Redis jobs unreachable: (connection refused by|connection to) 127\\.0\\.0\\.1:${server.port}`));
+      // the figures from before the outage, and when they were read
+      expect(failed.data).toEqual(good.data);
+      expect(failed.updatedAt).toBe(good.updatedAt);
+      expect(failed.attemptedAt).toBeGreaterThan(good.updatedAt!);
+      // it stays failed while Redis is down: the next refreshes do not turn it into "no queues"
+      const seen = failed.attemptedAt!;
+      await waitFor(() => store.get('queues').attemptedAt! > seen, { what: 'another refresh' });
+      expect(store.get('queues')).toMatchObject({ status: 'error', data: good.data });
+
+      const now = good.updatedAt! + 42_000;
+      const screen = framePanel({ id: 'queues', snap: failed, width: 120, height: 10, now, focused: false, detail: false, filter: '', selected: 0 }).map(plain);
+      expect(screen[0]).toMatch(/ error /);
+      expect(screen[0]).not.toMatch(/ ok /);
+      expect(screen[1]).toMatch(/Redis jobs unreachable: (connection refused by|connection to) 127\.0\.0\.1:\d+.* · showing data from 42s ago/);
+      expect(screen.join('\n')).toMatch(/mail/);
+      expect(screen.join('\n')).not.toMatch(/no queues/);
+      expect(plain(summaryLine({ id: 'queues', snap: failed, width: 200, now, focused: false, filter: '' }))).toMatch(/error .*showing data from 42s ago/);
+
+      await server.start();
+      await fill(server.url, 2);
+      await waitFor(() => store.get('queues').status === 'ok', { timeoutMs: 15_000, what: 'the panel to recover' });
+      expect(store.get('queues').error).toBeUndefined();
+      expect(store.get('queues').data?.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 2 })]);
+    } finally {
+      stop.abort();
+      await src.close();
+      await server.start();
     }
   });
 

@@ -3,6 +3,7 @@ import type { Finding } from '../../model/findings.js';
 import type { EcsService, EcsStoppedTask } from '../../model/ecs.js';
 import type { PanelId } from '../../model/panels.js';
 import { serviceRef } from '../../model/subjects.js';
+import { unreachableRedis } from '../../model/queues.js';
 import { evaluateCondition } from '../topology.js';
 import { CRASH_LOOP_STOPS, failedStops, isCrashLooping } from '../crashLoop.js';
 import { shortfallSince } from '../shortfall.js';
@@ -21,9 +22,17 @@ const CONDITION_PANEL: Record<string, PanelId> = { redis: 'queues', postgres: 'p
 /** Whether the topology rule allows more than one task now; undefined when it cannot be told. */
 function scaleOutAllowed(ctx: CheckContext, s: EcsService): boolean | undefined {
   if (!s.singleInstanceUnless) return true;
+  if (outageOf(ctx, s.singleInstanceUnless)) return false;
   const panel = CONDITION_PANEL[s.singleInstanceUnless.split(':')[0]!];
   if (panel && ctx.unreadable[panel] !== undefined) return undefined;
   return evaluateCondition(s.singleInstanceUnless, ctx.data).holds;
+}
+
+/** "redis:jobs" while the queue read failed because Redis jobs did not answer: the condition is known to fail. */
+function outageOf(ctx: CheckContext, rule: string): string | undefined {
+  const [kind, name] = rule.split(':', 2);
+  if (kind !== 'redis' || !name || !unreachableRedis(ctx.unreadable.queues).includes(name)) return undefined;
+  return `Redis "${name}" is unreachable`;
 }
 
 /** Why a shortfall is critical whatever its age: waiting will not bring the tasks back. */
@@ -109,7 +118,8 @@ const topology: CheckDefinition = {
           const panel = CONDITION_PANEL[rule.split(':')[0]!]!;
           return f('unknown', subject(ctx, s), `${Math.max(s.running, s.desired)} tasks; cannot tell whether ${rule} holds: could not read ${panel}: ${ctx.unreadable[panel]}`, figure);
         }
-        const verdict = evaluateCondition(rule, ctx.data);
+        const outage = outageOf(ctx, rule);
+        const verdict = outage ? { holds: false, reason: outage } : evaluateCondition(rule, ctx.data);
         if (verdict.holds || single) return f('ok', subject(ctx, s), verdict.holds ? verdict.reason : 'single instance', figure);
         return f('crit', subject(ctx, s), `${Math.max(s.running, s.desired)} tasks but only one is safe: ${verdict.reason}`, figure, suggest({ action: 'scale', cluster: s.cluster, service: s.name, desired: 1 }, `scale ${s.name} to 1`));
       });
