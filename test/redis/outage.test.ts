@@ -95,12 +95,16 @@ describe('a Redis that dies and returns', () => {
     });
     try {
       watcher.start();
-      await waitFor(() => store.get('queues').status === 'ok', { what: 'the first good read' });
+      await expect.poll(() => store.get('queues').status, { message: 'the first good read' }).toBe('ok');
       const good = store.get('queues');
       expect(good.data?.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 4 })]);
 
       await server.stop();
-      const failed = await waitFor(() => (store.get('queues').status === 'error' ? store.get('queues') : null), { what: 'the panel to show the outage' });
+      const failed = await vi.waitFor(() => {
+        const snap = store.get('queues');
+        if (snap.status !== 'error') throw new Error('the panel to show the outage');
+        return snap;
+      }, { timeout: 10_000 });
       expect(failed.error).toMatch(new RegExp(`^Redis jobs unreachable: (connection refused by|connection to) 127\\.0\\.0\\.1:${server.port}`));
       // the figures from before the outage, and when they were read
       expect(failed.data).toEqual(good.data);
@@ -108,7 +112,7 @@ describe('a Redis that dies and returns', () => {
       expect(failed.attemptedAt).toBeGreaterThan(good.updatedAt!);
       // it stays failed while Redis is down: the next refreshes do not turn it into "no queues"
       const seen = failed.attemptedAt!;
-      await waitFor(() => store.get('queues').attemptedAt! > seen, { what: 'another refresh' });
+      await expect.poll(() => store.get('queues').attemptedAt! > seen, { message: 'another refresh' }).toBe(true);
       expect(store.get('queues')).toMatchObject({ status: 'error', data: good.data });
 
       const now = good.updatedAt! + 42_000;
@@ -122,7 +126,7 @@ describe('a Redis that dies and returns', () => {
 
       await server.start();
       await fill(server.url, 2);
-      await waitFor(() => store.get('queues').status === 'ok', { timeoutMs: 15_000, what: 'the panel to recover' });
+      await expect.poll(() => store.get('queues').status, { timeout: 15_000, message: 'the panel to recover' }).toBe('ok');
       expect(store.get('queues').error).toBeUndefined();
       expect(store.get('queues').data?.queues).toEqual([expect.objectContaining({ name: 'mail', waiting: 2 })]);
     } finally {
