@@ -145,7 +145,7 @@ describe('opsdeck init against moto', () => {
     const report = JSON.parse(check.stdout) as { findings: { checkId: string; subject: string; severity: string }[] };
     // every configured thing was read: no check is unknown for want of a resource
     expect(report.findings.filter((f) => f.severity === 'unknown')).toEqual([]);
-    expect(report.findings.map((f) => f.subject)).toEqual(expect.arrayContaining(['default/api', 'default/worker', 'default/app-db', 'default/reports-db']));
+    expect(report.findings.map((f) => f.subject)).toEqual(expect.arrayContaining(['default/prod/api', 'default/staging/api', 'default/worker', 'default/app-db', 'default/reports-db']));
   });
 
   it('names the environment after --env (protected when it says prod) and writes to $OPSDECK_CONFIG, else ./opsdeck.yaml', async () => {
