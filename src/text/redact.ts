@@ -68,7 +68,8 @@ function maskUserinfo(userinfo: string): string {
  * part between the first `:` after `//` and the last `@`.
  */
 export function urlPassword(url: string): string | undefined {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^\s]*)@/i.exec(url.trim());
+  // greedy to the last @, spaces included: a config value is one URL
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is.exec(url.trim());
   const userinfo = m?.[1];
   if (!userinfo) return undefined;
   const colon = userinfo.indexOf(':');
