@@ -4,7 +4,7 @@
  * raw and percent-encoded. Whatever opsdeck makes of the URL, no command and
  * no screen prints the password.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'opsdeck-urls-'));
 });
-afterAll(() => undefined);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function configWith(password: string, encode: boolean): string {
   const p = encode ? encodeURIComponent(password) : password;
