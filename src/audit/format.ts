@@ -1,5 +1,6 @@
 /** Output of `opsdeck audit`: a table for people, `--json` for scripts. */
-import { oneLine } from '../text/sanitize.js';
+import { escapeJsonText, oneLine } from '../text/sanitize.js';
+import { redact } from '../text/redact.js';
 import type { VerifyResult } from './chain.js';
 import type { AuditRecord } from './record.js';
 
@@ -45,7 +46,7 @@ export function formatAuditTable(records: readonly AuditRecord[], opts: AuditTab
 
 /** Pretty JSON array: `opsdeck audit --json | jq '.[] | select(.outcome == "failed")'`. */
 export function formatAuditJson(records: readonly AuditRecord[]): string {
-  return JSON.stringify(records, null, 2);
+  return escapeJsonText(redact(JSON.stringify(records, null, 2)));
 }
 
 export function formatVerify(result: VerifyResult, path: string): string {

@@ -3,6 +3,7 @@
  * chain.ts). An action awaits `append` before it calls AWS, so a record that
  * `append` has returned is on disk (fsynced) whatever happens next.
  */
+import { redact } from '../text/redact.js';
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -104,8 +105,8 @@ export class AuditJournal {
       const cached = this.tail;
       const tail = cached && cached.dev === st.dev && cached.ino === st.ino && cached.size === st.size ? { ...cached, torn: false } : readTail(fd, st.size);
       const line = serializeRecord({
-        ...entry,
-        detail: entry.detail.replace(/\s*[\r\n]+\s*/g, ' '),
+        ...redactFields(entry),
+        detail: redact(entry.detail.replace(/\s*[\r\n]+\s*/g, ' ')),
         seq: tail.seq + 1,
         time: entry.time ?? this.now().toISOString(),
         prevHash: tail.hash,
@@ -143,4 +144,11 @@ function readTail(fd: number, size: number): { hash: string; seq: number; torn: 
     }
     if (start === 0) return { hash: GENESIS_HASH, seq: 0, torn };
   }
+}
+
+/** A secret in an error that became a record's detail must not stay in a file kept for years. */
+function redactFields<T extends object>(entry: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) out[k] = typeof v === 'string' ? redact(v) : v;
+  return out as T;
 }

@@ -1,7 +1,8 @@
 /** The checklist as text for a terminal, markdown for a chat or a ticket, JSON for machines. */
 import { SEVERITY_GLYPH, type Finding, type Severity } from '../model/findings.js';
 import { PANEL_IDS, PANEL_TITLES, type PanelId } from '../model/panels.js';
-import { oneLine } from '../text/sanitize.js';
+import { escapeJsonText, oneLine } from '../text/sanitize.js';
+import { redact } from '../text/redact.js';
 import type { CheckReport, WindowBasis } from './run.js';
 import { utc } from './types.js';
 
@@ -104,7 +105,8 @@ export function formatMarkdown(r: CheckReport): string {
 }
 
 export function formatJson(r: CheckReport): string {
-  return JSON.stringify(r, null, 2) + '\n';
+  // outside text stays as it came (machines read this), but escaped and with its secrets masked
+  return escapeJsonText(redact(JSON.stringify(r, null, 2))) + '\n';
 }
 
 export function formatReport(r: CheckReport, format: ReportFormat, paint: Paint = NO_PAINT): string {

@@ -17,6 +17,7 @@ import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format
 import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
 import { parseDuration } from './duration.js';
+import { ecsName, wholeNumber } from './arguments.js';
 import { EXIT, UserError } from './exit.js';
 
 export interface ActionFlags {
@@ -116,20 +117,31 @@ function ecsSetup<Args>(service: string, flags: ActionFlags, args: (cluster: str
   };
 }
 
+// ECS desired counts and revisions are 32-bit integers in the API
+const INT32_MAX = 2_147_483_647;
+
+function checkEcsNames(service: string, flags: ActionFlags): void {
+  ecsName(service, 'service');
+  if (flags.cluster !== undefined) ecsName(flags.cluster, '--cluster');
+}
+
 export function actionCommands(program: Command, io: ActionIo): void {
   withClusterFlag(withActionFlags(program.command('scale <service> <count>').description('scale an ECS service to COUNT tasks (0 stops it)'))).action(async (service: string, count: string, flags: ActionFlags, cmd: Command) => {
-    if (!/^\d+$/.test(count)) throw new UserError(`count must be a whole number of 0 or more, got "${count}"`, EXIT.usage);
-    io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, scaleAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, desired: Number(count), verifyTimeoutMs }))));
+    const desired = wholeNumber(count, 'count', 0, INT32_MAX);
+    checkEcsNames(service, flags);
+    io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, scaleAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, desired, verifyTimeoutMs }))));
   });
 
   withClusterFlag(withActionFlags(program.command('rollback <service>').description('roll an ECS service back to the previous (or --to) task definition revision')))
     .option('--to <revision>', 'the revision number to go back to')
     .action(async (service: string, flags: ActionFlags & { to?: string }, cmd: Command) => {
-      if (flags.to !== undefined && !/^\d+$/.test(flags.to)) throw new UserError(`--to must be a revision number, got "${flags.to}"`, EXIT.usage);
-      io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, rollbackAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs, ...(flags.to ? { to: Number(flags.to) } : {}) }))));
+      const to = flags.to === undefined ? undefined : wholeNumber(flags.to, '--to (a revision number)', 1, INT32_MAX);
+      checkEcsNames(service, flags);
+      io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, rollbackAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs, ...(to !== undefined ? { to } : {}) }))));
     });
 
   withClusterFlag(withActionFlags(program.command('redeploy <service>').description('force a new deployment of an ECS service (same revision, fresh tasks)'))).action(async (service: string, flags: ActionFlags, cmd: Command) => {
+    checkEcsNames(service, flags);
     io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, redeployAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs }))));
   });
 
@@ -149,8 +161,7 @@ export function actionCommands(program: Command, io: ActionIo): void {
       }
       let records = journal.read();
       if (flags.limit !== undefined) {
-        if (!/^\d+$/.test(flags.limit)) throw new UserError(`--limit must be a number, got "${flags.limit}"`, EXIT.usage);
-        records = records.slice(-Number(flags.limit));
+        records = records.slice(-wholeNumber(flags.limit, '--limit'));
       }
       const text = flags.json ? formatAuditJson(records) : records.length ? formatAuditTable(records) : `the audit journal ${journal.path} is empty`;
       io.stdout.write(text.endsWith('\n') ? text : text + '\n');

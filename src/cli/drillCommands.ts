@@ -22,6 +22,7 @@ import type { ActionIo } from './actionCommands.js';
 import { executorDeps } from './actionSetup.js';
 import { parseDuration } from './duration.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
+import { rdsInstanceId, rdsSnapshotId } from './arguments.js';
 import { EXIT, UserError } from './exit.js';
 
 interface BackupFlags {
@@ -203,6 +204,8 @@ export function drillCommands(program: Command, io: ActionIo): void {
     .option('--json', 'print the report as JSON (steps go to stderr)')
     .addOption(new Option('--timeout <duration>', 'how long the restore may take to become available').default('90m'))
     .action(async (instance: string, flags: BackupFlags, cmd: Command) => {
+      rdsInstanceId(instance, 'instance');
+      if (flags.snapshot !== undefined) rdsSnapshotId(flags.snapshot, '--snapshot');
       io.setCode(await backup(io, cmd.optsWithGlobals<GlobalOptions>(), flags, instance));
     });
 

@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { systemClock } from '../engine/clock.js';
 import { runChecklist } from '../checks/checklist.js';
 import { formatReport, ANSI_PAINT, NO_PAINT, type ReportFormat } from '../checks/format.js';
-import { errorMessage } from '../text/sanitize.js';
+import { errorMessage, oneLine, scrubOutput } from '../text/sanitize.js';
+import { redact } from '../text/redact.js';
 import { SCENARIOS } from '../sources/sandbox/index.js';
 import { EXIT, UserError } from './exit.js';
 import { VERSION } from './version.js';
@@ -37,10 +38,49 @@ export function wantsColor(opts: GlobalOptions, env: NodeJS.ProcessEnv, stream: 
   return stream.isTTY === true && (typeof stream.hasColors !== 'function' || stream.hasColors());
 }
 
+/**
+ * The stream with every write passed through `scrubOutput`: secrets masked,
+ * and on anything but a colour terminal no control byte at all.
+ */
+export function scrubbed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): NodeJS.WriteStream {
+  const terminalCodes = stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
+  const write = (chunk: unknown, ...rest: unknown[]): boolean =>
+    (stream.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? scrubOutput(chunk, terminalCodes) : chunk, ...rest);
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === 'write') return write;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/**
+ * An error nobody caught (a crash inside the dashboard, a callback of a
+ * client library) ends the program with one redacted line, never a stack
+ * that may quote a password: written on `exit`, after the dashboard has
+ * given the terminal back, so it stays readable.
+ */
+export function installCrashHandlers(stderr: NodeJS.WriteStream, env: NodeJS.ProcessEnv): void {
+  let crashed = false;
+  const onCrash = (err: unknown) => {
+    if (crashed) return;
+    crashed = true;
+    process.once('exit', () => {
+      stderr.write(`opsdeck: unexpected error: ${errorMessage(err)}\n`);
+      if (env.OPSDECK_DEBUG && err instanceof Error && err.stack) stderr.write(`${redact(err.stack)}\n`);
+    });
+    process.exit(EXIT.software);
+  };
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+}
+
 export async function main(argv: string[], deps: MainDeps): Promise<number> {
-  const stdout = deps.stdout ?? process.stdout;
-  const stderr = deps.stderr ?? process.stderr;
   const env = deps.env ?? process.env;
+  const stdout = scrubbed(deps.stdout ?? process.stdout, env);
+  const stderr = scrubbed(deps.stderr ?? process.stderr, env);
+  if (!deps.stdout) installCrashHandlers(stderr, env);
   const isTTY = deps.isTTY ?? (process.stdout.isTTY === true && process.stdin.isTTY === true);
   let code: number = EXIT.ok;
 
@@ -62,7 +102,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .configureOutput({
       writeOut: (s) => stdout.write(s),
       writeErr: (s) => stderr.write(s),
-      outputError: (s) => stderr.write(`opsdeck: ${s.replace(/^error: /, '').trimEnd()} (see opsdeck --help)\n`),
+      // commander quotes the offending argument as typed
+      outputError: (s) => stderr.write(`opsdeck: ${oneLine(s.replace(/^error: /, '').trimEnd())} (see opsdeck --help)\n`),
     });
 
   const tui = async (opts: GlobalOptions): Promise<number> => {
@@ -80,7 +121,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       logSinceMs,
       noColor: !wantsColor(opts, env, stdout),
       launch: deps.launchTui,
-      report: (line) => stderr.write(`opsdeck: ${line}\n`),
+      report: (line) => stderr.write(`opsdeck: ${oneLine(line)}\n`),
     });
     return EXIT.ok;
   };
@@ -110,7 +151,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         const report = await runChecklist({
           sources: opened.sources, environment: opened.info.name, config: opened.config, now: systemClock.now(), timeoutMs, remember: opened.remembersChecklist, processEnv: env,
           ...(sinceMs !== undefined ? { sinceMs } : {}),
-          warn: (line) => stderr.write(`opsdeck: ${line}\n`),
+          warn: (line) => stderr.write(`opsdeck: ${oneLine(line)}\n`),
         });
         const paint = o.format === 'text' && wantsColor(g, env, stdout) ? ANSI_PAINT : NO_PAINT;
         stdout.write(formatReport(report, o.format, paint));
@@ -138,11 +179,12 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof UserError) {
-      for (const line of err.message.split('\n')) stderr.write(`opsdeck: ${line}\n`);
+      // messages quote arguments and config values as given
+      for (const line of err.message.split('\n')) stderr.write(`opsdeck: ${oneLine(line)}\n`);
       return err.exitCode;
     }
     stderr.write(`opsdeck: unexpected error: ${errorMessage(err)}\n`);
-    if (env.OPSDECK_DEBUG && err instanceof Error && err.stack) stderr.write(err.stack + '\n');
+    if (env.OPSDECK_DEBUG && err instanceof Error && err.stack) stderr.write(`${redact(err.stack)}\n`);
     return EXIT.software;
   }
 }

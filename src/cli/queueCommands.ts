@@ -11,6 +11,7 @@ import type { QueueControl } from '../sources/redis/control.js';
 import { perform, withActionFlags, type ActionFlags, type ActionIo, type ActionSetup } from './actionCommands.js';
 import { sleep } from './actionSetup.js';
 import type { GlobalOptions, OpenedEnvironment } from './environment.js';
+import { configName, wholeNumber } from './arguments.js';
 import { EXIT, UserError } from './exit.js';
 
 export interface RequeueFlags extends ActionFlags {
@@ -37,9 +38,7 @@ export function redisOf(config: EnvironmentConfig, queue: string, redis: string 
 
 export function parseLimit(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= MAX_LIMIT)) throw new UserError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${text}"`, EXIT.usage);
-  return n;
+  return wholeNumber(text, '--limit', 1, MAX_LIMIT);
 }
 
 
@@ -62,6 +61,8 @@ export function queueCommands(program: Command, io: ActionIo): void {
     .option('--redis <name>', 'the Redis entry, when the queue name is in more than one')
     .option('--limit <n>', `the most jobs one run moves, oldest failure first (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT})`)
     .action(async (queue: string, flags: RequeueFlags, cmd: Command) => {
+      configName(queue, 'queue');
+      if (flags.redis !== undefined) configName(flags.redis, '--redis');
       const setup = requeueSetup(queue, flags, parseLimit(flags.limit));
       try {
         io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, requeueAction, setup));

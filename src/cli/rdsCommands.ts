@@ -6,6 +6,7 @@ import type { RdsActionContext } from '../actions/rds/context.js';
 import { perform, withActionFlags, type ActionFlags, type ActionIo, type ActionSetup } from './actionCommands.js';
 import { sleep } from './actionSetup.js';
 import type { GlobalOptions, OpenedEnvironment } from './environment.js';
+import { rdsInstanceId, rdsSnapshotId } from './arguments.js';
 import { EXIT, UserError } from './exit.js';
 
 function rdsContext(opened: OpenedEnvironment): RdsActionContext {
@@ -19,6 +20,7 @@ function rdsSetup<Args>(args: (opened: OpenedEnvironment, timeoutMs: number) => 
 
 export function rdsCommands(program: Command, io: ActionIo): void {
   withActionFlags(program.command('snapshot <instance>').description('create a manual RDS snapshot of INSTANCE (y/n)'), '60m').action(async (instance: string, flags: ActionFlags, cmd: Command) => {
+    rdsInstanceId(instance, 'instance');
     io.setCode(
       await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, snapshotAction, rdsSetup((opened, verifyTimeoutMs) => {
         if (!opened.config.rds.some((r) => r.instance === instance)) {
@@ -32,6 +34,8 @@ export function rdsCommands(program: Command, io: ActionIo): void {
   withActionFlags(program.command('restore <snapshot>').description('restore an RDS snapshot to a NEW instance (never over an existing one)'), '90m')
     .requiredOption('--as <id>', 'the identifier of the new instance')
     .action(async (snapshot: string, flags: ActionFlags & { as: string }, cmd: Command) => {
+      rdsSnapshotId(snapshot, 'snapshot');
+      rdsInstanceId(flags.as, '--as');
       io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, restoreAction, rdsSetup((_opened, verifyTimeoutMs) => ({ snapshot, newId: flags.as, verifyTimeoutMs }))));
     });
 }

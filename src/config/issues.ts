@@ -3,6 +3,7 @@
  * ("Invalid input: expected string, received undefined") describe the
  * validator, not the config; these say what to change.
  */
+import { maskedUrl } from './urls.js';
 import type { z } from 'zod';
 import { closest, didYouMean, type PathSegment, type Problem } from './errors.js';
 import { pathKey } from './interpolate.js';
@@ -65,7 +66,11 @@ function show(value: unknown): string {
   if (value === null) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (typeof value === 'string') {
+    // masked before it is cut: a cut through a password would leave a piece no redaction recognises
+    const masked = maskedUrl(value);
+    return JSON.stringify(masked.length > 40 ? `${masked.slice(0, 37)}...` : masked);
+  }
   return String(value);
 }
 

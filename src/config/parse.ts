@@ -9,6 +9,8 @@ import { ConfigError, didYouMean, problemLine, type PathSegment, type Problem } 
 import { interpolate } from './interpolate.js';
 import { formatIssues } from './issues.js';
 import { environmentReferenceProblems } from './references.js';
+import { connectionUrlProblems, rememberConfigSecrets } from './urls.js';
+import { redact } from '../text/redact.js';
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv): Config {
   const lineCounter = new LineCounter();
@@ -43,6 +45,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
   if (reserved.length > 0) throw new ConfigError(file, reserved.map((p) => problemLine(file, p)));
 
   const { value, problems, fromEnv } = interpolate(raw, env);
+  // before anything can fail: the problems below may quote these values
+  rememberConfigSecrets(value, fromEnv, env);
   const result = configSchema.safeParse(value);
   const reported = new Set(problems.map((p) => JSON.stringify(p.path)));
   if (!result.success) {
@@ -51,9 +55,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
     }
   }
   problems.push(...crossFieldProblems(value));
+  for (const p of connectionUrlProblems(value)) if (!reported.has(JSON.stringify(p.path))) problems.push(p);
 
   if (problems.length > 0 || !result.success) {
-    throw new ConfigError(file, sortByPosition(problems, doc).map((p) => problemLine(file, p)));
+    throw new ConfigError(file, sortByPosition(problems, doc).map((p) => redact(problemLine(file, p))));
   }
   return result.data;
 }

@@ -75,7 +75,7 @@ describe('opsdeck scale on the sandbox', () => {
   it('bad input is one line, exit 64', () => {
     const r = run(['scale', 'api', 'lots', '--demo']);
     expect(r.code).toBe(64);
-    expect(r.stderr.trim()).toBe('opsdeck: count must be a whole number of 0 or more, got "lots"');
+    expect(r.stderr.trim()).toBe('opsdeck: count must be a whole number from 0 to 2147483647, got "lots"');
     const u = run(['scale', 'nosuch', '1', '--demo', '--dry-run']);
     expect(u.code).not.toBe(0);
     expect(u.stderr.split('\n').filter(Boolean)).toHaveLength(1);

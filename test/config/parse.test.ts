@@ -360,7 +360,7 @@ describe('parseConfig: ${VAR} interpolation', () => {
   });
 
   it('cannot inject YAML through a value', () => {
-    expect(url({ DATABASE_URL: 'x\n  readOnly: true\n{[' })).toBe('x\n  readOnly: true\n{[');
+    expect(url({ DATABASE_URL: 'postgres://h/x\n  readOnly: true\n{[' })).toBe('postgres://h/x\n  readOnly: true\n{[');
   });
 
   it('rejects malformed references', () => {

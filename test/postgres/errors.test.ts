@@ -50,8 +50,8 @@ describe('describePgError', () => {
 
 describe('a URL pg would misread', () => {
   it.each([
-    ['db.internal/app', 'bad: the url is not a valid URL (expected postgres://user:password@host:5432/database) (check postgres[].url in the config)'],
-    ['mysql://app:pw-secret@h/app', 'bad: the url starts with mysql:// (expected postgres:// or postgresql://) (check postgres[].url in the config)'],
+    ['db.internal/app', 'bad: the url "db.internal/app" is not a URL (expected postgres://user:PASSWORD@host:5432/database) (check postgres[].url in the config)'],
+    ['mysql://app:pw-secret@h/app', 'bad: the url "mysql://app:***@h/app" starts with mysql:// (expected postgres:// or postgresql://) (check postgres[].url in the config)'],
   ])('%s is refused before connecting', async (url, line) => {
     const source = createPostgresSource([{ name: 'bad', url }]);
     await expect(source.read(new AbortController().signal)).rejects.toThrow(line);

@@ -83,7 +83,7 @@ describe('plain queues', () => {
       { name: 'jobs', url: REDIS_URL, queues: [{ name: 'fine', flavor: 'list', key: `${t}:fine` }] },
     ]);
     const snap = await src.read(signal());
-    expect(snap.redis[0]).toMatchObject({ name: 'broken', ok: false, error: 'Redis broken: url must start with redis:// or rediss://, not http://' });
+    expect(snap.redis[0]).toMatchObject({ name: 'broken', ok: false, error: 'Redis broken: url "http://127.0.0.1:6379" starts with http:// (expected redis:// or rediss://)' });
     expect(snap.redis[1]).toMatchObject({ name: 'jobs', ok: true });
     expect(snap.queues.map((q) => q.name)).toEqual(['fine']);
   });

@@ -7,7 +7,7 @@
  */
 import { userInfo } from 'node:os';
 import pg from 'pg';
-import { oneLine } from '../../text/sanitize.js';
+import { urlProblem as checkUrl } from '../../config/urls.js';
 
 export const APPLICATION_NAME = 'opsdeck';
 
@@ -64,17 +64,9 @@ function decoded(s: string): string {
  * as a path relative to a host named "base" and fail obscurely later.
  */
 export function urlProblem(url: string): string | undefined {
-  if (url.startsWith('/')) return undefined; // pg's "/socket/dir dbname" form
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return 'the url is not a valid URL (expected postgres://user:password@host:5432/database)';
-  }
-  if (!['postgres:', 'postgresql:', 'socket:'].includes(u.protocol)) {
-    return `the url starts with ${oneLine(u.protocol, 20)}// (expected postgres:// or postgresql://)`;
-  }
-  return undefined;
+  if (url.startsWith('socket:')) return undefined;
+  const problem = checkUrl(url, 'postgres');
+  return problem ? `the url ${problem}` : undefined;
 }
 
 /** Blanks the URL and its password out of a message. Very short passwords are left alone: blanking "pw" would mangle every word. */

@@ -8,6 +8,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import { errorMessage } from '../../text/sanitize.js';
+import { urlProblem } from '../../config/urls.js';
 
 export interface LinkOptions {
   /** TCP connect timeout; default 2 s */
@@ -20,16 +21,10 @@ export interface LinkOptions {
 
 const DEFAULTS = { connectTimeoutMs: 2_000, commandTimeoutMs: 5_000, maxRetryDelayMs: 2_000 };
 
+/** Why the URL cannot be used (its password masked), or undefined: the config's own parse by scheme. */
 export function checkRedisUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'url is not a valid redis:// or rediss:// URL';
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return `url must start with redis:// or rediss://, not ${parsed.protocol}//`;
-  if (!parsed.hostname) return 'url has no host';
-  return undefined;
+  const problem = urlProblem(url, 'redis');
+  return problem ? `url ${problem}` : undefined;
 }
 
 /** Where a Redis lives, for messages: host:port, with no credentials. */

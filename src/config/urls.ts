@@ -1,0 +1,120 @@
+/**
+ * Connection URLs, parsed by their scheme when the config loads, so that a URL
+ * no client can use is a config error naming its key (with the password
+ * masked) instead of a crash at start that prints it. The usual culprit is a
+ * base64 password with an unencoded `/`, `#` or `?`: a URL parser then ends
+ * the host part inside the password.
+ *
+ * Loading also tells the redaction which strings of this config are secret.
+ */
+import { looksSecretName, redact, rememberSecret, urlPassword } from '../text/redact.js';
+import type { Problem } from './errors.js';
+
+export type UrlKind = 'redis' | 'postgres' | 'http';
+
+const SCHEMES: Record<UrlKind, { protocols: string[]; example: string }> = {
+  redis: { protocols: ['redis:', 'rediss:'], example: 'redis://:PASSWORD@host:6379/0 or rediss://...' },
+  postgres: { protocols: ['postgres:', 'postgresql:'], example: 'postgres://user:PASSWORD@host:5432/database' },
+  http: { protocols: ['http:', 'https:'], example: 'https://host/health' },
+};
+
+const ENCODE_HINT = 'percent-encode / # ? @ % and spaces in the user and password (/ is %2F, # is %23, ? is %3F, @ is %40)';
+
+/** Why `url` cannot be used as a `kind` URL, or undefined. The message shows the URL with its password masked. */
+export function urlProblem(url: string, kind: UrlKind): string | undefined {
+  const { protocols, example } = SCHEMES[kind];
+  // pg's own "/socket/dir dbname" form
+  if (kind === 'postgres' && url.startsWith('/')) return undefined;
+  const shown = `"${maskedUrl(url)}"`;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (!scheme) return `${shown} is not a URL (expected ${example})`;
+  if (!protocols.includes(`${scheme}:`)) return `${shown} starts with ${scheme}:// (expected ${protocols.map((p) => `${p}//`).join(' or ')})`;
+  const port = portOf(url);
+  if (port !== undefined && !/^\d{1,5}$/.test(port) && !hasCredentials(url)) return `${shown} has port "${port}", which is not a number`;
+  if (port !== undefined && /^\d+$/.test(port) && (Number(port) < 1 || Number(port) > 65535)) return `${shown} has port ${port}, outside 1-65535`;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return hasCredentials(url) ? `${shown} does not parse as a URL; ${ENCODE_HINT}` : `${shown} does not parse as a URL (expected ${example})`;
+  }
+  // parsed, but the host came out of the password: "user:12/34@host" reads as host "user", port 12
+  if (hasCredentials(url) && !u.password && !u.username) return `${shown} does not parse as intended: the host would be "${u.hostname}"; ${ENCODE_HINT}`;
+  if (`${u.pathname}${u.search}${u.hash}`.includes('@')) return `${shown} does not parse as intended: the host would be "${u.hostname}"; ${ENCODE_HINT}`;
+  if (!u.hostname && !(kind === 'postgres' && u.searchParams.has('host'))) return `${shown} has no host (expected ${example})`;
+  try {
+    decodeURIComponent(u.password);
+    decodeURIComponent(u.username);
+  } catch {
+    return `${shown} has a malformed %-escape in the user or password; ${ENCODE_HINT}`;
+  }
+  return undefined;
+}
+
+/** The URL with its password masked, also when no parser accepts the URL. */
+export function maskedUrl(url: string): string {
+  rememberSecret(urlPassword(url));
+  return redact(url);
+}
+
+function hasCredentials(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^\s]*@/i.test(url);
+}
+
+/** The port as written: after the last @ (or the //), up to the path. */
+function portOf(url: string): string | undefined {
+  const rest = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const afterAt = rest.slice(rest.lastIndexOf('@') + 1);
+  const hostPort = afterAt.split(/[/?#]/)[0] ?? '';
+  if (hostPort.startsWith('[')) {
+    const m = /^\[[^\]]*\]:(.*)$/.exec(hostPort);
+    return m?.[1] || undefined;
+  }
+  const colon = hostPort.lastIndexOf(':');
+  return colon < 0 ? undefined : hostPort.slice(colon + 1) || undefined;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A problem for each redis[].url and postgres[].url of every environment that no client could use. */
+export function connectionUrlProblems(value: unknown): Problem[] {
+  const envs = isObj(value) && isObj(value.environments) ? value.environments : {};
+  const out: Problem[] = [];
+  for (const [name, env] of Object.entries(envs)) {
+    if (!isObj(env)) continue;
+    for (const kind of ['redis', 'postgres'] as const) {
+      const list = env[kind];
+      if (!Array.isArray(list)) continue;
+      list.forEach((entry, i) => {
+        const url = isObj(entry) ? entry.url : undefined;
+        if (typeof url !== 'string' || url === '') return;
+        const problem = urlProblem(url, kind);
+        if (problem) out.push({ path: ['environments', name, kind, i, 'url'], message: problem });
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Tells the redaction what in this config is secret: URL passwords as
+ * written, values under secret-sounding keys (password, token, headers), and
+ * the values of secret-sounding `${ENV}` variables wherever they were used.
+ */
+export function rememberConfigSecrets(value: unknown, fromEnv: ReadonlyMap<string, string[]>, env: NodeJS.ProcessEnv): void {
+  for (const vars of fromEnv.values()) {
+    for (const name of vars) if (looksSecretName(name)) rememberSecret(env[name]);
+  }
+  const walk = (v: unknown, secret: boolean): void => {
+    if (typeof v === 'string') {
+      if (secret) rememberSecret(v);
+      // as written: once a parser split a password with an unencoded / # ?, it no longer looks like one
+      rememberSecret(urlPassword(v));
+      return;
+    }
+    if (Array.isArray(v)) v.forEach((item) => walk(item, secret));
+    else if (isObj(v)) for (const [k, item] of Object.entries(v)) walk(item, secret || looksSecretName(k) || /^headers$/i.test(k));
+  };
+  walk(value, false);
+}
