@@ -45,7 +45,7 @@ import { drillAskLine } from './drillPrompt.js';
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = DashboardRuntime;
 
-export interface AppProps {
+interface AppProps {
   runtime: AppRuntime;
   noColor: boolean;
   /** the single exit path, owned by the launcher */

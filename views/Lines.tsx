@@ -10,7 +10,7 @@ import { colorTheme } from './theme.js';
 
 export const ThemeContext = createContext<Theme>(colorTheme);
 
-export function useTheme(): Theme {
+function useTheme(): Theme {
   return useContext(ThemeContext);
 }
 
@@ -23,7 +23,7 @@ function styleOf(s: Seg, theme: Theme): Style {
   };
 }
 
-export function LineView({ line }: { line: Line }) {
+function LineView({ line }: { line: Line }) {
   const theme = useTheme();
   if (line.length === 0) return <Text> </Text>;
   return (

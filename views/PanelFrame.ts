@@ -17,7 +17,7 @@ import { filterLabel, fit, fitLine, lineWidth, seg } from './text.js';
 import { age } from './format.js';
 import { panelBody, panelSummary } from './panels/index.js';
 
-export interface FrameInput {
+interface FrameInput {
   id: PanelId;
   snap: PanelSnapshot<unknown>;
   width: number;
@@ -36,12 +36,12 @@ export interface FrameInput {
 const MARKED: readonly Severity[] = ['crit', 'unknown', 'warn'];
 
 /** " ✗ 2 ", " ? 1 ", " ⚠ 1 ": how many findings of the panel the checks judged so, each in its own glyph and token. */
-export function markSegs(id: PanelId, verdicts: Verdicts | undefined): Seg[] {
+function markSegs(id: PanelId, verdicts: Verdicts | undefined): Seg[] {
   const counts = (verdicts ?? NO_VERDICTS).counts(id);
   return MARKED.filter((s) => counts[s] > 0).map((s) => seg(` ${GLYPH[s]} ${counts[s]} `, toneOf(s), { bold: s === 'crit' }));
 }
 
-export function panelLabel(id: PanelId): string {
+function panelLabel(id: PanelId): string {
   return `${PANEL_IDS.indexOf(id) + 1} ${PANEL_TITLES[id]}`;
 }
 
@@ -62,7 +62,7 @@ export function statusOf(snap: PanelSnapshot<unknown>, now: number): { text: str
 }
 
 /** The error line drawn above kept data: what failed and how old the data below is. */
-export function errorLine(snap: PanelSnapshot<unknown>, now: number): Line | undefined {
+function errorLine(snap: PanelSnapshot<unknown>, now: number): Line | undefined {
   if (snap.status !== 'error') return undefined;
   const dataAge = dataAgeMs(snap, now);
   return [

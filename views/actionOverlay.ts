@@ -13,7 +13,7 @@ import type { Tone } from './theme.js';
 import { GLYPH } from './theme.js';
 import { frame } from './PanelFrame.js';
 
-export interface OverlayInput {
+interface OverlayInput {
   state: ActionUiState;
   width: number;
   /** the most rows the box may take */
@@ -69,7 +69,7 @@ function wrapped(text: string, w: number, tone?: Tone): Line[] {
   return wrapText(text, w).map((row) => [seg(row, tone)]);
 }
 
-export function tierBadge(tier: Tier): Line {
+function tierBadge(tier: Tier): Line {
   if (tier === 'destructive') return [seg(' DESTRUCTIVE ', 'crit', { inverse: true })];
   if (tier === 'reversible') return [seg(' REVERSIBLE ', 'warn', { inverse: true })];
   return [seg(' READ ', 'muted', { inverse: true })];
@@ -82,7 +82,7 @@ const OUTCOME: Record<RunOutcome, { glyph: string; tone: Tone }> = {
   failed: { glyph: GLYPH.crit, tone: 'crit' },
 };
 
-export function progressBar(fraction: number, w: number): Line {
+function progressBar(fraction: number, w: number): Line {
   const f = Math.max(0, Math.min(1, fraction));
   const cells = Math.max(10, Math.min(40, w - 6));
   const full = Math.round(f * cells);
@@ -99,7 +99,7 @@ interface Sections {
 }
 
 /** The call's parameters as JSON with a space after each separator, so a narrow box wraps between them (and between the items of a long list). */
-export function paramsText(params: unknown): string {
+function paramsText(params: unknown): string {
   if (Array.isArray(params)) return `[${params.map(paramsText).join(', ')}]`;
   if (params !== null && typeof params === 'object') return `{${Object.entries(params).map(([k, v]) => `${JSON.stringify(k)}: ${paramsText(v)}`).join(', ')}}`;
   return JSON.stringify(params) ?? 'null';

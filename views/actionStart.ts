@@ -16,7 +16,7 @@ import { selectedService } from './panels/ecsTable.js';
 import { selectedRdsRow } from './panels/rdsTables.js';
 import { filterQueues } from './panels/QueuesPanel.js';
 
-export interface StartInput {
+interface StartInput {
   command: ActionCommand;
   actions: TuiActions;
   snaps: PanelSnapshots;
@@ -27,7 +27,7 @@ export interface StartInput {
 const noData = (what: string) => `the ${what} panel has no data yet: wait for the first poll`;
 const no = (message: string): Reply => ({ ok: false, message });
 /** An action that started says nothing: its box is what the operator reads. */
-export const STARTED: Reply = { ok: true, message: '' };
+const STARTED: Reply = { ok: true, message: '' };
 
 /** Starts the action; refused with a one-line reason when it cannot. */
 export function startAction(input: StartInput): Reply {

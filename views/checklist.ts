@@ -19,8 +19,8 @@ import { wrapText } from './actionOverlay.js';
 export { findingKey };
 
 /** the theme's one glyph table and tones, as the panels draw them */
-export const MARK: Readonly<Record<Severity, string>> = GLYPH;
-export const SEVERITY_TONE: Record<Severity, Tone> = { ok: toneOf('ok'), warn: toneOf('warn'), crit: toneOf('crit'), unknown: toneOf('unknown') };
+const MARK: Readonly<Record<Severity, string>> = GLYPH;
+const SEVERITY_TONE: Record<Severity, Tone> = { ok: toneOf('ok'), warn: toneOf('warn'), crit: toneOf('crit'), unknown: toneOf('unknown') };
 /** problems first, as `opsdeck check` prints them: unknown ranks above warn */
 const ORDER: Severity[] = ['crit', 'unknown', 'warn', 'ok'];
 const COUNTED: Record<Severity, [string, string]> = { crit: ['critical', 'critical'], unknown: ['unknown', 'unknown'], warn: ['warning', 'warnings'], ok: ['ok', 'ok'] };
@@ -40,18 +40,18 @@ export function selectedIndex(items: readonly TrackedFinding[], key: string | nu
 }
 
 /** "2 critical · 3 warnings · 14 ok" */
-export function severityCounts(findings: readonly TrackedFinding[]): string {
+function severityCounts(findings: readonly TrackedFinding[]): string {
   const n: Record<Severity, number> = { ok: 0, warn: 0, crit: 0, unknown: 0 };
   for (const t of findings) n[t.finding.severity]++;
   return ORDER.filter((s) => n[s] > 0).map((s) => `${n[s]} ${COUNTED[s][n[s] === 1 ? 0 : 1]}`).join(' · ');
 }
 
 /** "crash loop" from "ecs.crash-loop": what the header calls a check. */
-export function checkName(checkId: string): string {
+function checkName(checkId: string): string {
   return (checkId.split('.').pop() ?? checkId).replace(/-/g, ' ');
 }
 
-export interface ChecklistInput {
+interface ChecklistInput {
   findings: readonly TrackedFinding[];
   selectedKey: string | null;
   width: number;

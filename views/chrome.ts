@@ -15,7 +15,7 @@ import { GLYPH } from './theme.js';
 import type { Entry } from './state.js';
 
 /** The newest successful refresh over all panels. */
-export function lastRefresh(snaps: PanelSnapshots): number | undefined {
+function lastRefresh(snaps: PanelSnapshots): number | undefined {
   let newest: number | undefined;
   for (const id of PANEL_IDS) {
     const t = snaps[id].updatedAt;
@@ -24,7 +24,7 @@ export function lastRefresh(snaps: PanelSnapshots): number | undefined {
   return newest;
 }
 
-export interface HeaderExtras {
+interface HeaderExtras {
   /** rows under the first: the incident clock, the critical findings (see incidentLine.ts, checklist.ts) */
   rows?: readonly (Line | undefined)[];
   /** an environment being opened by `:env` */

@@ -3,7 +3,7 @@ import type { PanelId } from '../src/model/panels.js';
 import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
 import { oneLine } from '../src/dashboard/text.js';
 
-export type ParsedCommand =
+type ParsedCommand =
   | { kind: 'empty' }
   | { kind: 'quit' }
   | { kind: 'help' }
@@ -16,7 +16,7 @@ export type ParsedCommand =
   | { kind: 'env'; name?: string }
   | { kind: 'unknown'; text: string };
 
-export const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS, 'checklist', 'note [text]', 'env [name]'] as const;
+const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS, 'checklist', 'note [text]', 'env [name]'] as const;
 
 export function parseCommand(raw: string): ParsedCommand {
   const text = raw.trim().replace(/^:+/, '').trim().toLowerCase();

@@ -10,7 +10,7 @@ import type { Finding } from '../src/model/findings.js';
 import type { PanelSnapshots } from '../src/model/panels.js';
 import type { ActionTarget, ViewAction } from './state.js';
 
-export interface FixInput {
+interface FixInput {
   finding: Finding;
   actions: TuiActions | undefined;
   snaps: PanelSnapshots;

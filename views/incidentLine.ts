@@ -20,7 +20,7 @@ export function clockOf(ms: number): string {
 }
 
 /** The first clause of a mark's advice: what fits beside the timer. */
-export function shortAdvice(advice: string): string {
+function shortAdvice(advice: string): string {
   return advice.split(';')[0]!.replace(/^still not fixed: /, '').trim();
 }
 

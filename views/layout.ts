@@ -21,8 +21,8 @@ export type Layout =
   | { kind: 'stack'; width: number; items: StackItem[] };
 
 /** Below this a framed panel has no room for a table worth reading. */
-export const MIN_PANEL_WIDTH = 60;
-export const MIN_PANEL_HEIGHT = 8;
+const MIN_PANEL_WIDTH = 60;
+const MIN_PANEL_HEIGHT = 8;
 /** A grid whose panels are at least this tall is preferred to a wider one. */
 const COMFORTABLE_HEIGHT = 12;
 const MIN_EXPANDED_HEIGHT = 5;

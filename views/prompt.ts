@@ -54,7 +54,7 @@ export function endQuestion(status: IncidentStatus | undefined): string {
 
 const TYPED: KeyPress = { input: ':' };
 
-export function runCommandLine(text: string, ctx: DispatchContext): void {
+function runCommandLine(text: string, ctx: DispatchContext): void {
   const parsed = parseCommand(text);
   switch (parsed.kind) {
     case 'empty':

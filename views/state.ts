@@ -202,7 +202,7 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
  * faster than React re-renders, and each must see what the last one left),
  * React subscribes to it like to every other store.
  */
-export interface ViewStore {
+interface ViewStore {
   getState(): ViewState;
   subscribe(listener: () => void): () => void;
   dispatch(a: ViewAction): void;

@@ -108,7 +108,7 @@ export interface Column {
   drop?: number;
 }
 
-export interface Cell {
+interface Cell {
   text: string;
   tone?: Tone;
 }
@@ -176,7 +176,7 @@ export function matchesFilter(filter: string, ...texts: (string | undefined | nu
  * the head: the grapheme segmenter is lazy, so a 256 KB line costs only
  * what is taken.
  */
-export function take(text: string, cols: number): [string, string] {
+function take(text: string, cols: number): [string, string] {
   if (cols <= 0) return ['', text];
   if (PLAIN.test(text)) return [text.slice(0, cols), text.slice(cols)];
   let used = 0;

@@ -42,7 +42,7 @@ export const colorTheme: Theme = {
   },
 };
 
-export const monoTheme: Theme = {
+const monoTheme: Theme = {
   name: 'mono',
   tones: {
     text: {},

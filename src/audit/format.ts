@@ -4,7 +4,7 @@ import { redact } from '../text/redact.js';
 import type { VerifyResult } from './chain.js';
 import type { AuditRecord } from './record.js';
 
-export interface AuditTableOptions {
+interface AuditTableOptions {
   /** cut the detail column to this many characters */
   detailWidth?: number;
 }

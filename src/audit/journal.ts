@@ -14,7 +14,7 @@ import { parseRecord, recordHead, serializeRecord, verifyText, type VerifyResult
 import { GENESIS_HASH, type AuditEntry, type AuditRecord } from './record.js';
 import { fsyncDir } from '../state/fsyncDir.js';
 
-export interface JournalOptions {
+interface JournalOptions {
   /** how long `append` waits for another process's append before giving up */
   lockTimeoutMs?: number;
   now?: () => Date;

@@ -15,7 +15,7 @@ import { checklistWindow, lastRunPath, readLastRun, recordRun } from './lastRun.
 import { utc } from './types.js';
 import { runChecks, type CheckReport } from './run.js';
 
-export interface ChecklistOptions {
+interface ChecklistOptions {
   sources: Sources;
   environment: string;
   config: Pick<EnvironmentConfig, 'thresholds' | 'postgres'> & AreaConfig;

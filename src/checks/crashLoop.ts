@@ -6,7 +6,7 @@
 import type { EcsService, EcsStoppedTask } from '../model/ecs.js';
 
 export const CRASH_LOOP_STOPS = 3;
-export const CRASH_LOOP_WINDOW_MS = 10 * 60_000;
+const CRASH_LOOP_WINDOW_MS = 10 * 60_000;
 
 const shortRef = (ref: string) => ref.slice(ref.lastIndexOf('/') + 1);
 

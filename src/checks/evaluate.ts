@@ -33,7 +33,7 @@ export interface EvaluateOptions {
   checks?: readonly CheckDefinition[];
 }
 
-export interface Evaluation {
+interface Evaluation {
   findings: Finding[];
   /** remarks on the run itself, e.g. a `thresholds.subjects` name that matched nothing */
   notes: string[];

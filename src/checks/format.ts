@@ -17,7 +17,7 @@ const COUNTED: Record<Severity, [string, string]> = { crit: ['critical', 'critic
 /** problems first, the worst first; unknown before warn as in the exit code */
 const ORDER: Severity[] = ['crit', 'unknown', 'warn', 'ok'];
 
-export interface Paint {
+interface Paint {
   ok(s: string): string;
   warn(s: string): string;
   crit(s: string): string;

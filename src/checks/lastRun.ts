@@ -62,7 +62,7 @@ export function recordRun(environment: string, at: number, env: Env = process.en
   renameSync(tmp, file);
 }
 
-export interface ChecklistWindow {
+interface ChecklistWindow {
   since: number;
   basis: WindowBasis;
   /** one line for stderr when the remembered time could not be used */

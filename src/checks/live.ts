@@ -37,7 +37,7 @@ export interface LiveFindingsState {
   error?: string;
 }
 
-export interface LiveFindingsOptions {
+interface LiveFindingsOptions {
   store: Pick<Store, 'subscribe' | 'getSnapshots' | 'onFirstSubscriber'>;
   clock: Clock;
   /** the environment's name, read at every run (the identity may be replaced, the name is not) */
@@ -51,7 +51,7 @@ export interface LiveFindingsOptions {
 }
 
 /** Before the first run: no finding, so no row carries a mark. */
-export const NO_LIVE_FINDINGS: LiveFindingsState = { findings: [], verdicts: NO_VERDICTS, notes: [], changes: [] };
+const NO_LIVE_FINDINGS: LiveFindingsState = { findings: [], verdicts: NO_VERDICTS, notes: [], changes: [] };
 
 export class LiveFindings {
   private readonly state = new Observable<LiveFindingsState>(NO_LIVE_FINDINGS);
@@ -141,6 +141,6 @@ function changedBesideLogs(before: PanelSnapshots, after: PanelSnapshots): boole
  * has not been looked at yet: judging it "unknown" would put a wave of
  * unknowns on an incident's timeline every time the dashboard opens.
  */
-export function settled(checks: readonly CheckDefinition[], snaps: PanelSnapshots): CheckDefinition[] {
+function settled(checks: readonly CheckDefinition[], snaps: PanelSnapshots): CheckDefinition[] {
   return checks.filter((c) => c.reads.every((id) => snaps[id].status !== 'loading'));
 }

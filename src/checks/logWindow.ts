@@ -54,7 +54,7 @@ export function windowFromSnapshot(s: LogsSnapshot, since: number, now: number):
   };
 }
 
-export interface ReadLogsOptions {
+interface ReadLogsOptions {
   from: number;
   now: number;
   signal: AbortSignal;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PANEL_IDS } from '../model/panels.js';
 import { SUBJECT_KINDS } from '../model/subjects.js';
 
-export const CHECK_REPORT_SCHEMA_ID = 'urn:opsdeck:check-report';
+const CHECK_REPORT_SCHEMA_ID = 'urn:opsdeck:check-report';
 
 const severity = z.enum(['ok', 'warn', 'crit', 'unknown']);
 const isoTime = z.iso.datetime().describe('UTC time, ISO 8601');
@@ -59,7 +59,7 @@ const finding = z
 
 const count = z.number().int().min(0);
 
-export const checkReportSchema = z
+const checkReportSchema = z
   .object({
     version: z.literal(1).describe('version of this document shape'),
     environment: z.string().min(1),
@@ -92,8 +92,6 @@ export const checkReportSchema = z
       if (r.summary[s] !== n) ctx.addIssue({ code: 'custom', path: ['summary', s], message: `says ${r.summary[s]}, the findings have ${n}` });
     }
   });
-
-export type CheckReportDocument = z.infer<typeof checkReportSchema>;
 
 /** Validates a parsed report; returns the problems, one line each (empty when valid). */
 export function reportProblems(doc: unknown): string[] {

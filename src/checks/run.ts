@@ -17,7 +17,7 @@ import { EXIT_BY_SEVERITY, summarize, worst } from './severity.js';
 /** Why the window starts where it does: --since, the last checklist run, or a first run's 24 h. */
 export type WindowBasis = 'flag' | 'last-run' | 'first-run' | 'default';
 
-export interface CheckRunOptions {
+interface CheckRunOptions {
   sources: Sources;
   env: string;
   thresholds?: Thresholds | ThresholdTable;

@@ -110,9 +110,8 @@ export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: 
 
 /** ECS actions: the cluster from --cluster or the config, and the topology facts read once. */
 function ecsSetup<Args>(service: string, flags: ActionFlags, args: (cluster: string, timeoutMs: number) => Args): ActionSetup<Args, EcsActionContext> {
-  let cluster = '';
   return {
-    args: (opened, timeoutMs) => args((cluster = clusterOf(opened.config, service, flags.cluster)), timeoutMs),
+    args: (opened, timeoutMs) => args(clusterOf(opened.config, service, flags.cluster), timeoutMs),
     context: async (opened) => ecsActionContext(opened, await readConditionFacts(opened)),
   };
 }

@@ -30,7 +30,7 @@ export function clusterOf(config: EnvironmentConfig, service: string, cluster: s
   throw new UserError(`service "${service}" could be in ${candidates.join(' or ')}; pass --cluster`, EXIT.usage);
 }
 
-export function ruleFor(config: EnvironmentConfig, cluster: string, service: string): string | undefined {
+function ruleFor(config: EnvironmentConfig, cluster: string, service: string): string | undefined {
   return config.ecs.find((c) => c.cluster === cluster && (!c.services || c.services.includes(service)))?.singleInstanceUnless;
 }
 

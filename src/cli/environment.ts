@@ -41,7 +41,7 @@ export interface GlobalOptions {
   since?: string;
 }
 
-export interface OpenOptions {
+interface OpenOptions {
   /** a one-shot read (check, actions): poll the logs instead of opening Live Tail sessions */
   oneShot?: boolean;
 }
@@ -56,14 +56,14 @@ export interface OpenedEnvironment extends Backend {
   aws?: AwsContext;
 }
 
-export function scenarioOf(opts: GlobalOptions): string {
+function scenarioOf(opts: GlobalOptions): string {
   const s = opts.scenario ?? 'calm';
   if (!isScenario(s)) throw new UserError(`unknown scenario "${s}"; choose one of: ${SCENARIOS.join(', ')}`, EXIT.usage);
   return s;
 }
 
 /** Read-only comes from --read-only, the environment's readOnly, or a protected environment without --write. */
-export function isReadOnly(opts: GlobalOptions, env: { protected: boolean; readOnly: boolean }): boolean {
+function isReadOnly(opts: GlobalOptions, env: { protected: boolean; readOnly: boolean }): boolean {
   return Boolean(opts.readOnly) || env.readOnly || (env.protected && !opts.write);
 }
 

@@ -18,7 +18,7 @@ import type { ActionIo } from './actionCommands.js';
 import type { GlobalOptions } from './environment.js';
 import { EXIT, UserError } from './exit.js';
 
-export type Ask = (question: string) => Promise<string>;
+type Ask = (question: string) => Promise<string>;
 type Picked = Pick<InitChoice, 'clusters' | 'databases' | 'logGroups'>;
 
 export function initCommand(program: Command, io: ActionIo): void {
@@ -47,7 +47,7 @@ export function environmentName(flag: string | undefined, profile: string | unde
   return fromProfile || 'default';
 }
 
-export async function runInit(io: ActionIo, g: GlobalOptions, flags: { yes?: boolean; force?: boolean }): Promise<number> {
+async function runInit(io: ActionIo, g: GlobalOptions, flags: { yes?: boolean; force?: boolean }): Promise<number> {
   if (g.demo) throw new UserError('init looks at a real AWS account; drop --demo (the sandbox needs no config)', EXIT.usage);
   // the config modules (yaml, zod) load only when a command needs them
   const { configSearchPaths, parseConfig, ConfigError } = await import('../config/load.js');

@@ -22,7 +22,7 @@ import { initCommand } from './initCommand.js';
 import { parseDuration } from './duration.js';
 import type { LaunchTui } from '../dashboard/ports.js';
 
-export interface MainDeps {
+interface MainDeps {
   launchTui: LaunchTui;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
@@ -30,7 +30,7 @@ export interface MainDeps {
   isTTY?: boolean;
 }
 
-export function wantsColor(opts: GlobalOptions, env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
+function wantsColor(opts: GlobalOptions, env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream): boolean {
   if (opts.color === false) return false;
   // https://no-color.org: present and not empty disables colour
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
@@ -42,7 +42,7 @@ export function wantsColor(opts: GlobalOptions, env: NodeJS.ProcessEnv, stream: 
  * The stream with every write passed through `scrubOutput`: secrets masked,
  * and on anything but a colour terminal no control byte at all.
  */
-export function scrubbed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): NodeJS.WriteStream {
+function scrubbed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): NodeJS.WriteStream {
   const terminalCodes = stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
   const write = (chunk: unknown, ...rest: unknown[]): boolean =>
     (stream.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? scrubOutput(chunk, terminalCodes) : chunk, ...rest);
@@ -61,7 +61,7 @@ export function scrubbed(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): No
  * that may quote a password: written on `exit`, after the dashboard has
  * given the terminal back, so it stays readable.
  */
-export function installCrashHandlers(stderr: NodeJS.WriteStream, env: NodeJS.ProcessEnv): void {
+function installCrashHandlers(stderr: NodeJS.WriteStream, env: NodeJS.ProcessEnv): void {
   let crashed = false;
   const onCrash = (err: unknown) => {
     if (crashed) return;

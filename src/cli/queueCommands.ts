@@ -14,13 +14,13 @@ import type { GlobalOptions, OpenedEnvironment } from './environment.js';
 import { configName, wholeNumber } from './arguments.js';
 import { EXIT, UserError } from './exit.js';
 
-export interface RequeueFlags extends ActionFlags {
+interface RequeueFlags extends ActionFlags {
   redis?: string;
   limit?: string;
 }
 
 /** The Redis entry that holds `queue`: --redis when given, else the only one that lists it. */
-export function redisOf(config: EnvironmentConfig, queue: string, redis: string | undefined): string {
+function redisOf(config: EnvironmentConfig, queue: string, redis: string | undefined): string {
   const all = config.redis;
   if (all.length === 0) throw new UserError('this environment configures no Redis; add a redis entry with its queues', EXIT.usage);
   if (redis !== undefined) {
@@ -36,7 +36,7 @@ export function redisOf(config: EnvironmentConfig, queue: string, redis: string 
   throw new UserError(`queue "${queue}" is not in this environment's config (known: ${known.join(', ') || 'none'})`, EXIT.usage);
 }
 
-export function parseLimit(text: string | undefined): number | undefined {
+function parseLimit(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   return wholeNumber(text, '--limit', 1, MAX_LIMIT);
 }

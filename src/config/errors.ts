@@ -40,7 +40,7 @@ export function problemLine(label: string, p: Problem): string {
   return where ? `${label}: ${where}: ${p.message}` : `${label}: ${p.message}`;
 }
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

@@ -12,7 +12,7 @@ import type { PathSegment, Problem } from './errors.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export interface Interpolated {
+interface Interpolated {
   value: unknown;
   problems: Problem[];
   /** formatPath-style keys of values that came (in part) from variables, so errors never echo secrets */
@@ -54,7 +54,7 @@ interface Expansion {
   problems: string[];
 }
 
-export function expand(s: string, env: NodeJS.ProcessEnv): Expansion {
+function expand(s: string, env: NodeJS.ProcessEnv): Expansion {
   const out: Expansion = { text: '', vars: [], problems: [] };
   let i = 0;
   while (i < s.length) {

@@ -22,7 +22,7 @@ interface Def {
 const defOf = (s: z.core.$ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The object schema found by following `path`, to list the keys it accepts. */
-export function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
   let s: z.core.$ZodType | undefined = schema;
   const unwrap = () => {
     for (let d = s && defOf(s); d && (d.innerType || d.in); d = s && defOf(s)) s = d.innerType ?? d.in;
@@ -74,7 +74,7 @@ function show(value: unknown): string {
   return String(value);
 }
 
-export interface IssueContext {
+interface IssueContext {
   schema: z.core.$ZodType;
   data: unknown;
   /** values that came from ${VAR}: named by variable, never echoed */

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { configSchema } from './schema.js';
 
-export const CONFIG_SCHEMA_ID = 'urn:opsdeck:config';
+const CONFIG_SCHEMA_ID = 'urn:opsdeck:config';
 
 export function configJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(configSchema, {

@@ -11,9 +11,9 @@ import type { Config, EnvironmentConfig } from './schema.js';
 export { ConfigError, formatPath } from './errors.js';
 export { parseConfig } from './parse.js';
 
-export type ConfigSource = 'flag' | 'OPSDECK_CONFIG' | 'cwd' | 'xdg';
+type ConfigSource = 'flag' | 'OPSDECK_CONFIG' | 'cwd' | 'xdg';
 
-export interface ConfigLookup {
+interface ConfigLookup {
   /** --config FILE, if given */
   explicit?: string;
   env: NodeJS.ProcessEnv;
@@ -21,7 +21,7 @@ export interface ConfigLookup {
   home: string;
 }
 
-export interface ConfigCandidate {
+interface ConfigCandidate {
   path: string;
   source: ConfigSource;
 }
@@ -44,7 +44,7 @@ export function configSearchPaths(opts: ConfigLookup): ConfigCandidate[] {
 }
 
 /** Larger than any real config: a bigger file is a mistake (a log, a dump, /dev/zero) to refuse before reading it. */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export function findConfigPath(opts: ConfigLookup): ConfigCandidate | undefined {
   for (const candidate of configSearchPaths(opts)) {

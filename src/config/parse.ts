@@ -68,7 +68,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv):
  * to, as the yaml library counts them: a real config uses a handful of
  * `<<: *defaults`; a "billion laughs" needs thousands.
  */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 /**
  * Aliases that point nowhere, or into themselves: the first makes toJS throw

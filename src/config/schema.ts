@@ -82,7 +82,7 @@ export const ecsClusterSchema = z
   })
   .strict();
 
-export const drillSchema = z
+const drillSchema = z
   .object({
     database: z.string().min(1).describe('database to connect to on the restored instance'),
     user: z.string().min(1),
@@ -93,7 +93,7 @@ export const drillSchema = z
   })
   .strict();
 
-export const rdsInstanceSchema = z
+const rdsInstanceSchema = z
   .object({
     instance: z
       .string()
@@ -103,7 +103,7 @@ export const rdsInstanceSchema = z
   })
   .strict();
 
-export const logGroupSchema = z
+const logGroupSchema = z
   .object({
     group: z.string().min(1, { abort: true }).regex(LOG_GROUP, 'expected a CloudWatch log group name: up to 512 of letters, digits and . - _ / #'),
     filterPattern: z.string().optional().describe('CloudWatch filter pattern that narrows the tail, e.g. "?ERROR ?Exception"; the error check then counts matching lines per minute'),
@@ -121,7 +121,7 @@ export const queueSchema = z
   })
   .strict();
 
-export const redisSchema = z
+const redisSchema = z
   .object({
     name: entryName(),
     url: z.string().min(1).describe('redis:// or rediss:// URL; use ${REDIS_URL} to keep secrets out of the file'),
@@ -129,14 +129,14 @@ export const redisSchema = z
   })
   .strict();
 
-export const postgresSchema = z
+const postgresSchema = z
   .object({
     name: entryName(),
     url: z.string().min(1),
   })
   .strict();
 
-export const httpProbeSchema = z
+const httpProbeSchema = z
   .object({
     name: entryName(),
     // http(s) only: a probe against redis:// or postgres:// would fail obscurely at run time

@@ -10,7 +10,7 @@
 import { looksSecretName, redact, rememberSecret, urlPassword } from '../text/redact.js';
 import type { Problem } from './errors.js';
 
-export type UrlKind = 'redis' | 'postgres' | 'http';
+type UrlKind = 'redis' | 'postgres' | 'http';
 
 const SCHEMES: Record<UrlKind, { protocols: string[]; example: string }> = {
   redis: { protocols: ['redis:', 'rediss:'], example: 'redis://:PASSWORD@host:6379/0 or rediss://...' },

@@ -61,7 +61,7 @@ export function actionBusy(controller: Pick<ActionController, 'getState'>): bool
 const SETTLE_MS = 30_000;
 
 /** What the dashboard's actions reach besides the opened environment's own controls. */
-export interface TuiControls {
+interface TuiControls {
   /** the queues the requeue action moves jobs in: the sandbox's in the demo, the config's Redis otherwise */
   queues?: QueueControl;
   /** told of every plan shown, confirmation and outcome (the incident timeline) */

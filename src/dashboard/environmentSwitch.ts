@@ -6,11 +6,11 @@
 import type { TuiActions } from './ports.js';
 
 /** `:env NAME` with a name the config does not have, in one line. */
-export function unknownEnvironment(name: string, names: readonly string[]): string {
+function unknownEnvironment(name: string, names: readonly string[]): string {
   return `unknown environment "${name}"; known: ${names.join(', ') || 'none'}`;
 }
 
-export interface SwitchSituation {
+interface SwitchSituation {
   /** the config's environments */
   names: readonly string[];
   /** why `:env` cannot switch in this session (the demo) */

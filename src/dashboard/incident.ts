@@ -16,7 +16,7 @@ import type { IncidentView, Reply, TuiIncidentHandle } from './ports.js';
 
 type Env = Record<string, string | undefined>;
 
-export interface TuiIncidentOptions {
+interface TuiIncidentOptions {
   /** where the state directory is (OPSDECK_STATE_DIR) */
   env: Env;
   /** epoch ms */

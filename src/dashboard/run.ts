@@ -10,7 +10,7 @@ import { TuiIncident } from './incident.js';
 import { TuiSessions } from './sessions.js';
 import type { LaunchTui, TuiEnvironment } from './ports.js';
 
-export interface RunDashboardOptions {
+interface RunDashboardOptions {
   /** the environment the flags chose, already opened */
   first: OpenedEnvironment;
   /** opens another environment of the config for `:env NAME` */

@@ -18,7 +18,7 @@ import { findingsFeed } from './findings.js';
 import { switchRefusal } from './environmentSwitch.js';
 import type { EnvironmentSwitcher, TuiEnvironment } from './ports.js';
 
-export interface TuiSessionsOptions {
+interface TuiSessionsOptions {
   /** opens an environment of the config by name; undefined: the one the flags chose */
   open(name?: string): Promise<OpenedEnvironment>;
   /** the config's environments; empty when `unavailable` says why */

@@ -9,7 +9,7 @@ import { errorMessage } from '../text/sanitize.js';
 import { environmentList, switchRefusal } from './environmentSwitch.js';
 import type { EnvironmentSwitcher, Reply, ShownEnvironment } from './ports.js';
 
-export interface ShownState {
+interface ShownState {
   shown: ShownEnvironment;
   /** the environment being opened, if any */
   switching: string | null;

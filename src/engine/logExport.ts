@@ -13,9 +13,9 @@ import type { LogEvent } from '../model/logs.js';
 import { errorMessage, sanitize } from '../text/sanitize.js';
 
 /** A line of the view, or the gap between two context windows. */
-export type ExportRow = LogEvent | { gap: number };
+type ExportRow = LogEvent | { gap: number };
 
-export interface SavedLogs {
+interface SavedLogs {
   path: string;
   /** log lines written (gap markers not counted) */
   lines: number;

@@ -10,7 +10,7 @@ import { RingBuffer } from './ring.js';
 
 export const MINUTE = 60_000;
 
-export interface LogTailOptions {
+interface LogTailOptions {
   capacity: number;
   /** minutes kept for the sparklines */
   minutes: number;

@@ -6,9 +6,9 @@
  * Notifications can be coalesced: a burst of updates (six panels finishing
  * together, a flood of log lines) then costs one render.
  */
-export type Listener = () => void;
+type Listener = () => void;
 
-export interface ObservableOptions {
+interface ObservableOptions {
   /** fold the updates of this many ms into one notification; absent: notify at once */
   coalesceMs?: number;
 }

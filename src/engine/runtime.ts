@@ -24,7 +24,7 @@ export const DEFAULT_INTERVALS_MS: Record<PanelId, number> = {
   health: 5_000,
 };
 
-export interface RuntimeOptions {
+interface RuntimeOptions {
   sources: Sources;
   env: EnvironmentInfo;
   intervals?: Partial<Record<PanelId, number>>;

@@ -9,7 +9,7 @@ import type { PanelData, PanelId, PanelSnapshot, PanelSnapshots } from '../model
 import { PANEL_IDS } from '../model/panels.js';
 import { Observable } from './observable.js';
 
-export interface StoreOptions {
+interface StoreOptions {
   intervals: Record<PanelId, number>;
   /** how long to wait to fold several updates into one notification */
   coalesceMs?: number;

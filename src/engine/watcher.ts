@@ -6,7 +6,7 @@
  * polls so they do not all hit the network in the same millisecond.
  */
 
-export interface WatcherOptions<T> {
+interface WatcherOptions<T> {
   name: string;
   intervalMs: number;
   poll: (signal: AbortSignal) => Promise<T>;

@@ -27,7 +27,7 @@ import { fsyncDir } from '../state/fsyncDir.js';
 
 type Env = Record<string, string | undefined>;
 
-export interface IncidentOptions {
+interface IncidentOptions {
   env?: Env;
   /** epoch ms; tests pass a fixed clock */
   now?: () => number;
@@ -35,7 +35,7 @@ export interface IncidentOptions {
   by?: string;
 }
 
-export type IncidentErrorCode = 'open' | 'none' | 'title';
+type IncidentErrorCode = 'open' | 'none' | 'title';
 
 /** A refusal meant for the operator: `message` is the one line to print. */
 export class IncidentError extends Error {
@@ -120,7 +120,7 @@ export function startIncident(title: string, opts: IncidentOptions & { environme
   return { id, title: clean, startedAt, ...(start.environment ? { environment: start.environment } : {}), ...p };
 }
 
-export interface EndedIncident {
+interface EndedIncident {
   incident: IncidentRecord;
   reviewPath: string;
   /** the review, markdown */

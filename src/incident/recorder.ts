@@ -20,7 +20,7 @@ import type { ActionEntry, ActionPhase, FindingEntry, IncidentInfo, NoteEntry, T
 
 type Env = Record<string, string | undefined>;
 
-export interface RecorderOptions {
+interface RecorderOptions {
   env?: Env;
   /** epoch ms */
   now?: () => number;
@@ -29,7 +29,7 @@ export interface RecorderOptions {
   by?: string;
 }
 
-export interface FindingChange {
+interface FindingChange {
   checkId: string;
   subject: string;
   from: Severity | null;
@@ -38,7 +38,7 @@ export interface FindingChange {
   figure?: string;
 }
 
-export interface ActionEvent {
+interface ActionEvent {
   phase: ActionPhase;
   action: string;
   target: string;

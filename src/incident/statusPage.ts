@@ -8,7 +8,7 @@ import { oneLine } from '../text/sanitize.js';
 import { clockUtc, duration } from './format.js';
 import { joinNames, serviceName, type IncidentSummary } from './summary.js';
 
-export interface StatusUpdate {
+interface StatusUpdate {
   stage: 'Investigating' | 'Identified' | 'Resolved';
   /** when to post it (epoch ms); undefined: the timeline has no moment for it */
   at?: number;

@@ -9,7 +9,7 @@ import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from '
 import { readIfExists } from '../state/exclusiveFile.js';
 import { ACTION_PHASES, ENTRY_KINDS, type TimelineEntry } from './types.js';
 
-export interface TimelineRead {
+interface TimelineRead {
   entries: TimelineEntry[];
   /** one line per line that was skipped, naming its line number and why */
   problems: string[];

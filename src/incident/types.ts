@@ -67,7 +67,7 @@ export interface EndEntry {
 }
 
 export type TimelineEntry = StartEntry | FindingEntry | ActionEntry | NoteEntry | EscalationEntry | EndEntry;
-export type EntryKind = TimelineEntry['kind'];
+type EntryKind = TimelineEntry['kind'];
 export const ENTRY_KINDS: readonly EntryKind[] = ['start', 'finding', 'action', 'note', 'escalation', 'end'];
 
 /** An incident as its start entry and the state directory describe it. */

@@ -9,7 +9,7 @@
 import { sanitize } from '../text/sanitize.js';
 import type { KeyPress } from './registry.js';
 
-export type LineEdit =
+type LineEdit =
   /** the line after the key (the same text when the key adds nothing) */
   | { kind: 'text'; text: string }
   | { kind: 'submit' }

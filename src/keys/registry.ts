@@ -136,7 +136,7 @@ export function activeBindings(opts: { readOnly: boolean }, table: readonly KeyB
   return table.filter((b) => !(opts.readOnly && b.dangerous));
 }
 
-export function matches(spec: KeySpec, press: KeyPress): boolean {
+function matches(spec: KeySpec, press: KeyPress): boolean {
   if (spec.key !== undefined) {
     if (!press[spec.key]) return false;
     // Ink reports shift+tab as tab with shift; plain tab must not match shift+tab.
@@ -149,7 +149,7 @@ export function matches(spec: KeySpec, press: KeyPress): boolean {
 }
 
 /** Whether a binding works in a scope with `panel` active; a binding tied to panels needs one of them. */
-export function appliesTo(b: KeyBinding, scope: KeyScope, panel?: PanelId): boolean {
+function appliesTo(b: KeyBinding, scope: KeyScope, panel?: PanelId): boolean {
   if (!b.scopes.includes(scope) && !b.scopes.includes('global')) return false;
   return b.panels === undefined || (panel !== undefined && b.panels.includes(panel));
 }

@@ -8,7 +8,6 @@ import type { EcsControl } from './ports.js';
 import type { QueueControl } from './redis/control.js';
 import type { RdsControl } from '../actions/rds/context.js';
 import type { DrillEndpoints } from '../drills/setup.js';
-import type { DrillConfig } from '../drills/types.js';
 
 /** Why a drill cannot be staged: `usage` the operator can fix the invocation; `failed` something broke. */
 export class StageError extends Error {

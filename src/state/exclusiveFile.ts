@@ -19,18 +19,18 @@ import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unli
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
-export interface Holder {
+interface Holder {
   pid: number;
   host: string;
   /** epoch ms after which anyone may take the lock over */
   expiresAt: number;
 }
 
-export type SwapResult = 'done' | 'changed' | 'busy';
+type SwapResult = 'done' | 'changed' | 'busy';
 
-export type AcquireResult = { acquired: true } | { acquired: false; current: string };
+type AcquireResult = { acquired: true } | { acquired: false; current: string };
 
-export interface StaleOptions {
+interface StaleOptions {
   now?: () => number;
   /** how long an unreadable lock file is respected before it counts as litter */
   garbageGraceMs?: number;

@@ -14,7 +14,7 @@
  * that failed to load must still be masked in the error that says why.
  */
 
-export const MASK = '***';
+const MASK = '***';
 
 // Anything shorter would mangle ordinary words when masked.
 const MIN_SECRET_LENGTH = 4;

@@ -23,7 +23,7 @@ const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 // U+200B–U+200D, U+2060, U+FEFF
 const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
 /** What a bidi control shows as: one column wide, and plainly not part of the text. */
-export const BIDI_PLACEHOLDER = '\ufffd';
+const BIDI_PLACEHOLDER = '\ufffd';
 
 export function sanitize(text: string): string {
   return redact(
@@ -35,14 +35,6 @@ export function sanitize(text: string): string {
       .replace(BIDI_CONTROLS, BIDI_PLACEHOLDER)
       .replace(ZERO_WIDTH, ''),
   );
-}
-
-/** Each line of `text` sanitised, the line breaks between them kept: for messages written as several lines. */
-export function sanitizeLines(text: string): string {
-  return text
-    .split(/\r?\n/)
-    .map((line) => sanitize(line))
-    .join('\n');
 }
 
 /**

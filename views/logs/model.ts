@@ -11,7 +11,7 @@ import { sanitize } from '../../src/dashboard/text.js';
 
 /** Lines of context before and after each kept line. */
 export const CONTEXT_LINES = 3;
-export const TOP_ERRORS = 30;
+const TOP_ERRORS = 30;
 
 export interface LogLineItem {
   kind: 'line';

@@ -20,12 +20,12 @@ export const SEVERITY_TONE: Record<LogSeverity, Tone | undefined> = {
 };
 
 /** A wrapped line longer than this shows its head and says how much is left (S saves it whole). */
-export const MAX_WRAPPED = 8_000;
+const MAX_WRAPPED = 8_000;
 const TIME_WIDTH = 9;
 export const LATE_MARK = 'late ';
 
 /** "/ecs/conflicto-backend-prod" → "conflicto-backend-prod". */
-export function shortGroup(group: string): string {
+function shortGroup(group: string): string {
   return group.split('/').filter(Boolean).at(-1) ?? group;
 }
 
@@ -37,7 +37,7 @@ export function shortStream(stream: string): string {
   return stream.length > 20 ? `…${stream.slice(-19)}` : stream;
 }
 
-export function sourceOf(ev: LogEvent, groups: number): string {
+function sourceOf(ev: LogEvent, groups: number): string {
   return groups > 1 ? `${shortGroup(ev.group)} ${shortStream(ev.stream)}` : shortStream(ev.stream);
 }
 

@@ -17,7 +17,7 @@ import { NO_VERDICTS, type Verdicts } from '../../src/model/verdicts.js';
 /** At this width the full-screen view puts the top errors beside the lines. */
 export const SIDE_PANE_WIDTH = 160;
 
-export interface LogBox {
+interface LogBox {
   width: number;
   height: number;
   /** full-screen */
@@ -29,7 +29,7 @@ export interface LogBox {
   verdicts?: Verdicts;
 }
 
-export interface LogScreen {
+interface LogScreen {
   model: LogModel;
   header: Line[];
   /** rows for lines, and their width */

@@ -47,7 +47,7 @@ function follow(count: number, room: number, heightOf: (i: number) => number): {
 }
 
 /** Where a paused view's first line is now; `lost` when it is no longer held. */
-export function pausedStart(model: LogModel, top: string): { index: number; lost: boolean } {
+function pausedStart(model: LogModel, top: string): { index: number; lost: boolean } {
   const raw = model.rawIndex(top);
   if (raw === undefined) return { index: 0, lost: true };
   const i = firstAtOrAfter(model, raw);

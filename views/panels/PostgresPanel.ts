@@ -58,7 +58,7 @@ function dbLine(db: PgHealth, verdicts: Verdicts): Line {
 }
 
 /** A database that did not answer, marked as the checks judged it (unknown: they could not look). */
-export function errorLine(name: string, error: string, verdicts: Verdicts): Line {
+function errorLine(name: string, error: string, verdicts: Verdicts): Line {
   const mark = markOf(verdicts.of(databaseRef({ name })));
   const tone = mark.tone ?? 'unknown';
   return [seg(`${mark.text} `, tone), seg(name, tone, { bold: true }), seg(`  ${oneLine(error, 300)}`, tone)];

@@ -10,7 +10,7 @@ import { age, bytes, count, duration, percent } from '../format.js';
 import type { PanelView } from './types.js';
 
 /** The checks' verdict on a queue (dead letters, the oldest job's wait); undefined before they ran. */
-export function queueLevel(q: QueueStats, verdicts: Verdicts): Level | undefined {
+function queueLevel(q: QueueStats, verdicts: Verdicts): Level | undefined {
   return verdicts.of(queueRef(q));
 }
 
@@ -18,7 +18,7 @@ export function filterQueues(data: QueuesSnapshot, filter: string): QueueStats[]
   return data.queues.filter((q) => matchesFilter(filter, q.name, q.flavor, q.redis));
 }
 
-export function redisLine(r: RedisHealth, verdicts: Verdicts): Line {
+function redisLine(r: RedisHealth, verdicts: Verdicts): Line {
   const mark = markOf(verdicts.of(redisRef(r)));
   if (!r.ok) return [seg(`${mark.text} redis ${r.name} `, mark.tone, { bold: true }), seg(r.error ?? 'unreachable', mark.tone)];
   // no check judges Redis memory: the figure is shown plain
@@ -38,7 +38,7 @@ export function redisLine(r: RedisHealth, verdicts: Verdicts): Line {
 }
 
 /** Redis answered, but something in it could not be read (a WRONGTYPE queue key): one line under it. */
-export function redisProblemLine(r: RedisHealth): Line | undefined {
+function redisProblemLine(r: RedisHealth): Line | undefined {
   return r.ok && r.error ? [seg(`  ${GLYPH.warn} `, 'warn'), seg(r.error, 'warn')] : undefined;
 }
 
@@ -47,7 +47,7 @@ export function redisProblemLine(r: RedisHealth): Line | undefined {
  * ("waiting 3 · prioritized 1 · …"), in rows of at most `width` columns
  * that break between states.
  */
-export function statesLines(q: QueueStats, width: number): Line[] {
+function statesLines(q: QueueStats, width: number): Line[] {
   if (!q.states) return [];
   const rows: Line[] = [[seg(`  ${q.name}${q.paused ? ' paused' : ''}:`, 'muted')]];
   let used = lineWidth(rows[0]!);

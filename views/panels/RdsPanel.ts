@@ -1,5 +1,4 @@
 /** RDS: are the instances available, is last night's backup there, and is a restore or drill under way? */
-import type { RdsSnapshot } from '../../src/model/rds.js';
 import { markOf, problemTone, toneOf } from '../theme.js';
 import { statusSeverity } from '../../src/dashboard/panelFacts.js';
 import { instanceRef } from '../../src/model/subjects.js';
@@ -27,7 +26,7 @@ import {
 export { backupLevel, instanceLevel, newestAutomated, selectedRdsRow } from './rdsTables.js';
 
 /** The first of `count` rows to show in `room` rows so `selected` (an index among them) is in view; the top when it is elsewhere. */
-export function follow(count: number, selected: number, room: number): number {
+function follow(count: number, selected: number, room: number): number {
   if (selected < 0 || selected >= count || selected < room) return 0;
   return Math.max(0, Math.min(count - room, selected - room + 1));
 }

@@ -9,7 +9,7 @@ import { queuesPanel } from './QueuesPanel.js';
 import { postgresPanel } from './PostgresPanel.js';
 import { healthPanel } from './HealthPanel.js';
 
-export const PANEL_VIEWS: PanelViews = {
+const PANEL_VIEWS: PanelViews = {
   ecs: ecsPanel,
   rds: rdsPanel,
   logs: logsPanel,

@@ -30,7 +30,7 @@ export function newestAutomated(data: RdsSnapshot): DbSnapshot | undefined {
   return data.snapshots.filter((s) => s.type === 'automated').reduce<DbSnapshot | undefined>((a, b) => ((b.createdAt ?? 0) > (a?.createdAt ?? -1) ? b : a), undefined);
 }
 
-export interface RdsRows {
+interface RdsRows {
   instances: DbInstance[];
   restored: DbInstance[];
   snapshots: DbSnapshot[];
@@ -46,7 +46,7 @@ export function rdsRows(data: RdsSnapshot, filter: string): RdsRows {
   };
 }
 
-export type RdsRow = { kind: 'instance' | 'restored'; instance: DbInstance } | { kind: 'snapshot'; snapshot: DbSnapshot };
+type RdsRow = { kind: 'instance' | 'restored'; instance: DbInstance } | { kind: 'snapshot'; snapshot: DbSnapshot };
 
 /** The row the selection is on, as the panel draws it (clamped to the rows there are). */
 export function selectedRdsRow(data: RdsSnapshot | undefined, filter: string, selected: number): RdsRow | undefined {
@@ -108,7 +108,7 @@ function freeCell(db: DbInstance, tone: Tone | undefined): { text: string; tone?
 }
 
 /** Disk latency: "0.8ms" below 10 ms, where the decimal is the news. */
-export function latency(ms: number | undefined): string {
+function latency(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '-';
   return ms < 10 ? `${ms.toFixed(1)}ms` : duration(ms);
 }

@@ -161,7 +161,7 @@ function utilisation(key: 'cpu' | 'memory'): CheckDefinition {
 /** Stops ECS asked for (a deployment, scale-in, a user) end with SIGTERM or SIGKILL: not a failure. */
 const REQUESTED = new Set(['ServiceSchedulerInitiated', 'UserInitiated', 'SpotInterruption', 'TerminationNotice']);
 
-export function exitedWithError(t: EcsStoppedTask): boolean {
+function exitedWithError(t: EcsStoppedTask): boolean {
   if (t.stopCode === 'TaskFailedToStart') return true;
   return t.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0 && !(REQUESTED.has(t.stopCode ?? '') && (c.exitCode === 137 || c.exitCode === 143)));
 }

@@ -3,7 +3,7 @@
  * windows merge, and a gap row stands for the lines left out between them.
  */
 
-export type ContextRow<T> =
+type ContextRow<T> =
   | { kind: 'line'; index: number; line: T; match: boolean }
   | { kind: 'gap'; /** lines left out here */ skipped: number };
 

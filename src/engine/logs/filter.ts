@@ -28,7 +28,7 @@ export interface LineFilter {
   highlight(line: string): HighlightRange[];
 }
 
-export type CompiledFilter = { ok: true; filter: LineFilter } | { ok: false; error: string };
+type CompiledFilter = { ok: true; filter: LineFilter } | { ok: false; error: string };
 
 /** Longer regexes are more likely a paste accident than a search. */
 const MAX_PATTERN = 300;

@@ -62,7 +62,7 @@ export interface SdkOverrides {
   requestTimeoutMs?: number;
 }
 
-export interface AwsContextOptions {
+interface AwsContextOptions {
   /** --region / --profile */
   flags?: AwsSettings;
   /** the environment's `aws:` block */
@@ -164,12 +164,12 @@ function recordEndpoint(client: { middlewareStack: unknown }): void {
 }
 
 /** Any SDK command: what `send` needs to name the action in an error line. */
-export interface AwsCommand {
+interface AwsCommand {
   readonly input: object;
   // Handler output is how smithy commands carry their output type.
   resolveMiddleware(...args: never[]): (...args: never[]) => Promise<{ output: object }>;
 }
-export type OutputOf<C> = C extends { resolveMiddleware(...args: never[]): (...args: never[]) => Promise<{ output: infer O }> } ? O : never;
+type OutputOf<C> = C extends { resolveMiddleware(...args: never[]): (...args: never[]) => Promise<{ output: infer O }> } ? O : never;
 
 interface SendsAnything {
   send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>;

@@ -18,7 +18,7 @@ export type CredentialSource =
   | { kind: 'environment' }
   | { kind: 'default' };
 
-export interface ResolvedAwsSettings {
+interface ResolvedAwsSettings {
   /** explicit region, or undefined to let the SDK decide */
   region: string | undefined;
   /** explicit profile for the client config; AWS_PROFILE is left to the SDK */

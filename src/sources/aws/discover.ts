@@ -55,7 +55,7 @@ export interface Discovery {
   warnings: string[];
 }
 
-export interface DiscoverOptions {
+interface DiscoverOptions {
   signal?: AbortSignal;
   /** how many groups besides the task definitions' ones are listed */
   otherLogGroups?: number;

@@ -22,21 +22,21 @@ export { describeTaskDefinition, listRevisions } from './taskDefinitions.js';
 export type { TaskDefinitionSummary, TaskDefinitionContainer, TaskDefinitionRevision } from './taskDefinitions.js';
 
 /** API maxima: ListServices page size, DescribeServices and DescribeTasks batch sizes. */
-export const LIST_SERVICES_PAGE = 100;
-export const DESCRIBE_SERVICES_BATCH = 10;
-export const DESCRIBE_TASKS_BATCH = 100;
+const LIST_SERVICES_PAGE = 100;
+const DESCRIBE_SERVICES_BATCH = 10;
+const DESCRIBE_TASKS_BATCH = 100;
 /** how many ECS calls of this source run at once */
-export const CONCURRENCY = 3;
+const CONCURRENCY = 3;
 /** stopped tasks kept per service, newest first */
-export const STOPPED_KEPT = 10;
+const STOPPED_KEPT = 10;
 /** ListTasks page size (the API's maximum) */
-export const LIST_TASKS_PAGE = 100;
+const LIST_TASKS_PAGE = 100;
 
 /**
  * EcsSnapshot plus what went wrong without failing the read (metrics or
  * stopped tasks unavailable, a configured service that does not exist).
  */
-export interface AwsEcsSnapshot extends EcsSnapshot {
+interface AwsEcsSnapshot extends EcsSnapshot {
   warnings: string[];
 }
 
@@ -193,6 +193,3 @@ export class AwsEcsSource implements EcsSource {
   }
 }
 
-export function createEcsSource(ctx: AwsContext, clusters: readonly EcsClusterConfig[], clock: Clock = systemClock): AwsEcsSource {
-  return new AwsEcsSource(ctx, clusters, clock);
-}

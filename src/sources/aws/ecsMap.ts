@@ -4,7 +4,7 @@ import type { EcsDeployment, EcsEvent, EcsService, EcsStoppedTask, RolloutState 
 import { lastSegment, parseTaskDefinition } from './util.js';
 
 /** The service's events, newest first as ECS returns them, capped. */
-export const EVENTS_KEPT = 20;
+const EVENTS_KEPT = 20;
 
 const ROLLOUT: Record<string, RolloutState> = { COMPLETED: 'COMPLETED', IN_PROGRESS: 'IN_PROGRESS', FAILED: 'FAILED' };
 const DEPLOYMENT_STATUS: Record<string, EcsDeployment['status']> = { PRIMARY: 'PRIMARY', ACTIVE: 'ACTIVE', INACTIVE: 'INACTIVE' };
@@ -12,11 +12,11 @@ const DEPLOYMENT_STATUS: Record<string, EcsDeployment['status']> = { PRIMARY: 'P
 const ms = (d: Date | undefined): number => (d instanceof Date ? d.getTime() : 0);
 
 /** "arn:…:task-definition/api:42" → "api:42" */
-export function shortTaskDefinition(ref: string | undefined): string {
+function shortTaskDefinition(ref: string | undefined): string {
   return ref ? lastSegment(ref) : '';
 }
 
-export function mapDeployment(d: Deployment): EcsDeployment {
+function mapDeployment(d: Deployment): EcsDeployment {
   const out: EcsDeployment = {
     id: d.id ?? '',
     status: DEPLOYMENT_STATUS[d.status ?? ''] ?? 'INACTIVE',
@@ -34,7 +34,7 @@ export function mapDeployment(d: Deployment): EcsDeployment {
   return out;
 }
 
-export function mapEvents(s: Service): EcsEvent[] {
+function mapEvents(s: Service): EcsEvent[] {
   return (s.events ?? [])
     .map((e) => ({ id: e.id ?? '', at: ms(e.createdAt), message: e.message ?? '' }))
     .sort((a, b) => b.at - a.at)

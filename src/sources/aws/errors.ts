@@ -20,7 +20,7 @@ export interface AwsCall {
   configPath?: string;
 }
 
-export type AwsErrorKind =
+type AwsErrorKind =
   | 'expired'
   | 'no-credentials'
   | 'bad-credentials'

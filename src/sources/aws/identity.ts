@@ -1,7 +1,7 @@
 /** Who opsdeck is acting as, for the header and the audit journal. */
 import { send, type AwsContext } from './clients.js';
 
-export interface CallerIdentity {
+interface CallerIdentity {
   account: string;
   arn: string;
   userId: string;

@@ -27,7 +27,7 @@ import { chunk, mapLimit } from './util.js';
 export type { LogGroupConfig } from './logsGroups.js';
 
 /** StartLiveTail takes at most ten log groups. */
-export const LIVE_TAIL_MAX_GROUPS = 10;
+const LIVE_TAIL_MAX_GROUPS = 10;
 
 export interface LogSourceOptions {
   clock?: Clock;

@@ -41,7 +41,7 @@ export function toEvents(lines: readonly RawLine[], seen = new Map<string, numbe
   });
 }
 
-export interface OutboxOptions {
+interface OutboxOptions {
   /** lines waiting to be delivered; beyond this the oldest are dropped (and the batch says sampled) */
   maxPending: number;
   /** ids remembered for de-duplication, newest kept */

@@ -41,7 +41,7 @@ export const DEFAULT_LIVE_OPTIONS: Omit<LiveTailOptions, 'clock'> = {
   healthyMs: 30_000,
 };
 
-export interface LiveTailTarget {
+interface LiveTailTarget {
   pattern: string | undefined;
   /** the groups' ARNs, resolved on each connection attempt until one succeeds */
   identifiers(signal: AbortSignal): Promise<string[]>;
@@ -50,7 +50,7 @@ export interface LiveTailTarget {
 }
 
 /** A session streamed every line ingested from `from` to `until` (wall times). */
-export interface LiveGap {
+interface LiveGap {
   from: number;
   until: number;
 }

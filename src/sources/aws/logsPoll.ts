@@ -41,7 +41,7 @@ export const DEFAULT_POLL_LIMITS: PollLimits = { maxEvents: 5_000, maxPages: 10,
 // FilterLogEvents' own maximum page size
 const PAGE_LIMIT = 10_000;
 
-export interface PollResult {
+interface PollResult {
   lines: RawLine[];
   /** the query's numbering of identical lines, to hand to toEvents: a query's pages are numbered as one */
   twins: Map<string, number>;

@@ -16,12 +16,12 @@ const MAX_QUERIES = 500;
 // Also bounds a runaway NextToken loop.
 const MAX_PAGES = 10;
 
-export interface MetricTarget {
+interface MetricTarget {
   cluster: string;
   service: string;
 }
 
-export interface UtilisationResult {
+interface UtilisationResult {
   /** by index into the targets */
   series: Utilisation[];
   /** per-metric problems CloudWatch reported without failing the call */

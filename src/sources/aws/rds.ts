@@ -33,7 +33,7 @@ const MAX_PAGES = 20;
 const MAX_EVENT_PAGES = 3;
 const OPSDECK_TAGS = [DRILL_TAG, RESTORED_FROM_TAG];
 
-export interface AwsDbInstance extends DbInstanceDetail {
+interface AwsDbInstance extends DbInstanceDetail {
   /** the last 24 h, newest first */
   events: DbEvent[];
   readLatencyMs?: number;
@@ -42,7 +42,7 @@ export interface AwsDbInstance extends DbInstanceDetail {
 }
 
 /** RdsSnapshot plus the instances opsdeck restored, and what went wrong without failing the read. */
-export interface AwsRdsSnapshot extends RdsSnapshot {
+interface AwsRdsSnapshot extends RdsSnapshot {
   /** the configured instances, in config order */
   instances: AwsDbInstance[];
   /**

@@ -63,7 +63,7 @@ export async function describeTaskDefinition(ctx: AwsContext, ref: string, signa
 }
 
 /** ListTaskDefinitions page size (the API's maximum) */
-export const LIST_TASK_DEFINITIONS_PAGE = 100;
+const LIST_TASK_DEFINITIONS_PAGE = 100;
 
 /**
  * The ACTIVE revisions of `family`, newest first, at most `limit` of them

@@ -6,7 +6,7 @@
 import { oneLine } from '../../text/sanitize.js';
 import { formatBytes } from './format.js';
 
-export type JsonExpectation = Record<string, string | number | boolean>;
+type JsonExpectation = Record<string, string | number | boolean>;
 
 /** The fields shown for every probe; `build.version` is the common nested form. */
 const PICKED_FIELDS = ['status', 'version', 'app_version', 'build.version'] as const;
@@ -64,7 +64,7 @@ export function statusProblem(status: number, expected: number | undefined, loca
   return `status ${status}, expected ${expected ?? '2xx'}${where}`;
 }
 
-export interface BodyFacts {
+interface BodyFacts {
   overCap: boolean;
   cap: number;
   contentType: string | null;

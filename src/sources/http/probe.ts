@@ -17,7 +17,7 @@ import { formatDuration } from './format.js';
 
 export type HttpProbeConfig = EnvironmentConfig['http'][number];
 
-export interface ProbeOptions {
+interface ProbeOptions {
   /** used when the probe's config has no timeoutMs (default 5000) */
   defaultTimeoutMs: number;
   maxBodyBytes: number;

@@ -7,7 +7,7 @@ import type { HealthSource } from '../ports.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { DEFAULT_TIMEOUT_MS, probeOne, type HttpProbeConfig } from './probe.js';
 
-export interface HealthSourceOptions {
+interface HealthSourceOptions {
   /** for probes without timeoutMs, ms (default 5000) */
   defaultTimeoutMs?: number;
   /** bodies past this are not read (default 64 KiB) */
@@ -16,7 +16,7 @@ export interface HealthSourceOptions {
   now?: () => number;
 }
 
-export interface HealthSourceHandle extends HealthSource {
+interface HealthSourceHandle extends HealthSource {
   /** aborts probes in flight; later probes reject */
   close(): Promise<void>;
 }

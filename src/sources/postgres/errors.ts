@@ -28,13 +28,13 @@ export class PgReadError extends Error {
 }
 
 /** "3 s", "300 ms", "1.5 s" */
-export function seconds(ms: number): string {
+function seconds(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** The system error code of a failed socket call; Node wraps parallel IPv4/IPv6 attempts in an AggregateError. */
-export function systemCode(err: unknown): string | undefined {
+function systemCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && code) return code;

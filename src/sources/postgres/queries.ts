@@ -87,7 +87,7 @@ export interface SessionRow {
   blocked_by: number[] | null;
 }
 
-export interface SessionLists {
+interface SessionLists {
   longQueries: PgSession[];
   idleInTransaction: PgSession[];
   blocked: PgBlocked[];

@@ -28,7 +28,7 @@ export function checkRedisUrl(url: string): string | undefined {
 }
 
 /** Where a Redis lives, for messages: host:port, with no credentials. */
-export function redisWhere(url: string): string {
+function redisWhere(url: string): string {
   try {
     const u = new URL(url);
     return `${u.hostname}:${u.port || 6379}`;
@@ -38,7 +38,7 @@ export function redisWhere(url: string): string {
 }
 
 /** One line for an ioredis failure; `where` is host:port. */
-export function describeRedisError(err: unknown, where: string): string {
+function describeRedisError(err: unknown, where: string): string {
   const e = err as { code?: string; message?: string; name?: string };
   const msg = errorMessage(err);
   if (e?.code === 'ECONNREFUSED') return `connection refused by ${where}; is Redis running there?`;

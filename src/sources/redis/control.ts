@@ -44,11 +44,11 @@ const FLAVORS: Record<QueueFlavor, FlavorControl | undefined> = {
   stream: undefined,
 };
 
-export class UnsupportedQueueError extends Error {
+class UnsupportedQueueError extends Error {
   override readonly name = 'UnsupportedQueueError';
 }
 
-export interface RedisQueueControlOptions extends LinkOptions {
+interface RedisQueueControlOptions extends LinkOptions {
   now?: () => number;
 }
 

@@ -12,7 +12,7 @@
  * that rate while the depth is not growing; a queue that grows is not
  * draining, whatever its throughput, and gets no ETA.
  */
-export interface DrainSample {
+interface DrainSample {
   t: number;
   waiting: number;
   queued: number;
@@ -20,7 +20,7 @@ export interface DrainSample {
   departed?: number;
 }
 
-export interface Drain {
+interface Drain {
   drainPerMinute: number | null;
   etaToEmptyMs: number | null;
 }

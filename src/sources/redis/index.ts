@@ -43,7 +43,7 @@ function readerKey(f: QueueFlavor): 'bullmq' | 'rq' | 'sidekiq' | 'plain' {
   return f === 'bullmq' || f === 'rq' || f === 'sidekiq' ? f : 'plain';
 }
 
-export function queueKey(redis: string, q: QueueConfig): string {
+function queueKey(redis: string, q: QueueConfig): string {
   return [redis, q.flavor, q.name, q.prefix ?? '', q.key ?? ''].join('\u0000');
 }
 

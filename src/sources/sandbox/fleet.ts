@@ -13,9 +13,9 @@ import { QueueSim } from './queues.js';
 import { planFor, type QueueName, type Scenario, type ScenarioPlan } from './scenarios.js';
 import { TaskDefinitions, imageTag, missingRequirement } from './taskdefs.js';
 
-export const STEP_MS = 1_000;
+const STEP_MS = 1_000;
 /** the backlog a first log read gets, simulated at creation */
-export const WARMUP_MS = 15 * 60_000;
+const WARMUP_MS = 15 * 60_000;
 /** gaps up to this are simulated second by second */
 const FINE_MS = 15 * 60_000;
 const MAX_COARSE_STEPS = 200;

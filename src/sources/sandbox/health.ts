@@ -9,7 +9,7 @@ import { rngAt } from './prng.js';
 
 export const PROBE_URL = 'https://demo.opsdeck.invalid/health';
 
-export interface ProbeContext {
+interface ProbeContext {
   /** image tags of the tasks behind the load balancer */
   servingVersions: string[];
   /** requests per serving task relative to the normal three */

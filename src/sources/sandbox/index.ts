@@ -25,7 +25,7 @@ export type { RevisionChanges, TaskDefinition, TaskContainer } from './taskdefs.
 export type { SandboxRds } from './rdsControl.js';
 export type { DeadSet } from './queues.js';
 
-export interface SandboxOptions {
+interface SandboxOptions {
   scenario?: Scenario;
   seed?: number;
   clock?: Clock;
@@ -74,7 +74,7 @@ export interface Sandbox {
   readonly rds: SandboxRds;
 }
 
-export const DEFAULT_SEED = 20_261_122;
+const DEFAULT_SEED = 20_261_122;
 
 /** OPSDECK_SANDBOX_LOG_RATE=<lines/s>: unset or empty is the normal demo traffic. */
 function logRateOf(value: string | undefined): number {

@@ -13,7 +13,7 @@ export function demandAt(t: number): number {
   return 1 + 0.12 * Math.sin((2 * Math.PI * t) / (23 * 60_000)) + 0.05 * Math.sin((2 * Math.PI * t) / (7 * 60_000));
 }
 
-export interface ServiceWork {
+interface ServiceWork {
   /** tasks serving */
   tasks: number;
   /** API: demand relative to normal; worker: busy job slots */

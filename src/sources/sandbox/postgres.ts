@@ -7,7 +7,7 @@
 import type { PgBlocked, PgHealth, PgSession } from '../../model/postgres.js';
 import { rngAt } from './prng.js';
 
-export const MAX_CONNECTIONS = 100;
+const MAX_CONNECTIONS = 100;
 
 export interface PgPlan {
   /** the database's size is known at this time and grows from there */
@@ -18,7 +18,7 @@ export interface PgPlan {
   lockChainSince?: number;
 }
 
-export interface PgLoad {
+interface PgLoad {
   api: number;
   worker: number;
   scheduler: number;

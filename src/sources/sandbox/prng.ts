@@ -5,7 +5,7 @@
  */
 
 /** mulberry32: tiny, fast, good enough for simulation noise. */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

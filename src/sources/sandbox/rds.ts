@@ -22,7 +22,7 @@ const CREATE_MS = 7 * 60_000;
 const STORAGE_GB = 100;
 const GIB = 1024 ** 3;
 
-export interface RdsLoad {
+interface RdsLoad {
   connections: number;
   cpu: [number, number];
   databaseSizeBytes: number;
@@ -102,9 +102,9 @@ const DB_SETTINGS = {
 const RDS_DEFAULTS = { subnetGroup: 'default', securityGroups: ['sg-00000000default0'], parameterGroup: 'default.postgres16' };
 
 export type Endpoint = { host: string; port: number };
-export const defaultEndpoint = (id: string): Endpoint => ({ host: `${id}.c9akciq32rlx.${REGION}.rds.amazonaws.com`, port: 5432 });
+const defaultEndpoint = (id: string): Endpoint => ({ host: `${id}.c9akciq32rlx.${REGION}.rds.amazonaws.com`, port: 5432 });
 
-export interface SimView {
+interface SimView {
   instances: DbInstanceDetail[];
   /** instances restored from a snapshot, newest last */
   restored: DbInstanceDetail[];

@@ -35,7 +35,7 @@ return 1`;
 const EMPTY_EXC = deflateSync(Buffer.alloc(0));
 
 /** RQ's utcformat: "%Y-%m-%dT%H:%M:%S.%fZ" (microseconds). */
-export function rqTime(ms: number): string {
+function rqTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 

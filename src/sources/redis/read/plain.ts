@@ -9,7 +9,7 @@ import { plainKey } from '../layout.js';
 import { ANY_LEN, STREAM, runScript } from '../scripts.js';
 import { perQueue, type ReadQueues, type Replies } from '../replies.js';
 
-export function streamIdTime(id: unknown): number | null {
+function streamIdTime(id: unknown): number | null {
   if (typeof id !== 'string') return null;
   const ms = Number(id.split('-')[0]);
   return Number.isFinite(ms) && ms > 0 ? ms : null;

@@ -23,7 +23,7 @@ export function sidekiqTime(value: unknown): number | null {
   return value < 1e11 ? Math.round(value * 1000) : value;
 }
 
-export function sidekiqEnqueuedAt(json: unknown): number | null {
+function sidekiqEnqueuedAt(json: unknown): number | null {
   if (typeof json !== 'string') return null;
   try {
     const job = JSON.parse(json) as { enqueued_at?: unknown; created_at?: unknown };
@@ -33,7 +33,7 @@ export function sidekiqEnqueuedAt(json: unknown): number | null {
   }
 }
 
-export const DEFAULT_SIDEKIQ_SCAN_CAP = 20_000;
+const DEFAULT_SIDEKIQ_SCAN_CAP = 20_000;
 
 export function makeReadSidekiq(scanCap = DEFAULT_SIDEKIQ_SCAN_CAP): ReadQueues {
   return (pipe, queues) => {
