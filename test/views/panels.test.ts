@@ -31,8 +31,11 @@ describe('ECS', () => {
     // stops count against the revision that made them: another revision's crashes are history
     expect(level([{ ...api!, stoppedTasks: scheduler!.stoppedTasks }])).not.toBe('crit');
     expect(level([{ ...api!, stoppedTasks: scheduler!.stoppedTasks.map((t) => ({ ...t, taskDefinition: api!.taskDefinition })) }])).toBe('crit');
-    // one task short is a warning at first, as the check grades it; no verdict before the checks ran
-    expect(level([{ ...api!, running: 2 }])).toBe('warn');
+    // one task short is a warning at first (ECS saw it whole 30 s ago), as the check grades it; critical once it lasts;
+    // no verdict before the checks ran
+    const wholeAt = (ms: number) => [{ id: 'steady', at: T0 - ms, message: '(service api) has reached a steady state.' }, ...api!.events];
+    expect(level([{ ...api!, running: 2, events: wholeAt(30_000) }])).toBe('warn');
+    expect(level([{ ...api!, running: 2, events: wholeAt(10 * 60_000), stoppedTasks: [] }])).toBe('crit');
     expect(serviceLevel(api!, NO_VERDICTS)).toBeUndefined();
   });
 
