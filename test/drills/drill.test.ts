@@ -82,8 +82,10 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
       ['delete-drill-instance', 'outcome', 'ok'],
       ['delete-drill-instance', 'verify', 'ok'],
       ['backup-drill', 'outcome', 'ok'],
+      ['backup-drill', 'verify', 'ok'],
     ]);
-    expect(h.journal.read().at(-1)!.detail).toMatch(/^PARITY: 100%  RTO: \d+\.\d minutes; passed: 4\/4 checks passed; clean-up deleted; report .*\.md$/);
+    // the outcome record (the drill ran) and the verify record (its verdict) both carry PARITY, RTO and the report
+    for (const x of h.journal.read().slice(-2)) expect(x.detail).toMatch(/^PARITY: 100%  RTO: \d+\.\d minutes; passed: 4\/4 checks passed; clean-up deleted; report .*\.md$/);
     expect(h.journal.verify().ok).toBe(true);
   });
 
@@ -107,7 +109,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(md).toContain('# Backup drill of demo/demo-db: FAILED');
     expect(md).toContain('| assertion `select count(*) > 1000000 from orders` | **FAIL** | true | false |');
     expect(md).toContain('PARITY: 66.7%  RTO: — (verification failed');
-    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', phase: 'outcome', outcome: 'failed' });
+    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', phase: 'verify', outcome: 'failed' });
   });
 
   it('an assertion cannot write or smuggle a second statement: the session is read-only, one statement per query', async () => {
@@ -153,7 +155,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(r.cleanup.status).toBe('deleted');
     expect(await h.ctx.rds.instance(r.drillInstance, signal)).toBeUndefined();
     expect(listPending(h.env)).toEqual([]);
-    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', outcome: 'failed' });
+    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', phase: 'verify', outcome: 'failed' });
   });
 
   it('a copy nobody can connect to: exit 2, the instance deleted all the same', async () => {
@@ -198,7 +200,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
       ['report', 'ok'],
     ]);
     expect(r.cleanup).toEqual({ status: 'none', message: 'nothing was created' });
-    expect(h.journal.read().map((x) => x.action)).toEqual(['backup-drill', 'backup-drill']);
+    expect(h.journal.read().map((x) => x.action)).toEqual(['backup-drill', 'backup-drill', 'backup-drill']);
     // a creating snapshot: take one now, it stays creating for tens of seconds
     await h.sandbox.rds.createSnapshot('demo-db', 'demo-db-fresh', {}, signal);
     h.clock.advance(1_000);
@@ -209,7 +211,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
 
   it('a protected environment needs ENV/INSTANCE: without it nothing starts and the refusal is journaled', async () => {
     h = await drillHarness({ env: { name: 'prod', protected: true } });
-    await expect(h.drill()).rejects.toThrow(new DrillRefused('prod is protected: confirm the drill with --confirm prod/demo-db'));
+    await expect(h.drill()).rejects.toThrow(new DrillRefused('no confirmation given; type (or pass --confirm) prod/demo-db: nothing was done'));
     await expect(h.drill({ confirm: 'demo-db' })).rejects.toThrow(/the confirmation "demo-db" is not "prod\/demo-db"/);
     expect(h.journal.read().map((x) => [x.phase, x.outcome, x.phraseAccepted])).toEqual([
       ['refusal', 'refused', false],
@@ -224,7 +226,9 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
 
   it('a read-only environment refuses the drill', async () => {
     h = await drillHarness({ env: { readOnly: true } });
-    await expect(h.drill()).rejects.toThrow(/demo is read-only: the drill was not run/);
+    await expect(h.drill()).rejects.toThrow(new DrillRefused('demo is read-only: Backup drill of demo/demo-db was not run (start with --write, or drop --read-only)'));
+    expect(h.journal.read().map((x) => [x.action, x.phase, x.outcome])).toEqual([['backup-drill', 'refusal', 'refused']]);
+    expect(existsSync(join(h.dir, 'drills'))).toBe(false);
   });
 
   it('--keep leaves the instance, tagged and recorded, for drill cleanup', async () => {
