@@ -9,6 +9,9 @@ import { DrillRefused } from '../../src/drills/drill.js';
 import { listPending } from '../../src/drills/records.js';
 import { reportMarkdown } from '../../src/drills/report.js';
 import { DRILL_TAG } from '../../src/actions/rds/context.js';
+import { lockKey } from '../../src/actions/lock.js';
+import { confirmationPhrase } from '../../src/actions/types.js';
+import { backupDrillAction } from '../../src/drills/action.js';
 
 let h: DrillHarness | undefined;
 afterEach(async () => {
@@ -222,6 +225,38 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(r.outcome).toBe('passed');
     // the restore and the delete went through the executor with the protected phrase
     expect(h.journal.read().filter((x) => x.action !== 'backup-drill').every((x) => x.phraseAccepted === true)).toBe(true);
+  });
+
+  it('the plan lists the steps; tier and phrase follow the executor\'s rule (ENV/INSTANCE when protected, y elsewhere)', async () => {
+    h = await drillHarness({ env: { name: 'prod', protected: true } });
+    const ctx = { ...h.ctx, drill: { deps: { endpoints: h.deps.endpoints, env: h.env }, request: { instance: 'demo-db', drill: h.demoDrill } } };
+    const plan = await backupDrillAction.plan(ctx, { instance: 'demo-db' }, signal);
+    expect(plan).toMatchObject({ action: 'backup-drill', tier: 'destructive', phrase: 'prod/demo-db', target: { display: 'prod/demo-db (backup drill)' } });
+    expect(plan.phrase).toBe(confirmationPhrase(plan.tier, ctx.env, 'demo-db'));
+    expect(plan.details).toEqual([
+      '1. pick the newest available automated snapshot of demo-db',
+      '2. restore it to demo-db-drill-202611220900, tagged opsdeck:drill=demo-db-20261122T090000Z',
+      '3. wait until it is available (up to 90 min)',
+      `4. verify ${h.demoDrill.tables.length} table(s) and ${h.demoDrill.assertions.length} assertion(s) against demo-db, both sessions read-only`,
+      '5. delete demo-db-drill-202611220900 (no final snapshot)',
+      '6. write the report: PARITY and RTO',
+    ]);
+    expect(plan.calls.map((c) => c.api)).toEqual(['rds:RestoreDBInstanceFromDBSnapshot', 'rds:DeleteDBInstance']);
+    const open = await backupDrillAction.plan({ ...ctx, env: { ...ctx.env, protected: false } }, { instance: 'demo-db' }, signal);
+    expect([open.tier, open.phrase]).toEqual(['reversible', 'y']);
+  });
+
+  it('one drill of an instance at a time: the executor\'s lock refuses a second, before anything is created', async () => {
+    h = await drillHarness();
+    const held = await h.deps.executor.lock.acquire(lockKey('demo', 'demo/demo-db (backup drill)'), 60_000);
+    try {
+      await expect(h.drill()).rejects.toThrow(DrillRefused);
+    } finally {
+      await held.release();
+    }
+    expect(h.journal.read().map((x) => [x.action, x.phase, x.outcome])).toEqual([['backup-drill', 'refusal', 'refused']]);
+    expect(listPending(h.env)).toEqual([]);
+    expect(await h.ctx.rds.instance('demo-db-drill-202611220900', signal)).toBeUndefined();
   });
 
   it('a read-only environment refuses the drill', async () => {
