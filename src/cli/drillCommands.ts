@@ -1,9 +1,10 @@
 /**
  * `opsdeck drill backup INSTANCE` and `opsdeck drill cleanup`. The drill is
- * its own confirmation: naming the instance starts it, since all it changes
- * is a new instance it tags and deletes again. A protected environment asks
- * for ENV/INSTANCE as well (typed, or --confirm in a script), and --write as
- * for every action there. Ctrl-C stops waiting and deletes what the drill
+ * an action the executor guards (src/drills/action.ts): naming the instance
+ * starts it, since all it changes is a new instance it tags and deletes
+ * again. A protected environment asks for ENV/INSTANCE as well (typed, or
+ * --confirm in a script), and --write as for every action there. Each delete
+ * `drill cleanup` makes is confirmed by the operator the same way. Ctrl-C stops waiting and deletes what the drill
  * created when RDS lets it; a second ctrl-C leaves that to `drill cleanup`.
  * Exit: 0 parity 100 %, 1 a check failed, 2 the drill could not complete.
  */
@@ -87,13 +88,13 @@ function interrupts(io: ActionIo, first: string) {
   return { drill: drill.signal, cleanup: cleanup.signal, dispose: () => (process.removeListener('SIGINT', on), process.removeListener('SIGTERM', on)) };
 }
 
-async function ask(io: ActionIo, phrase: string): Promise<string | undefined> {
+async function ask(io: ActionIo, phrase: string, what: string): Promise<string | undefined> {
   const rl = createInterface({ input: process.stdin, output: io.stderr });
   // ctrl-c at the prompt cancels: the terminal's ^C reaches readline, not the process
   const cancel = new AbortController();
   rl.on('SIGINT', () => cancel.abort());
   try {
-    const answer = await rl.question(`Type ${phrase} to start the backup drill (Enter alone cancels): `, { signal: cancel.signal }).catch(() => '');
+    const answer = await rl.question(`Type ${phrase} to ${what} (Enter alone cancels): `, { signal: cancel.signal }).catch(() => '');
     return answer === '' ? undefined : answer;
   } finally {
     rl.close();
@@ -118,7 +119,7 @@ async function backup(io: ActionIo, g: GlobalOptions, flags: BackupFlags, instan
     if (s.note) io.stderr.write(`opsdeck: ${s.note}\n`);
     let confirm = flags.confirm;
     const phrase = drillPhrase(opened.info, instance);
-    if (phrase !== undefined && confirm === undefined && io.isTTY && !opened.info.readOnly) confirm = await ask(io, phrase);
+    if (phrase !== undefined && confirm === undefined && io.isTTY && !opened.info.readOnly) confirm = await ask(io, phrase, 'start the backup drill');
     deps = await executorDeps(opened, io.env, (w) => io.stderr.write(`opsdeck: ${w}\n`));
     const base = rdsEndpoints(ctx.rds, drill!);
     const out = flags.json ? io.stderr : io.stdout;
@@ -164,7 +165,12 @@ async function backup(io: ActionIo, g: GlobalOptions, flags: BackupFlags, instan
   }
 }
 
-async function cleanup(io: ActionIo, g: GlobalOptions, flags: { json?: boolean }): Promise<number> {
+interface CleanupFlags {
+  json?: boolean;
+  confirm?: string;
+}
+
+async function cleanup(io: ActionIo, g: GlobalOptions, flags: CleanupFlags): Promise<number> {
   const s = await stage(io, g, false);
   const sig = interrupts(io, 'stopping the clean-up; what is left stays listed for the next run');
   let deps: Awaited<ReturnType<typeof executorDeps>> | undefined;
@@ -175,6 +181,7 @@ async function cleanup(io: ActionIo, g: GlobalOptions, flags: { json?: boolean }
       {
         signal: sig.drill,
         env: io.env,
+        confirm: async (plan) => flags.confirm ?? (io.isTTY ? ask(io, plan.phrase, `delete ${plan.target.display}`) : undefined),
         onProgress: (line) => io.stderr.write(`           … ${oneLine(line)}\n`),
         onResult: (r) => flags.json || io.stdout.write(leftoverLine(r) + '\n'),
       },
@@ -212,8 +219,9 @@ export function drillCommands(program: Command, io: ActionIo): void {
   drill
     .command('cleanup')
     .description('delete what interrupted drills left behind: only instances carrying their opsdeck:drill tag')
+    .option('--confirm <phrase>', 'the deletion\'s phrase: the drill instance (ENV/INSTANCE when protected); asked for on a terminal')
     .option('--json', 'print the results as JSON')
-    .action(async (flags: { json?: boolean }, cmd: Command) => {
+    .action(async (flags: CleanupFlags, cmd: Command) => {
       io.setCode(await cleanup(io, cmd.optsWithGlobals<GlobalOptions>(), flags));
     });
 }

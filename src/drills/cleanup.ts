@@ -4,13 +4,15 @@
  * put there (its run id) and, once the drill saw it, the same creation time:
  * a same-named instance made later by someone else is left alone. The delete
  * itself is the delete-drill-instance action through the executor, which
- * checks the tag again under the lock and journals the call.
+ * checks the tag again under the lock and journals the call: a step of the
+ * confirmed drill, or (`opsdeck drill cleanup`) confirmed by the operator.
  *
  * `cleanupLeftovers` is `opsdeck drill cleanup`: it walks the pending records
  * interrupted drills left in the state directory.
  */
 import { hostname } from 'node:os';
 import { runAction, type ExecutorDeps } from '../actions/executor.js';
+import type { Plan, RunChild } from '../actions/types.js';
 import { DRILL_TAG, duration, type RdsActionContext } from '../actions/rds/context.js';
 import { deleteDrillAction, notADrillInstance } from '../actions/rds/deleteDrill.js';
 import { VERIFY_POLL_MS } from '../actions/rds/wait.js';
@@ -45,7 +47,8 @@ export interface DeleteOptions {
   onRequested?: () => void;
 }
 
-type Deps = { ctx: RdsActionContext; executor: ExecutorDeps };
+/** `run`: how the delete goes through the executor (a drill's child step, or the operator's confirmed run). */
+type Deps = { ctx: RdsActionContext; run: RunChild };
 
 const CREATING_TIMEOUT_MS = 90 * 60_000;
 
@@ -90,12 +93,10 @@ export async function deleteDrillInstance(deps: Deps, ours: Ours, opts: DeleteOp
   if (plan.refusal && inst.status === 'deleting') {
     return opts.wait ? waitGone(deps, ours.id, opts) : { status: 'deleting', message: `${ours.id} is already being deleted` };
   }
-  const result = await runAction(deps.executor, {
+  const result = await deps.run({
     action: deleteDrillAction,
     ctx: actx,
     plan,
-    // the operator confirmed the drill, and the drill only deletes what carries its tag
-    typed: plan.phrase,
     signal: AbortSignal.any([signal, stopWatching.signal]),
     onProgress: (p) => opts.onProgress?.(p.message),
   });
@@ -104,7 +105,7 @@ export async function deleteDrillInstance(deps: Deps, ours: Ours, opts: DeleteOp
   return { status: result.outcome === 'refused' ? 'refused' : 'left', message: result.message };
 }
 
-async function waitGone(deps: Deps, id: string, opts: DeleteOptions): Promise<DeleteOutcome> {
+async function waitGone(deps: Pick<Deps, 'ctx'>, id: string, opts: DeleteOptions): Promise<DeleteOutcome> {
   const { ctx } = deps;
   const started = ctx.now();
   for (;;) {
@@ -135,8 +136,19 @@ function alive(pid: number): boolean {
   }
 }
 
+export interface CleanupOptions {
+  signal: AbortSignal;
+  env?: Record<string, string | undefined>;
+  /** the operator's confirmation of one delete (typed, or --confirm); undefined: none given, the executor refuses */
+  confirm(plan: Plan): Promise<string | undefined>;
+  onResult?: (r: LeftoverResult) => void;
+  onProgress?: (line: string) => void;
+}
+
 /** `opsdeck drill cleanup`: every pending record of this environment, deleted (and the record removed) or said why not. */
-export async function cleanupLeftovers(deps: Deps, opts: { signal: AbortSignal; env?: Record<string, string | undefined>; onResult?: (r: LeftoverResult) => void; onProgress?: (line: string) => void }): Promise<LeftoverResult[]> {
+export async function cleanupLeftovers(deps: { ctx: RdsActionContext; executor: ExecutorDeps }, opts: CleanupOptions): Promise<LeftoverResult[]> {
+  // each delete is the operator's own action: confirmed by them, guarded and journaled by the executor
+  const run: RunChild = async (req) => runAction(deps.executor, { ...req, typed: await opts.confirm(req.plan) });
   const out: LeftoverResult[] = [];
   const emit = (r: LeftoverResult) => {
     out.push(r);
@@ -159,7 +171,7 @@ export async function cleanupLeftovers(deps: Deps, opts: { signal: AbortSignal; 
     }
     let outcome: DeleteOutcome;
     try {
-      outcome = await deleteDrillInstance(deps, { id: rec.drillInstance, tag: rec.tag, ...(rec.instanceCreatedAt !== undefined ? { createdAt: rec.instanceCreatedAt } : {}) }, { wait: true, signal: opts.signal, onProgress: opts.onProgress });
+      outcome = await deleteDrillInstance({ ctx: deps.ctx, run }, { id: rec.drillInstance, tag: rec.tag, ...(rec.instanceCreatedAt !== undefined ? { createdAt: rec.instanceCreatedAt } : {}) }, { wait: true, signal: opts.signal, onProgress: opts.onProgress });
     } catch (err) {
       if (opts.signal.aborted) throw err;
       outcome = { status: 'left', message: `${rec.drillInstance}: ${errorMessage(err)}` };

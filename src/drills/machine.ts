@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { DRILL_TAG } from '../actions/rds/context.js';
 import { restoreAction } from '../actions/rds/restore.js';
-import { runAction, type RunResult } from '../actions/executor.js';
+import type { ChildResult, RunChild } from '../actions/types.js';
 import type { DbSnapshot } from '../model/rds.js';
 import { errorMessage } from '../text/sanitize.js';
 import { verifyCopy } from './checks.js';
@@ -32,6 +32,9 @@ interface StepEnd {
   next: Work | 'report';
 }
 
+/** What a run works with: the drill's deps without the executor, whose steps it is handed as `children`. */
+export type DrillRunDeps = Omit<DrillDeps, 'executor'> & { children: RunChild };
+
 export class DrillRun {
   private readonly steps: StepRecord[] = [];
   private current?: { step: DrillStepId; t0: number };
@@ -46,13 +49,13 @@ export class DrillRun {
   private createdAt?: number;
   private restoreRequestedAt?: number;
   private verifiedAt?: number;
-  private restoreRun?: Promise<RunResult>;
+  private restoreRun?: Promise<ChildResult>;
   private sessions: DrillSession[] = [];
   private cleanup: DrillCleanup = { status: 'none', message: 'nothing was created' };
   private record?: PendingDrill;
 
   constructor(
-    private readonly deps: DrillDeps,
+    private readonly deps: DrillRunDeps,
     private readonly req: DrillRequest,
     private readonly runId: string,
     private readonly drillId: string,
@@ -131,7 +134,7 @@ export class DrillRun {
   }
 
   private async restore(): Promise<StepEnd> {
-    const { ctx, executor } = this.deps;
+    const { ctx, children } = this.deps;
     const snap = this.snapshot!;
     const now = new Date(ctx.now()).toISOString();
     this.record = {
@@ -165,7 +168,7 @@ export class DrillRun {
     });
     const actx = { ...ctx, rds };
     const plan = await restoreAction.plan(actx, { snapshot: snap.id, newId: this.drillId, tags: { [DRILL_TAG]: this.runId }, verifyTimeoutMs: this.req.timeoutMs ?? DRILL_TIMEOUT_MS }, this.signal);
-    this.restoreRun = runAction(executor, { action: restoreAction, ctx: actx, plan, typed: plan.phrase, signal: this.signal, onProgress: (p) => this.say('progress', p.message) });
+    this.restoreRun = children({ action: restoreAction, ctx: actx, plan, signal: this.signal, onProgress: (p) => this.say('progress', p.message) });
     const first = await Promise.race([accepted.then((requestId) => ({ requestId })), this.restoreRun.then((result) => ({ result }))]);
     if ('requestId' in first) return { status: 'ok', message: `RestoreDBInstanceFromDBSnapshot ${snap.id} → ${this.drillId} accepted${first.requestId ? ` (request ${first.requestId})` : ''}`, next: 'available' };
     this.signal.throwIfAborted();
@@ -252,7 +255,7 @@ export class DrillRun {
     const signal = interrupted ? AbortSignal.any([AbortSignal.timeout(INTERRUPT_CLEANUP_MS), ...(this.req.cleanupSignal ? [this.req.cleanupSignal] : [])]) : this.signal;
     try {
       return await deleteDrillInstance(
-        this.deps,
+        { ctx: this.deps.ctx, run: this.deps.children },
         { id: this.drillId, tag: this.runId, ...(this.createdAt !== undefined ? { createdAt: this.createdAt } : {}) },
         { wait: !interrupted, signal, onProgress: (line) => this.say('progress', line), onRequested: () => this.update({ status: 'deleting' }) },
       );

@@ -5,7 +5,7 @@
  */
 import type { ExecutorDeps } from '../actions/executor.js';
 import type { RdsActionContext, RdsControl, RdsWriteResult } from '../actions/rds/context.js';
-import { confirmationPhrase } from '../actions/types.js';
+import { confirmationPhrase, type Tier } from '../actions/types.js';
 import type { EnvironmentInfo } from '../model/environment.js';
 import type { ConnectionTarget, SessionOptions } from './sql.js';
 import type { DrillConfig, DrillProgress } from './types.js';
@@ -50,13 +50,19 @@ export const DRILL_TIMEOUT_MS = 90 * 60_000;
 export const INTERRUPT_CLEANUP_MS = 60_000;
 
 /**
- * The drill is its own confirmation: naming the instance starts it, and all
- * it ever changes is a new instance it tags and deletes again. A protected
- * environment asks for more, as every destructive action there does: the
- * environment and the instance, typed or passed with --confirm.
+ * The drill's tier. All it changes is a new instance it tags and deletes
+ * again, so elsewhere it is reversible and naming the instance starts it; a
+ * protected environment asks for more, as every destructive action there
+ * does: the environment and the instance, typed or passed with --confirm.
  */
+export function drillTier(env: Pick<EnvironmentInfo, 'protected'>): Tier {
+  return env.protected ? 'destructive' : 'reversible';
+}
+
+/** The phrase to type for the drill; undefined: y/N (or naming the instance on the command line) is enough. */
 export function drillPhrase(env: Pick<EnvironmentInfo, 'name' | 'protected'>, instance: string): string | undefined {
-  return env.protected ? confirmationPhrase('destructive', env, instance) : undefined;
+  const tier = drillTier(env);
+  return tier === 'destructive' ? confirmationPhrase(tier, env, instance) : undefined;
 }
 
 /** "20261122T090000Z": in run ids and report names, to the second so two runs never share a file. */

@@ -55,7 +55,7 @@ describe('opsdeck drill backup', { timeout: 100_000 }, () => {
     expect(r.stderr).toMatch(/the sandbox's databases: PostgreSQL at 127\.0\.0\.1:5432/);
     expect(await leftover(r.stderr)).toEqual([]);
     const journal = readFileSync(join(state, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).action);
-    expect(journal).toEqual(['backup-drill', 'restore', 'restore', 'restore', 'delete-drill-instance', 'delete-drill-instance', 'delete-drill-instance', 'backup-drill']);
+    expect(journal).toEqual(['backup-drill', 'restore', 'restore', 'restore', 'delete-drill-instance', 'delete-drill-instance', 'delete-drill-instance', 'backup-drill', 'backup-drill']);
   });
 
   it('needs nothing installed: embedded PGlite when told so, the report as JSON on stdout', () => {

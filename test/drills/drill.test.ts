@@ -9,6 +9,9 @@ import { DrillRefused } from '../../src/drills/drill.js';
 import { listPending } from '../../src/drills/records.js';
 import { reportMarkdown } from '../../src/drills/report.js';
 import { DRILL_TAG } from '../../src/actions/rds/context.js';
+import { lockKey } from '../../src/actions/lock.js';
+import { confirmationPhrase } from '../../src/actions/types.js';
+import { backupDrillAction } from '../../src/drills/action.js';
 
 let h: DrillHarness | undefined;
 afterEach(async () => {
@@ -82,8 +85,10 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
       ['delete-drill-instance', 'outcome', 'ok'],
       ['delete-drill-instance', 'verify', 'ok'],
       ['backup-drill', 'outcome', 'ok'],
+      ['backup-drill', 'verify', 'ok'],
     ]);
-    expect(h.journal.read().at(-1)!.detail).toMatch(/^PARITY: 100%  RTO: \d+\.\d minutes; passed: 4\/4 checks passed; clean-up deleted; report .*\.md$/);
+    // the outcome record (the drill ran) and the verify record (its verdict) both carry PARITY, RTO and the report
+    for (const x of h.journal.read().slice(-2)) expect(x.detail).toMatch(/^PARITY: 100%  RTO: \d+\.\d minutes; passed: 4\/4 checks passed; clean-up deleted; report .*\.md$/);
     expect(h.journal.verify().ok).toBe(true);
   });
 
@@ -107,7 +112,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(md).toContain('# Backup drill of demo/demo-db: FAILED');
     expect(md).toContain('| assertion `select count(*) > 1000000 from orders` | **FAIL** | true | false |');
     expect(md).toContain('PARITY: 66.7%  RTO: — (verification failed');
-    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', phase: 'outcome', outcome: 'failed' });
+    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', phase: 'verify', outcome: 'failed' });
   });
 
   it('an assertion cannot write or smuggle a second statement: the session is read-only, one statement per query', async () => {
@@ -153,7 +158,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(r.cleanup.status).toBe('deleted');
     expect(await h.ctx.rds.instance(r.drillInstance, signal)).toBeUndefined();
     expect(listPending(h.env)).toEqual([]);
-    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', outcome: 'failed' });
+    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', phase: 'verify', outcome: 'failed' });
   });
 
   it('a copy nobody can connect to: exit 2, the instance deleted all the same', async () => {
@@ -198,7 +203,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
       ['report', 'ok'],
     ]);
     expect(r.cleanup).toEqual({ status: 'none', message: 'nothing was created' });
-    expect(h.journal.read().map((x) => x.action)).toEqual(['backup-drill', 'backup-drill']);
+    expect(h.journal.read().map((x) => x.action)).toEqual(['backup-drill', 'backup-drill', 'backup-drill']);
     // a creating snapshot: take one now, it stays creating for tens of seconds
     await h.sandbox.rds.createSnapshot('demo-db', 'demo-db-fresh', {}, signal);
     h.clock.advance(1_000);
@@ -209,7 +214,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
 
   it('a protected environment needs ENV/INSTANCE: without it nothing starts and the refusal is journaled', async () => {
     h = await drillHarness({ env: { name: 'prod', protected: true } });
-    await expect(h.drill()).rejects.toThrow(new DrillRefused('prod is protected: confirm the drill with --confirm prod/demo-db'));
+    await expect(h.drill()).rejects.toThrow(new DrillRefused('no confirmation given; type (or pass --confirm) prod/demo-db: nothing was done'));
     await expect(h.drill({ confirm: 'demo-db' })).rejects.toThrow(/the confirmation "demo-db" is not "prod\/demo-db"/);
     expect(h.journal.read().map((x) => [x.phase, x.outcome, x.phraseAccepted])).toEqual([
       ['refusal', 'refused', false],
@@ -222,9 +227,43 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(h.journal.read().filter((x) => x.action !== 'backup-drill').every((x) => x.phraseAccepted === true)).toBe(true);
   });
 
+  it('the plan lists the steps; tier and phrase follow the executor\'s rule (ENV/INSTANCE when protected, y elsewhere)', async () => {
+    h = await drillHarness({ env: { name: 'prod', protected: true } });
+    const ctx = { ...h.ctx, drill: { deps: { endpoints: h.deps.endpoints, env: h.env }, request: { instance: 'demo-db', drill: h.demoDrill } } };
+    const plan = await backupDrillAction.plan(ctx, { instance: 'demo-db' }, signal);
+    expect(plan).toMatchObject({ action: 'backup-drill', tier: 'destructive', phrase: 'prod/demo-db', target: { display: 'prod/demo-db (backup drill)' } });
+    expect(plan.phrase).toBe(confirmationPhrase(plan.tier, ctx.env, 'demo-db'));
+    expect(plan.details).toEqual([
+      '1. pick the newest available automated snapshot of demo-db',
+      '2. restore it to demo-db-drill-202611220900, tagged opsdeck:drill=demo-db-20261122T090000Z',
+      '3. wait until it is available (up to 90 min)',
+      `4. verify ${h.demoDrill.tables.length} table(s) and ${h.demoDrill.assertions.length} assertion(s) against demo-db, both sessions read-only`,
+      '5. delete demo-db-drill-202611220900 (no final snapshot)',
+      '6. write the report: PARITY and RTO',
+    ]);
+    expect(plan.calls.map((c) => c.api)).toEqual(['rds:RestoreDBInstanceFromDBSnapshot', 'rds:DeleteDBInstance']);
+    const open = await backupDrillAction.plan({ ...ctx, env: { ...ctx.env, protected: false } }, { instance: 'demo-db' }, signal);
+    expect([open.tier, open.phrase]).toEqual(['reversible', 'y']);
+  });
+
+  it('one drill of an instance at a time: the executor\'s lock refuses a second, before anything is created', async () => {
+    h = await drillHarness();
+    const held = await h.deps.executor.lock.acquire(lockKey('demo', 'demo/demo-db (backup drill)'), 60_000);
+    try {
+      await expect(h.drill()).rejects.toThrow(DrillRefused);
+    } finally {
+      await held.release();
+    }
+    expect(h.journal.read().map((x) => [x.action, x.phase, x.outcome])).toEqual([['backup-drill', 'refusal', 'refused']]);
+    expect(listPending(h.env)).toEqual([]);
+    expect(await h.ctx.rds.instance('demo-db-drill-202611220900', signal)).toBeUndefined();
+  });
+
   it('a read-only environment refuses the drill', async () => {
     h = await drillHarness({ env: { readOnly: true } });
-    await expect(h.drill()).rejects.toThrow(/demo is read-only: the drill was not run/);
+    await expect(h.drill()).rejects.toThrow(new DrillRefused('demo is read-only: Backup drill of demo/demo-db was not run (start with --write, or drop --read-only)'));
+    expect(h.journal.read().map((x) => [x.action, x.phase, x.outcome])).toEqual([['backup-drill', 'refusal', 'refused']]);
+    expect(existsSync(join(h.dir, 'drills'))).toBe(false);
   });
 
   it('--keep leaves the instance, tagged and recorded, for drill cleanup', async () => {

@@ -66,7 +66,7 @@ describe('an interrupted drill', () => {
     expect((await h.ctx.rds.instance(r.drillInstance, signal))?.status).toBe('creating');
     const pending = listPending(h.env);
     expect(pending.map((e) => [e.record?.drillInstance, e.record?.status, e.record?.tag])).toEqual([[r.drillInstance, 'restored', r.runId]]);
-    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', phase: 'outcome', outcome: 'aborted' });
+    expect(h.journal.read().at(-1)).toMatchObject({ action: 'backup-drill', phase: 'verify', outcome: 'aborted' });
 
     // beside it: someone's restored instance without the tag, one of another drill, and production itself, each with a record naming it
     await h.sandbox.rds.restore({ snapshotId: snapshot, newId: 'analytics-copy', tags: { team: 'data' } }, signal);
@@ -78,7 +78,10 @@ describe('an interrupted drill', () => {
     record(h, { runId: 'd', drillInstance: 'demo-db-drill-202610010900', tag: 'd' });
 
     const lines: string[] = [];
-    const results = await cleanupLeftovers({ ctx: h.ctx, executor: h.deps.executor }, { signal, env: h.env, onProgress: (l) => lines.push(l) });
+    // the operator types the name of the instance they are asked to delete
+    const asked: string[] = [];
+    const results = await cleanupLeftovers({ ctx: h.ctx, executor: h.deps.executor }, { signal, env: h.env, onProgress: (l) => lines.push(l), confirm: async (plan) => (asked.push(plan.phrase), r.drillInstance) });
+    expect(asked).toEqual([r.drillInstance]);
     const byId = Object.fromEntries(results.map((x) => [x.drillInstance, x]));
     expect(byId[r.drillInstance]).toMatchObject({ status: 'deleted' });
     // it waited until RDS could delete it
@@ -96,6 +99,29 @@ describe('an interrupted drill', () => {
     // only our instance was ever asked to be deleted
     const deletes = h.journal.read().filter((x) => x.action === 'delete-drill-instance' && x.phase !== 'refusal');
     expect([...new Set(deletes.map((x) => x.target))]).toEqual([`demo/${r.drillInstance}`]);
+    expect(deletes.every((x) => x.phraseAccepted === true)).toBe(true);
+  });
+
+  it('drill cleanup deletes only with the operator\'s own confirmation: none or a wrong one is the executor\'s refusal, and the record stays', async () => {
+    h = await drillHarness();
+    const r = await h.drill({ keep: true });
+    expect(r.cleanup.status).toBe('kept');
+    const journaled = h.journal.read().length;
+    for (const typed of [undefined, 'demo-db']) {
+      const results = await cleanupLeftovers({ ctx: h.ctx, executor: h.deps.executor }, { signal, env: h.env, confirm: async () => typed });
+      expect(results.map((x) => [x.drillInstance, x.status])).toEqual([[r.drillInstance, 'refused']]);
+      expect(cleanupExitCode(results)).toBe(1);
+    }
+    expect(h.journal.read().slice(journaled).map((x) => [x.action, x.phase, x.outcome, x.phraseAccepted])).toEqual([
+      ['delete-drill-instance', 'refusal', 'refused', false],
+      ['delete-drill-instance', 'refusal', 'refused', false],
+    ]);
+    expect((await h.ctx.rds.instance(r.drillInstance, signal))?.status).toBe('available');
+    expect(listPending(h.env).map((e) => e.record?.status)).toEqual(['kept']);
+
+    const results = await cleanupLeftovers({ ctx: h.ctx, executor: h.deps.executor }, { signal, env: h.env, confirm: async () => r.drillInstance });
+    expect(results.map((x) => [x.drillInstance, x.status])).toEqual([[r.drillInstance, 'deleted']]);
+    expect(listPending(h.env)).toEqual([]);
   });
 
   it('stopped during verification: deletion is requested without waiting; cleanup later sees it gone', async () => {
@@ -108,7 +134,7 @@ describe('an interrupted drill', () => {
     expect((await h.ctx.rds.instance(r.drillInstance, signal))?.status).toBe('deleting');
     expect(listPending(h.env).map((e) => e.record?.status)).toEqual(['deleting']);
 
-    const results = await cleanupLeftovers({ ctx: h.ctx, executor: h.deps.executor }, { signal, env: h.env });
+    const results = await cleanupLeftovers({ ctx: h.ctx, executor: h.deps.executor }, { signal, env: h.env, confirm: async () => undefined });
     expect(results.map((x) => [x.drillInstance, x.status])).toEqual([[r.drillInstance, 'deleted']]);
     expect(cleanupExitCode(results)).toBe(0);
     expect(listPending(h.env)).toEqual([]);
@@ -120,7 +146,7 @@ describe('an interrupted drill', () => {
     const { writeFileSync } = await import('node:fs');
     const { pendingDir } = await import('../../src/drills/records.js');
     writeFileSync(`${pendingDir(h.env)}/junk.json`, '{"drillInstance": "demo-db"}');
-    const results = await cleanupLeftovers({ ctx: h.ctx, executor: h.deps.executor }, { signal, env: h.env });
+    const results = await cleanupLeftovers({ ctx: h.ctx, executor: h.deps.executor }, { signal, env: h.env, confirm: async () => undefined });
     expect(results.map((x) => x.status).sort()).toEqual(['other-environment', 'unreadable']);
     expect(h.journal.read()).toEqual([]);
   });
