@@ -67,8 +67,10 @@ describe('requeue on BullMQ', () => {
     expect(await queue.getFailedCount()).toBe(1);
 
     const records = h.journal.read();
-    expect(records.map((r) => r.phase)).toEqual(['intent', 'outcome']);
+    // the call's outcome, then the verification's own verdict
+    expect(records.map((r) => r.phase)).toEqual(['intent', 'outcome', 'verify']);
     expect(records[1]).toMatchObject({ action: 'requeue', target: 'test/jobs/emails', outcome: 'ok', detail: 'requeued 25/25' });
+    expect(records[2]).toMatchObject({ action: 'requeue', target: 'test/jobs/emails', outcome: 'ok' });
   });
 
   it('refuses when there is nothing failed, and when the typed name is wrong', async () => {
