@@ -235,10 +235,10 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     expect(plan.phrase).toBe(confirmationPhrase(plan.tier, ctx.env, 'demo-db'));
     expect(plan.details).toEqual([
       '1. pick the newest available automated snapshot of demo-db',
-      '2. restore it to demo-db-drill-202611220900, tagged opsdeck:drill=demo-db-20261122T090000Z',
+      '2. restore it to demo-db-drill-20261122090000, tagged opsdeck:drill=demo-db-20261122T090000Z',
       '3. wait until it is available (up to 90 min)',
       `4. verify ${h.demoDrill.tables.length} table(s) and ${h.demoDrill.assertions.length} assertion(s) against demo-db, both sessions read-only`,
-      '5. delete demo-db-drill-202611220900 (no final snapshot)',
+      '5. delete demo-db-drill-20261122090000 (no final snapshot)',
       '6. write the report: PARITY and RTO',
     ]);
     expect(plan.calls.map((c) => c.api)).toEqual(['rds:RestoreDBInstanceFromDBSnapshot', 'rds:DeleteDBInstance']);
@@ -256,7 +256,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     }
     expect(h.journal.read().map((x) => [x.action, x.phase, x.outcome])).toEqual([['backup-drill', 'refusal', 'refused']]);
     expect(listPending(h.env)).toEqual([]);
-    expect(await h.ctx.rds.instance('demo-db-drill-202611220900', signal)).toBeUndefined();
+    expect(await h.ctx.rds.instance('demo-db-drill-20261122090000', signal)).toBeUndefined();
   });
 
   it('a read-only environment refuses the drill', async () => {
