@@ -33,9 +33,12 @@ export function startInTmux(command: string, opts: { cols: number; rows: number;
   const statusFile = join(tmpdir(), `${name}.status`);
   const envArgs = Object.entries({ TERM: 'xterm-256color', ...opts.env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   // tmux's own pane_dead_status is not always filled in; the shell's $? is
-  tmux(['new-session', '-d', '-s', name, '-x', String(opts.cols), '-y', String(opts.rows), ...envArgs, `${command}; echo $? > ${statusFile}`]);
-  // keep the pane after the program exits so the test can read its status
+  // The pane must outlive the program (a config error exits at once) so the test
+  // can read what it printed: the session starts on an idle `cat`, keeps its pane
+  // on exit, and only then runs the command in it.
+  tmux(['new-session', '-d', '-s', name, '-x', String(opts.cols), '-y', String(opts.rows), ...envArgs, 'cat']);
   tmux(['set-option', '-t', name, 'remain-on-exit', 'on']);
+  tmux(['respawn-pane', '-k', '-t', name, ...envArgs, `${command}; echo $? > ${statusFile}`]);
   const session: TmuxSession = {
     name,
     screen: () => tmux(['capture-pane', '-p', '-t', name]),
