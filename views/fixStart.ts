@@ -62,6 +62,9 @@ function whyNot({ finding, actions, snaps, dispatch }: FixInput): string | undef
       const { snapshot } = fix;
       return begin({ panel: 'rds', instance, snapshot }, () => controller.begin(rds.restore(snapshot, instance)));
     }
+    case 'delete-drill-instance':
+      // its delete is confirmed per instance by `drill cleanup`, which also finds the drill's record
+      return `delete ${fix.instance} with \`opsdeck drill cleanup\` (it asks for the instance's name)`;
     case 'requeue': {
       const queues = requests.queues;
       if (!queues) return 'this session cannot act on queues: the environment configures no Redis';

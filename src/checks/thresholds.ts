@@ -31,6 +31,8 @@ export const DEFAULT_THRESHOLDS: ThresholdValues = {
   blockedQuerySeconds: { warn: 30, crit: 30 },
   // any shortfall warns (a rollout); two minutes of it is an outage
   belowDesiredSeconds: { warn: 0, crit: 120 },
+  // a drill restores, verifies and deletes within hours: a drill copy older than that is a forgotten copy of production data
+  drillInstanceAgeHours: { warn: 3, crit: 3 },
 };
 
 /** The thresholds of one environment: its values, and the ones set for a named subject. */

@@ -77,6 +77,7 @@ function targetOf(r: SuggestedRequest): string {
       return r.service;
     case 'snapshot':
     case 'restore':
+    case 'delete-drill-instance':
       return r.instance;
     case 'requeue':
       return r.queue;

@@ -15,6 +15,7 @@ export const THRESHOLD_KEYS = [
   'storageFreePercent',
   'blockedQuerySeconds',
   'belowDesiredSeconds',
+  'drillInstanceAgeHours',
 ] as const;
 export type ThresholdKey = (typeof THRESHOLD_KEYS)[number];
 

@@ -8,7 +8,13 @@
  * confirmed drill, or (`opsdeck drill cleanup`) confirmed by the operator.
  *
  * `cleanupLeftovers` is `opsdeck drill cleanup`: it walks the pending records
- * interrupted drills left in the state directory.
+ * interrupted drills left in the state directory, then every instance RDS
+ * lists with the opsdeck:drill tag that no record names (a lost record, a
+ * drill of another machine). A record stays until its instance is seen gone:
+ * a restore request in flight when the drill was killed, or a listing that
+ * lags behind the create, can make the instance appear after a first "not
+ * found", so for a record whose restore may have been sent that answer is
+ * final only once the window after the record's last write has passed.
  */
 import { hostname } from 'node:os';
 import { runAction, type ExecutorDeps } from '../actions/executor.js';
@@ -118,8 +124,8 @@ async function waitGone(deps: Pick<Deps, 'ctx'>, id: string, opts: DeleteOptions
 }
 
 export interface LeftoverResult {
-  /** the record's file */
-  path: string;
+  /** the record's file; undefined for a tagged instance no record names */
+  path?: string;
   runId?: string;
   drillInstance?: string;
   environment?: string;
@@ -143,13 +149,20 @@ export interface CleanupOptions {
   confirm(plan: Plan): Promise<string | undefined>;
   onResult?: (r: LeftoverResult) => void;
   onProgress?: (line: string) => void;
+  /** how long after a record's last write a restore it may have sent can still make its instance appear (default 10 min) */
+  landingWindowMs?: number;
 }
+
+/** a request in flight at the kill, plus DescribeDBInstances lagging after a create, is over well within this */
+export const LANDING_WINDOW_MS = 10 * 60_000;
 
 /** `opsdeck drill cleanup`: every pending record of this environment, deleted (and the record removed) or said why not. */
 export async function cleanupLeftovers(deps: { ctx: RdsActionContext; executor: ExecutorDeps }, opts: CleanupOptions): Promise<LeftoverResult[]> {
   // each delete is the operator's own action: confirmed by them, guarded and journaled by the executor
   const run: RunChild = async (req) => runAction(deps.executor, { ...req, typed: await opts.confirm(req.plan) });
   const out: LeftoverResult[] = [];
+  // drill instances a record has answered for, whatever the answer: the tag sweep leaves them alone
+  const handled = new Set<string>();
   const emit = (r: LeftoverResult) => {
     out.push(r);
     opts.onResult?.(r);
@@ -161,6 +174,7 @@ export async function cleanupLeftovers(deps: { ctx: RdsActionContext; executor: 
       continue;
     }
     const base = { path: entry.path, runId: rec.runId, drillInstance: rec.drillInstance, environment: rec.environment };
+    handled.add(rec.drillInstance);
     if (rec.environment !== deps.ctx.env.name) {
       emit({ ...base, status: 'other-environment', message: `${rec.drillInstance} is in ${rec.environment}; run the cleanup with --env ${rec.environment}` });
       continue;
@@ -169,18 +183,43 @@ export async function cleanupLeftovers(deps: { ctx: RdsActionContext; executor: 
       emit({ ...base, status: 'running', message: `the drill ${rec.runId} is still running (pid ${rec.pid}); it cleans up after itself` });
       continue;
     }
-    let outcome: DeleteOutcome;
-    try {
-      outcome = await deleteDrillInstance({ ctx: deps.ctx, run }, { id: rec.drillInstance, tag: rec.tag, ...(rec.instanceCreatedAt !== undefined ? { createdAt: rec.instanceCreatedAt } : {}) }, { wait: true, signal: opts.signal, onProgress: opts.onProgress });
-    } catch (err) {
-      if (opts.signal.aborted) throw err;
-      outcome = { status: 'left', message: `${rec.drillInstance}: ${errorMessage(err)}` };
+    const ours: Ours = { id: rec.drillInstance, tag: rec.tag, ...(rec.instanceCreatedAt !== undefined ? { createdAt: rec.instanceCreatedAt } : {}) };
+    const attempt = () => tryDelete({ ctx: deps.ctx, run }, ours, opts);
+    let outcome = await attempt();
+    // the restore may have been sent: "not found" now may be "not yet"
+    if (outcome.status === 'none' && (rec.status === 'restoring' || rec.status === 'restored')) {
+      const sent = Date.parse(rec.updatedAt);
+      const until = (Number.isNaN(sent) ? deps.ctx.now() : sent) + (opts.landingWindowMs ?? LANDING_WINDOW_MS);
+      while (outcome.status === 'none' && deps.ctx.now() < until) {
+        opts.onProgress?.(`${rec.drillInstance} is not there, but the drill ${rec.runId} may have sent its restore before it stopped; waiting until ${new Date(until).toISOString()} (${duration(until - deps.ctx.now())}) for it to appear before calling it never created`);
+        await deps.ctx.sleep(VERIFY_POLL_MS, opts.signal);
+        outcome = await attempt();
+      }
     }
     if (outcome.status === 'deleted' || outcome.status === 'none') removePending(rec.runId, opts.env);
-    const note = outcome.status === 'refused' ? `; the record stays in ${entry.path}: remove it once you have looked` : '';
+    const note = outcome.status === 'refused' ? `; the record stays in ${entry.path}: remove it once you have looked` : outcome.status === 'left' || outcome.status === 'deleting' ? `; the record stays until it is gone` : '';
     emit({ ...base, status: outcome.status, message: outcome.message + note });
   }
+
+  // instances a drill tagged that no record names: a lost record, a drill run elsewhere
+  const tagged = deps.ctx.rds.tagged ? await deps.ctx.rds.tagged(DRILL_TAG, opts.signal) : [];
+  for (const inst of tagged.sort((a, b) => a.id.localeCompare(b.id))) {
+    if (handled.has(inst.id)) continue;
+    const tag = inst.tags[DRILL_TAG] ?? '';
+    const ours: Ours = { id: inst.id, tag, ...(inst.createdAt !== undefined ? { createdAt: inst.createdAt } : {}) };
+    const outcome = await tryDelete({ ctx: deps.ctx, run }, ours, opts);
+    emit({ runId: tag, drillInstance: inst.id, environment: deps.ctx.env.name, status: outcome.status, message: `${inst.id} is tagged ${DRILL_TAG}=${tag} and no drill record names it: ${outcome.message}` });
+  }
   return out;
+}
+
+async function tryDelete(deps: Deps, ours: Ours, opts: CleanupOptions): Promise<DeleteOutcome> {
+  try {
+    return await deleteDrillInstance(deps, ours, { wait: true, signal: opts.signal, onProgress: opts.onProgress });
+  } catch (err) {
+    if (opts.signal.aborted) throw err;
+    return { status: 'left', message: `${ours.id}: ${errorMessage(err)}` };
+  }
 }
 
 /** 0: all clean; 1: something was refused or unreadable (not ours); 2: a deletion did not finish. */

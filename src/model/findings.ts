@@ -19,7 +19,8 @@ export type SuggestedRequest =
   | { action: 'redeploy'; cluster: string; service: string }
   | { action: 'snapshot'; instance: string }
   | { action: 'restore'; instance: string; snapshot: string }
-  | { action: 'requeue'; redis: string; queue: string };
+  | { action: 'requeue'; redis: string; queue: string }
+  | { action: 'delete-drill-instance'; instance: string };
 
 export type SuggestedAction = SuggestedRequest & {
   /** what the action acts on, as an operator names it: a service, an instance, a queue */

@@ -127,6 +127,8 @@ describe('every default check against the sandbox', () => {
     const clock = new ManualClock(START);
     const sandbox = createSandbox({ scenario: 'calm', seed: 7, clock });
     const host = (await sandbox.sources.rds.describe(new AbortController().signal)).instances[0]!.endpoint!.host;
+    // a drill running now: rds.drill-instance-age judges drill copies only
+    await sandbox.rds.restore({ snapshotId: 'rds:demo-db-2026-11-22-03-10', newId: 'demo-db-drill-20261122090000', tags: { 'opsdeck:drill': 'demo-db-20261122T090000Z' } });
     const report = await runChecks({ sources: sandbox.sources, env: 'demo', ...checkSettings(sandbox.environment), postgresHosts: { primary: host }, now: clock.now() });
     const judged = new Set(report.findings.map((f) => f.checkId));
     expect(CHECKS.map((c) => c.id).filter((id) => !judged.has(id))).toEqual([]);
@@ -147,7 +149,7 @@ describe('every default check against the sandbox', () => {
       expect(c.id.startsWith(`${c.area}.`), c.id).toBe(true);
       expect(c.reads).toContain(c.area);
       for (const k of c.thresholds) expect(THRESHOLD_KEYS, c.id).toContain(k);
-      for (const a of c.actions) expect(['scale', 'rollback', 'redeploy', 'snapshot', 'restore', 'requeue'], c.id).toContain(a);
+      for (const a of c.actions) expect(['scale', 'rollback', 'redeploy', 'snapshot', 'restore', 'requeue', 'delete-drill-instance'], c.id).toContain(a);
     }
   });
 });

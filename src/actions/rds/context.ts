@@ -52,6 +52,8 @@ export interface RdsControl {
   deleteInstance(id: string, signal: AbortSignal): Promise<RdsWriteResult>;
   /** the tags as RDS holds them now */
   tagsOf(id: string, signal: AbortSignal): Promise<Record<string, string>>;
+  /** every instance of the region carrying the tag `key` (one paginated DescribeDBInstances, which lists tags) */
+  tagged?(key: string, signal: AbortSignal): Promise<DbInstanceDetail[]>;
 }
 
 export interface RdsActionContext extends ActionContext {

@@ -1,7 +1,8 @@
 /**
  * RDS checks: instance status, last night's backup, free storage, connections
  * and CPU. Instances opsdeck restored (drill copies) are shown on the panel
- * but not judged: they come and go by design.
+ * but not judged by these: they come and go by design. One check is theirs:
+ * a drill copy that outlives a drill.
  */
 import type { DbInstance } from '../../model/rds.js';
 import type { Finding } from '../../model/findings.js';
@@ -143,4 +144,32 @@ const cpu: CheckDefinition = {
   },
 };
 
-export const RDS_CHECKS: readonly CheckDefinition[] = [status, snapshotAge, storage, connections, cpu];
+/** Kept beside the action's own constant (actions/rds/context.ts) by a test: checks do not load actions. */
+const DRILL_TAG = 'opsdeck:drill';
+
+/** A drill copy is production data outside production's guard: one older than a drill takes was forgotten or orphaned. */
+const drillInstanceAge: CheckDefinition = {
+  id: 'rds.drill-instance-age',
+  area: 'rds',
+  title: 'No drill instance outlives its drill',
+  reads: ['rds'],
+  thresholds: ['drillInstanceAgeHours'],
+  actions: ['delete-drill-instance'],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    const drills = (ctx.data.rds!.restored ?? []).filter((i) => DRILL_TAG in i.tags);
+    return drills.map((i) => {
+      const tag = i.tags[DRILL_TAG];
+      if (i.createdAt === undefined) return f('ok', subject(ctx, i), `drill instance (${DRILL_TAG}=${tag}), ${i.status}; RDS gives no creation time yet`, i.status);
+      const hours = (ctx.now - i.createdAt) / 3_600_000;
+      const figure = `${hours.toFixed(1)} h old, ${i.status}`;
+      const t = ctx.threshold('drillInstanceAgeHours', [i.id]);
+      const severity = grade(hours, t);
+      if (severity === 'ok') return f('ok', subject(ctx, i), `drill instance of the drill ${tag}`, figure);
+      const del = suggest({ action: 'delete-drill-instance', instance: i.id }, `delete the drill instance ${i.id}`);
+      return f(severity, subject(ctx, i), `drill instance (${DRILL_TAG}=${tag}) older than a drill takes (${severity === 'crit' ? t.crit : t.warn} h): a copy of production data left running`, figure, del);
+    });
+  },
+};
+
+export const RDS_CHECKS: readonly CheckDefinition[] = [status, snapshotAge, storage, connections, cpu, drillInstanceAge];

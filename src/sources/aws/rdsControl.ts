@@ -7,6 +7,8 @@ import { send, type AwsContext } from './clients.js';
 import { mapInstance, tagRecord } from './rdsMap.js';
 import { findSnapshot, isRdsNotFound, listSnapshots } from './rdsSnapshots.js';
 
+// bounds a runaway Marker loop: 100 pages of 100 instances
+const MAX_PAGES = 100;
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const requestIdOf = (out: { $metadata?: { requestId?: string } }) => (out.$metadata?.requestId ? { requestId: out.$metadata.requestId } : {});
 
@@ -72,6 +74,19 @@ export function awsRdsControl(ctx: AwsContext): RdsControl {
       }
       const out = await send(ctx, 'rds', (rds) => new rds.ListTagsForResourceCommand({ ResourceName: arn }), signal);
       return tagRecord(out.TagList);
+    },
+
+    async tagged(key, signal) {
+      const out: DbInstanceDetail[] = [];
+      let marker: string | undefined;
+      let pages = 0;
+      do {
+        const m = marker;
+        const res = await send(ctx, 'rds', (rds) => new rds.DescribeDBInstancesCommand({ MaxRecords: 100, ...(m ? { Marker: m } : {}) }), signal);
+        for (const i of res.DBInstances ?? []) if ((i.TagList ?? []).some((t) => t.Key === key)) out.push(mapInstance(i));
+        marker = res.Marker;
+      } while (marker && ++pages < MAX_PAGES);
+      return out;
     },
   };
 }

@@ -17,6 +17,8 @@ export interface SandboxRds {
   createSnapshot(instanceId: string, snapshotId: string, tags: Record<string, string>, signal?: AbortSignal): Promise<void>;
   restore(req: RestoreRequest, signal?: AbortSignal): Promise<void>;
   deleteInstance(id: string, signal?: AbortSignal): Promise<void>;
+  /** every instance carrying the tag `key`, as DescribeDBInstances lists them with their tags */
+  tagged(key: string, signal?: AbortSignal): Promise<DbInstanceDetail[]>;
   /** like rds:RemoveTagsFromResource, on an instance the sandbox restored */
   removeTags(id: string, keys: readonly string[], signal?: AbortSignal): Promise<void>;
   /** where restored instances' endpoints point (the drill's real PostgreSQL); undefined: a made-up host */
@@ -33,6 +35,10 @@ export function sandboxRdsOps(sim: RdsSim, now: (signal?: AbortSignal) => { t: n
   };
   return {
     instance: async (id, signal) => findInstance(view(signal), id),
+    async tagged(key, signal) {
+      const v = view(signal);
+      return [...v.instances, ...v.restored].filter((i) => key in i.tags);
+    },
     snapshot: async (id, signal) => view(signal).snapshots.find((s) => s.id === id),
     async createSnapshot(instanceId, snapshotId, tags, signal) {
       const { t, base } = now(signal);
@@ -84,5 +90,6 @@ export function sandboxRdsControl(sandbox: Sandbox): RdsControl {
       if (!inst) throw awsError('DBInstanceNotFoundFault', `DBInstance ${id} not found.`);
       return { ...inst.tags };
     },
+    tagged: (key, signal) => rds.tagged(key, signal),
   };
 }
