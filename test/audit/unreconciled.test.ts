@@ -87,6 +87,8 @@ describe('the audit.unreconciled check', () => {
     ]);
     expect(mine[0]!.message).toContain('restore of prod/orders-db started 2026-03-02 09:51 UTC by ana@bastion-1, outcome unknown');
     const none = evaluate({}, {}, { env: 'prod', now: Date.now(), unreconciled: [] }).findings;
-    expect(none.filter((f) => f.checkId === 'audit.unreconciled')).toEqual([]);
+    expect(none.filter((f) => f.checkId === 'audit.unreconciled').map((f) => f.severity)).toEqual(['ok']);
+    const unread = evaluate({}, {}, { env: 'prod', now: Date.now() }).findings;
+    expect(unread.filter((f) => f.checkId === 'audit.unreconciled')).toEqual([]);
   });
 });

@@ -33,7 +33,10 @@ const unreconciled: CheckDefinition = {
   thresholds: [],
   actions: [],
   evaluate(ctx) {
-    return (ctx.unreconciled ?? []).map((i: UnreconciledIntent) => {
+    // not read (a caller without the journal): no verdict rather than a false "all have outcomes"
+    if (ctx.unreconciled === undefined) return [];
+    if (ctx.unreconciled.length === 0) return [findingsOf(this)('ok', { kind: 'panel', name: '' }, 'every action in the journal has an outcome')];
+    return ctx.unreconciled.map((i: UnreconciledIntent) => {
       const { area, kind } = placeOf(i.action);
       const f = findingsOf({ id: this.id, area });
       return f('crit', { kind, name: nameOf(i.target, ctx.env) }, `${describeIntent(i)}; record what happened: opsdeck audit reconcile --id ${i.seq} --record "…"`, 'no outcome');
