@@ -35,10 +35,11 @@ export async function reconcile(journal: AuditJournal, seq: number, what: string
   });
 }
 
-export function formatPending(list: readonly UnreconciledIntent[], json: boolean): string {
-  if (json) return escapeJsonText(JSON.stringify(list.map((i) => ({ ...i, message: describeIntent(i) })), null, 2));
+/** `now`: the target's current state by intent seq, where it was read */
+export function formatPending(list: readonly UnreconciledIntent[], json: boolean, now: ReadonlyMap<number, string> = new Map()): string {
+  if (json) return escapeJsonText(JSON.stringify(list.map((i) => ({ ...i, message: describeIntent(i), ...(now.has(i.seq) ? { now: oneLine(now.get(i.seq)!) } : {}) })), null, 2));
   if (list.length === 0) return 'every intent in the audit journal has an outcome';
-  return [...list.map((i) => `#${i.seq}  ${describeIntent(i)}: ${oneLine(i.summary, 100)}`), 'record what happened: opsdeck audit reconcile --id N --record "…"'].join('\n');
+  return [...list.map((i) => `#${i.seq}  ${describeIntent(i)}: ${oneLine(i.summary, 100)}${now.has(i.seq) ? `; now: ${oneLine(now.get(i.seq)!)}` : ''}`), 'record what happened: opsdeck audit reconcile --id N --record "…"'].join('\n');
 }
 
 /** The line an action prints before its plan when its target has intents without outcome. */

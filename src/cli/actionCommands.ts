@@ -15,6 +15,7 @@ import type { EcsActionContext } from '../actions/ecs/context.js';
 import { AuditJournal } from '../audit/journal.js';
 import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
 import { formatPending, pendingIntents, pendingWarning, reconcile, ReconcileError } from '../audit/reconcile.js';
+import { currentStates } from './reconcileState.js';
 import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
 import { parseDuration } from './duration.js';
@@ -194,7 +195,18 @@ export function actionCommands(program: Command, io: ActionIo): void {
         io.setCode(EXIT.ok);
         return;
       }
-      io.stdout.write(formatPending(pendingIntents(journal, environment), Boolean(flags.json || g.json)) + '\n');
+      const pending = pendingIntents(journal, environment);
+      // the target's state is cheap only for the environment named on the command line
+      let states = new Map<number, string>();
+      if (environment !== undefined && pending.length > 0) {
+        const opened = await openEnvironment(g, io.env, { oneShot: true });
+        try {
+          states = await currentStates(opened, pending);
+        } finally {
+          await opened.sources.close();
+        }
+      }
+      io.stdout.write(formatPending(pending, Boolean(flags.json || g.json), states) + '\n');
       io.setCode(EXIT.ok);
     });
 }

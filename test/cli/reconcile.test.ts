@@ -73,6 +73,9 @@ describe('crash recovery: an intent without an outcome', () => {
     const list = opsdeck(['audit', 'reconcile', '--json'], { env });
     expect(list.code).toBe(0);
     expect((JSON.parse(list.stdout) as { seq: number }[]).map((i) => i.seq)).toEqual([1]);
+    // with the environment named, the target's state is read (the sandbox starts afresh in each process, at 3)
+    const withState = JSON.parse(opsdeck(['audit', 'reconcile', '--json', '--demo'], { env }).stdout) as { now?: string }[];
+    expect(withState[0]!.now).toMatch(/^service api wants 3, runs \d+, /);
     expect(opsdeck(['audit', 'reconcile', '--id', '1'], { env }).code).toBe(64);
     const wrong = opsdeck(['audit', 'reconcile', '--id', '7', '--record', 'x'], { env });
     expect(wrong.code).toBe(64);
