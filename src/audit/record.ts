@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 
-/** verify: what the watch after the call saw (done, failed, timed out, superseded) */
-export type AuditPhase = 'intent' | 'outcome' | 'refusal' | 'verify';
+/** verify: what the watch after the call saw (done, failed, timed out, superseded); reconcile: an operator's account of an intent that lost its outcome in a crash */
+export type AuditPhase = 'intent' | 'outcome' | 'refusal' | 'verify' | 'reconcile';
 export type AuditOutcome = 'ok' | 'refused' | 'aborted' | 'failed';
 
 export interface AuditOperator {

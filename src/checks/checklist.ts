@@ -14,6 +14,8 @@ import { checkSettings, type AreaConfig } from './evaluate.js';
 import { checklistWindow, lastRunPath, readLastRun, recordRun } from './lastRun.js';
 import { utc } from './types.js';
 import { runChecks, type CheckReport } from './run.js';
+import { readJournalTail, unreconciledIntents, type UnreconciledIntent } from '../audit/unreconciled.js';
+import { auditPath } from '../state/paths.js';
 
 interface ChecklistOptions {
   sources: Sources;
@@ -41,6 +43,7 @@ export async function runChecklist(opts: ChecklistOptions): Promise<CheckReport>
     since: window.since,
     windowBasis: window.basis,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    unreconciled: journalFacts(opts),
   });
   if (!opts.remember) return report;
   const held = windowHeld(report);
@@ -66,4 +69,15 @@ function windowHeld(report: CheckReport): string | undefined {
 function nextStart(opts: Pick<ChecklistOptions, 'environment' | 'processEnv'>): string {
   const last = readLastRun(opts.environment, opts.processEnv);
   return last.at !== undefined ? `counts from ${utc(last.at)}` : 'looks back 24 h';
+}
+
+/** A journal that cannot be read costs this finding only, said on stderr, not the whole checklist. */
+function journalFacts(opts: Pick<ChecklistOptions, 'environment' | 'processEnv' | 'warn'>): UnreconciledIntent[] {
+  const path = auditPath(opts.processEnv);
+  try {
+    return unreconciledIntents(readJournalTail(path), opts.environment);
+  } catch (err) {
+    opts.warn(`could not read the audit journal ${path} for actions without an outcome: ${errorMessage(err)}`);
+    return [];
+  }
 }

@@ -2,6 +2,7 @@
  * The checks as a pure function of panel data: `opsdeck check` feeds it what
  * it just read, the TUI what its panels already hold (no extra reads).
  */
+import type { UnreconciledIntent } from '../audit/unreconciled.js';
 import type { Finding } from '../model/findings.js';
 import type { PanelData, PanelId, PanelSnapshots } from '../model/panels.js';
 import { PANEL_IDS } from '../model/panels.js';
@@ -31,6 +32,8 @@ export interface EvaluateOptions {
   /** the areas the environment configures (see configuredAreas); omitted: every area */
   areas?: readonly PanelId[];
   checks?: readonly CheckDefinition[];
+  /** the journal's intents without outcome (see audit/unreconciled.ts) */
+  unreconciled?: readonly UnreconciledIntent[];
 }
 
 interface Evaluation {
@@ -102,10 +105,12 @@ export function evaluate(data: Partial<PanelData>, errors: PanelErrors, opts: Ev
     since: opts.since ?? opts.now - DEFAULT_SINCE_MS,
     ...(opts.logWindow ? { logWindow: opts.logWindow } : {}),
     rdsMaxConnections: rdsMaxConnections(data, opts.postgresHosts ?? {}),
+    ...(opts.unreconciled ? { unreconciled: opts.unreconciled } : {}),
   };
   const findings: Finding[] = [];
   const notes: string[] = [];
-  const checks = (opts.checks ?? CHECKS).filter((c) => opts.areas === undefined || opts.areas.includes(c.area));
+  // a check that reads no panel (the journal's) holds whatever areas the environment configures
+  const checks = (opts.checks ?? CHECKS).filter((c) => opts.areas === undefined || c.reads.length === 0 || opts.areas.includes(c.area));
   for (const check of checks) {
     const missing = check.reads.find((id) => unreadable[id] !== undefined);
     if (missing) {

@@ -3,6 +3,7 @@
  * timeout, then evaluates the checks against what came back. A source that
  * fails or times out turns the checks that read it into `unknown`.
  */
+import type { UnreconciledIntent } from '../audit/unreconciled.js';
 import type { Finding, Severity } from '../model/findings.js';
 import type { PanelData, PanelId } from '../model/panels.js';
 import type { Sources } from '../sources/ports.js';
@@ -34,6 +35,7 @@ interface CheckRunOptions {
   /** per source read */
   timeoutMs?: number;
   checks?: readonly CheckDefinition[];
+  unreconciled?: readonly UnreconciledIntent[];
 }
 
 export interface CheckReport {
@@ -127,6 +129,7 @@ export async function runChecks(opts: CheckRunOptions): Promise<CheckReport> {
     ...(opts.areas ? { areas: opts.areas } : {}),
     ...(logWindow ? { logWindow } : {}),
     ...(opts.checks ? { checks: opts.checks } : {}),
+    ...(opts.unreconciled ? { unreconciled: opts.unreconciled } : {}),
   });
   const status = worst(findings);
   return {

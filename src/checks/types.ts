@@ -9,6 +9,7 @@ import type { PanelData, PanelId } from '../model/panels.js';
 import type { ThresholdKey } from '../config/thresholdKeys.js';
 import type { Threshold } from './thresholds.js';
 import type { LogWindow } from './logWindow.js';
+import type { UnreconciledIntent } from '../audit/unreconciled.js';
 
 /** The action ids a finding may suggest; each is a guarded action of src/actions. */
 export type ActionId = SuggestedRequest['action'];
@@ -28,6 +29,8 @@ export interface CheckContext {
   logWindow?: LogWindow;
   /** max_connections of RDS instances, by instance id, where known */
   rdsMaxConnections: Record<string, number>;
+  /** intents of this environment's journal with no outcome and no reconcile record; absent when the caller did not read the journal */
+  unreconciled?: readonly UnreconciledIntent[];
 }
 
 export interface CheckDefinition {

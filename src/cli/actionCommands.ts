@@ -14,6 +14,8 @@ import type { ActionContext, ActionDefinition } from '../actions/types.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import { AuditJournal } from '../audit/journal.js';
 import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
+import { formatPending, pendingIntents, pendingWarning, reconcile, ReconcileError } from '../audit/reconcile.js';
+import { currentStates } from './reconcileState.js';
 import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
 import { parseDuration } from './duration.js';
@@ -78,6 +80,9 @@ export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: 
     await resolveIdentity(opened);
     const ctx = await setup.context(opened);
     const plan = await action.plan(ctx, args, interrupt.signal);
+    // a crash may have left this target half-changed: said before the plan, whatever the mode
+    const pending = pendingWarning(AuditJournal.open(io.env), plan.environment, plan.target.display);
+    if (pending) io.stderr.write(pending + '\n');
     if (flags.dryRun) {
       io.stdout.write(flags.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planLines(plan).join('\n') + '\n');
       return plan.refusal ? ACTION_EXIT.refused : EXIT.ok;
@@ -144,7 +149,7 @@ export function actionCommands(program: Command, io: ActionIo): void {
     io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, redeployAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs }))));
   });
 
-  program
+  const audit = program
     .command('audit')
     .description('list the audit journal of actions, or check its hash chain with --verify')
     .option('--verify', 'check the chain; exit 1 naming the first broken record')
@@ -164,6 +169,44 @@ export function actionCommands(program: Command, io: ActionIo): void {
       }
       const text = flags.json ? formatAuditJson(records) : records.length ? formatAuditTable(records) : `the audit journal ${journal.path} is empty`;
       io.stdout.write(text.endsWith('\n') ? text : text + '\n');
+      io.setCode(EXIT.ok);
+    });
+
+  audit
+    .command('reconcile')
+    .description('list actions whose outcome a crash lost; with --id N --record TEXT, journal what actually happened')
+    .option('--id <n>', 'the journal number (#N) of the intent to reconcile')
+    .option('--record <text>', 'what actually happened, one line')
+    .option('--json', 'print the list as JSON')
+    .action(async (flags: { id?: string; record?: string; json?: boolean }, cmd: Command) => {
+      const journal = AuditJournal.open(io.env);
+      // `audit` has its own --json, which commander gives to the parent when both could take it
+      const g = cmd.optsWithGlobals<GlobalOptions & { json?: boolean }>();
+      const environment = g.demo ? 'demo' : g.env;
+      if ((flags.id === undefined) !== (flags.record === undefined)) throw new UserError('--id and --record go together: --id N --record "what happened"', EXIT.usage);
+      if (flags.id !== undefined && flags.record !== undefined) {
+        try {
+          const r = await reconcile(journal, wholeNumber(flags.id, '--id'), flags.record);
+          io.stdout.write(`reconciled #${flags.id} as journal record #${r.seq}\n`);
+        } catch (err) {
+          if (err instanceof ReconcileError) throw new UserError(err.message, EXIT.usage);
+          throw err;
+        }
+        io.setCode(EXIT.ok);
+        return;
+      }
+      const pending = pendingIntents(journal, environment);
+      // the target's state is cheap only for the environment named on the command line
+      let states = new Map<number, string>();
+      if (environment !== undefined && pending.length > 0) {
+        const opened = await openEnvironment(g, io.env, { oneShot: true });
+        try {
+          states = await currentStates(opened, pending);
+        } finally {
+          await opened.sources.close();
+        }
+      }
+      io.stdout.write(formatPending(pending, Boolean(flags.json || g.json), states) + '\n');
       io.setCode(EXIT.ok);
     });
 }
