@@ -15,6 +15,8 @@ export interface TmuxSession {
   screen(): string;
   /** the screen with its SGR attributes, as tmux re-encodes them */
   rawScreen(): string;
+  /** everything the pane printed, scrollback included, wrapped lines joined */
+  history(): string;
   keys(...keys: string[]): void;
   /** type text literally */
   type(text: string): void;
@@ -43,6 +45,7 @@ export function startInTmux(command: string, opts: { cols: number; rows: number;
     name,
     screen: () => tmux(['capture-pane', '-p', '-t', name]),
     rawScreen: () => tmux(['capture-pane', '-p', '-e', '-t', name]),
+    history: () => tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', name]),
     keys: (...keys) => tmux(['send-keys', '-t', name, ...keys]),
     type: (text) => tmux(['send-keys', '-t', name, '-l', text]),
     waitFor(predicate, what, timeoutMs = 10_000) {
