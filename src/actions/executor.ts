@@ -7,11 +7,16 @@
  *   release the lock → verify with progress → journal the verification
  *
  * The re-read happens under the lock, so nobody can change the target between
- * the comparison and the call. The lock is held while the call runs (renewed
- * for a long one, such as a backup drill), not while the result is watched:
- * a rollback must not be refused for ten minutes because a scale is still
- * being verified. A later action on the same target stops the earlier watch.
- * Refusals, failures and the verification's verdict are journaled too.
+ * the comparison and the call. The lock's key is the resource changed (the
+ * account, region, cluster and service; the instance; the Redis and queue:
+ * lockResource.ts), not the environment that names it. It is a short lease
+ * renewed while the call runs (a backup drill runs for an hour), so a killed
+ * opsdeck's lock lapses within LEASE_MS; it is not held while the result is
+ * watched: a rollback must not be refused for ten minutes because a scale is
+ * still being verified. A later action on the same target stops the earlier
+ * watch. Refusals, failures, the verification's verdict and what happened to
+ * the lock (a dead holder freed, a lock file chosen with --local-lock, a lease
+ * lost or taken again) are journaled too.
  *
  * An action made of other actions (the backup drill restores, then deletes)
  * runs them through `RunChild`, which the executor hands its execute once the
@@ -20,7 +25,8 @@
  */
 import type { AuditEntry, AuditOutcome, AuditRecord } from '../audit/record.js';
 import { currentOperator } from '../audit/record.js';
-import { LockHeldError, lockKey, type LockHandle, type TargetLock } from './lock.js';
+import { clockTime, holderLine, LEASE_MS, LockHeldError, LockUnavailableError, RENEW_EVERY_MS, type LockHandle, type RenewResult, type TargetLock } from './lock.js';
+import { environmentLocator, lockKeyFor, lockSubject, type ResourceLocator } from './lockResource.js';
 import { errorMessage } from '../text/sanitize.js';
 import { confirmationPhrase, type ActionContext, type ActionDefinition, type Plan, type ChildResult, type RunChild, type VerifyProgress, type VerifyResult } from './types.js';
 import { Watches } from './watches.js';
@@ -40,6 +46,10 @@ export interface ActionObserver {
 export interface ExecutorDeps {
   journal: { append(entry: AuditEntry): Promise<AuditRecord> };
   lock: TargetLock;
+  /** where the environment's resources live (account, region, Redis); default: what its header shows */
+  locate?: ResourceLocator;
+  /** the lease and its renewal period; tests shorten them */
+  lease?: { ms: number; renewEveryMs: number };
   /** the AWS identity, for the journal */
   awsArn?: string;
   observer?: ActionObserver;
@@ -70,8 +80,6 @@ export interface RunRequest<Args, Ctx extends ActionContext, P = unknown> {
 /** Exit codes of the action commands: 0 done, 1 refused or aborted, 2 failed. */
 export const ACTION_EXIT: Record<RunOutcome, number> = { done: 0, refused: 1, aborted: 1, failed: 2 };
 
-/** The lock's lease while a call runs; renewed every third of it for as long as the call takes. */
-export const CALL_LOCK_TTL_MS = 120_000;
 const PROCESS_WATCHES = new Watches();
 
 /** Calls an observer without letting it fail the action. */
@@ -116,8 +124,12 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
   };
   const typed = 'typed' in confirmation ? confirmation.typed : undefined;
   const phraseAccepted = 'partOf' in confirmation || (typed !== undefined && plan.phrase !== '' && typed === plan.phrase);
-  const journal = (phase: AuditEntry['phase'], outcome: AuditOutcome | null, detail: string, requestIds: string[] = []) =>
-    deps.journal.append({ ...base, phase, outcome, detail, requestIds, phraseAccepted: plan.tier === 'read' ? null : phraseAccepted, durationMs: phase === 'intent' ? null : ctx.now() - started });
+  // what happened to the lock goes with the next record written
+  const lockNotes: string[] = [];
+  const journal = (phase: AuditEntry['phase'], outcome: AuditOutcome | null, detail: string, requestIds: string[] = []) => {
+    const withNotes = lockNotes.length ? `${detail} [lock: ${lockNotes.splice(0).join('; ')}]` : detail;
+    return deps.journal.append({ ...base, phase, outcome, detail: withNotes, requestIds, phraseAccepted: plan.tier === 'read' ? null : phraseAccepted, durationMs: phase === 'intent' ? null : ctx.now() - started });
+  };
   const refuse = async (outcome: 'refused' | 'aborted', message: string): Promise<RunResult> => {
     await journal('refusal', outcome, message);
     return { outcome, message, requestIds: [] };
@@ -134,13 +146,23 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
   }
   if ('typed' in confirmation) notify(deps.observer, (o) => o.confirmed?.(plan));
 
-  const key = lockKey(plan.environment, plan.target.display);
+  let key: string;
+  try {
+    key = await lockKeyFor(plan.target, deps.locate ?? environmentLocator(() => ctx.env), signal);
+  } catch (err) {
+    return refuse('refused', `could not tell which resource ${plan.target.display} is, to lock it: ${errorMessage(err)}; nothing was done`);
+  }
+  const lease = deps.lease ?? { ms: LEASE_MS, renewEveryMs: RENEW_EVERY_MS };
   let handle: LockHandle;
   try {
-    handle = await deps.lock.acquire(key, CALL_LOCK_TTL_MS);
+    handle = await deps.lock.acquire(key, lease.ms, { action: plan.action, environment: plan.environment, target: plan.target.display });
   } catch (err) {
-    return refuse('refused', err instanceof LockHeldError ? err.message : `could not take the lock: ${errorMessage(err)}`);
+    if (err instanceof LockHeldError || err instanceof LockUnavailableError) return refuse('refused', err.message);
+    return refuse('refused', `could not take the lock on ${lockSubject(key)} in ${deps.lock.where}: ${errorMessage(err)}; nothing was done`);
   }
+  if (handle.choice) lockNotes.push(handle.choice);
+  if (handle.freed) lockNotes.push(`freed the lock of ${holderLine(handle.freed, Date.now())}: that process on this host is gone`);
+  const lockEvents: string[] = [];
 
   let requestIds: string[] = [];
   try {
@@ -157,13 +179,15 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
     await journal('intent', null, 'partOf' in confirmation ? `${plan.summary} (a step of ${confirmation.partOf.title})` : plan.summary);
     const children: RunChild = (child) => observed(deps, child, { partOf: plan });
     try {
-      const res = await renewing(handle, () => action.execute(ctx, plan, signal, children));
+      const res = await renewing(handle, lease, (e) => lockEvents.push(e), () => action.execute(ctx, plan, signal, children));
       requestIds = res.requestIds;
+      lockNotes.push(...lockEvents);
       await journal('outcome', 'ok', res.detail, requestIds);
     } catch (err) {
       const message = errorMessage(err);
+      lockNotes.push(...lockEvents);
       await journal('outcome', 'failed', message, requestIds);
-      return { outcome: 'failed', message: `${plan.title} failed: ${message}`, requestIds };
+      return { outcome: 'failed', message: `${plan.title} failed: ${message}${lockEvents.length ? ` (lock: ${lockEvents.join('; ')})` : ''}`, requestIds };
     }
   } finally {
     await handle.release().catch(() => undefined);
@@ -181,17 +205,50 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
   // the operator (or the dashboard closing) stopped the watch: not a failure of the change
   const stopped = superseded || signal.aborted;
   await journal('verify', verify.ok ? 'ok' : stopped ? 'aborted' : 'failed', verify.message, requestIds);
-  if (verify.ok) return { outcome: 'done', message: verify.message, requestIds, verify };
+  const lockSaid = lockEvents.length ? ` (lock: ${lockEvents.join('; ')})` : '';
+  if (verify.ok) return { outcome: 'done', message: verify.message + lockSaid, requestIds, verify };
   if (superseded) return { outcome: 'aborted', message: `${plan.title}: the call succeeded; ${verify.message}`, requestIds, verify };
   return { outcome: 'failed', message: `${plan.title}: the call succeeded but ${verify.message}`, requestIds, verify };
 }
 
-/** Runs `work` while renewing the lock's lease, so a call that takes long (a drill) keeps its target. */
-async function renewing<T>(handle: LockHandle, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` while renewing the lock's lease, so a call that takes long (a
+ * drill) keeps its target while a killed holder's lease lapses. The call is
+ * already under way when a renewal goes wrong, so it is not stopped; what the
+ * renewal found (the lock taken again after Redis lost it, someone else
+ * holding it) is told through `event`, journaled and shown with the result.
+ */
+async function renewing<T>(handle: LockHandle, lease: { ms: number; renewEveryMs: number }, event: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  const subject = lockSubject(handle.key);
+  let lastLost = '';
+  let failingSince: number | undefined;
+  const said = (r: RenewResult) => {
+    const now = Date.now();
+    failingSince = undefined;
+    if (r.status === 'retaken') event(`the lock on ${subject} had vanished (did its Redis restart?) and was taken again at ${clockTime(now)}`);
+    if (r.status === 'lost') {
+      const who = r.holder ? holderLine(r.holder, now) : 'someone else';
+      if (who !== lastLost) event(`the lock on ${subject} was lost at ${clockTime(now)}: it is held by ${who}; they may be acting on it too`);
+      lastLost = who;
+    }
+  };
+  let inFlight = false;
   const timer = setInterval(() => {
-    // a lease that could not be renewed lapses on its own; the call itself is already under way
-    handle.extend(CALL_LOCK_TTL_MS).catch(() => undefined);
-  }, CALL_LOCK_TTL_MS / 3);
+    if (inFlight) return;
+    inFlight = true;
+    handle
+      .renew(lease.ms)
+      .then(said, (err: unknown) => {
+        // the backend is down: the lease lapses on its own once it is past; said once
+        const now = Date.now();
+        failingSince ??= now;
+        if (now - failingSince >= lease.ms - lease.renewEveryMs) {
+          event(`could not renew the lock on ${subject} since ${clockTime(failingSince)} (${errorMessage(err)}); its lease has lapsed`);
+          failingSince = Number.POSITIVE_INFINITY;
+        }
+      })
+      .finally(() => (inFlight = false));
+  }, lease.renewEveryMs);
   timer.unref?.();
   try {
     return await work();

@@ -1,3 +1,6 @@
+/** The longest timeout any command accepts: a wait past a working day is a typo, not a plan. */
+export const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
 /**
  * A timeout as the operator gave it: "45 s", "10 min", "1 min 30 s", "1 h 30 min".
  * Nothing is rounded, so a 45 s timeout never reads "1 min".

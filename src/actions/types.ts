@@ -15,8 +15,10 @@ export interface ActionTarget {
   name: string;
   /** e.g. the cluster of a service or the Redis of a queue */
   parent?: string;
-  /** e.g. "prod/api": what the journal and the lock name */
+  /** e.g. "prod/api": what the journal and the operator see */
   display: string;
+  /** a second lock on the same resource for a long activity that must not hold up other actions on it (the backup drill) */
+  lockAspect?: string;
 }
 
 export interface PlanChange {

@@ -18,7 +18,7 @@ import { formatPending, pendingIntents, pendingWarning, reconcile, ReconcileErro
 import { currentStates } from './reconcileState.js';
 import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
-import { parseDuration } from './duration.js';
+import { parseTimeout } from './duration.js';
 import { ecsName, wholeNumber } from './arguments.js';
 import { EXIT, UserError } from './exit.js';
 
@@ -50,7 +50,7 @@ function withClusterFlag(cmd: Command): Command {
   return cmd.option('--cluster <name>', 'the cluster, when the service name is in more than one');
 }
 
-async function ask(io: ActionIo, phrase: string, tier: string): Promise<string | undefined> {
+export async function ask(io: ActionIo, phrase: string, tier: string): Promise<string | undefined> {
   const rl = createInterface({ input: process.stdin, output: io.stderr });
   try {
     const prompt = tier === 'reversible' ? 'Go ahead? [y/N] ' : `Type ${phrase} to confirm (Enter alone cancels): `;
@@ -68,7 +68,7 @@ export interface ActionSetup<Args, Ctx extends ActionContext> {
 }
 
 export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: GlobalOptions, flags: ActionFlags, action: ActionDefinition<Args, Ctx>, setup: ActionSetup<Args, Ctx>): Promise<number> {
-  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const timeoutMs = parseTimeout(flags.timeout, '--timeout');
   if (flags.dryRun && flags.confirm !== undefined) throw new UserError('--dry-run and --confirm contradict each other: pick one', EXIT.usage);
   const opened = await openEnvironment(g, io.env, { oneShot: true });
   const interrupt = new AbortController();

@@ -7,6 +7,8 @@ import type { EcsActionContext } from '../actions/ecs/context.js';
 import type { ExecutorDeps } from '../actions/executor.js';
 import { AuditJournal } from '../audit/journal.js';
 import { createTargetLock } from '../actions/lockSelect.js';
+import { environmentLocator, redisPlace, type ResourceLocator } from '../actions/lockResource.js';
+import { getIdentity } from '../sources/aws/identity.js';
 import { evaluateCondition, type ConditionFacts } from '../checks/topology.js';
 import { EXIT, UserError } from './exit.js';
 import { errorMessage } from '../text/sanitize.js';
@@ -61,23 +63,48 @@ export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFact
 }
 
 /**
- * The journal in the state directory, and the lock: in the environment's
- * first Redis when it has one (the only lock that spans machines), else a
- * lock file. A Redis that does not answer must not block an incident, so the
- * lock falls back to the file and says so.
+ * The journal in the state directory, the locator of the environment's
+ * resources (its account from STS, asked once), and the lock: in the
+ * environment's first Redis when it has one (the only lock that spans
+ * machines), else a lock file. A Redis that does not answer refuses every
+ * action with the reason, unless the operator chose --local-lock for this run:
+ * guessing that nobody else is acting is how two operators changed one
+ * service at once.
  */
-export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void): Promise<ExecutorDeps & { close(): Promise<void> }> {
-  const base = { journal: AuditJournal.open(env), awsArn: opened.info.identity.startsWith('arn:') ? opened.info.identity : undefined };
+export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard' = 'cli'): Promise<ExecutorDeps & { close(): Promise<void> }> {
+  const base = { journal: AuditJournal.open(env), awsArn: opened.info.identity.startsWith('arn:') ? opened.info.identity : undefined, locate: resourceLocator(opened) };
   const redisConf = opened.lockRedis;
   if (!redisConf) return { ...base, lock: createTargetLock({ env }), close: async () => {} };
-  const redis = new Redis(redisConf.url, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
+  const shared = { name: redisConf.name, place: redisPlace(redisConf.url) ?? 'an unparsable URL' };
+  const localLockHint = surface === 'dashboard' ? 'quit and start opsdeck with --local-lock' : 'run again with --local-lock';
+  if (opened.localLock) {
+    warn(`--local-lock: actions take a lock file on this machine instead of the shared lock in Redis "${shared.name}"; an operator elsewhere is not kept out`);
+    return { ...base, lock: createTargetLock({ env, shared, localLock: true }), close: async () => {} };
+  }
+  const redis = new Redis(redisConf.url, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    commandTimeout: 3_000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    // reconnects, so that a renewal after a Redis restart can take the lock again
+    retryStrategy: (times) => Math.min(200 * times, 2_000),
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    return { ...base, lock: createTargetLock({ redis, env }), close: async () => void (await redis.quit().catch(() => redis.disconnect())) };
+    return { ...base, lock: createTargetLock({ redis, env, shared }), close: async () => void (await redis.quit().catch(() => redis.disconnect())) };
   } catch (err) {
     redis.disconnect();
-    warn(`Redis "${redisConf.name}" does not answer (${errorMessage(err)}); the lock is a local lock file, which only guards this machine`);
-    return { ...base, lock: createTargetLock({ env }), close: async () => {} };
+    const unreachable = errorMessage(err);
+    warn(`Redis "${shared.name}" (${shared.place}) does not answer (${unreachable}): actions are refused until it does, or ${localLockHint}`);
+    return { ...base, lock: createTargetLock({ env, shared, unreachable, localLockHint }), close: async () => {} };
   }
+}
+
+/** Where the environment's resources live, for lock keys: the header's account or one STS call, the config's Redis URLs. */
+export function resourceLocator(opened: OpenedEnvironment): ResourceLocator {
+  const urls = Object.fromEntries(opened.config.redis.map((r) => [r.name, r.url]));
+  const aws = opened.aws;
+  return environmentLocator(() => opened.info, urls, aws ? async (signal) => (await getIdentity(aws, signal)).account : undefined);
 }

@@ -21,7 +21,7 @@ import { DRILL_EXIT, type DrillConfig } from '../drills/types.js';
 import { oneLine } from '../text/sanitize.js';
 import type { ActionIo } from './actionCommands.js';
 import { executorDeps } from './actionSetup.js';
-import { parseDuration } from './duration.js';
+import { parseTimeout } from './duration.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
 import { rdsInstanceId, rdsSnapshotId } from './arguments.js';
 import { EXIT, UserError } from './exit.js';
@@ -102,7 +102,7 @@ async function ask(io: ActionIo, phrase: string, what: string): Promise<string |
 }
 
 async function backup(io: ActionIo, g: GlobalOptions, flags: BackupFlags, instance: string): Promise<number> {
-  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const timeoutMs = parseTimeout(flags.timeout, '--timeout');
   const sig = interrupts(io, 'stopping the drill: deleting what it created (ctrl-c again leaves that to `opsdeck drill cleanup`)');
   let drill: DrillConfig | undefined;
   let s: Stage | undefined;

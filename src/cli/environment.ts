@@ -39,6 +39,8 @@ export interface GlobalOptions {
   profile?: string;
   /** how far back the log tail starts, e.g. "12h" */
   since?: string;
+  /** actions take a lock file on this machine instead of the environment's Redis (journaled) */
+  localLock?: boolean;
 }
 
 interface OpenOptions {
@@ -54,6 +56,8 @@ export interface OpenedEnvironment extends Backend {
   intervals: Partial<Record<PanelId, number>>;
   /** set when the environment uses AWS */
   aws?: AwsContext;
+  /** --local-lock: the operator chose a lock file over the environment's Redis */
+  localLock?: boolean;
 }
 
 function scenarioOf(opts: GlobalOptions): string {
@@ -73,7 +77,7 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
     const sandbox = createSandbox({ scenario: scenario as never });
     const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info) };
-    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox) };
+    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock) };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
   // the config parser (yaml + zod) is loaded only when a config is read
@@ -134,7 +138,7 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     await Promise.allSettled(closers.map((c) => c()));
     aws?.close();
   };
-  return { info, config: env, sources, intervals, ...(aws ? { aws } : {}), ...realBackend(env, info.name, aws) };
+  return { info, config: env, sources, intervals, ...(aws ? { aws } : {}), ...realBackend(env, info.name, aws), localLock: Boolean(opts.localLock) };
 }
 
 /** The config's systems: AWS for ECS and RDS, its Redis for the queues and the lock, its instances' own endpoints for a drill. */

@@ -19,7 +19,8 @@ import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
 import { incidentCommands } from './incidentCommands.js';
 import { initCommand } from './initCommand.js';
-import { parseDuration } from './duration.js';
+import { lockCommands } from './lockCommands.js';
+import { parseDuration, parseTimeout } from './duration.js';
 import type { LaunchTui } from '../dashboard/ports.js';
 
 interface MainDeps {
@@ -97,6 +98,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .option('--since <duration>', 'how far back the log tail starts (default 15m), and what check counts (default: since the last checklist), e.g. 12h')
     .option('--read-only', 'refuse every action that changes something')
     .option('--write', 'allow actions in a protected environment')
+    .option('--local-lock', "when the environment's Redis does not answer: lock with a file on this machine instead (journaled; guards nobody elsewhere)")
     .option('--no-color', 'draw without colour (also NO_COLOR=1)')
     .exitOverride()
     .configureOutput({
@@ -145,7 +147,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .action(async (o: { format: ReportFormat; timeout: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const sinceMs = g.since === undefined ? undefined : parseDuration(g.since, '--since');
-      const timeoutMs = parseDuration(o.timeout, '--timeout');
+      const timeoutMs = parseTimeout(o.timeout, '--timeout');
       const opened = await openEnvironment(g, env, { oneShot: true });
       try {
         const report = await runChecklist({
@@ -169,6 +171,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   queueCommands(program, actionIo);
   incidentCommands(program, actionIo);
   initCommand(program, actionIo);
+  lockCommands(program, actionIo);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

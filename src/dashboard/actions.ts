@@ -12,7 +12,8 @@ import type { ActionContext } from '../actions/types.js';
 import type { ActionObserver, ExecutorDeps } from '../actions/executor.js';
 import { ecsRequests, queueRequests, rdsRequests, type TuiRequests } from '../actions/requests.js';
 import type { QueueControl } from '../sources/redis/control.js';
-import { ecsActionContext, executorDeps, sleep } from '../cli/actionSetup.js';
+import { ecsActionContext, executorDeps, resourceLocator, sleep } from '../cli/actionSetup.js';
+import { deferredLock } from '../actions/lockSelect.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
 import { tuiDrill } from './drill.js';
 import type { TuiActions } from './ports.js';
@@ -89,10 +90,11 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
   if (controls.queues) requests.queues = queueRequests(live({ queues: controls.queues }));
   const notes: string[] = [];
   // Opening the journal and reaching Redis for the lock must not delay the dashboard.
-  const pending = executorDeps(opened, processEnv, (line) => notes.push(line));
+  const pending = executorDeps(opened, processEnv, (line) => notes.push(line), 'dashboard');
   const deps: ExecutorDeps = {
     journal: { append: async (entry) => (await pending).journal.append(entry) },
-    lock: { acquire: async (key, ttlMs) => (await pending).lock.acquire(key, ttlMs) },
+    lock: deferredLock(pending.then((d) => d.lock)),
+    locate: resourceLocator(opened),
     get awsArn() {
       const id = runtime.env.identity;
       return id.startsWith('arn:') ? id : undefined;

@@ -150,7 +150,7 @@ export function tuiDrill(opened: OpenedEnvironment, processEnv: NodeJS.ProcessEn
         for (const c of closers.reverse()) await c().catch(() => undefined);
       };
       try {
-        const executor = await executorDeps(opened, processEnv, () => undefined);
+        const executor = await executorDeps(opened, processEnv, () => undefined, 'dashboard');
         closers.push(() => executor.close());
         const stage = await opened.drillStage(processEnv, true);
         closers.push(() => stage.close());

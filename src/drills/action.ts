@@ -63,7 +63,7 @@ export const backupDrillAction: ActionDefinition<BackupDrillArgs, DrillActionCon
       tier,
       environment: env.name,
       // its own lock: a drill of an instance at a time, without holding up a snapshot of it
-      target: { kind: 'db-instance', name: args.instance, display: `${env.name}/${args.instance} (backup drill)` },
+      target: { kind: 'db-instance', name: args.instance, display: `${env.name}/${args.instance} (backup drill)`, lockAspect: 'backup-drill' },
       summary: `${env.name} / backup drill of ${args.instance}: restore a snapshot to ${drillInstance}, verify it against ${args.instance}, delete ${drillInstance}`,
       changes: [{ field: 'instance', before: '(none)', after: `${drillInstance} (created, then ${req.keep ? 'kept (--keep)' : 'deleted'})` }],
       calls: [

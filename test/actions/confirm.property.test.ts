@@ -100,7 +100,7 @@ describe('typed confirmation', () => {
     const ctx: ActionContext = { env: { name: 'prod', protected: true, readOnly: false, region: 'r', account: 'a', identity: 'i' }, now: () => 0, sleep: async () => {} };
     const deps: ExecutorDeps = {
       journal: { append: async (e) => ({ ...e, seq: 0, time: '', prevHash: '', hash: '' }) as never },
-      lock: { acquire: async (key) => ({ key, owner: {} as never, token: 't', release: async () => {}, extend: async () => {} }) },
+      lock: { where: 'test', inspect: async () => null, forceRelease: async () => true, acquire: async (key) => ({ key, owner: {} as never, release: async () => {}, renew: async () => ({ status: 'renewed' as const }) }) },
     };
     await fc.assert(
       fc.asyncProperty(fc.array(keyArb, { maxLength: 40 }), async (keys) => {
@@ -134,7 +134,7 @@ describe('typed confirmation', () => {
     };
     const deps: ExecutorDeps = {
       journal: { append: async (e) => e as never },
-      lock: { acquire: async (key) => ({ key, owner: {} as never, token: 't', release: async () => {}, extend: async () => {} }) },
+      lock: { where: 'test', inspect: async () => null, forceRelease: async () => true, acquire: async (key) => ({ key, owner: {} as never, release: async () => {}, renew: async () => ({ status: 'renewed' as const }) }) },
     };
     const r = await runAction(deps, { action, ctx, plan, typed: 'y' });
     expect(r.outcome).toBe('refused');

@@ -5,7 +5,7 @@ import { scaleAction } from '../../src/actions/ecs/scale.js';
 import { rollbackAction } from '../../src/actions/ecs/rollback.js';
 import { redeployAction } from '../../src/actions/ecs/redeploy.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
-import { lockKey } from '../../src/actions/lock.js';
+import { environmentLocator, lockKeyFor } from '../../src/actions/lockResource.js';
 import { join } from 'node:path';
 
 const signal = new AbortController().signal;
@@ -86,9 +86,9 @@ describe('scale', () => {
 
   it('refuses while another operator holds the lock, naming them', async () => {
     h = await harness();
-    const other = new FileTargetLock(join(h.dir, 'locks'), { identity: { user: 'alice', host: 'bastion-1' } });
-    const held = await other.acquire(lockKey('demo', 'demo/api'), 60_000);
+    const other = new FileTargetLock(join(h.dir, 'locks'), { identity: { operator: 'alice', host: 'bastion-1' } });
     const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 0 }, signal);
+    const held = await other.acquire(await lockKeyFor(plan.target, environmentLocator(() => h!.ctx.env), signal), 60_000, { action: 'rollback', environment: 'staging', target: 'staging/api' });
     const r = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan, typed: 'api' });
     expect(r.outcome).toBe('refused');
     expect(r.message).toContain('alice@bastion-1');

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { lockKey } from '../../src/actions/lock.js';
+import { resourceKey } from '../../src/actions/lockResource.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
 import { bundleForNode } from '../support/bundle.js';
 import { LineChild } from '../support/lineChild.js';
@@ -35,7 +35,7 @@ async function race(args: string[], before: (key: string) => void | Promise<void
   try {
     for (const c of children) expect(await c.next(), c.errors).toEqual({ ready: true });
     for (let round = 0; round < ROUNDS; round++) {
-      const key = lockKey('race', `svc-${round}`);
+      const key = resourceKey({ kind: 'ecs-service', account: '111122223333', region: 'eu-west-1', cluster: 'race', service: `svc-${round}` });
       await before(key);
       const at = Date.now() + 15;
       for (const c of children) c.send({ round, key, ttl: 60_000, at });
@@ -45,7 +45,7 @@ async function race(args: string[], before: (key: string) => void | Promise<void
       const loser = replies.find((r) => !r.won)!;
       // the loser names the process that actually won
       expect(loser.holderPid).toBe(winners[0]!.pid);
-      expect(loser.message).toContain(`svc-${round} is locked by`);
+      expect(loser.message).toContain(`race/svc-${round} is locked: race of`);
     }
     for (const c of children) expect(await c.close()).toBe(0);
   } finally {
@@ -62,7 +62,7 @@ describe('lock races between processes', () => {
     const dir = join(work, 'stale');
     const stale = new FileTargetLock(dir, { now: () => Date.now() - 3_600_000 });
     await race(['file', dir], async (key) => {
-      await stale.acquire(key, 1_000);
+      await stale.acquire(key, 1_000, { action: 'stale', environment: 'race', target: key });
     });
   });
 

@@ -22,7 +22,7 @@ import type { EcsActionContext } from '../../src/actions/ecs/context.js';
 import type { ActionDefinition } from '../../src/actions/types.js';
 import { AuditJournal } from '../../src/audit/journal.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
-import { lockKey } from '../../src/actions/lock.js';
+import { resourceKey } from '../../src/actions/lockResource.js';
 import { evaluateCondition } from '../../src/checks/topology.js';
 import type { EnvironmentInfo } from '../../src/model/environment.js';
 import { MOTO_REGION, startMoto, type Moto } from '../support/moto.js';
@@ -358,14 +358,16 @@ describe('the guards, seen at the emulator', () => {
 
   it('refuses while another owner holds the lock, naming them; nothing is sent', async () => {
     const { ctx, deps, journal } = setup();
-    const alice = new FileTargetLock(join(dir, 'locks'), { identity: { user: 'alice', host: 'bastion-1' } });
-    const held = await alice.acquire(lockKey('moto', 'moto/svc-12'), 60_000);
+    const alice = new FileTargetLock(join(dir, 'locks'), { identity: { operator: 'alice', host: 'bastion-1' } });
+    const key = resourceKey({ kind: 'ecs-service', account: '123456789012', region: MOTO_REGION, cluster: CLUSTER, service: 'svc-12' });
+    const held = await alice.acquire(key, 60_000, { action: 'scale', environment: 'other', target: 'other/svc-12' });
     try {
       const plan = await scaleAction.plan(ctx, { cluster: CLUSTER, service: 'svc-12', desired: 0 }, signal);
       proxy.clear();
       const r = await runAction(deps, { action: scaleAction, ctx, plan, typed: 'svc-12' });
       expect(r.outcome).toBe('refused');
-      expect(r.message).toMatch(/^moto\/svc-12 is locked by alice@bastion-1 \(pid \d+\)/);
+      expect(r.message).toMatch(new RegExp(`^ecs/123456789012/${MOTO_REGION}/${CLUSTER}/svc-12 is locked: scale of other/svc-12 by alice@bastion-1 \\(pid \\d+\\)`));
+      expect(r.message).toMatch(/its lease lapses at \d\d:\d\d:\d\d UTC \(in \d+ s\)/);
       expect(proxy.calls()).toEqual([]);
       expect(await motoService('svc-12')).toMatchObject({ desired: 2 });
       expect(journal.read().map((x) => [x.phase, x.outcome, x.detail.slice(0, 40)])).toEqual([['refusal', 'refused', r.message.slice(0, 40)]]);

@@ -20,7 +20,7 @@ import { redeployAction } from '../../src/actions/ecs/redeploy.js';
 import type { EcsActionContext } from '../../src/actions/ecs/context.js';
 import { AuditJournal } from '../../src/audit/journal.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
-import { lockKey } from '../../src/actions/lock.js';
+import { resourceKey } from '../../src/actions/lockResource.js';
 import { ManualClock } from '../../src/engine/clock.js';
 
 const ecsMock = mockClient(ECSClient);
@@ -162,7 +162,7 @@ describe('scale', () => {
       if (n !== 3) return;
       onRead = () => undefined;
       rollback = (async () => {
-        const probe = await lock.acquire(lockKey('prod', 'prod/api'), 1_000);
+        const probe = await lock.acquire(resourceKey({ kind: 'ecs-service', account: ACCOUNT, region: 'us-east-1', cluster: 'prod', service: 'api' }), 1_000, { action: 'probe', environment: 'prod', target: 'prod/api' });
         lockFree = true;
         await probe.release();
         const plan = await rollbackAction.plan(ctx, { cluster: 'prod', service: 'api' }, signal);

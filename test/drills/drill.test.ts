@@ -9,7 +9,7 @@ import { DrillRefused } from '../../src/drills/drill.js';
 import { listPending } from '../../src/drills/records.js';
 import { reportMarkdown } from '../../src/drills/report.js';
 import { DRILL_TAG } from '../../src/actions/rds/context.js';
-import { lockKey } from '../../src/actions/lock.js';
+import { resourceKey } from '../../src/actions/lockResource.js';
 import { confirmationPhrase } from '../../src/actions/types.js';
 import { backupDrillAction } from '../../src/drills/action.js';
 
@@ -248,7 +248,8 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
 
   it('one drill of an instance at a time: the executor\'s lock refuses a second, before anything is created', async () => {
     h = await drillHarness();
-    const held = await h.deps.executor.lock.acquire(lockKey('demo', 'demo/demo-db (backup drill)'), 60_000);
+    const key = resourceKey({ kind: 'db-instance', account: h.ctx.env.account, region: h.ctx.env.region, instance: 'demo-db' }, 'backup-drill');
+    const held = await h.deps.executor.lock.acquire(key, 60_000, { action: 'backup-drill', environment: 'demo', target: 'demo/demo-db (backup drill)' });
     try {
       await expect(h.drill()).rejects.toThrow(DrillRefused);
     } finally {

@@ -24,7 +24,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     // spin to the shared start time: both processes call acquire within microseconds
   }
   try {
-    held.push(await lock.acquire(key, ttl));
+    held.push(await lock.acquire(key, ttl, { action: 'race', environment: 'race', target: key }));
     console.log(JSON.stringify({ round, won: true, pid: process.pid }));
   } catch (err) {
     if (!(err instanceof LockHeldError)) throw err;
