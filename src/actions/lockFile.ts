@@ -17,7 +17,7 @@ import { lockSubject } from './lockResource.js';
 const GARBAGE_GRACE_MS = 60_000;
 
 export class FileTargetLock implements TargetLock {
-  readonly where = 'a lock file (guards this machine only)';
+  readonly where = 'a lock file on this machine';
   private readonly now: () => number;
 
   constructor(

@@ -84,7 +84,7 @@ describe('typed confirmation', () => {
     let executed = 0;
     const plan: Plan = {
       action: 'poke', title: 'Poke prod/api', tier: 'destructive', environment: 'prod',
-      target: { kind: 'ecs-service', name: 'api', display: 'prod/api' },
+      target: { kind: 'ecs-service', name: 'api', parent: 'prod', display: 'prod/api' },
       summary: 's', changes: [], calls: [], details: [], phrase: PHRASE, fingerprint: 'f', verifyTimeoutMs: 1, params: {}, createdAt: 0,
     };
     const action: ActionDefinition<unknown> = {

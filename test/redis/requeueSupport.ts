@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditJournal } from '../../src/audit/journal.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
+import { environmentLocator } from '../../src/actions/lockResource.js';
 import { runAction, type ExecutorDeps, type RunResult } from '../../src/actions/executor.js';
 import type { Plan, VerifyProgress } from '../../src/actions/types.js';
 import type { RequeueParams } from '../../src/actions/queues/requeue.js';
@@ -29,10 +30,12 @@ export function queueHarness(configs: RedisConfig[], env: Partial<EnvironmentInf
   const dir = mkdtempSync(join(tmpdir(), 'opsdeck-requeue-'));
   mkdirSync(join(dir, 'locks'));
   const journal = new AuditJournal(join(dir, 'audit.jsonl'));
-  const deps: ExecutorDeps = { journal, lock: new FileTargetLock(join(dir, 'locks')) };
+  const info: EnvironmentInfo = { name: 'test', protected: false, readOnly: false, region: 'local', account: 'local', identity: 'tester', ...env };
+  const locate = environmentLocator(() => info, Object.fromEntries(configs.map((c) => [c.name, c.url])));
+  const deps: ExecutorDeps = { journal, lock: new FileTargetLock(join(dir, 'locks')), locate };
   const queues = createRedisQueueControl(configs, { connectTimeoutMs: 1_000 });
   const ctx: QueueActionContext = {
-    env: { name: 'test', protected: false, readOnly: false, region: 'local', account: 'local', identity: 'tester', ...env },
+    env: info,
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     queues,

@@ -9,8 +9,9 @@
  * (STS, RDS), else the path of the RPC v2 CBOR protocol (CloudWatch:
  * /service/<svc>/operation/<Op>), else the path itself.
  *
- * Two options make moto behave like AWS where a test needs it to:
+ * Options make moto behave like AWS where a test needs it to:
  * `latencyMs` holds every call that long before forwarding it (a slow API),
+ * `delayOf` holds one kind of call (a slow UpdateService, to race two actions),
  * and `pageLists` pages the ECS list calls the way AWS does (maxResults, or
  * the API's default page, and a nextToken), which moto does not: it answers
  * every list in one page whatever maxResults says, so a client that never
@@ -78,6 +79,8 @@ export interface CountingProxyOptions {
   latencyMs?: number;
   /** page ListServices / ListTasks / ListTaskDefinitions / ListClusters as AWS does */
   pageLists?: boolean;
+  /** held this long before forwarding, per operation (e.g. a slow UpdateService); added to latencyMs */
+  delayOf?: (operation: string) => number;
 }
 
 /** The ECS list calls: which field holds the items, and AWS's page size when maxResults is absent. */
@@ -161,7 +164,8 @@ export async function startCountingProxy(target: string, options: CountingProxyO
         });
         out.end(body);
       };
-      if (options.latencyMs) setTimeout(forward, options.latencyMs);
+      const wait = (options.latencyMs ?? 0) + (options.delayOf?.(call.operation) ?? 0);
+      if (wait > 0) setTimeout(forward, wait);
       else forward();
     });
   });

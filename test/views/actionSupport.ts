@@ -12,6 +12,7 @@ import { sandboxEcsControl } from '../../src/sources/sandbox/control.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { AuditJournal } from '../../src/audit/journal.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
+import { environmentLocator } from '../../src/actions/lockResource.js';
 import { ActionController } from '../../src/actions/controller.js';
 import { ecsRequests, queueRequests, rdsRequests } from '../../src/actions/requests.js';
 import { sandboxRdsControl } from '../../src/sources/sandbox/rdsControl.js';
@@ -84,7 +85,8 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
   };
   const journal = new AuditJournal(join(dir, 'audit.jsonl'));
   mkdirSync(join(dir, 'locks'), { recursive: true });
-  const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')), ...(opts.observer ? { observer: opts.observer } : {}) });
+  const locate = environmentLocator(() => sandbox.info, Object.fromEntries(sandbox.environment.redis.map((r) => [r.name, r.url])));
+  const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')), locate, ...(opts.observer ? { observer: opts.observer } : {}) });
   const ecs: EcsSnapshot = await sandbox.sources.ecs.describe(signal);
   const read = async () => ({ rds: await sandbox.sources.rds.describe(signal), queues: await sandbox.sources.queues.read(signal) });
   const requests = {
