@@ -70,7 +70,7 @@ describe('a holder killed with kill -9', () => {
   it('Redis: from another host its lock lapses within 60 s, with the refusal saying when', async () => {
     const key = freshKey();
     const { owner, killedAt } = await killedHolder(['redis', URL, key]);
-    const elsewhere = new RedisTargetLock(new Redis(URL), 'Redis', { identity: { host: 'bastion-2' } });
+    const elsewhere = new RedisTargetLock(raw, 'Redis', { identity: { host: 'bastion-2' } });
     const got = await acquireWhenFree(elsewhere, key, 65_000);
     const lapsedAfter = got.at - killedAt;
     console.log(`kill -9 → lock free from another host after ${lapsedAfter} ms (lease ${LEASE_MS} ms)`);
@@ -84,7 +84,7 @@ describe('a holder killed with kill -9', () => {
   it('Redis: on the same host its dead pid frees the lock at once, naming the holder freed', async () => {
     const key = freshKey();
     const { owner, killedAt } = await killedHolder(['redis', URL, key]);
-    const here = new RedisTargetLock(new Redis(URL));
+    const here = new RedisTargetLock(raw);
     const h = await here.acquire(key, LEASE_MS, P);
     expect(Date.now() - killedAt).toBeLessThan(5_000);
     expect(h.freed).toEqual(owner);
