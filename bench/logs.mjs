@@ -2,9 +2,9 @@
 // a set rate (OPSDECK_SANDBOX_LOG_RATE), the log view open full-screen. For
 // each rate: the lines/s the view actually took in (its line counter), and
 // how long a key press takes to show (? opens the help, ? closes it).
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { bin, onFrames, onPty, percentile, progress, ptyChildPid, quit, round } from './pty.mjs';
+import { cpuMsOf } from './proc.mjs';
 
 export const LATENCY_BUDGET_MS = 100;
 const HELP = 'esc or ? closes';
@@ -16,12 +16,6 @@ const GIVE_UP_MS = 5_000;
 function lineCounter(frame) {
   const m = /following · .*? · ([\d,]+) lines/.exec(frame);
   return m ? Number(m[1].replaceAll(',', '')) : undefined;
-}
-
-function cpuMsOf(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**

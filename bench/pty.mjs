@@ -3,13 +3,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StringDecoder } from 'node:string_decoder';
+import { Screen } from './screen.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const bin = join(root, 'bin', 'opsdeck.js');
 
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>78]/g;
 // Ink wraps every frame it writes in a synchronized-update block.
-const BEGIN_FRAME = '\x1b[?2026h';
 const END_FRAME = '\x1b[?2026l';
 
 export const plain = (s) => s.replace(ANSI, '');
@@ -26,26 +27,36 @@ export function onPty(command, { cols = 120, rows = 40, env = {} } = {}) {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stdin.on('error', () => {});
+  child.ptySize = { cols, rows };
   return child;
 }
 
 /**
- * Calls `onFrame(text, atMs)` for each complete frame the child draws, as
- * plain text, with the time (performance.now) its last byte arrived.
+ * Calls `onFrame(screen, atMs, bytes)` for each complete frame the child
+ * draws: the whole screen as plain text after the frame (a frame may rewrite
+ * only the rows that changed), the time (performance.now) its last byte
+ * arrived, and the bytes written since the previous frame.
  */
 export function onFrames(child, onFrame) {
+  const { cols, rows } = child.ptySize;
+  const screen = new Screen(cols, rows);
+  const utf8 = new StringDecoder('utf8');
   let pending = '';
+  let bytes = 0;
   child.stdout.on('data', (chunk) => {
     const at = performance.now();
-    pending += chunk.toString('utf8');
+    bytes += chunk.length;
+    pending += utf8.write(chunk);
     let end;
     while ((end = pending.indexOf(END_FRAME)) !== -1) {
-      const raw = pending.slice(0, end);
+      screen.write(pending.slice(0, end));
       pending = pending.slice(end + END_FRAME.length);
-      const begin = raw.lastIndexOf(BEGIN_FRAME);
-      onFrame(plain(begin === -1 ? raw : raw.slice(begin + BEGIN_FRAME.length)), at);
+      const size = bytes - Buffer.byteLength(pending);
+      bytes -= size;
+      onFrame(screen.text(), at, size);
     }
   });
+  return screen;
 }
 
 /** Sends q, then SIGKILL if the program has not ended within `graceMs`. */

@@ -3,7 +3,9 @@
 // across commits, next to the machine's load at the time.
 //
 //   npm run bench                                   everything (a few minutes)
-//   node bench/run.mjs --only startup|logs|memory|queues   one (or a comma list)
+//   node bench/run.mjs --only startup|logs|memory|queues|frames   one (or a comma list)
+//   npm run bench:profile  (--only profile)         frame cost, key latency at 0, 1000 and 5000
+//                                                   lines/s and the first frame: every issue-12 target
 //
 //   startup  first full frame at 120x40 vs bare node (--runs 12), RSS after a calm soak (--soak-ms 30000)
 //   logs     log lines/s the log view takes in, and key-to-screen latency, per offered rate
@@ -11,6 +13,9 @@
 //            (--rates 0,100,1000,5000,20000 --samples 150 --warmup-ms 4000; the rate is fitted over
 //            at least --window-ms 10000)
 //   memory   heap and RSS after --lines 1000000 log lines through the runtime's log tail
+//   frames   the calm demo at --sizes 120x40,200x60, no key: CPU % of a core over --idle-ms 60000,
+//            frames/s, bytes per frame and per second; then a CPU profile over --profile-ms 20000:
+//            busy time by phase (react, layout, output, write, gc) and CPU per render median/p95
 //   queues   reading --queues 200 queues from the real Redis, --queue-runs 30 times
 //            (OPSDECK_TEST_REDIS_URL, default redis://127.0.0.1:6379)
 //
@@ -25,7 +30,12 @@ import { benchLogs } from './logs.mjs';
 import { benchMemory } from './memory.mjs';
 import { benchQueues } from './queues.mjs';
 
-const BENCHES = ['startup', 'logs', 'memory', 'queues'];
+import { benchFrames } from './profile.mjs';
+import { targets } from './targets.mjs';
+
+const BENCHES = ['startup', 'logs', 'memory', 'queues', 'frames'];
+/** what `--only profile` stands for: every figure issue 12 sets a target on */
+const PROFILE = ['startup', 'logs', 'frames'];
 
 function fail(message) {
   process.stderr.write(`bench: ${message}\n`);
@@ -39,13 +49,16 @@ try {
       only: { type: 'string' },
       runs: { type: 'string', default: '12' },
       'soak-ms': { type: 'string', default: '30000' },
-      rates: { type: 'string', default: '0,100,1000,5000,20000' },
+      rates: { type: 'string' },
       samples: { type: 'string', default: '150' },
       'warmup-ms': { type: 'string', default: '4000' },
       'window-ms': { type: 'string', default: '10000' },
       lines: { type: 'string', default: '1000000' },
       queues: { type: 'string', default: '200' },
       'queue-runs': { type: 'string', default: '30' },
+      sizes: { type: 'string', default: '120x40,200x60' },
+      'idle-ms': { type: 'string', default: '60000' },
+      'profile-ms': { type: 'string', default: '20000' },
     },
   }));
 } catch (err) {
@@ -59,21 +72,25 @@ function whole(name, min = 1) {
   return n;
 }
 
-const only = values.only === undefined ? BENCHES : values.only.split(',').map((s) => s.trim());
-for (const name of only) if (!BENCHES.includes(name)) fail(`--only takes ${BENCHES.join('|')} (or a comma list), got "${name}"`);
-const rates = values.rates.split(',').map(Number);
+const asked = values.only === undefined ? BENCHES : values.only.split(',').map((s) => s.trim());
+for (const name of asked) if (!BENCHES.includes(name) && name !== 'profile') fail(`--only takes ${BENCHES.join('|')}|profile (or a comma list), got "${name}"`);
+const only = BENCHES.filter((b) => asked.includes(b) || (asked.includes('profile') && PROFILE.includes(b)));
+const rates = (values.rates ?? (asked.includes('profile') ? '0,1000,5000' : '0,100,1000,5000,20000')).split(',').map(Number);
 if (rates.some((r) => !Number.isFinite(r) || r < 0)) fail(`--rates must be log lines per second, comma-separated, got "${values.rates}"`);
+const sizes = values.sizes.split(',').map((s) => s.trim().split('x').map(Number));
+if (sizes.some((s) => s.length !== 2 || s.some((n) => !Number.isInteger(n) || n < 20))) fail(`--sizes must be COLSxROWS, comma-separated (e.g. 120x40,200x60), got "${values.sizes}"`);
 const opts = {
   startup: { runs: whole('runs'), soakMs: whole('soak-ms') },
   logs: { rates, samples: whole('samples', 2), warmupMs: whole('warmup-ms', 0), minWindowMs: whole('window-ms', 0) },
   memory: { lines: whole('lines') },
   queues: { queues: whole('queues'), runs: whole('queue-runs') },
+  frames: { sizes, windowMs: whole('idle-ms'), profileMs: whole('profile-ms') },
 };
-if ((only.includes('startup') || only.includes('logs')) && !existsSync(join(root, 'dist', 'opsdeck.js'))) {
+if (only.some((b) => ['startup', 'logs', 'frames'].includes(b)) && !existsSync(join(root, 'dist', 'opsdeck.js'))) {
   fail('dist/opsdeck.js is missing: run `npm run build` first (npm run bench does)');
 }
 
-const RUN = { startup: benchStartup, logs: benchLogs, memory: benchMemory, queues: benchQueues };
+const RUN = { startup: benchStartup, logs: benchLogs, memory: benchMemory, queues: benchQueues, frames: benchFrames };
 const load = () => loadavg().map((x) => round(x, 2));
 const result = {
   node: process.version,
@@ -92,6 +109,7 @@ for (const name of only) {
     process.stderr.write(`bench: ${name} failed: ${result[name].error}\n`);
   }
 }
+if (only.includes('frames') || asked.includes('profile')) result.targets = targets(result);
 result.loadAverageAtEnd = load();
 console.log(JSON.stringify(result, null, 2));
 if (failed) process.exitCode = 1;

@@ -1,8 +1,8 @@
 // Start-up: time from spawn to the first frame with every panel, against a
 // bare `node -e 0` through the same pty wrapper; and the resident memory of
 // the demo after a calm soak.
-import { readFileSync } from 'node:fs';
 import { bin, median, onPty, progress, ptyChildPid, quit, round } from './pty.mjs';
+import { rssOf } from './proc.mjs';
 
 const TITLES = ['ECS', 'RDS', 'Logs', 'Queues', 'Postgres', 'Health'];
 const COLS = 120;
@@ -42,11 +42,6 @@ function timeBareNode() {
     child.stdout.resume();
     child.on('exit', () => resolve(performance.now() - t0));
   });
-}
-
-function rssOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
 }
 
 async function memoryAfterSoak(soakMs) {

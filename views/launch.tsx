@@ -4,6 +4,7 @@
  * SIGTERM / SIGHUP (the SSH connection dropped), or a render error. All of
  * them go through `finish`, the one exit path.
  */
+import { writeFileSync } from 'node:fs';
 import { Component } from 'react';
 import type { ReactNode } from 'react';
 import { render } from 'ink';
@@ -32,6 +33,19 @@ class Crash extends Component<{ onCrash: (err: unknown) => void; children: React
   override render(): ReactNode {
     return this.state.failed ? null : this.props.children;
   }
+}
+
+/**
+ * For the end-to-end tests only: with OPSDECK_TEST_FRAME_FILE set, the whole
+ * frame last written to the terminal is kept in that file, so a test can
+ * stop the process and compare the terminal (which got only the rows that
+ * changed) with a fresh draw of exactly that frame. Written synchronously on
+ * purpose: when the process is stopped the file must match the screen.
+ */
+function frameFileWriter(): ((frame: string) => void) | undefined {
+  const file = process.env['OPSDECK_TEST_FRAME_FILE'];
+  if (!file) return undefined;
+  return (frame) => writeFileSync(file, frame);
 }
 
 const SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
@@ -94,6 +108,7 @@ export function launchIn({ runtime, noColor, actions, findings, incident, enviro
       resolve();
     }
 
+    const frameFile = frameFileWriter();
     out.write(ENTER_ALT_SCREEN + HIDE_CURSOR);
     process.on('exit', onProcessExit);
     // Our own listeners also keep signal-exit (used by Ink) from killing the
@@ -111,15 +126,15 @@ export function launchIn({ runtime, noColor, actions, findings, incident, enviro
           stdin: io.stdin,
           exitOnCtrlC: false, // ctrl+c is a binding in the registry and goes through finish
           patchConsole: io.patchConsole ?? true,
-          // Incremental rendering is off on purpose: in Ink 6.8.0 it moves the
-          // cursor up one row too few when the frame ends with a newline (any
-          // frame shorter than the terminal, which ours always is), so every
-          // update lands one row lower than the last and the screen smears
-          // (seen in tmux: duplicated rows, a vanished hint bar). The standard
-          // writer erases and redraws the frame inside a synchronized-update
-          // block, and the frame only changes about once a second. Turn it
-          // back on once log-update's cursorUp(previousVisible - 1) is fixed.
-          incrementalRendering: false,
+          // Only the rows that changed are rewritten, inside a synchronized
+          // update. This relies on our patch of Ink 6.8.0 (patches/, applied
+          // at install by patch-package): its incremental writer moved the
+          // cursor up one row too few after a frame ending with a newline
+          // (every frame shorter than the terminal, which ours always is),
+          // so the screen smeared; a resize now repaints the whole screen;
+          // and the output stage caches rows that did not change.
+          incrementalRendering: true,
+          ...(frameFile ? { onFrameWritten: frameFile } : {}),
           // 20 fps is one frame per 50 ms, the store's coalescing window: every
           // batch of updates gets a frame and nothing more. Over SSH, fewer
           // frames mean less bandwidth and less tearing; a key press still

@@ -71,11 +71,27 @@ describe('npm run bench', () => {
     for (const k of ['firstReadMs', 'medianMs', 'p95Ms', 'maxMs']) expect(isNum(json.queues[k])).toBe(true);
   });
 
+  it('frames: idle CPU, frames/s, bytes per frame and a CPU profile by phase; the targets beside them', { timeout: 90_000 }, async () => {
+    const { code, json } = await bench(['--only', 'frames', '--sizes', '80x24', '--idle-ms', '2500', '--profile-ms', '2500']);
+    expect(code).toBe(0);
+    const f = json.frames['80x24'];
+    for (const k of ['idleCpuPercentOfCore', 'framesPerSec', 'bytesPerSec', 'framesThatChangedNothing']) expect(isNum(f.idle[k]), k).toBe(true);
+    expect(f.profile.busyMs).toBeGreaterThan(0);
+    // the phases are found in the profile through dist's source maps: a frame has output building in it
+    expect(f.profile.phaseMs.output).toBeGreaterThan(0);
+    expect(f.profile.phaseMs.react).toBeGreaterThan(0);
+    expect(f.profile.renders).toBeGreaterThan(0);
+    expect(isNum(f.profile.cpuMsPerRender.median)).toBe(true);
+    // every issue-12 target is printed, measured or saying it was not measured in this run
+    expect(json.targets.length).toBeGreaterThanOrEqual(10);
+    for (const t of json.targets) expect(t.measured !== null || typeof t.note === 'string').toBe(true);
+  });
+
   it('refuses an unknown benchmark in one line', async () => {
     const { code, stderr } = await new Promise<{ code: unknown; stderr: string }>((resolve) =>
       execFile(process.execPath, [join(root, 'bench', 'run.mjs'), '--only', 'disk'], (err, _out, stderr) => resolve({ code: err?.code, stderr })),
     );
     expect(code).toBe(2);
-    expect(stderr.trim().split('\n')).toEqual(['bench: --only takes startup|logs|memory|queues (or a comma list), got "disk"']);
+    expect(stderr.trim().split('\n')).toEqual(['bench: --only takes startup|logs|memory|queues|frames|profile (or a comma list), got "disk"']);
   });
 });
