@@ -19,6 +19,7 @@ import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
 import { incidentCommands } from './incidentCommands.js';
 import { initCommand } from './initCommand.js';
+import { runbookCommands } from './runbookCommands.js';
 import { parseDuration } from './duration.js';
 import type { LaunchTui } from '../dashboard/ports.js';
 
@@ -169,6 +170,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   queueCommands(program, actionIo);
   incidentCommands(program, actionIo);
   initCommand(program, actionIo);
+  runbookCommands(program, actionIo);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
