@@ -227,6 +227,10 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
       run.steps = [...run.steps.filter((r) => r.key !== s.key), rec];
       saveRun(run, env);
       rb.report?.(`${outcome.padEnd(7)} ${s.key}: ${message}`);
+      // actions reach the timeline through the executor's observer, notes are the timeline: the rest is put there here
+      if ((s.kind === 'check' || s.kind === 'wait' || s.kind === 'ask' || outcome === 'skipped') && rb.incident.open() !== undefined) {
+        rb.incident.note(`runbook ${runbook.name}, step ${s.key} ${outcome}: ${message}`);
+      }
       return rec;
     };
     const stop = (s: PlannedStep, message: string): never => {
