@@ -6,6 +6,7 @@
  *   ECS service   opsdeck:lock:ecs/<account>/<region>/<cluster>/<service>
  *   DB instance   opsdeck:lock:rds/<account>/<region>/<instance>
  *   queue         opsdeck:lock:queue/<host>:<port>/<db>/<queue>
+ *   runbook run   opsdeck:lock:runbook/<environment>/<runbook>
  *
  * A key never holds a password: the Redis part is host, port and database
  * number only. A target may add an aspect (the backup drill holds
@@ -25,7 +26,9 @@ export interface AwsPlace {
 export type LockResource =
   | ({ kind: 'ecs-service'; cluster: string; service: string } & AwsPlace)
   | ({ kind: 'db-instance'; instance: string } & AwsPlace)
-  | { kind: 'queue'; redis: string; queue: string };
+  | { kind: 'queue'; redis: string; queue: string }
+  /** a runbook run: one at a time per environment; each of its steps also locks its own resource */
+  | { kind: 'runbook'; environment: string; runbook: string };
 
 /** Where an environment's resources live: its AWS account and region, its Redis servers. */
 export interface ResourceLocator {
@@ -63,6 +66,8 @@ export async function resourceOf(target: ActionTarget, locate: ResourceLocator, 
       if (!redis) throw new Error(`the Redis "${target.parent ?? '?'}" of ${target.display} is not configured or its URL does not parse`);
       return { kind: 'queue', redis, queue: target.name };
     }
+    case 'runbook':
+      return { kind: 'runbook', environment: target.display.split('/')[0]!, runbook: target.name };
   }
 }
 
@@ -75,6 +80,8 @@ export function resourceText(r: LockResource): string {
       return `rds/${r.account}/${r.region}/${r.instance}`;
     case 'queue':
       return `queue/${r.redis}/${r.queue}`;
+    case 'runbook':
+      return `runbook/${r.environment}/${r.runbook}`;
   }
 }
 

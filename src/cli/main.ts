@@ -20,6 +20,7 @@ import { queueCommands } from './queueCommands.js';
 import { incidentCommands } from './incidentCommands.js';
 import { initCommand } from './initCommand.js';
 import { lockCommands } from './lockCommands.js';
+import { runbookCommands } from './runbookCommands.js';
 import { parseDuration, parseTimeout } from './duration.js';
 import type { LaunchTui } from '../dashboard/ports.js';
 
@@ -172,6 +173,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   incidentCommands(program, actionIo);
   initCommand(program, actionIo);
   lockCommands(program, actionIo);
+  runbookCommands(program, actionIo);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

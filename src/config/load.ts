@@ -86,7 +86,7 @@ function notARegularFile(st: Stats): string | undefined {
  * the open) and the read stops one byte past the limit, so a file that grows
  * meanwhile is refused rather than read whole.
  */
-function readConfigText(path: string, label: string): string {
+export function readConfigText(path: string, label: string): string {
   const refuse = (why: string) => new ConfigError(path, [`${label}: ${why}`]);
   let fd: number;
   try {
