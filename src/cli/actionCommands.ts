@@ -14,7 +14,7 @@ import type { ActionContext, ActionDefinition } from '../actions/types.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import { AuditJournal } from '../audit/journal.js';
 import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
-import { formatPending, pendingIntents, pendingWarning, reconcile, ReconcileError } from '../audit/reconcile.js';
+import { formatPending, pendingFor, pendingIntents, pendingWarning, reconcile, ReconcileError } from '../audit/reconcile.js';
 import { currentStates } from './reconcileState.js';
 import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
@@ -81,7 +81,8 @@ export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: 
     const ctx = await setup.context(opened);
     const plan = await action.plan(ctx, args, interrupt.signal);
     // a crash may have left this target half-changed: said before the plan, whatever the mode
-    const pending = pendingWarning(AuditJournal.open(io.env), plan.environment, plan.target.display);
+    const mine = pendingFor(AuditJournal.open(io.env), plan.environment, plan.target.display);
+    const pending = pendingWarning(mine, plan.target.display, mine.length ? await currentStates(opened, mine) : undefined);
     if (pending) io.stderr.write(pending + '\n');
     if (flags.dryRun) {
       io.stdout.write(flags.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planLines(plan).join('\n') + '\n');

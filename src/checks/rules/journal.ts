@@ -9,15 +9,17 @@
  * command; a warning would let it sit under the day's noise.
  */
 import { describeIntent, type UnreconciledIntent } from '../../audit/unreconciled.js';
+import { areaOfAction, targetStateNow } from '../../audit/targetState.js';
 import type { SubjectRef } from '../../model/subjects.js';
 import type { PanelId } from '../../model/panels.js';
 import { findingsOf, type CheckDefinition } from '../types.js';
 
+const KIND = { rds: 'db-instance', queues: 'queue', ecs: 'ecs-service' } as const satisfies Partial<Record<PanelId, SubjectRef['kind']>>;
+
 /** The panel and subject kind an action's target belongs to, so the finding marks the right row. */
-function placeOf(action: string): { area: PanelId; kind: SubjectRef['kind'] } {
-  if (/restore|snapshot|drill|db/i.test(action)) return { area: 'rds', kind: 'db-instance' };
-  if (/queue|requeue|job/i.test(action)) return { area: 'queues', kind: 'queue' };
-  return { area: 'ecs', kind: 'ecs-service' };
+function placeOf(action: string): { area: keyof typeof KIND; kind: SubjectRef['kind'] } {
+  const area = areaOfAction(action) ?? 'ecs';
+  return { area, kind: KIND[area] };
 }
 
 /** "demo/api" → "api": the environment is said by the subject line already. */
@@ -30,6 +32,8 @@ const unreconciled: CheckDefinition = {
   area: 'ecs',
   title: 'Every action in the journal has an outcome',
   reads: [],
+  // the target's state now, from what the panels hold: no read of its own, and no verdict withheld when they hold nothing
+  alsoReads: ['rds', 'ecs', 'queues'],
   thresholds: [],
   actions: [],
   evaluate(ctx) {
@@ -39,7 +43,8 @@ const unreconciled: CheckDefinition = {
     return ctx.unreconciled.map((i: UnreconciledIntent) => {
       const { area, kind } = placeOf(i.action);
       const f = findingsOf({ id: this.id, area });
-      return f('crit', { kind, name: nameOf(i.target, ctx.env) }, `${describeIntent(i)}; record what happened: opsdeck audit reconcile --id ${i.seq} --record "…"`, 'no outcome');
+      const now = targetStateNow(i, ctx.data, ctx.now);
+      return f('crit', { kind, name: nameOf(i.target, ctx.env) }, `${describeIntent(i, now)}; record what happened: opsdeck audit reconcile --id ${i.seq} --record "…"`, 'no outcome');
     });
   },
 };
