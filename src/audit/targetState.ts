@@ -38,7 +38,7 @@ function instanceWords(i: DbInstance, now: number): string {
   return `${i.id} ${i.status}${old}`;
 }
 
-/** The target's state now, or undefined when `data` lacks its area (not configured, not read, or unreadable). */
+/** The target's state now ("the instance exists: …"), or undefined when `data` lacks its area (not configured, not read, or unreadable). */
 export function targetStateNow(i: Pick<UnreconciledIntent, 'action' | 'target'>, data: TargetData, now: number): string | undefined {
   const area = areaOfAction(i.action);
   const name = targetName(i.target);
@@ -48,20 +48,20 @@ export function targetStateNow(i: Pick<UnreconciledIntent, 'action' | 'target'>,
       // a drill's target is its source; what it may have left is a copy tagged as the drill's
       // drill ids are <instance>-drill-<stamp> with the instance part possibly cut to fit 63 characters
       const copies = all.filter((x) => x.tags[DRILL_TAG] !== undefined && x.id.includes('-drill-') && name.toLowerCase().startsWith(x.id.slice(0, x.id.lastIndexOf('-drill-'))));
-      return copies.length ? `drill instance${copies.length > 1 ? 's' : ''} of ${name} exist${copies.length > 1 ? '' : 's'} now: ${copies.map((x) => instanceWords(x, now)).join(', ')}` : `no drill instance of ${name} exists now`;
+      return copies.length ? `drill instance${copies.length > 1 ? 's' : ''} of ${name} exist${copies.length > 1 ? '' : 's'}: ${copies.map((x) => instanceWords(x, now)).join(', ')}` : `no drill instance of ${name} exists`;
     }
     const inst = all.find((x) => x.id === name);
-    if (/snapshot/i.test(i.action)) return inst ? `the instance ${instanceWords(inst, now)} now` : `no instance ${name} now`;
-    return inst ? `the instance exists now: ${instanceWords(inst, now)}` : `no instance ${name} exists now`;
+    if (/snapshot/i.test(i.action)) return inst ? `the instance ${instanceWords(inst, now)}` : `no instance ${name}`;
+    return inst ? `the instance exists: ${instanceWords(inst, now)}` : `no instance ${name} exists`;
   }
   if (area === 'ecs' && data.ecs) {
     const svc = data.ecs.services.find((s) => s.name === name);
-    return svc ? `service ${svc.name} wants ${svc.desired}, runs ${svc.running}, ${svc.taskDefinition} now` : `no service ${name} now`;
+    return svc ? `service ${svc.name} wants ${svc.desired}, runs ${svc.running}, ${svc.taskDefinition}` : `no service ${name}`;
   }
   if (area === 'queues' && data.queues) {
     const [redis, queue] = i.target.split('/').slice(-2);
     const q = data.queues.queues.find((x) => x.name === queue && x.redis === redis);
-    return q ? `${queue} has ${q.waiting} waiting, ${q.failed} failed now` : undefined;
+    return q ? `${queue} has ${q.waiting} waiting, ${q.failed} failed` : undefined;
   }
   return undefined;
 }
