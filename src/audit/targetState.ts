@@ -28,7 +28,7 @@ export function areaOfAction(action: string): Area | undefined {
 const DRILL_TAG = 'opsdeck:drill';
 
 /** "prod/orders-db (backup drill)" → "orders-db"; "prod/jobs/mail" → "mail". */
-function targetName(target: string): string {
+export function targetName(target: string): string {
   const last = target.replace(/\s*\(.*\)\s*$/, '').split('/').pop();
   return last || target;
 }
