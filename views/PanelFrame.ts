@@ -57,7 +57,8 @@ export function statusOf(snap: PanelSnapshot<unknown>, now: number): { text: str
     case 'stale':
       return { text: `stale ${age(dataAge)}`, tone: 'warn' };
     case 'error':
-      return { text: 'error', tone: 'crit' };
+      // data kept through the outage: the title says how old it is
+      return dataAge === undefined ? { text: 'error', tone: 'crit' } : { text: `stale ${age(dataAge)}`, tone: 'crit' };
   }
 }
 

@@ -28,7 +28,7 @@ import { currentOperator } from '../audit/record.js';
 import { clockTime, holderLine, LEASE_MS, LockHeldError, LockUnavailableError, RENEW_EVERY_MS, type LockHandle, type RenewResult, type TargetLock } from './lock.js';
 import { environmentLocator, lockKeyFor, lockSubject, type ResourceLocator } from './lockResource.js';
 import { errorMessage } from '../text/sanitize.js';
-import { confirmationPhrase, type ActionContext, type ActionDefinition, type Plan, type ChildResult, type RunChild, type VerifyProgress, type VerifyResult } from './types.js';
+import { confirmationPhrase, type ActionContext, type ActionDefinition, type Plan, type ChildResult, type JournalProgress, type RunChild, type VerifyProgress, type VerifyResult } from './types.js';
 import { Watches } from './watches.js';
 
 /**
@@ -176,10 +176,13 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
       return await refuse('aborted', `${plan.target.display} changed since the plan was shown (${describeChange(plan.fingerprint, now)}); plan again`);
     }
 
-    await journal('intent', null, 'partOf' in confirmation ? `${plan.summary} (a step of ${confirmation.partOf.title})` : plan.summary);
+    const intent = await journal('intent', null, 'partOf' in confirmation ? `${plan.summary} (a step of ${confirmation.partOf.title})` : plan.summary);
     const children: RunChild = (child) => observed(deps, child, { partOf: plan });
+    const progress: JournalProgress = async (detail, data) => {
+      await deps.journal.append({ ...base, plan: { progressOf: intent.seq, ...data }, phase: 'progress', outcome: null, detail, requestIds: [], phraseAccepted: phraseAccepted, durationMs: ctx.now() - started });
+    };
     try {
-      const res = await renewing(handle, lease, (e) => lockEvents.push(e), () => action.execute(ctx, plan, signal, children));
+      const res = await renewing(handle, lease, (e) => lockEvents.push(e), () => action.execute(ctx, plan, signal, children, progress));
       requestIds = res.requestIds;
       lockNotes.push(...lockEvents);
       await journal('outcome', 'ok', res.detail, requestIds);

@@ -93,7 +93,7 @@ export interface ActionDefinition<Args, Ctx extends ActionContext = ActionContex
   /** the fingerprint of the target as it is now */
   fingerprint(ctx: Ctx, plan: Plan<P>, signal: AbortSignal): Promise<string>;
   /** `children` runs the steps of an action made of actions, under the operator's confirmation of this one */
-  execute(ctx: Ctx, plan: Plan<P>, signal: AbortSignal, children: RunChild): Promise<ExecuteResult>;
+  execute(ctx: Ctx, plan: Plan<P>, signal: AbortSignal, children: RunChild, progress?: JournalProgress): Promise<ExecuteResult>;
   verify(ctx: Ctx, plan: Plan<P>, onProgress: (p: VerifyProgress) => void, signal: AbortSignal): Promise<VerifyResult>;
 }
 
@@ -105,6 +105,13 @@ export interface ChildRequest<Args, Ctx extends ActionContext, P> {
   onProgress?: (p: VerifyProgress) => void;
   signal?: AbortSignal;
 }
+
+/**
+ * Journals how far a long call has got (a `progress` record tied to the
+ * intent), so a process killed mid-call leaves what it did: `detail` is the
+ * one line `audit` and the unreconciled finding show, `data` the exact facts.
+ */
+export type JournalProgress = (detail: string, data: Record<string, unknown>) => Promise<void>;
 
 /** Handed to execute by the executor only, once the operator's confirmation was accepted. */
 export type RunChild = <Args, Ctx extends ActionContext, P>(req: ChildRequest<Args, Ctx, P>) => Promise<ChildResult>;

@@ -14,12 +14,18 @@ export function pendingIntents(journal: Pick<AuditJournal, 'path'>, environment?
 
 export class ReconcileError extends Error {}
 
-export async function reconcile(journal: AuditJournal, seq: number, what: string, awsArn?: string): Promise<AuditRecord> {
-  const text = oneLine(what);
+/** The operator's answer when asked interactively; `--record` alone gives none (the text says it). */
+export type ReconcileVerdict = 'happened' | 'did-not-happen';
+
+export const VERDICT_WORDS: Record<ReconcileVerdict, string> = { happened: 'it happened', 'did-not-happen': 'it did not happen' };
+
+export async function reconcile(journal: AuditJournal, seq: number, what: string, awsArn?: string, verdict?: ReconcileVerdict): Promise<AuditRecord> {
+  const note = oneLine(what);
+  const text = verdict ? `${VERDICT_WORDS[verdict]}${note ? `: ${note}` : ''}` : note;
   if (text === '') throw new ReconcileError('--record is empty: say what happened, e.g. --record "the instance exists; kept as the restore"');
   const intent = pendingIntents(journal).find((i) => i.seq === seq);
   if (!intent) throw new ReconcileError(`journal record #${seq} is not an intent waiting for reconciliation; \`opsdeck audit reconcile\` lists those`);
-  const plan: ReconcilePlan = { reconciles: seq };
+  const plan: ReconcilePlan = { reconciles: seq, ...(verdict ? { verdict } : {}) };
   return journal.append({
     operator: currentOperator(awsArn),
     environment: intent.environment,
@@ -37,14 +43,18 @@ export async function reconcile(journal: AuditJournal, seq: number, what: string
 
 /** `now`: the target's current state by intent seq, where it was read */
 export function formatPending(list: readonly UnreconciledIntent[], json: boolean, now: ReadonlyMap<number, string> = new Map()): string {
-  if (json) return escapeJsonText(JSON.stringify(list.map((i) => ({ ...i, message: describeIntent(i), ...(now.has(i.seq) ? { now: oneLine(now.get(i.seq)!) } : {}) })), null, 2));
+  if (json) return escapeJsonText(JSON.stringify(list.map((i) => ({ ...i, message: describeIntent(i, now.get(i.seq)), ...(now.has(i.seq) ? { now: oneLine(now.get(i.seq)!) } : {}) })), null, 2));
   if (list.length === 0) return 'every intent in the audit journal has an outcome';
-  return [...list.map((i) => `#${i.seq}  ${describeIntent(i)}: ${oneLine(i.summary, 100)}${now.has(i.seq) ? `; now: ${oneLine(now.get(i.seq)!)}` : ''}`), 'record what happened: opsdeck audit reconcile --id N --record "…"'].join('\n');
+  return [...list.map((i) => `#${i.seq}  ${describeIntent(i, now.get(i.seq))}\n      planned: ${oneLine(i.summary, 200)}`), 'record what happened: opsdeck audit reconcile --id N --record "…" (or, on a terminal, opsdeck audit reconcile to be asked for each)'].join('\n');
 }
 
-/** The line an action prints before its plan when its target has intents without outcome. */
-export function pendingWarning(journal: Pick<AuditJournal, 'path'>, environment: string, target: string): string | undefined {
-  const mine = pendingIntents(journal, environment).filter((i) => i.target === target);
+/** This target's intents without outcome, for the line an action prints before its plan. */
+export function pendingFor(journal: Pick<AuditJournal, 'path'>, environment: string, target: string): UnreconciledIntent[] {
+  return pendingIntents(journal, environment).filter((i) => i.target === target);
+}
+
+/** The line an action prints before its plan when its target has intents without outcome; `now`: the target's state by intent seq. */
+export function pendingWarning(mine: readonly UnreconciledIntent[], target: string, now: ReadonlyMap<number, string> = new Map()): string | undefined {
   if (mine.length === 0) return undefined;
-  return `opsdeck: ${target} has ${mine.length === 1 ? 'an action' : `${mine.length} actions`} of unknown outcome: ${mine.map(describeIntent).join('; ')} — see opsdeck audit reconcile`;
+  return `opsdeck: ${target} has ${mine.length === 1 ? 'an action' : `${mine.length} actions`} of unknown outcome: ${mine.map((i) => describeIntent(i, now.get(i.seq))).join(' | ')} — see opsdeck audit reconcile`;
 }

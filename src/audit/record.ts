@@ -1,7 +1,11 @@
 import { hostname, userInfo } from 'node:os';
 
-/** verify: what the watch after the call saw (done, failed, timed out, superseded); reconcile: an operator's account of an intent that lost its outcome in a crash */
-export type AuditPhase = 'intent' | 'outcome' | 'refusal' | 'verify' | 'reconcile';
+/**
+ * verify: what the watch after the call saw (done, failed, timed out, superseded);
+ * progress: how far a long call has got (a requeue's batches), so a crash mid-call leaves what it did;
+ * reconcile: an operator's account of an intent that lost its outcome in a crash
+ */
+export type AuditPhase = 'intent' | 'progress' | 'outcome' | 'refusal' | 'verify' | 'reconcile';
 export type AuditOutcome = 'ok' | 'refused' | 'aborted' | 'failed';
 
 export interface AuditOperator {

@@ -14,8 +14,10 @@ import type { ActionContext, ActionDefinition } from '../actions/types.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import { AuditJournal } from '../audit/journal.js';
 import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
-import { formatPending, pendingIntents, pendingWarning, reconcile, ReconcileError } from '../audit/reconcile.js';
+import { formatPending, pendingFor, pendingIntents, pendingWarning, reconcile, ReconcileError } from '../audit/reconcile.js';
 import { currentStates } from './reconcileState.js';
+import { walkPending } from './reconcileWalk.js';
+import { errorMessage } from '../text/sanitize.js';
 import { clusterOf, ecsActionContext, executorDeps, readConditionFacts } from './actionSetup.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
 import { parseTimeout } from './duration.js';
@@ -81,7 +83,8 @@ export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: 
     const ctx = await setup.context(opened);
     const plan = await action.plan(ctx, args, interrupt.signal);
     // a crash may have left this target half-changed: said before the plan, whatever the mode
-    const pending = pendingWarning(AuditJournal.open(io.env), plan.environment, plan.target.display);
+    const mine = pendingFor(AuditJournal.open(io.env), plan.environment, plan.target.display);
+    const pending = pendingWarning(mine, plan.target.display, mine.length ? await currentStates(opened, mine) : undefined);
     if (pending) io.stderr.write(pending + '\n');
     if (flags.dryRun) {
       io.stdout.write(flags.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planLines(plan).join('\n') + '\n');
@@ -174,7 +177,7 @@ export function actionCommands(program: Command, io: ActionIo): void {
 
   audit
     .command('reconcile')
-    .description('list actions whose outcome a crash lost; with --id N --record TEXT, journal what actually happened')
+    .description('on a terminal, go through the actions whose outcome a crash lost and say what happened to each; else list them; with --id N --record TEXT, journal what actually happened')
     .option('--id <n>', 'the journal number (#N) of the intent to reconcile')
     .option('--record <text>', 'what actually happened, one line')
     .option('--json', 'print the list as JSON')
@@ -196,17 +199,32 @@ export function actionCommands(program: Command, io: ActionIo): void {
         return;
       }
       const pending = pendingIntents(journal, environment);
-      // the target's state is cheap only for the environment named on the command line
-      let states = new Map<number, string>();
-      if (environment !== undefined && pending.length > 0) {
-        const opened = await openEnvironment(g, io.env, { oneShot: true });
+      const json = Boolean(flags.json || g.json);
+      // on a terminal the operator is asked about each; a script gets the list
+      const walk = io.isTTY && !json && pending.length > 0;
+      // the target's state is read for the environment named on the command line; when walking, for each intent's environment
+      const names = environment !== undefined ? [environment] : walk ? [...new Set(pending.map((i) => i.environment))] : [];
+      const states = new Map<number, string>();
+      for (const name of names) {
+        const theirs = pending.filter((i) => i.environment === name);
         try {
-          states = await currentStates(opened, pending);
-        } finally {
-          await opened.sources.close();
+          const opened = await openEnvironment(name === environment ? g : name === 'demo' ? { ...g, demo: true } : { ...g, env: name }, io.env, { oneShot: true });
+          try {
+            for (const [seq, s] of await currentStates(opened, theirs)) states.set(seq, s);
+          } finally {
+            await opened.sources.close();
+          }
+        } catch (err) {
+          if (name === environment) throw err;
+          for (const i of theirs) states.set(i.seq, `not read: ${errorMessage(err)}`);
         }
       }
-      io.stdout.write(formatPending(pending, Boolean(flags.json || g.json), states) + '\n');
+      if (walk) {
+        await walkPending({ input: process.stdin, output: io.stdout }, journal, pending, states);
+        io.setCode(EXIT.ok);
+        return;
+      }
+      io.stdout.write(formatPending(pending, json, states) + '\n');
       io.setCode(EXIT.ok);
     });
 }

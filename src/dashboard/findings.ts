@@ -9,25 +9,34 @@ import type { Finding } from '../model/findings.js';
 import { LiveFindings } from '../checks/live.js';
 import { checkSettings } from '../checks/evaluate.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
-import { readJournalTail, unreconciledIntents, type UnreconciledIntent } from '../audit/unreconciled.js';
+import { JournalWatch } from '../audit/journalWatch.js';
 import { auditPath } from '../state/paths.js';
 
 export function findingsFeed(opened: OpenedEnvironment, runtime: Runtime, clock: Clock, onFindings?: (list: readonly Finding[]) => void): LiveFindings {
-  return new LiveFindings({
+  // the journal is watched, not read once: a reconcile from another terminal clears its finding here
+  const journal = new JournalWatch({
+    path: auditPath(),
+    environment: runtime.env.name,
+    signal: runtime.signal,
+    onChange: () => {
+      // before the first run the checks will read it anyway
+      if (feed.getState().evaluatedAt !== undefined) feed.evaluateNow();
+    },
+  });
+  const settings = checkSettings(opened.config);
+  const feed = new LiveFindings({
     store: runtime.store,
     clock,
     env: () => runtime.env.name,
-    // read once at start: the dashboard is where an operator first sees what a crash left (reconciling needs the CLI anyway)
-    settings: { ...checkSettings(opened.config), unreconciled: journalFacts(runtime.env.name) },
+    // a getter: every run of the checks takes the watch's latest list
+    settings: {
+      ...settings,
+      get unreconciled() {
+        return journal.current;
+      },
+    },
     ...(onFindings ? { onEvaluated: (list: readonly Finding[]) => onFindings(list) } : {}),
   });
-}
-
-function journalFacts(env: string): UnreconciledIntent[] {
-  try {
-    return unreconciledIntents(readJournalTail(auditPath()), env);
-  } catch {
-    // an unreadable journal must not keep the dashboard from starting; `opsdeck check` says why
-    return [];
-  }
+  journal.start();
+  return feed;
 }

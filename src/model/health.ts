@@ -11,6 +11,8 @@ export interface ProbeResult {
   /** expectations that failed, or the transport error */
   problems: string[];
   checkedAt: number;
+  /** when this probe fails, its last good answer, kept for the screen (the check judges the failure) */
+  lastOk?: { status: number | null; latencyMs: number | null; fields: Record<string, string>; at: number };
 }
 
 export interface HealthSnapshot {

@@ -29,4 +29,10 @@ export interface PostgresSnapshot {
   databases: PgHealth[];
   /** databases that did not answer this time, one line each; the others are still shown */
   errors?: { name: string; error: string }[];
+  /**
+   * The last good figures of databases in `errors`, and when they were read:
+   * drawn stale beside the error so an outage does not blank the row. The
+   * checks judge `errors`, never these.
+   */
+  held?: { db: PgHealth; at: number }[];
 }

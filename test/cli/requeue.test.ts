@@ -67,8 +67,10 @@ describe('opsdeck requeue on the demo', () => {
     const jobs = result.plan.calls[0].params.jobs as number;
     expect(result).toMatchObject({ outcome: 'done', verified: true });
     expect(result.message).toMatch(new RegExp(`^demo/jobs/emails: ${jobs}/${jobs} requeued \\(`));
-    const records = journal();
+    // a progress record before each batch (a tenth of the jobs, at least 10) between intent and outcome
+    const records = journal().filter((l) => l.phase !== 'progress');
     expect(records.map((l) => [l.phase, l.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'ok']]);
+    expect(journal().filter((l) => l.phase === 'progress')).toHaveLength(Math.ceil(jobs / Math.max(10, Math.ceil(jobs / 10))));
     expect(records[1]).toMatchObject({ action: 'requeue', target: 'demo/jobs/emails', detail: `requeued ${jobs}/${jobs}` });
     expect(run(['audit', '--verify']).code).toBe(0);
   });
@@ -155,6 +157,10 @@ describe('opsdeck requeue on the local Redis', () => {
     for (const id of ids) expect(await queue.getJobState(id)).toBe('waiting');
     expect(journal().map((l) => [l.phase, l.outcome, l.target])).toEqual([
       ['intent', null, `staging/local/${t}`],
+      // 23 jobs in batches of 10: one progress record before each
+      ['progress', null, `staging/local/${t}`],
+      ['progress', null, `staging/local/${t}`],
+      ['progress', null, `staging/local/${t}`],
       ['outcome', 'ok', `staging/local/${t}`],
       ['verify', 'ok', `staging/local/${t}`],
     ]);

@@ -9,7 +9,7 @@ import type { QueuesSnapshot } from '../../src/model/queues.js';
 import { queueHarness } from './requeueSupport.js';
 import { Store } from '../../src/engine/store.js';
 import { Watcher } from '../../src/engine/watcher.js';
-import { failOnQueueOutage } from '../../src/engine/queueOutage.js';
+import { failOnQueueOutage } from '../../src/engine/outage.js';
 import { errorMessage } from '../../src/text/sanitize.js';
 import { framePanel, summaryLine } from '../../views/PanelFrame.js';
 import type { Line } from '../../views/text.js';
@@ -117,12 +117,13 @@ describe('a Redis that dies and returns', () => {
 
       const now = good.updatedAt! + 42_000;
       const screen = framePanel({ id: 'queues', snap: failed, width: 120, height: 10, now, focused: false, detail: false, filter: '', selected: 0 }).map(plain);
-      expect(screen[0]).toMatch(/ error /);
+      // the title says the figures are stale, and how old
+      expect(screen[0]).toMatch(/ 4 Queues +stale 42s /);
       expect(screen[0]).not.toMatch(/ ok /);
       expect(screen[1]).toMatch(/Redis jobs unreachable: (connection refused by|connection to) 127\.0\.0\.1:\d+.* · showing data from 42s ago/);
       expect(screen.join('\n')).toMatch(/mail/);
       expect(screen.join('\n')).not.toMatch(/no queues/);
-      expect(plain(summaryLine({ id: 'queues', snap: failed, width: 200, now, focused: false, filter: '' }))).toMatch(/error .*showing data from 42s ago/);
+      expect(plain(summaryLine({ id: 'queues', snap: failed, width: 200, now, focused: false, filter: '' }))).toMatch(/stale 42s .*showing data from 42s ago/);
 
       await server.start();
       await fill(server.url, 2);

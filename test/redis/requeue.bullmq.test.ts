@@ -67,10 +67,16 @@ describe('requeue on BullMQ', () => {
     expect(await queue.getFailedCount()).toBe(1);
 
     const records = h.journal.read();
-    // the call's outcome, then the verification's own verdict
-    expect(records.map((r) => r.phase)).toEqual(['intent', 'outcome', 'verify']);
-    expect(records[1]).toMatchObject({ action: 'requeue', target: 'test/jobs/emails', outcome: 'ok', detail: 'requeued 25/25' });
-    expect(records[2]).toMatchObject({ action: 'requeue', target: 'test/jobs/emails', outcome: 'ok' });
+    // a progress record before each batch of 10, the call's outcome, then the verification's own verdict
+    expect(records.map((r) => r.phase)).toEqual(['intent', 'progress', 'progress', 'progress', 'outcome', 'verify']);
+    expect(records.slice(1, 4).map((r) => r.detail)).toEqual([
+      `moved 0 of 25; moving 10 more (ids ${ids.slice(0, 10).join(', ')})`,
+      `moved 10 of 25 (ids ${ids.slice(0, 10).join(', ')}); moving 10 more (ids ${ids.slice(10, 20).join(', ')})`,
+      `moved 20 of 25 (ids ${ids.slice(0, 12).join(', ')} … and 8 more); moving 5 more (ids ${ids.slice(20).join(', ')})`,
+    ]);
+    expect(records[3]!.plan).toMatchObject({ progressOf: records[0]!.seq, moved: 20, of: 25, lastMoved: ids.slice(10, 20), next: ids.slice(20) });
+    expect(records[4]).toMatchObject({ action: 'requeue', target: 'test/jobs/emails', outcome: 'ok', detail: 'requeued 25/25' });
+    expect(records[5]).toMatchObject({ action: 'requeue', target: 'test/jobs/emails', outcome: 'ok' });
   });
 
   it('refuses when there is nothing failed, and when the typed name is wrong', async () => {

@@ -134,7 +134,9 @@ describe('frame', () => {
     expect(statusOf({ status: 'loading', intervalMs: 1 }, T0).text).toBe('loading…');
     expect(statusOf(snap, T0).text).toBe('ok');
     expect(statusOf({ ...snap, status: 'stale' }, T0 + 39_000).text).toBe('stale 42s');
-    expect(statusOf({ ...snap, status: 'error', error: 'boom' }, T0).text).toBe('error');
+    expect(statusOf({ status: 'error', error: 'boom', intervalMs: 1 }, T0).text).toBe('error');
+    // data kept through a failure: the title says how old it is
+    expect(statusOf({ ...snap, status: 'error', error: 'boom' }, T0).text).toBe('stale 3s');
   });
 
   test('a failing panel keeps its data under the error line', () => {

@@ -114,7 +114,8 @@ test('the demo session acts on RDS and the queues through the same controller', 
   session = undefined;
   await s.settle((l) => lines.push(l));
   expect(lines[1]).toMatch(/^the call was made and journaled; opsdeck stopped watching before demo\/demo-db settled \(last seen: snapshot demo-db-opsdeck-\d{12} creating/);
-  expect(journal.read().map((r) => [r.action, r.phase, r.outcome])).toEqual([
+  // the requeue's progress records (one before each batch) are covered by the requeue tests
+  expect(journal.read().filter((r) => r.phase !== 'progress').map((r) => [r.action, r.phase, r.outcome])).toEqual([
     ['requeue', 'intent', null],
     ['requeue', 'outcome', 'ok'],
     ['requeue', 'verify', 'ok'],

@@ -31,8 +31,16 @@ const COLUMNS: Column[] = [
 
 const DETAIL_EXTRA: Column = { header: 'url', width: 30, drop: 3 };
 
-function version(p: ProbeResult): string {
+function version(p: Pick<ProbeResult, 'fields'>): string {
   return p.fields['version'] ?? p.fields['app_version'] ?? '-';
+}
+
+/** A failing probe's problems, then its last good answer and how old it is. */
+function problemsText(p: ProbeResult, now: number): string {
+  const text = p.problems.join('; ');
+  if (p.ok || !p.lastOk) return text;
+  const last = p.lastOk;
+  return `${text} · last ok ${age(now - last.at)} ago: ${last.status ?? '-'} ${duration(last.latencyMs)}${version(last) === '-' ? '' : ` ${version(last)}`}`;
 }
 
 export const healthPanel: PanelView<'health'> = {
@@ -68,10 +76,11 @@ export const healthPanel: PanelView<'health'> = {
         url: p.url,
         code: { text: p.status === null ? '-' : String(p.status), tone: p.ok ? undefined : tone },
         latency: { text: duration(p.latencyMs), tone: p.ok ? tone : undefined },
-        version: version(p),
+        // a failing probe's version is its last good answer's, muted
+        version: version(p) === '-' && p.lastOk ? { text: version(p.lastOk), tone: 'muted' } : version(p),
         status: { text: p.fields['status'] ?? '-', tone: p.ok ? undefined : tone },
         checked: `${age(ctx.now - p.checkedAt)} ago`,
-        problems: { text: p.problems.join('; '), tone },
+        problems: { text: problemsText(p, ctx.now), tone },
       });
       out.push(ctx.focused && start + i === selected ? highlight(row) : row);
     });

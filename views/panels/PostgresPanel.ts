@@ -6,7 +6,7 @@ import type { Tone } from '../theme.js';
 import { markOf, problemTone } from '../theme.js';
 import type { Line } from '../text.js';
 import { highlight, matchesFilter, seg } from '../text.js';
-import { bytes, duration, percent } from '../format.js';
+import { age, bytes, duration, percent } from '../format.js';
 import { oneLine } from '../../src/dashboard/text.js';
 import type { PanelView } from './types.js';
 
@@ -64,6 +64,14 @@ function errorLine(name: string, error: string, verdicts: Verdicts): Line {
   return [seg(`${mark.text} `, tone), seg(name, tone, { bold: true }), seg(`  ${oneLine(error, 300)}`, tone)];
 }
 
+/** Under a database that did not answer: its last good figures, muted, with their age. */
+function heldLine(held: { db: PgHealth; at: number }, now: number): Line {
+  const { total, max } = held.db.connections;
+  return [seg(`  last good ${age(now - held.at)} ago: rtt ${duration(held.db.rttMs)}  conns ${total}/${max}  size ${bytes(held.db.databaseSizeBytes)}  blocked ${held.db.blocked.length}`, 'muted')];
+}
+
+const heldOf = (data: PostgresSnapshot, name: string) => data.held?.find((h) => h.db.name === name);
+
 const blockedTone = (db: { name: string }, verdicts: Verdicts) => problemTone(verdicts.of(databaseRef(db), ['postgres.blocked']));
 
 function countsLine(db: PgHealth, verdicts: Verdicts): Line {
@@ -105,11 +113,12 @@ function wrap(text: string, width: number): string[] {
 export const postgresPanel: PanelView<'postgres'> = {
   id: 'postgres',
   count: (data, filter) => sessionRows(data, filter).length,
-  summary(data, _now, verdicts) {
+  summary(data, now, verdicts) {
     const line: Line = [];
     for (const e of data.errors ?? []) {
       const mark = markOf(verdicts.of(databaseRef(e)));
-      line.push(seg(`${mark.text} ${e.name} down  `, mark.tone ?? 'unknown'));
+      const held = heldOf(data, e.name);
+      line.push(seg(`${mark.text} ${e.name} down${held ? ` (stale ${age(now - held.at)})` : ''}  `, mark.tone ?? 'unknown'));
     }
     for (const db of data.databases) {
       const { total, max } = db.connections;
@@ -122,7 +131,10 @@ export const postgresPanel: PanelView<'postgres'> = {
   },
   body(data, ctx) {
     // A database that did not answer is the news: one red line each, above the ones that did.
-    const out: Line[] = (data.errors ?? []).map((e) => errorLine(e.name, e.error, ctx.verdicts));
+    const out: Line[] = (data.errors ?? []).flatMap((e) => {
+      const held = heldOf(data, e.name);
+      return held && ctx.height >= 6 ? [errorLine(e.name, e.error, ctx.verdicts), heldLine(held, ctx.now)] : [errorLine(e.name, e.error, ctx.verdicts)];
+    });
     if (data.databases.length === 0) return out.length > 0 ? out.slice(0, ctx.height) : [[seg('no databases configured', 'muted')]];
     for (const db of data.databases) {
       out.push(dbLine(db, ctx.verdicts));

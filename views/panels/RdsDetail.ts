@@ -54,7 +54,7 @@ export function rdsDetail(data: RdsSnapshot, ctx: PanelCtx): Line[] {
     const inFlight = restored.filter((r) => r.status !== 'available').length;
     out.push([], heading('Restored copies', inFlight > 0 ? `${inFlight} not available yet` : 'not judged by the backup check'), tableHeader(rCols));
     const w = windowOf(restored, sel - instances.length, Math.max(1, Math.min(restored.length, Math.floor(height / 5))));
-    w.shown.forEach((db, i) => out.push(restoredRow(rCols, db, now, w.start + i === sel - instances.length)));
+    w.shown.forEach((db, i) => out.push(restoredRow(rCols, db, now, w.start + i === sel - instances.length, ctx.verdicts)));
   }
   out.push([], backupLine(data, now, ctx.verdicts));
 

@@ -11,6 +11,7 @@ import { rdsDetail } from './RdsDetail.js';
 import {
   backupLevel,
   backupLine,
+  drillLevel,
   INSTANCE_COLS,
   instanceLevel,
   instanceRow,
@@ -44,9 +45,14 @@ export const rdsPanel: PanelView<'rds'> = {
       line.push(seg(`${db.id} `), seg(db.status, problemTone(verdicts.of(instanceRef(db), ['rds.status'])) ?? 'ok'), seg(` ${mark.text} `, mark.tone), seg(' '));
     }
     // a drill or restore in progress must be visible even on the smallest screen
+    // so must a drill copy the drill-age check judged left running
     for (const db of data.restored ?? []) {
-      if (db.status === 'available') continue;
-      line.push(seg(`${isDrill(db) ? 'drill' : 'restore'} ${db.id} `, 'muted'), seg(db.status, toneOf(statusSeverity(db.status))), seg('  '));
+      const judged = drillLevel(db, verdicts);
+      const flagged = judged !== undefined && judged !== 'ok';
+      if (db.status === 'available' && !flagged) continue;
+      line.push(seg(`${isDrill(db) ? 'drill' : 'restore'} ${db.id} `, 'muted'), seg(db.status, toneOf(statusSeverity(db.status))));
+      if (flagged) line.push(seg(` ${db.createdAt !== undefined ? age(now - db.createdAt) : '?'} ${markOf(judged).text}`, problemTone(judged)));
+      line.push(seg('  '));
     }
     const newest = newestAutomated(data);
     const level = backupLevel(verdicts);
@@ -71,7 +77,7 @@ export const rdsPanel: PanelView<'rds'> = {
       const room = Math.min(restored.length, Math.max(1, Math.floor((ctx.height - out.length - 2) / 2)));
       const start = follow(restored.length, sel - instances.length, room);
       out.push(tableHeader(rCols));
-      restored.slice(start, start + room).forEach((db, i) => out.push(restoredRow(rCols, db, ctx.now, start + i === sel - instances.length)));
+      restored.slice(start, start + room).forEach((db, i) => out.push(restoredRow(rCols, db, ctx.now, start + i === sel - instances.length, ctx.verdicts)));
     }
     out.push(backupLine(data, ctx.now, ctx.verdicts));
     const warning = warningsLine(data.warnings ?? []);

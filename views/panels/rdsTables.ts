@@ -134,20 +134,30 @@ export function instanceRow(cols: Column[], db: DbInstance, verdicts: Verdicts, 
 
 export const isDrill = (db: DbInstance) => db.tags[DRILL_TAG] !== undefined;
 
+/** The drill-age check's verdict on a drill copy; undefined for a restore (no check judges those) or before the checks ran. */
+export function drillLevel(db: DbInstance, verdicts: Verdicts): Level | undefined {
+  return isDrill(db) ? verdicts.of(instanceRef(db), ['rds.drill-instance-age']) : undefined;
+}
+
 /**
- * A restore in flight is the news here: yellow until it is available. The
- * checks do not judge these copies (they come and go by design), so the
- * status is read by the same table the instance-status check uses.
+ * A restore in flight is the news here: yellow until it is available, by
+ * the same table the instance-status check uses. A drill copy is judged by
+ * the drill-age check: its mark and its age carry that verdict (a copy left
+ * running longer than a drill takes is critical), never a threshold here.
  */
-export function restoredRow(cols: Column[], db: DbInstance, now: number, selected: boolean): Line {
+export function restoredRow(cols: Column[], db: DbInstance, now: number, selected: boolean, verdicts: Verdicts): Line {
   const level = statusSeverity(db.status);
+  const judged = drillLevel(db, verdicts);
+  const statusMark = { text: level === 'ok' ? GLYPH.ok : level === 'crit' ? GLYPH.crit : '⟳', tone: toneOf(level) };
+  // a verdict of the age check outranks the status's "in flight" mark once it says more than ok
+  const mark = judged !== undefined && judged !== 'ok' ? markOf(judged) : statusMark;
   const row = tableRow(cols, {
-    mark: { text: level === 'ok' ? GLYPH.ok : level === 'crit' ? GLYPH.crit : '⟳', tone: toneOf(level) },
+    mark,
     instance: db.id,
     kind: isDrill(db) ? 'drill' : 'restore',
     status: { text: db.status, tone: level === 'ok' ? 'ok' : toneOf(level) },
     from: db.tags[RESTORED_FROM_TAG] ?? '-',
-    age: age(db.createdAt === undefined ? undefined : now - db.createdAt),
+    age: { text: age(db.createdAt === undefined ? undefined : now - db.createdAt), tone: problemTone(judged) },
   });
   return selected ? highlight(row) : row;
 }

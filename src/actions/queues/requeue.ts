@@ -56,6 +56,23 @@ function missingOf(planned: readonly string[], stillDead: readonly string[]): st
   });
 }
 
+/** About ten progress records per requeue, whatever its size: enough to say where a kill stopped it, few enough to keep the journal short. */
+export function batchSize(jobs: number): number {
+  return Math.max(10, Math.min(500, Math.ceil(jobs / 10)));
+}
+
+/** Ids in a journal line: the first few, then how many more (the record's plan keeps them all). */
+function idList(ids: readonly string[], shown = 12): string {
+  return ids.length <= shown ? ids.join(', ') : `${ids.slice(0, shown).join(', ')} … and ${ids.length - shown} more`;
+}
+
+/** "moved 10 of 30 (ids 1, 2, …); moving 10 more (ids 11, …)": what a progress record says, self-contained. */
+function progressLine(done: RequeueOutcome, of: number, next: readonly string[]): string {
+  const moved = done.moved.length ? `moved ${done.moved.length} of ${of} (ids ${idList(done.moved)})` : `moved 0 of ${of}`;
+  const skipped = done.skipped.length ? `; ${done.skipped.length} skipped` : '';
+  return `${moved}${skipped}; moving ${next.length} more (ids ${idList(next)})`;
+}
+
 const fingerprintOf = (planned: readonly string[], missing: readonly string[]) => JSON.stringify({ jobs: planned.length, missing: missing.length, missingIds: missing.slice(0, 5) });
 
 // execute's outcome for verify: the executor hands both the same plan object
@@ -108,9 +125,20 @@ export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext, Re
     return fingerprintOf(ids, missingOf(ids, still));
   },
 
-  async execute(ctx, plan, signal) {
+  async execute(ctx, plan, signal, _children, progress) {
     const { ids } = plan.params;
-    const out = await ctx.queues.requeue(plan.params.redis, plan.target.name, ids, signal);
+    const out: RequeueOutcome = { moved: [], skipped: [] };
+    const size = batchSize(ids.length);
+    let last: readonly string[] = [];
+    for (let at = 0; at < ids.length; at += size) {
+      const batch = ids.slice(at, at + size);
+      // journaled before each batch: after a kill, which jobs moved for sure (every record's lastMoved) and which may have (next)
+      await progress?.(progressLine(out, ids.length, batch), { moved: out.moved.length, of: ids.length, skipped: out.skipped.length, lastMoved: last, next: batch });
+      const got = await ctx.queues.requeue(plan.params.redis, plan.target.name, batch, signal);
+      out.moved.push(...got.moved);
+      out.skipped.push(...got.skipped);
+      last = got.moved;
+    }
     outcomes.set(plan, out);
     const first = out.skipped[0];
     if (out.moved.length === 0) throw new Error(`none of the ${plural(ids.length, 'job')} was requeued${first ? `: ${first.id} ${first.reason}` : ''}`);

@@ -9,20 +9,27 @@
  * command; a warning would let it sit under the day's noise.
  */
 import { describeIntent, type UnreconciledIntent } from '../../audit/unreconciled.js';
+import { areaOfAction, targetName, targetStateNow } from '../../audit/targetState.js';
+import { instanceRef, queueRef, serviceRef } from '../../model/subjects.js';
 import type { SubjectRef } from '../../model/subjects.js';
 import type { PanelId } from '../../model/panels.js';
-import { findingsOf, type CheckDefinition } from '../types.js';
+import { findingsOf, type CheckContext, type CheckDefinition } from '../types.js';
 
-/** The panel and subject kind an action's target belongs to, so the finding marks the right row. */
-function placeOf(action: string): { area: PanelId; kind: SubjectRef['kind'] } {
-  if (/restore|snapshot|drill|db/i.test(action)) return { area: 'rds', kind: 'db-instance' };
-  if (/queue|requeue|job/i.test(action)) return { area: 'queues', kind: 'queue' };
-  return { area: 'ecs', kind: 'ecs-service' };
-}
-
-/** "demo/api" → "api": the environment is said by the subject line already. */
-function nameOf(target: string, env: string): string {
-  return target.startsWith(`${env}/`) ? target.slice(env.length + 1) : target;
+/**
+ * The subject an intent's target is, as the panel's own checks name it, so
+ * the finding marks the right row: a service with its cluster (from the ECS
+ * panel, when it lists it), a queue with its Redis, an instance by id.
+ */
+function placeOf(i: UnreconciledIntent, ctx: CheckContext): { area: PanelId; ref: SubjectRef } {
+  const area = areaOfAction(i.action) ?? 'ecs';
+  const name = targetName(i.target);
+  if (area === 'rds') return { area, ref: instanceRef({ id: name }) };
+  if (area === 'queues') {
+    const [redis, queue] = i.target.split('/').slice(-2);
+    return { area, ref: redis && queue ? queueRef({ redis, name: queue }) : { kind: 'queue', name } };
+  }
+  const svc = ctx.data.ecs?.services.find((s) => s.name === name);
+  return { area: 'ecs', ref: svc ? serviceRef(svc) : { kind: 'ecs-service', name } };
 }
 
 const unreconciled: CheckDefinition = {
@@ -30,6 +37,8 @@ const unreconciled: CheckDefinition = {
   area: 'ecs',
   title: 'Every action in the journal has an outcome',
   reads: [],
+  // the target's state now, from what the panels hold: no read of its own, and no verdict withheld when they hold nothing
+  alsoReads: ['rds', 'ecs', 'queues'],
   thresholds: [],
   actions: [],
   evaluate(ctx) {
@@ -37,9 +46,10 @@ const unreconciled: CheckDefinition = {
     if (ctx.unreconciled === undefined) return [];
     if (ctx.unreconciled.length === 0) return [findingsOf(this)('ok', { kind: 'panel', name: '' }, 'every action in the journal has an outcome')];
     return ctx.unreconciled.map((i: UnreconciledIntent) => {
-      const { area, kind } = placeOf(i.action);
+      const { area, ref } = placeOf(i, ctx);
       const f = findingsOf({ id: this.id, area });
-      return f('crit', { kind, name: nameOf(i.target, ctx.env) }, `${describeIntent(i)}; record what happened: opsdeck audit reconcile --id ${i.seq} --record "…"`, 'no outcome');
+      const now = targetStateNow(i, ctx.data, ctx.now);
+      return f('crit', ref, `${describeIntent(i, now)}; record what happened: opsdeck audit reconcile --id ${i.seq} --record "…"`, 'no outcome');
     });
   },
 };

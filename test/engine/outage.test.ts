@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failOnQueueOutage } from '../../src/engine/queueOutage.js';
+import { failOnQueueOutage } from '../../src/engine/outage.js';
 import type { QueueStats, QueuesSnapshot, RedisHealth } from '../../src/model/queues.js';
 
 const health = (name: string, ok: boolean): RedisHealth => ({ name, ok, pingMs: ok ? 1 : null, usedMemoryBytes: null, maxMemoryBytes: null, clients: null, evictedKeys: null, ...(ok ? {} : { error: `connection refused by ${name}:6379` }) });
