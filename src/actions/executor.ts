@@ -117,7 +117,7 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
     return { outcome, message, requestIds: [] };
   };
 
-  if (ctx.env.readOnly) return refuse('refused', `${plan.environment} is read-only: ${plan.title} was not run (start with --write, or drop --read-only)`);
+  if (ctx.env.readOnly) return refuse('refused', `${plan.environment} is read-only: ${plan.title} was not run${ctx.env.readOnlyCure ? ` (to act, ${ctx.env.readOnlyCure})` : ''}`);
   if (plan.refusal) return refuse('refused', plan.refusal);
   if (action.id !== plan.action) return refuse('refused', `the plan is for ${plan.action}, not ${action.id}`);
   // The phrase is derived again here, so no plan can lower its own bar.
