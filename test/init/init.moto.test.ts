@@ -139,7 +139,7 @@ describe('opsdeck init against moto', () => {
 
     const validate = opsdeck(['config', 'validate', file]);
     expect(validate.code, validate.stderr).toBe(0);
-    expect(validate.stdout).toBe(`${file}: ok; environments: default\n`);
+    expect(validate.stdout).toBe(`${file}: ok; environments: default (protected)\n`);
 
     const check = opsdeck(['check', '--config', file, '--format', 'json']);
     expect([0, 1, 2], check.stderr + check.stdout).toContain(check.code);
@@ -172,7 +172,7 @@ describe('opsdeck init against moto', () => {
     expect(plain.stdout).toMatch(/^wrote opsdeck\.yaml: environment default \(protected/);
     expect(existsSync(join(tmp, 'opsdeck.yaml'))).toBe(true);
     // the file init wrote is the one the next run reads
-    expect(opsdeck(['config', 'validate']).stdout).toBe(`${join(tmp, 'opsdeck.yaml')}: ok; environments: default\n`);
+    expect(opsdeck(['config', 'validate']).stdout).toBe(`${join(tmp, 'opsdeck.yaml')}: ok; environments: default (protected)\n`);
   });
 
   it('refuses to overwrite an existing file without --force, naming it; --force replaces it', async () => {
