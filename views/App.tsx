@@ -205,6 +205,7 @@ export function App(props: AppProps) {
     quit: onQuit,
     refresh: (panel) => runtime.refresh(panel),
     hidden: hiddenBindings,
+    ...(runtime.env.readOnlyCure ? { readOnlyCure: runtime.env.readOnlyCure } : {}),
     logs: {
       data: () => runtime.store.getSnapshots().logs.data,
       box: () => logBox,

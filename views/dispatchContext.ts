@@ -90,6 +90,8 @@ export interface DispatchContext {
   refresh: (panel?: PanelId) => void;
   /** bindings read-only mode took away: their keys say why nothing happens */
   hidden?: readonly KeyBinding[];
+  /** what lifts read-only here (EnvironmentInfo.readOnlyCure), for the line those keys answer */
+  readOnlyCure?: string;
   /** the guarded actions; absent when this session cannot act at all */
   actions?: ActionKeys;
   /** the log view's scrolling, toggles and saving */

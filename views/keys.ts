@@ -44,8 +44,8 @@ export function scopeOf(s: ViewState): KeyScope {
 }
 
 /** Why a key does nothing in read-only mode, in one line. */
-function readOnlyMessage(b: KeyBinding): string {
-  return `read-only: ${b.hint ?? b.command} is off (to act, restart with --write and without --read-only)`;
+function readOnlyMessage(b: KeyBinding, cure: string | undefined): string {
+  return `read-only: ${b.hint ?? b.command} is off${cure ? ` (to act, ${cure})` : ''}`;
 }
 
 const FLAGS = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'return', 'escape', 'tab', 'backspace', 'delete', 'ctrl', 'meta'] as const;
@@ -111,6 +111,6 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
   }
   // A key read-only mode took away keeps its meaning: n on the RDS panel says snapshot is off, it does not take a note.
   const hidden = ctx.hidden?.length ? resolveKey(press, scope, [...ctx.hidden, ...ctx.bindings], panel) : undefined;
-  if (hidden && ctx.hidden!.includes(hidden)) return ctx.dispatch({ type: 'message', text: readOnlyMessage(hidden), tone: 'warn' });
+  if (hidden && ctx.hidden!.includes(hidden)) return ctx.dispatch({ type: 'message', text: readOnlyMessage(hidden, ctx.readOnlyCure), tone: 'warn' });
   if (binding) HANDLERS[binding.command](ctx, press);
 }

@@ -13,7 +13,7 @@ import { editLine } from '../keys/lineEditor.js';
 import { Observable } from '../engine/observable.js';
 import { errorMessage } from '../text/sanitize.js';
 import { confirmKey, startConfirm, type ConfirmState } from './confirm.js';
-import { notify, runAction, type ExecutorDeps, type RunResult } from './executor.js';
+import { journalMistypedPhrase, notify, runAction, type ExecutorDeps, type RunResult } from './executor.js';
 import type { ActionContext, ActionDefinition, Plan, VerifyProgress } from './types.js';
 
 export type ActionPhase = 'idle' | 'input' | 'planning' | 'confirm' | 'running' | 'finished';
@@ -85,6 +85,11 @@ export class ActionController {
         const next = confirmKey(s.confirm!, press);
         if (next.status === 'cancelled') return this.close();
         if (next.status === 'accepted') return this.run(next.typed);
+        if (press.return && next.error && next.typed !== '') {
+          // journaled like a wrong --confirm; written after the key handler returns (no disk write inside it)
+          const plan = s.plan!;
+          setImmediate(() => void journalMistypedPhrase(this.deps, plan, next.typed).catch(() => undefined));
+        }
         return this.set({ ...s, confirm: next });
       }
       case 'finished':

@@ -115,13 +115,7 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
   const { plan, ctx, action } = req;
   const signal = req.signal ?? new AbortController().signal;
   const started = ctx.now();
-  const base = {
-    operator: currentOperator(deps.awsArn),
-    environment: plan.environment,
-    action: plan.action,
-    target: plan.target.display,
-    plan: { summary: plan.summary, changes: plan.changes, calls: plan.calls },
-  };
+  const base = journalBase(deps, plan);
   const typed = 'typed' in confirmation ? confirmation.typed : undefined;
   const phraseAccepted = 'partOf' in confirmation || (typed !== undefined && plan.phrase !== '' && typed === plan.phrase);
   // what happened to the lock goes with the next record written
@@ -135,7 +129,7 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
     return { outcome, message, requestIds: [] };
   };
 
-  if (ctx.env.readOnly) return refuse('refused', `${plan.environment} is read-only: ${plan.title} was not run (start with --write, or drop --read-only)`);
+  if (ctx.env.readOnly) return refuse('refused', `${plan.environment} is read-only: ${plan.title} was not run${ctx.env.readOnlyCure ? ` (to act, ${ctx.env.readOnlyCure})` : ''}`);
   if (plan.refusal) return refuse('refused', plan.refusal);
   if (action.id !== plan.action) return refuse('refused', `the plan is for ${plan.action}, not ${action.id}`);
   // The phrase is derived again here, so no plan can lower its own bar.
@@ -212,6 +206,34 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
   if (verify.ok) return { outcome: 'done', message: verify.message + lockSaid, requestIds, verify };
   if (superseded) return { outcome: 'aborted', message: `${plan.title}: the call succeeded; ${verify.message}`, requestIds, verify };
   return { outcome: 'failed', message: `${plan.title}: the call succeeded but ${verify.message}`, requestIds, verify };
+}
+
+/** What every journal record of an action carries: who, where, what, and the plan as shown. */
+function journalBase(deps: Pick<ExecutorDeps, 'awsArn'>, plan: Plan) {
+  return {
+    operator: currentOperator(deps.awsArn),
+    environment: plan.environment,
+    action: plan.action,
+    target: plan.target.display,
+    plan: { summary: plan.summary, changes: plan.changes, calls: plan.calls },
+  };
+}
+
+/**
+ * A wrong phrase entered in the TUI's confirmation box, which stays open for
+ * another try: journaled as the refusal the command line journals for a wrong
+ * --confirm, so the journal holds every attempt whichever way it was typed.
+ */
+export function journalMistypedPhrase(deps: Pick<ExecutorDeps, 'journal' | 'awsArn'>, plan: Plan, typed: string): Promise<AuditRecord> {
+  return deps.journal.append({
+    ...journalBase(deps, plan),
+    phase: 'refusal',
+    outcome: 'refused',
+    detail: `the confirmation "${typed}" is not "${plan.phrase}": nothing was done`,
+    requestIds: [],
+    phraseAccepted: false,
+    durationMs: 0,
+  });
 }
 
 /**

@@ -71,12 +71,24 @@ function isReadOnly(opts: GlobalOptions, env: { protected: boolean; readOnly: bo
   return Boolean(opts.readOnly) || env.readOnly || (env.protected && !opts.write);
 }
 
+/**
+ * What lifts read-only, naming only what applies: --write is the answer in a
+ * protected environment alone; elsewhere it would change nothing.
+ */
+function readOnlyCure(opts: GlobalOptions, env: { protected: boolean; readOnly: boolean }, name: string): { readOnlyCure?: string } {
+  const cures: string[] = [];
+  if (env.readOnly) cures.push(`set readOnly: false for ${name} in the config`);
+  if (opts.readOnly) cures.push('restart without --read-only');
+  if (env.protected && !opts.write) cures.push(`restart with --write (${name} is protected)`);
+  return cures.length ? { readOnlyCure: cures.join(' and ') } : {};
+}
+
 export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv = process.env, open: OpenOptions = {}): Promise<OpenedEnvironment> {
   if (opts.demo) {
     const scenario = scenarioOf(opts);
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
     const sandbox = createSandbox({ scenario: scenario as never });
-    const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info) };
+    const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info), ...readOnlyCure(opts, sandbox.info, sandbox.info.name) };
     return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock) };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
@@ -103,6 +115,7 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     name: selected.name,
     protected: env.protected,
     readOnly: isReadOnly(opts, env),
+    ...readOnlyCure(opts, env, selected.name),
     region: aws?.resolvedRegion() ?? env.aws?.region ?? '—',
     account: '—',
     identity: processEnv.USER ?? '—',

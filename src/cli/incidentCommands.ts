@@ -3,6 +3,7 @@
  * The TUI writes to the same timeline (src/incident/recorder.ts), so a note
  * typed here during a TUI session lands in the same record.
  */
+import { homedir } from 'node:os';
 import type { Command } from 'commander';
 import { currentIncident, endIncident, IncidentError, IncidentRecorder, startIncident } from '../incident/index.js';
 import { clockUtc, countdown, dateTimeUtc, duration, entryLine, offset } from '../incident/format.js';
@@ -35,7 +36,24 @@ function statusLines(inc: IncidentRecord, now: number): string[] {
   const last = chronological(inc.entries).slice(-LAST_ENTRIES);
   if (last.length) lines.push(`  last ${last.length === 1 ? 'entry' : `${last.length} entries`}:`, ...last.map((e) => `    ${entryLine(e, inc.startedAt)}`));
   for (const p of inc.problems) lines.push(`  warning: ${p}`);
+  if (inc.journalProblem) lines.push(`  warning: ${inc.journalProblem}`);
   return lines;
+}
+
+/**
+ * The environment an incident from the command line is about: --demo's, --env,
+ * or the config's default one. Without a readable config it is about every
+ * environment (the review then takes the journal's actions for all of them).
+ */
+async function incidentEnvironment(g: GlobalOptions, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (g.demo) return 'demo';
+  if (g.env) return g.env;
+  try {
+    const { loadConfig, selectEnvironment } = await import('../config/load.js');
+    return selectEnvironment(loadConfig({ explicit: g.config, env, cwd: process.cwd(), home: homedir() }).config).name;
+  } catch {
+    return undefined;
+  }
 }
 
 export function incidentCommands(program: Command, io: ActionIo): void {
@@ -44,12 +62,13 @@ export function incidentCommands(program: Command, io: ActionIo): void {
 
   incident
     .command('start <title...>')
-    .description('open an incident (one at a time per state directory); findings, actions and notes are recorded until `incident end`')
-    .action((words: string[], _o, cmd: Command) => {
+    .description('open an incident (one at a time per state directory); findings, notes and every action journaled for its environment (from any terminal) are recorded until `incident end`')
+    .action(async (words: string[], _o, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
+      const environment = await incidentEnvironment(g, io.env);
       let info;
       try {
-        info = startIncident(words.join(' '), { env: io.env, ...(g.env ? { environment: g.env } : {}) });
+        info = startIncident(words.join(' '), { env: io.env, ...(environment ? { environment } : {}) });
       } catch (err) {
         refusal(err);
       }
@@ -57,6 +76,7 @@ export function incidentCommands(program: Command, io: ActionIo): void {
         [
           `incident ${info.id} started at ${clockUtc(info.startedAt)} UTC: ${info.title}`,
           `  timeline: ${info.timelinePath}`,
+          `  actions journaled ${environment ? `for environment ${environment}` : 'for any environment'} until it ends, from any terminal, go in its review`,
           '  add notes with `opsdeck incident note TEXT`; close it with `opsdeck incident end`',
         ].join('\n') + '\n',
       );
@@ -115,6 +135,7 @@ export function incidentCommands(program: Command, io: ActionIo): void {
       }
       const inc = ended.incident;
       for (const p of inc.problems) io.stderr.write(`opsdeck: warning: incident timeline ${inc.timelinePath}: ${p}\n`);
+      if (inc.journalProblem) io.stderr.write(`opsdeck: warning: ${inc.journalProblem}\n`);
       const endedAt = inc.endedAt ?? Date.now();
       const line = `incident ${inc.id} ended after ${duration(endedAt - inc.startedAt)}; review: ${ended.reviewPath}`;
       if (flags.json) {

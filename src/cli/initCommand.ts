@@ -19,15 +19,26 @@ import type { GlobalOptions } from './environment.js';
 import { EXIT, UserError } from './exit.js';
 
 type Ask = (question: string) => Promise<string>;
+
+interface InitFlags {
+  yes?: boolean;
+  force?: boolean;
+  name?: string;
+  /** undefined: asked on a terminal, protected with --yes */
+  protected?: boolean;
+}
 type Picked = Pick<InitChoice, 'clusters' | 'databases' | 'logGroups'>;
 
 export function initCommand(program: Command, io: ActionIo): void {
   program
     .command('init')
     .description('discover ECS clusters, RDS instances and log groups (read-only) and write a commented config')
-    .option('--yes', 'include everything found, without asking')
+    .option('--yes', 'include everything found, without asking (the environment: --name, protected unless --no-protected)')
+    .option('--name <name>', 'the environment\'s name, e.g. prod (default: asked; with --yes the AWS profile\'s name, else "default")')
+    .option('--protected', 'protect the environment: read-only unless --write, phrases carry its name (the default)')
+    .option('--no-protected', 'do not protect it (a sandbox or a staging account)')
     .option('--force', 'overwrite an existing config file')
-    .action(async (flags: { yes?: boolean; force?: boolean }, cmd: Command) => {
+    .action(async (flags: InitFlags, cmd: Command) => {
       io.setCode(await runInit(io, cmd.optsWithGlobals<GlobalOptions>(), flags));
     });
 }
@@ -37,17 +48,39 @@ export function everything(d: Discovery): Picked {
   return { clusters: d.clusters, databases: d.databases.filter((db) => !db.unsupported), logGroups: d.logGroups.filter((g) => g.exists && !g.otherRegion) };
 }
 
-/** The environment's name: --env, else the AWS profile's name, else "default". */
-export function environmentName(flag: string | undefined, profile: string | undefined): string {
+/** The environment's name: --name (or --env), else the AWS profile's name, else "default". */
+export function environmentName(flag: string | undefined, profile: string | undefined, option = '--name'): string {
   if (flag !== undefined) {
-    if (!ENVIRONMENT_NAME.test(flag)) throw new UserError(`--env "${oneLine(flag, 60)}" is not a valid environment name: use letters, digits, _ and -`, EXIT.usage);
+    if (!ENVIRONMENT_NAME.test(flag)) throw new UserError(`${option} "${oneLine(flag, 60)}" is not a valid environment name: use letters, digits, _ and -`, EXIT.usage);
     return flag;
   }
-  const fromProfile = (profile ?? '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
-  return fromProfile || 'default';
+  return profileName(profile) || 'default';
 }
 
-async function runInit(io: ActionIo, g: GlobalOptions, flags: { yes?: boolean; force?: boolean }): Promise<number> {
+function profileName(profile: string | undefined): string {
+  return (profile ?? '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * On a terminal, what the flags left open: the environment's name (the
+ * profile's as a suggestion, none otherwise: "default" names nothing an
+ * operator would recognise in a phrase) and whether it is protected, yes
+ * unless answered no, since init is pointed at production as often as not.
+ */
+export async function askEnvironment(ask: Ask, write: (line: string) => void, given: { name?: string; protected?: boolean; suggestion?: string }): Promise<{ name: string; protected: boolean }> {
+  let name = given.name;
+  while (name === undefined) {
+    const hint = given.suggestion ? ` [${given.suggestion}]` : '';
+    const answer = (await ask(`name of this environment, as phrases will carry it (e.g. prod, staging)${hint}: `)).trim();
+    const chosen = answer === '' ? given.suggestion : answer;
+    if (chosen && ENVIRONMENT_NAME.test(chosen)) name = chosen;
+    else write(chosen ? `  "${oneLine(chosen, 60)}" is not a valid name: use letters, digits, _ and -` : '  a name is needed, e.g. prod');
+  }
+  const protect = given.protected ?? (await yesNo(ask, write, `protect ${name}? read-only unless started with --write, and confirmations type "${name}/<target>" [Y/n] `));
+  return { name, protected: protect };
+}
+
+async function runInit(io: ActionIo, g: GlobalOptions, flags: InitFlags): Promise<number> {
   if (g.demo) throw new UserError('init looks at a real AWS account; drop --demo (the sandbox needs no config)', EXIT.usage);
   // the config modules (yaml, zod) load only when a command needs them
   const { configSearchPaths, parseConfig, ConfigError } = await import('../config/load.js');
@@ -58,7 +91,20 @@ async function runInit(io: ActionIo, g: GlobalOptions, flags: { yes?: boolean; f
   if (!flags.yes && !io.isTTY) throw new UserError('init asks what to include and needs a terminal; pass --yes to include everything it finds', EXIT.usage);
 
   const profile = g.profile ?? (io.env.AWS_PROFILE?.trim() || undefined);
-  const environment = environmentName(g.env, profile);
+  if (flags.name !== undefined && g.env !== undefined && flags.name !== g.env) throw new UserError(`--name "${oneLine(flags.name, 60)}" and --env "${oneLine(g.env, 60)}" disagree: pass only --name`, EXIT.usage);
+  const [nameFlag, option] = flags.name !== undefined ? [flags.name, '--name'] : [g.env, '--env'];
+  let environment: string;
+  let protect: boolean;
+  if (flags.yes) {
+    environment = environmentName(nameFlag, profile, option);
+    protect = flags.protected ?? true;
+  } else {
+    if (nameFlag !== undefined) environmentName(nameFlag, profile, option);
+    const suggestion = profileName(profile);
+    const chosen = await withPrompt(io, (ask) => askEnvironment(ask, (line) => io.stderr.write(line + '\n'), { ...(nameFlag !== undefined ? { name: nameFlag } : {}), ...(flags.protected !== undefined ? { protected: flags.protected } : {}), ...(suggestion ? { suggestion } : {}) }));
+    environment = chosen.name;
+    protect = chosen.protected;
+  }
   const ctx = createAwsContext({ flags: { region: g.region, profile: g.profile }, env: io.env });
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new Error('interrupted'));
@@ -74,7 +120,7 @@ async function runInit(io: ActionIo, g: GlobalOptions, flags: { yes?: boolean; f
     }
     for (const w of found.warnings) io.stderr.write(`opsdeck: ${w}\n`);
     const picked = flags.yes ? everything(found) : await withPrompt(io, (ask) => chooseInteractively(found, ask, (line) => io.stderr.write(line + '\n')));
-    const choice: InitChoice = { environment, protected: /prod/i.test(environment), region: g.region ?? found.region, profile, ...picked };
+    const choice: InitChoice = { environment, protected: protect, region: g.region ?? found.region, profile, ...picked };
     const text = renderConfig(found, choice, Date.now());
     // what is written must load: a failure here is opsdeck's bug, not the operator's
     try {
@@ -87,7 +133,7 @@ async function runInit(io: ActionIo, g: GlobalOptions, flags: { yes?: boolean; f
     const services = choice.clusters.reduce((n, c) => n + c.services.length, 0);
     io.stdout.write(
       [
-        `wrote ${label}: environment ${environment}${choice.protected ? ' (protected)' : ''} with ${count(choice.clusters.length, 'ECS cluster')} (${count(services, 'service')}), ${count(choice.databases.length, 'RDS instance')}, ${count(choice.logGroups.length, 'log group')}`,
+        `wrote ${label}: environment ${environment} (${choice.protected ? 'protected: read-only unless --write' : 'not protected'}) with ${count(choice.clusters.length, 'ECS cluster')} (${count(services, 'service')}), ${count(choice.databases.length, 'RDS instance')}, ${count(choice.logGroups.length, 'log group')}`,
         `next: read it, fill in Redis, PostgreSQL and HTTP probes if you have them, then run \`opsdeck config validate${g.config ? ` ${label}` : ''}\` and \`opsdeck check${g.config ? ` --config ${label}` : ''}\``,
       ].join('\n') + '\n',
     );

@@ -8,8 +8,9 @@ import { runChecklist } from '../checks/checklist.js';
 import { formatReport, ANSI_PAINT, NO_PAINT, type ReportFormat } from '../checks/format.js';
 import { errorMessage, oneLine, scrubOutput } from '../text/sanitize.js';
 import { redact } from '../text/redact.js';
-import { SCENARIOS } from '../sources/sandbox/index.js';
+import { SCENARIOS, type Scenario } from '../sources/sandbox/index.js';
 import { EXIT, UserError } from './exit.js';
+import { useDemoStateDir } from '../state/paths.js';
 import { VERSION } from './version.js';
 import { openEnvironment, type GlobalOptions } from './environment.js';
 import { configCommands } from './configCommands.js';
@@ -23,6 +24,16 @@ import { lockCommands } from './lockCommands.js';
 import { runbookCommands } from './runbookCommands.js';
 import { parseDuration, parseTimeout } from './duration.js';
 import type { LaunchTui } from '../dashboard/ports.js';
+
+/** What each sandbox scenario stages, for `demo --help`. */
+const SCENARIO_HELP: Record<Scenario, string> = {
+  calm: 'nothing wrong: every check ok (the default)',
+  'error-spike': 'bursts of API errors in the logs, above 5 %',
+  'bad-deploy': 'a new api revision whose tasks keep crashing: a renamed secret; roll it back',
+  'dlq-backlog': 'the emails queue\'s SMTP times out: failed jobs pile up; requeue them',
+  'db-saturation': 'leaked connections fill PostgreSQL, a lock chain blocks queries, RDS CPU high',
+  'unsafe-scale': 'the scheduler runs 3 tasks where the topology rule allows 1',
+};
 
 interface MainDeps {
   launchTui: LaunchTui;
@@ -79,7 +90,8 @@ function installCrashHandlers(stderr: NodeJS.WriteStream, env: NodeJS.ProcessEnv
 }
 
 export async function main(argv: string[], deps: MainDeps): Promise<number> {
-  const env = deps.env ?? process.env;
+  // a copy when given: the sandbox's state directory is set in it (below) and must not leak into the caller's
+  const env = deps.env ? { ...deps.env } : process.env;
   const stdout = scrubbed(deps.stdout ?? process.stdout, env);
   const stderr = scrubbed(deps.stderr ?? process.stderr, env);
   if (!deps.stdout) installCrashHandlers(stderr, env);
@@ -109,6 +121,14 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       outputError: (s) => stderr.write(`opsdeck: ${oneLine(s.replace(/^error: /, '').trimEnd())} (see opsdeck --help)\n`),
     });
 
+  // The sandbox never writes the real journal, incidents, drills or checklist
+  // memory: every --demo command (and `demo`) runs on its own state directory,
+  // chosen here, once, before any command reads the environment.
+  let demoState: { demo: string; real: string } | undefined;
+  program.hook('preAction', (_program, command) => {
+    if (demoState === undefined && (command.name() === 'demo' || command.optsWithGlobals<GlobalOptions>().demo)) demoState = useDemoStateDir(env);
+  });
+
   const tui = async (opts: GlobalOptions): Promise<number> => {
     if (!isTTY) throw new UserError('the dashboard needs a terminal; for a one-shot report use `opsdeck check` (add --demo for the sandbox)', EXIT.usage);
     const first = await openEnvironment(opts, env);
@@ -126,16 +146,35 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       launch: deps.launchTui,
       report: (line) => stderr.write(`opsdeck: ${oneLine(line)}\n`),
     });
+    if (demoState) stderr.write(`opsdeck: the demo kept its journal and incidents in ${demoState.demo}; ${demoState.real} was not touched\n`);
     return EXIT.ok;
   };
 
   program.action(async () => {
+    // excess arguments are allowed on the program alone (below), so that a mistyped command is named as one
+    const [first] = program.args;
+    if (first !== undefined) {
+      const names = program.commands.map((c) => c.name()).filter((n) => n !== 'help');
+      throw new UserError(`unknown command '${oneLine(first, 40)}'; the commands are: ${names.join(', ')} (see opsdeck --help)`, EXIT.usage);
+    }
     code = await tui(program.opts<GlobalOptions>());
   });
 
+  const scenarioWidth = Math.max(...SCENARIOS.map((s) => s.length));
   program
     .command('demo')
-    .description('open the dashboard on the built-in sandbox (no AWS needed)')
+    .description('open the dashboard on the built-in sandbox (no AWS needed); its records stay apart from yours')
+    // --scenario is the program's (every --demo command takes it); shown here too, where people look for it
+    .addHelpText('after', [
+      '',
+      'Options of every command that matter here:',
+      '  --scenario <name>   what the sandbox stages (default: calm), one of:',
+      ...SCENARIOS.map((s) => `    ${s.padEnd(scenarioWidth)}  ${SCENARIO_HELP[s]}`),
+      '  --read-only         refuse every action that changes something',
+      '',
+      'Example: opsdeck demo --scenario bad-deploy',
+      'The demo keeps its journal, incidents and drills in the state directory\'s "-demo" twin (e.g. ~/.local/state/opsdeck-demo).',
+    ].join('\n'))
     .action(async (_o, cmd: Command) => {
       code = await tui({ ...cmd.optsWithGlobals<GlobalOptions>(), demo: true });
     });
@@ -175,6 +214,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   lockCommands(program, actionIo);
   runbookCommands(program, actionIo);
 
+  // after every subcommand exists: they copy this setting when created, and must keep refusing extra arguments
+  program.allowExcessArguments(true);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

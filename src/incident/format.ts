@@ -55,7 +55,7 @@ export function describeEntry(e: TimelineEntry): string {
       return `${oneLine(e.subject)} ${oneLine(e.checkId)}: ${change}, ${oneLine(e.message)}${e.figure ? ` (${oneLine(e.figure)})` : ''}`;
     }
     case 'action':
-      return `${e.phase} ${oneLine(e.action)} ${oneLine(e.target)}: ${oneLine(e.message ?? e.summary)}`;
+      return `${e.phase} ${oneLine(e.action)} ${oneLine(e.target)}: ${oneLine(e.message ?? e.summary)}${e.journalSeq !== undefined ? ` (${e.by ? `by ${oneLine(e.by)}, ` : ''}journal #${e.journalSeq})` : ''}`;
     case 'note':
       return `note (${oneLine(e.by)}): ${oneLine(e.text)}`;
     case 'escalation':

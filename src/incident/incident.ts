@@ -22,6 +22,7 @@ import { dueMarks } from './escalation.js';
 import { clockUtc } from './format.js';
 import { buildReview } from './review.js';
 import { appendEntry, readTimeline } from './timeline.js';
+import { readJournalActions, withJournalActions } from './journalActions.js';
 import type { IncidentInfo, IncidentRecord, StartEntry } from './types.js';
 import { fsyncDir } from '../state/fsyncDir.js';
 
@@ -66,23 +67,32 @@ function paths(id: string, env: Env): Pick<IncidentInfo, 'dir' | 'timelinePath' 
   return { dir, timelinePath: join(dir, 'timeline.jsonl'), reviewPath: join(dir, 'review.md') };
 }
 
-/** Everything the incident's timeline holds; undefined when there is no such incident (or its start entry is gone). */
+/**
+ * Everything the incident's timeline holds, and the actions the audit journal
+ * holds for its environment while it was open, whichever process ran them;
+ * undefined when there is no such incident (or its start entry is gone).
+ */
 export function readIncident(id: string, opts: IncidentOptions = {}): IncidentRecord | undefined {
   if (!ID.test(id)) return undefined;
-  const p = paths(id, opts.env ?? process.env);
-  const { entries, problems } = readTimeline(p.timelinePath);
-  const start = entries.find((e): e is StartEntry => e.kind === 'start');
+  const env = opts.env ?? process.env;
+  const p = paths(id, env);
+  const { entries: recorded, problems } = readTimeline(p.timelinePath);
+  const start = recorded.find((e): e is StartEntry => e.kind === 'start');
   if (!start) return undefined;
-  const end = entries.find((e) => e.kind === 'end');
+  const end = recorded.find((e) => e.kind === 'end');
+  const startedAt = Date.parse(start.time);
+  const endedAt = end ? Date.parse(end.time) : undefined;
+  const journal = readJournalActions({ startedAt, ...(endedAt !== undefined ? { endedAt } : {}), ...(start.environment ? { environment: start.environment } : {}) }, env);
   return {
     id,
     title: start.title,
-    startedAt: Date.parse(start.time),
+    startedAt,
     ...(start.environment ? { environment: start.environment } : {}),
     ...p,
-    entries,
+    entries: withJournalActions(recorded, journal.entries),
     problems,
-    ...(end ? { endedAt: Date.parse(end.time) } : {}),
+    ...(journal.problem ? { journalProblem: journal.problem } : {}),
+    ...(endedAt !== undefined ? { endedAt } : {}),
   };
 }
 

@@ -40,6 +40,7 @@ export function buildReview(rec: IncidentRecord): string {
   if (rec.problems.length > 0) {
     out.push(`> The timeline had ${rec.problems.length} unreadable line(s), left out below: ${rec.problems.map((p) => md(p)).join('; ')}.`, '');
   }
+  if (rec.journalProblem) out.push(`> ${md(rec.journalProblem)}`, '');
 
   out.push('## Summary', '', '_In two or three sentences: what broke, who noticed and how, and what fixed it._', '');
   out.push(...timeline(s), '');

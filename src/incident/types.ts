@@ -43,6 +43,10 @@ export interface ActionEntry {
   summary: string;
   /** the outcome line (refused / done / failed / aborted) */
   message?: string;
+  /** "user@host", for an action read from the audit journal */
+  by?: string;
+  /** the audit journal's record number, for an action read from it (never written to the timeline file) */
+  journalSeq?: number;
 }
 
 export interface NoteEntry {
@@ -87,6 +91,8 @@ export interface IncidentRecord extends IncidentInfo {
   entries: TimelineEntry[];
   /** one line per unreadable line of the timeline (a torn last write, an edited line) */
   problems: string[];
+  /** why the audit journal's actions are missing, when it could not be read */
+  journalProblem?: string;
   /** epoch ms of the end entry; undefined while open */
   endedAt?: number;
 }

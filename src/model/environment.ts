@@ -3,6 +3,8 @@ export interface EnvironmentInfo {
   name: string;
   protected: boolean;
   readOnly: boolean;
+  /** while read-only: what lifts it, e.g. "restart with --write" (only a protected environment needs --write) */
+  readOnlyCure?: string;
   region: string;
   /** AWS account id or "sandbox" */
   account: string;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 type Env = Record<string, string | undefined>;
 
@@ -16,6 +16,33 @@ export function stateDir(env: Env = process.env): string {
   const xdg = env.XDG_STATE_HOME;
   if (xdg && isAbsolute(xdg)) return join(xdg, 'opsdeck');
   return join(env.HOME || homedir(), '.local', 'state', 'opsdeck');
+}
+
+/**
+ * The sandbox's own state directory: beside the real one, named like it with
+ * "-demo" (~/.local/state/opsdeck-demo), so `opsdeck demo` and every `--demo`
+ * command keep their journal, incidents, drills and locks apart and the real
+ * directory is not touched at all (not even by a sub-directory). It is one
+ * fixed place rather than a directory per run because demo commands in
+ * separate processes belong together: `incident start --demo`, then
+ * `scale worker 1 --demo`, then `incident end --demo` make one review.
+ * Removing the directory resets the sandbox's records.
+ */
+export function demoStateDir(env: Env = process.env): string {
+  return `${resolve(stateDir(env))}-demo`;
+}
+
+/**
+ * Points this process's state directory at the sandbox's (see demoStateDir)
+ * and answers both places, for the line that says where the demo's records
+ * went. `env` is the process environment the commands read: changed in place,
+ * once, before any of them runs.
+ */
+export function useDemoStateDir(env: Env = process.env): { demo: string; real: string } {
+  const real = stateDir(env);
+  const demo = demoStateDir(env);
+  env.OPSDECK_STATE_DIR = demo;
+  return { demo, real };
 }
 
 /**

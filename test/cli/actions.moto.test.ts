@@ -195,7 +195,7 @@ describe('opsdeck scale / rollback / redeploy against moto', () => {
   ])('--read-only %s: exit 1 and no mutating call', async (...args) => {
     const r = await opsdeck([...args, ...on(), '--read-only']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^refused: moto is read-only: .* \(start with --write, or drop --read-only\)/);
+    expect(r.stdout).toMatch(/^refused: moto is read-only: .* \(to act, restart without --read-only\)$/m);
     expect(proxy.count('DescribeServices')).toBeGreaterThanOrEqual(1);
     expect(proxy.mutating()).toEqual([]);
     expect(await motoService('svc-03')).toMatchObject({ desired: 2, taskDefinition: 'web:3' });

@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { opsdeck } from './run.js';
 
+// every command here runs --demo, which keeps its records in <OPSDECK_STATE_DIR>-demo: `state` is that directory
+let root: string;
 let state: string;
 beforeEach(() => {
-  state = mkdtempSync(join(tmpdir(), 'opsdeck-state-'));
+  root = mkdtempSync(join(tmpdir(), 'opsdeck-state-'));
+  state = join(root, 'state-demo');
 });
-afterEach(() => rmSync(state, { recursive: true, force: true }));
-const run = (args: string[]) => opsdeck(args, { env: { OPSDECK_STATE_DIR: state } });
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+const run = (args: string[]) => opsdeck(args, { env: { OPSDECK_STATE_DIR: join(root, 'state') } });
 const journalLines = () => {
   try {
     return readFileSync(join(state, 'audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -48,7 +51,7 @@ describe('opsdeck scale on the sandbox', () => {
     expect(result).toMatchObject({ outcome: 'done', verified: true });
     expect(result.message).toContain('running 0/0');
     expect(journalLines().map((l) => [l.phase, l.outcome])).toEqual([['intent', null], ['outcome', 'ok'], ['verify', 'ok']]);
-    const v = run(['audit', '--verify']);
+    const v = run(['audit', '--verify', '--demo']);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('3 records, chain intact');
   });
@@ -56,7 +59,8 @@ describe('opsdeck scale on the sandbox', () => {
   it('read-only refuses, and says how to lift it', () => {
     const r = run(['scale', 'api', '0', '--demo', '--read-only', '--confirm', 'api']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/read-only/);
+    // the sandbox is not protected: --write would change nothing, so it is not offered
+    expect(r.stdout).toMatch(/^refused: demo is read-only: .* \(to act, restart without --read-only\)$/m);
   });
 
   it('the topology rule refuses scaling the scheduler above 1', () => {
@@ -91,7 +95,7 @@ describe('opsdeck audit', () => {
     const lines = readFileSync(file, 'utf8').split('\n');
     lines[1] = lines[1]!.replace('"refused"', '"ok"');
     writeFileSync(file, lines.join('\n'));
-    const v = run(['audit', '--verify']);
+    const v = run(['audit', '--verify', '--demo']);
     expect(v.code).toBe(1);
     expect(v.stdout).toMatch(/line 2/);
   });

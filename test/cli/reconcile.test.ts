@@ -37,15 +37,18 @@ function killedAfterIntent(args: string[], env: Record<string, string>): Promise
 describe('crash recovery: an intent without an outcome', () => {
   let dir: string;
   let env: Record<string, string>;
+  // --demo keeps its journal in <OPSDECK_STATE_DIR>-demo; the commands without --demo are pointed at it
+  let sandbox: Record<string, string>;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'opsdeck-reconcile-'));
-    env = { OPSDECK_STATE_DIR: dir };
+    env = { OPSDECK_STATE_DIR: join(dir, 'state') };
+    sandbox = { OPSDECK_STATE_DIR: join(dir, 'state-demo') };
     await killedAfterIntent(['scale', 'api', '5', '--demo', '--confirm', 'y'], env);
   }, 30_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is in the journal as an intent with no outcome, and the chain is intact', () => {
-    const records = JSON.parse(opsdeck(['audit', '--json'], { env }).stdout) as { phase: string; target: string }[];
+    const records = JSON.parse(opsdeck(['audit', '--json'], { env: sandbox }).stdout) as { phase: string; target: string }[];
     expect(records.map((r) => r.phase)).toEqual(['intent']);
     expect(records[0]!.target).toBe('demo/api');
   });
@@ -70,26 +73,26 @@ describe('crash recovery: an intent without an outcome', () => {
   }, 30_000);
 
   it('is listed by audit reconcile, refused with a wrong id, and cleared by a reconcile record', () => {
-    const list = opsdeck(['audit', 'reconcile', '--json'], { env });
+    const list = opsdeck(['audit', 'reconcile', '--json'], { env: sandbox });
     expect(list.code).toBe(0);
     expect((JSON.parse(list.stdout) as { seq: number }[]).map((i) => i.seq)).toEqual([1]);
     // with the environment named, the target's state is read (the sandbox starts afresh in each process, at 3)
     const withState = JSON.parse(opsdeck(['audit', 'reconcile', '--json', '--demo'], { env }).stdout) as { now?: string }[];
     expect(withState[0]!.now).toMatch(/^service api wants 3, runs \d+, /);
-    expect(opsdeck(['audit', 'reconcile', '--id', '1'], { env }).code).toBe(64);
-    const wrong = opsdeck(['audit', 'reconcile', '--id', '7', '--record', 'x'], { env });
+    expect(opsdeck(['audit', 'reconcile', '--id', '1'], { env: sandbox }).code).toBe(64);
+    const wrong = opsdeck(['audit', 'reconcile', '--id', '7', '--record', 'x'], { env: sandbox });
     expect(wrong.code).toBe(64);
     expect(wrong.stderr).toContain('#7 is not an intent waiting');
 
-    const done = opsdeck(['audit', 'reconcile', '--id', '1', '--record', 'api still wants 3 tasks: the call never went'], { env });
+    const done = opsdeck(['audit', 'reconcile', '--id', '1', '--record', 'api still wants 3 tasks: the call never went'], { env: sandbox });
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('reconciled #1 as journal record #2');
-    expect(JSON.parse(opsdeck(['audit', 'reconcile', '--json'], { env }).stdout)).toEqual([]);
+    expect(JSON.parse(opsdeck(['audit', 'reconcile', '--json'], { env: sandbox }).stdout)).toEqual([]);
 
-    const records = JSON.parse(opsdeck(['audit', '--json'], { env }).stdout) as { phase: string; detail: string; plan: unknown; operator: { user: string } }[];
+    const records = JSON.parse(opsdeck(['audit', '--json'], { env: sandbox }).stdout) as { phase: string; detail: string; plan: unknown; operator: { user: string } }[];
     expect(records[1]).toMatchObject({ phase: 'reconcile', detail: 'api still wants 3 tasks: the call never went', plan: { reconciles: 1 } });
     expect(records[1]!.operator.user).toBeTruthy();
-    const verify = opsdeck(['audit', '--verify'], { env });
+    const verify = opsdeck(['audit', '--verify'], { env: sandbox });
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain('2 records, chain intact');
 

@@ -12,12 +12,15 @@ import { listPending, writePending } from '../../src/drills/records.js';
 import type { DrillReport } from '../../src/drills/types.js';
 
 let state: string;
+// every drill here runs --demo, which keeps its records in <OPSDECK_STATE_DIR>-demo: `state` is that directory
+let root: string;
 beforeEach(() => {
-  state = mkdtempSync(join(tmpdir(), 'opsdeck-state-'));
+  root = mkdtempSync(join(tmpdir(), 'opsdeck-state-'));
+  state = join(root, 'state-demo');
 });
-afterEach(() => rmSync(state, { recursive: true, force: true }));
+afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const env = (extra: Record<string, string> = {}) => ({ OPSDECK_STATE_DIR: state, OPSDECK_SANDBOX_SPEED: '50', OPSDECK_SANDBOX_PG: 'postgres', DATABASE_URL: PG_URL, ...extra });
+const env = (extra: Record<string, string> = {}) => ({ OPSDECK_STATE_DIR: join(root, 'state'), OPSDECK_SANDBOX_SPEED: '50', OPSDECK_SANDBOX_PG: 'postgres', DATABASE_URL: PG_URL, ...extra });
 const BIN = new URL('../../bin/opsdeck.js', import.meta.url).pathname;
 // like test/cli/run.ts, with room for seeding PGlite on a busy machine
 function run(args: string[], extra?: Record<string, string>) {

@@ -261,8 +261,8 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
   });
 
   it('a read-only environment refuses the drill', async () => {
-    h = await drillHarness({ env: { readOnly: true } });
-    await expect(h.drill()).rejects.toThrow(new DrillRefused('demo is read-only: Backup drill of demo/demo-db was not run (start with --write, or drop --read-only)'));
+    h = await drillHarness({ env: { readOnly: true, readOnlyCure: 'restart without --read-only' } });
+    await expect(h.drill()).rejects.toThrow(new DrillRefused('demo is read-only: Backup drill of demo/demo-db was not run (to act, restart without --read-only)'));
     expect(h.journal.read().map((x) => [x.action, x.phase, x.outcome])).toEqual([['backup-drill', 'refusal', 'refused']]);
     expect(existsSync(join(h.dir, 'drills'))).toBe(false);
   });

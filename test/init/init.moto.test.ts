@@ -109,13 +109,14 @@ describe('opsdeck init against moto', () => {
     const file = join(tmp, 'conf', 'opsdeck.yaml');
     const r = opsdeck(['init', '--yes', '--config', file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^wrote .*conf\/opsdeck\.yaml: environment default with 3 ECS clusters \(5 services\), 2 RDS instances, 6 log groups\n/);
+    expect(r.stdout).toMatch(/^wrote .*conf\/opsdeck\.yaml: environment default \(protected: read-only unless --write\) with 3 ECS clusters \(5 services\), 2 RDS instances, 6 log groups\n/);
     expect(r.stderr).toBe('opsdeck: looking at the AWS account (read-only: List and Describe calls only)…\n');
 
     const text = readFileSync(file, 'utf8');
     const config = parse(text) as Written;
     const env = config.environments.default!;
-    expect(env.protected).toBe(false);
+    // pointed at an account nobody described, init assumes production
+    expect(env.protected).toBe(true);
     expect(env.aws).toEqual({ region: MOTO_REGION });
     expect(env.ecs).toEqual([{ cluster: 'empty' }, { cluster: 'prod' }, { cluster: 'staging' }]);
     expect(env.rds).toEqual([{ instance: 'app-db' }, { instance: 'reports-db' }]);
@@ -138,7 +139,7 @@ describe('opsdeck init against moto', () => {
 
     const validate = opsdeck(['config', 'validate', file]);
     expect(validate.code, validate.stderr).toBe(0);
-    expect(validate.stdout).toBe(`${file}: ok; environments: default\n`);
+    expect(validate.stdout).toBe(`${file}: ok; environments: default (protected)\n`);
 
     const check = opsdeck(['check', '--config', file, '--format', 'json']);
     expect([0, 1, 2], check.stderr + check.stdout).toContain(check.code);
@@ -148,21 +149,30 @@ describe('opsdeck init against moto', () => {
     expect(report.findings.map((f) => f.subject)).toEqual(expect.arrayContaining(['default/prod/api', 'default/staging/api', 'default/worker', 'default/app-db', 'default/reports-db']));
   });
 
-  it('names the environment after --env (protected when it says prod) and writes to $OPSDECK_CONFIG, else ./opsdeck.yaml', async () => {
+  it('names the environment after --name, protected unless --no-protected, and writes to $OPSDECK_CONFIG, else ./opsdeck.yaml', async () => {
     await seed();
     const named = join(tmp, 'named.yaml');
-    const r = opsdeck(['init', '--yes', '--env', 'prod'], { OPSDECK_CONFIG: named });
+    const r = opsdeck(['init', '--yes', '--name', 'shop-live'], { OPSDECK_CONFIG: named });
     expect(r.code, r.stderr).toBe(0);
-    const env = (parse(readFileSync(named, 'utf8')) as Written).environments.prod!;
+    expect(r.stdout).toMatch(/^wrote named\.yaml: environment shop-live \(protected: read-only unless --write\) with /);
+    const env = (parse(readFileSync(named, 'utf8')) as Written).environments['shop-live']!;
     expect(env.protected).toBe(true);
     expect(opsdeck(['config', 'validate'], { OPSDECK_CONFIG: named }).code).toBe(0);
 
+    const sandbox = join(tmp, 'sandbox.yaml');
+    const unprotected = opsdeck(['init', '--yes', '--name', 'scratch', '--no-protected', '--config', sandbox]);
+    expect(unprotected.code, unprotected.stderr).toBe(0);
+    expect(unprotected.stdout).toMatch(/: environment scratch \(not protected\) with /);
+    expect((parse(readFileSync(sandbox, 'utf8')) as Written).environments.scratch!.protected).toBe(false);
+    const bad = opsdeck(['init', '--yes', '--name', 'prod/eu', '--config', join(tmp, 'bad.yaml')]);
+    expect([bad.code, bad.stderr]).toEqual([64, 'opsdeck: --name "prod/eu" is not a valid environment name: use letters, digits, _ and -\n']);
+
     const plain = opsdeck(['init', '--yes']);
     expect(plain.code, plain.stderr).toBe(0);
-    expect(plain.stdout).toMatch(/^wrote opsdeck\.yaml: environment default/);
+    expect(plain.stdout).toMatch(/^wrote opsdeck\.yaml: environment default \(protected/);
     expect(existsSync(join(tmp, 'opsdeck.yaml'))).toBe(true);
     // the file init wrote is the one the next run reads
-    expect(opsdeck(['config', 'validate']).stdout).toBe(`${join(tmp, 'opsdeck.yaml')}: ok; environments: default\n`);
+    expect(opsdeck(['config', 'validate']).stdout).toBe(`${join(tmp, 'opsdeck.yaml')}: ok; environments: default (protected)\n`);
   });
 
   it('refuses to overwrite an existing file without --force, naming it; --force replaces it', async () => {

@@ -3,7 +3,7 @@
 // names, which must read back exactly.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { chooseInteractively, environmentName, everything, parseNumbers } from '../../src/cli/initCommand.js';
+import { askEnvironment, chooseInteractively, environmentName, everything, parseNumbers } from '../../src/cli/initCommand.js';
 import type { Discovery } from '../../src/sources/aws/discover.js';
 import { renderConfig, scalar } from '../../src/sources/aws/discoverConfig.js';
 
@@ -93,13 +93,39 @@ describe('init questions on a terminal', () => {
   });
 });
 
+describe('the environment on a terminal', () => {
+  it('asks the name until it is valid, then whether it is protected; Enter means protected', async () => {
+    const s = script(['', 'prod/eu', 'prod-eu', '']);
+    expect(await askEnvironment(s.ask, s.write, {})).toEqual({ name: 'prod-eu', protected: true });
+    expect(s.asked).toEqual([
+      'name of this environment, as phrases will carry it (e.g. prod, staging): ',
+      'name of this environment, as phrases will carry it (e.g. prod, staging): ',
+      'name of this environment, as phrases will carry it (e.g. prod, staging): ',
+      'protect prod-eu? read-only unless started with --write, and confirmations type "prod-eu/<target>" [Y/n] ',
+    ]);
+    expect(s.shown).toEqual(['  a name is needed, e.g. prod', '  "prod/eu" is not a valid name: use letters, digits, _ and -']);
+  });
+
+  it('offers the profile\'s name, takes n for an unprotected one, and asks nothing the flags answered', async () => {
+    const s = script(['', 'n']);
+    expect(await askEnvironment(s.ask, s.write, { suggestion: 'acme-staging' })).toEqual({ name: 'acme-staging', protected: false });
+    expect(s.asked[0]).toBe('name of this environment, as phrases will carry it (e.g. prod, staging) [acme-staging]: ');
+    const none = script([]);
+    expect(await askEnvironment(none.ask, none.write, { name: 'prod', protected: true })).toEqual({ name: 'prod', protected: true });
+    const onlyName = script(['no']);
+    expect(await askEnvironment(onlyName.ask, onlyName.write, { name: 'qa' })).toEqual({ name: 'qa', protected: false });
+    expect(onlyName.asked).toHaveLength(1);
+  });
+});
+
 describe('the environment name', () => {
-  it('is --env, else the profile made valid, else "default"', () => {
+  it('is --name (or --env), else the profile made valid, else "default"', () => {
     expect(environmentName('prod-eu', 'x')).toBe('prod-eu');
     expect(environmentName(undefined, 'acme.prod admin')).toBe('acme-prod-admin');
     expect(environmentName(undefined, '...')).toBe('default');
     expect(environmentName(undefined, undefined)).toBe('default');
-    expect(() => environmentName('prod/eu', undefined)).toThrow(/--env "prod\/eu" is not a valid environment name/);
+    expect(() => environmentName('prod/eu', undefined)).toThrow(/--name "prod\/eu" is not a valid environment name/);
+    expect(() => environmentName('prod/eu', undefined, '--env')).toThrow(/--env "prod\/eu" is not a valid environment name/);
   });
 });
 

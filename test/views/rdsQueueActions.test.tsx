@@ -186,7 +186,8 @@ describe('requeue', () => {
     expectFits(frame, 80, 24);
     v.type('defaul\r');
     frame = await v.waitFor((f) => f.includes('"defaul" is not "default"; nothing was done'));
-    expect(a.journal.read()).toEqual([]);
+    // the refusal is journaled (as a wrong --confirm is); no job moved
+    await expect.poll(() => a.journal.read().map((r) => [r.phase, r.outcome, r.target])).toEqual([['refusal', 'refused', 'demo/jobs/default']]);
   });
 });
 

@@ -79,6 +79,17 @@ const COLUMNS: Column[] = [
   { header: 'eta', width: 5, align: 'right', drop: 4 },
 ];
 
+/**
+ * The data layer's time to empty, said so that "empty" and "never drains" do
+ * not share a dash: 0 is empty; no eta with a known drain rate means the
+ * queue is not going down at it; no drain rate yet means not known.
+ */
+export function etaText(q: Pick<QueueStats, 'etaToEmptyMs' | 'drainPerMinute'>): string {
+  if (q.etaToEmptyMs === 0) return 'empty';
+  if (q.etaToEmptyMs !== null) return age(q.etaToEmptyMs);
+  return q.drainPerMinute === null ? '?' : 'never';
+}
+
 export const queuesPanel: PanelView<'queues'> = {
   id: 'queues',
   count: (data, filter) => filterQueues(data, filter).length,
@@ -125,7 +136,7 @@ export const queuesPanel: PanelView<'queues'> = {
         failed: { text: count(q.failed), tone: problemTone(ctx.verdicts.of(ref, ['queues.dead-letter'])) },
         oldest: { text: age(q.oldestWaitingAgeMs), tone: problemTone(ctx.verdicts.of(ref, ['queues.oldest-job'])) },
         drain: q.drainPerMinute === null ? '-' : count(q.drainPerMinute),
-        eta: q.waiting === 0 ? '-' : age(q.etaToEmptyMs),
+        eta: etaText(q),
       });
       out.push(ctx.focused && start + i === selected ? highlight(row) : row);
     });

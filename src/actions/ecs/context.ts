@@ -32,15 +32,27 @@ export function primary(svc: EcsService) {
   return svc.deployments.find((d) => d.status === 'PRIMARY');
 }
 
-export function progressOf(svc: EcsService): VerifyProgress {
-  return {
-    message: `running ${svc.running}/${svc.desired}, pending ${svc.pending}, rollout ${svc.rollout}, ${svc.taskDefinition}`,
-    fraction: svc.desired === 0 ? (svc.running === 0 ? 1 : 0) : Math.min(1, svc.running / svc.desired),
-  };
+export function progressMessage(svc: EcsService): string {
+  return `running ${svc.running}/${svc.desired}, pending ${svc.pending}, rollout ${svc.rollout}, ${svc.taskDefinition}`;
 }
 
-/** What a verification judges on each read: done (either way), or still waiting. */
-export type ServiceVerdict = { done: true; ok: boolean; message?: string } | { done: false };
+/**
+ * How far the running count has come, from where the watch found it towards
+ * the desired count: 2 → 3 starts at 0 %, not at 2/3; 3 → 2 at 0 %, not at
+ * 100 %. Only a finished verdict says 1.
+ */
+export function countFraction(startRunning: number, svc: Pick<EcsService, 'running' | 'desired'>): number {
+  const span = svc.desired - startRunning;
+  if (span === 0) return svc.running === svc.desired ? 1 : 0;
+  return Math.min(1, Math.max(0, (svc.running - startRunning) / span));
+}
+
+/**
+ * What a verification judges on each read: done (either way), or still
+ * waiting, with how far it is when the judge knows better than the count
+ * (a new deployment: its own tasks, which start at 0).
+ */
+export type ServiceVerdict = { done: true; ok: boolean; message?: string } | { done: false; fraction?: number };
 
 /**
  * Reads the service until the judge says done or the plan's timeout passes,
@@ -54,11 +66,15 @@ export async function waitForService<P extends { cluster: string }>(
   signal: AbortSignal,
 ): Promise<VerifyResult> {
   const deadline = ctx.now() + plan.verifyTimeoutMs;
+  let startRunning: number | undefined;
   for (;;) {
     const svc = await ctx.ecs.service(plan.params.cluster, plan.target.name, signal);
-    const p = progressOf(svc);
-    onProgress(p);
+    startRunning ??= svc.running;
     const verdict = judge(svc);
+    // never above 99 % while still waiting: a full bar means done
+    const fraction = verdict.done ? 1 : Math.min(0.99, verdict.fraction ?? countFraction(startRunning, svc));
+    const p: VerifyProgress = { message: progressMessage(svc), fraction };
+    onProgress(p);
     if (verdict.done) return { ok: verdict.ok, message: verdict.message ?? `${plan.target.display}: ${p.message}` };
     if (ctx.now() >= deadline) return { ok: false, message: `after ${timeoutText(plan.verifyTimeoutMs)} ${p.message}; it may still finish, watch the ECS panel` };
     await ctx.sleep(VERIFY_POLL_MS, signal);
@@ -78,8 +94,11 @@ export function judgeDeployment(display: string, isNew: (d: EcsDeployment) => bo
     const failed = svc.deployments.find((d) => isNew(d) && d.rolloutState === 'FAILED');
     if (failed) return { done: true, ok: false, message: `${display}: the new deployment ${failed.id} (${failed.taskDefinition}) failed${failed.rolloutReason ? `: ${failed.rolloutReason}` : ''}; running ${failed.running}/${failed.desired}` };
     const p = primary(svc);
-    if (!p || !isNew(p)) return { done: false };
+    const fresh = svc.deployments.find(isNew);
+    // the new deployment's own tasks: the old ones still running say nothing about it
+    const fraction = fresh && fresh.desired > 0 ? fresh.running / fresh.desired : 0;
+    if (!p || !isNew(p)) return { done: false, fraction };
     if (p.running === p.desired && p.pending === 0) return { done: true, ok: true, message: `${display}: the new deployment ${p.id} (${p.taskDefinition}) is PRIMARY with ${p.running}/${p.desired} running` };
-    return { done: false };
+    return { done: false, fraction };
   };
 }
