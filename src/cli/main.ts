@@ -18,6 +18,7 @@ import { drillCommands } from './drillCommands.js';
 import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
 import { incidentCommands } from './incidentCommands.js';
+import { autoscalingCommands } from './autoscalingCommands.js';
 import { initCommand } from './initCommand.js';
 import { parseDuration } from './duration.js';
 import type { LaunchTui } from '../dashboard/ports.js';
@@ -168,6 +169,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   rdsCommands(program, actionIo);
   queueCommands(program, actionIo);
   incidentCommands(program, actionIo);
+  autoscalingCommands(program, actionIo);
   initCommand(program, actionIo);
 
   try {
