@@ -21,7 +21,7 @@ export async function autoscalingWarning(ctx: EcsActionContext, args: ServiceArg
   }
   if (!t || !canScaleOut(t)) return [];
   if (desired > 0 && desired >= t.min) return [];
-  const why = desired < t.min ? `below its minimum ${t.min}` : 'to 0';
+  const why = desired === 0 ? 'to 0' : `below its minimum ${t.min}`;
   return [
     `WARNING autoscaling is ${scalingState(t)} on ${args.service} (min ${t.min}, max ${t.max}): scaled ${why}, Application Auto Scaling can raise the count again.`,
     `Suspend it first: opsdeck autoscaling suspend ${args.service}${ctx.env.protected ? ` --env ${ctx.env.name}` : ''} (key A on the ECS panel).`,
