@@ -121,11 +121,11 @@ function judge(input: LastGoodInput, ref: string): RevisionVerdict {
       }
     });
   }
-  // the deployments ECS still lists: a completed one is good evidence even without the history
+  // the deployments ECS still lists: a completed one stands in when the history has no run of the revision
   for (const d of svc.deployments) {
     if (shortRef(d.taskDefinition) !== ref) continue;
     if (d.rolloutState === 'FAILED') bad.push(`deployment ${d.id} FAILED${d.rolloutReason ? `: ${d.rolloutReason}` : ''} (${d.failedTasks} tasks failed)`);
-    else if (d.rolloutState === 'COMPLETED' && !windows.some((w) => w.current)) {
+    else if (d.rolloutState === 'COMPLETED' && windows.length === 0) {
       const newer = svc.deployments.filter((x) => x.createdAt > d.createdAt).map((x) => x.createdAt);
       windows.push({ from: d.updatedAt, until: newer.length ? Math.min(...newer) : now, current: newer.length === 0, source: `deployment ${d.id} is ${d.status} with its rollout COMPLETED (${d.running} running)` });
     }
