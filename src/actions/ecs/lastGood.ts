@@ -49,6 +49,8 @@ export interface RevisionVerdict {
   good: boolean;
   /** one line each: why good, or why not */
   evidence: string[];
+  /** not good for want of any evidence, rather than for evidence against it */
+  unknown?: boolean;
 }
 
 export interface LastGood {
@@ -156,7 +158,9 @@ function judge(input: LastGoodInput, ref: string): RevisionVerdict {
     bad.push(`journal: an operator rolled back away from ${ref} at ${utc(left.at)}`);
     good = false;
   }
-  if (!good && bad.length === 0) bad.push(history ? `no deployment of ${ref} in the service's history` : `no deployment of ${ref} that ECS still lists, and no history to read`);
+  if (!good && bad.length === 0) {
+    return { ref, good, unknown: true, evidence: [history ? `no deployment of ${ref} in the service's history` : `no deployment of ${ref} that ECS still lists, and no history to read`] };
+  }
   return { ref, good, evidence: good ? evidence : bad };
 }
 

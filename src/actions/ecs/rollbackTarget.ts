@@ -66,14 +66,15 @@ export async function chooseRollback(ctx: EcsActionContext, args: ServiceArgs & 
   }
   const to = revisions.find((r) => revisionOf(r) < svc.revision);
   if (!to) return { lines: [], refusal: `${svc.family} has no active revision before ${svc.revision}; nothing to roll back to` };
-  // the previous revision may be as bad as the current one (two bad deploys in a row): say so, never silently
+  // the previous revision may be as bad as the current one (two bad deploys in a row): say so when the evidence says so
+  // (no evidence at all, e.g. no history to read, is no reason to alarm)
   let lines: string[] = [];
   try {
     const { found } = await judgeLastGood(ctx, args, svc, revisions, signal);
     const previous = found.judged.find((v) => v.ref === to);
-    if (found.ref !== to && previous && !previous.good) {
+    if (found.ref !== to && previous && !previous.good && !previous.unknown) {
       lines = [
-        `WARNING ${to}, the previous revision, is not known good: ${previous.evidence[0] ?? 'no evidence that it ran well'}`,
+        `WARNING ${to}, the previous revision, is not known good: ${previous.evidence[0]}`,
         found.ref ? `The last known good is ${found.ref}: roll back with --to last-good (in the dashboard, type good).` : 'No earlier revision shows it ran well either.',
       ];
     }
