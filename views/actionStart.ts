@@ -12,6 +12,7 @@ import type { ActionTarget, ViewAction, ViewState } from './state.js';
 import type { Line } from './text.js';
 import { seg } from './text.js';
 import { count } from './format.js';
+import { fullySuspended } from '../src/model/autoscaling.js';
 import { selectedService } from './panels/ecsTable.js';
 import { selectedRdsRow } from './panels/rdsTables.js';
 import { filterQueues } from './panels/QueuesPanel.js';
@@ -43,14 +44,18 @@ function whyNot({ command, actions, snaps, state, dispatch }: StartInput): strin
     go();
     return undefined;
   };
-  if (command === 'scale' || command === 'rollback' || command === 'redeploy') {
+  if (command === 'scale' || command === 'rollback' || command === 'redeploy' || command === 'autoscaling') {
     const ecs = requests.ecs;
     if (!ecs) return 'this session cannot act on ECS: the environment has no ECS access';
     const data = snaps.ecs.data;
     const filter = state.filters.ecs ?? '';
     const svc = selectedService(data, filter, state.selection.ecs ?? 0);
     if (!svc) return data ? (filter ? `no service matches /${filter}: nothing to act on` : 'the ECS panel lists no service to act on') : noData('ECS');
-    return begin({ panel: 'ecs', cluster: svc.cluster, service: svc.name }, () => controller.begin(ecs[command](svc.cluster, svc.name)));
+    const target = { panel: 'ecs' as const, cluster: svc.cluster, service: svc.name };
+    if (command !== 'autoscaling') return begin(target, () => controller.begin(ecs[command](svc.cluster, svc.name)));
+    // the panel's reading picks suspend or resume; the plan reads the target again and refuses when there is nothing to do
+    const mode = svc.autoscaling && fullySuspended(svc.autoscaling) ? 'resume' : 'suspend';
+    return begin(target, () => controller.begin(ecs.autoscaling(svc.cluster, svc.name, mode)));
   }
   if (command === 'rds-snapshot' || command === 'rds-restore') {
     const rds = requests.rds;

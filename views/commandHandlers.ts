@@ -126,6 +126,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   scale: action('scale'),
   rollback: action('rollback'),
   redeploy: action('redeploy'),
+  autoscaling: action('autoscaling'),
   'rds-snapshot': action('rds-snapshot'),
   'rds-restore': action('rds-restore'),
   'rds-drill': askDrill,

@@ -9,6 +9,7 @@ import type { EcsActionContext } from './ecs/context.js';
 import { scaleAction, type ScaleArgs } from './ecs/scale.js';
 import { rollbackAction, type RollbackArgs } from './ecs/rollback.js';
 import { redeployAction, type RedeployArgs } from './ecs/redeploy.js';
+import { autoscalingAction, type AutoscalingArgs, type AutoscalingMode } from './ecs/autoscaling.js';
 import { invalidIdentifier, utcStamp, type RdsActionContext } from './rds/context.js';
 import { snapshotAction, type SnapshotArgs } from './rds/snapshot.js';
 import { restoreAction, type RestoreArgs } from './rds/restore.js';
@@ -39,12 +40,13 @@ export function rollbackRequest(ctx: EcsActionContext, cluster: string, service:
     action: rollbackAction,
     ctx,
     title: `Roll back ${service}`,
-    prompt: { label: 'revision (Enter: the previous one)', value: '', hint: 'a revision number of the service\'s family, e.g. 43; empty for the one before the current' },
+    prompt: { label: 'revision (Enter: the previous one; good: the last known good)', value: '', hint: 'a revision number of the service\'s family, e.g. 43; good for the last known good one; empty for the one before the current' },
     args(input) {
       const text = input.trim();
       if (text === '') return { cluster, service };
+      if (text === 'good' || text === 'last-good') return { cluster, service, to: 'last-good' };
       // only the number: a "family:43" typed here could name another family than the service's
-      if (!WHOLE.test(text)) throw new Error(`the revision is a number like 43 (or empty for the previous one), not "${text}"`);
+      if (!WHOLE.test(text)) throw new Error(`the revision is a number like 43, good for the last known good one, or empty for the previous one; not "${text}"`);
       const to = Number(text);
       if (!Number.isSafeInteger(to) || to < 1) throw new Error(`revision ${text} cannot exist: revisions start at 1`);
       return { cluster, service, to };
@@ -54,6 +56,10 @@ export function rollbackRequest(ctx: EcsActionContext, cluster: string, service:
 
 export function redeployRequest(ctx: EcsActionContext, cluster: string, service: string): ActionRequest<RedeployArgs, EcsActionContext> {
   return { action: redeployAction, ctx, title: `Redeploy ${service}`, args: () => ({ cluster, service }) };
+}
+
+export function autoscalingRequest(ctx: EcsActionContext, cluster: string, service: string, mode: AutoscalingMode): ActionRequest<AutoscalingArgs, EcsActionContext> {
+  return { action: autoscalingAction(mode), ctx, title: `${mode === 'suspend' ? 'Suspend' : 'Resume'} autoscaling of ${service}`, args: () => ({ cluster, service }) };
 }
 
 export function snapshotRequest(ctx: RdsActionContext, instance: string): ActionRequest<SnapshotArgs, RdsActionContext> {
@@ -94,6 +100,7 @@ export interface EcsRequests {
   scale(cluster: string, service: string): ActionRequest<ScaleArgs, EcsActionContext>;
   rollback(cluster: string, service: string): ActionRequest<RollbackArgs, EcsActionContext>;
   redeploy(cluster: string, service: string): ActionRequest<RedeployArgs, EcsActionContext>;
+  autoscaling(cluster: string, service: string, mode: AutoscalingMode): ActionRequest<AutoscalingArgs, EcsActionContext>;
 }
 
 export interface RdsRequests {
@@ -118,6 +125,7 @@ export function ecsRequests(ctx: EcsActionContext): EcsRequests {
     scale: (cluster, service) => scaleRequest(ctx, cluster, service),
     rollback: (cluster, service) => rollbackRequest(ctx, cluster, service),
     redeploy: (cluster, service) => redeployRequest(ctx, cluster, service),
+    autoscaling: (cluster, service, mode) => autoscalingRequest(ctx, cluster, service, mode),
   };
 }
 

@@ -7,6 +7,8 @@ import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { scaleAction } from '../actions/ecs/scale.js';
 import { rollbackAction } from '../actions/ecs/rollback.js';
+import type { RollbackTo } from '../actions/ecs/rollbackTarget.js';
+import { oneLine } from '../text/sanitize.js';
 import { redeployAction } from '../actions/ecs/redeploy.js';
 import { runAction, ACTION_EXIT } from '../actions/executor.js';
 import { planJson, planLines, resultJson } from '../actions/format.js';
@@ -48,7 +50,7 @@ export function withActionFlags(cmd: Command, timeout = '10m'): Command {
     .addOption(new Option('--timeout <duration>', 'how long to watch the change take effect').default(timeout));
 }
 
-function withClusterFlag(cmd: Command): Command {
+export function withClusterFlag(cmd: Command): Command {
   return cmd.option('--cluster <name>', 'the cluster, when the service name is in more than one');
 }
 
@@ -117,7 +119,7 @@ export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: 
 }
 
 /** ECS actions: the cluster from --cluster or the config, and the topology facts read once. */
-function ecsSetup<Args>(service: string, flags: ActionFlags, args: (cluster: string, timeoutMs: number) => Args): ActionSetup<Args, EcsActionContext> {
+export function ecsSetup<Args>(service: string, flags: ActionFlags, args: (cluster: string, timeoutMs: number) => Args): ActionSetup<Args, EcsActionContext> {
   return {
     args: (opened, timeoutMs) => args(clusterOf(opened.config, service, flags.cluster), timeoutMs),
     context: async (opened) => ecsActionContext(opened, await readConditionFacts(opened)),
@@ -127,7 +129,14 @@ function ecsSetup<Args>(service: string, flags: ActionFlags, args: (cluster: str
 // ECS desired counts and revisions are 32-bit integers in the API
 const INT32_MAX = 2_147_483_647;
 
-function checkEcsNames(service: string, flags: ActionFlags): void {
+/** --to: a revision number, or last-good */
+function rollbackTo(text: string | undefined): RollbackTo | undefined {
+  if (text === undefined || text === 'last-good') return text;
+  if (!/^\d+$/.test(text)) throw new UserError(`--to takes a revision number like 43, or last-good; got ${JSON.stringify(oneLine(text).slice(0, 40))}`, EXIT.usage);
+  return wholeNumber(text, '--to (a revision number)', 1, INT32_MAX);
+}
+
+export function checkEcsNames(service: string, flags: ActionFlags): void {
   ecsName(service, 'service');
   if (flags.cluster !== undefined) ecsName(flags.cluster, '--cluster');
 }
@@ -140,9 +149,9 @@ export function actionCommands(program: Command, io: ActionIo): void {
   });
 
   withClusterFlag(withActionFlags(program.command('rollback <service>').description('roll an ECS service back to the previous (or --to) task definition revision')))
-    .option('--to <revision>', 'the revision number to go back to')
+    .option('--to <revision>', 'the revision number to go back to, or last-good: the newest earlier one that ran steady (the plan shows the evidence)')
     .action(async (service: string, flags: ActionFlags & { to?: string }, cmd: Command) => {
-      const to = flags.to === undefined ? undefined : wholeNumber(flags.to, '--to (a revision number)', 1, INT32_MAX);
+      const to = rollbackTo(flags.to);
       checkEcsNames(service, flags);
       io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, rollbackAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs, ...(to !== undefined ? { to } : {}) }))));
     });

@@ -15,6 +15,8 @@ import { errorMessage } from '../text/sanitize.js';
 import { Redis } from 'ioredis';
 import type { OpenedEnvironment } from './environment.js';
 import { pause } from '../sources/backend.js';
+import { lastGoodSteadyMs } from '../config/writers.js';
+import { DEFAULT_LAST_GOOD_STEADY_MS } from '../actions/ecs/lastGood.js';
 
 /** The cluster a service lives in, from --cluster or the config. */
 export function clusterOf(config: EnvironmentConfig, service: string, cluster: string | undefined): string {
@@ -50,7 +52,7 @@ export async function readConditionFacts(opened: OpenedEnvironment, timeoutMs = 
 /** The pause between verification reads. */
 export const sleep = pause;
 
-export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFacts): EcsActionContext {
+export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFacts, env: NodeJS.ProcessEnv = process.env): EcsActionContext {
   if (!opened.ecsControl) throw new UserError(`this build of opsdeck cannot act on ECS in ${opened.info.name}`, EXIT.usage);
   return {
     env: opened.info,
@@ -59,6 +61,8 @@ export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFact
     ecs: opened.ecsControl,
     condition: (rule) => evaluateCondition(rule, facts),
     ruleFor: (cluster, service) => ruleFor(opened.config, cluster, service),
+    lastGoodSteadyMs: (cluster) => lastGoodSteadyMs(opened.config, cluster) ?? DEFAULT_LAST_GOOD_STEADY_MS,
+    journalRecords: async () => AuditJournal.open(env).read(),
   };
 }
 

@@ -19,6 +19,7 @@ import { drillCommands } from './drillCommands.js';
 import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
 import { incidentCommands } from './incidentCommands.js';
+import { autoscalingCommands } from './autoscalingCommands.js';
 import { initCommand } from './initCommand.js';
 import { lockCommands } from './lockCommands.js';
 import { runbookCommands } from './runbookCommands.js';
@@ -210,6 +211,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   rdsCommands(program, actionIo);
   queueCommands(program, actionIo);
   incidentCommands(program, actionIo);
+  autoscalingCommands(program, actionIo);
   initCommand(program, actionIo);
   lockCommands(program, actionIo);
   runbookCommands(program, actionIo);

@@ -79,8 +79,26 @@ export const ecsClusterSchema = z
       .regex(/^(redis|postgres|http):[A-Za-z0-9_.-]+$/, 'expected "redis:NAME", "postgres:NAME" or "http:NAME"')
       .optional()
       .describe('topology rule: more than one task only while this entry of the environment is healthy, e.g. "redis:jobs" (a Redis named jobs under redis:)'),
+    writers: z
+      .array(z.string().min(1, { abort: true }).regex(ECS_SERVICE, 'expected an ECS service name (letters, digits, - and _, up to 255) or a service ARN'))
+      .optional()
+      .describe('the services that write (to the databases, queues…): what "stop all writes" scales to 0; omitted: every service of the cluster'),
+    lastGood: z
+      .object({
+        steadyMinutes: z.number().positive().max(10_080).default(10).describe('minutes a revision must have run with every task running and no crash loop to count as last known good'),
+      })
+      .strict()
+      .optional()
+      .describe('what makes a revision "last known good" for `rollback --to last-good`'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (!c.writers || !c.services) return;
+    const listed = new Set(c.services.map((s) => s.slice(s.lastIndexOf('/') + 1)));
+    c.writers.forEach((w, i) => {
+      if (!listed.has(w.slice(w.lastIndexOf('/') + 1))) ctx.addIssue({ code: 'custom', path: ['writers', i], message: `"${w}" is not one of this cluster's services (${c.services!.join(', ')}); add it to services or remove it from writers` });
+    });
+  });
 
 const drillSchema = z
   .object({

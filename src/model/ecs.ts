@@ -1,4 +1,5 @@
 /** ECS data as the panels, checks and actions see it, whatever the source. */
+import type { ScalableTarget } from './autoscaling.js';
 
 export type RolloutState = 'COMPLETED' | 'IN_PROGRESS' | 'FAILED' | 'UNKNOWN';
 
@@ -61,6 +62,8 @@ export interface EcsService {
   memory: number[];
   /** the topology rule from the config, e.g. "redis:jobs" */
   singleInstanceUnless?: string;
+  /** its Application Auto Scaling target; absent: none, or it could not be read (the snapshot's warnings say so) */
+  autoscaling?: ScalableTarget;
 }
 
 export interface EcsSnapshot {

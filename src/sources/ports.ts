@@ -9,6 +9,8 @@ import type { LogBatch, LogCursor } from '../model/logs.js';
 import type { QueuesSnapshot } from '../model/queues.js';
 import type { PostgresSnapshot } from '../model/postgres.js';
 import type { HealthSnapshot } from '../model/health.js';
+import type { ScalableTarget, SuspendedState } from '../model/autoscaling.js';
+import type { ServiceDeploymentRecord } from '../model/deployments.js';
 
 export interface EcsSource {
   describe(signal: AbortSignal): Promise<EcsSnapshot>;
@@ -61,4 +63,16 @@ export interface EcsControl {
   taskDefinition(ref: string, signal: AbortSignal): Promise<TaskDefinitionSummary>;
   /** family:revision of the family's ACTIVE revisions, newest first */
   revisions(family: string, signal: AbortSignal): Promise<string[]>;
+  /** the service's Application Auto Scaling; absent: this backend cannot reach it */
+  autoscaling?: AutoscalingControl;
+  /** the service's past deployments, newest first (ECS ListServiceDeployments); absent: this backend keeps none */
+  history?(cluster: string, service: string, since: number, signal: AbortSignal): Promise<ServiceDeploymentRecord[]>;
+}
+
+/** Application Auto Scaling for ECS services (namespace ecs, dimension ecs:service:DesiredCount). */
+export interface AutoscalingControl {
+  /** the service's scalable target; undefined when it has none */
+  target(cluster: string, service: string, signal: AbortSignal): Promise<ScalableTarget | undefined>;
+  /** RegisterScalableTarget with only SuspendedState: bounds and policies stay as they are */
+  setSuspended(cluster: string, service: string, suspended: SuspendedState, signal: AbortSignal): Promise<{ requestId?: string }>;
 }

@@ -115,10 +115,11 @@ describe('scale', () => {
 });
 
 describe('rollback', () => {
-  it('goes back to the previous revision after showing the diff', async () => {
+  it('goes back to the last good revision after showing the diff', async () => {
+    // after two bad revisions the previous one is bad too (lastGood.test.ts): the last good one recovers
     h = await harness({ scenario: 'bad-deploy' });
     const before = await h.ctx.ecs.service('demo', 'api', signal);
-    const plan = await rollbackAction.plan(h.ctx, { cluster: 'demo', service: 'api' }, signal);
+    const plan = await rollbackAction.plan(h.ctx, { cluster: 'demo', service: 'api', to: 'last-good' }, signal);
     expect(plan.refusal).toBeUndefined();
     expect(plan.changes[0]!.before).toBe(before.taskDefinition);
     expect(plan.details.some((l) => /image: .* → /.test(l))).toBe(true);

@@ -138,7 +138,7 @@ describe('scale against moto', () => {
     expect(down.summary).toBe('moto / cluster prod / service svc-03: desiredCount 2 → 0; running 2');
     expect(down).toMatchObject({ tier: 'destructive', phrase: 'svc-03', target: { display: 'moto/svc-03', parent: CLUSTER } });
     expect(down.calls).toEqual([{ api: 'ecs:UpdateService', params: { cluster: CLUSTER, service: 'svc-03', desiredCount: 0 } }]);
-    expect(ops()).toEqual(['DescribeServices']);
+    expect(ops()).toEqual(['DescribeServices', 'DescribeScalableTargets']);
 
     proxy.clear();
     const r = await runAction(deps, { action: scaleAction, ctx, plan: down, typed: 'svc-03' });

@@ -6,6 +6,7 @@
 // set). moto cannot show a deployment that fails, nor one that replaces another.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ import { resourceKey } from '../../src/actions/lockResource.js';
 import { ManualClock } from '../../src/engine/clock.js';
 
 const ecsMock = mockClient(ECSClient);
+// the ECS source and the scale plan also read Application Auto Scaling: no scalable targets here
+mockClient(ApplicationAutoScalingClient).on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
 const ACCOUNT = '123456789012';
 const T0 = Date.UTC(2026, 2, 14, 3, 0, 0);
 const tdArn = (td: string) => `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/${td}`;

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getEventListeners } from 'node:events';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto-scaling';
 import {
   AccessDeniedException,
   DescribeServicesCommand,
@@ -23,6 +24,8 @@ import { AwsEcsSource } from '../../src/sources/aws/ecs.js';
 import { AwsError } from '../../src/sources/aws/errors.js';
 
 const ecsMock = mockClient(ECSClient);
+// the ECS source and the scale plan also read Application Auto Scaling: no scalable targets here
+mockClient(ApplicationAutoScalingClient).on(DescribeScalableTargetsCommand).resolves({ ScalableTargets: [] });
 const cwMock = mockClient(CloudWatchClient);
 const T0 = Date.UTC(2026, 2, 14, 3, 12, 0);
 const ACCOUNT = '123456789012';

@@ -69,11 +69,34 @@ describe('opsdeck scale on the sandbox', () => {
     expect(r.stdout).toContain('scaling scheduler above 1 is refused: no Redis named "locks" is configured');
   });
 
-  it('rollback --dry-run shows the diff of the two revisions', () => {
+  it('rollback --dry-run shows the diff of the two revisions, and warns that the previous one is not known good', () => {
     const r = run(['rollback', 'api', '--demo', '--scenario', 'bad-deploy', '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/taskDefinition: demo-api:45 → demo-api:44/);
-    expect(r.stdout).toMatch(/image: 2\.15\.0 → 2\.14\.2/);
+    expect(r.stdout).toMatch(/taskDefinition: demo-api:46 → demo-api:45/);
+    expect(r.stdout).toMatch(/image: 2\.15\.1 → 2\.15\.0/);
+    expect(r.stdout).toMatch(/WARNING demo-api:45, the previous revision, is not known good/);
+  });
+
+  it('rollback --to last-good after two bad revisions picks 44 and says why; bad --to is one line, exit 64', () => {
+    const r = run(['rollback', 'api', '--demo', '--scenario', 'bad-deploy', '--to', 'last-good', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/taskDefinition: demo-api:46 → demo-api:44/);
+    expect(r.stdout).toMatch(/Last known good: demo-api:44/);
+    expect(r.stdout).toMatch(/Passed over demo-api:45:\n.*✗ deployment \d+ at .* never reached a steady state: STOPPED/);
+    expect(r.stdout).toMatch(/image: 2\.15\.1 → 2\.14\.2/);
+    const bad = run(['rollback', 'api', '--demo', '--to', 'latest-good', '--dry-run']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr.trim()).toBe('opsdeck: --to takes a revision number like 43, or last-good; got "latest-good"');
+  });
+
+  it('a scale to 0 with active autoscaling warns; autoscaling suspend runs through the executor', () => {
+    const plan = JSON.parse(run(['scale', 'api', '0', '--demo', '--dry-run', '--json']).stdout);
+    expect(plan.details.join('\n')).toMatch(/WARNING autoscaling is active on api \(min 2, max 6\)/);
+    const dry = JSON.parse(run(['autoscaling', 'suspend', 'api', '--demo', '--dry-run', '--json']).stdout);
+    expect(dry).toMatchObject({ action: 'autoscaling-suspend', tier: 'reversible', phrase: 'y' });
+    const r = run(['autoscaling', 'suspend', 'api', '--demo', '--confirm', 'y', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'done', verified: true });
   });
 
   it('bad input is one line, exit 64', () => {

@@ -102,11 +102,11 @@ describe('scenario details', () => {
   it('bad-deploy: a crashing PRIMARY revision, the old one ACTIVE, the probe on the old version', async () => {
     const { readings } = await watch('bad-deploy');
     const first = service(readings[0]!, 'api');
-    expect(first.taskDefinition).toBe('demo-api:45');
+    expect(first.taskDefinition).toBe('demo-api:46');
     expect(first.rollout).toBe('IN_PROGRESS');
     expect(first.running).toBeLessThan(first.desired);
     expect(first.deployments.map((d) => [d.status, d.taskDefinition])).toEqual([
-      ['PRIMARY', 'demo-api:45'],
+      ['PRIMARY', 'demo-api:46'],
       ['ACTIVE', 'demo-api:44'],
     ]);
     const last = service(readings.at(-1)!, 'api');
@@ -114,7 +114,7 @@ describe('scenario details', () => {
     expect(last.deployments[0]!.rolloutReason).toMatch(/circuit breaker/);
     expect(shortfallSince(last)).toBeLessThan(T0);
     const crash = last.stoppedTasks[0]!;
-    expect(crash).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', taskDefinition: 'demo-api:45' });
+    expect(crash).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', taskDefinition: 'demo-api:46' });
     expect(crash.containers[0]!.exitCode).toBe(1);
     expect(last.events.some((e) => /has started \d+ tasks/.test(e.message))).toBe(true);
     expect(last.events.some((e) => /Essential container in task exited/.test(e.message))).toBe(true);

@@ -158,16 +158,16 @@ describe('scale', () => {
 });
 
 describe('rollback', () => {
-  test('b on api in bad-deploy shows the image diff and rolls back to the previous revision', async () => {
+  test('b on api in bad-deploy, good at the prompt: the last known good revision with its evidence, rolled back to', async () => {
     const { v, a } = await open({ scenario: 'bad-deploy' });
-    expect((await a.service('api')).taskDefinition).toBe('demo-api:45');
+    expect((await a.service('api')).taskDefinition).toBe('demo-api:46');
     v.press('b');
-    await v.waitFor((f) => f.includes('revision (Enter: the previous one):'));
+    await v.waitFor((f) => f.includes('revision (Enter: the previous one; good: the last known good):'));
+    v.type('good');
     v.press(KEYS.enter);
     const frame = await v.waitFor((f) => f.includes('Type api to confirm'));
-    expect(frame).toContain('taskDefinition  demo-api:45 → demo-api:44');
-    expect(frame).toMatch(/api image: 2\.15\.0 → \S+/);
-    expect(frame).toMatch(/secrets (added|removed): PAYMENT/);
+    expect(frame).toContain('taskDefinition  demo-api:46 → demo-api:44');
+    expect(frame).toContain('Last known good: demo-api:44');
     expectFits(frame, 80, 24);
     v.type('api');
     v.press(KEYS.enter);

@@ -12,6 +12,7 @@ import { serviceLevel, serviceProblems, serviceTable } from './ecsTable.js';
 import { problemTone } from '../theme.js';
 import type { Verdicts } from '../../src/model/verdicts.js';
 import { serviceRef } from '../../src/model/subjects.js';
+import { canScaleOut, scalingState } from '../../src/model/autoscaling.js';
 
 const DEPLOY_COLS: Column[] = [
   { header: 'deploy', width: 7 },
@@ -82,6 +83,19 @@ function section(title: string, rows: Line[], max: number, header?: Line): Line[
   return header ? [head, header, ...shown] : [head, ...shown];
 }
 
+/** min / max and whether Application Auto Scaling may change the count on its own */
+function autoscalingLine(svc: EcsService): Line {
+  const t = svc.autoscaling;
+  if (!t) return [seg('autoscaling: no scalable target (or it could not be read: see the warnings)', 'muted')];
+  const state = scalingState(t);
+  return [
+    seg('autoscaling: ', 'muted'),
+    seg(`min ${t.min}  max ${t.max}  `),
+    seg(state, state === 'active' ? undefined : 'accent', { bold: state !== 'active' }),
+    seg(canScaleOut(t) ? '  (it can change the count on its own)' : '  (the count stays as set)', 'muted'),
+  ];
+}
+
 export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCtx, warning?: Line): Line[] {
   const { width, height, now } = ctx;
   const tableHeight = Math.min(services.length + 1, Math.max(3, Math.floor(height / 4)));
@@ -98,6 +112,7 @@ export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCt
   ]);
   for (const p of problems) out.push([seg(p, tone)]);
   if (svc.singleInstanceUnless) out.push([seg(`may run more than one task only while ${svc.singleInstanceUnless} holds`, 'muted')]);
+  out.push(autoscalingLine(svc));
   if (warning) out.push(warning);
 
   let left = height - out.length;

@@ -7,6 +7,7 @@ import { markOf, problemTone, toneOf } from '../theme.js';
 import type { Column, Line } from '../text.js';
 import { highlight, layoutColumns, matchesFilter, tableHeader, tableRow, tint, windowStart } from '../text.js';
 import { percent, sparkline } from '../format.js';
+import { fullySuspended, type ScalableTarget } from '../../src/model/autoscaling.js';
 
 /** The checks' verdict on a service: the worst of its findings; undefined before the checks ran. */
 export function serviceLevel(svc: EcsService, verdicts: Verdicts): Level | undefined {
@@ -49,11 +50,21 @@ const COLUMNS: Column[] = [
   { header: 'pend', width: 4, align: 'right' },
   { header: 'rollout', width: 11 },
   { header: 'rev', width: 4, align: 'right', drop: 5 },
+  { header: 'scaling', key: 'scaling', width: 8, drop: 3 },
   { header: 'cpu', width: 4, align: 'right' },
   { header: '', key: 'cpuSpark', width: 8, drop: 2 },
   { header: 'mem', width: 4, align: 'right' },
   { header: '', key: 'memSpark', width: 8, drop: 1 },
 ];
+
+/** "2-6" active, "2-6 off" suspended, "2-6 part" partly suspended, "-" no scalable target (or not read) */
+function scalingCell(t: ScalableTarget | undefined): { text: string; tone?: 'accent' | 'muted' } {
+  if (!t) return { text: '-', tone: 'muted' };
+  const range = `${t.min}-${t.max}`;
+  if (fullySuspended(t)) return { text: `${range} off`, tone: 'accent' };
+  if (t.suspended.dynamicIn || t.suspended.dynamicOut || t.suspended.scheduled) return { text: `${range} part`, tone: 'accent' };
+  return { text: range };
+}
 
 export function serviceTable(services: readonly EcsService[], verdicts: Verdicts, width: number, height: number, selected: number, focused: boolean): Line[] {
   const cols = layoutColumns(COLUMNS, width);
@@ -73,6 +84,7 @@ export function serviceTable(services: readonly EcsService[], verdicts: Verdicts
       pend: String(svc.pending),
       rollout: ROLLOUT[svc.rollout],
       rev: String(svc.revision),
+      scaling: scalingCell(svc.autoscaling),
       cpu: { text: percent(cpu), tone: problemTone(verdicts.of(ref, ['ecs.cpu'])) },
       cpuSpark: { text: sparkline(svc.cpu, 8, 100), tone: 'muted' },
       mem: { text: percent(mem), tone: problemTone(verdicts.of(ref, ['ecs.memory'])) },

@@ -3,6 +3,7 @@ import type { EcsDeployment, EcsService } from '../../model/ecs.js';
 import { timeoutText } from '../timeout.js';
 import type { ConditionVerdict } from '../../checks/topology.js';
 import type { ActionContext, Plan, VerifyProgress, VerifyResult } from '../types.js';
+import type { AuditRecord } from '../../audit/record.js';
 
 export interface EcsActionContext extends ActionContext {
   ecs: EcsControl;
@@ -10,6 +11,10 @@ export interface EcsActionContext extends ActionContext {
   condition(rule: string): ConditionVerdict;
   /** the topology rule configured for a service, if any */
   ruleFor(cluster: string, service: string): string | undefined;
+  /** how long a revision must have run steady to count as last known good (config `lastGood.steadyMinutes`); absent: the default */
+  lastGoodSteadyMs?(cluster: string): number;
+  /** the journal's records, for what opsdeck itself did to a service (last known good); absent: not consulted */
+  journalRecords?(): Promise<readonly AuditRecord[]>;
 }
 
 export interface ServiceArgs {

@@ -1,16 +1,18 @@
 /**
  * Roll a service back to an earlier task definition revision: the previous
- * one by default, or the one asked for. The plan shows what differs between
- * the two revisions, so the operator sees which image they are going back to.
+ * one by default, the one asked for, or the last known good one (with the
+ * evidence; rollbackTarget.ts). The plan shows what differs between the two
+ * revisions, so the operator sees which image they are going back to.
  */
 import type { ActionDefinition, Plan } from '../types.js';
 import { confirmationPhrase } from '../types.js';
 import { diffTaskDefinitions } from './diff.js';
+import { chooseRollback, type RollbackTo } from './rollbackTarget.js';
 import { DEFAULT_VERIFY_TIMEOUT_MS, judgeDeployment, primary, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
 
 export interface RollbackArgs extends ServiceArgs {
-  /** a revision number of the service's family; default: the newest one below the current */
-  to?: number;
+  /** a revision number of the service's family, or the last known good one; default: the newest one below the current */
+  to?: RollbackTo;
   verifyTimeoutMs?: number;
 }
 
@@ -22,7 +24,6 @@ export interface RollbackParams {
   before: string;
 }
 
-const revisionOf = (ref: string) => Number(ref.slice(ref.lastIndexOf(':') + 1));
 const fingerprintOf = (s: { desired: number; taskDefinition: string }) => JSON.stringify({ taskDefinition: s.taskDefinition, desiredCount: s.desired });
 
 export const rollbackAction: ActionDefinition<RollbackArgs, EcsActionContext, RollbackParams> = {
@@ -33,20 +34,11 @@ export const rollbackAction: ActionDefinition<RollbackArgs, EcsActionContext, Ro
   async plan(ctx, args, signal): Promise<Plan<RollbackParams>> {
     const svc = await ctx.ecs.service(args.cluster, args.service, signal);
     const revisions = await ctx.ecs.revisions(svc.family, signal);
-    let refusal: string | undefined;
-    let to: string | undefined;
-    if (args.to !== undefined) {
-      to = `${svc.family}:${args.to}`;
-      if (args.to === svc.revision) refusal = `${args.service} already runs ${to}; nothing to roll back`;
-      else if (!revisions.includes(to)) refusal = `${to} is not an active revision of ${svc.family} (active: ${revisions.slice(0, 8).join(', ') || 'none'})`;
-    } else {
-      to = revisions.find((r) => revisionOf(r) < svc.revision);
-      if (!to) refusal = `${svc.family} has no active revision before ${svc.revision}; nothing to roll back to`;
-    }
-    let details: string[] = [];
+    const { to, refusal, lines } = await chooseRollback(ctx, args, svc, revisions, signal);
+    let details: string[] = [...lines];
     if (to && !refusal) {
       const [a, b] = await Promise.all([ctx.ecs.taskDefinition(svc.taskDefinition, signal), ctx.ecs.taskDefinition(to, signal)]);
-      details = diffTaskDefinitions(a, b);
+      details = [...details, ...diffTaskDefinitions(a, b)];
     }
     const toRef = to ?? `${svc.family}:?`;
     const tier = 'destructive';

@@ -5,6 +5,7 @@
  */
 import type { ActionDefinition, Plan } from '../types.js';
 import { confirmationPhrase } from '../types.js';
+import { autoscalingWarning } from './autoscalingWarning.js';
 import { DEFAULT_VERIFY_TIMEOUT_MS, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
 
 export interface ScaleArgs extends ServiceArgs {
@@ -35,6 +36,7 @@ export const scaleAction: ActionDefinition<ScaleArgs, EcsActionContext, ScalePar
       const verdict = ctx.condition(rule);
       if (!verdict.holds) refusal = `scaling ${args.service} above 1 is refused: ${verdict.reason} (topology rule singleInstanceUnless: ${rule})`;
     }
+    const scaling = await autoscalingWarning(ctx, args, args.desired, signal);
     return {
       action: 'scale',
       title: `Scale ${ctx.env.name}/${args.service} to ${args.desired}`,
@@ -44,7 +46,7 @@ export const scaleAction: ActionDefinition<ScaleArgs, EcsActionContext, ScalePar
       summary: `${where(ctx, args)}: desiredCount ${svc.desired} → ${args.desired}; running ${svc.running}`,
       changes: [{ field: 'desiredCount', before: String(svc.desired), after: String(args.desired) }],
       calls: [{ api: 'ecs:UpdateService', params: { cluster: args.cluster, service: args.service, desiredCount: args.desired } }],
-      details: args.desired === 0 ? ['Every task of the service will be stopped: it stops serving and stops writing.'] : [],
+      details: [...(args.desired === 0 ? ['Every task of the service will be stopped: it stops serving and stops writing.'] : []), ...scaling],
       phrase: confirmationPhrase(tier, ctx.env, args.service),
       fingerprint: fingerprintOf(svc),
       ...(refusal ? { refusal } : {}),

@@ -16,6 +16,7 @@ const LOADERS = {
   logs: () => import('@aws-sdk/client-cloudwatch-logs'),
   rds: () => import('@aws-sdk/client-rds'),
   sts: () => import('@aws-sdk/client-sts'),
+  autoscaling: () => import('@aws-sdk/client-application-auto-scaling'),
 };
 export type AwsService = keyof typeof LOADERS;
 /** The SDK module of each service. */
@@ -28,6 +29,7 @@ const CONSTRUCT = {
   logs: (m: Sdks['logs'], c: Config) => new m.CloudWatchLogsClient(c),
   rds: (m: Sdks['rds'], c: Config) => new m.RDSClient(c),
   sts: (m: Sdks['sts'], c: Config) => new m.STSClient(c),
+  autoscaling: (m: Sdks['autoscaling'], c: Config) => new m.ApplicationAutoScalingClient(c),
 };
 type Clients = { [K in AwsService]: ReturnType<(typeof CONSTRUCT)[K]> };
 
@@ -45,6 +47,7 @@ export interface AwsContext {
   logs(): Promise<Clients['logs']>;
   rds(): Promise<Clients['rds']>;
   sts(): Promise<Clients['sts']>;
+  autoscaling(): Promise<Clients['autoscaling']>;
   /** the service's SDK module, to build commands without a static import */
   sdk<K extends AwsService>(service: K): Promise<Sdks[K]>;
   /** closes the sockets of every client created so far */
@@ -128,6 +131,7 @@ export function createAwsContext(opts: AwsContextOptions = {}): AwsContext {
     logs: () => get('logs'),
     rds: () => get('rds'),
     sts: () => get('sts'),
+    autoscaling: () => get('autoscaling'),
     sdk,
     close: () => {
       for (const c of created.splice(0)) c.destroy();

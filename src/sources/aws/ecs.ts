@@ -15,6 +15,8 @@ import { send, type AwsContext } from './clients.js';
 import { missingServiceLine } from './errors.js';
 import { mapService, mapStoppedTask, serviceKey, type Utilisation } from './ecsMap.js';
 import { readUtilisation } from './metrics.js';
+import { readScalableTargets } from './autoscaling.js';
+import { serviceResourceId, type ScalableTarget } from '../../model/autoscaling.js';
 import { allPages } from './paging.js';
 import { chunk, lastSegment, limiter, mapLimit } from './util.js';
 
@@ -72,14 +74,16 @@ export class AwsEcsSource implements EcsSource {
     const warnings: string[] = [];
     const now = this.clock.now();
     const found = (await Promise.all(this.clusters.map((c, i) => this.readCluster(c, i, signal, warnings)))).flat();
-    const [stopped, utilisation] = await Promise.all([this.readStopped(found, signal, warnings), this.readMetrics(found, now, signal, warnings)]);
-    const services = found.map((f, i): EcsService =>
-      mapService(f.service, f.clusterName, {
+    const [stopped, utilisation, scaling] = await Promise.all([this.readStopped(found, signal, warnings), this.readMetrics(found, now, signal, warnings), this.readAutoscaling(found, signal, warnings)]);
+    const services = found.map((f, i): EcsService => {
+      const svc = mapService(f.service, f.clusterName, {
         stoppedTasks: stopped[i] ?? [],
         utilisation: utilisation[i],
         singleInstanceUnless: f.config.singleInstanceUnless,
-      }),
-    );
+      });
+      const target = scaling[i];
+      return target ? { ...svc, autoscaling: target } : svc;
+    });
     return { services, warnings: [...new Set(warnings)] };
   }
 
@@ -177,6 +181,19 @@ export class AwsEcsSource implements EcsSource {
     // still stopping: exit codes may not be in yet, so read it again next poll
     if (t.lastStatus === 'STOPPED') this.stoppedCache.set(t.taskArn, mapped);
     else fresh.set(t.taskArn, mapped);
+  }
+
+  /** Each service's scalable target; unreadable (no permission) is a warning, not a failed panel. */
+  private async readAutoscaling(found: Found[], signal: AbortSignal, warnings: string[]): Promise<(ScalableTarget | undefined)[]> {
+    const ids = found.map((f) => serviceResourceId(f.clusterName, f.service.serviceName ?? ''));
+    try {
+      const targets = await readScalableTargets(this.ctx, ids, signal);
+      return ids.map((id) => targets.get(id));
+    } catch (err) {
+      if (signal.aborted) throw err;
+      warnings.push(`autoscaling unavailable: ${errorMessage(err)}`);
+      return found.map(() => undefined);
+    }
   }
 
   private async readMetrics(found: Found[], now: number, signal: AbortSignal, warnings: string[]): Promise<(Utilisation | undefined)[]> {

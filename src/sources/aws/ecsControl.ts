@@ -8,6 +8,8 @@ import type { TaskDefinitionSummary } from '../../model/ecs.js';
 import { send, type AwsContext } from './clients.js';
 import { mapService } from './ecsMap.js';
 import { describeTaskDefinition, listRevisions } from './taskDefinitions.js';
+import { awsAutoscalingControl } from './autoscaling.js';
+import { readDeploymentHistory } from './deploymentHistory.js';
 
 export function awsEcsControl(ctx: AwsContext): EcsControl {
   return {
@@ -62,5 +64,8 @@ export function awsEcsControl(ctx: AwsContext): EcsControl {
     async revisions(family, signal) {
       return (await listRevisions(ctx, family, Infinity, signal)).map((r) => `${r.family}:${r.revision}`);
     },
+
+    autoscaling: awsAutoscalingControl(ctx),
+    history: (cluster, service, since, signal) => readDeploymentHistory(ctx, cluster, service, since, signal),
   };
 }

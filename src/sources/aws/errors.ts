@@ -53,7 +53,11 @@ const SERVICE_LABEL: Record<AwsService, string> = {
   logs: 'CloudWatch Logs',
   rds: 'RDS',
   sts: 'STS',
+  autoscaling: 'Application Auto Scaling',
 };
+
+/** IAM's prefix where it differs from the client's name. */
+const IAM_PREFIX: Partial<Record<AwsService, string>> = { autoscaling: 'application-autoscaling' };
 
 interface Facts {
   name: string;
@@ -193,7 +197,7 @@ function serviceLabel(f: Facts): string {
 }
 
 function iamAction(call: AwsCall | undefined): string {
-  return call ? `${call.service}:${call.action}` : 'this action';
+  return call ? `${IAM_PREFIX[call.service] ?? call.service}:${call.action}` : 'this action';
 }
 
 function resourceOf(call: AwsCall | undefined): string | undefined {

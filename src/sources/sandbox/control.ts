@@ -52,6 +52,14 @@ export function sandboxEcsControl(sandbox: Sandbox): EcsControl {
       if (!td) throw notFound(`task definition ${ref} not found`);
       return summary(td);
     },
+    autoscaling: {
+      target: (cluster, service, signal) => sandbox.scalableTarget(cluster, service, signal),
+      async setSuspended(cluster, service, suspended, signal) {
+        await sandbox.setScalingSuspended(cluster, service, suspended, signal);
+        return { requestId: requestId() };
+      },
+    },
+    history: (cluster, service, since, signal) => sandbox.deploymentHistory(cluster, service, since, signal),
     async revisions(family, signal) {
       if (signal.aborted) throw signal.reason;
       return sandbox

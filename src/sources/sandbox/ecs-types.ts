@@ -17,6 +17,8 @@ export interface ServiceSpec {
   deployedAt: number;
   /** a later scale-up to `desired`, from one task (the unsafe-scale scenario) */
   scaledUpAt?: number;
+  /** its Application Auto Scaling target, if it has one */
+  autoscaling?: { min: number; max: number };
 }
 
 export interface SimTask {
@@ -43,6 +45,10 @@ export interface SimDeployment {
   throttleNoticed: boolean;
   createdAt: number;
   updatedAt: number;
+  /** when it reached its end: completed, failed, or replaced by a newer deployment */
+  finishedAt?: number;
+  /** set when a newer deployment replaced it before it completed */
+  replacedBy?: string;
 }
 
 export interface SimService {
@@ -54,6 +60,8 @@ export interface SimService {
   log: ServiceLog;
   stopped: EcsStoppedTask[];
   steady: boolean;
+  /** every deployment of the service, oldest first: what ListServiceDeployments would list */
+  history: SimDeployment[];
 }
 
 export type TaskHook = (kind: 'running' | 'crashed' | 'stopping', service: string, task: SimTask, at: number) => void;

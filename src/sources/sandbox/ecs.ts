@@ -8,6 +8,7 @@ import type { Rng } from './prng.js';
 import { ACCOUNT, REGION, TaskDefinitions, awsError, missingRequirement, taskDefinitionRef, type TaskDefinition } from './taskdefs.js';
 import { ServiceLog } from './ecs-events.js';
 import type { ServiceSpec, SimDeployment, SimService, SimTask, TaskHook } from './ecs-types.js';
+import type { ServiceDeploymentRecord } from '../../model/deployments.js';
 
 export type { ServiceSpec, SimDeployment, SimService, SimTask, TaskHook } from './ecs-types.js';
 
@@ -35,7 +36,8 @@ export class EcsSim {
     dep.rolloutState = 'COMPLETED';
     dep.rolloutReason = `ECS deployment ${dep.id} completed.`;
     dep.updatedAt = spec.deployedAt + 95_000;
-    const svc: SimService = { spec, desired: spec.desired, deployments: [dep], tasks: [], log: new ServiceLog(spec.name, this.rng), stopped: [], steady: true };
+    dep.finishedAt = dep.updatedAt;
+    const svc: SimService = { spec, desired: spec.desired, deployments: [dep], tasks: [], log: new ServiceLog(spec.name, this.rng), stopped: [], steady: true, history: [dep] };
     const initial = spec.scaledUpAt === undefined ? spec.desired : 1;
     const launch = (n: number, at: number): string[] => {
       const ids: string[] = [];
@@ -96,7 +98,12 @@ export class EcsSim {
     if (td === current.td && !opts.forceNewDeployment) return null;
     const dep = this.newDeployment(td, svc.desired, at);
     dep.rolloutReason = `ECS deployment ${dep.id} in progress.`;
+    if (current.finishedAt === undefined) {
+      current.finishedAt = at;
+      current.replacedBy = dep.id;
+    }
     svc.deployments.unshift(dep);
+    svc.history.push(dep);
     svc.steady = false;
     return dep.id;
   }
@@ -240,11 +247,13 @@ export class EcsSim {
         primary.rolloutState = 'FAILED';
         primary.rolloutReason = 'ECS deployment circuit breaker: tasks failed to start.';
         primary.updatedAt = t;
+        primary.finishedAt = t;
         svc.log.add(t, `(deployment ${primary.id}) deployment failed: tasks failed to start.`);
       } else if (stable) {
         primary.rolloutState = 'COMPLETED';
         primary.rolloutReason = `ECS deployment ${primary.id} completed.`;
         primary.updatedAt = t;
+        primary.finishedAt = t;
         svc.log.add(t, `(deployment ${primary.id}) deployment completed.`);
       }
     }
@@ -254,6 +263,26 @@ export class EcsSim {
     }
     if (stable && !svc.steady) svc.log.steady(t);
     svc.steady = stable;
+  }
+
+  /** The service's deployments as ListServiceDeployments names them, newest first. */
+  history(cluster: string, name: string): ServiceDeploymentRecord[] {
+    const svc = this.service(cluster, name);
+    return svc.history
+      .map((d): ServiceDeploymentRecord => {
+        const status = d.replacedBy ? 'STOPPED' : d.rolloutState === 'COMPLETED' ? 'SUCCESSFUL' : d.rolloutState === 'FAILED' ? 'STOPPED' : 'IN_PROGRESS';
+        const reason = d.replacedBy ? `replaced by deployment ${d.replacedBy} before it completed` : d.rolloutState === 'FAILED' ? d.rolloutReason : undefined;
+        return {
+          id: d.id.slice(d.id.indexOf('/') + 1),
+          taskDefinition: taskDefinitionRef(d.td),
+          status,
+          ...(reason ? { statusReason: reason } : {}),
+          createdAt: d.createdAt,
+          startedAt: d.createdAt,
+          ...(d.finishedAt !== undefined ? { finishedAt: d.finishedAt } : {}),
+        };
+      })
+      .reverse();
   }
 
   /** Tasks serving traffic: RUNNING and not draining. */

@@ -12,6 +12,7 @@ import { hashOf, Rng } from './prng.js';
 import { QueueSim } from './queues.js';
 import { planFor, type QueueName, type Scenario, type ScenarioPlan } from './scenarios.js';
 import { TaskDefinitions, imageTag, missingRequirement } from './taskdefs.js';
+import { AutoscalingSim } from './autoscaling.js';
 
 const STEP_MS = 1_000;
 /** the backlog a first log read gets, simulated at creation */
@@ -30,6 +31,7 @@ export class Fleet {
   readonly plan: ScenarioPlan;
   readonly taskDefs: TaskDefinitions;
   readonly ecs: EcsSim;
+  readonly autoscaling: AutoscalingSim;
   readonly logs = new LogStore(LOG_GROUP);
   readonly queues: Record<QueueName, QueueSim>;
   readonly utilisation = new Map<string, Utilisation>();
@@ -56,6 +58,7 @@ export class Fleet {
     for (const r of this.plan.revisions) this.taskDefs.register(r.family, r.changes, r.at);
     this.plan.timeline.sort((a, b) => a.at - b.at);
     this.ecs = new EcsSim(this.rng, this.taskDefs, this.plan.services, (kind, service, task, at) => this.onTask(kind, service, task, at), this.t);
+    this.autoscaling = new AutoscalingSim(this.plan.services);
     for (const name of this.ecs.services.keys()) this.utilisation.set(name, new Utilisation(name));
     const { failedAtStart } = this.plan;
     this.queues = {
@@ -87,6 +90,7 @@ export class Fleet {
       e.run(this.ecs, Math.max(e.at, this.t));
     }
     this.ecs.step(t);
+    this.autoscaling.step(this.ecs, t);
     const serving = this.ecs.serving('api');
     if (!this.quiet && serving.length > 0) {
       const rate = REQUESTS_PER_SEC * demandAt(t) * this.plan.traffic(t);

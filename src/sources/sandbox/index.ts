@@ -19,6 +19,8 @@ import { RdsSim } from './rds.js';
 import { sandboxRdsOps, type SandboxRds } from './rdsControl.js';
 import type { DeadSet } from './queues.js';
 import { oneLine } from '../../text/sanitize.js';
+import type { ScalableTarget, SuspendedState } from '../../model/autoscaling.js';
+import type { ServiceDeploymentRecord } from '../../model/deployments.js';
 
 export { SCENARIOS, isScenario, type Scenario };
 export type { RevisionChanges, TaskDefinition, TaskContainer } from './taskdefs.js';
@@ -72,6 +74,12 @@ export interface Sandbox {
   taskDefinitions(family: string): TaskDefinition[];
   /** RDS writes (snapshot, restore, delete) and fresh reads, for the RDS actions and the drill */
   readonly rds: SandboxRds;
+  /** like application-autoscaling DescribeScalableTargets for one service; undefined: it has none */
+  scalableTarget(cluster: string, service: string, signal?: AbortSignal): Promise<ScalableTarget | undefined>;
+  /** like RegisterScalableTarget with only SuspendedState */
+  setScalingSuspended(cluster: string, service: string, suspended: SuspendedState, signal?: AbortSignal): Promise<void>;
+  /** like ecs ListServiceDeployments: the service's deployments created after `since`, newest first */
+  deploymentHistory(cluster: string, service: string, since: number, signal?: AbortSignal): Promise<ServiceDeploymentRecord[]>;
 }
 
 const DEFAULT_SEED = 20_261_122;
@@ -171,6 +179,18 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     },
     taskDefinition: (ref) => fleet().taskDefs.get(ref),
     taskDefinitions: (family) => fleet().taskDefs.list(family),
+    async scalableTarget(cluster, service, signal) {
+      enter(signal);
+      return fleet().autoscaling.view(cluster, service);
+    },
+    async setScalingSuspended(cluster, service, suspended, signal) {
+      enter(signal);
+      fleet().autoscaling.setSuspended(cluster, service, suspended);
+    },
+    async deploymentHistory(cluster, service, since, signal) {
+      enter(signal);
+      return fleet().ecs.history(cluster, service).filter((d) => d.createdAt > since);
+    },
     rds: sandboxRdsOps(rds, (signal) => (enter(signal), { t: fleet().t, base: rdsView(fleet()) })),
   };
 }

@@ -49,8 +49,8 @@ const CALM_QUEUES: Record<QueueName, QueuePlan> = {
 
 function services(start: number): ServiceSpec[] {
   return [
-    { name: 'api', family: 'demo-api', revision: 44, desired: 3, minHealthyPercent: 50, maxPercent: 200, drainMs: 8_000, loadBalanced: true, deployedAt: start - 2 * DAY - 4 * HOUR },
-    { name: 'worker', family: 'demo-worker', revision: 19, desired: 2, minHealthyPercent: 100, maxPercent: 200, drainMs: 3_000, loadBalanced: false, deployedAt: start - 3 * DAY - 4 * HOUR },
+    { name: 'api', family: 'demo-api', revision: 44, desired: 3, minHealthyPercent: 50, maxPercent: 200, drainMs: 8_000, loadBalanced: true, deployedAt: start - 2 * DAY - 4 * HOUR, autoscaling: { min: 2, max: 6 } },
+    { name: 'worker', family: 'demo-worker', revision: 19, desired: 2, minHealthyPercent: 100, maxPercent: 200, drainMs: 3_000, loadBalanced: false, deployedAt: start - 3 * DAY - 4 * HOUR, autoscaling: { min: 1, max: 4 } },
     // a singleton: stop the old task before starting the new one
     { name: 'scheduler', family: 'demo-scheduler', revision: 9, desired: 1, minHealthyPercent: 0, maxPercent: 100, drainMs: 2_000, loadBalanced: false, deployedAt: start - 6 * DAY - 4 * HOUR },
   ];
@@ -84,16 +84,27 @@ function errorSpike(start: number): ScenarioPlan {
   };
 }
 
+/**
+ * Two bad releases after a good one, so "the previous revision" is bad too:
+ * 45 renamed a secret in the task definition but not in the code, and its
+ * deployment failed; 46, a new image meant to fix it, kept the renamed
+ * secret and is crash-looping now. 44 ran steady for two days before them.
+ */
 function badDeploy(start: number): ScenarioPlan {
   return {
     ...calm(start),
-    // the secret was renamed in the task definition but not in the code
-    revisions: [{
-      family: 'demo-api',
-      at: start - 4 * MIN,
-      changes: { image: '2.15.0', environment: { FEATURE_FLAGS: 'checkout-v2,saved-carts,one-click-refunds' }, secrets: { remove: ['PAYMENTS_WEBHOOK_SECRET'], add: ['PAYMENT_WEBHOOK_SECRET'] } },
-    }],
-    timeline: [{ at: start - 70_000, run: (ecs, at) => void ecs.updateService('demo', 'api', at, { taskDefinition: 'demo-api:45' }) }],
+    revisions: [
+      {
+        family: 'demo-api',
+        at: start - 13 * MIN,
+        changes: { image: '2.15.0', environment: { FEATURE_FLAGS: 'checkout-v2,saved-carts,one-click-refunds' }, secrets: { remove: ['PAYMENTS_WEBHOOK_SECRET'], add: ['PAYMENT_WEBHOOK_SECRET'] } },
+      },
+      { family: 'demo-api', at: start - 4 * MIN, changes: { image: '2.15.1', environment: { LOG_LEVEL: 'debug' } } },
+    ],
+    timeline: [
+      { at: start - 12 * MIN, run: (ecs, at) => void ecs.updateService('demo', 'api', at, { taskDefinition: 'demo-api:45' }) },
+      { at: start - 70_000, run: (ecs, at) => void ecs.updateService('demo', 'api', at, { taskDefinition: 'demo-api:46' }) },
+    ],
   };
 }
 

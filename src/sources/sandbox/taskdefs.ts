@@ -47,6 +47,7 @@ export interface RevisionChanges {
 const IMAGE_REQUIRES: Record<string, string[]> = {
   'demo-api:2.14.2': ['DATABASE_URL', 'REDIS_URL', 'PAYMENTS_API_KEY', 'PAYMENTS_WEBHOOK_SECRET'],
   'demo-api:2.15.0': ['DATABASE_URL', 'REDIS_URL', 'PAYMENTS_API_KEY', 'PAYMENTS_WEBHOOK_SECRET'],
+  'demo-api:2.15.1': ['DATABASE_URL', 'REDIS_URL', 'PAYMENTS_API_KEY', 'PAYMENTS_WEBHOOK_SECRET'],
 };
 
 export function imageTag(image: string): string {

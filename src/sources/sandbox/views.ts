@@ -70,6 +70,8 @@ export function ecsView(fleet: Fleet, env: EnvironmentConfig): EcsSnapshot {
     };
     const rule = rules.get(svc.spec.name);
     if (rule) service.singleInstanceUnless = rule;
+    const scaling = fleet.autoscaling.view(fleet.cluster, svc.spec.name);
+    if (scaling) service.autoscaling = scaling;
     services.push(service);
   }
   return { services };
