@@ -34,6 +34,10 @@ function ruleFor(config: EnvironmentConfig, cluster: string, service: string): s
   return config.ecs.find((c) => c.cluster === cluster && (!c.services || c.services.includes(service)))?.singleInstanceUnless;
 }
 
+function maxTasksFor(config: EnvironmentConfig, cluster: string, service: string): number | undefined {
+  return config.ecs.find((c) => c.cluster === cluster && (!c.services || c.services.includes(service)) && c.maxTasks?.[service] !== undefined)?.maxTasks?.[service];
+}
+
 /** Reads what topology conditions look at; a source that fails leaves its facts out, so the condition fails closed. */
 export async function readConditionFacts(opened: OpenedEnvironment, timeoutMs = 5_000): Promise<ConditionFacts> {
   const signal = AbortSignal.timeout(timeoutMs);
@@ -57,6 +61,7 @@ export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFact
     ecs: opened.ecsControl,
     condition: (rule) => evaluateCondition(rule, facts),
     ruleFor: (cluster, service) => ruleFor(opened.config, cluster, service),
+    maxTasksFor: (cluster, service) => maxTasksFor(opened.config, cluster, service),
   };
 }
 

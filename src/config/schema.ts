@@ -79,6 +79,10 @@ export const ecsClusterSchema = z
       .regex(/^(redis|postgres|http):[A-Za-z0-9_.-]+$/, 'expected "redis:NAME", "postgres:NAME" or "http:NAME"')
       .optional()
       .describe('topology rule: more than one task only while this entry of the environment is healthy, e.g. "redis:jobs" (a Redis named jobs under redis:)'),
+    maxTasks: z
+      .record(z.string().min(1), z.number().int('expected a whole number of tasks').positive('expected 1 or more tasks'))
+      .optional()
+      .describe('the most tasks a scale may ask for, per service name, e.g. { api: 12, worker: 4 }: a scale above it is refused (a scale-up past twice the current count already asks for the typed phrase)'),
   })
   .strict();
 

@@ -82,8 +82,8 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
     }) as T & ActionContext;
   const requests: TuiRequests = {};
   if (opened.ecsControl) {
-    const { condition, ruleFor, ecs } = ecsActionContext(opened, liveConditionFacts(runtime.store));
-    requests.ecs = ecsRequests(live({ ecs, condition, ruleFor }));
+    const { condition, ruleFor, maxTasksFor, ecs } = ecsActionContext(opened, liveConditionFacts(runtime.store));
+    requests.ecs = ecsRequests(live({ ecs, condition, ruleFor, maxTasksFor }));
   }
   if (opened.rdsControl) requests.rds = rdsRequests(live({ rds: opened.rdsControl }));
   if (controls.queues) requests.queues = queueRequests(live({ queues: controls.queues }));

@@ -10,6 +10,8 @@ export interface EcsActionContext extends ActionContext {
   condition(rule: string): ConditionVerdict;
   /** the topology rule configured for a service, if any */
   ruleFor(cluster: string, service: string): string | undefined;
+  /** the service's configured maxTasks: a scale above it is refused; absent: no cap */
+  maxTasksFor?(cluster: string, service: string): number | undefined;
 }
 
 export interface ServiceArgs {
