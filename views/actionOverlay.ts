@@ -5,7 +5,8 @@
  * when that is short the middle of the plan (calls, details) gives way so
  * the summary and the confirmation always show.
  */
-import type { ActionUiState, RunOutcome, Tier } from '../src/dashboard/ports.js';
+import type { ActionUiState, RunOutcome, RunView, Tier } from '../src/dashboard/ports.js';
+import type { ActionTarget } from './state.js';
 import { sanitize } from '../src/dashboard/text.js';
 import type { Line } from './text.js';
 import { fitLine, seg, truncate, width as textWidth } from './text.js';
@@ -218,10 +219,11 @@ export function overlayFooter(s: ActionUiState, width: number, system = 'ECS'): 
       else keys.push(['type', s.plan?.phrase ?? ''], ['enter', 'confirm'], ['esc', 'cancel']);
       break;
     case 'running':
-      keys.push(['esc', 'put away (it carries on)'], ['ctrl+c ×2', `quit (${system} carries on)`]);
+      keys.push(['esc', 'put away (it carries on; other actions may start)'], ['ctrl+c ×2', `quit (${system} carries on)`]);
       break;
     case 'finished':
-      keys.push(['any key', 'close']);
+      // the key is not lost: it closes the box and then does its own work
+      keys.push(['esc enter', 'close'], ['any other key', 'closes and acts']);
       break;
     default:
       break;
@@ -234,8 +236,39 @@ export function overlayFooter(s: ActionUiState, width: number, system = 'ECS'): 
   return fitLine(line, width);
 }
 
-/** The put-away action in one row under the panels: what runs and how far it is. */
-export function runningLine(s: ActionUiState, width: number): Line {
-  // the key first: the title and progress are what the width cuts
-  return fitLine([seg('⟳ running ', 'accent', { bold: true }), seg('(a shows it) ', 'muted'), seg(`${s.progress?.message ?? 'starting…'} · `), seg(s.plan?.title ?? s.title ?? 'action', 'accent')], width);
+const PANEL_OF_KIND: Record<string, ActionTarget['panel']> = { 'ecs-service': 'ecs', 'db-instance': 'rds', 'db-snapshot': 'rds', queue: 'queues' };
+
+/** The panel a run acts on: the target it was started on, else its plan's kind. */
+export function runPanel(r: RunView, fallback: ActionTarget['panel']): ActionTarget['panel'] {
+  return (r.tag as ActionTarget | undefined)?.panel ?? PANEL_OF_KIND[r.plan.target.kind] ?? fallback;
+}
+
+/** How far a run is, in a few columns: "call…", "45%", or its latest line cut short. */
+function runProgress(r: RunView): string {
+  if (r.stage === 'calling') return 'calling…';
+  const p = r.progress;
+  if (p?.fraction !== undefined) return `${Math.round(Math.max(0, Math.min(1, p.fraction)) * 100)}%`;
+  return truncate(sanitize(p?.message ?? 'watching'), 28);
+}
+
+/**
+ * Every confirmed action not read yet, in one row under the panels: what is
+ * running and how far, and how each put-away one ended (it never pops up
+ * over what the operator is doing). Undefined when there is none.
+ */
+export function runsLine(runs: readonly RunView[], width: number): Line | undefined {
+  if (runs.length === 0) return undefined;
+  const going = runs.filter((r) => r.stage !== 'finished').length;
+  const ended = runs.length - going;
+  const counts = [going ? `${going} running` : '', ended ? `${ended} ended` : ''].filter(Boolean).join(', ');
+  // the key first: the titles are what the width cuts
+  const line: Line = [seg(`${going ? '⟳' : GLYPH.ok} ${counts} `, 'accent', { bold: true }), seg('(a shows)', 'muted')];
+  for (const r of runs) {
+    line.push(seg(' · ', 'muted'));
+    if (r.stage === 'finished') {
+      const o = r.result ? OUTCOME[r.result.outcome] : OUTCOME.failed;
+      line.push(seg(`${o.glyph} `, o.tone, { bold: true }), seg(`${sanitize(r.title)} ${r.result?.outcome ?? 'failed'}`, o.tone));
+    } else line.push(seg(`${runProgress(r)} `, undefined, { bold: true }), seg(sanitize(r.title), 'accent'));
+  }
+  return fitLine(line, width);
 }

@@ -74,7 +74,7 @@ function fixSelected(ctx: Pick<DispatchContext, 'getState' | 'dispatch' | 'check
 }
 
 function showAction(ctx: Pick<DispatchContext, 'dispatch' | 'actions' | 'drill'>): void {
-  if (ctx.actions?.phase() === 'running') return ctx.dispatch({ type: 'hideAction', hidden: false });
+  if (ctx.actions?.show()) return ctx.dispatch({ type: 'hideAction', hidden: false });
   if (ctx.drill?.busy()) return ctx.dispatch({ type: 'drill', open: true });
   ctx.dispatch({ type: 'message', text: 'no action is running', tone: 'muted' });
 }

@@ -6,7 +6,7 @@
  * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
-import type { ActionPhase, DrillView, IncidentStatus, Reply, TrackedFinding } from '../src/dashboard/ports.js';
+import type { ActionPhase, DrillView, IncidentStatus, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
 import type { PanelId } from '../src/model/panels.js';
 import type { RdsSnapshot } from '../src/model/rds.js';
@@ -18,10 +18,14 @@ export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy'
 /** The action controller as the keys reach it. */
 export interface ActionKeys {
   phase(): ActionPhase;
-  /** planning or running: the one answer, from the session (TuiActions.busy) */
-  busy(): boolean;
+  /** why an action on `target` cannot start now; undefined: it can (TuiActions.busy, the one answer) */
+  busy(target?: string): string | undefined;
+  /** the confirmed actions not finished yet (their call, or watching it take effect) */
+  running(): readonly RunView[];
   key(press: KeyPress): void;
   close(): void;
+  /** `a`: the box shows a run (the oldest finished one not read, else the newest); false: there is none */
+  show(): boolean;
   /** starts the action on what the panel has selected */
   start(command: ActionCommand): Reply;
 }

@@ -116,7 +116,7 @@ describe('RDS restore', () => {
 });
 
 describe('a long action put away', () => {
-  test('Esc puts a running restore away: the dashboard works, a shows it, q asks once, the outcome comes back by itself', async () => {
+  test('Esc puts a running restore away: the dashboard works, another action may start, a shows it, q asks once, the outcome waits in the runs line', async () => {
     const { v, a } = await open({ panel: '2' });
     v.press('j', 'R');
     await v.waitFor((f) => f.includes('new instance id:'));
@@ -125,27 +125,33 @@ describe('a long action put away', () => {
     v.type(`demo-db-restore-${STAMP}\r`);
     await v.waitFor((f) => f.includes('under way in RDS'));
     v.press(KEYS.escape);
-    let frame = await v.waitFor((f) => !f.includes('DESTRUCTIVE') && f.includes(`⟳ running (a shows it) demo-db-restore-${STAMP}`));
+    let frame = await v.waitFor((f) => !f.includes('DESTRUCTIVE') && f.includes('⟳ 1 running (a shows) · ') && f.includes('Restore rds:demo-db-2026-11-22-03-10'));
     expect(frame).toContain('Esc does not stop a running action: the call has gone to RDS');
     expect(a.controller.getState().phase).toBe('running');
     // the rest of the dashboard answers the keys meanwhile
     v.press('3');
     await v.waitFor((f) => f.includes('╔═ 3 Logs'));
-    // one action at a time
+    // a watched restore holds nothing: a snapshot of the source instance may be planned meanwhile
     v.press('2', 'n');
-    await v.waitFor((f) => f.includes('an action is still running (a shows it): one action at a time'));
+    await v.waitFor((f) => f.includes('Go ahead?') && f.includes('REVERSIBLE'));
+    v.press(KEYS.escape);
+    await v.waitFor((f) => !f.includes('Go ahead?'));
     v.press('q');
-    await v.waitFor((f) => f.includes('an action is running: q again quits'));
+    await v.waitFor((f) => f.includes('a change is running: q again quits'));
     expect(v.onQuit).not.toHaveBeenCalled();
     v.press('a');
     frame = await v.waitFor((f) => f.includes('DESTRUCTIVE') && f.includes('under way in RDS'));
     v.press(KEYS.escape);
     await v.waitFor((f) => !f.includes('DESTRUCTIVE'));
     a.release();
+    // it does not pop up over the dashboard: the runs line says how it ended
+    frame = await v.waitFor((f) => f.includes('1 ended (a shows)') && f.includes('restore') && !f.includes('running (a shows)'));
+    expect(frame).not.toContain('DESTRUCTIVE');
+    v.press('a');
     frame = await v.waitFor((f) => f.includes('✓ done'));
     expect(frame).toContain(`demo/demo-db-restore-${STAMP} is available`);
     v.press(KEYS.enter);
-    await v.waitFor((f) => !f.includes('✓ done') && f.includes('╔═ 2 RDS'));
+    await v.waitFor((f) => !f.includes('✓ done') && f.includes('╔═ 2 RDS') && !f.includes('ended (a shows)'));
     v.press('a');
     await v.waitFor((f) => f.includes('no action is running'));
   });
