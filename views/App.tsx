@@ -32,7 +32,7 @@ import { entryLine, headerLines, hintLine } from './chrome.js';
 import { helpContent, helpMaxScroll, helpView } from './help.js';
 import { rowCount, selectsFromEnd } from './panels/index.js';
 import { activePanel } from './state.js';
-import { overlayFooter, overlayLines, runPanel, runsLine, wrapText } from './actionOverlay.js';
+import { overlayFooter, overlayView, runPanel, runsLine, wrapText } from './actionOverlay.js';
 import { liveLines, startAction, targetOf } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
 import { checklistItems, checklistView, criticalLine } from './checklist.js';
@@ -202,6 +202,12 @@ export function App(props: AppProps) {
       },
     [incident],
   );
+  // The box as drawn now: the key handler scrolls its plan by what the screen shows.
+  const boxTarget = actionTarget;
+  const boxTargetName = !boxTarget ? undefined : boxTarget.panel === 'ecs' ? boxTarget.service : boxTarget.panel === 'rds' ? (boxTarget.snapshot ?? boxTarget.instance) : boxTarget.queue;
+  const box = overlayOpen
+    ? overlayView({ state: action, width, maxHeight: bodyHeight, live: liveLines(boxTarget, action, snaps), system: SYSTEM[targetPanel], targetName: boxTargetName, notes: actions?.notes(), quitArmed: state.quitArmed, scroll: state.planScroll })
+    : undefined;
   const ctxRef = useRef<DispatchContext | null>(null);
   ctxRef.current = {
     getState: viewStore.getState,
@@ -211,6 +217,8 @@ export function App(props: AppProps) {
     fromEnd: selectsFromEnd,
     pageSize: Math.max(1, bodyHeight - 6),
     helpMaxScroll: helpMaxScroll(help, bodyHeight),
+    planMaxScroll: box?.maxScroll ?? 0,
+    planPage: box?.page ?? 1,
     quit: onQuit,
     refresh: (panel) => runtime.refresh(panel),
     hidden: hiddenBindings,
@@ -247,6 +255,7 @@ export function App(props: AppProps) {
       ? {
           actions: {
             phase: () => actions.controller.getState().phase,
+            state: () => actions.controller.getState(),
             busy: (target) => actions.busy(target),
             running: () => actions.controller.unfinished(),
             show: () => actions.controller.show(),
@@ -264,16 +273,12 @@ export function App(props: AppProps) {
   useInput(onInput, { isActive: true });
 
   let body;
-  if (overlayOpen) {
-    const target = actionTarget;
-    const live = liveLines(target, action, snaps);
-    const targetName = !target ? undefined : target.panel === 'ecs' ? target.service : target.panel === 'rds' ? (target.snapshot ?? target.instance) : target.queue;
-    const box = overlayLines({ state: action, width, maxHeight: bodyHeight, live, system: SYSTEM[targetPanel], targetName, notes: actions?.notes(), quitArmed: state.quitArmed });
+  if (box) {
     // Under the box, while there is room, the target's panel keeps moving: the operator watches the change land.
-    const rest = bodyHeight - box.length;
+    const rest = bodyHeight - box.lines.length;
     const p = targetPanel;
     const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, verdicts: checks.verdicts }) : [];
-    body = <Lines lines={[...box, ...below]} />;
+    body = <Lines lines={[...box.lines, ...below]} />;
   } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
   else if (state.drill && drillView.phase !== 'idle') body = <Lines lines={drillScreen(drillView, { now, width, height: bodyHeight })} />;
   else if (state.checklist) {

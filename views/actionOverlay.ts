@@ -29,6 +29,16 @@ interface OverlayInput {
   notes?: readonly string[];
   /** ctrl+c was pressed once while running */
   quitArmed?: boolean;
+  /** rows of the plan scrolled past (clamped here) */
+  scroll?: number;
+}
+
+/** The box as drawn, and how far its plan can scroll: the key handler clamps by it. */
+export interface OverlayView {
+  lines: Line[];
+  maxScroll: number;
+  /** rows of the plan one page moves */
+  page: number;
 }
 
 const LABEL = 8;
@@ -185,23 +195,44 @@ function sections(input: OverlayInput, w: number): Sections {
 
 /** The box, at most `maxHeight` rows, exactly `width` columns. */
 export function overlayLines(input: OverlayInput): Line[] {
+  return overlayView(input).lines;
+}
+
+/**
+ * The box, at most `maxHeight` rows: the summary and the confirmation always
+ * show; a plan taller than the room between them scrolls, with a row above
+ * and below saying how much is hidden and which keys move it.
+ */
+export function overlayView(input: OverlayInput): OverlayView {
   const w = Math.max(10, input.width - 4);
   const room = Math.max(1, input.maxHeight - 2);
   const sec = sections(input, w);
   let { top, middle } = sec;
   const bottom = sec.bottom.slice(0, room);
+  let maxScroll = 0;
+  let page = 1;
   if (top.length + middle.length + bottom.length > room) {
     const left = room - top.length - bottom.length;
-    if (left >= 2) {
-      const hidden = middle.length - (left - 1);
-      middle = [...middle.slice(0, left - 1), [seg(`… ${hidden} more line${hidden === 1 ? '' : 's'} of the plan (a taller terminal shows them)`, 'muted')]];
+    if (left >= 3) {
+      const visible = left - 2;
+      maxScroll = middle.length - visible;
+      page = Math.max(1, visible - 1);
+      const at = Math.max(0, Math.min(maxScroll, input.scroll ?? 0));
+      const below = middle.length - at - visible;
+      // j and k scroll only where no phrase is typed (a y/N box): a phrase may begin with either
+      const keys = input.state.plan?.tier === 'reversible' ? '↑↓ j k pgup pgdn home end scroll' : '↑↓ pgup pgdn home end scroll the plan';
+      middle = [
+        [seg(at > 0 ? `↑ ${at} more` : '  top of the plan', 'muted')],
+        ...middle.slice(at, at + visible),
+        [seg(below > 0 ? `↓ ${below} more` : '  end of the plan', 'muted'), seg(`  · ${keys}`, 'muted')],
+      ];
     } else {
       middle = [];
       top = top.slice(0, Math.max(0, room - bottom.length));
     }
   }
   const content = [...top, ...middle, ...bottom];
-  return frame(sec.title, content, input.width, Math.min(input.maxHeight, content.length + 2), true, sec.tone);
+  return { lines: frame(sec.title, content, input.width, Math.min(input.maxHeight, content.length + 2), true, sec.tone), maxScroll, page };
 }
 
 /** The footer while the overlay is open: which keys do what now. */

@@ -6,7 +6,7 @@
  * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
-import type { ActionPhase, DrillView, IncidentStatus, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
+import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
 import type { PanelId } from '../src/model/panels.js';
 import type { RdsSnapshot } from '../src/model/rds.js';
@@ -24,6 +24,8 @@ export interface ActionKeys {
   running(): readonly RunView[];
   key(press: KeyPress): void;
   close(): void;
+  /** the box's state now: its phase, plan and what is typed */
+  state(): ActionUiState;
   /** `a`: the box shows a run (the oldest finished one not read, else the newest); false: there is none */
   show(): boolean;
   /** starts the action on what the panel has selected */
@@ -89,6 +91,9 @@ export interface DispatchContext {
   pageSize: number;
   /** how far the help overlay can scroll */
   helpMaxScroll: number;
+  /** how far the plan in the confirmation box can scroll, and one page of it, as drawn now */
+  planMaxScroll: number;
+  planPage: number;
   /** ends the session: the launcher's one exit path; keys reach it only through the quit handler */
   quit: () => void;
   refresh: (panel?: PanelId) => void;

@@ -11,7 +11,7 @@ import type { ViewState } from './state.js';
 import { activePanel } from './state.js';
 import type { DispatchContext } from './dispatchContext.js';
 import { HANDLERS } from './commandHandlers.js';
-import { overlayKey, overlayShown } from './overlay.js';
+import { overlayKey, overlayShown, planScrollKey } from './overlay.js';
 import { promptKey } from './prompt.js';
 import { drillAskKey } from './drillPrompt.js';
 
@@ -101,7 +101,11 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
   if (state.quitArmed) ctx.dispatch({ type: 'armQuit', armed: false });
 
   // an outcome's box closes on any key, and the key then does its own work
-  if (overlayOpen(ctx)) return overlayKey(press, { ...ctx, actions: ctx.actions! }) ? undefined : handleOneKey(press, ctx);
+  if (overlayOpen(ctx)) {
+    const scroll = planScrollKey(press, { ...ctx, actions: ctx.actions! });
+    if (scroll) return HANDLERS[scroll.command](ctx, press);
+    return overlayKey(press, { ...ctx, actions: ctx.actions! }) ? undefined : handleOneKey(press, ctx);
+  }
   if (state.entry && !state.help) return promptKey(press, ctx);
   if (state.drillAsk) return drillAskKey(press, ctx);
   if (state.drill && !state.help) {

@@ -1,5 +1,5 @@
 /** The guarded action's box: when it is on screen, what its call goes to, and what a key does while it is. */
-import type { KeyPress } from '../src/dashboard/keys.js';
+import { resolveKey, type KeyBinding, type KeyPress } from '../src/dashboard/keys.js';
 import type { ActionKeys, DispatchContext } from './dispatchContext.js';
 
 /** Where an action's call goes, in words: "the call has gone to ECS". */
@@ -12,6 +12,20 @@ export const SYSTEM: Record<'ecs' | 'rds' | 'queues', string> = { ecs: 'ECS', rd
  */
 export function overlayShown(phase: string | undefined, hidden: boolean): boolean {
   return phase !== undefined && phase !== 'idle' && !(hidden && (phase === 'running' || phase === 'finished'));
+}
+
+/**
+ * A key that scrolls the plan in the confirmation box, or undefined. The
+ * arrows, PgUp/PgDn and Home/End always scroll; j and k only in a y/N box,
+ * since a typed phrase may begin with either letter.
+ */
+export function planScrollKey(press: KeyPress, ctx: Pick<DispatchContext, 'bindings'> & { actions: ActionKeys }): KeyBinding | undefined {
+  const s = ctx.actions.state();
+  if (s.phase !== 'confirm') return undefined;
+  const b = resolveKey(press, 'plan', ctx.bindings.filter((x) => x.scopes.includes('plan')));
+  if (!b) return undefined;
+  const letter = !press.upArrow && !press.downArrow && !press.pageUp && !press.pageDown && !press.home && !press.end;
+  return letter && s.plan?.tier !== 'reversible' ? undefined : b;
 }
 
 /**

@@ -196,6 +196,38 @@ describe('requeue', () => {
   });
 });
 
+describe('a plan taller than the box', () => {
+  test('at 80x24 it scrolls with the arrows, PgDn/PgUp and Home/End; the box says how much is above and below; j is a letter of the phrase there', async () => {
+    const { v, a } = await open({ panel: '4', scenario: 'dlq-backlog' });
+    v.press('j', 'Q');
+    let frame = await v.waitFor((f) => f.includes('Type default to confirm'));
+    expect(frame).toContain('  top of the plan');
+    const below = Number(/↓ (\d+) more/.exec(frame)![1]);
+    expect(below).toBeGreaterThan(5);
+    expect(frame).toContain('↑↓ pgup pgdn home end scroll the plan');
+    expectFits(frame, 80, 24);
+    v.press(KEYS.down);
+    frame = await v.waitFor((f) => f.includes('↑ 1 more'));
+    expect(frame).toContain(`↓ ${below - 1} more`);
+    v.press(KEYS.end);
+    frame = await v.waitFor((f) => f.includes('  end of the plan'));
+    expect(frame).toContain(`↑ ${below} more`);
+    expectFits(frame, 80, 24);
+    v.press(KEYS.pageUp);
+    frame = await v.waitFor((f) => !f.includes('  end of the plan'));
+    v.press(KEYS.home);
+    await v.waitFor((f) => f.includes('  top of the plan'));
+    // in a typed-phrase box j is a letter: it goes into the phrase, the plan stays
+    v.type('j');
+    frame = await v.waitFor((f) => f.includes('> j'));
+    expect(frame).toContain('  top of the plan');
+    v.press(KEYS.backspace);
+    v.type('default\r');
+    await v.waitFor((f) => f.includes('✓ done'));
+    expect(a.journal.read().map((r) => r.phase)).toEqual(['intent', 'outcome', 'verify']);
+  });
+});
+
 describe('read-only and sessions that cannot act', () => {
   test('read-only: n, R and Q are not offered and say why; nothing is journaled', async () => {
     const { v, a } = await open({ panel: '2', env: { readOnly: true }, columns: 160, rows: 48 });
