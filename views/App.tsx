@@ -32,8 +32,8 @@ import { entryLine, headerLines, hintLine } from './chrome.js';
 import { helpContent, helpMaxScroll, helpView } from './help.js';
 import { rowCount, selectsFromEnd } from './panels/index.js';
 import { activePanel } from './state.js';
-import { overlayFooter, overlayLines, runningLine, wrapText } from './actionOverlay.js';
-import { liveLines, startAction } from './actionStart.js';
+import { overlayFooter, overlayView, runPanel, runsLine, wrapText } from './actionOverlay.js';
+import { liveLines, startAction, targetOf } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
 import { checklistItems, checklistView, criticalLine } from './checklist.js';
 import { incidentLine } from './incidentLine.js';
@@ -140,16 +140,24 @@ export function App(props: AppProps) {
   const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps, checks]);
   const { columns, rows } = useTerminalSize();
   const theme = themeFor(noColor);
-  const overlayOpen = overlayShown(action.phase, state.actionHidden, state.entry !== null);
+  const overlayOpen = overlayShown(action.phase, state.actionHidden);
 
   const active = useMemo(() => activeBindings({ readOnly: runtime.env.readOnly }, bindings), [runtime.env.readOnly, bindings]);
   const hidden = bindings.length - active.length;
   const hiddenBindings = useMemo(() => bindings.filter((b) => !active.includes(b)), [bindings, active]);
-  // What the panel shows may have changed: read it now rather than at the next poll.
-  const targetPanel = state.actionTarget?.panel ?? 'ecs';
+  // The box's target: the run it shows keeps its own, whatever was started since.
+  const actionTarget = targetOf(action, state.actionTarget);
+  const targetPanel = actionTarget?.panel ?? 'ecs';
+  // What a panel shows may have changed once a run ends: read it now rather than at the next poll.
+  const refreshed = useRef(new Set<number>());
   useEffect(() => {
-    if (action.phase === 'finished') runtime.refresh(targetPanel);
-  }, [action.phase, runtime, targetPanel]);
+    for (const r of action.runs ?? []) {
+      if (r.stage !== 'finished' || refreshed.current.has(r.id)) continue;
+      refreshed.current.add(r.id);
+      runtime.refresh(runPanel(r, targetPanel));
+    }
+    if (action.phase === 'finished' && action.run === undefined) runtime.refresh(targetPanel);
+  }, [action, runtime, targetPanel]);
 
   // One frame row is left free: see the comment at the top.
   const total = Math.max(3, rows - 1);
@@ -165,11 +173,12 @@ export function App(props: AppProps) {
   const footer: Line[] = [];
   // a message wraps to three rows: what it names (a review's path, the environments) must be readable at 80 columns
   if (state.message && !state.entry) for (const row of wrapText(state.message.text, width).slice(0, 3)) footer.push(fitLine([seg(row, state.message.tone)], width));
-  if (!overlayOpen && action.phase === 'running') footer.push(runningLine(action, width));
-  if (!overlayOpen && action.phase === 'finished') footer.push(fitLine([seg(`${action.plan?.title ?? action.title ?? 'the action'} has ended: its outcome shows when you are done typing`, 'accent')], width));
+  // every confirmed action not read yet, in one line: how far each is, how each ended
+  const runs = overlayOpen ? undefined : runsLine(action.runs ?? [], width);
+  if (runs) footer.push(runs);
   const drillLine = state.drill ? undefined : drillRunningLine(drillView, width);
   if (drillLine) footer.push(drillLine);
-  if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[state.actionTarget?.panel ?? 'ecs']));
+  if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[targetPanel]));
   else if (state.drillAsk && !state.help) footer.push(drillAskLine(state.drillAsk, width));
   else if (state.entry && !state.help) footer.push(entryLine(state.entry, width, { question: endQuestion(incidentView.status), ...(incident ? { placeholder: incident.defaultTitle() } : {}) }));
   else footer.push(hintLine(scopeOf(state), active, width, activePanel(state)));
@@ -193,6 +202,12 @@ export function App(props: AppProps) {
       },
     [incident],
   );
+  // The box as drawn now: the key handler scrolls its plan by what the screen shows.
+  const boxTarget = actionTarget;
+  const boxTargetName = !boxTarget ? undefined : boxTarget.panel === 'ecs' ? boxTarget.service : boxTarget.panel === 'rds' ? (boxTarget.snapshot ?? boxTarget.instance) : boxTarget.queue;
+  const box = overlayOpen
+    ? overlayView({ state: action, width, maxHeight: bodyHeight, live: liveLines(boxTarget, action, snaps), system: SYSTEM[targetPanel], targetName: boxTargetName, notes: actions?.notes(), quitArmed: state.quitArmed, scroll: state.planScroll })
+    : undefined;
   const ctxRef = useRef<DispatchContext | null>(null);
   ctxRef.current = {
     getState: viewStore.getState,
@@ -202,6 +217,8 @@ export function App(props: AppProps) {
     fromEnd: selectsFromEnd,
     pageSize: Math.max(1, bodyHeight - 6),
     helpMaxScroll: helpMaxScroll(help, bodyHeight),
+    planMaxScroll: box?.maxScroll ?? 0,
+    planPage: box?.page ?? 1,
     quit: onQuit,
     refresh: (panel) => runtime.refresh(panel),
     hidden: hiddenBindings,
@@ -239,7 +256,10 @@ export function App(props: AppProps) {
       ? {
           actions: {
             phase: () => actions.controller.getState().phase,
-            busy: () => actions.busy(),
+            state: () => actions.controller.getState(),
+            busy: (target) => actions.busy(target),
+            running: () => actions.controller.unfinished(),
+            show: () => actions.controller.show(),
             key: (press) => actions.controller.key(press),
             close: () => actions.controller.close(),
             // what is selected, read at the key press; the request carries its names
@@ -254,16 +274,12 @@ export function App(props: AppProps) {
   useInput(onInput, { isActive: true });
 
   let body;
-  if (overlayOpen) {
-    const target = state.actionTarget;
-    const live = liveLines(target, action, snaps);
-    const targetName = !target ? undefined : target.panel === 'ecs' ? target.service : target.panel === 'rds' ? (target.snapshot ?? target.instance) : target.queue;
-    const box = overlayLines({ state: action, width, maxHeight: bodyHeight, live, system: SYSTEM[targetPanel], targetName, notes: actions?.notes(), quitArmed: state.quitArmed });
+  if (box) {
     // Under the box, while there is room, the target's panel keeps moving: the operator watches the change land.
-    const rest = bodyHeight - box.length;
+    const rest = bodyHeight - box.lines.length;
     const p = targetPanel;
     const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, verdicts: checks.verdicts }) : [];
-    body = <Lines lines={[...box, ...below]} />;
+    body = <Lines lines={[...box.lines, ...below]} />;
   } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
   else if (state.drill && drillView.phase !== 'idle') body = <Lines lines={drillScreen(drillView, { now, width, height: bodyHeight })} />;
   else if (state.checklist) {

@@ -5,7 +5,8 @@
  * when that is short the middle of the plan (calls, details) gives way so
  * the summary and the confirmation always show.
  */
-import type { ActionUiState, RunOutcome, Tier } from '../src/dashboard/ports.js';
+import type { ActionUiState, RunOutcome, RunView, Tier } from '../src/dashboard/ports.js';
+import type { ActionTarget } from './state.js';
 import { sanitize } from '../src/dashboard/text.js';
 import type { Line } from './text.js';
 import { fitLine, seg, truncate, width as textWidth } from './text.js';
@@ -28,6 +29,16 @@ interface OverlayInput {
   notes?: readonly string[];
   /** ctrl+c was pressed once while running */
   quitArmed?: boolean;
+  /** rows of the plan scrolled past (clamped here) */
+  scroll?: number;
+}
+
+/** The box as drawn, and how far its plan can scroll: the key handler clamps by it. */
+export interface OverlayView {
+  lines: Line[];
+  maxScroll: number;
+  /** rows of the plan one page moves */
+  page: number;
 }
 
 const LABEL = 8;
@@ -184,23 +195,44 @@ function sections(input: OverlayInput, w: number): Sections {
 
 /** The box, at most `maxHeight` rows, exactly `width` columns. */
 export function overlayLines(input: OverlayInput): Line[] {
+  return overlayView(input).lines;
+}
+
+/**
+ * The box, at most `maxHeight` rows: the summary and the confirmation always
+ * show; a plan taller than the room between them scrolls, with a row above
+ * and below saying how much is hidden and which keys move it.
+ */
+export function overlayView(input: OverlayInput): OverlayView {
   const w = Math.max(10, input.width - 4);
   const room = Math.max(1, input.maxHeight - 2);
   const sec = sections(input, w);
   let { top, middle } = sec;
   const bottom = sec.bottom.slice(0, room);
+  let maxScroll = 0;
+  let page = 1;
   if (top.length + middle.length + bottom.length > room) {
     const left = room - top.length - bottom.length;
-    if (left >= 2) {
-      const hidden = middle.length - (left - 1);
-      middle = [...middle.slice(0, left - 1), [seg(`… ${hidden} more line${hidden === 1 ? '' : 's'} of the plan (a taller terminal shows them)`, 'muted')]];
+    if (left >= 3) {
+      const visible = left - 2;
+      maxScroll = middle.length - visible;
+      page = Math.max(1, visible - 1);
+      const at = Math.max(0, Math.min(maxScroll, input.scroll ?? 0));
+      const below = middle.length - at - visible;
+      // j and k scroll only where no phrase is typed (a y/N box): a phrase may begin with either
+      const keys = input.state.plan?.tier === 'reversible' ? '↑↓ j k pgup pgdn home end scroll' : '↑↓ pgup pgdn home end scroll the plan';
+      middle = [
+        [seg(at > 0 ? `↑ ${at} more` : '  top of the plan', 'muted')],
+        ...middle.slice(at, at + visible),
+        [seg(below > 0 ? `↓ ${below} more` : '  end of the plan', 'muted'), seg(`  · ${keys}`, 'muted')],
+      ];
     } else {
       middle = [];
       top = top.slice(0, Math.max(0, room - bottom.length));
     }
   }
   const content = [...top, ...middle, ...bottom];
-  return frame(sec.title, content, input.width, Math.min(input.maxHeight, content.length + 2), true, sec.tone);
+  return { lines: frame(sec.title, content, input.width, Math.min(input.maxHeight, content.length + 2), true, sec.tone), maxScroll, page };
 }
 
 /** The footer while the overlay is open: which keys do what now. */
@@ -218,10 +250,11 @@ export function overlayFooter(s: ActionUiState, width: number, system = 'ECS'): 
       else keys.push(['type', s.plan?.phrase ?? ''], ['enter', 'confirm'], ['esc', 'cancel']);
       break;
     case 'running':
-      keys.push(['esc', 'put away (it carries on)'], ['ctrl+c ×2', `quit (${system} carries on)`]);
+      keys.push(['esc', 'put away (it carries on; other actions may start)'], ['ctrl+c ×2', `quit (${system} carries on)`]);
       break;
     case 'finished':
-      keys.push(['any key', 'close']);
+      // the key is not lost: it closes the box and then does its own work
+      keys.push(['esc enter', 'close'], ['any other key', 'closes and acts']);
       break;
     default:
       break;
@@ -234,8 +267,39 @@ export function overlayFooter(s: ActionUiState, width: number, system = 'ECS'): 
   return fitLine(line, width);
 }
 
-/** The put-away action in one row under the panels: what runs and how far it is. */
-export function runningLine(s: ActionUiState, width: number): Line {
-  // the key first: the title and progress are what the width cuts
-  return fitLine([seg('⟳ running ', 'accent', { bold: true }), seg('(a shows it) ', 'muted'), seg(`${s.progress?.message ?? 'starting…'} · `), seg(s.plan?.title ?? s.title ?? 'action', 'accent')], width);
+const PANEL_OF_KIND: Record<string, ActionTarget['panel']> = { 'ecs-service': 'ecs', 'db-instance': 'rds', 'db-snapshot': 'rds', queue: 'queues' };
+
+/** The panel a run acts on: the target it was started on, else its plan's kind. */
+export function runPanel(r: RunView, fallback: ActionTarget['panel']): ActionTarget['panel'] {
+  return (r.tag as ActionTarget | undefined)?.panel ?? PANEL_OF_KIND[r.plan.target.kind] ?? fallback;
+}
+
+/** How far a run is, in a few columns: "call…", "45%", or its latest line cut short. */
+function runProgress(r: RunView): string {
+  if (r.stage === 'calling') return 'calling…';
+  const p = r.progress;
+  if (p?.fraction !== undefined) return `${Math.round(Math.max(0, Math.min(1, p.fraction)) * 100)}%`;
+  return truncate(sanitize(p?.message ?? 'watching'), 28);
+}
+
+/**
+ * Every confirmed action not read yet, in one row under the panels: what is
+ * running and how far, and how each put-away one ended (it never pops up
+ * over what the operator is doing). Undefined when there is none.
+ */
+export function runsLine(runs: readonly RunView[], width: number): Line | undefined {
+  if (runs.length === 0) return undefined;
+  const going = runs.filter((r) => r.stage !== 'finished').length;
+  const ended = runs.length - going;
+  const counts = [going ? `${going} running` : '', ended ? `${ended} ended` : ''].filter(Boolean).join(', ');
+  // the key first: the titles are what the width cuts
+  const line: Line = [seg(`${going ? '⟳' : GLYPH.ok} ${counts} `, 'accent', { bold: true }), seg('(a shows)', 'muted')];
+  for (const r of runs) {
+    line.push(seg(' · ', 'muted'));
+    if (r.stage === 'finished') {
+      const o = r.result ? OUTCOME[r.result.outcome] : OUTCOME.failed;
+      line.push(seg(`${o.glyph} `, o.tone, { bold: true }), seg(`${sanitize(r.title)} ${r.result?.outcome ?? 'failed'}`, o.tone));
+    } else line.push(seg(`${runProgress(r)} `, undefined, { bold: true }), seg(sanitize(r.title), 'accent'));
+  }
+  return fitLine(line, width);
 }

@@ -38,10 +38,12 @@ export function startAction(input: StartInput): Reply {
 
 function whyNot({ command, actions, snaps, state, dispatch }: StartInput): string | undefined {
   const { requests, controller } = actions;
-  if (actions.busy()) return 'an action is still running (a shows it): one action at a time';
-  const begin = (target: ActionTarget, go: () => void) => {
+  const begin = (target: ActionTarget, go: (tag: ActionTarget) => void) => {
+    // another target's change being watched is no reason to wait: only an open box, or a call under way on this target
+    const busy = actions.busy(targetName(target));
+    if (busy) return busy;
     dispatch({ type: 'actionTarget', target });
-    go();
+    go(target);
     return undefined;
   };
   if (command === 'scale' || command === 'rollback' || command === 'redeploy' || command === 'autoscaling') {
@@ -52,10 +54,10 @@ function whyNot({ command, actions, snaps, state, dispatch }: StartInput): strin
     const svc = selectedService(data, filter, state.selection.ecs ?? 0);
     if (!svc) return data ? (filter ? `no service matches /${filter}: nothing to act on` : 'the ECS panel lists no service to act on') : noData('ECS');
     const target = { panel: 'ecs' as const, cluster: svc.cluster, service: svc.name };
-    if (command !== 'autoscaling') return begin(target, () => controller.begin(ecs[command](svc.cluster, svc.name)));
+    if (command !== 'autoscaling') return begin(target, (t) => controller.begin(ecs[command](svc.cluster, svc.name), t));
     // the panel's reading picks suspend or resume; the plan reads the target again and refuses when there is nothing to do
     const mode = svc.autoscaling && fullySuspended(svc.autoscaling) ? 'resume' : 'suspend';
-    return begin(target, () => controller.begin(ecs.autoscaling(svc.cluster, svc.name, mode)));
+    return begin(target, (t) => controller.begin(ecs.autoscaling(svc.cluster, svc.name, mode), t));
   }
   if (command === 'rds-snapshot' || command === 'rds-restore') {
     const rds = requests.rds;
@@ -66,11 +68,11 @@ function whyNot({ command, actions, snaps, state, dispatch }: StartInput): strin
     if (!row) return data ? (filter ? `nothing matches /${filter}: nothing to act on` : 'the RDS panel lists nothing to act on') : noData('RDS');
     if (command === 'rds-snapshot') {
       const instance = row.kind === 'snapshot' ? row.snapshot.instanceId : row.instance.id;
-      return begin({ panel: 'rds', instance }, () => controller.begin(rds.snapshot(instance)));
+      return begin({ panel: 'rds', instance }, (t) => controller.begin(rds.snapshot(instance), t));
     }
     if (row.kind !== 'snapshot') return `R restores a snapshot: move the selection (j) to one of ${row.instance.id}'s snapshots; n snapshots the instance`;
     const { id, instanceId } = row.snapshot;
-    return begin({ panel: 'rds', instance: instanceId, snapshot: id }, () => controller.begin(rds.restore(id, instanceId)));
+    return begin({ panel: 'rds', instance: instanceId, snapshot: id }, (t) => controller.begin(rds.restore(id, instanceId), t));
   }
   const queues = requests.queues;
   if (!queues) return 'this session cannot act on queues: the environment configures no Redis';
@@ -79,7 +81,17 @@ function whyNot({ command, actions, snaps, state, dispatch }: StartInput): strin
   const list = data ? filterQueues(data, filter) : [];
   const q = list[Math.max(0, Math.min(state.selection.queues ?? 0, list.length - 1))];
   if (!q) return data ? (filter ? `no queue matches /${filter}: nothing to act on` : 'the Queues panel lists no queue') : noData('Queues');
-  return begin({ panel: 'queues', redis: q.redis, queue: q.name }, () => controller.begin(queues.requeue(q.redis, q.name)));
+  return begin({ panel: 'queues', redis: q.redis, queue: q.name }, (t) => controller.begin(queues.requeue(q.redis, q.name), t));
+}
+
+/** The name an action's plan gives its target (the service, the instance, the queue): what `busy` matches. */
+export function targetName(t: ActionTarget): string {
+  return t.panel === 'ecs' ? t.service : t.panel === 'rds' ? t.instance : t.queue;
+}
+
+/** What a run or the box was started on: the controller keeps it with the run (see `begin`), else the last one started. */
+export function targetOf(action: ActionUiState, fallback: ActionTarget | null): ActionTarget | null {
+  return (action.tag as ActionTarget | undefined) ?? fallback;
 }
 
 /** "api now: desired 3 · running 3 …": the target as its panel sees it while the action runs. */

@@ -74,10 +74,16 @@ function fixSelected(ctx: Pick<DispatchContext, 'getState' | 'dispatch' | 'check
 }
 
 function showAction(ctx: Pick<DispatchContext, 'dispatch' | 'actions' | 'drill'>): void {
-  if (ctx.actions?.phase() === 'running') return ctx.dispatch({ type: 'hideAction', hidden: false });
+  if (ctx.actions?.show()) return ctx.dispatch({ type: 'hideAction', hidden: false });
   if (ctx.drill?.busy()) return ctx.dispatch({ type: 'drill', open: true });
   ctx.dispatch({ type: 'message', text: 'no action is running', tone: 'muted' });
 }
+
+/** The plan in the confirmation box, by the rows the box shows now. */
+const scrollPlan =
+  (step: (page: number) => number): Handler =>
+  (ctx) =>
+    ctx.dispatch({ type: 'planScroll', delta: step(ctx.planPage), max: ctx.planMaxScroll });
 
 export const HANDLERS: Record<CommandId, Handler> = {
   quit: (ctx, press) => requestQuit(ctx, press),
@@ -131,4 +137,10 @@ export const HANDLERS: Record<CommandId, Handler> = {
   'rds-restore': action('rds-restore'),
   'rds-drill': askDrill,
   requeue: action('requeue'),
+  'plan-down': scrollPlan(() => 1),
+  'plan-up': scrollPlan(() => -1),
+  'plan-page-down': scrollPlan((page) => page),
+  'plan-page-up': scrollPlan((page) => -page),
+  'plan-top': scrollPlan(() => -Infinity),
+  'plan-bottom': scrollPlan(() => Infinity),
 };

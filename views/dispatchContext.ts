@@ -6,7 +6,7 @@
  * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
-import type { ActionPhase, DrillView, IncidentStatus, Reply, TrackedFinding } from '../src/dashboard/ports.js';
+import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
 import type { PanelId } from '../src/model/panels.js';
 import type { RdsSnapshot } from '../src/model/rds.js';
@@ -18,10 +18,16 @@ export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy'
 /** The action controller as the keys reach it. */
 export interface ActionKeys {
   phase(): ActionPhase;
-  /** planning or running: the one answer, from the session (TuiActions.busy) */
-  busy(): boolean;
+  /** why an action on `target` cannot start now; undefined: it can (TuiActions.busy, the one answer) */
+  busy(target?: string): string | undefined;
+  /** the confirmed actions not finished yet (their call, or watching it take effect) */
+  running(): readonly RunView[];
   key(press: KeyPress): void;
   close(): void;
+  /** the box's state now: its phase, plan and what is typed */
+  state(): ActionUiState;
+  /** `a`: the box shows a run (the oldest finished one not read, else the newest); false: there is none */
+  show(): boolean;
   /** starts the action on what the panel has selected */
   start(command: ActionCommand): Reply;
 }
@@ -85,6 +91,9 @@ export interface DispatchContext {
   pageSize: number;
   /** how far the help overlay can scroll */
   helpMaxScroll: number;
+  /** how far the plan in the confirmation box can scroll, and one page of it, as drawn now */
+  planMaxScroll: number;
+  planPage: number;
   /** ends the session: the launcher's one exit path; keys reach it only through the quit handler */
   quit: () => void;
   refresh: (panel?: PanelId) => void;

@@ -12,7 +12,7 @@ import type { ViewState } from './state.js';
 import type { Line } from './text.js';
 import { fitLine, seg } from './text.js';
 
-type DrillContext = Pick<DispatchContext, 'getState' | 'dispatch' | 'drill'>;
+type DrillContext = Pick<DispatchContext, 'getState' | 'dispatch' | 'drill'> & Partial<Pick<DispatchContext, 'actions'>>;
 
 /** D: show the running drill, or ask to start one on the selected instance. */
 export function askDrill(ctx: DrillContext): void {
@@ -23,7 +23,8 @@ export function askDrill(ctx: DrillContext): void {
   const row = selectedRdsRow(d.rds(), s.filters.rds ?? '', s.selection.rds ?? 0);
   const instance = row?.kind === 'snapshot' ? row.snapshot.instanceId : row?.instance.id;
   if (!instance) return ctx.dispatch({ type: 'message', text: 'select an instance on the RDS panel to drill', tone: 'warn' });
-  const no = d.refusal(instance);
+  // the same rule as every action: only an open box, or a call under way on this instance, waits
+  const no = ctx.actions?.busy(instance) ?? d.refusal(instance);
   if (no) return ctx.dispatch({ type: 'message', text: no, tone: 'warn' });
   const phrase = d.phrase(instance);
   ctx.dispatch({ type: 'drillAsk', ask: { instance, text: '', ...(phrase !== undefined ? { phrase } : {}) } });

@@ -9,6 +9,7 @@ import type { Reply, TuiActions } from '../src/dashboard/ports.js';
 import type { Finding } from '../src/model/findings.js';
 import type { PanelSnapshots } from '../src/model/panels.js';
 import type { ActionTarget, ViewAction } from './state.js';
+import { targetName } from './actionStart.js';
 
 interface FixInput {
   finding: Finding;
@@ -28,10 +29,12 @@ function whyNot({ finding, actions, snaps, dispatch }: FixInput): string | undef
   if (!fix) return finding.severity === 'ok' ? `${finding.subject}: nothing to fix` : `no action is suggested for ${finding.subject}: look at its panel`;
   if (!actions) return 'this session cannot act: the environment has no ECS, RDS or queue access';
   const { requests, controller } = actions;
-  if (actions.busy()) return 'an action is still running (a shows it): one action at a time';
-  const begin = (target: ActionTarget, go: () => void) => {
+  const begin = (target: ActionTarget, go: (tag: ActionTarget) => void) => {
+    // the same rule as the panel keys: only an open box, or a call under way on this target, waits
+    const busy = actions.busy(targetName(target));
+    if (busy) return busy;
     dispatch({ type: 'actionTarget', target });
-    go();
+    go(target);
     return undefined;
   };
   const gone = (what: string) => `${fix.target} is not on the ${what} panel now: nothing to act on`;
@@ -45,11 +48,11 @@ function whyNot({ finding, actions, snaps, dispatch }: FixInput): string | undef
       if (!ecs) return 'this session cannot act on ECS: the environment has no ECS access';
       const { cluster, service } = fix;
       if (!snaps.ecs.data?.services.some((s) => s.cluster === cluster && s.name === service)) return gone('ECS');
-      return begin({ panel: 'ecs', cluster, service }, () => {
-        if (fix.action === 'rollback') return controller.begin(ecs.rollback(cluster, service));
-        if (fix.action === 'redeploy') return controller.begin(ecs.redeploy(cluster, service));
+      return begin({ panel: 'ecs', cluster, service }, (tag) => {
+        if (fix.action === 'rollback') return controller.begin(ecs.rollback(cluster, service), tag);
+        if (fix.action === 'redeploy') return controller.begin(ecs.redeploy(cluster, service), tag);
         const req = ecs.scale(cluster, service);
-        controller.begin(req.prompt ? { ...req, prompt: { ...req.prompt, value: String(fix.desired) } } : req);
+        controller.begin(req.prompt ? { ...req, prompt: { ...req.prompt, value: String(fix.desired) } } : req, tag);
       });
     }
     case 'snapshot':
@@ -58,9 +61,9 @@ function whyNot({ finding, actions, snaps, dispatch }: FixInput): string | undef
       if (!rds) return 'this session cannot act on RDS: the environment has no AWS access for RDS';
       const { instance } = fix;
       if (!snaps.rds.data?.instances.some((i) => i.id === instance)) return gone('RDS');
-      if (fix.action === 'snapshot') return begin({ panel: 'rds', instance }, () => controller.begin(rds.snapshot(instance)));
+      if (fix.action === 'snapshot') return begin({ panel: 'rds', instance }, (t) => controller.begin(rds.snapshot(instance), t));
       const { snapshot } = fix;
-      return begin({ panel: 'rds', instance, snapshot }, () => controller.begin(rds.restore(snapshot, instance)));
+      return begin({ panel: 'rds', instance, snapshot }, (t) => controller.begin(rds.restore(snapshot, instance), t));
     }
     case 'delete-drill-instance':
       // its delete is confirmed per instance by `drill cleanup`, which also finds the drill's record
@@ -70,7 +73,7 @@ function whyNot({ finding, actions, snaps, dispatch }: FixInput): string | undef
       if (!queues) return 'this session cannot act on queues: the environment configures no Redis';
       const { redis, queue } = fix;
       if (!snaps.queues.data?.queues.some((q) => q.redis === redis && q.name === queue)) return gone('Queues');
-      return begin({ panel: 'queues', redis, queue }, () => controller.begin(queues.requeue(redis, queue)));
+      return begin({ panel: 'queues', redis, queue }, (t) => controller.begin(queues.requeue(redis, queue), t));
     }
   }
 }

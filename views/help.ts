@@ -16,6 +16,7 @@ const SCOPE_NAMES: Record<KeyScope, string> = {
   detail: 'Open panel',
   checklist: 'Checklist',
   help: 'Help',
+  plan: 'Confirmation box',
 };
 
 /** Bindings grouped by the set of scopes (and panels) they work in, in table order. */

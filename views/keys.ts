@@ -11,7 +11,7 @@ import type { ViewState } from './state.js';
 import { activePanel } from './state.js';
 import type { DispatchContext } from './dispatchContext.js';
 import { HANDLERS } from './commandHandlers.js';
-import { overlayKey, overlayShown } from './overlay.js';
+import { overlayKey, overlayShown, planScrollKey } from './overlay.js';
 import { promptKey } from './prompt.js';
 import { drillAskKey } from './drillPrompt.js';
 
@@ -74,7 +74,7 @@ export function splitKeys(press: KeyPress, typing = false): KeyPress[] {
   return out;
 }
 
-const overlayOpen = (ctx: DispatchContext) => overlayShown(ctx.actions?.phase(), ctx.getState().actionHidden, ctx.getState().entry !== null);
+const overlayOpen = (ctx: DispatchContext) => overlayShown(ctx.actions?.phase(), ctx.getState().actionHidden);
 
 /** Text is being typed: the action box, a prompt or the drill's question has the keys. */
 function typing(ctx: DispatchContext): boolean {
@@ -100,7 +100,12 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
   if (quits) return HANDLERS.quit(ctx, press);
   if (state.quitArmed) ctx.dispatch({ type: 'armQuit', armed: false });
 
-  if (overlayOpen(ctx)) return overlayKey(press, { ...ctx, actions: ctx.actions! });
+  // an outcome's box closes on any key, and the key then does its own work
+  if (overlayOpen(ctx)) {
+    const scroll = planScrollKey(press, { ...ctx, actions: ctx.actions! });
+    if (scroll) return HANDLERS[scroll.command](ctx, press);
+    return overlayKey(press, { ...ctx, actions: ctx.actions! }) ? undefined : handleOneKey(press, ctx);
+  }
   if (state.entry && !state.help) return promptKey(press, ctx);
   if (state.drillAsk) return drillAskKey(press, ctx);
   if (state.drill && !state.help) {

@@ -1,8 +1,11 @@
 /**
  * The one way a key ends the session: q, ctrl+c (from a prompt or the action
- * box too) and `:q` all come here, and only here reach the launcher's exit. While an action's call may be under way,
- * or a backup drill runs, the first press asks; the second quits (the drill
- * is stopped first and deletes what it created). Every other key disarms it.
+ * box too) and `:q` all come here, and only here reach the launcher's exit.
+ * While a confirmed action runs (its call, or watching it take effect) or a
+ * backup drill runs, the first press asks; the second quits: the changes go
+ * on in AWS, opsdeck lets a call still being made finish and be journaled,
+ * then stops watching (the journal records the watch as stopped); the drill
+ * is stopped first and deletes what it created. Every other key disarms it.
  */
 import type { KeyPress } from '../src/dashboard/keys.js';
 import type { DispatchContext } from './dispatchContext.js';
@@ -28,11 +31,13 @@ export function requestQuit(ctx: QuitContext, press: KeyPress, opts: { deliberat
     ctx.dispatch({ type: 'armQuit', armed: true });
     return ctx.dispatch({ type: 'message', text: `a backup drill is running: ${keyName(ctx, press)} again stops it (it deletes what it created) and quits; any other key keeps it`, tone: 'warn' });
   }
-  if (ctx.actions?.phase() === 'running' && !armed) {
+  const running = ctx.actions?.running() ?? [];
+  if (running.length > 0 && !armed) {
     ctx.dispatch({ type: 'armQuit', armed: true });
     // the action box says it itself while it is shown
-    if (!overlayShown(ctx.actions.phase(), state.actionHidden, state.entry !== null)) {
-      ctx.dispatch({ type: 'message', text: `an action is running: ${keyName(ctx, press)} again quits (it carries on, opsdeck stops watching); a shows it`, tone: 'warn' });
+    if (!overlayShown(ctx.actions!.phase(), state.actionHidden)) {
+      const what = running.length === 1 ? running[0]!.title : `${running.length} changes (${running.map((r) => r.title).join(', ')})`;
+      ctx.dispatch({ type: 'message', text: `a change is running: ${keyName(ctx, press)} again quits. ${what} carries on in AWS; opsdeck stops watching it and journals the watch as stopped (opsdeck audit shows it); any other key stays`, tone: 'warn' });
     }
     return;
   }

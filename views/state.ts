@@ -47,6 +47,8 @@ export interface ViewState {
   help: boolean;
   /** first line of the help shown, when it is taller than the screen */
   helpScroll: number;
+  /** how far the plan in the confirmation box is scrolled (rows) */
+  planScroll: number;
   entry: Entry | null;
   filters: Partial<Record<PanelId, string>>;
   selection: Partial<Record<PanelId, number>>;
@@ -72,6 +74,7 @@ export const initialViewState: ViewState = {
   detail: null,
   help: false,
   helpScroll: 0,
+  planScroll: 0,
   entry: null,
   filters: {},
   selection: {},
@@ -93,6 +96,7 @@ export type ViewAction =
   | { type: 'back' }
   | { type: 'help'; open?: boolean }
   | { type: 'helpScroll'; delta: number; max: number }
+  | { type: 'planScroll'; delta: number; max: number }
   /** `count` is the number of rows after the filter, so the selection stays on a row */
   | { type: 'select'; delta: number; count: number }
   | { type: 'startEntry'; kind: Entry['kind'] }
@@ -135,6 +139,10 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
       return s;
     case 'help':
       return { ...s, help: a.open ?? !s.help, helpScroll: 0 };
+    case 'planScroll': {
+      const next = Math.max(0, Math.min(a.max, s.planScroll + a.delta));
+      return next === s.planScroll ? s : { ...s, planScroll: next };
+    }
     case 'helpScroll': {
       const next = Math.max(0, Math.min(a.max, s.helpScroll + a.delta));
       return next === s.helpScroll ? s : { ...s, helpScroll: next };
@@ -172,7 +180,7 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
     case 'clearMessage':
       return s.message ? { ...s, message: null } : s;
     case 'actionTarget':
-      return { ...s, actionTarget: a.target, quitArmed: false, actionHidden: false };
+      return { ...s, actionTarget: a.target, quitArmed: false, actionHidden: false, planScroll: 0 };
     case 'hideAction':
       return s.actionHidden === a.hidden ? s : { ...s, actionHidden: a.hidden };
     case 'armQuit':

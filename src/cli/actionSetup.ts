@@ -38,6 +38,10 @@ function ruleFor(config: EnvironmentConfig, cluster: string, service: string): s
   return config.ecs.find((c) => c.cluster === cluster && (!c.services || c.services.includes(service)))?.singleInstanceUnless;
 }
 
+function maxTasksFor(config: EnvironmentConfig, cluster: string, service: string): number | undefined {
+  return config.ecs.find((c) => c.cluster === cluster && (!c.services || c.services.includes(service)) && c.maxTasks?.[service] !== undefined)?.maxTasks?.[service];
+}
+
 /** Reads what topology conditions look at; a source that fails leaves its facts out, so the condition fails closed. */
 export async function readConditionFacts(opened: OpenedEnvironment, timeoutMs = 5_000): Promise<ConditionFacts> {
   const signal = AbortSignal.timeout(timeoutMs);
@@ -63,6 +67,7 @@ export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFact
     ruleFor: (cluster, service) => ruleFor(opened.config, cluster, service),
     lastGoodSteadyMs: (cluster) => lastGoodSteadyMs(opened.config, cluster) ?? DEFAULT_LAST_GOOD_STEADY_MS,
     journalRecords: async () => AuditJournal.open(env).read(),
+    maxTasksFor: (cluster, service) => maxTasksFor(opened.config, cluster, service),
   };
 }
 

@@ -90,6 +90,10 @@ export const ecsClusterSchema = z
       .strict()
       .optional()
       .describe('what makes a revision "last known good" for `rollback --to last-good`'),
+    maxTasks: z
+      .record(z.string().min(1), z.number().int('expected a whole number of tasks').positive('expected 1 or more tasks'))
+      .optional()
+      .describe('the most tasks a scale may ask for, per service name, e.g. { api: 12, worker: 4 }: a scale above it is refused (a scale-up past twice the current count already asks for the typed phrase)'),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -52,10 +52,15 @@ export interface TuiActionSession {
   settle(report: (line: string) => void): Promise<void>;
 }
 
-/** Planning reads the target, running may have sent the call: either way the environment is held. */
-export function actionBusy(controller: Pick<ActionController, 'getState'>): boolean {
-  const { phase } = controller.getState();
-  return phase === 'planning' || phase === 'running';
+/**
+ * The one answer to "may an action start now": undefined, or why not in one
+ * line. With a `target` (a service, instance or queue name) only what holds
+ * that target counts: an open box, or a call still under way on it. A change
+ * being watched blocks nothing. Without one: anything under way at all (for
+ * quitting and switching environments).
+ */
+export function actionBusy(controller: Pick<ActionController, 'blocking'>, target?: string): string | undefined {
+  return controller.blocking(target);
 }
 
 // How long quitting waits for an action's call and journal entry before giving up on them.
@@ -83,8 +88,8 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
     }) as T & ActionContext;
   const requests: TuiRequests = {};
   if (opened.ecsControl) {
-    const { condition, ruleFor, ecs, lastGoodSteadyMs, journalRecords } = ecsActionContext(opened, liveConditionFacts(runtime.store), processEnv);
-    requests.ecs = ecsRequests(live({ ecs, condition, ruleFor, lastGoodSteadyMs, journalRecords }));
+    const { condition, ruleFor, maxTasksFor, ecs, lastGoodSteadyMs, journalRecords } = ecsActionContext(opened, liveConditionFacts(runtime.store), processEnv);
+    requests.ecs = ecsRequests(live({ ecs, condition, ruleFor, maxTasksFor, lastGoodSteadyMs, journalRecords }));
   }
   if (opened.rdsControl) requests.rds = rdsRequests(live({ rds: opened.rdsControl }));
   if (controls.queues) requests.queues = queueRequests(live({ queues: controls.queues }));
@@ -105,7 +110,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
   const drill = tuiDrill(opened, processEnv, () => runtime.env.readOnly);
 
   return {
-    actions: { controller, requests, notes: () => notes, busy: () => actionBusy(controller), ...(drill ? { drill } : {}) },
+    actions: { controller, requests, notes: () => notes, busy: (target) => actionBusy(controller, target), ...(drill ? { drill } : {}) },
     async settle(report) {
       if (drill?.busy()) {
         // as the CLI's ctrl-c: stop waiting, delete what the drill created (or leave its record for `drill cleanup`)
@@ -117,34 +122,24 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
         if (cleanup && cleanup.status !== 'deleted' && cleanup.status !== 'none') report(`drill clean-up: ${cleanup.message}`);
         else report(end.report ? `backup drill ${end.report.outcome}: ${end.report.message}` : (end.error ?? 'the backup drill stopped'));
       }
-      const running = controller.getState();
-      if (running.phase === 'running') {
-        report(`${running.plan?.title ?? 'the action'} is under way; opsdeck stops watching it once its call is journaled…`);
-        quitting.abort(new Error('opsdeck was closed'));
-        const settled = await new Promise<boolean>((resolve) => {
-          const done = (ok: boolean) => {
-            clearTimeout(timer);
-            unsubscribe();
-            resolve(ok);
-          };
-          const timer = setTimeout(() => done(false), SETTLE_MS);
-          const unsubscribe = controller.subscribe(() => {
-            if (controller.getState().phase !== 'running') done(true);
-          });
-          if (controller.getState().phase !== 'running') done(true);
-        });
-        const end = controller.getState();
-        const target = running.plan?.target.display ?? 'the target';
-        if (!settled) report(`no answer after ${SETTLE_MS / 1000} s; check ${target} and \`opsdeck audit\``);
-        else if (end.result?.verify && !end.result.verify.ok) {
-          // verification was cut short by the exit, not by what ECS did
-          report(`the call was made and journaled; opsdeck stopped watching before ${target} settled (last seen: ${end.progress?.message ?? 'nothing yet'})`);
-        } else if (end.result) report(`${end.result.outcome}: ${end.result.message}`);
-        else if (end.error) report(`failed: ${end.error}`);
-      } else {
-        quitting.abort(new Error('opsdeck was closed'));
-        // a plan still being read is dropped; nothing was sent
-        controller.close();
+      const running = controller.unfinished();
+      quitting.abort(new Error('opsdeck was closed'));
+      // a plan still being read is dropped; nothing was sent
+      controller.close();
+      if (running.length > 0) {
+        for (const r of running) report(`${r.title} is under way; opsdeck stops watching it once its call is journaled…`);
+        const settled = await controller.stopWatching(SETTLE_MS);
+        const ended = new Map((controller.getState().runs ?? []).map((r) => [r.id, r]));
+        for (const r of running) {
+          const end = ended.get(r.id);
+          const target = r.plan.target.display;
+          if (!settled && end?.stage !== 'finished') report(`no answer after ${SETTLE_MS / 1000} s; check ${target} and \`opsdeck audit\``);
+          else if (end?.result?.verify && !end.result.verify.ok) {
+            // verification was cut short by the exit, not by what the system did
+            report(`the call was made and journaled; opsdeck stopped watching before ${target} settled (last seen: ${end.progress?.message ?? 'nothing yet'})`);
+          } else if (end?.result) report(`${end.result.outcome}: ${end.result.message}`);
+          else if (end?.error) report(`failed: ${end.error}`);
+        }
       }
       await (await pending).close();
     },

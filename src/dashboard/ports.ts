@@ -11,7 +11,7 @@ import type { LiveFindingsState } from '../checks/live.js';
 import type { IncidentStatus } from '../incident/recorder.js';
 import type { DrillReport, DrillStepId, StepStatus } from '../drills/types.js';
 
-export type { ActionPhase, ActionUiState } from '../actions/controller.js';
+export type { ActionPhase, ActionUiState, RunView } from '../actions/controller.js';
 export type { RunOutcome } from '../actions/executor.js';
 export type { Tier } from '../actions/types.js';
 export type { LiveFindingsState } from '../checks/live.js';
@@ -41,10 +41,13 @@ export interface TuiActions {
   /** one-line caveats worth reading before confirming (e.g. the lock only guards this machine) */
   notes(): readonly string[];
   /**
-   * An action holds this environment: it is being planned, or its call may be
-   * under way. The one place that question is answered.
+   * Why an action on `target` (a service, instance or queue name) cannot
+   * start now, in one line; undefined: it can. Only an open box or a call
+   * still under way on the same target holds it; a watched change does not.
+   * Without a target: anything under way at all. The one place that
+   * question is answered.
    */
-  busy(): boolean;
+  busy(target?: string): string | undefined;
   /** the backup drill (D on the RDS panel); absent without RDS access */
   drill?: TuiDrillHandle;
 }

@@ -39,7 +39,8 @@ export interface KeySpec {
 }
 
 /** Where a binding applies. `global` works everywhere except while typing. */
-export type KeyScope = 'global' | 'dashboard' | 'detail' | 'checklist' | 'help';
+/** `plan`: the confirmation box while it shows a plan (not `global`: typing the phrase has the letters). */
+export type KeyScope = 'global' | 'dashboard' | 'detail' | 'checklist' | 'help' | 'plan';
 
 export type CommandId =
   | 'quit'
@@ -75,7 +76,13 @@ export type CommandId =
   | 'rds-snapshot'
   | 'rds-restore'
   | 'rds-drill'
-  | 'requeue';
+  | 'requeue'
+  | 'plan-down'
+  | 'plan-up'
+  | 'plan-page-down'
+  | 'plan-page-up'
+  | 'plan-top'
+  | 'plan-bottom';
 
 export interface KeyBinding {
   command: CommandId;
@@ -131,6 +138,13 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-drill', label: 'D', keys: [{ input: 'D' }], help: 'Backup drill of the selected instance: restore a snapshot to a throwaway one, verify it, delete it', hint: 'drill', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'requeue', label: 'Q', keys: [{ input: 'Q' }], help: 'Requeue the selected queue\'s failed (dead) jobs: exactly those the plan lists', hint: 'requeue dead', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: true },
+  // The plan in the confirmation box scrolls; j and k only in a y/N box, where no phrase is typed (a phrase may start with j).
+  { command: 'plan-down', label: '↓ j', keys: [{ key: 'downArrow' }, { input: 'j' }], help: 'In the confirmation box: scroll the plan down a line (j only in a y/N box: a typed phrase keeps its letters)', hint: 'scroll', scopes: ['plan'], dangerous: false },
+  { command: 'plan-up', label: '↑ k', keys: [{ key: 'upArrow' }, { input: 'k' }], help: 'In the confirmation box: scroll the plan up a line (k only in a y/N box)', scopes: ['plan'], dangerous: false },
+  { command: 'plan-page-down', label: 'pgdn', keys: [{ key: 'pageDown' }], help: 'In the confirmation box: scroll the plan down a page', scopes: ['plan'], dangerous: false },
+  { command: 'plan-page-up', label: 'pgup', keys: [{ key: 'pageUp' }], help: 'In the confirmation box: scroll the plan up a page', scopes: ['plan'], dangerous: false },
+  { command: 'plan-top', label: 'home', keys: [{ key: 'home' }], help: 'In the confirmation box: the top of the plan', scopes: ['plan'], dangerous: false },
+  { command: 'plan-bottom', label: 'end', keys: [{ key: 'end' }], help: 'In the confirmation box: the end of the plan', scopes: ['plan'], dangerous: false },
 ];
 
 /** The bindings in force: read-only mode strips the dangerous ones here and nowhere else. */

@@ -114,6 +114,40 @@ describe('scale', () => {
   });
 });
 
+describe('big scale-ups', () => {
+  it('past twice the current count the phrase is typed; up to twice, y is enough', async () => {
+    h = await harness();
+    const small = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 6 }, signal);
+    expect([small.tier, small.phrase]).toEqual(['reversible', 'y']);
+    const big = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 7 }, signal);
+    expect([big.tier, big.phrase, big.refusal]).toEqual(['destructive', 'api', undefined]);
+    expect(big.details[0]).toMatch(/^A big scale-up: 7 is more than 6 \(twice 3\)/);
+    const y = await runAction(h.deps, { action: scaleAction, ctx: h.ctx, plan: big, typed: 'y' });
+    expect(y.outcome).toBe('refused');
+    expect(y.message).toBe('the confirmation "y" is not "api": nothing was done');
+    expect((await h.ctx.ecs.service('demo', 'api', signal)).desired).toBe(3);
+  });
+
+  it('in a protected environment a big scale-up asks for env/name', async () => {
+    h = await harness({ env: { name: 'prod', protected: true } });
+    const plan = await scaleAction.plan(h.ctx, { cluster: 'demo', service: 'api', desired: 200 }, signal);
+    expect([plan.tier, plan.phrase]).toEqual(['destructive', 'prod/api']);
+  });
+
+  it('above the configured maxTasks the scale is refused in one line; at it, it is allowed', async () => {
+    h = await harness();
+    const ctx = { ...h.ctx, maxTasksFor: (_c: string, s: string) => (s === 'api' ? 12 : undefined) };
+    const over = await scaleAction.plan(ctx, { cluster: 'demo', service: 'api', desired: 100_000 }, signal);
+    expect(over.refusal).toBe('scaling api to 100000 is refused: its maxTasks is 12 (ecs[].maxTasks in the config)');
+    const r = await runAction(h.deps, { action: scaleAction, ctx, plan: over, typed: over.phrase });
+    expect(r.outcome).toBe('refused');
+    expect(h.journal.read().map((x) => [x.phase, x.outcome])).toEqual([['refusal', 'refused']]);
+    const at = await scaleAction.plan(ctx, { cluster: 'demo', service: 'api', desired: 12 }, signal);
+    expect([at.refusal, at.tier]).toEqual([undefined, 'destructive']);
+    expect(at.details[0]).toContain('its maxTasks is 12');
+  });
+});
+
 describe('rollback', () => {
   it('goes back to the last good revision after showing the diff', async () => {
     // after two bad revisions the previous one is bad too (lastGood.test.ts): the last good one recovers

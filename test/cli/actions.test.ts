@@ -69,6 +69,23 @@ describe('opsdeck scale on the sandbox', () => {
     expect(r.stdout).toContain('scaling scheduler above 1 is refused: no Redis named "locks" is configured');
   });
 
+  it('a big scale-up without --confirm is refused with the phrase to type; past maxTasks it is refused outright', () => {
+    const big = run(['scale', 'api', '10', '--demo']);
+    expect(big.code).toBe(1);
+    expect(big.stdout).toContain('refused: no confirmation given; type (or pass --confirm) api: nothing was done');
+    expect(big.stderr).toContain('A big scale-up: 10 is more than 6 (twice 3)');
+    const y = run(['scale', 'api', '10', '--demo', '--confirm', 'y']);
+    expect(y.stdout).toContain('the confirmation "y" is not "api"');
+    const huge = run(['scale', 'api', '100000', '--demo']);
+    expect(huge.code).toBe(1);
+    expect(huge.stdout).toContain('refused: scaling api to 100000 is refused: its maxTasks is 12 (ecs[].maxTasks in the config)');
+    expect(journalLines().map((l) => [l.phase, l.outcome])).toEqual([
+      ['refusal', 'refused'],
+      ['refusal', 'refused'],
+      ['refusal', 'refused'],
+    ]);
+  });
+
   it('rollback --dry-run shows the diff of the two revisions, and warns that the previous one is not known good', () => {
     const r = run(['rollback', 'api', '--demo', '--scenario', 'bad-deploy', '--dry-run']);
     expect(r.code).toBe(0);

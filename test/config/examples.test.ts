@@ -24,7 +24,7 @@ describe('examples/opsdeck.yaml', () => {
     expect(selectEnvironment(config).name).toBe('staging');
     const prod = selectEnvironment(config, 'prod').env;
     expect(prod.protected).toBe(true);
-    expect(prod.ecs[0]).toEqual({ cluster: 'conflicto-prod-cluster', services: ['api', 'worker'], singleInstanceUnless: 'redis:jobs' });
+    expect(prod.ecs[0]).toEqual({ cluster: 'conflicto-prod-cluster', services: ['api', 'worker'], singleInstanceUnless: 'redis:jobs', maxTasks: { api: 12, worker: 4 } });
     expect(prod.rds[0]?.drill).toMatchObject({ user: 'drill', password: 'drill-secret', rowCountTolerance: 0.02 });
     expect(prod.logs[0]?.filterPattern).toBe('?ERROR ?Exception');
     expect(prod.redis[0]?.queues.map((q) => q.flavor)).toEqual(['bullmq', 'rq']);

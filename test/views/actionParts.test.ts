@@ -15,7 +15,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import type { ActionUiState } from '../../src/actions/controller.js';
 import type { Plan } from '../../src/actions/types.js';
 import { splitKeys } from '../../views/keys.js';
-import { overlayLines, wrapText } from '../../views/actionOverlay.js';
+import { overlayLines, overlayView, wrapText } from '../../views/actionOverlay.js';
 import { liveLines } from '../../views/actionStart.js';
 import { hintLine } from '../../views/chrome.js';
 import type { Line } from '../../views/text.js';
@@ -126,9 +126,19 @@ describe('overlay', () => {
     expect(joined).toContain('Type prod/api to confirm');
     expect(joined).toContain('> prod/a');
     expect(joined).toContain('"prod/" is not "prod/api"');
-    expect(joined).toMatch(/… \d+ more lines of the plan/);
+    expect(joined).toContain('  top of the plan');
+    const below = Number(/↓ (\d+) more/.exec(joined)![1]);
     expect(joined).toContain('FLAG_0');
     expect(joined).not.toContain('FLAG_29');
+    // scrolled to the end: what was below is above, the last detail shows, the confirmation stays
+    const end = overlayView({ state, width: 80, maxHeight: 18, scroll: Number.MAX_SAFE_INTEGER });
+    expect(end.maxScroll).toBe(below);
+    const last = end.lines.map(text).join('\n');
+    expect(last).toContain(`↑ ${below} more`);
+    expect(last).toContain('  end of the plan');
+    expect(last).toContain('FLAG_29');
+    expect(last).toContain('> prod/a');
+    expect(end.lines).toHaveLength(18);
   });
 
   test('planning says what it reads; running shows the progress as a bar', () => {
@@ -146,7 +156,7 @@ describe('overlay', () => {
     const state: ActionUiState = { phase: 'confirm', plan: plan(), confirm: { tier: 'destructive', phrase: 'prod/api', typed: '', status: 'typing' } };
     const joined = overlayLines({ state, width: 160, maxHeight: 60 }).map(text).join('\n');
     expect(joined).toContain('FLAG_29');
-    expect(joined).not.toContain('more lines');
+    expect(joined).not.toContain('more');
   });
 });
 

@@ -102,7 +102,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
     controller,
     clock,
     read,
-    actions: { controller, requests, notes: () => opts.notes ?? [], busy: () => actionBusy(controller) },
+    actions: { controller, requests, notes: () => opts.notes ?? [], busy: (target) => actionBusy(controller, target) },
     data: { ...allData, ecs, ...(await read()) },
     service: (name) => control.service('demo', name, signal),
     async panels() {

@@ -47,8 +47,12 @@ describe('scale', () => {
     frame = await v.waitFor((f) => f.includes('Esc does not stop a running action'));
     expect(a.controller.getState().phase).toBe('running');
     a.release();
+    // put away, it does not pop up when it ends: the runs line says so, a shows the outcome
+    frame = await v.waitFor((f) => f.includes('✓ 1 ended (a shows) · ✓ Scale demo/api to 0 done'));
+    expect(frame).not.toContain('DESTRUCTIVE');
+    v.press('a');
     frame = await v.waitFor((f) => f.includes('✓ done'));
-    expect(frame).toContain('any key close');
+    expect(frame).toContain('any other key closes and acts');
     const svc = await a.service('api');
     expect([svc.desired, svc.running]).toEqual([0, 0]);
     expect(phases(a)).toEqual([
@@ -59,8 +63,9 @@ describe('scale', () => {
     ]);
     expect(a.journal.read()[1]!.target).toBe('demo/api');
     expect(v.runtime.refresh).toHaveBeenCalledWith('ecs');
+    // the key that closes the outcome is not lost: j also moves the selection
     v.press('j');
-    await v.waitFor(overlayGone);
+    await v.waitFor((f) => overlayGone(f) && !f.includes('ended (a shows)'));
   });
 
   test('Esc at the confirmation cancels: nothing journaled, nothing changed', async () => {

@@ -116,7 +116,7 @@ describe('RDS restore', () => {
 });
 
 describe('a long action put away', () => {
-  test('Esc puts a running restore away: the dashboard works, a shows it, q asks once, the outcome comes back by itself', async () => {
+  test('Esc puts a running restore away: the dashboard works, another action may start, a shows it, q asks once, the outcome waits in the runs line', async () => {
     const { v, a } = await open({ panel: '2' });
     v.press('j', 'R');
     await v.waitFor((f) => f.includes('new instance id:'));
@@ -125,27 +125,33 @@ describe('a long action put away', () => {
     v.type(`demo-db-restore-${STAMP}\r`);
     await v.waitFor((f) => f.includes('under way in RDS'));
     v.press(KEYS.escape);
-    let frame = await v.waitFor((f) => !f.includes('DESTRUCTIVE') && f.includes(`⟳ running (a shows it) demo-db-restore-${STAMP}`));
+    let frame = await v.waitFor((f) => !f.includes('DESTRUCTIVE') && f.includes('⟳ 1 running (a shows) · ') && f.includes('Restore rds:demo-db-2026-11-22-03-10'));
     expect(frame).toContain('Esc does not stop a running action: the call has gone to RDS');
     expect(a.controller.getState().phase).toBe('running');
     // the rest of the dashboard answers the keys meanwhile
     v.press('3');
     await v.waitFor((f) => f.includes('╔═ 3 Logs'));
-    // one action at a time
+    // a watched restore holds nothing: a snapshot of the source instance may be planned meanwhile
     v.press('2', 'n');
-    await v.waitFor((f) => f.includes('an action is still running (a shows it): one action at a time'));
+    await v.waitFor((f) => f.includes('Go ahead?') && f.includes('REVERSIBLE'));
+    v.press(KEYS.escape);
+    await v.waitFor((f) => !f.includes('Go ahead?'));
     v.press('q');
-    await v.waitFor((f) => f.includes('an action is running: q again quits'));
+    await v.waitFor((f) => f.includes('a change is running: q again quits'));
     expect(v.onQuit).not.toHaveBeenCalled();
     v.press('a');
     frame = await v.waitFor((f) => f.includes('DESTRUCTIVE') && f.includes('under way in RDS'));
     v.press(KEYS.escape);
     await v.waitFor((f) => !f.includes('DESTRUCTIVE'));
     a.release();
+    // it does not pop up over the dashboard: the runs line says how it ended
+    frame = await v.waitFor((f) => f.includes('1 ended (a shows)') && f.includes('restore') && !f.includes('running (a shows)'));
+    expect(frame).not.toContain('DESTRUCTIVE');
+    v.press('a');
     frame = await v.waitFor((f) => f.includes('✓ done'));
     expect(frame).toContain(`demo/demo-db-restore-${STAMP} is available`);
     v.press(KEYS.enter);
-    await v.waitFor((f) => !f.includes('✓ done') && f.includes('╔═ 2 RDS'));
+    await v.waitFor((f) => !f.includes('✓ done') && f.includes('╔═ 2 RDS') && !f.includes('ended (a shows)'));
     v.press('a');
     await v.waitFor((f) => f.includes('no action is running'));
   });
@@ -188,6 +194,38 @@ describe('requeue', () => {
     frame = await v.waitFor((f) => f.includes('"defaul" is not "default"; nothing was done'));
     // the refusal is journaled (as a wrong --confirm is); no job moved
     await expect.poll(() => a.journal.read().map((r) => [r.phase, r.outcome, r.target])).toEqual([['refusal', 'refused', 'demo/jobs/default']]);
+  });
+});
+
+describe('a plan taller than the box', () => {
+  test('at 80x24 it scrolls with the arrows, PgDn/PgUp and Home/End; the box says how much is above and below; j is a letter of the phrase there', async () => {
+    const { v, a } = await open({ panel: '4', scenario: 'dlq-backlog' });
+    v.press('j', 'Q');
+    let frame = await v.waitFor((f) => f.includes('Type default to confirm'));
+    expect(frame).toContain('  top of the plan');
+    const below = Number(/↓ (\d+) more/.exec(frame)![1]);
+    expect(below).toBeGreaterThan(5);
+    expect(frame).toContain('↑↓ pgup pgdn home end scroll the plan');
+    expectFits(frame, 80, 24);
+    v.press(KEYS.down);
+    frame = await v.waitFor((f) => f.includes('↑ 1 more'));
+    expect(frame).toContain(`↓ ${below - 1} more`);
+    v.press(KEYS.end);
+    frame = await v.waitFor((f) => f.includes('  end of the plan'));
+    expect(frame).toContain(`↑ ${below} more`);
+    expectFits(frame, 80, 24);
+    v.press(KEYS.pageUp);
+    frame = await v.waitFor((f) => !f.includes('  end of the plan'));
+    v.press(KEYS.home);
+    await v.waitFor((f) => f.includes('  top of the plan'));
+    // in a typed-phrase box j is a letter: it goes into the phrase, the plan stays
+    v.type('j');
+    frame = await v.waitFor((f) => f.includes('> j'));
+    expect(frame).toContain('  top of the plan');
+    v.press(KEYS.backspace);
+    v.type('default\r');
+    await v.waitFor((f) => f.includes('✓ done'));
+    expect(a.journal.read().map((r) => r.phase)).toEqual(['intent', 'outcome', 'verify']);
   });
 });
 

@@ -31,6 +31,10 @@ export const KEYS = {
   down: '\x1b[B',
   backspace: '\x7f',
   ctrlC: '\x03',
+  pageUp: '\x1b[5~',
+  pageDown: '\x1b[6~',
+  home: '\x1b[H',
+  end: '\x1b[F',
 } as const;
 
 export interface RenderOptions {

@@ -66,7 +66,8 @@ test('closing the dashboard while an action runs: the call is journaled, watchin
   expect(journal.read().map((r) => [r.phase, r.outcome, r.operator.awsArn])).toEqual([
     ['intent', null, 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
     ['outcome', 'ok', 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
-    ['verify', 'failed', 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
+    // the watch was stopped by the exit, not failed by ECS
+    ['verify', 'aborted', 'arn:aws:sts::000000000000:assumed-role/demo-operator/sandbox'],
   ]);
   expect(readdirSync(join(env.OPSDECK_STATE_DIR, 'locks'))).toEqual([]);
 });
@@ -121,7 +122,7 @@ test('the demo session acts on RDS and the queues through the same controller', 
     ['requeue', 'verify', 'ok'],
     ['snapshot', 'intent', null],
     ['snapshot', 'outcome', 'ok'],
-    ['snapshot', 'verify', 'failed'],
+    ['snapshot', 'verify', 'aborted'],
   ]);
 });
 
@@ -133,4 +134,75 @@ test('without an ECS, RDS or queue control there is no session', async () => {
   const rdsOnly = tuiActions({ ...opened, ecsControl: undefined }, runtime, { OPSDECK_STATE_DIR: dir });
   expect(Object.keys(rdsOnly!.actions.requests)).toEqual(['rds']);
   await rdsOnly!.settle(() => undefined);
+});
+
+function runOf(controller: ActionController, title: RegExp) {
+  return (controller.getState().runs ?? []).find((r) => title.test(r.title));
+}
+
+function untilRun(controller: ActionController, title: RegExp, stage: 'watching' | 'finished'): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const r = runOf(controller, title);
+      if (!r || (stage === 'watching' ? r.stage === 'calling' : r.stage !== 'finished')) return;
+      off();
+      resolve();
+    };
+    const off = controller.subscribe(check);
+    check();
+  });
+}
+
+async function confirmed(controller: ActionController, phrase?: string): Promise<void> {
+  await until(controller, 'confirm');
+  const p = controller.getState().plan!.phrase;
+  controller.key({ input: phrase ?? p });
+  if (p !== 'y') controller.key({ input: '', return: true });
+}
+
+test('during a watched restore a rollback of another service runs to completion; the restore is still watched', { timeout: 120_000 }, async () => {
+  const { controller, requests, journal, busy, opened } = await open({ scenario: 'bad-deploy' });
+  const rds = await opened.sources.rds.describe(AbortSignal.timeout(5_000));
+  const snapshot = rds.snapshots.find((x) => x.instanceId === 'demo-db' && x.status === 'available')!;
+  controller.begin(requests.rds!.restore(snapshot.id, 'demo-db'));
+  await until(controller, 'input');
+  controller.key({ input: '', return: true });
+  await confirmed(controller);
+  await untilRun(controller, /^Restore /, 'watching');
+  // the restore's call is made: nothing holds api, and the box is free
+  expect(busy('api')).toBeUndefined();
+  expect(busy()).toMatch(/^Restore .* is being watched$/);
+  controller.begin(requests.ecs!.rollback('demo', 'api'));
+  // the revision prompt: Enter takes the previous one
+  await until(controller, 'input');
+  controller.key({ input: '', return: true });
+  await confirmed(controller);
+  await untilRun(controller, /^Roll back demo\/api/, 'finished');
+  expect(runOf(controller, /^Roll back demo\/api/)!.result).toMatchObject({ outcome: 'done' });
+  expect(runOf(controller, /^Restore /)!.stage).toBe('watching');
+  const records = journal.read().map((r) => [r.action, r.phase, r.outcome]);
+  expect(records).toEqual([
+    ['restore', 'intent', null],
+    ['restore', 'outcome', 'ok'],
+    ['rollback', 'intent', null],
+    ['rollback', 'outcome', 'ok'],
+    ['rollback', 'verify', 'ok'],
+  ]);
+});
+
+test('a new action on a watched target supersedes that watch, and the journal says who took over', { timeout: 120_000 }, async () => {
+  const { controller, requests, journal, busy } = await open();
+  controller.begin(requests.ecs!.scale('demo', 'worker'));
+  await until(controller, 'input');
+  controller.key({ input: '0' });
+  controller.key({ input: '', return: true });
+  await confirmed(controller);
+  await untilRun(controller, /^Scale demo\/worker/, 'watching');
+  expect(busy('worker')).toBeUndefined();
+  controller.begin(requests.ecs!.redeploy('demo', 'worker'));
+  await confirmed(controller);
+  await untilRun(controller, /^Scale demo\/worker/, 'finished');
+  expect(runOf(controller, /^Scale demo\/worker/)!.result).toMatchObject({ outcome: 'aborted', message: expect.stringMatching(/the watch stopped: Redeploy demo\/worker took over demo\/worker$/) });
+  const verify = journal.read().find((r) => r.action === 'scale' && r.phase === 'verify')!;
+  expect([verify.outcome, verify.detail]).toEqual(['aborted', expect.stringMatching(/^the watch stopped: .* took over demo\/worker$/)]);
 });

@@ -15,6 +15,8 @@ export interface EcsActionContext extends ActionContext {
   lastGoodSteadyMs?(cluster: string): number;
   /** the journal's records, for what opsdeck itself did to a service (last known good); absent: not consulted */
   journalRecords?(): Promise<readonly AuditRecord[]>;
+  /** the service's configured maxTasks: a scale above it is refused; absent: no cap */
+  maxTasksFor?(cluster: string, service: string): number | undefined;
 }
 
 export interface ServiceArgs {

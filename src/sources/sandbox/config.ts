@@ -18,7 +18,8 @@ export function demoEnvironment(): EnvironmentConfig {
     readOnly: false,
     aws: { region: REGION },
     ecs: [
-      { cluster: CLUSTER, services: ['api', 'worker'] },
+      // a scale past these is refused: 12 api tasks are what the demo database's connections carry
+      { cluster: CLUSTER, services: ['api', 'worker'], maxTasks: { api: 12, worker: 8 } },
       // there is no Redis named "locks" in the demo: the scheduler must stay a singleton
       { cluster: CLUSTER, services: ['scheduler'], singleInstanceUnless: 'redis:locks' },
     ],
