@@ -99,7 +99,7 @@ const DIGITS: KeySpec[] = ['1', '2', '3', '4', '5', '6'].map((d) => ({ input: d 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'quit', label: 'q ctrl+c', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], help: 'Quit opsdeck and restore the terminal', hint: 'quit', scopes: ['global'], dangerous: false },
   { command: 'help', label: '?', keys: [{ input: '?' }], help: 'Show or hide this help', hint: 'help', scopes: ['global', 'help'], dangerous: false },
-  { command: 'next-problem', label: '!', keys: [{ input: '!' }], help: 'Jump to the next problem, worst first (critical, unknown, warning): its panel and its row; wraps around', hint: 'next problem', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
+  { command: 'next-problem', label: '!', keys: [{ input: '!' }], help: 'Next problem, worst first (critical, unknown, warning): its panel and its row; wraps around', hint: 'next problem', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'focus-next', label: 'tab', keys: [{ key: 'tab' }], help: 'Focus the next panel', hint: 'next panel', scopes: ['dashboard'], dangerous: false },
   { command: 'focus-prev', label: 'shift+tab', keys: [{ key: 'tab', shift: true }], help: 'Focus the previous panel', scopes: ['dashboard'], dangerous: false },
   { command: 'focus-panel', label: '1-6', keys: DIGITS, help: 'Focus panel 1 to 6 (ECS, RDS, Logs, Queues, Postgres, Health)', scopes: ['dashboard', 'detail'], dangerous: false },
@@ -115,10 +115,10 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6, :checklist, :note TEXT, :env lists environments, :env NAME)', hint: 'cmd', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'show-action', label: 'a', keys: [{ input: 'a' }], help: 'Show the running action again (Esc puts it away while it runs; it carries on)', scopes: ['dashboard', 'detail'], dangerous: false },
-  { command: 'checklist', label: 'c', keys: [{ input: 'c' }], help: 'The checklist: every finding, worst first, its figure and suggested fix; the ok rows folded in one line', hint: 'checklist', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
-  { command: 'checklist-fix', label: 'enter', keys: [{ key: 'return' }], help: 'In the checklist: plan the selected finding\'s fix (scale, roll back, requeue…); on the folded ok line: open it', hint: 'fix', scopes: ['checklist'], dangerous: true },
+  { command: 'checklist', label: 'c', keys: [{ input: 'c' }], help: 'The checklist: every finding worst first, its figure and fix; the ok ones folded in one line', hint: 'checklist', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
+  { command: 'checklist-fix', label: 'enter', keys: [{ key: 'return' }], help: 'In the checklist: plan the selected finding\'s fix (scale, roll back, requeue…)', hint: 'fix', scopes: ['checklist'], dangerous: true },
   // after checklist-fix: Enter reaches it only where read-only mode took the fix away
-  { command: 'checklist-fold', label: 'space', keys: [{ input: ' ' }, { key: 'return' }], help: 'In the checklist: open or fold the ok rows', scopes: ['checklist'], dangerous: false },
+  { command: 'checklist-fold', label: 'space', keys: [{ input: ' ' }, { key: 'return' }], help: 'In the checklist: open or fold the ok rows (enter too, on their line)', scopes: ['checklist'], dangerous: false },
   { command: 'incident', label: 'i', keys: [{ input: 'i' }], help: 'Start an incident (Enter alone: "Incident in <env>"), or end the open one and write its review', hint: 'incident', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'incident-note', label: 'n', keys: [{ input: 'n' }], help: 'Add a note to the open incident\'s timeline', hint: 'note', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'log-errors', label: 'e', keys: [{ input: 'e' }], help: 'Show only error lines (again: every line)', hint: 'errors', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
