@@ -36,6 +36,7 @@ import { overlayFooter, overlayView, runPanel, runsLine, wrapText } from './acti
 import { liveLines, startAction, targetOf } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
 import { checklistItems, checklistView, criticalLine } from './checklist.js';
+import { placeOf, problemOrder } from './problems.js';
 import { incidentLine } from './incidentLine.js';
 import { endQuestion } from './prompt.js';
 import { startFix } from './fixStart.js';
@@ -116,7 +117,8 @@ export function App(props: AppProps) {
   const { noColor, onQuit, bindings = KEY_BINDINGS, initialState, logSaveDirs = DEFAULT_LOG_SAVE_DIRS, incident, environments } = props;
   // The store is the truth for the key handler (see DispatchContext); React re-renders from it.
   const storeRef = useRef<ReturnType<typeof createViewStore> | null>(null);
-  storeRef.current ??= createViewStore({ ...initialViewState, ...initialState });
+  // a view reopened where the operator was is theirs: the dashboard does not move it
+  storeRef.current ??= createViewStore({ ...initialViewState, moved: initialState?.focus !== undefined || Boolean(initialState?.detail), ...initialState });
   const viewStore = storeRef.current;
   const state = useSyncExternalStore(viewStore.subscribe, viewStore.getState);
   const dispatch = viewStore.dispatch;
@@ -163,6 +165,18 @@ export function App(props: AppProps) {
   const total = Math.max(3, rows - 1);
   const width = Math.max(20, columns);
   const critical = useMemo(() => checks.findings.filter((t) => t.finding.severity === 'crit'), [checks]);
+  const problems = useMemo(() => problemOrder(checks.findings), [checks]);
+  // Problems first: until the operator moves, the worst finding's panel is the focused (expanded) one, its row
+  // selected. Moved in the same tick the findings arrive, so no frame shows them beside the wrong panel expanded.
+  useEffect(() => {
+    if (!findings) return undefined;
+    const follow = () => {
+      const worst = problemOrder(findings.getState().findings)[0];
+      if (worst && !viewStore.getState().moved) dispatch({ type: 'autoFocus', ...placeOf(worst, runtime.store.getSnapshots(), viewStore.getState().filters) });
+    };
+    follow();
+    return findings.subscribe(follow);
+  }, [findings, runtime, viewStore, dispatch]);
   // On a very small terminal the panels win: the header drops rows from its
   // end (who, the critical line, the incident) down to its first row
   // (environment and badges), then the hint bar and the message go.
@@ -181,7 +195,7 @@ export function App(props: AppProps) {
   if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[targetPanel]));
   else if (state.drillAsk && !state.help) footer.push(drillAskLine(state.drillAsk, width));
   else if (state.entry && !state.help) footer.push(entryLine(state.entry, width, { question: endQuestion(incidentView.status), ...(incident ? { placeholder: incident.defaultTitle() } : {}) }));
-  else footer.push(hintLine(scopeOf(state), active, width, activePanel(state)));
+  else footer.push(hintLine(scopeOf(state), active, width, activePanel(state), { problems: problems.length }));
   if (total - header.length - footer.length < 6) header = header.slice(0, Math.max(1, total - footer.length - 6));
   while (!state.entry && footer.length > 0 && total - header.length - footer.length < 2) footer.pop();
   const bodyHeight = Math.max(1, total - header.length - footer.length);
@@ -234,6 +248,7 @@ export function App(props: AppProps) {
           checklist: {
             items: () => checklistItems(findings.getState().findings),
             fix: (t) => startFix({ finding: t.finding, actions: environmentsShown.current.actions, snaps: runtime.store.getSnapshots(), dispatch }),
+            snaps: () => runtime.store.getSnapshots(),
           },
         }
       : {}),
@@ -284,7 +299,7 @@ export function App(props: AppProps) {
   else if (state.drill && drillView.phase !== 'idle') body = <Lines lines={drillScreen(drillView, { now, width, height: bodyHeight })} />;
   else if (state.checklist) {
     const canFix = actions !== undefined && active.some((b) => b.command === 'checklist-fix');
-    const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, width, height: bodyHeight, now, env: runtime.env.name, notes: checks.notes, canFix, ...(checks.evaluatedAt !== undefined ? { evaluatedAt: checks.evaluatedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
+    const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, okOpen: state.checklistOkOpen, width, height: bodyHeight, now, env: runtime.env.name, notes: checks.notes, canFix, ...(checks.evaluatedAt !== undefined ? { evaluatedAt: checks.evaluatedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
     body = <Lines lines={list} />;
   } else body = bodyView(layout, snaps, state, now, checks.verdicts);
 

@@ -13,7 +13,7 @@ import { GLYPH, toneOf } from './theme.js';
 import type { Severity } from '../src/model/findings.js';
 import { NO_VERDICTS, type Verdicts } from '../src/model/verdicts.js';
 import type { Line, Seg } from './text.js';
-import { filterLabel, fit, fitLine, lineWidth, seg } from './text.js';
+import { filterLabel, fit, fitLine, isSelectedLine, lineWidth, seg } from './text.js';
 import { age } from './format.js';
 import { panelBody, panelSummary } from './panels/index.js';
 
@@ -34,31 +34,46 @@ interface FrameInput {
 }
 
 const MARKED: readonly Severity[] = ['crit', 'unknown', 'warn'];
+const WORD: Record<Severity, [string, string]> = { crit: ['critical', 'critical'], unknown: ['unknown', 'unknown'], warn: ['warning', 'warnings'], ok: ['ok', 'ok'] };
 
-/** " ✗ 2 ", " ? 1 ", " ⚠ 1 ": how many findings of the panel the checks judged so, each in its own glyph and token. */
-function markSegs(id: PanelId, verdicts: Verdicts | undefined): Seg[] {
+/**
+ * What the checks said of the panel, for its title: the worst severity with
+ * its word ("✗ 2 critical"), then the other problems' counts (" ⚠ 1");
+ * "✓ ok" when every finding of the panel is ok; nothing before the checks ran.
+ */
+export function verdictSegs(id: PanelId, verdicts: Verdicts | undefined): Seg[] {
   const counts = (verdicts ?? NO_VERDICTS).counts(id);
-  return MARKED.filter((s) => counts[s] > 0).map((s) => seg(` ${GLYPH[s]} ${counts[s]} `, toneOf(s), { bold: s === 'crit' }));
+  const marked = MARKED.filter((s) => counts[s] > 0);
+  if (marked.length === 0) return counts.ok > 0 ? [seg(` ${GLYPH.ok} ok `, toneOf('ok'))] : [];
+  return marked.map((s, i) => {
+    const n = counts[s];
+    const text = i === 0 ? ` ${GLYPH[s]} ${n} ${WORD[s][n === 1 ? 0 : 1]} ` : ` ${GLYPH[s]} ${n} `;
+    return seg(text, toneOf(s), { bold: s === 'crit' });
+  });
 }
 
 function panelLabel(id: PanelId): string {
   return `${PANEL_IDS.indexOf(id) + 1} ${PANEL_TITLES[id]}`;
 }
 
-/** "loading", "ok", "stale 42s", "error": the word in the title. */
-export function statusOf(snap: PanelSnapshot<unknown>, now: number): { text: string; tone: Tone } {
-  const dataAge = dataAgeMs(snap, now);
+/**
+ * How fresh the data is, for the title: "loading…", "stale 42s", "error";
+ * undefined when it is fresh, which is said by nothing (a word "ok" beside a
+ * ✗ read as healthy).
+ */
+export function statusOf(snap: PanelSnapshot<unknown>, now: number): { text: string; tone: Tone } | undefined {
   switch (snap.status) {
     case 'loading':
       return { text: 'loading…', tone: 'muted' };
     case 'ok':
-      // Muted: "ok" means the poll worked, not that the services are healthy.
-      return { text: 'ok', tone: 'muted' };
+      return undefined;
     case 'stale':
-      return { text: `stale ${age(dataAge)}`, tone: 'warn' };
-    case 'error':
+      return { text: `stale ${age(dataAgeMs(snap, now))}`, tone: 'warn' };
+    case 'error': {
       // data kept through the outage: the title says how old it is
+      const dataAge = dataAgeMs(snap, now);
       return dataAge === undefined ? { text: 'error', tone: 'crit' } : { text: `stale ${age(dataAge)}`, tone: 'crit' };
+    }
   }
 }
 
@@ -78,11 +93,8 @@ const DOUBLE = { tl: '╔', tr: '╗', bl: '╚', br: '╝', h: '═', v: '║' 
 
 function titleSegs(input: FrameInput): Seg[] {
   const status = statusOf(input.snap, input.now);
-  const segs: Seg[] = [
-    seg(` ${panelLabel(input.id)} `, input.focused ? 'focus' : 'text', { bold: true }),
-    ...markSegs(input.id, input.verdicts),
-    seg(` ${status.text} `, status.tone),
-  ];
+  const segs: Seg[] = [seg(` ${panelLabel(input.id)} `, input.focused ? 'focus' : 'text', { bold: true }), ...verdictSegs(input.id, input.verdicts)];
+  if (status) segs.push(seg(` ${status.text} `, status.tone));
   if (input.filter) segs.push(seg(` ${filterLabel(input.filter)} `, 'accent'));
   return segs;
 }
@@ -97,7 +109,9 @@ export function frame(title: Line, content: readonly Line[], width: number, heig
   const fill = Math.max(0, width - 3 - lineWidth(fitted));
   const out: Line[] = [[seg(b.tl + b.h, border), ...fitted, seg(b.h.repeat(fill) + b.tr, border)]];
   for (let i = 0; i < innerH; i++) {
-    out.push([seg(b.v + ' ', border), ...fitLine(content[i] ?? [], innerW), seg(' ' + b.v, border)]);
+    const row = content[i] ?? [];
+    const margin = isSelectedLine(row) ? [seg(b.v, border), seg('›', 'focus', { bold: true })] : [seg(b.v + ' ', border)];
+    out.push([...margin, ...fitLine(row, innerW), seg(' ' + b.v, border)]);
   }
   out.push([seg(b.bl + b.h.repeat(Math.max(0, width - 2)) + b.br, border)]);
   return out.slice(0, height).map((l) => fitLine(l, width));
@@ -129,15 +143,17 @@ export function framePanel(input: FrameInput): Line[] {
   return frame(titleSegs(input), content, input.width, input.height, input.focused);
 }
 
-/** One row per panel for small terminals: `› 1 ECS     ok     3 svc  api 3/3 …`. */
+/** One row per panel for small terminals: `› 1 ECS      ✓ ok 3 svc  api 3/3 …`. */
 export function summaryLine(input: Omit<FrameInput, 'height' | 'detail' | 'selected'>): Line {
   const status = statusOf(input.snap, input.now);
   const line: Line = [
     seg(input.focused ? '›' : ' ', 'focus'),
     seg(fit(panelLabel(input.id), 11), input.focused ? 'focus' : 'text', { bold: true }),
-    seg(fit(status.text, 10), status.tone),
-    ...markSegs(input.id, input.verdicts).map((m) => ({ ...m, text: m.text.trimStart() })),
   ];
+  // one column for what the checks said and how fresh it is, so the panels' own summaries line up
+  const verdict = verdictSegs(input.id, input.verdicts).map((m) => ({ ...m, text: m.text.trimStart() }));
+  if (status) verdict.push(seg(`${status.text} `, status.tone));
+  line.push(...fitLine(verdict, 18));
   if (input.filter) line.push(seg(`${filterLabel(input.filter)} `, 'accent'));
   const err = errorLine(input.snap, input.now);
   if (err) line.push(...err, seg('  '));

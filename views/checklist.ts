@@ -1,7 +1,7 @@
 /**
- * The checklist screen (key c): every finding of the live checks grouped by
- * area, worst first, with its figure, how long it has been so and the fix the
- * check suggests. Pure line builders; the selection is a finding's key so a
+ * The checklist screen (key c): every finding of the live checks, worst
+ * first (the ok ones folded into one line that opens), with its area, figure,
+ * how long it has been so and the fix the check suggests. Pure line builders; the selection is a finding's key so a
  * re-ordered list keeps the row the operator is on.
  */
 import type { Severity } from '../src/model/findings.js';
@@ -9,7 +9,7 @@ import type { TrackedFinding } from '../src/dashboard/ports.js';
 import { findingKey } from '../src/dashboard/panelFacts.js';
 import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
 import type { Line } from './text.js';
-import { fit, fitLine, lineWidth, seg, width as textWidth, windowStart } from './text.js';
+import { fit, fitLine, highlight, lineWidth, seg, width as textWidth, windowStart } from './text.js';
 import type { Tone } from './theme.js';
 import { GLYPH, toneOf } from './theme.js';
 import { age } from './format.js';
@@ -25,17 +25,35 @@ const SEVERITY_TONE: Record<Severity, Tone> = { ok: toneOf('ok'), warn: toneOf('
 const ORDER: Severity[] = ['crit', 'unknown', 'warn', 'ok'];
 const COUNTED: Record<Severity, [string, string]> = { crit: ['critical', 'critical'], unknown: ['unknown', 'unknown'], warn: ['warning', 'warnings'], ok: ['ok', 'ok'] };
 
-/** Areas in panel order; in each, the worst first, then the oldest. */
+/** Worst first (critical, unknown, warning, ok), then in panel order, then the oldest: the order the next-problem key visits. */
 export function checklistItems(findings: readonly TrackedFinding[]): TrackedFinding[] {
   const rank = (t: TrackedFinding) => ORDER.indexOf(t.finding.severity);
-  return PANEL_IDS.flatMap((area) =>
-    findings.filter((t) => t.finding.area === area).sort((a, b) => rank(a) - rank(b) || a.since - b.since || a.finding.subject.localeCompare(b.finding.subject)),
-  );
+  const area = (t: TrackedFinding) => PANEL_IDS.indexOf(t.finding.area);
+  return [...findings].sort((a, b) => rank(a) - rank(b) || area(a) - area(b) || a.since - b.since || a.finding.subject.localeCompare(b.finding.subject));
 }
 
-/** The selected item: the one with `key`, else the first. */
-export function selectedIndex(items: readonly TrackedFinding[], key: string | null): number {
-  const i = key === null ? -1 : items.findIndex((t) => findingKey(t.finding) === key);
+/** The checklist's rows: each problem, then the ok findings folded into one line, or that line and them when it is open. */
+export type ChecklistRow = { kind: 'finding'; item: TrackedFinding } | { kind: 'fold'; count: number; open: boolean };
+
+/** The selection key of the folded ok line (a finding's is findingKey). */
+export const OK_FOLD_KEY = 'ok-fold';
+
+export function checklistRows(items: readonly TrackedFinding[], okOpen: boolean): ChecklistRow[] {
+  const rows: ChecklistRow[] = items.filter((t) => t.finding.severity !== 'ok').map((item) => ({ kind: 'finding', item }));
+  const oks = items.filter((t) => t.finding.severity === 'ok');
+  if (oks.length === 0) return rows;
+  rows.push({ kind: 'fold', count: oks.length, open: okOpen });
+  if (okOpen) rows.push(...oks.map((item): ChecklistRow => ({ kind: 'finding', item })));
+  return rows;
+}
+
+export function rowKey(row: ChecklistRow): string {
+  return row.kind === 'fold' ? OK_FOLD_KEY : findingKey(row.item.finding);
+}
+
+/** The selected row: the one with `key`, else the first. */
+export function selectedIndex(rows: readonly ChecklistRow[], key: string | null): number {
+  const i = key === null ? -1 : rows.findIndex((r) => rowKey(r) === key);
   return i < 0 ? 0 : i;
 }
 
@@ -65,6 +83,8 @@ interface ChecklistInput {
   canFix: boolean;
   /** the checks could not run at all */
   error?: string;
+  /** the ok rows are shown, not folded */
+  okOpen?: boolean;
 }
 
 /** At this inner width a finding's figure, age and fix fit on its own row. */
@@ -74,6 +94,9 @@ interface Block {
   lines: Line[];
   selected: boolean;
 }
+
+/** the area's name before each row: the rows are in severity order, not grouped by panel */
+const AREA_W = 9;
 
 interface WideColumns {
   subject: number;
@@ -90,7 +113,7 @@ function wideColumns(items: readonly TrackedFinding[], w: number): WideColumns {
   const subject = longest((t) => t.finding.subject, 32);
   const figure = longest((t) => t.finding.figure ?? '', 36);
   const fix = longest((t) => (t.finding.suggested ? `→ ${t.finding.suggested.label}` : ''), 64);
-  const message = Math.max(20, w - 2 - subject - figure - AGE_W - fix - 4);
+  const message = Math.max(20, w - 2 - AREA_W - subject - figure - AGE_W - fix - 4);
   return { subject, message, figure, fix };
 }
 
@@ -98,6 +121,7 @@ function wideRow(t: TrackedFinding, cols: WideColumns, now: number): Line {
   const f = t.finding;
   return [
     seg(`${MARK[f.severity]} `, SEVERITY_TONE[f.severity], { bold: true }),
+    seg(fit(PANEL_TITLES[f.area], AREA_W), 'muted'),
     seg(fit(f.subject, cols.subject)),
     seg(' '),
     seg(fit(f.message, cols.message)),
@@ -114,8 +138,8 @@ function wideRow(t: TrackedFinding, cols: WideColumns, now: number): Line {
 function narrowRow(t: TrackedFinding, w: number, subjectW: number, now: number): { line: Line; cut: boolean } {
   const f = t.finding;
   const ageText = age(now - t.since);
-  const messageW = Math.max(5, w - 2 - subjectW - 1 - ageText.length - 1);
-  const line = [seg(`${MARK[f.severity]} `, SEVERITY_TONE[f.severity], { bold: true }), seg(fit(f.subject, subjectW)), seg(' '), seg(fit(f.message, messageW)), seg(' '), seg(ageText, 'muted')];
+  const messageW = Math.max(5, w - 2 - AREA_W - subjectW - 1 - ageText.length - 1);
+  const line = [seg(`${MARK[f.severity]} `, SEVERITY_TONE[f.severity], { bold: true }), seg(fit(PANEL_TITLES[f.area], AREA_W), 'muted'), seg(fit(f.subject, subjectW)), seg(' '), seg(fit(f.message, messageW)), seg(' '), seg(ageText, 'muted')];
   return { line, cut: textWidth(f.message) > messageW };
 }
 
@@ -134,31 +158,33 @@ function expansion(t: TrackedFinding, w: number, wide: boolean, cut: boolean, ca
   return out;
 }
 
+/** The folded ok line: how many, and the key that opens (or folds) it. */
+function foldLine(row: Extract<ChecklistRow, { kind: 'fold' }>): Line {
+  return [seg(`${MARK.ok} `, SEVERITY_TONE.ok, { bold: true }), seg(`${row.count} ok`), seg(row.open ? '  space folds them' : '  enter or space shows them', 'muted')];
+}
+
 function content(input: ChecklistInput, w: number): Block[] {
   const items = checklistItems(input.findings);
-  const sel = selectedIndex(items, input.selectedKey);
+  const rows = checklistRows(items, input.okOpen ?? false);
+  const sel = selectedIndex(rows, input.selectedKey);
   const wide = w >= WIDE;
   const cols = wide ? wideColumns(items, w) : undefined;
-  // one subject column per area, as wide as its longest subject within reason
-  const subjectWidth = new Map<string, number>();
-  for (const t of items) subjectWidth.set(t.finding.area, Math.min(Math.max(subjectWidth.get(t.finding.area) ?? 8, textWidth(t.finding.subject)), Math.max(12, Math.floor(w / 3)), 28));
-  const blocks: Block[] = [];
-  let area: string | undefined;
-  items.forEach((t, i) => {
-    if (t.finding.area !== area) {
-      area = t.finding.area;
-      const inArea = items.filter((x) => x.finding.area === area);
-      blocks.push({ lines: [[seg(PANEL_TITLES[t.finding.area], 'accent', { bold: true }), seg(`  ${severityCounts(inArea)}`, 'muted')]], selected: false });
-    }
+  // one subject column, as wide as the longest subject within reason
+  const subjectW = Math.min(Math.max(8, ...items.map((t) => textWidth(t.finding.subject))), Math.max(12, Math.floor(w / 3)), 28);
+  return rows.map((r, i) => {
     const selected = i === sel;
-    const narrow = wide ? undefined : narrowRow(t, w, subjectWidth.get(t.finding.area) ?? 12, input.now);
+    if (r.kind === 'fold') {
+      const line = foldLine(r);
+      return { lines: [selected ? highlight(line) : line], selected };
+    }
+    const t = r.item;
+    const narrow = wide ? undefined : narrowRow(t, w, subjectW, input.now);
     const row = narrow ? narrow.line : wideRow(t, cols!, input.now);
-    const lines: Line[] = [selected ? row.map((s) => ({ ...s, inverse: true })) : row];
+    const lines: Line[] = [selected ? highlight(row) : row];
     const cut = narrow ? narrow.cut : textWidth(t.finding.message) > cols!.message;
     if (selected) lines.push(...expansion(t, w, wide, cut, input.canFix));
-    blocks.push({ lines, selected });
+    return { lines, selected };
   });
-  return blocks;
 }
 
 export function checklistView(input: ChecklistInput): Line[] {

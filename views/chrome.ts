@@ -59,19 +59,20 @@ export function headerLines(env: EnvironmentInfo, snaps: PanelSnapshots, now: nu
 
 /**
  * The hints of a scope in table order. When they do not all fit, the general
- * ones give way from the end: quit, help and the active panel's own keys
- * (its actions) stay.
+ * ones give way from the end: quit, help, the next-problem key and the
+ * active panel's own keys (its actions) stay. The next-problem key shows
+ * only while a check finds something wrong (`problems`).
  */
-export function hintLine(scope: KeyScope, bindings: readonly KeyBinding[], width: number, panel?: PanelId): Line {
-  const all = hintsFor(scope, bindings, panel);
+export function hintLine(scope: KeyScope, bindings: readonly KeyBinding[], width: number, panel?: PanelId, opts: { problems?: number } = {}): Line {
+  const all = hintsFor(scope, bindings, panel).filter((b) => b.command !== 'next-problem' || (opts.problems ?? 0) > 0);
   const kept = new Set(all);
   const need = () => [...kept].reduce((n, b, i) => n + (i > 0 ? 2 : 0) + lineWidth([seg(`${b.label} ${b.hint}`)]), 0);
-  const droppable = all.filter((b) => !b.scopes.includes('global') && b.panels === undefined);
+  const droppable = all.filter((b) => !b.scopes.includes('global') && b.panels === undefined && b.command !== 'next-problem');
   while (need() > width && droppable.length > 0) kept.delete(droppable.pop()!);
   const line: Line = [];
   for (const b of all.filter((x) => kept.has(x))) {
     if (line.length > 0) line.push(seg('  '));
-    line.push(seg(b.label, 'accent'), seg(` ${b.hint}`, 'muted'));
+    line.push(seg(b.label, b.command === 'next-problem' ? 'warn' : 'accent', { bold: b.command === 'next-problem' }), seg(` ${b.hint}`, 'muted'));
   }
   return fitLine(line, width);
 }
@@ -86,7 +87,7 @@ const PROMPTS: Record<Entry['kind'], { prompt: string; help: string }> = {
 
 /**
  * The row being typed in. `question` is the y/N of ending an incident;
- * `placeholder` what Enter on an empty title uses.
+ * `placeholder` what Enter on an empty incident title uses.
  */
 export function entryLine(entry: Entry, width: number, opts: { question?: string; placeholder?: string } = {}): Line {
   if (entry.kind === 'end-incident') {
@@ -95,7 +96,8 @@ export function entryLine(entry: Entry, width: number, opts: { question?: string
   }
   const { prompt, help } = PROMPTS[entry.kind];
   const line: Line = [seg(prompt, 'accent', { bold: true }), seg(entry.text), seg(' ', 'text', { inverse: true })];
-  if (entry.text === '' && opts.placeholder) line.push(seg(` ${opts.placeholder}`, 'muted'));
+  // the placeholder is the incident title's (what Enter alone starts): no other prompt shows it
+  if (entry.kind === 'incident-title' && entry.text === '' && opts.placeholder) line.push(seg(` ${opts.placeholder}`, 'muted'));
   line.push(seg(`   ${help}`, 'muted'));
   return fitLine(line, width);
 }

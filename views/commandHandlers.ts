@@ -6,12 +6,14 @@
  * context. Nothing here calls AWS, Redis or PostgreSQL: the guarded actions
  * go to the action controller, which plans and runs them off the key press.
  */
-import type { CommandId } from '../src/dashboard/keys.js';
+import type { CommandId, KeyPress } from '../src/dashboard/keys.js';
 import { PANEL_IDS, PANEL_TITLES } from '../src/model/panels.js';
 import type { ActionCommand, DispatchContext, Handler } from './dispatchContext.js';
 import { say } from './dispatchContext.js';
 import { activePanel } from './state.js';
-import { findingKey, selectedIndex } from './checklist.js';
+import { checklistRows, findingKey, OK_FOLD_KEY, rowKey, selectedIndex, type ChecklistRow } from './checklist.js';
+import { nextProblem, placeOf, problemOrder, visitMessage } from './problems.js';
+import { toneOf } from './theme.js';
 import { saveLogs, scrollLogs, toggleLogs, toggleTopErrors, type LogContext } from './logs/commands.js';
 import type { ScrollMove } from './logs/window.js';
 import { askDrill } from './drillPrompt.js';
@@ -41,10 +43,10 @@ const move =
     const step = stepOf(m, ctx.pageSize);
     if (state.help) return ctx.dispatch({ type: 'helpScroll', delta: step, max: ctx.helpMaxScroll });
     if (state.checklist && ctx.checklist) {
-      const items = ctx.checklist.items();
-      if (items.length === 0) return;
-      const i = Math.max(0, Math.min(items.length - 1, selectedIndex(items, state.checklistKey) + step));
-      return ctx.dispatch({ type: 'checklistSelect', key: findingKey(items[i]!.finding) });
+      const rows = checklistRows(ctx.checklist.items(), state.checklistOkOpen);
+      if (rows.length === 0) return;
+      const i = Math.max(0, Math.min(rows.length - 1, selectedIndex(rows, state.checklistKey) + step));
+      return ctx.dispatch({ type: 'checklistSelect', key: rowKey(rows[i]!) });
     }
     const active = activePanel(state);
     if (active === 'logs' && ctx.logs) return scrollLogs({ ...ctx, logs: ctx.logs }, LOG_MOVES[m]);
@@ -65,12 +67,49 @@ const action =
     say(ctx, ctx.actions.start(command));
   };
 
+/** The checklist row the selection is on. */
+function checklistRow(ctx: Pick<DispatchContext, 'getState' | 'checklist'>): ChecklistRow | undefined {
+  if (!ctx.checklist) return undefined;
+  const state = ctx.getState();
+  const rows = checklistRows(ctx.checklist.items(), state.checklistOkOpen);
+  return rows[selectedIndex(rows, state.checklistKey)];
+}
+
+/** Opens or folds the ok rows; the selection stays on their line. */
+function toggleFold(ctx: Pick<DispatchContext, 'getState' | 'dispatch'>): void {
+  ctx.dispatch({ type: 'checklistOk', open: !ctx.getState().checklistOkOpen });
+  ctx.dispatch({ type: 'checklistSelect', key: OK_FOLD_KEY });
+}
+
 function fixSelected(ctx: Pick<DispatchContext, 'getState' | 'dispatch' | 'checklist'>): void {
   const list = ctx.checklist;
   if (!list) return;
-  const items = list.items();
-  const chosen = items[selectedIndex(items, ctx.getState().checklistKey)];
-  say(ctx, chosen ? list.fix(chosen) : { ok: false, message: 'the checklist is empty: nothing to fix' });
+  const row = checklistRow(ctx);
+  if (row?.kind === 'fold') return toggleFold(ctx);
+  say(ctx, row ? list.fix(row.item) : { ok: false, message: 'the checklist is empty: nothing to fix' });
+}
+
+/** Space, or Enter where read-only mode took the fix away: the fold line opens; a finding's fix says why it is off. */
+function foldKey(ctx: DispatchContext, press: KeyPress): void {
+  const row = checklistRow(ctx);
+  if (row?.kind === 'fold' || press.input === ' ') return toggleFold(ctx);
+  if (row) ctx.dispatch({ type: 'message', text: 'read-only: fix is off (to act, restart with --write and without --read-only)', tone: 'warn' });
+}
+
+/**
+ * The next problem, worst first, wrapping: its panel focused (the open panel
+ * follows) and its row selected; in the checklist, its row there.
+ */
+function visitNextProblem(ctx: DispatchContext): void {
+  if (!ctx.checklist) return ctx.dispatch({ type: 'message', text: 'the checks do not run in this session', tone: 'warn' });
+  const state = ctx.getState();
+  const problems = problemOrder(ctx.checklist.items());
+  const next = nextProblem(problems, state.problemKey);
+  if (!next) return ctx.dispatch({ type: 'message', text: 'no problem found: every check is ok', tone: 'ok' });
+  const key = findingKey(next.item.finding);
+  ctx.dispatch({ type: 'visitProblem', key, ...placeOf(next.item, ctx.checklist.snaps(), state.filters) });
+  if (state.checklist) ctx.dispatch({ type: 'checklistSelect', key });
+  ctx.dispatch({ type: 'message', text: visitMessage(next.item, next.index, problems.length), tone: toneOf(next.item.finding.severity) });
 }
 
 function showAction(ctx: Pick<DispatchContext, 'dispatch' | 'actions' | 'drill'>): void {
@@ -115,6 +154,8 @@ export const HANDLERS: Record<CommandId, Handler> = {
     else ctx.dispatch({ type: 'checklist' });
   },
   'checklist-fix': fixSelected,
+  'checklist-fold': foldKey,
+  'next-problem': visitNextProblem,
   incident: (ctx) => {
     const inc = ctx.incident;
     if (!inc) return ctx.dispatch({ type: 'message', text: 'incident mode is not available in this session', tone: 'warn' });

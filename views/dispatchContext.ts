@@ -8,7 +8,7 @@
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
 import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
-import type { PanelId } from '../src/model/panels.js';
+import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
 import type { RdsSnapshot } from '../src/model/rds.js';
 import type { ViewAction, ViewState } from './state.js';
 import type { LogBodyBox } from './logs/box.js';
@@ -47,6 +47,8 @@ export interface ChecklistKeys {
   items(): TrackedFinding[];
   /** starts the finding's suggested fix */
   fix(finding: TrackedFinding): Reply;
+  /** what the panels hold now: where the next-problem key finds a finding's row */
+  snaps(): PanelSnapshots;
 }
 
 export interface IncidentKeys {

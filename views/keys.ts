@@ -114,8 +114,9 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
     else if (binding?.command === 'help') HANDLERS.help(ctx, press);
     return;
   }
-  // A key read-only mode took away keeps its meaning: n on the RDS panel says snapshot is off, it does not take a note.
+  // A panel's key read-only mode took away keeps its meaning: m on the RDS panel says snapshot is off. A general
+  // one gives way to the binding the table falls back to (Enter in the checklist still opens the folded ok line).
   const hidden = ctx.hidden?.length ? resolveKey(press, scope, [...ctx.hidden, ...ctx.bindings], panel) : undefined;
-  if (hidden && ctx.hidden!.includes(hidden)) return ctx.dispatch({ type: 'message', text: readOnlyMessage(hidden, ctx.readOnlyCure), tone: 'warn' });
+  if (hidden && ctx.hidden!.includes(hidden) && (!binding || hidden.panels !== undefined)) return ctx.dispatch({ type: 'message', text: readOnlyMessage(hidden, ctx.readOnlyCure), tone: 'warn' });
   if (binding) HANDLERS[binding.command](ctx, press);
 }

@@ -63,6 +63,16 @@ export interface ViewState {
   checklist: boolean;
   /** the finding selected in it (see checklist.ts findingKey): a key, so a re-ordered list keeps the row */
   checklistKey: string | null;
+  /** the checklist's ok rows are shown (folded into one line otherwise) */
+  checklistOkOpen: boolean;
+  /**
+   * The operator has moved (focus, selection, a panel or the checklist
+   * opened): from then on the dashboard no longer moves the focus to the
+   * worst panel by itself. Cleared by a change of environment.
+   */
+  moved: boolean;
+  /** the finding the next-problem key visited last (checklist.ts findingKey) */
+  problemKey: string | null;
   /** the backup drill's screen is shown (Esc hides it; the drill goes on) */
   drill: boolean;
   /** the drill's question on the bottom row: y/N, or the typed phrase of a protected environment */
@@ -85,6 +95,9 @@ export const initialViewState: ViewState = {
   quitArmed: false,
   checklist: false,
   checklistKey: null,
+  checklistOkOpen: false,
+  moved: false,
+  problemKey: null,
   drill: false,
   drillAsk: null,
 };
@@ -110,6 +123,11 @@ export type ViewAction =
   | { type: 'logs'; patch: Partial<LogViewState> }
   | { type: 'checklist'; open?: boolean }
   | { type: 'checklistSelect'; key: string | null }
+  | { type: 'checklistOk'; open: boolean }
+  /** the dashboard shows the worst panel by itself: ignored once the operator has moved */
+  | { type: 'autoFocus'; id: PanelId; row?: number }
+  /** the next-problem key: focus the finding's panel and select its row (clearing a filter that hides it) */
+  | { type: 'visitProblem'; key: string; id: PanelId; row?: number; clearFilter: boolean }
   | { type: 'drill'; open: boolean }
   | { type: 'drillAsk'; ask: ViewState['drillAsk'] }
   /** another environment is shown: what was selected or filtered in the last one means nothing here */
@@ -120,7 +138,15 @@ export function activePanel(s: ViewState): PanelId {
   return s.detail ?? s.focus;
 }
 
+/** What the operator does that says they have taken over where the eye goes. */
+const MOVES: ReadonlySet<ViewAction['type']> = new Set(['focus', 'cycle', 'open', 'select', 'checklist', 'checklistSelect']);
+
 export function viewReducer(s: ViewState, a: ViewAction): ViewState {
+  const next = reduce(s, a);
+  return MOVES.has(a.type) && next !== s && !next.moved ? { ...next, moved: true } : next;
+}
+
+function reduce(s: ViewState, a: ViewAction): ViewState {
   switch (a.type) {
     case 'focus':
       return { ...s, focus: a.id, detail: s.detail ? a.id : null };
@@ -195,8 +221,20 @@ export function viewReducer(s: ViewState, a: ViewAction): ViewState {
       return { ...s, drillAsk: a.ask };
     case 'checklistSelect':
       return s.checklistKey === a.key ? s : { ...s, checklistKey: a.key };
+    case 'checklistOk':
+      return s.checklistOkOpen === a.open ? s : { ...s, checklistOkOpen: a.open };
+    case 'autoFocus': {
+      if (s.moved || s.detail || s.checklist || s.help || (s.focus === a.id && (a.row === undefined || s.selection[a.id] === a.row))) return s;
+      return { ...s, focus: a.id, selection: a.row === undefined ? s.selection : { ...s.selection, [a.id]: a.row } };
+    }
+    case 'visitProblem': {
+      const filters = { ...s.filters };
+      if (a.clearFilter) delete filters[a.id];
+      const selection = a.row === undefined ? s.selection : { ...s.selection, [a.id]: a.row };
+      return { ...s, focus: a.id, detail: s.detail ? a.id : null, filters, selection, problemKey: a.key, moved: true };
+    }
     case 'environmentSwitched':
-      return { ...s, detail: null, filters: {}, selection: {}, actionTarget: null, actionHidden: false, quitArmed: false, checklistKey: null, logs: initialViewState.logs };
+      return { ...s, detail: null, filters: {}, selection: {}, actionTarget: null, actionHidden: false, quitArmed: false, checklistKey: null, checklistOkOpen: false, moved: false, problemKey: null, logs: initialViewState.logs };
     case 'logs': {
       const next = { ...s.logs, ...a.patch };
       const same = (Object.keys(next) as (keyof LogViewState)[]).every((k) => next[k] === s.logs[k]);

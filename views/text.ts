@@ -13,6 +13,8 @@ export interface Seg {
   tone?: Tone;
   bold?: boolean;
   inverse?: boolean;
+  /** the first segment of the selected row: the frame draws "›" before it, so the selection shows without colour or reverse video */
+  selected?: boolean;
 }
 
 export type Line = Seg[];
@@ -83,9 +85,17 @@ export function fitLine(line: Line, w: number, pad = true): Line {
   return out;
 }
 
-/** The line shown inverse: the selected row. */
+/**
+ * The selected row: reverse video and bold, and marked so the frame draws
+ * "›" in its margin (reverse video alone vanishes on a monochrome terminal).
+ */
 export function highlight(line: Line): Line {
-  return line.map((s) => ({ ...s, inverse: true }));
+  return line.map((s, i) => ({ ...s, inverse: true, bold: true, ...(i === 0 ? { selected: true } : {}) }));
+}
+
+/** Whether a line is the selected row (see highlight). */
+export function isSelectedLine(line: Line | undefined): boolean {
+  return line?.[0]?.selected === true;
 }
 
 /** Apply a tone to segments that have none (a whole row turning red). */

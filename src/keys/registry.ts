@@ -62,6 +62,8 @@ export type CommandId =
   | 'show-action'
   | 'checklist'
   | 'checklist-fix'
+  | 'checklist-fold'
+  | 'next-problem'
   | 'incident'
   | 'incident-note'
   | 'log-errors'
@@ -105,6 +107,7 @@ const DIGITS: KeySpec[] = ['1', '2', '3', '4', '5', '6'].map((d) => ({ input: d 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'quit', label: 'q ctrl+c', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], help: 'Quit opsdeck and restore the terminal', hint: 'quit', scopes: ['global'], dangerous: false },
   { command: 'help', label: '?', keys: [{ input: '?' }], help: 'Show or hide this help', hint: 'help', scopes: ['global', 'help'], dangerous: false },
+  { command: 'next-problem', label: '!', keys: [{ input: '!' }], help: 'Next problem, worst first (critical, unknown, warning): its panel and its row; wraps around', hint: 'next problem', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'focus-next', label: 'tab', keys: [{ key: 'tab' }], help: 'Focus the next panel', hint: 'next panel', scopes: ['dashboard'], dangerous: false },
   { command: 'focus-prev', label: 'shift+tab', keys: [{ key: 'tab', shift: true }], help: 'Focus the previous panel', scopes: ['dashboard'], dangerous: false },
   { command: 'focus-panel', label: '1-6', keys: DIGITS, help: 'Focus panel 1 to 6 (ECS, RDS, Logs, Queues, Postgres, Health)', scopes: ['dashboard', 'detail'], dangerous: false },
@@ -120,12 +123,14 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6, :checklist, :note TEXT, :env lists environments, :env NAME)', hint: 'cmd', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'show-action', label: 'a', keys: [{ input: 'a' }], help: 'Show the running action again (Esc puts it away while it runs; it carries on)', scopes: ['dashboard', 'detail'], dangerous: false },
-  { command: 'checklist', label: 'c', keys: [{ input: 'c' }], help: 'The checklist: every finding by area, its figure and suggested fix (on the Logs panel: :checklist)', hint: 'checklist', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
+  { command: 'checklist', label: 'c', keys: [{ input: 'c' }], help: 'The checklist: every finding worst first, its figure and fix; the ok ones folded in one line', hint: 'checklist', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'checklist-fix', label: 'enter', keys: [{ key: 'return' }], help: 'In the checklist: plan the selected finding\'s fix (scale, roll back, requeue…)', hint: 'fix', scopes: ['checklist'], dangerous: true },
+  // after checklist-fix: Enter reaches it only where read-only mode took the fix away
+  { command: 'checklist-fold', label: 'space', keys: [{ input: ' ' }, { key: 'return' }], help: 'In the checklist: open or fold the ok rows (enter too, on their line)', scopes: ['checklist'], dangerous: false },
   { command: 'incident', label: 'i', keys: [{ input: 'i' }], help: 'Start an incident (Enter alone: "Incident in <env>"), or end the open one and write its review', hint: 'incident', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
-  { command: 'incident-note', label: 'n', keys: [{ input: 'n' }], help: 'Add a note to the open incident\'s timeline (on the RDS panel: :note TEXT)', hint: 'note', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
+  { command: 'incident-note', label: 'n', keys: [{ input: 'n' }], help: 'Add a note to the open incident\'s timeline', hint: 'note', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'log-errors', label: 'e', keys: [{ input: 'e' }], help: 'Show only error lines (again: every line)', hint: 'errors', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
-  { command: 'log-context', label: 'c', keys: [{ input: 'c' }], help: 'Show 3 lines of context around each line the filter or e keeps (… marks what is left out)', hint: 'context', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
+  { command: 'log-context', label: 'C', keys: [{ input: 'C' }], help: 'Show 3 lines of context around each line the filter or e keeps (… marks what is left out)', hint: 'context', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   { command: 'log-wrap', label: 'w', keys: [{ input: 'w' }], help: 'Wrap long log lines instead of cutting them', hint: 'wrap', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   { command: 'log-top', label: 't', keys: [{ input: 't' }], help: 'Show or hide the top errors: error lines grouped by message, newest first (beside at 160+ cols)', hint: 'top', scopes: ['detail'], panels: ['logs'], dangerous: false },
   { command: 'log-save', label: 'S', keys: [{ input: 'S' }], help: 'Save the lines the log view keeps to opsdeck-logs-<UTC time>.log (current dir, else state dir)', hint: 'save', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
@@ -134,7 +139,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'rollback', label: 'b', keys: [{ input: 'b' }], help: 'Roll the selected service back to the previous task definition revision (or one you type)', hint: 'roll back', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'redeploy', label: 'd', keys: [{ input: 'd' }], help: 'Force a new deployment of the selected service (same revision, fresh tasks)', hint: 'redeploy', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'autoscaling', label: 'A', keys: [{ input: 'A' }], help: 'Suspend the selected service\'s autoscaling (so a scale to 0 stays at 0), or resume it when suspended', hint: 'autoscaling', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
-  { command: 'rds-snapshot', label: 'n', keys: [{ input: 'n' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
+  { command: 'rds-snapshot', label: 'm', keys: [{ input: 'm' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-drill', label: 'D', keys: [{ input: 'D' }], help: 'Backup drill of the selected instance: restore a snapshot to a throwaway one, verify it, delete it', hint: 'drill', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'requeue', label: 'Q', keys: [{ input: 'Q' }], help: 'Requeue the selected queue\'s failed (dead) jobs: exactly those the plan lists', hint: 'requeue dead', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: true },
@@ -172,8 +177,11 @@ function appliesTo(b: KeyBinding, scope: KeyScope, panel?: PanelId): boolean {
 
 /**
  * The binding for a key press in a scope (with `panel` active), global
- * bindings included. A panel's own key wins over a general one: on the Logs
- * panel `c` is context, elsewhere the checklist.
+ * bindings included. A panel's own key wins over a general one; the table
+ * gives every key one meaning wherever it works, so this only matters for
+ * a table of a test's own. Two bindings may share a key in one scope only
+ * when the later is what the key falls back to where read-only mode took
+ * the first away (Enter in the checklist).
  */
 export function resolveKey(press: KeyPress, scope: KeyScope, bindings: readonly KeyBinding[], panel?: PanelId): KeyBinding | undefined {
   const hits = bindings.filter((b) => appliesTo(b, scope, panel) && b.keys.some((k) => matches(k, press)));

@@ -49,11 +49,11 @@ describe('layout', () => {
   test('80x24 collapses to summaries with the focused panel expanded', async () => {
     const v = open({ noColor: true, checks: true });
     const frame = await v.waitFor((f) => f.includes('╔═ 1 ECS') && f.includes('✗ scheduler'));
-    expect(frame).toMatch(/ 2 RDS +ok +conflicto-prod available/);
+    expect(frame).toMatch(/ 2 RDS +✓ ok +conflicto-prod available/);
     // why the row is marked, in the checks' words
     expect(frame).toContain('✗ scheduler: 1 of 2 tasks not running');
     // 7 failed jobs are a warning to the dead-letter check (critical from 100)
-    expect(frame).toMatch(/4 Queues +ok +⚠ 2 +redis 1ms +emails 12 default 340 ⚠/);
+    expect(frame).toMatch(/4 Queues +⚠ 2 warnings +redis 1ms +emails 12 default 340 ⚠/);
     expect(mask(frame)).toContain('updated <age> ago');
   });
 
@@ -122,7 +122,7 @@ describe('keys', () => {
     v.press('?');
     let frame = await v.waitFor((f) => f.includes('j ↓ more'));
     expect(frame).not.toContain('Show only error lines');
-    for (let i = 0; i < 10; i++) v.press('j');
+    for (let i = 0; i < 15; i++) v.press('j');
     frame = await v.waitFor((f) => f.includes('Show only error lines'));
     expect(frame).not.toContain('Quit opsdeck');
     expectFits(frame, 80, 24);
@@ -288,9 +288,11 @@ describe('read-only', () => {
     v.press('S');
     await v.waitFor((f) => f.includes('read-only: zero all is off'));
     v.press('?');
-    const help = await v.waitFor((f) => f.includes(' Keys '));
+    let help = await v.waitFor((f) => f.includes(' Keys '));
     expect(help).not.toContain('Scale everything to zero');
     expect(help).not.toContain('Scale the selected service');
+    v.press('G');
+    help = await v.waitFor((f) => f.includes('k ↑ back') || !f.includes('j ↓ more'));
     expect(help).toContain(`read-only: ${KEY_BINDINGS.filter((b) => b.dangerous).length + 1} bindings`);
     expect(v.runtime.refresh).not.toHaveBeenCalled();
   });

@@ -1,15 +1,15 @@
 /**
  * The live checks in the dashboard, on a sandbox scenario's data: a critical
  * finding in the header with its age and a mark on its panel; the checklist
- * screen (c) grouped by area; Enter on a finding opens its fix's plan
- * through the real action controller.
+ * screen (c) worst first, the ok rows folded into one line that opens;
+ * Enter on a finding opens its fix's plan through the real action controller.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import stringWidth from 'string-width';
 import type { Harness } from './render.js';
 import { KEYS, plain, renderView } from './render.js';
 import { actionHarness, type ActionHarness } from './actionSupport.js';
-import { checklistItems } from '../../views/checklist.js';
+import { checklistItems, checklistRows } from '../../views/checklist.js';
 import type { Scenario } from '../../src/sources/sandbox/index.js';
 import type { EnvironmentInfo } from '../../src/model/environment.js';
 
@@ -35,10 +35,10 @@ function expectFits(frame: string, columns: number, rows: number): void {
   for (const l of lines) expect(stringWidth(l), l).toBeLessThanOrEqual(columns);
 }
 
-/** Moves the checklist's selection to the finding of `checkId` on `subject`. */
-async function select(v: Harness, checkId: string, subject: string): Promise<void> {
-  const items = checklistItems(v.findings!.getState().findings);
-  const i = items.findIndex((t) => t.finding.checkId === checkId && t.finding.subject === subject);
+/** Moves the checklist's selection from the top to the finding of `checkId` on `subject` (`okOpen`: the ok rows are shown). */
+async function select(v: Harness, checkId: string, subject: string, okOpen = false): Promise<void> {
+  const rows = checklistRows(checklistItems(v.findings!.getState().findings), okOpen);
+  const i = rows.findIndex((r) => r.kind === 'finding' && r.item.finding.checkId === checkId && r.item.finding.subject === subject);
   expect(i, `${checkId} ${subject} is listed`).toBeGreaterThanOrEqual(0);
   for (let n = 0; n < i; n++) v.press('j');
 }
@@ -49,7 +49,9 @@ describe('findings in the header', () => {
     let frame = await v.waitFor((f) => /✗ \d critical: .*demo\/api crash loop 0s/.test(f));
     // the title of the panel the finding concerns, in the crit token; a panel with nothing wrong has no mark
     expect(frame).toMatch(/╔═ 1 ECS  ✗ \d /);
-    expect(frame).toMatch(/─ 5 Postgres  ok /);
+    // "ok" is the checks' word now, with its glyph, and only where nothing is wrong
+    expect(frame).toMatch(/─ 5 Postgres  ✓ ok /);
+    expect(frame).not.toMatch(/✗ \d critical +ok /);
     expectFits(frame, 160, 48);
     v.clock.advance(3 * 60_000);
     v.store.touch();
@@ -66,7 +68,7 @@ describe('findings in the header', () => {
     // the one-row summaries of the small layout carry the mark too
     v.press(KEYS.tab);
     frame = await v.waitFor((f) => f.includes('╔═ 2 RDS'));
-    expect(frame).toMatch(/ 1 ECS +ok +✗ \d/);
+    expect(frame).toMatch(/ 1 ECS +✗ \d critical/);
   });
 
   test('calm: no critical line, no mark', async () => {
@@ -78,22 +80,22 @@ describe('findings in the header', () => {
 });
 
 describe('the checklist screen', () => {
-  test('dlq-backlog: c lists every finding by area; Enter on the dead-letter finding opens the requeue plan', async () => {
+  test('dlq-backlog: c lists the problems first, the ok rows folded; Enter on the dead-letter finding opens the requeue plan', async () => {
     const { v, a } = await open('dlq-backlog', { columns: 80, rows: 24 });
     v.press('c');
     let frame = await v.waitFor((f) => f.includes('Checklist · demo'));
     expectFits(frame, 80, 24);
     expect(frame).toMatch(/1 critical · 1 warning · \d+ ok/);
-    // the first area, its rows marked ✓ ⚠ ✗ ?
-    expect(frame).toMatch(/ECS +\d+ ok/);
-    expect(frame).toMatch(/✓ demo\/api/);
-    await select(v, 'queues.dead-letter', 'demo/jobs/emails');
-    frame = await v.waitFor((f) => f.includes('→ requeue the failed jobs of emails'));
-    expect(frame).toMatch(/Queues +1 critical · 1 warning · \d+ ok/);
-    expect(frame).toMatch(/✗ demo\/jobs\/emails +\d+ failed jobs waiting for a decision/);
-    expect(frame).toMatch(/⚠ demo\/jobs\/default/);
+    // worst first, before any of the ok rows, which are one line
+    const rows = plain(frame).split('\n');
+    const at = (re: RegExp) => rows.findIndex((l) => re.test(l));
+    expect(at(/✗ Queues +demo\/jobs\/emails +\d+ failed jobs waiting for a decision/)).toBeGreaterThan(0);
+    expect(at(/⚠ Queues +demo\/jobs\/default/)).toBeGreaterThan(at(/✗ Queues +demo\/jobs\/emails/));
+    expect(at(/✓ \d+ ok +enter or space shows them/)).toBeGreaterThan(at(/⚠ Queues +demo\/jobs\/default/));
+    expect(frame).not.toMatch(/✓ ECS +demo\/api/);
+    // the worst is selected, with its fix
+    expect(frame).toContain('→ requeue the failed jobs of emails');
     expect(frame).toContain('enter opens its plan');
-    expectFits(frame, 80, 24);
 
     v.press(KEYS.enter);
     frame = await v.waitFor((f) => f.includes('Type emails to confirm'));
@@ -104,7 +106,18 @@ describe('the checklist screen', () => {
     v.press(KEYS.escape);
     await v.waitFor((f) => f.includes('Checklist · demo') && f.includes('→ requeue the failed jobs of emails'));
     expect(a.journal.read()).toEqual([]);
+    // the fold line opens with Enter and folds with space
+    v.press('j', 'j');
+    await v.waitFor((f) => /›✓ \d+ ok/.test(plain(f)));
+    v.press(KEYS.enter);
+    frame = await v.waitFor((f) => f.includes('space folds them'));
+    expect(frame).toMatch(/✓ ECS +demo\/api +running at desired count/);
+    expectFits(frame, 80, 24);
+    v.press(' ');
+    await v.waitFor((f) => f.includes('enter or space shows them') && !/✓ ECS +demo\/api/.test(f));
     // esc closes the checklist, c opens it again where it was
+    v.press('k', 'k');
+    await v.waitFor((f) => f.includes('→ requeue the failed jobs of emails'));
     v.press(KEYS.escape);
     await v.waitFor((f) => f.includes('1 ECS') && !f.includes('Checklist'));
     v.press('c');
@@ -116,8 +129,9 @@ describe('the checklist screen', () => {
     v.press('c');
     const frame = await v.waitFor((f) => f.includes('Checklist · demo'));
     expectFits(frame, 200, 60);
-    expect(frame).toMatch(/✗ demo\/jobs\/emails +\d+ failed jobs waiting for a decision +\d+ failed +0s +→ requeue the failed jobs of emails/);
-    expect(frame).toMatch(/✓ demo\/api +running at desired count +3\/3 running/);
+    expect(frame).toMatch(/✗ Queues +demo\/jobs\/emails +\d+ failed jobs waiting for a decision +\d+ failed +0s +→ requeue the failed jobs of emails/);
+    v.press('j', 'j', ' ');
+    expect(await v.waitFor((f) => f.includes('space folds them'))).toMatch(/✓ ECS +demo\/api +running at desired count +3\/3 running/);
   });
 
   test('unsafe-scale: Enter on the topology finding proposes the count it suggests, and plans the scale-down', async () => {
@@ -134,24 +148,30 @@ describe('the checklist screen', () => {
     v.press(KEYS.escape);
   });
 
-  test('a finding without a fix says so; read-only mode does not offer the fix and says why', async () => {
+  test('read-only mode does not offer the fix and says why; Enter still opens the ok rows', async () => {
     const { v, a } = await open('dlq-backlog', { columns: 80, rows: 24 }, { readOnly: true });
     v.press('c');
     await v.waitFor((f) => f.includes('Checklist · demo'));
-    v.press(KEYS.enter);
-    await v.waitFor((f) => f.includes('read-only: fix is off'));
     await select(v, 'queues.dead-letter', 'demo/jobs/emails');
     const frame = await v.waitFor((f) => f.includes('→ requeue the failed jobs of emails'));
     expect(frame).not.toContain('enter opens its plan');
     v.press(KEYS.enter);
     await v.waitFor((f) => f.includes('read-only: fix is off'));
     expect(a.controller.getState().phase).toBe('idle');
+    v.press('j', 'j', KEYS.enter);
+    await v.waitFor((f) => f.includes('space folds them'));
   });
 
   test('Enter on a finding with nothing to fix explains itself', async () => {
     const { v, a } = await open('dlq-backlog', { columns: 80, rows: 24 });
     v.press('c');
     await v.waitFor((f) => f.includes('Checklist · demo'));
+    v.press('j', 'j', KEYS.enter);
+    await v.waitFor((f) => f.includes('space folds them'));
+    // from the top again, to the api's first ok finding
+    v.press('g');
+    await select(v, 'ecs.running-below-desired', 'demo/api', true);
+    await v.waitFor((f) => /›✓ ECS +demo\/api +running at desired count/.test(plain(f)));
     v.press(KEYS.enter);
     await v.waitFor((f) => f.includes('demo/api: nothing to fix'));
     expect(a.controller.getState().phase).toBe('idle');

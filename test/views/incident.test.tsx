@@ -156,7 +156,8 @@ describe('incident mode', () => {
     v.press(KEYS.enter);
     await v.waitFor((f) => f.includes('INCIDENT 00:00'));
     // scaling waits for ECS between reads: the harness holds those waits until release()
-    v.press('s');
+    // (the dashboard shows the queue problem first: the operator goes to ECS)
+    v.press('1', 's');
     await v.waitFor((f) => f.includes('desired count:'));
     v.type('2');
     v.press(KEYS.enter);

@@ -173,13 +173,13 @@ describe('filter', () => {
 });
 
 describe('context and wrap', () => {
-  test('c shows three lines around each match and … for the lines left out', async () => {
+  test('C shows three lines around each match and … for the lines left out', async () => {
     const v = await openLogs(snapshot(numbered(100)));
     v.press('/');
     v.type('/line 00[24]0 /');
     v.press(KEYS.enter);
     await v.waitFor((f) => f.includes('2 of 100 lines'));
-    v.press('c');
+    v.press('C');
     const frame = await v.waitFor((f) => f.includes('context ±3'));
     for (const n of [17, 20, 23, 37, 40, 43]) expect(has(n)(frame), `line ${n}`).toBe(true);
     for (const n of [16, 24, 30, 36, 44]) expect(has(n)(frame), `line ${n}`).toBe(false);
@@ -218,7 +218,7 @@ describe('save', () => {
     expect(readFileSync(join(dir, files[0]!), 'utf8')).toBe(expected.join('\n') + '\n');
 
     // with context: the same windows as on screen, and -- between them; a second file, not the first one replaced
-    v.press('c', 'S');
+    v.press('C', 'S');
     await v.waitFor((f) => f.includes('saved 67 lines to'));
     const second = readFileSync(join(dir, 'opsdeck-logs-20250314T054109Z-2.log'), 'utf8').split('\n');
     expect(second.filter((l) => l === '--')).toHaveLength(9);
@@ -281,7 +281,7 @@ describe('performance shape', () => {
     const v = await openLogs(data, { columns: 120, rows: 40 });
     v.press('/');
     v.type('/line 1\\d\\d[05] /');
-    v.press(KEYS.enter, 'c', 'w');
+    v.press(KEYS.enter, 'C', 'w');
     const frame = await v.waitFor((f) => f.includes('200 of 2,000 lines') && f.includes('context ±3 · wrap'));
     expectFits(frame, 120, 40);
     expect(has(1995)(frame)).toBe(true);
@@ -325,7 +325,7 @@ describe('terminal safety in the full-screen view', () => {
     clean(frame);
     // the match is drawn inverse
     expect(frame).toMatch(/\x1b\[7m[^\n]*attention/);
-    v.press('c');
+    v.press('C');
     clean(await v.waitFor((f) => f.includes('context ±3')));
   });
 });

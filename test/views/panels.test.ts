@@ -8,7 +8,7 @@ import { connectionTone } from '../../views/panels/PostgresPanel.js';
 import { errorRateTone } from '../../views/logs/status.js';
 import { probeLevel } from '../../views/panels/HealthPanel.js';
 import { isCrashLooping } from '../../src/checks/crashLoop.js';
-import { framePanel, statusOf, summaryLine } from '../../views/PanelFrame.js';
+import { framePanel, statusOf, summaryLine, verdictSegs } from '../../views/PanelFrame.js';
 import { NO_VERDICTS } from '../../src/model/verdicts.js';
 import { allData, ecs, health, logs, postgres, queues, rds, T0 } from './fixtures.js';
 import { judged } from './judged.js';
@@ -130,13 +130,34 @@ describe('frame', () => {
     for (const l of lines) expect(text(l)).toHaveLength(50);
   });
 
-  test('statuses read loading, ok, stale with age, error', () => {
-    expect(statusOf({ status: 'loading', intervalMs: 1 }, T0).text).toBe('loading…');
-    expect(statusOf(snap, T0).text).toBe('ok');
-    expect(statusOf({ ...snap, status: 'stale' }, T0 + 39_000).text).toBe('stale 42s');
-    expect(statusOf({ status: 'error', error: 'boom', intervalMs: 1 }, T0).text).toBe('error');
+  test('statuses read loading, stale with age, error; fresh data says nothing', () => {
+    expect(statusOf({ status: 'loading', intervalMs: 1 }, T0)?.text).toBe('loading…');
+    expect(statusOf(snap, T0)).toBeUndefined();
+    expect(statusOf({ ...snap, status: 'stale' }, T0 + 39_000)?.text).toBe('stale 42s');
+    expect(statusOf({ status: 'error', error: 'boom', intervalMs: 1 }, T0)?.text).toBe('error');
     // data kept through a failure: the title says how old it is
-    expect(statusOf({ ...snap, status: 'error', error: 'boom' }, T0).text).toBe('stale 3s');
+    expect(statusOf({ ...snap, status: 'error', error: 'boom' }, T0)?.text).toBe('stale 3s');
+  });
+
+  test("the title says the checks' worst verdict in a word, never ok beside a ✗; stale only when stale", () => {
+    // the fixtures' scheduler crash-loops: critical findings of the ECS panel, and a warning
+    const title = (over: { status?: 'ok' | 'stale' } = {}, v = verdicts) => text(framePanel({ id: 'ecs', snap: { ...snap, ...over }, width: 80, height: 6, now: T0, focused: true, detail: false, filter: '', selected: 0, verdicts: v })[0]!);
+    expect(title()).toMatch(/1 ECS +✗ 2 critical +⚠ 1 ═/);
+    expect(title()).not.toMatch(/\bok\b/);
+    expect(title({ status: 'stale' })).toMatch(/✗ 2 critical +⚠ 1 +stale 3s/);
+    expect(title({}, NO_VERDICTS)).toMatch(/^╔═ 1 ECS ═+╗$/);
+    const fine = judged({ ecs: { ...ecs, services: [ecs.services[0]!] } }, T0);
+    expect(title({}, fine)).toMatch(/1 ECS +✓ ok/);
+    expect(verdictSegs('ecs', fine).map((s) => s.text.trim())).toEqual(['✓ ok']);
+  });
+
+  test('the title counts each problem severity, the worst first with its word', () => {
+    const v = { ...NO_VERDICTS, counts: () => ({ ok: 3, warn: 2, crit: 0, unknown: 1 }) };
+    expect(verdictSegs('queues', v).map((s) => s.text.trim())).toEqual(['? 1 unknown', '⚠ 2']);
+    const warnOnly = { ...NO_VERDICTS, counts: () => ({ ok: 0, warn: 2, crit: 0, unknown: 0 }) };
+    expect(verdictSegs('queues', warnOnly).map((s) => s.text.trim())).toEqual(['⚠ 2 warnings']);
+    const summary = text(summaryLine({ id: 'queues', snap: { ...snap, data: queues } as never, width: 80, now: T0, focused: false, filter: '', verdicts: v }));
+    expect(summary).toMatch(/^ 4 Queues +\? 1 unknown ⚠ 2 /);
   });
 
   test('a failing panel keeps its data under the error line', () => {

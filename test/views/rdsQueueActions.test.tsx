@@ -1,6 +1,6 @@
 /**
  * The RDS and queue actions from the keyboard, against the sandbox through
- * the real controller, executor, journal and lock: n snapshots, R restores
+ * the real controller, executor, journal and lock: m snapshots, R restores
  * to a new instance, Q requeues the dead jobs; what the operator sees in each
  * phase, what changed in the sandbox, what the journal holds; and nothing of
  * it in read-only mode.
@@ -17,9 +17,9 @@ const phases = (h: ActionHarness) => h.journal.read().map((r) => [r.phase, r.out
 const STAMP = '202611220900';
 
 describe('RDS snapshot', () => {
-  test('n on the instance: the plan, y, the progress, the snapshot available', async () => {
+  test('m on the instance: the plan, y, the progress, the snapshot available', async () => {
     const { v, a } = await open({ panel: '2' });
-    v.press('n');
+    v.press('m');
     let frame = await v.waitFor((f) => f.includes('[y] yes'));
     expect(frame).toContain(`Snapshot demo/demo-db as demo-db-opsdeck-${STAMP}`);
     expect(frame).toContain('REVERSIBLE');
@@ -41,9 +41,9 @@ describe('RDS snapshot', () => {
     expect(v.runtime.refresh).toHaveBeenCalledWith('rds');
   });
 
-  test('n on a snapshot row snapshots its instance; n then n again says no', async () => {
+  test('m on a snapshot row snapshots its instance; m then n says no', async () => {
     const { v, a } = await open({ panel: '2' });
-    v.press('j', 'j', 'n');
+    v.press('j', 'j', 'm');
     await v.waitFor((f) => f.includes('Snapshot demo/demo-db as'));
     v.press('n');
     await v.waitFor((f) => f.includes('╔═ 2 RDS') && !f.includes('[y] yes'));
@@ -132,7 +132,7 @@ describe('a long action put away', () => {
     v.press('3');
     await v.waitFor((f) => f.includes('╔═ 3 Logs'));
     // a watched restore holds nothing: a snapshot of the source instance may be planned meanwhile
-    v.press('2', 'n');
+    v.press('2', 'm');
     await v.waitFor((f) => f.includes('Go ahead?') && f.includes('REVERSIBLE'));
     v.press(KEYS.escape);
     await v.waitFor((f) => !f.includes('Go ahead?'));
@@ -230,12 +230,12 @@ describe('a plan taller than the box', () => {
 });
 
 describe('read-only and sessions that cannot act', () => {
-  test('read-only: n, R and Q are not offered and say why; nothing is journaled', async () => {
+  test('read-only: m, R and Q are not offered and say why; nothing is journaled', async () => {
     const { v, a } = await open({ panel: '2', env: { readOnly: true }, columns: 160, rows: 48 });
     let frame = await v.waitFor((f) => f.includes('READ-ONLY'));
-    expect(frame).not.toContain('n snapshot');
+    expect(frame).not.toContain('m snapshot');
     expect(frame).not.toContain('R restore');
-    v.press('n');
+    v.press('m');
     await v.waitFor((f) => f.includes('read-only: snapshot is off'));
     v.press('j', 'R');
     await v.waitFor((f) => f.includes('read-only: restore is off'));
@@ -250,11 +250,11 @@ describe('read-only and sessions that cannot act', () => {
 
   test('writable: the hints show them on their own panels only', async () => {
     const { v } = await open({ panel: '2', columns: 160, rows: 48 });
-    let frame = await v.waitFor((f) => f.includes('n snapshot') && f.includes('R restore'));
+    let frame = await v.waitFor((f) => f.includes('m snapshot') && f.includes('R restore'));
     expect(frame).not.toContain('Q requeue');
     v.press('4');
     frame = await v.waitFor((f) => f.includes('Q requeue dead'));
-    expect(frame).not.toContain('n snapshot');
+    expect(frame).not.toContain('m snapshot');
   });
 
   test('a session without RDS access says so on n', async () => {
@@ -263,7 +263,7 @@ describe('read-only and sessions that cannot act', () => {
     const v = render({ data: a.data, env: a.env, actions: { ...a.actions, requests } });
     v.press('2');
     await v.waitFor((f) => f.includes('╔═ 2 RDS'));
-    v.press('n');
+    v.press('m');
     await v.waitFor((f) => f.includes('this session cannot act on RDS'));
     expect(a.controller.getState().phase).toBe('idle');
   });

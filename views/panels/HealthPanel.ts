@@ -14,7 +14,7 @@ export function probeLevel(p: ProbeResult, verdicts: Verdicts): Level | undefine
   return verdicts.of(probeRef(p));
 }
 
-function filterProbes(probes: readonly ProbeResult[], filter: string): ProbeResult[] {
+export function filterProbes(probes: readonly ProbeResult[], filter: string): ProbeResult[] {
   return probes.filter((p) => matchesFilter(filter, p.name, p.url, ...Object.values(p.fields), ...p.problems));
 }
 

@@ -23,7 +23,7 @@ interface SessionRow {
 }
 
 /** The rows j/k moves through: blocked first (they are the incident), then long queries, then idle in transaction. */
-function sessionRows(data: PostgresSnapshot, filter: string): SessionRow[] {
+export function sessionRows(data: PostgresSnapshot, filter: string): SessionRow[] {
   const rows: SessionRow[] = [];
   const longestFirst = <T extends PgSession>(xs: T[]) => [...xs].sort((a, b) => b.durationMs - a.durationMs);
   for (const db of data.databases) {
