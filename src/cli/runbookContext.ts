@@ -9,6 +9,7 @@ import type { QueueControl } from '../sources/redis/control.js';
 import type { RunbookContext } from '../runbooks/context.js';
 import type { ForEach } from '../runbooks/format.js';
 import { lastFinishedRun } from '../runbooks/records.js';
+import { writerServices } from '../config/writers.js';
 import { runChecks } from '../checks/run.js';
 import { checkSettings } from '../checks/evaluate.js';
 import { IncidentRecorder, startIncident, currentIncident } from '../incident/index.js';
@@ -27,20 +28,12 @@ export interface RunbookIo {
   quiet?: boolean;
 }
 
-/** Every service a cluster entry writes with: its `writers`, else its services, else every service ECS lists in it. */
-async function writerServices(opened: OpenedEnvironment, signal: AbortSignal): Promise<string[]> {
-  const out: string[] = [];
-  let listed: string[] | undefined;
-  for (const c of opened.config.ecs) {
-    const named = (c as { writers?: string[] }).writers ?? c.services;
-    if (named) {
-      out.push(...named);
-      continue;
-    }
-    listed ??= (await opened.sources.ecs.describe(signal)).services.filter((s) => s.cluster === c.cluster).map((s) => s.name);
-    out.push(...listed);
-  }
-  return [...new Set(out)];
+/** The environment's writer services (`writers:`, else `services:`, else what ECS lists in the cluster). */
+async function writers(opened: OpenedEnvironment, signal: AbortSignal): Promise<string[]> {
+  const open = opened.config.ecs.some((c) => !c.writers && !c.services);
+  const listed = open ? (await opened.sources.ecs.describe(signal)).services : [];
+  const found = writerServices(opened.config, (cluster) => listed.filter((s) => s.cluster === cluster).map((s) => s.name));
+  return [...new Set(found.map((w) => w.service))];
 }
 
 function redisOf(opened: OpenedEnvironment, queue: string): string {
@@ -64,13 +57,13 @@ export async function runbookContext(opened: OpenedEnvironment, io: RunbookIo, t
   const recorder = new IncidentRecorder({ env: io.env, onError: (line) => io.stderr.write(`opsdeck: ${line}\n`) });
   const rb: RunbookContext = {
     ...base,
-    ...(opened.ecsControl && opened.config.ecs.length ? { ecs: { ...ecsActionContext(opened, facts), ...base } } : {}),
+    ...(opened.ecsControl && opened.config.ecs.length ? { ecs: { ...ecsActionContext(opened, facts, io.env), ...base } } : {}),
     ...(opened.rdsControl && opened.config.rds.length ? { rds: { ...base, rds: opened.rdsControl } } : {}),
     ...(control ? { queues: { ...base, queues: control } } : {}),
     clusterOf: (service) => clusterOf(opened.config, service, undefined),
     redisOf: (queue) => redisOf(opened, queue),
     async names(over: ForEach, signal) {
-      if (over === 'writers') return writerServices(opened, signal);
+      if (over === 'writers') return writers(opened, signal);
       if (over === 'databases') return opened.config.rds.map((r) => r.instance);
       return opened.config.redis.flatMap((r) => r.queues.map((q) => q.name));
     },

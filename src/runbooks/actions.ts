@@ -8,6 +8,7 @@ import type { ActionContext, ActionDefinition } from '../actions/types.js';
 import { scaleAction } from '../actions/ecs/scale.js';
 import { rollbackAction } from '../actions/ecs/rollback.js';
 import { redeployAction } from '../actions/ecs/redeploy.js';
+import { autoscalingSuspendAction, autoscalingResumeAction } from '../actions/ecs/autoscaling.js';
 import { snapshotAction } from '../actions/rds/snapshot.js';
 import { requeueAction } from '../actions/queues/requeue.js';
 import type { RunbookActionName } from './format.js';
@@ -58,13 +59,21 @@ export function bindAction(name: RunbookActionName, params: Params, rb: RunbookC
     case 'rollback': {
       known(params, ['service', 'to'], name);
       const service = text(params, 'service', name);
-      const to = whole(params, 'to', name, true);
+      // "last-good": the newest earlier revision that ran steady (src/actions/ecs/lastGood.ts)
+      const to = params.to === 'last-good' ? 'last-good' : whole(params, 'to', name, true);
       return { action: rollbackAction, ctx: need(rb.ecs, 'ECS'), args: { cluster: rb.clusterOf(service), service, ...(to !== undefined ? { to } : {}), ...timeout } };
     }
     case 'redeploy': {
       known(params, ['service'], name);
       const service = text(params, 'service', name);
       return { action: redeployAction, ctx: need(rb.ecs, 'ECS'), args: { cluster: rb.clusterOf(service), service, ...timeout } };
+    }
+    case 'autoscaling-suspend':
+    case 'autoscaling-resume': {
+      known(params, ['service'], name);
+      const service = text(params, 'service', name);
+      const action = name === 'autoscaling-suspend' ? autoscalingSuspendAction : autoscalingResumeAction;
+      return { action, ctx: need(rb.ecs, 'ECS'), args: { cluster: rb.clusterOf(service), service, ...timeout } };
     }
     case 'snapshot': {
       known(params, ['instance'], name);

@@ -40,7 +40,7 @@ export const FOR_EACH = ['writers', 'databases', 'queues'] as const;
 export type ForEach = (typeof FOR_EACH)[number];
 
 /** The guarded actions a runbook may call (see steps.ts for their parameters). */
-export const RUNBOOK_ACTIONS = ['scale', 'rollback', 'redeploy', 'snapshot', 'requeue'] as const;
+export const RUNBOOK_ACTIONS = ['scale', 'rollback', 'redeploy', 'autoscaling-suspend', 'autoscaling-resume', 'snapshot', 'requeue'] as const;
 export type RunbookActionName = (typeof RUNBOOK_ACTIONS)[number];
 
 const common = {

@@ -59,9 +59,13 @@ export interface RunbookParams {
   verifyTimeoutMs?: number;
 }
 
-/** A plan whose only "changes" leave everything as it is (scale to the count it already has). */
+/**
+ * A plan refused because the target is already as the step wants it (a scale
+ * to the count it has, autoscaling already suspended, no scalable target to
+ * suspend): the step is skipped, not a reason to stop the run.
+ */
 function nothingToDo(plan: Plan): boolean {
-  return plan.refusal !== undefined && plan.changes.length > 0 && plan.changes.every((c) => c.before === c.after || /nothing to do/.test(plan.refusal!));
+  return plan.refusal !== undefined && (/; nothing to (do|suspend|resume)$/.test(plan.refusal) || (plan.changes.length > 0 && plan.changes.every((c) => c.before === c.after)));
 }
 
 function sameChanges(a: readonly PlanChange[], b: readonly PlanChange[]): boolean {

@@ -11,7 +11,7 @@ describe('opsdeck runbook', () => {
   it('list names the built-in runbooks; show prints one to copy', () => {
     const list = opsdeck(['runbook', 'list', '--demo'], { env: env() });
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^stop-all-writes\s+4 steps\s+built-in\s+Stop all writes/m);
+    expect(list.stdout).toMatch(/^stop-all-writes\s+5 steps\s+built-in\s+Stop all writes/m);
     const show = opsdeck(['runbook', 'show', 'restore-writes', '--demo'], { env: env() });
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('name: restore-writes');
@@ -24,14 +24,14 @@ describe('opsdeck runbook', () => {
     expect(plan.phrase).toBe('stop-all-writes');
     expect(plan.tier).toBe('destructive');
     expect(plan.changes.map((c) => c.field)).toEqual(expect.arrayContaining(['api desiredCount', 'worker desiredCount', 'scheduler desiredCount']));
-    expect(opsdeck(['audit'], { env: env() }).stdout).toMatch(/empty/);
+    expect(opsdeck(['audit', '--demo'], { env: env() }).stdout).toMatch(/empty/);
   });
 
   it('without a terminal and without --confirm a run is refused (exit 1), journaled, and nothing runs', () => {
     const r = opsdeck(['runbook', 'run', 'stop-all-writes', '--demo'], { env: env() });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^refused: no confirmation given; type \(or pass --confirm\) stop-all-writes/m);
-    expect(opsdeck(['audit'], { env: env() }).stdout).toMatch(/runbook\s+demo\/runbook:stop-all-writes\s+refusal/);
+    expect(opsdeck(['audit', '--demo'], { env: env() }).stdout).toMatch(/runbook\s+demo\/runbook:stop-all-writes\s+refusal/);
   });
 
   it('usage errors are one line with exit 64; a broken team runbook is exit 78 naming the file', () => {

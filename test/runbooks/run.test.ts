@@ -19,6 +19,7 @@ describe('stop-all-writes and restore-writes on the sandbox', () => {
     expect(plan.phrase).toBe('stop-all-writes');
     expect(plan.changes.map((c) => `${c.field} ${c.before}→${c.after}`)).toEqual([
       expect.stringMatching(/^demo-db manual snapshot \(none\)→demo-db-opsdeck-/),
+      ...['api', 'worker'].flatMap((s) => ['DynamicScalingInSuspended', 'DynamicScalingOutSuspended', 'ScheduledScalingSuspended'].map((f) => `${s} ${f} false→true`)),
       'api desiredCount 3→0',
       'worker desiredCount 2→0',
       'scheduler desiredCount 1→0',
@@ -49,6 +50,11 @@ describe('stop-all-writes and restore-writes on the sandbox', () => {
     expect(result.outcome, result.message).toBe('done');
 
     for (const [name, s] of await h.services()) expect({ name, desired: s.desired, running: s.running }).toEqual({ name, desired: 0, running: 0 });
+    // the sandbox's autoscaling raises a count below its minimum after a few minutes unless suspended
+    const stopped = await h.services();
+    expect([stopped.get('api')?.suspended, stopped.get('worker')?.suspended]).toEqual([true, true]);
+    h.clock.advance(10 * 60_000);
+    for (const [, s] of await h.services()) expect(s.desired).toBe(0);
     const rds = await h.sandbox.sources.rds.describe(new AbortController().signal);
     const taken = stop.plan.changes[0]!.after;
     expect(rds.snapshots.filter((s) => s.id === taken).map((s) => [s.instanceId, s.type, s.status])).toEqual([['demo-db', 'manual', 'available']]);
@@ -61,14 +67,18 @@ describe('stop-all-writes and restore-writes on the sandbox', () => {
 
     const [run] = readRuns();
     expect(run?.status).toBe('done');
-    expect(run?.steps.map((s) => `${s.key}=${s.outcome}`)).toEqual([
-      'snapshot:demo-db=started'.replace('started', 'done'),
+    // the snapshot, started first in the background, ends whenever it becomes available
+    expect(run?.steps.map((s) => `${s.key}=${s.outcome}`).sort()).toEqual([
+      'suspend-autoscaling:api=done',
+      'suspend-autoscaling:worker=done',
+      'suspend-autoscaling:scheduler=skipped',
       'scale-to-zero:api=done',
       'scale-to-zero:worker=done',
       'scale-to-zero:scheduler=done',
       'incident=done',
       'record=done',
-    ].sort((a, b) => (a.startsWith('snapshot') ? 1 : b.startsWith('snapshot') ? -1 : 0)));
+      'snapshot:demo-db=done',
+    ].sort());
 
     // every step went through the executor: intent, outcome and verify, as a step of the run
     const journal = AuditJournal.open(process.env).read();
@@ -78,10 +88,17 @@ describe('stop-all-writes and restore-writes on the sandbox', () => {
 
     const restore = await h.plan('restore-writes', { answers: { 'data-checked': 'yes' } });
     expect(restore.plan.refusal).toBeUndefined();
-    expect(restore.plan.changes.map((c) => `${c.field} ${c.before}→${c.after}`)).toEqual(['api desiredCount 0→3', 'worker desiredCount 0→2', 'scheduler desiredCount 0→1']);
+    expect(restore.plan.changes.map((c) => `${c.field} ${c.before}→${c.after}`)).toEqual([
+      'api desiredCount 0→3',
+      'worker desiredCount 0→2',
+      'scheduler desiredCount 0→1',
+      ...['api', 'worker'].flatMap((s) => ['DynamicScalingInSuspended', 'DynamicScalingOutSuspended', 'ScheduledScalingSuspended'].map((f) => `${s} ${f} true→false`)),
+    ]);
     const back = await restore.run('restore-writes');
     expect(back.outcome, back.message).toBe('done');
     expect([...(await h.services())].map(([n, s]) => [n, s.desired, s.running])).toEqual(Object.entries(WRITERS).map(([n, c]) => [n, c, c]));
+    const back2 = await h.services();
+    expect([back2.get('api')?.suspended, back2.get('worker')?.suspended]).toEqual([false, false]);
   });
 
   it('restore-writes without a finished stop-all-writes stops at its scale step, saying why, and changes nothing', async () => {

@@ -14,6 +14,7 @@ import { runAction, type RunResult } from '../../src/actions/executor.js';
 import { runbookAction, type RunbookArgs } from '../../src/runbooks/runbookAction.js';
 import { loadRunbooks, findRunbook } from '../../src/runbooks/library.js';
 import { runbookContext } from '../../src/cli/runbookContext.js';
+import { resourceLocator } from '../../src/cli/actionSetup.js';
 import { IncidentRecorder } from '../../src/incident/index.js';
 import type { OpenedEnvironment } from '../../src/cli/environment.js';
 import type { Plan } from '../../src/actions/types.js';
@@ -28,7 +29,7 @@ export interface Harness {
   opened: OpenedEnvironment;
   lines: string[];
   plan(name: string | Runbook, extra?: Partial<RunbookArgs> & { answers?: Record<string, string> }): Promise<{ plan: Plan<RunbookParams>; run(typed: string | undefined, signal?: AbortSignal): Promise<RunResult> }>;
-  services(): Promise<Map<string, { desired: number; running: number; taskDefinition: string }>>;
+  services(): Promise<Map<string, { desired: number; running: number; taskDefinition: string; suspended?: boolean }>>;
 }
 
 export function builtIn(name: string): Runbook {
@@ -65,13 +66,14 @@ export function harness(scenario: Scenario = 'calm', opts: { protected?: boolean
       const deps = {
         journal: AuditJournal.open(process.env),
         lock: createTargetLock({ env: process.env }),
+        locate: resourceLocator(opened),
         observer: { planned: (p: Plan) => recorder.planned(p), confirmed: (p: Plan) => recorder.confirmed(p), outcome: (p: Plan, r: RunResult) => recorder.outcome(p, r) },
       };
       return { plan, run: (typed, signal) => runAction(deps, { action: runbookAction, ctx: rb, plan, typed, ...(signal ? { signal } : {}) }) };
     },
     async services() {
       const snap = await sandbox.sources.ecs.describe(new AbortController().signal);
-      return new Map(snap.services.map((s) => [s.name, { desired: s.desired, running: s.running, taskDefinition: s.taskDefinition }]));
+      return new Map(snap.services.map((s) => [s.name, { desired: s.desired, running: s.running, taskDefinition: s.taskDefinition, ...(s.autoscaling ? { suspended: s.autoscaling.suspended.dynamicIn && s.autoscaling.suspended.dynamicOut && s.autoscaling.suspended.scheduled } : {}) }]));
     },
   };
 }
