@@ -83,7 +83,14 @@ describe('stop-all-writes and restore-writes on the sandbox', () => {
     // every step went through the executor: intent, outcome and verify, as a step of the run
     const journal = AuditJournal.open(process.env).read();
     const steps = journal.filter((r) => r.phase === 'intent' && r.detail.includes('a step of Run runbook stop-all-writes'));
-    expect(steps.map((r) => r.target).sort()).toEqual(['demo/api', 'demo/demo-db', 'demo/scheduler', 'demo/worker']);
+    expect(steps.map((r) => `${r.action} ${r.target}`).sort()).toEqual([
+      'autoscaling-suspend demo/api',
+      'autoscaling-suspend demo/worker',
+      'scale demo/api',
+      'scale demo/scheduler',
+      'scale demo/worker',
+      'snapshot demo/demo-db',
+    ]);
     expect(journal.filter((r) => r.action === 'runbook').map((r) => `${r.phase}:${r.outcome ?? '-'}`)).toEqual(['intent:-', 'outcome:ok', 'verify:ok']);
 
     const restore = await h.plan('restore-writes', { answers: { 'data-checked': 'yes' } });
