@@ -52,23 +52,26 @@ function mount(data: Partial<PanelData>, ageMs: number) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the store keeps what did not change', () => {
-  test('a poll with the same data keeps the snapshot and tells nobody; different data does', () => {
+  test('a poll with the same data keeps the snapshot and tells nobody; different data does', async () => {
     const clock = new ManualClock(0);
     const store = new Store({ intervals, clock, coalesceMs: 0 });
     const heard = vi.fn();
     store.subscribe(heard);
     store.succeed('ecs', structuredClone(allData.ecs));
     const first = store.getSnapshots();
+    await sleep(10);
     expect(heard).toHaveBeenCalledTimes(1);
     clock.advance(500);
     store.succeed('ecs', structuredClone(allData.ecs));
     expect(store.getSnapshots()).toBe(first);
+    await sleep(10);
     expect(heard).toHaveBeenCalledTimes(1);
     const changed = structuredClone(allData.ecs);
     changed.services[0]!.running = 2;
     store.succeed('ecs', changed);
     expect(store.getSnapshots()).not.toBe(first);
     expect(store.get('ecs').data?.services[0]?.running).toBe(2);
+    await sleep(10);
     expect(heard).toHaveBeenCalledTimes(2);
   });
 
@@ -92,20 +95,20 @@ describe('the store keeps what did not change', () => {
     expect(store.get('queues')).toMatchObject({ status: 'stale', updatedAt: 8_100 });
   });
 
-  test('the sandbox read twice a second apart with nothing moved gives equal data, so the store keeps it', async () => {
+  test("the sandbox's ECS read twice a second apart (nothing moved) gives equal data, so the store keeps it", async () => {
     const clock = new ManualClock(Date.parse('2026-11-22T09:00:00Z'));
     const sandbox = createSandbox({ scenario: 'calm', clock });
     const signal = new AbortController().signal;
     const store = new Store({ intervals, clock, coalesceMs: 0 });
-    const a = await sandbox.sources.rds.describe(signal);
-    store.succeed('rds', a);
-    const kept = store.get('rds');
+    const a = await sandbox.sources.ecs.describe(signal);
+    store.succeed('ecs', a);
+    const kept = store.get('ecs');
     clock.advance(1_000);
-    const b = await sandbox.sources.rds.describe(signal);
+    const b = await sandbox.sources.ecs.describe(signal);
     expect(b).not.toBe(a);
     expect(sameData(a, b)).toBe(true);
-    store.succeed('rds', b);
-    expect(store.get('rds')).toBe(kept);
+    store.succeed('ecs', b);
+    expect(store.get('ecs')).toBe(kept);
   });
 });
 
