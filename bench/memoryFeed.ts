@@ -98,6 +98,7 @@ const feedMs = performance.now() - t0;
 const last = checkpoints.at(-1)!;
 const full = checkpoints.find((c) => c.dropped > 0) ?? last;
 await runtime.stop();
+const half = checkpoints.find((c) => c.lines >= LINES / 2) ?? last;
 
 console.log(
   JSON.stringify({
@@ -112,6 +113,10 @@ console.log(
     dropped: last.dropped,
     // from the first checkpoint with a full ring to the end: ~0 when bounded
     heapGrowthAfterRingFullMB: Math.round((last.heapUsedMB - full.heapUsedMB) * 10) / 10,
+    rssAtStartMB: checkpoints[0]!.rssMB,
+    rssAtHalfMB: half.rssMB,
+    // the second half of the lines: ~0 when the ring and the sparklines are bounded
+    rssGrowthOverLastHalfMB: Math.round((last.rssMB - half.rssMB) * 10) / 10,
     checkpoints,
   }),
 );

@@ -5,7 +5,7 @@
  * screen on every update, which flickers). A guarded action draws over the
  * body from the action controller's state; the controller does the work.
  */
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput } from 'ink';
 import type { Key } from 'ink';
 import type { ActionUiState, DashboardRuntime, DrillView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
@@ -19,7 +19,7 @@ import { Lines, ThemeContext } from './Lines.js';
 import { themeFor } from './theme.js';
 import type { Line } from './text.js';
 import { fitLine, seg } from './text.js';
-import { useTerminalSize, useTick } from './hooks.js';
+import { useAgeClock, useBoth, useTerminalSize } from './hooks.js';
 import { createViewStore, initialViewState } from './state.js';
 import type { ViewState } from './state.js';
 import type { DispatchContext, IncidentKeys } from './dispatchContext.js';
@@ -77,7 +77,58 @@ const noIncident = () => NO_INCIDENT;
 const NO_DRILL: DrillView = { phase: 'idle', steps: [] };
 const noDrill = () => NO_DRILL;
 
-function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number, verdicts: Verdicts) {
+/** What the body shows: rows of lines, or (the grid) rows of panels side by side. */
+type Body = { kind: 'lines'; lines: readonly Line[] } | { kind: 'grid'; rows: { id: PanelId; width: number; lines: readonly Line[] }[][] };
+
+type FrameInput = Parameters<typeof framePanel>[0];
+type PanelCache = Map<string, { input: FrameInput; lines: Line[] }>;
+
+/**
+ * framePanel, kept while its input is the same (the same snapshot object,
+ * size, time, selection, verdicts): a key that moves the selection in one
+ * panel, or new data in another, does not rebuild this one, and its lines
+ * keep their identity so the memoised views below do not re-render them.
+ */
+function cachedPanel(cache: PanelCache, input: FrameInput): Line[] {
+  const key = `${input.id}:${input.detail ? 'd' : 'g'}`;
+  const hit = cache.get(key);
+  if (hit && sameInput(hit.input, input)) return hit.lines;
+  const lines = framePanel(input);
+  cache.set(key, { input, lines });
+  return lines;
+}
+
+function sameInput(a: FrameInput, b: FrameInput): boolean {
+  const ka = Object.keys(a) as (keyof FrameInput)[];
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.is(a[k], b[k]));
+}
+
+/** The text and tones of a frame: equal strings mean the terminal would show the same. */
+function frameText(header: readonly Line[], body: Body, footer: readonly Line[]): string {
+  const lines = (ls: readonly Line[]) => ls.map((l) => l.map((g) => `${g.tone ?? ''}|${g.bold ? 1 : 0}${g.inverse ? 1 : 0}|${g.text}`).join('\u0000')).join('\n');
+  const b = body.kind === 'lines' ? lines(body.lines) : body.rows.map((r) => r.map((c) => `${c.width}\n${lines(c.lines)}`).join('\u0001')).join('\u0002');
+  return `${lines(header)}\u0003${b}\u0003${lines(footer)}`;
+}
+
+// Lines re-render only when their array changes: a cached panel's do not.
+const MemoLines = memo(Lines);
+
+function BodyView({ body }: { body: Body }) {
+  if (body.kind === 'lines') return <MemoLines lines={body.lines} />;
+  return (
+    <Box flexDirection="column">
+      {body.rows.map((row, r) => (
+        <Box key={r} flexDirection="row">
+          {row.map((cell) => (
+            <MemoLines key={cell.id} width={cell.width} lines={cell.lines} />
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+function bodyOf(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: number, verdicts: Verdicts, cache: PanelCache): Body {
   const common = (id: PanelId) => ({
     id,
     snap: snaps[id],
@@ -90,27 +141,17 @@ function bodyView(layout: Layout, snaps: PanelSnapshots, state: ViewState, now: 
   });
   if (layout.kind === 'detail') {
     const { cell } = layout;
-    return <Lines lines={framePanel({ ...common(cell.id), width: cell.width, height: cell.height, detail: true })} />;
+    return { kind: 'lines', lines: cachedPanel(cache, { ...common(cell.id), width: cell.width, height: cell.height, detail: true }) };
   }
   if (layout.kind === 'grid') {
-    return (
-      <Box flexDirection="column">
-        {layout.rows.map((row, r) => (
-          <Box key={r} flexDirection="row">
-            {row.map((cell) => (
-              <Lines key={cell.id} width={cell.width} lines={framePanel({ ...common(cell.id), width: cell.width, height: cell.height, detail: false })} />
-            ))}
-          </Box>
-        ))}
-      </Box>
-    );
+    return { kind: 'grid', rows: layout.rows.map((row) => row.map((cell) => ({ id: cell.id, width: cell.width, lines: cachedPanel(cache, { ...common(cell.id), width: cell.width, height: cell.height, detail: false }) }))) };
   }
   const lines: Line[] = [];
   for (const item of layout.items) {
     if (item.kind === 'summary') lines.push(summaryLine({ ...common(item.id), width: layout.width }));
-    else lines.push(...framePanel({ ...common(item.id), width: layout.width, height: item.height, detail: false }));
+    else lines.push(...cachedPanel(cache, { ...common(item.id), width: layout.width, height: item.height, detail: false }));
   }
-  return <Lines lines={lines} />;
+  return { kind: 'lines', lines };
 }
 
 export function App(props: AppProps) {
@@ -131,15 +172,16 @@ export function App(props: AppProps) {
   const environmentsShown = shownRef.current;
   const { shown, switching } = useSyncExternalStore(environmentsShown.subscribe, environmentsShown.getState);
   const { runtime, actions, findings } = shown;
-  const snaps = useSyncExternalStore(runtime.store.subscribe, runtime.store.getSnapshots);
+  // the panels and their verdicts together: the checks run inside the store's notification
+  const [snaps, checks] = useBoth(runtime.store.subscribe, runtime.store.getSnapshots, findings?.subscribe ?? noSubscribe, findings?.getState ?? noFindings);
   const action = useSyncExternalStore(actions?.controller.subscribe ?? noSubscribe, actions?.controller.getState ?? idle);
-  const checks = useSyncExternalStore(findings?.subscribe ?? noSubscribe, findings?.getState ?? noFindings);
   const incidentView = useSyncExternalStore(incident?.subscribe ?? noSubscribe, incident?.getState ?? noIncident);
   const drill = actions?.drill;
   const drillView = useSyncExternalStore(drill?.subscribe ?? noSubscribe, drill?.getState ?? noDrill);
-  const tick = useTick(1_000);
-  // Read the clock when the second ticks or data arrives, so ages never lag behind updatedAt.
-  const now = useMemo(() => runtime.clock.now(), [runtime.clock, tick, snaps, checks]);
+  // Set when the time alone changed what the screen shows (see useAgeClock).
+  const [ageTick, setAgeTick] = useState(0);
+  // Read the clock when an age on screen is due or data arrives, so ages never lag behind updatedAt.
+  const now = useMemo(() => runtime.clock.now(), [runtime.clock, ageTick, snaps, checks]);
   const { columns, rows } = useTerminalSize();
   const theme = themeFor(noColor);
   const overlayOpen = overlayShown(action.phase, state.actionHidden);
@@ -177,31 +219,68 @@ export function App(props: AppProps) {
     follow();
     return findings.subscribe(follow);
   }, [findings, runtime, viewStore, dispatch]);
-  // On a very small terminal the panels win: the header drops rows from its
-  // end (who, the critical line, the incident) down to its first row
-  // (environment and badges), then the hint bar and the message go.
-  let header = headerLines(runtime.env, snaps, now, width, {
-    rows: [incidentLine(incidentView, width), criticalLine(critical, now, width)],
-    ...(switching ? { switching } : {}),
-  });
-  const footer: Line[] = [];
-  // a message wraps to three rows: what it names (a review's path, the environments) must be readable at 80 columns
-  if (state.message && !state.entry) for (const row of wrapText(state.message.text, width).slice(0, 3)) footer.push(fitLine([seg(row, state.message.tone)], width));
-  // every confirmed action not read yet, in one line: how far each is, how each ended
-  const runs = overlayOpen ? undefined : runsLine(action.runs ?? [], width);
-  if (runs) footer.push(runs);
-  const drillLine = state.drill ? undefined : drillRunningLine(drillView, width);
-  if (drillLine) footer.push(drillLine);
-  if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[targetPanel]));
-  else if (state.drillAsk && !state.help) footer.push(drillAskLine(state.drillAsk, width));
-  else if (state.entry && !state.help) footer.push(entryLine(state.entry, width, { question: endQuestion(incidentView.status), ...(incident ? { placeholder: incident.defaultTitle() } : {}) }));
-  else footer.push(hintLine(scopeOf(state), active, width, activePanel(state), { problems: problems.length }));
-  if (total - header.length - footer.length < 6) header = header.slice(0, Math.max(1, total - footer.length - 6));
-  while (!state.entry && footer.length > 0 && total - header.length - footer.length < 2) footer.pop();
-  const bodyHeight = Math.max(1, total - header.length - footer.length);
-  const layout = computeLayout({ width, height: bodyHeight, focus: state.focus, detail: state.detail });
-
   const help = useMemo(() => helpContent(active, runtime.env.readOnly ? hidden : 0), [active, hidden, runtime.env.readOnly]);
+  const panelCache = (useRef<PanelCache | null>(null).current ??= new Map());
+  // The whole frame at time `at`: what is drawn, and what the age clock
+  // compares a second later to know whether the time alone changed the screen.
+  const compose = (at: number) => {
+    // On a very small terminal the panels win: the header drops rows from its
+    // end (who, the critical line, the incident) down to its first row
+    // (environment and badges), then the hint bar and the message go.
+    let header = headerLines(runtime.env, snaps, at, width, {
+      rows: [incidentLine(incidentView, width), criticalLine(critical, at, width)],
+      ...(switching ? { switching } : {}),
+    });
+    const footer: Line[] = [];
+    // a message wraps to three rows: what it names (a review's path, the environments) must be readable at 80 columns
+    if (state.message && !state.entry) for (const row of wrapText(state.message.text, width).slice(0, 3)) footer.push(fitLine([seg(row, state.message.tone)], width));
+    // every confirmed action not read yet, in one line: how far each is, how each ended
+    const runs = overlayOpen ? undefined : runsLine(action.runs ?? [], width);
+    if (runs) footer.push(runs);
+    const drillLine = state.drill ? undefined : drillRunningLine(drillView, width);
+    if (drillLine) footer.push(drillLine);
+    if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[targetPanel]));
+    else if (state.drillAsk && !state.help) footer.push(drillAskLine(state.drillAsk, width));
+    else if (state.entry && !state.help) footer.push(entryLine(state.entry, width, { question: endQuestion(incidentView.status), ...(incident ? { placeholder: incident.defaultTitle() } : {}) }));
+    else footer.push(hintLine(scopeOf(state), active, width, activePanel(state), { problems: problems.length }));
+    if (total - header.length - footer.length < 6) header = header.slice(0, Math.max(1, total - footer.length - 6));
+    while (!state.entry && footer.length > 0 && total - header.length - footer.length < 2) footer.pop();
+    const bodyHeight = Math.max(1, total - header.length - footer.length);
+    const layout = computeLayout({ width, height: bodyHeight, focus: state.focus, detail: state.detail });
+    let body: Body;
+    // The box as drawn now: the key handler scrolls its plan by what the screen shows.
+    const boxTargetName = !actionTarget ? undefined : actionTarget.panel === 'ecs' ? actionTarget.service : actionTarget.panel === 'rds' ? (actionTarget.snapshot ?? actionTarget.instance) : actionTarget.queue;
+    const box = overlayOpen
+      ? overlayView({ state: action, width, maxHeight: bodyHeight, live: liveLines(actionTarget, action, snaps), system: SYSTEM[targetPanel], targetName: boxTargetName, notes: actions?.notes(), quitArmed: state.quitArmed, scroll: state.planScroll })
+      : undefined;
+    if (box) {
+      // Under the box, while there is room, the target's panel keeps moving: the operator watches the change land.
+      const rest = bodyHeight - box.lines.length;
+      const p = targetPanel;
+      const below = rest >= 6 ? cachedPanel(panelCache, { id: p, snap: snaps[p], width, height: rest, now: at, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, verdicts: checks.verdicts }) : [];
+      body = { kind: 'lines', lines: [...box.lines, ...below] };
+    } else if (state.help) body = { kind: 'lines', lines: helpView(help, width, bodyHeight, state.helpScroll) };
+    else if (state.drill && drillView.phase !== 'idle') body = { kind: 'lines', lines: drillScreen(drillView, { now: at, width, height: bodyHeight }) };
+    else if (state.checklist) {
+      const canFix = actions !== undefined && active.some((b) => b.command === 'checklist-fix');
+      // when the checks last ran, not when they last found something new (that keeps the state as it was)
+      const checkedAt = findings?.checkedAt?.() ?? checks.evaluatedAt;
+      const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, okOpen: state.checklistOkOpen, width, height: bodyHeight, now: at, env: runtime.env.name, notes: checks.notes, canFix, ...(checkedAt !== undefined ? { evaluatedAt: checkedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
+      body = { kind: 'lines', lines: list };
+    } else body = bodyOf(layout, snaps, state, at, checks.verdicts, panelCache);
+    return { header, footer, bodyHeight, layout, body, box };
+  };
+  const { header, footer, bodyHeight, layout, body, box } = compose(now);
+  useAgeClock(
+    now,
+    frameText(header, body, footer),
+    () => {
+      const next = compose(runtime.clock.now());
+      return frameText(next.header, next.body, next.footer);
+    },
+    () => setAgeTick((n) => n + 1),
+  );
+
   // The log box as drawn now: the key handler scrolls by what the screen shows.
   const logBox = logBoxOf(layout, snaps.logs.status === 'error');
 
@@ -216,12 +295,6 @@ export function App(props: AppProps) {
       },
     [incident],
   );
-  // The box as drawn now: the key handler scrolls its plan by what the screen shows.
-  const boxTarget = actionTarget;
-  const boxTargetName = !boxTarget ? undefined : boxTarget.panel === 'ecs' ? boxTarget.service : boxTarget.panel === 'rds' ? (boxTarget.snapshot ?? boxTarget.instance) : boxTarget.queue;
-  const box = overlayOpen
-    ? overlayView({ state: action, width, maxHeight: bodyHeight, live: liveLines(boxTarget, action, snaps), system: SYSTEM[targetPanel], targetName: boxTargetName, notes: actions?.notes(), quitArmed: state.quitArmed, scroll: state.planScroll })
-    : undefined;
   const ctxRef = useRef<DispatchContext | null>(null);
   ctxRef.current = {
     getState: viewStore.getState,
@@ -288,27 +361,13 @@ export function App(props: AppProps) {
   }, []);
   useInput(onInput, { isActive: true });
 
-  let body;
-  if (box) {
-    // Under the box, while there is room, the target's panel keeps moving: the operator watches the change land.
-    const rest = bodyHeight - box.lines.length;
-    const p = targetPanel;
-    const below = rest >= 6 ? framePanel({ id: p, snap: snaps[p], width, height: rest, now, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, verdicts: checks.verdicts }) : [];
-    body = <Lines lines={[...box.lines, ...below]} />;
-  } else if (state.help) body = <Lines lines={helpView(help, width, bodyHeight, state.helpScroll)} />;
-  else if (state.drill && drillView.phase !== 'idle') body = <Lines lines={drillScreen(drillView, { now, width, height: bodyHeight })} />;
-  else if (state.checklist) {
-    const canFix = actions !== undefined && active.some((b) => b.command === 'checklist-fix');
-    const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, okOpen: state.checklistOkOpen, width, height: bodyHeight, now, env: runtime.env.name, notes: checks.notes, canFix, ...(checks.evaluatedAt !== undefined ? { evaluatedAt: checks.evaluatedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
-    body = <Lines lines={list} />;
-  } else body = bodyView(layout, snaps, state, now, checks.verdicts);
 
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={width} height={total} overflow="hidden">
         <Lines lines={header} />
         <Box height={bodyHeight} flexDirection="column" overflow="hidden">
-          {body}
+          <BodyView body={body} />
         </Box>
         <Lines lines={footer} />
       </Box>

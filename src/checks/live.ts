@@ -17,6 +17,7 @@ import { PANEL_IDS, type PanelSnapshots } from '../model/panels.js';
 import { errorMessage } from '../text/sanitize.js';
 import { evaluate, panelInputs, type EvaluateOptions } from './evaluate.js';
 import { Observable } from '../engine/observable.js';
+import { sameData } from '../engine/sameData.js';
 import { CHECKS } from './rules.js';
 import { NO_VERDICTS, verdictsOf, type Verdicts } from '../model/verdicts.js';
 import { FindingTracker, type FindingChange, type TrackedFinding } from './tracker.js';
@@ -57,12 +58,17 @@ export class LiveFindings {
   private readonly state = new Observable<LiveFindingsState>(NO_LIVE_FINDINGS);
   private readonly tracker = new FindingTracker();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private timerSoon = false;
+  /** real time (Date.now) of the last run, for the at-most-once-per-interval rule */
+  private ranAt = -Infinity;
   /** the snapshots the last run judged */
   private judged: PanelSnapshots | undefined;
   private unsubscribe: (() => void) | undefined;
   private disposed = false;
   private readonly intervalMs: number;
+  /** when the checks last ran, also when they found what they found before (the state then stays as it was) */
+  private lastRunAt: number | undefined;
+  /** the findings the current verdicts were built from */
+  private verdictsFrom: readonly Finding[] = [];
 
   constructor(private readonly opts: LiveFindingsOptions) {
     this.intervalMs = opts.intervalMs ?? 1_000;
@@ -76,6 +82,9 @@ export class LiveFindings {
   getState = this.state.get;
   subscribe = this.state.subscribe;
 
+  /** When the checks last ran: the state's `evaluatedAt` is when they last found something new. */
+  checkedAt = (): number | undefined => this.lastRunAt;
+
   /** The current findings at `severity`, oldest first. */
   at(severity: Finding['severity']): TrackedFinding[] {
     return this.tracker.at(severity);
@@ -86,7 +95,7 @@ export class LiveFindings {
     if (this.disposed) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.timerSoon = false;
+    this.ranAt = Date.now();
     const snaps = this.opts.store.getSnapshots();
     this.judged = snaps;
     const now = this.opts.clock.now();
@@ -100,8 +109,18 @@ export class LiveFindings {
         checks: settled(this.opts.checks ?? CHECKS, snaps),
       });
       const changes = this.tracker.update(findings, now);
-      next = { findings: this.tracker.current(), verdicts: verdictsOf(findings), notes, evaluatedAt: now, changes };
+      const tracked = this.tracker.current();
+      this.lastRunAt = now;
       this.opts.onEvaluated?.(findings, changes);
+      // The same verdicts as the last run (a log line came in, nothing else):
+      // the same state object, so nothing that draws it does any work.
+      const prev = this.state.get();
+      if (prev.evaluatedAt !== undefined && prev.error === undefined && changes.length === 0 && sameData(prev.findings, tracked) && sameData(prev.notes, notes)) return;
+      // A figure in a message moved (the error rate), no verdict did: the same
+      // verdicts object, so the panels drawn from it are not rebuilt.
+      const verdicts = prev.evaluatedAt !== undefined && sameVerdicts(this.verdictsFrom, findings) ? prev.verdicts : verdictsOf(findings);
+      this.verdictsFrom = findings;
+      next = { findings: tracked, verdicts, notes, evaluatedAt: now, changes };
     } catch (err) {
       next = { ...this.state.get(), error: `the checks could not run: ${errorMessage(err)}` };
     }
@@ -117,18 +136,46 @@ export class LiveFindings {
     this.state.dispose();
   }
 
+  /**
+   * Runs inside the store's notification when the run is due, so the
+   * dashboard, which hears of both in the same moment, draws the new data and
+   * its verdicts in one frame rather than two.
+   */
   private schedule = (): void => {
-    if (this.disposed || this.timerSoon) return;
-    const soon = this.judged !== undefined && changedBesideLogs(this.judged, this.opts.store.getSnapshots());
-    if (this.timer !== undefined && !soon) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerSoon = soon;
-    this.timer = setTimeout(() => {
-      this.timerSoon = false;
-      this.evaluateNow();
-    }, soon ? 0 : this.intervalMs);
-    this.timer.unref?.();
+    if (this.disposed) return;
+    const snaps = this.opts.store.getSnapshots();
+    if (snaps === this.judged) return;
+    if (this.judged === undefined) {
+      // the first run waits a moment: the other panels' first answers are on their way
+      this.timer ??= this.later(this.intervalMs);
+      return;
+    }
+    const wait = this.ranAt + this.intervalMs - Date.now();
+    if (changedBesideLogs(this.judged, snaps) || wait <= 0) return this.evaluateNow();
+    this.timer ??= this.later(wait);
   };
+
+  private later(ms: number): ReturnType<typeof setTimeout> {
+    const t = setTimeout(() => this.evaluateNow(), ms);
+    t.unref?.();
+    return t;
+  }
+}
+
+/**
+ * Whether two runs' findings give the same verdicts: the same severities for
+ * the same checks and subjects, and (what `problems` hands the rows) the same
+ * findings other than ok.
+ */
+function sameVerdicts(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.severity !== y.severity || x.checkId !== y.checkId || x.area !== y.area || !sameData(x.ref, y.ref)) return false;
+    if (x.severity !== 'ok' && !sameData(x, y)) return false;
+  }
+  return true;
 }
 
 /** Whether a panel other than the log tail has new data since `before` (the tail alone changes many times a second). */

@@ -12,6 +12,7 @@ import { endIncident, IncidentError, IncidentRecorder, startIncident } from '../
 import { duration } from '../incident/format.js';
 import { errorMessage } from '../text/sanitize.js';
 import { Observable } from '../engine/observable.js';
+import { sameData } from '../engine/sameData.js';
 import type { IncidentView, Reply, TuiIncidentHandle } from './ports.js';
 
 type Env = Record<string, string | undefined>;
@@ -128,6 +129,8 @@ export class TuiIncident implements TuiIncidentHandle {
   private refresh(withProblem = false): void {
     const status = this.recorder.status();
     const problem = withProblem ? this.problem : undefined;
-    this.view.set({ ...(status ? { status } : {}), ...(problem ? { problem } : {}) });
+    const next: IncidentView = { ...(status ? { status } : {}), ...(problem ? { problem } : {}) };
+    // the one-second tick with no incident open (or nothing new) must not cost the dashboard a frame
+    if (!sameData(next, this.view.get())) this.view.set(next);
   }
 }

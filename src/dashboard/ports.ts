@@ -53,7 +53,10 @@ export interface TuiActions {
 }
 
 /** The live findings as the dashboard reads them. */
-export type FindingsFeed = Observed<LiveFindingsState>;
+export type FindingsFeed = Observed<LiveFindingsState> & {
+  /** when the checks last ran; the state keeps its `evaluatedAt` (and identity) while the verdicts stay the same */
+  checkedAt?(): number | undefined;
+};
 
 /**
  * What the dashboard shows of one environment. The action controller and the

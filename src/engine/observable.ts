@@ -11,6 +11,13 @@ type Listener = () => void;
 interface ObservableOptions {
   /** fold the updates of this many ms into one notification; absent: notify at once */
   coalesceMs?: number;
+  /**
+   * at least this many ms between two coalesced notifications: a steady
+   * trickle of updates (polls finishing at their own pace) then costs at
+   * most one render per gap; the first after a quiet spell still waits only
+   * `coalesceMs`
+   */
+  minGapMs?: number;
 }
 
 export class Observable<T> {
@@ -18,6 +25,7 @@ export class Observable<T> {
   private readonly listeners = new Set<Listener>();
   private firstSubscriber: (() => void)[] = [];
   private pending: ReturnType<typeof setTimeout> | undefined;
+  private lastNotified = -Infinity;
 
   constructor(
     initial: T,
@@ -72,13 +80,15 @@ export class Observable<T> {
   private changed(): void {
     if (this.opts.coalesceMs === undefined) return this.notify();
     if (this.pending !== undefined || this.listeners.size === 0) return;
+    const gapLeft = this.lastNotified + (this.opts.minGapMs ?? 0) - Date.now();
     this.pending = setTimeout(() => {
       this.pending = undefined;
       this.notify();
-    }, this.opts.coalesceMs);
+    }, Math.max(this.opts.coalesceMs, gapLeft));
   }
 
   private notify(): void {
+    this.lastNotified = Date.now();
     for (const l of [...this.listeners]) l();
   }
 }

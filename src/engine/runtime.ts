@@ -33,6 +33,12 @@ interface RuntimeOptions {
   logSinceMs?: number;
   logCapacity?: number;
   coalesceMs?: number;
+  /**
+   * at least this many ms between two notifications of the panels' store,
+   * default 1000: six panels polling at their own pace would otherwise cost
+   * a frame each; a key's own change still draws at once (view state)
+   */
+  minGapMs?: number;
 }
 
 export class Runtime {
@@ -53,7 +59,7 @@ export class Runtime {
     this.env = opts.env;
     this.clock = opts.clock ?? systemClock;
     this.intervals = { ...DEFAULT_INTERVALS_MS, ...opts.intervals };
-    this.store = new Store({ intervals: this.intervals, clock: this.clock, coalesceMs: opts.coalesceMs });
+    this.store = new Store({ intervals: this.intervals, clock: this.clock, coalesceMs: opts.coalesceMs, minGapMs: opts.minGapMs ?? 1_000 });
     this.logs = new LogTail({ capacity: opts.logCapacity ?? 10_000, minutes: 30, groups: opts.sources.logs.groups, visible: 2_000 });
     this.logStartAt = this.clock.now() - (opts.logSinceMs ?? 15 * 60_000);
     // every watcher and every poll in flight listens on this one signal
