@@ -44,7 +44,11 @@ export function headerLines(env: EnvironmentInfo, snaps: PanelSnapshots, now: nu
   if (env.readOnly) first.push(seg(' '), seg(' READ-ONLY ', 'readOnly'));
   if (env.scenario) first.push(seg('  scenario ', 'muted'), seg(env.scenario, 'accent'));
   const last = lastRefresh(snaps);
-  first.push(seg('  '), last === undefined ? seg('waiting for data…', 'muted') : seg(`updated ${age(now - last)} ago`, 'muted'));
+  // A poll that finds nothing new keeps its snapshot (and its updatedAt), so an age here would grow on a
+  // healthy, quiet environment; the store marks a panel stale when its polls stop confirming it, so
+  // "live" is exact while every panel with data is fresh.
+  const live = last !== undefined && PANEL_IDS.every((id) => snaps[id].status === 'ok' || snaps[id].status === 'loading');
+  first.push(seg('  '), last === undefined ? seg('waiting for data…', 'muted') : live ? seg('live', 'muted') : seg(`updated ${age(now - last)} ago`, 'muted'));
   const failing = PANEL_IDS.filter((id) => snaps[id].status === 'error').length;
   const stale = PANEL_IDS.filter((id) => snaps[id].status === 'stale').length;
   if (failing > 0) first.push(seg(`  ${GLYPH.crit} ${failing} failing`, 'crit'));

@@ -132,8 +132,10 @@ describe('the dashboard draws only what changed', () => {
   });
 
   test('an age on screen ticks when its text changes, and only then', async () => {
-    // queues only: the header's "updated … ago" is the one age that follows the clock
+    // queues only, not confirmed for 5 minutes (stale): the header's "updated … ago" is the one age that follows the clock
     const v = mount({ queues: allData.queues }, 5 * 60_000);
+    v.store.markStale();
+    v.store.flush();
     await v.waitFor((f) => f.includes('updated 5m ago'));
     await sleep(200);
     const before = v.commits();
@@ -152,9 +154,17 @@ describe('the dashboard draws only what changed', () => {
   });
 
   test('seconds still tick when shown in seconds', async () => {
-    const v = mount({ queues: allData.queues }, 3_000);
-    await v.waitFor((f) => f.includes('updated 3s ago'));
+    const v = mount({ queues: allData.queues }, 33_000);
+    v.store.markStale();
+    v.store.flush();
+    await v.waitFor((f) => f.includes('updated 33s ago'));
     v.clock.advance(4_000);
-    await v.waitFor((f) => f.includes('updated 7s ago'), 3_000);
+    await v.waitFor((f) => f.includes('updated 37s ago'), 3_000);
+  });
+
+  test('while every panel is confirmed by its polls the header says live, not an age that grows on a quiet environment', async () => {
+    const v = mount({ queues: allData.queues }, 3_000);
+    await v.waitFor((f) => f.includes(' live'));
+    expect(v.frame()).not.toMatch(/updated \S+ ago/);
   });
 });
