@@ -20,7 +20,8 @@ const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
   'error-spike': { required: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs'], allowed: ['health.probe:demo/api'] },
   'bad-deploy': {
     required: ['ecs.running-below-desired:demo/api', 'ecs.crash-loop:demo/api'],
-    allowed: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs', 'health.probe:demo/api'],
+    // revision 45 was stopped by the circuit breaker before 46 went bad: its failed tasks are in the window
+    allowed: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs', 'health.probe:demo/api', 'ecs.failed-tasks:demo/api'],
   },
   // the SMTP provider times out: sends fail (dead letters) and slow down (jobs wait)
   'dlq-backlog': { required: ['queues.dead-letter:demo/jobs/emails', 'queues.dead-letter:demo/jobs/default'], allowed: ['queues.oldest-job:demo/jobs/emails'] },
@@ -107,7 +108,8 @@ describe('crash loop after a rollback', () => {
       const signal = new AbortController().signal;
       const before = await runChecks({ sources: h.sandbox.sources, env: 'demo', now: h.clock.now() });
       expect(before.findings.some((f) => f.checkId === 'ecs.crash-loop' && f.severity === 'crit')).toBe(true);
-      const plan = await rollbackAction.plan(h.ctx, { cluster: 'demo', service: 'api' }, signal);
+      // the previous revision (45) failed too: back to the last known good one
+      const plan = await rollbackAction.plan(h.ctx, { cluster: 'demo', service: 'api', to: 'last-good' }, signal);
       const r = await runAction(h.deps, { action: rollbackAction, ctx: h.ctx, plan, typed: 'api' });
       expect(r.outcome, r.message).toBe('done');
       const after = await runChecks({ sources: h.sandbox.sources, env: 'demo', now: h.clock.now() });

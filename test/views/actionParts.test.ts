@@ -41,7 +41,7 @@ describe('requests', () => {
 
   test('rollback: empty is the previous revision, a number is that revision', () => {
     const r = rollbackRequest(ecsCtx, 'demo', 'api');
-    expect(r.prompt?.label).toBe('revision (Enter: the previous one)');
+    expect(r.prompt?.label).toBe('revision (Enter: the previous one; good: the last known good)');
     expect(r.args('')).toEqual({ cluster: 'demo', service: 'api' });
     expect(r.args('43')).toEqual({ cluster: 'demo', service: 'api', to: 43 });
     expect(() => r.args('demo-worker:3')).toThrow('the revision is a number like 43');

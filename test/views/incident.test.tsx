@@ -166,14 +166,16 @@ describe('incident mode', () => {
     v.press(KEYS.enter);
     await v.waitFor((f) => f.includes('Esc does not stop it'));
     v.press(KEYS.escape);
-    await v.waitFor((f) => f.includes('⟳ running'));
+    await v.waitFor((f) => f.includes('⟳ 1 running (a shows)'));
     v.press('n');
     await v.waitFor((f) => f.includes('note:'));
     v.type('requeued the dead');
     a.release();
-    await v.waitFor((f) => f.includes('has ended: its outcome shows when you are done typing'));
+    // the outcome waits in the runs line; nothing pops up over the note being typed
+    await v.waitFor((f) => f.includes('1 ended (a shows)') && f.includes('Scale demo/api to 2 done') && f.includes('note: requeued the dead'));
     v.type(' letters');
     v.press(KEYS.enter);
+    v.press('a');
     await v.waitFor((f) => f.includes('✓ done'));
     const notes = currentIncident({ env })!.entries.filter((e) => e.kind === 'note');
     expect(notes).toMatchObject([{ text: 'requeued the dead letters' }]);

@@ -173,8 +173,9 @@ test('during a watched restore a rollback of another service runs to completion;
   expect(busy('api')).toBeUndefined();
   expect(busy()).toMatch(/^Restore .* is being watched$/);
   controller.begin(requests.ecs!.rollback('demo', 'api'));
-  // the revision prompt: Enter takes the previous one
+  // the revision prompt: bad-deploy's previous revision is bad too, so "good": the last known good one
   await until(controller, 'input');
+  for (const ch of 'good') controller.key({ input: ch });
   controller.key({ input: '', return: true });
   await confirmed(controller);
   await untilRun(controller, /^Roll back demo\/api/, 'finished');
