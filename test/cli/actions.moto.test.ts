@@ -129,8 +129,8 @@ describe('opsdeck scale / rollback / redeploy against moto', () => {
     const plan = JSON.parse(r.stdout);
     expect(plan).toMatchObject({ action: 'scale', tier: 'destructive', phrase: 'svc-03', environment: 'moto', summary: 'moto / cluster prod / service svc-03: desiredCount 2 → 0; running 2' });
     expect(plan.calls).toEqual([{ api: 'ecs:UpdateService', params: { cluster: CLUSTER, service: 'svc-03', desiredCount: 0 } }]);
-    // who we are (STS, through the proxy too) and the one read the plan needs
-    expect(proxy.counts()).toEqual({ GetCallerIdentity: 1, DescribeServices: 1 });
+    // who we are (STS, through the proxy too), the one read the plan needs, and whether autoscaling could undo it
+    expect(proxy.counts()).toEqual({ GetCallerIdentity: 1, DescribeServices: 1, DescribeScalableTargets: 1 });
     expect(await motoService('svc-03')).toMatchObject({ desired: 2 });
     expect(journal()).toEqual([]);
   });
@@ -140,8 +140,8 @@ describe('opsdeck scale / rollback / redeploy against moto', () => {
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'done', verified: true });
     expect(proxy.calls('UpdateService').map((c) => c.input)).toEqual([{ cluster: CLUSTER, service: 'svc-03', desiredCount: 0 }]);
-    // plan, re-read under the lock, the call, the verification read
-    expect(proxy.counts()).toEqual({ GetCallerIdentity: 1, DescribeServices: 3, UpdateService: 1 });
+    // plan (with its autoscaling read), re-read under the lock, the call, the verification read
+    expect(proxy.counts()).toEqual({ GetCallerIdentity: 1, DescribeServices: 3, DescribeScalableTargets: 1, UpdateService: 1 });
     expect(await motoService('svc-03')).toMatchObject({ desired: 0, running: 0 });
     expect(journal().map((l) => [l.phase, l.outcome, l.target, l.operator.awsArn])).toEqual([
       ['intent', null, 'moto/svc-03', 'arn:aws:sts::123456789012:user/moto'],

@@ -144,6 +144,8 @@ describe('ECS conformance: 250 services in 3 clusters on moto', () => {
       // stopped tasks are described once: the second refresh has them
       DescribeTasks: clusters.reduce((n, c) => n + Math.ceil(c.stopped / 100), 0),
       GetMetricData: 1,
+      // Application Auto Scaling: at most 50 resource ids a call
+      DescribeScalableTargets: Math.ceil(clusters.reduce((n, c) => n + c.services, 0) / 50),
     };
     expect(first).toEqual(expected);
     const { DescribeTasks: _described, ...rest } = expected;
