@@ -28,18 +28,19 @@ describe('markdown', () => {
     expect(maskTimes(md)).toMatchInlineSnapshot(`
       "## opsdeck check: demo — CRIT
 
-      **2 critical, 1 warning, 27 ok** · checked <time> · errors and failed tasks since <time> (--since)
+      **2 critical, 3 warnings, 25 ok** · checked <time> · errors and failed tasks since <time> (--since)
 
       ### ECS
 
-      - ✗ **demo/api**: 1 of 3 tasks not running for 2 min 32 s: the rollout failed (2/3 running) → roll back api to the previous revision
+      - ✗ **demo/api**: 1 of 3 tasks not running for 7 min 40 s: the rollout failed (2/3 running) → roll back api to the previous revision
       - ✗ **demo/api**: tasks keep stopping: Essential container in task exited (12 failed stops in 10m) → roll back api to the previous revision
-      - ✓ 14 checks ok
+      - ⚠ **demo/api**: 8 tasks exited with an error, newest 3 min 15 s ago: api exit 1 (8 failed in the last 12.0 h)
+      - ✓ 13 checks ok
 
       ### Logs
 
-      - ⚠ **demo/logs**: error rate is high in /ecs/demo-api (3.4% errors over 5m)
-      - ✓ 1 check ok
+      - ⚠ **demo/logs**: error rate is high in /ecs/demo-api (4.3% errors over 5m)
+      - ⚠ **demo/logs**: 75 errors in the last 12.0 h, top: ERROR Process exited with code \\<n\\> (×36) (75 errors in 2845 events, 2.6%)
 
       ### RDS
 
@@ -82,11 +83,11 @@ describe('text', () => {
     expect(lines[1]).toBe('errors and failed tasks since 2026-11-21 21:01 UTC (--since)');
     expect(lines[3]).toBe('ECS');
     // the crash loop and the shortfall come before the services that are fine
-    expect(lines[4]).toMatch(/^ {2}✗ demo\/api +1 of 3 tasks not running for 2 min 32 s: the rollout failed \(2\/3 running\)$/);
+    expect(lines[4]).toMatch(/^ {2}✗ demo\/api +1 of 3 tasks not running for \d+ min \d+ s: the rollout failed \(2\/3 running\)$/);
     expect(lines[5]).toMatch(/^ +→ roll back api to the previous revision$/);
     expect(lines[6]).toMatch(/^ {2}✗ demo\/api +tasks keep stopping/);
     expect(text).toMatch(/^ {2}✓ demo\/worker +running at desired count \(2\/2 running\)$/m);
-    expect(lines.at(-2)).toMatch(/^CRIT: 2 critical, 1 warning, \d+ ok$/);
+    expect(lines.at(-2)).toMatch(/^CRIT: 2 critical, 3 warnings, \d+ ok$/);
   });
 
   it('is coloured only when asked', async () => {

@@ -81,7 +81,7 @@ describe('environment and info', () => {
     const { sb } = sandboxAt('unsafe-scale');
     expect(environmentSchema.parse(sb.environment)).toEqual(sb.environment);
     expect(sb.environment.ecs).toEqual([
-      { cluster: 'demo', services: ['api', 'worker'] },
+      { cluster: 'demo', services: ['api', 'worker'], maxTasks: { api: 12, worker: 8 } },
       { cluster: 'demo', services: ['scheduler'], singleInstanceUnless: 'redis:locks' },
     ]);
     expect(sb.environment.redis.map((r) => r.name)).not.toContain('locks');

@@ -150,7 +150,7 @@ describe('switching while an action is open', () => {
     // the sandbox drains the workers over seconds: the action is still running when it is put away
     await v.waitFor((f) => f.includes('Esc does not stop it'));
     v.press(KEYS.escape);
-    await v.waitFor((f) => f.includes('⟳ running'));
+    await v.waitFor((f) => f.includes('⟳ 1 running'));
     command(v, 'env staging');
     await v.waitFor((f) => f.includes('an action is running in prod: switch once it has finished (a shows it)'));
     expect(first.runtime.signal.aborted).toBe(false);
