@@ -76,8 +76,13 @@ describe('read-only and quitting', () => {
     const { v, a } = await open({ scenario: 'bad-deploy', notes: ['Redis "jobs" does not answer (connect ETIMEDOUT); the lock is a local lock file, which only guards this machine'] });
     v.press('b');
     expectFits(await v.waitFor((f) => f.includes('revision (Enter')), 80, 24);
+    // bad-deploy's previous revision failed too: "good" takes the last known good one
+    v.type('good');
     v.press(KEYS.enter);
-    const frame = await v.waitFor((f) => f.includes('Type api to confirm'));
+    expectFits(await v.waitFor((f) => f.includes('Type api to confirm')), 80, 24);
+    // the last-good evidence makes the plan taller than the box: the notes are at its end
+    v.press(KEYS.end);
+    const frame = await v.waitFor((f) => f.includes('Type api to confirm') && f.includes('end of the plan'));
     expect(frame).toContain('⚠ Redis "jobs" does not answer');
     expect(frame).toContain('which only guards this machine');
     expectFits(frame, 80, 24);
@@ -92,7 +97,7 @@ describe('read-only and quitting', () => {
     await v.waitFor((f) => f.includes('Type api to confirm'));
     for (const [columns, rows] of [[40, 12], [30, 8], [20, 4]] as const) {
       v.resize(columns, rows);
-      const frame = await v.waitFor((f) => plain(f).split('\n')[0]!.length <= columns);
+      const frame = await v.waitFor((f) => plain(f).split('\n').length <= rows - 1 && plain(f).split('\n').every((l) => l.length <= Math.max(20, columns)));
       expectFits(frame, Math.max(20, columns), rows);
     }
     v.resize(40, 12);
