@@ -3,7 +3,7 @@
  * intent without outcome, shows it with its target now, asks what happened,
  * and journals each answer. Without a terminal it keeps listing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,12 +19,16 @@ function intent(action: string, target: string, summary: string): AuditEntry {
   return { operator: { user: 'ana', host: 'bastion-1' }, environment: 'demo', action, target, phase: 'intent', plan: null, phraseAccepted: true, outcome: null, detail: summary, requestIds: [], durationMs: null };
 }
 
+// --demo keeps its records in <state>-demo: `base` is the state directory, `dir` the demo's
+let base: string;
 let dir: string;
 let journal: AuditJournal;
 let tmux: TmuxSession | undefined;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'opsdeck-walk-'));
+  base = mkdtempSync(join(tmpdir(), 'opsdeck-walk-'));
+  dir = `${base}-demo`;
+  mkdirSync(dir);
   journal = new AuditJournal(join(dir, 'audit.jsonl'));
   await journal.append(intent('scale', 'demo/api', 'demo / cluster demo / service api: desiredCount 3 → 5'));
   await journal.append(intent('restore', 'demo/orders-db-copy', 'restore orders-db-snap to demo/orders-db-copy'));
@@ -36,11 +40,12 @@ afterEach(() => {
   tmux?.kill();
   tmux = undefined;
   rmSync(dir, { recursive: true, force: true });
+  rmSync(base, { recursive: true, force: true });
 });
 
 describe('audit reconcile on a terminal', () => {
   it('asks about each intent, journals each answer with its verdict and note, and leaves a skipped one open', async () => {
-    tmux = startInTmux(`${process.execPath} ${BIN} audit reconcile --demo`, { cols: 80, rows: 24, env: { OPSDECK_STATE_DIR: dir, NO_COLOR: '1' } });
+    tmux = startInTmux(`${process.execPath} ${BIN} audit reconcile --demo`, { cols: 80, rows: 24, env: { OPSDECK_STATE_DIR: base, NO_COLOR: '1' } });
     const first = await tmux.waitFor((s) => s.includes('What happened?'), 'the first question', 30_000);
     expect(first).toContain('[1/3] #1  scale of demo/api');
     expect(first).toMatch(/started +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC by ana@bastion-1 in demo/);
