@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 
-function bench(args: string[]): Promise<{ code: number; json: Record<string, any>; stderr: string }> {
+function bench(args: string[], env: Record<string, string> = {}): Promise<{ code: number; json: Record<string, any>; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(root, 'bench', 'run.mjs'), ...args], { cwd: root, timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(root, 'bench', 'run.mjs'), ...args], { cwd: root, timeout: 90_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') return reject(err);
       try {
         resolve({ code: typeof err?.code === 'number' ? err.code : 0, json: JSON.parse(stdout), stderr });
@@ -55,13 +55,18 @@ describe('npm run bench', () => {
   });
 
   it('memory: the ring stays at its capacity and the rest is counted as dropped', { timeout: 90_000 }, async () => {
-    const { code, json } = await bench(['--only', 'memory', '--lines', '25000']);
+    // a short soak of the calm demo (its default is 2 minutes)
+    const { code, json } = await bench(['--only', 'memory', '--lines', '25000'], { OPSDECK_BENCH_SOAK_MINUTES: '0.1' });
     expect(code).toBe(0);
-    expect(json.memory).toMatchObject({ lines: 25_000, ringHeld: 10_000, dropped: 15_000, snapshotLines: 2_000 });
-    expect(json.memory.heapUsedMB).toBeGreaterThan(0);
-    expect(json.memory.rssMB).toBeGreaterThan(0);
-    expect(json.memory.checkpoints.at(-1).lines).toBe(25_000);
-    expect(json.memory.checkpoints.every((c: any) => c.ringHeld <= 10_000 && c.ringHeld + c.dropped === c.lines)).toBe(true);
+    expect(json.memory.feed).toMatchObject({ lines: 25_000, ringHeld: 10_000, dropped: 15_000, snapshotLines: 2_000 });
+    expect(json.memory.feed.heapUsedMB).toBeGreaterThan(0);
+    expect(json.memory.feed.rssMB).toBeGreaterThan(0);
+    expect(json.memory.feed.checkpoints.at(-1).lines).toBe(25_000);
+    expect(json.memory.feed.checkpoints.every((c: any) => c.ringHeld <= 10_000 && c.ringHeld + c.dropped === c.lines)).toBe(true);
+    // the soak of the calm demo: RSS at its start and end, and how much it grew over its second half
+    expect(json.memory.soak).toMatchObject({ minutes: 0.1, size: '120x40' });
+    for (const k of ['rssAtStartMB', 'rssAtHalfMB', 'rssAtEndMB', 'growthOverLastHalfMB', 'cpuPercentOfCore', 'bytesPerSec']) expect(isNum(json.memory.soak[k]), k).toBe(true);
+    expect(json.memory.soak.rssAtEndMB).toBeGreaterThan(0);
   });
 
   it('queues: reads queues from the real Redis', { timeout: 90_000 }, async () => {

@@ -8,7 +8,7 @@ describe('the command line', () => {
   it('opsdeck bogus: unknown command, the list, exit 64; extra arguments to a command still refused', () => {
     const r = opsdeck(['bogus']);
     expect(r.code).toBe(64);
-    expect(r.stderr).toMatch(/^opsdeck: unknown command 'bogus'; the commands are: demo, check, .*incident, init \(see opsdeck --help\)\n$/);
+    expect(r.stderr).toMatch(/^opsdeck: unknown command 'bogus'; the commands are: demo, check, .*incident,.* init,.* runbook \(see opsdeck --help\)\n$/);
     const extra = opsdeck(['scale', 'api', '1', '2', '--demo']);
     expect(extra.code).toBe(64);
     expect(extra.stderr).toContain('too many arguments for \'scale\'');
