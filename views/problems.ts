@@ -18,7 +18,21 @@ import { GLYPH } from './theme.js';
 
 /** Every finding that is not ok, in the order the next-problem key visits them. */
 export function problemOrder(findings: readonly TrackedFinding[]): TrackedFinding[] {
-  return checklistItems(findings).filter((t) => t.finding.severity !== 'ok');
+  const items = checklistItems(findings).filter((t) => t.finding.severity !== 'ok');
+  // Within one severity, the panel with the most such findings comes first: two criticals on
+  // Postgres and one on RDS put the eye (and the auto-focus) on Postgres, whichever panel is listed first.
+  const group = new Map<string, number>();
+  const count = new Map<string, number>();
+  items.forEach((t, i) => {
+    if (!group.has(t.finding.severity)) group.set(t.finding.severity, i);
+    const k = `${t.finding.severity}:${t.finding.area}`;
+    count.set(k, (count.get(k) ?? 0) + 1);
+  });
+  const key = (t: TrackedFinding) => `${t.finding.severity}:${t.finding.area}`;
+  return items
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => group.get(a.t.finding.severity)! - group.get(b.t.finding.severity)! || count.get(key(b.t))! - count.get(key(a.t))! || a.i - b.i)
+    .map((x) => x.t);
 }
 
 const same = (a: SubjectRef, b: SubjectRef) => subjectKey(a) === subjectKey(b);

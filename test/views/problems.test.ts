@@ -160,3 +160,12 @@ describe('keys and chrome', () => {
     expect(drawn[2]!.filter((s) => s.text.includes('b'))[0]).toMatchObject({ bold: true, inverse: true });
   });
 });
+
+describe('the next-problem order within one severity', () => {
+  test('the panel with the most findings of the worst severity comes first, whatever the panel order', () => {
+    const findings = [tracked('crit', 'rds', 'cpu'), tracked('crit', 'postgres', 'conns'), tracked('crit', 'postgres', 'blocked'), tracked('warn', 'ecs', 'w')];
+    expect(problemOrder(findings).map((t) => `${t.finding.area}/${t.finding.subject.slice(5)}`)).toEqual(['postgres/blocked', 'postgres/conns', 'rds/cpu', 'ecs/w']);
+    // one each: panel order, as the checklist
+    expect(problemOrder([tracked('crit', 'postgres', 'p'), tracked('crit', 'rds', 'r')]).map((t) => t.finding.area)).toEqual(['rds', 'postgres']);
+  });
+});
