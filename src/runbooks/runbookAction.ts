@@ -23,6 +23,7 @@ import { stepKind, type Runbook, type Step, type StepKind } from './format.js';
 import type { RunbookContext } from './context.js';
 import { bindAction, type BoundAction } from './actions.js';
 import { fill, fillParams, type TemplateScope } from './template.js';
+import { describe, durationMs, lenient, stepLines } from './stepText.js';
 import { describeCondition, describeWhen, evaluateCondition, whenHolds } from './conditions.js';
 import { newRunId, saveRun, stepKey, type RunRecord, type StepOutcome, type StepRecord } from './records.js';
 
@@ -84,37 +85,6 @@ async function expand(rb: RunbookContext, step: Step, signal: AbortSignal): Prom
   return [...new Set(names)];
 }
 
-function describe(step: Step, kind: StepKind, text: (s: string) => string): string {
-  switch (kind) {
-    case 'check':
-      return `check: ${describeCondition((step as Extract<Step, { check: unknown }>).check)}`;
-    case 'wait': {
-      const s = step as Extract<Step, { wait: unknown }>;
-      return `wait until ${describeCondition(s.wait)} (at most ${s.timeout})`;
-    }
-    case 'note':
-      return `note on the incident: ${text((step as Extract<Step, { note: string }>).note)}`;
-    case 'ask': {
-      const s = step as Extract<Step, { ask: string }>;
-      return `ask: ${text(s.ask)} [${s.choices.join(' / ')}]`;
-    }
-    case 'incident':
-      return `open an incident (unless one is open): ${text((step as Extract<Step, { incident: string }>).incident)}`;
-    default:
-      return '';
-  }
-}
-
-/** A later step's text may name answers and changes not known yet: shown as written. */
-function lenient(s: string, scope: TemplateScope): string {
-  if (s.includes('{steps.')) return s;
-  try {
-    return fill(s, scope);
-  } catch {
-    return s;
-  }
-}
-
 async function planSteps(rb: RunbookContext, args: RunbookArgs, signal: AbortSignal): Promise<{ steps: PlannedStep[]; problems: string[] }> {
   // a background step's call was accepted (`started`): planning it again would make a second snapshot
   const done = new Set((args.resume?.steps ?? []).filter((s) => s.outcome === 'done' || s.outcome === 'skipped' || s.outcome === 'started').map((s) => s.key));
@@ -163,11 +133,6 @@ async function planSteps(rb: RunbookContext, args: RunbookArgs, signal: AbortSig
     }
   }
   return { steps, problems };
-}
-
-/** A step's plan inside the run's: its summary, notes and refusal; its changes and calls are listed once for the whole run, and it has no phrase of its own. */
-function stepLines(plan: Plan): string[] {
-  return [oneLine(plan.summary), ...plan.details.map((d) => oneLine(d)), ...(plan.refusal ? [`refused: ${oneLine(plan.refusal)}`] : [])];
 }
 
 function fingerprints(steps: readonly PlannedStep[]): string[] {
@@ -396,10 +361,3 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
     return { ok: true, message: `runbook ${plan.params.runbook.name} ran to its end (run ${plan.params.runId})` };
   },
 };
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-export function durationMs(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text)!;
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
-}
