@@ -134,6 +134,7 @@ describe('RedisTargetLock', () => {
     const a = await lock.acquire(KEY, 30_000, P);
     const seen = (await lock.inspect(KEY))!;
     expect(seen.holder).toEqual(a.owner);
+    await new Promise((r) => setTimeout(r, 5)); // a renewal in the same millisecond would write the same record
     await a.renew(30_000); // the stored record moved on
     expect(await lock.forceRelease(KEY, seen.raw)).toBe(false);
     expect(await lock.forceRelease(KEY, (await lock.inspect(KEY))!.raw)).toBe(true);

@@ -49,6 +49,15 @@ describe('replication lag', () => {
     try {
       await writer.query('CREATE TABLE beat (at timestamptz)');
       await writer.query('INSERT INTO beat VALUES (now())');
+      // The row itself on the standby, not only lag 0: a lag of 0 also reads
+      // before the WAL arrives, and a standby that has replayed no transaction
+      // yet has no replay time to measure a lag from.
+      await expect
+        .poll(async () => (await dba.query<{ n: number }>('SELECT count(*)::int AS n FROM beat').catch(() => ({ rows: [{ n: 0 }] }))).rows[0]?.n, {
+          timeout: 20_000,
+          message: 'the standby to replay the first row',
+        })
+        .toBe(1);
       await expect.poll(standbyLag, { timeout: 20_000, message: 'the standby to catch up' }).toBe(0);
 
       await dba.query('SELECT pg_wal_replay_pause()');
