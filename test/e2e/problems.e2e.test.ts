@@ -58,7 +58,9 @@ describe('problems first at 80x24', () => {
     const s = demo('db-saturation');
     // no key pressed: the first screen that has the checks' verdict
     const first = await s.waitFor((sc) => sc.includes('✗ 2 critical'), 'the first findings', 30_000);
-    const screen = await s.waitFor((sc) => expanded(sc) === 'Postgres', 'Postgres expanded');
+    // the hint bar is the frame's last row: waiting for its new text too means the capture did not fall
+    // in the middle of the frame being written (tmux shows what it has parsed so far)
+    const screen = await s.waitFor((sc) => expanded(sc) === 'Postgres' && sc.includes('! next problem'), 'Postgres expanded');
     expect(first.includes('╔═ 1 ECS') && first.includes('critical:'), 'ECS expanded beside a critical line').toBe(false);
     expect(screen).toMatch(/╔═ 5 Postgres +✗ 2 critical/);
     expect(screen).toMatch(/║ ✗ primary .*conns 9\d\/100/);
