@@ -97,4 +97,38 @@ describe('set-env on the sandbox', () => {
     expect(r.message).toMatch(/changed since the plan was shown/);
     expect(h.sandbox.taskDefinitions('demo-api').map((t) => t.revision)).toEqual([41, 42, 43, 44]);
   });
+
+  it('asks for env/name in a protected environment', async () => {
+    h = await harness({ env: { protected: true } });
+    const plan = await setEnvAction.plan(h.ctx, { cluster: 'demo', service: 'worker', set: [{ name: 'CONCURRENCY', value: '8' }], unset: [] }, signal);
+    expect(plan.phrase).toBe('demo/worker');
+    expect((await runAction(h.deps, { action: setEnvAction, ctx: h.ctx, plan, typed: 'worker' })).outcome).toBe('refused');
+    const r = await runAction(h.deps, { action: setEnvAction, ctx: h.ctx, plan, typed: 'demo/worker' });
+    expect(r.outcome, r.message).toBe('done');
+    expect(h.sandbox.taskDefinition('demo-worker:20')!.containers[0]!.environment.CONCURRENCY).toBe('8');
+  });
+
+  it('an UpdateService that fails after the register: says which revision is left unused, journals it, and never repeats a value', async () => {
+    h = await harness();
+    const ecs = h.ctx.ecs;
+    // the service echoes the request, as a validation error might
+    const ctx = { ...h.ctx, ecs: { ...ecs, updateService: async () => Promise.reject(new Error(`InvalidParameterException: bad request API_TOKEN=${SECRET}`)) } };
+    const plan = await setEnvAction.plan(ctx, { cluster: 'demo', service: 'api', set: [{ name: 'API_TOKEN', value: SECRET }], unset: [] }, signal);
+    const r = await runAction(h.deps, { action: setEnvAction, ctx, plan, typed: 'api' });
+    expect(r.outcome).toBe('failed');
+    expect(r.message).toBe(
+      'Set environment of demo/api (api) failed: registered demo-api:45, but UpdateService failed: InvalidParameterException: bad request API_TOKEN=***; api still runs demo-api:44 (demo-api:45 is left registered, unused)',
+    );
+    expect(h.journal.read().map((x) => [x.phase, x.outcome])).toEqual([['intent', null], ['progress', null], ['outcome', 'failed']]);
+    expect(readFileSync(h.journal.path, 'utf8')).not.toContain(SECRET);
+    expect((await ecs.service('demo', 'api', signal)).taskDefinition).toBe('demo-api:44');
+  });
+
+  it('refuses a container name ECS could not have before reading anything', async () => {
+    h = await harness();
+    await expect(setEnvAction.plan(h.ctx, { cluster: 'demo', service: 'api', set: [{ name: 'A', value: '1' }], unset: [], container: 'a\u001b[2Jb' }, signal)).rejects.toThrow(
+      /^"a.*b" is not a container name: letters, digits, - and _$/,
+    );
+  });
 });
+

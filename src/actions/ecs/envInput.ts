@@ -27,6 +27,12 @@ function assignment(word: string): EnvVariable {
   return { name: checkEnvName(word.slice(0, eq)), value: word.slice(eq + 1) };
 }
 
+/** An ECS container name: 1-255 letters, digits, hyphens and underscores. */
+export function checkContainerName(name: string): string {
+  if (/^[A-Za-z0-9_-]{1,255}$/.test(name)) return name;
+  throw new Error(`${shownName(name)} is not a container name: letters, digits, - and _`);
+}
+
 /** Every name a shell name, none given twice, and something to do. */
 export function checkEdit(set: readonly EnvVariable[], unset: readonly string[]): void {
   const names = [...set.map((v) => checkEnvName(v.name)), ...unset.map(checkEnvName)];
@@ -43,7 +49,7 @@ export function envWords(assignments: readonly string[], unset: readonly string[
     throw new Error('a word has no =: NAME=VALUE sets a variable (NAME= sets it empty), -NAME or --unset NAME removes one; a value with blanks goes in quotes');
   });
   checkEdit(set, unset);
-  return { set, unset: [...unset], ...(container !== undefined ? { container } : {}) };
+  return { set, unset: [...unset], ...(container !== undefined ? { container: checkContainerName(container) } : {}) };
 }
 
 /** Splits at blanks outside quotes; "…" and '…' group a value with blanks (the quotes go). */

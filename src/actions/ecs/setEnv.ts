@@ -11,7 +11,7 @@ import type { EcsDeployment } from '../../model/ecs.js';
 import type { ActionDefinition, Plan, PlanChange } from '../types.js';
 import { confirmationPhrase } from '../types.js';
 import { changesNothing, diffCounts, envDiff, type EnvDiff } from './envDiff.js';
-import { checkEdit } from './envInput.js';
+import { checkContainerName, checkEdit } from './envInput.js';
 import { DEFAULT_VERIFY_TIMEOUT_MS, judgeDeployment, primary, target, waitForService, where, type EcsActionContext, type ServiceArgs } from './context.js';
 
 export interface SetEnvArgs extends ServiceArgs {
@@ -87,6 +87,7 @@ export const setEnvAction: ActionDefinition<SetEnvArgs, EcsActionContext, SetEnv
 
   async plan(ctx, args, signal): Promise<Plan<SetEnvParams>> {
     checkEdit(args.set, args.unset);
+    if (args.container !== undefined) checkContainerName(args.container);
     const control = ctx.ecs.taskDefinitions;
     if (!control) throw new Error('this backend cannot register task definitions');
     const svc = await ctx.ecs.service(args.cluster, args.service, signal);
