@@ -117,8 +117,10 @@ export const setEnvAction: ActionDefinition<SetEnvArgs, EcsActionContext, SetEnv
       tier,
       environment: ctx.env.name,
       target: target(ctx, args),
-      summary: `${where(ctx, args)}: container ${container} of ${from}: ${diffCounts(diff)}; registers ${next} and deploys it; desired ${svc.desired}, running ${svc.running}`,
-      changes: [{ field: 'taskDefinition', before: from, after: `${next} (new)` }, ...variableChanges(diff)],
+      summary: c
+        ? `${where(ctx, args)}: container ${container} of ${from}: ${diffCounts(diff)}; registers ${next} and deploys it; desired ${svc.desired}, running ${svc.running}`
+        : `${where(ctx, args)}: ${from} has no container ${container} to change`,
+      changes: [{ field: 'taskDefinition', before: from, after: `${next} (new)` }, ...(c ? variableChanges(diff) : [])],
       calls: [
         { api: 'ecs:RegisterTaskDefinition', params: { family: svc.family, copyOf: from, container, added: diff.added, changed: diff.changed, removed: diff.removed } },
         { api: 'ecs:UpdateService', params: { cluster: args.cluster, service: args.service, taskDefinition: next } },
