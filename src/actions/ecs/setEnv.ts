@@ -31,6 +31,8 @@ export interface SetEnvParams {
   unset: readonly string[];
   /** the PRIMARY deployment when the plan was made; the new revision starts another */
   before: string;
+  /** the lowest number the new revision can have: above every revision of the family at plan time */
+  next: number;
 }
 
 const fingerprintOf = (s: { taskDefinition: string }) => JSON.stringify({ taskDefinition: s.taskDefinition });
@@ -130,7 +132,7 @@ export const setEnvAction: ActionDefinition<SetEnvArgs, EcsActionContext, SetEnv
       fingerprint: fingerprintOf(svc),
       ...(refusal ? { refusal } : {}),
       verifyTimeoutMs: args.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
-      params: { cluster: args.cluster, from, container, set: args.set, unset: args.unset, before: primary(svc)?.id ?? '' },
+      params: { cluster: args.cluster, from, container, set: args.set, unset: args.unset, before: primary(svc)?.id ?? '', next: newest + 1 },
       createdAt: ctx.now(),
     };
   },
@@ -163,9 +165,9 @@ export const setEnvAction: ActionDefinition<SetEnvArgs, EcsActionContext, SetEnv
   },
 
   verify(ctx, plan, onProgress, signal) {
-    const { from, before } = plan.params;
-    // the revision registered is the family's next: any newer one of the family in a new deployment is it
-    const isNew = (d: EcsDeployment) => d.id !== before && familyOf(d.taskDefinition) === familyOf(from) && revisionOf(d.taskDefinition) > revisionOf(from);
+    const { from, before, next } = plan.params;
+    // the revision registered is numbered above every one the plan saw (a draining deployment of a newer revision is not it)
+    const isNew = (d: EcsDeployment) => d.id !== before && familyOf(d.taskDefinition) === familyOf(from) && revisionOf(d.taskDefinition) >= next;
     return waitForService(ctx, plan, judgeDeployment(plan.target.display, isNew), onProgress, signal);
   },
 };
