@@ -174,6 +174,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   rollback: action('rollback'),
   redeploy: action('redeploy'),
   autoscaling: action('autoscaling'),
+  'set-env': action('set-env'),
   'rds-snapshot': action('rds-snapshot'),
   'rds-restore': action('rds-restore'),
   'rds-drill': askDrill,

@@ -10,6 +10,8 @@ import { scaleAction, type ScaleArgs } from './ecs/scale.js';
 import { rollbackAction, type RollbackArgs } from './ecs/rollback.js';
 import { redeployAction, type RedeployArgs } from './ecs/redeploy.js';
 import { autoscalingAction, type AutoscalingArgs, type AutoscalingMode } from './ecs/autoscaling.js';
+import { setEnvAction, type SetEnvArgs } from './ecs/setEnv.js';
+import { parseEnvPrompt } from './ecs/envInput.js';
 import { invalidIdentifier, utcStamp, type RdsActionContext } from './rds/context.js';
 import { snapshotAction, type SnapshotArgs } from './rds/snapshot.js';
 import { restoreAction, type RestoreArgs } from './rds/restore.js';
@@ -62,6 +64,24 @@ export function autoscalingRequest(ctx: EcsActionContext, cluster: string, servi
   return { action: autoscalingAction(mode), ctx, title: `${mode === 'suspend' ? 'Suspend' : 'Resume'} autoscaling of ${service}`, args: () => ({ cluster, service }) };
 }
 
+/**
+ * The prompt shows what the operator types, values included: they need to see
+ * their quotes and typos, and the line is never stored; from the plan on,
+ * only names are shown.
+ */
+export function setEnvRequest(ctx: EcsActionContext, cluster: string, service: string): ActionRequest<SetEnvArgs, EcsActionContext> {
+  return {
+    action: setEnvAction,
+    ctx,
+    title: `Set environment of ${service}`,
+    prompt: { label: 'variables', value: '', hint: 'NAME=VALUE sets, -NAME removes, @container picks the container (default: the first essential one); a value with blanks in quotes' },
+    args(input) {
+      if (input.trim() === '') throw new Error('type NAME=VALUE to set a variable or -NAME to remove one, or Esc to cancel');
+      return { cluster, service, ...parseEnvPrompt(input) };
+    },
+  };
+}
+
 export function snapshotRequest(ctx: RdsActionContext, instance: string): ActionRequest<SnapshotArgs, RdsActionContext> {
   return { action: snapshotAction, ctx, title: `Snapshot ${instance}`, args: () => ({ instance }) };
 }
@@ -101,6 +121,7 @@ export interface EcsRequests {
   rollback(cluster: string, service: string): ActionRequest<RollbackArgs, EcsActionContext>;
   redeploy(cluster: string, service: string): ActionRequest<RedeployArgs, EcsActionContext>;
   autoscaling(cluster: string, service: string, mode: AutoscalingMode): ActionRequest<AutoscalingArgs, EcsActionContext>;
+  setEnv(cluster: string, service: string): ActionRequest<SetEnvArgs, EcsActionContext>;
 }
 
 export interface RdsRequests {
@@ -126,6 +147,7 @@ export function ecsRequests(ctx: EcsActionContext): EcsRequests {
     rollback: (cluster, service) => rollbackRequest(ctx, cluster, service),
     redeploy: (cluster, service) => redeployRequest(ctx, cluster, service),
     autoscaling: (cluster, service, mode) => autoscalingRequest(ctx, cluster, service, mode),
+    setEnv: (cluster, service) => setEnvRequest(ctx, cluster, service),
   };
 }
 

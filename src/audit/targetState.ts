@@ -21,7 +21,7 @@ type Area = keyof TargetData;
 export function areaOfAction(action: string): Area | undefined {
   if (/restore|snapshot|drill|db/i.test(action)) return 'rds';
   if (/queue|job/i.test(action)) return 'queues';
-  if (/scale|rollback|redeploy/i.test(action)) return 'ecs';
+  if (/scale|rollback|redeploy|set-env/i.test(action)) return 'ecs';
   return undefined;
 }
 

@@ -11,6 +11,7 @@ import type { PostgresSnapshot } from '../model/postgres.js';
 import type { HealthSnapshot } from '../model/health.js';
 import type { ScalableTarget, SuspendedState } from '../model/autoscaling.js';
 import type { ServiceDeploymentRecord } from '../model/deployments.js';
+import type { ContainerEnvironment, EnvironmentEdit } from '../model/envVars.js';
 
 export interface EcsSource {
   describe(signal: AbortSignal): Promise<EcsSnapshot>;
@@ -67,6 +68,16 @@ export interface EcsControl {
   autoscaling?: AutoscalingControl;
   /** the service's past deployments, newest first (ECS ListServiceDeployments); absent: this backend keeps none */
   history?(cluster: string, service: string, since: number, signal: AbortSignal): Promise<ServiceDeploymentRecord[]>;
+  /** reading a revision's variables and registering an edited copy (set-env); absent: this backend cannot */
+  taskDefinitions?: TaskDefinitionControl;
+}
+
+/** Task definitions for set-env. Values pass through here and nowhere else: callers show names only. */
+export interface TaskDefinitionControl {
+  /** the containers of a revision ("family:revision" or an ARN), values included */
+  environment(ref: string, signal: AbortSignal): Promise<ContainerEnvironment[]>;
+  /** registers the family's next revision: a copy of `ref` with one container's variables edited; its family:revision */
+  registerEdited(ref: string, edit: EnvironmentEdit, signal: AbortSignal): Promise<{ ref: string; requestId?: string }>;
 }
 
 /** Application Auto Scaling for ECS services (namespace ecs, dimension ecs:service:DesiredCount). */

@@ -1,10 +1,11 @@
 /**
  * The sandbox behind the EcsControl port the ECS actions use, so scale,
- * roll back and redeploy run the same code in the demo as against AWS.
+ * roll back, redeploy and set-env run the same code in the demo as against AWS.
  */
-import type { EcsControl } from '../ports.js';
+import type { EcsControl, TaskDefinitionControl } from '../ports.js';
 import type { TaskDefinitionSummary } from '../../model/ecs.js';
 import type { Sandbox, TaskDefinition } from './index.js';
+import { awsError, taskDefinitionRef } from './taskdefs.js';
 
 let requestCounter = 0;
 const requestId = () => `sandbox-${(++requestCounter).toString(16).padStart(8, '0')}`;
@@ -31,6 +32,35 @@ function notFound(what: string): Error {
   return err;
 }
 
+function revision(sandbox: Sandbox, ref: string, signal: AbortSignal): TaskDefinition {
+  if (signal.aborted) throw signal.reason;
+  const td = sandbox.taskDefinition(ref);
+  if (!td) throw notFound(`task definition ${ref} not found`);
+  return td;
+}
+
+/** set-env: the sandbox's revisions with their values, and an edited copy registered as the family's next. */
+function taskDefinitionControl(sandbox: Sandbox): TaskDefinitionControl {
+  return {
+    async environment(ref, signal) {
+      return revision(sandbox, ref, signal).containers.map((c) => ({
+        name: c.name,
+        essential: c.essential,
+        environment: Object.entries(c.environment).map(([name, value]) => ({ name, value })),
+        secretNames: [...c.secrets],
+        environmentFiles: 0,
+      }));
+    },
+    async registerEdited(ref, edit, signal) {
+      const td = revision(sandbox, ref, signal);
+      if (!td.containers.some((c) => c.name === edit.container)) throw awsError('ClientException', `${taskDefinitionRef(td)} has no container ${edit.container}`);
+      const environment = Object.fromEntries([...edit.unset.map((name) => [name, null] as const), ...edit.set.map((v) => [v.name, v.value] as const)]);
+      const registered = await sandbox.registerRevision(td.family, { from: td.revision, container: edit.container, environment }, signal);
+      return { ref: taskDefinitionRef(registered), requestId: requestId() };
+    },
+  };
+}
+
 export function sandboxEcsControl(sandbox: Sandbox): EcsControl {
   return {
     async service(cluster, name, signal) {
@@ -47,10 +77,7 @@ export function sandboxEcsControl(sandbox: Sandbox): EcsControl {
       return { requestId: requestId() };
     },
     async taskDefinition(ref, signal) {
-      if (signal.aborted) throw signal.reason;
-      const td = sandbox.taskDefinition(ref);
-      if (!td) throw notFound(`task definition ${ref} not found`);
-      return summary(td);
+      return summary(revision(sandbox, ref, signal));
     },
     autoscaling: {
       target: (cluster, service, signal) => sandbox.scalableTarget(cluster, service, signal),
@@ -60,6 +87,7 @@ export function sandboxEcsControl(sandbox: Sandbox): EcsControl {
       },
     },
     history: (cluster, service, since, signal) => sandbox.deploymentHistory(cluster, service, since, signal),
+    taskDefinitions: taskDefinitionControl(sandbox),
     async revisions(family, signal) {
       if (signal.aborted) throw signal.reason;
       return sandbox

@@ -1,6 +1,6 @@
 /**
  * A small task-definition registry. The rollback action diffs two revisions,
- * and the sandbox decides from a revision whether its tasks can start at all
+ * set-env registers an edited copy of one, and the sandbox decides from a revision whether its tasks can start at all
  * (the bad-deploy scenario ships an image whose required secret is misspelt).
  */
 import { deepFreeze } from './prng.js';
@@ -38,6 +38,8 @@ export interface RevisionChanges {
   image?: string;
   /** set a variable, or remove it with null */
   environment?: Record<string, string | null>;
+  /** the container `environment` applies to (set-env); absent: every container */
+  container?: string;
   secrets?: { add?: string[]; remove?: string[] };
   cpu?: number;
   memory?: number;
@@ -120,11 +122,15 @@ const SEEDS: Seed[] = [
 
 function apply(base: TaskDefinition, revision: number, at: number, changes: RevisionChanges): TaskDefinition {
   const containers = base.containers.map((c, i) => {
-    const environment = { ...c.environment };
-    for (const [k, v] of Object.entries(changes.environment ?? {})) {
-      if (v === null) delete environment[k];
-      else environment[k] = v;
+    // a Map: a variable may be called __proto__, which an object assignment would take for its prototype
+    const env = new Map(Object.entries(c.environment));
+    if (changes.container === undefined || changes.container === c.name) {
+      for (const [k, v] of Object.entries(changes.environment ?? {})) {
+        if (v === null) env.delete(k);
+        else env.set(k, v);
+      }
     }
+    const environment = Object.fromEntries(env);
     const removed = new Set(changes.secrets?.remove ?? []);
     const secrets = [...c.secrets.filter((s) => !removed.has(s)), ...(changes.secrets?.add ?? []).filter((s) => !c.secrets.includes(s))];
     let image = c.image;
