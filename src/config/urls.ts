@@ -106,15 +106,16 @@ export function rememberConfigSecrets(value: unknown, fromEnv: ReadonlyMap<strin
   for (const vars of fromEnv.values()) {
     for (const name of vars) if (looksSecretName(name)) rememberSecret(env[name]);
   }
-  const walk = (v: unknown, secret: boolean): void => {
+  // a notification target's URL carries its token in the path, and a routing key names no secret
+  const walk = (v: unknown, secret: boolean, notify = false): void => {
     if (typeof v === 'string') {
       if (secret) rememberSecret(v);
       // as written: once a parser split a password with an unencoded / # ?, it no longer looks like one
       rememberSecret(urlPassword(v));
       return;
     }
-    if (Array.isArray(v)) v.forEach((item) => walk(item, secret));
-    else if (isObj(v)) for (const [k, item] of Object.entries(v)) walk(item, secret || looksSecretName(k) || /^headers$/i.test(k));
+    if (Array.isArray(v)) v.forEach((item) => walk(item, secret, notify));
+    else if (isObj(v)) for (const [k, item] of Object.entries(v)) walk(item, secret || looksSecretName(k) || /^headers$/i.test(k) || (notify && /^(url|routingKey)$/.test(k)), notify || k === 'notify');
   };
   walk(value, false);
 }
