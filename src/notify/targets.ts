@@ -8,6 +8,7 @@
  */
 import type { NotifyTargetConfig } from '../config/schema.js';
 import { rememberSecret } from '../text/redact.js';
+import { rememberUrlParts } from '../config/urls.js';
 import { wanted, type NotifyEvent } from './events.js';
 import { genericPayload } from './generic.js';
 import { PAGERDUTY_URL, pagerdutyEvents } from './pagerduty.js';
@@ -34,7 +35,7 @@ export function notifyTargets(list: readonly NotifyTargetConfig[] | undefined): 
 
 function target(c: NotifyTargetConfig, label: string): NotifyTarget {
   // PagerDuty's endpoint is public; its routing key is the secret
-  if (c.kind !== 'pagerduty') rememberUrl(c.url);
+  if (c.kind !== 'pagerduty') rememberUrlParts(c.url);
   const base = { label, kind: c.kind, ...(c.events ? { events: c.events } : {}) };
   const json = { 'content-type': 'application/json' };
   switch (c.kind) {
@@ -50,18 +51,5 @@ function target(c: NotifyTargetConfig, label: string): NotifyTarget {
       const headers = { ...json, ...(c.headers ?? {}) };
       return { ...base, requests: (e) => (wanted(c.events, e.event) ? [{ url: c.url, headers, body: genericPayload(e) }] : []) };
     }
-  }
-}
-
-/** The whole URL and its path and query: an error may quote either. */
-function rememberUrl(url: string | undefined): void {
-  if (!url) return;
-  rememberSecret(url);
-  try {
-    const u = new URL(url);
-    if (u.pathname.length > 1) rememberSecret(`${u.pathname}${u.search}`);
-    if (u.search) rememberSecret(u.search.slice(1));
-  } catch {
-    // the schema refuses what does not parse; the whole URL is remembered anyway
   }
 }
