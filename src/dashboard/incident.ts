@@ -30,8 +30,8 @@ interface TuiIncidentOptions {
   findings: () => readonly Finding[];
   tickMs?: number;
   by?: string;
-  /** an incident started, noted or ended here, for the notification targets (queued, never awaited) */
-  notify?: (event: IncidentNotice) => void;
+  /** an incident started, noted or ended here, for the notification targets: queued in order, never awaited */
+  notify?: (environment: string, build: () => IncidentNotice) => void;
 }
 
 export class TuiIncident implements TuiIncidentHandle {
@@ -98,8 +98,8 @@ export class TuiIncident implements TuiIncidentHandle {
     // what is already wrong is the first thing the review's timeline should say
     this.recorder.findings(this.opts.findings());
     this.refresh();
-    // after the key handler: the status-page draft reads the timeline
-    if (this.opts.notify) setImmediate(() => this.tell(() => incidentStarted(info, { env: this.opts.env, ...(this.opts.by ? { by: this.opts.by } : {}) })));
+    // built after the key handler returned (the status-page draft reads the timeline), queued before what follows
+    this.tell(info.environment, () => incidentStarted(info, { env: this.opts.env, ...(this.opts.by ? { by: this.opts.by } : {}) }));
     return this.reply(true, `incident started: ${info.title} · n adds a note, i ends it · timeline ${info.timelinePath}`);
   }
 
@@ -109,7 +109,7 @@ export class TuiIncident implements TuiIncidentHandle {
     this.problem = undefined;
     const entry = this.recorder.note(text);
     const open = this.recorder.open();
-    if (entry && open) this.tell(() => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by));
+    if (entry && open) this.tell(open.environment, () => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by));
     this.refresh();
     return entry ? this.reply(true, 'noted on the incident timeline') : this.reply(false, 'the note could not be recorded');
   }
@@ -124,15 +124,15 @@ export class TuiIncident implements TuiIncidentHandle {
     }
     this.refresh();
     const inc = ended.incident;
-    this.tell(() => incidentEnded(inc, this.opts.by));
+    this.tell(inc.environment, () => incidentEnded(inc, this.opts.by));
     return { ok: true, message: `incident ended after ${duration((inc.endedAt ?? this.now()) - inc.startedAt)}; review: ${ended.reviewPath}` };
   }
 
-  /** A notification is a bystander: building it must not fail the operator's call. */
-  private tell(build: () => IncidentNotice): void {
-    if (!this.opts.notify) return;
+  /** A notification is a bystander: it must not fail the operator's call. */
+  private tell(environment: string | undefined, build: () => IncidentNotice): void {
+    if (!this.opts.notify || environment === undefined) return;
     try {
-      this.opts.notify(build());
+      this.opts.notify(environment, build);
     } catch {
       // the timeline and the review are what count
     }

@@ -43,7 +43,7 @@ export async function runDashboard(o: RunDashboardOptions): Promise<void> {
     env: o.processEnv,
     environment: () => shown().runtime.env.name,
     findings: () => shown().findings?.getState().findings.map((t) => t.finding) ?? [],
-    notify: (event) => void notifier.post(event),
+    notify: (environment, build) => notifier.postLater(environment, build),
   });
   const sessions = new TuiSessions({
     open: async (name) => withTargets(name === undefined ? o.first : await o.open(name)),

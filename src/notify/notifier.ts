@@ -77,10 +77,32 @@ export class Notifier {
    * each delivery ended. Callers that do not care ignore it.
    */
   post(event: NotifyEvent, only?: readonly string[]): Promise<DeliveryResult[]> {
-    const targets = (this.targets.get(event.environment) ?? []).filter((t) => !only || only.includes(t.label));
-    if (targets.length === 0 || this.stopping.signal.aborted) return Promise.resolve([]);
     // read now, while the incident it happened in is still the open one
     const ready: Promise<NotifyEvent> = event.incident || event.event.startsWith('incident.') || event.event === 'test' ? Promise.resolve(event) : withIncident(event, this.opts.env);
+    return this.queue(event.environment, ready, only);
+  }
+
+  /**
+   * Takes the event's place in the queue now and builds it after the caller
+   * returned (a key handler must not read the disk): what is posted after it
+   * is still delivered after it. A build that throws sends nothing.
+   */
+  postLater(environment: string, build: () => NotifyEvent): void {
+    const ready = new Promise<NotifyEvent | undefined>((resolve) =>
+      setImmediate(() => {
+        try {
+          resolve(build());
+        } catch {
+          resolve(undefined);
+        }
+      }),
+    );
+    void this.queue(environment, ready);
+  }
+
+  private queue(environment: string, ready: Promise<NotifyEvent | undefined>, only?: readonly string[]): Promise<DeliveryResult[]> {
+    const targets = (this.targets.get(environment) ?? []).filter((t) => !only || only.includes(t.label));
+    if (targets.length === 0 || this.stopping.signal.aborted) return Promise.resolve([]);
     return Promise.all(targets.map((t) => this.enqueue(t, ready)));
   }
 
@@ -107,10 +129,13 @@ export class Notifier {
     return cut;
   }
 
-  private enqueue(target: NotifyTarget, ready: Promise<NotifyEvent>): Promise<DeliveryResult> {
+  private enqueue(target: NotifyTarget, ready: Promise<NotifyEvent | undefined>): Promise<DeliveryResult> {
     const key = target.label;
     this.pending++;
-    const result = (this.lines.get(key) ?? Promise.resolve()).then(async () => this.send(target, await ready));
+    const result = (this.lines.get(key) ?? Promise.resolve()).then(async () => {
+      const event = await ready;
+      return event ? this.send(target, event) : { target: target.label, ok: true };
+    });
     this.lines.set(
       key,
       result.then(() => undefined),
