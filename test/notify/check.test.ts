@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { opsdeckAsync, startReceiver, type Receiver } from './receiver.js';
 import { filesUnder, notifySetup, secretsIn, type Setup } from './support.js';
 
@@ -88,5 +90,25 @@ describe('notify test and notify status', () => {
 
     for (const run of [ok, bad, status]) expect(secretsIn(run.stdout + run.stderr)).toEqual([]);
     for (const f of filesUnder(s.dir).filter((f) => f.path !== s.config)) expect({ file: f.path, secrets: secretsIn(f.text) }).toEqual({ file: f.path, secrets: [] });
+  }, 60_000);
+});
+
+describe('a webhook that never answers', () => {
+  it('costs a cron run at most the 5 s flush bound, said on stderr, the check\'s exit code kept', async () => {
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((res) => hanging.listen(0, '127.0.0.1', res));
+    const port = (hanging.address() as AddressInfo).port;
+    const dead = notifySetup(r, { slack: `http://127.0.0.1:${port}/slack/x`, pagerduty: `http://127.0.0.1:${port}/pagerduty/x`, webhook: `http://127.0.0.1:${port}/hook/x` });
+    try {
+      const run = await opsdeckAsync(['check', '--demo', '--scenario', 'bad-deploy', '--config', dead.config, '--notify', '--since', '15m'], dead.env);
+      expect(run.code).toBe(2);
+      expect(run.ms).toBeLessThan(12_000);
+      expect(run.stderr).toMatch(/opsdeck: notify\[0\] slack: .*opsdeck was exiting \(waited 5 s for notifications\)/);
+      expect(secretsIn(run.stdout + run.stderr)).toEqual([]);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((res) => hanging.close(() => res()));
+      rmSync(dead.dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
