@@ -81,7 +81,6 @@ export function incidentCommands(program: Command, io: ActionIo): void {
       } catch (err) {
         refusal(err);
       }
-      await tell(g, incidentStarted(info, { env: io.env }));
       io.stdout.write(
         [
           `incident ${info.id} started at ${clockUtc(info.startedAt)} UTC: ${info.title}`,
@@ -90,6 +89,8 @@ export function incidentCommands(program: Command, io: ActionIo): void {
           '  add notes with `opsdeck incident note TEXT`; close it with `opsdeck incident end`',
         ].join('\n') + '\n',
       );
+      // said first: the notification may take its bounded time
+      await tell(g, incidentStarted(info, { env: io.env }));
       io.setCode(EXIT.ok);
     });
 
@@ -103,9 +104,9 @@ export function incidentCommands(program: Command, io: ActionIo): void {
       const entry = rec.note(words.join(' '));
       if (!entry) throw new UserError(rec.open() ? 'the note is empty (or could not be written; see above)' : 'the incident was ended meanwhile; the note was not recorded', EXIT.refused);
       const open = rec.open();
-      if (open) await tell(cmd.optsWithGlobals<GlobalOptions>(), incidentNoted(open, entry.text, Date.parse(entry.time), entry.by));
       const started = open?.startedAt ?? Date.parse(entry.time);
       io.stdout.write(`noted at ${clockUtc(Date.parse(entry.time))} UTC (${offset(Date.parse(entry.time), started)})\n`);
+      if (open) await tell(cmd.optsWithGlobals<GlobalOptions>(), incidentNoted(open, entry.text, Date.parse(entry.time), entry.by));
       io.setCode(EXIT.ok);
     });
 
@@ -146,7 +147,6 @@ export function incidentCommands(program: Command, io: ActionIo): void {
         refusal(err);
       }
       const inc = ended.incident;
-      await tell(cmd.optsWithGlobals<GlobalOptions>(), incidentEnded(inc));
       for (const p of inc.problems) io.stderr.write(`opsdeck: warning: incident timeline ${inc.timelinePath}: ${p}\n`);
       if (inc.journalProblem) io.stderr.write(`opsdeck: warning: ${inc.journalProblem}\n`);
       const endedAt = inc.endedAt ?? Date.now();
@@ -160,6 +160,7 @@ export function incidentCommands(program: Command, io: ActionIo): void {
       } else {
         io.stdout.write(`${line}\n`);
       }
+      await tell(cmd.optsWithGlobals<GlobalOptions>(), incidentEnded(inc));
       io.setCode(EXIT.ok);
     });
 }
