@@ -157,6 +157,7 @@ export class ActionController {
           // journaled like a wrong --confirm; written after the key handler returns (no disk write inside it)
           const plan = s.plan!;
           setImmediate(() => void journalMistypedPhrase(this.deps, plan, next.typed).catch(() => undefined));
+          notify(this.deps.observer, (o) => o.mistyped?.(plan));
         }
         return this.setFront({ ...s, confirm: next });
       }

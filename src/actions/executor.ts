@@ -41,6 +41,8 @@ export interface ActionObserver {
   planned?(plan: Plan): void;
   confirmed?(plan: Plan): void;
   outcome?(plan: Plan, result: RunResult): void;
+  /** a wrong phrase typed in the dashboard's box, which stays open for another try (the journal has it as a refusal) */
+  mistyped?(plan: Plan): void;
 }
 
 export interface ExecutorDeps {

@@ -17,6 +17,8 @@ import type { OpenedEnvironment } from './environment.js';
 import { pause } from '../sources/backend.js';
 import { lastGoodSteadyMs } from '../config/writers.js';
 import { DEFAULT_LAST_GOOD_STEADY_MS } from '../actions/ecs/lastGood.js';
+import { environmentNotifier } from '../notify/setup.js';
+import { notifyingObserver } from '../notify/actionEvents.js';
 
 /** The cluster a service lives in, from --cluster or the config. */
 export function clusterOf(config: EnvironmentConfig, service: string, cluster: string | undefined): string {
@@ -81,6 +83,13 @@ export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFact
  * service at once.
  */
 export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard' = 'cli'): Promise<ExecutorDeps & { close(): Promise<void> }> {
+  const deps = await lockedDeps(opened, env, warn, surface);
+  // told of every outcome, it only queues; closing waits for the queue a bounded time
+  const notifier = environmentNotifier(opened, { env, onFailure: warn });
+  return { ...deps, observer: notifyingObserver(notifier), close: async () => void (await Promise.all([deps.close(), notifier.flush()])) };
+}
+
+async function lockedDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard'): Promise<ExecutorDeps & { close(): Promise<void> }> {
   const base = { journal: AuditJournal.open(env), awsArn: opened.info.identity.startsWith('arn:') ? opened.info.identity : undefined, locate: resourceLocator(opened) };
   const redisConf = opened.lockRedis;
   if (!redisConf) return { ...base, lock: createTargetLock({ env }), close: async () => {} };

@@ -89,7 +89,8 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
     const sandbox = createSandbox({ scenario: scenario as never });
     const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info), ...readOnlyCure(opts, sandbox.info, sandbox.info.name) };
-    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock) };
+    const notify = await demoNotifyTargets(opts, processEnv);
+    return { info, config: notify ? { ...sandbox.environment, notify } : sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock) };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
   // the config parser (yaml + zod) is loaded only when a config is read
@@ -152,6 +153,24 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     aws?.close();
   };
   return { info, config: env, sources, intervals, ...(aws ? { aws } : {}), ...realBackend(env, info.name, aws), localLock: Boolean(opts.localLock) };
+}
+
+/**
+ * The sandbox needs no config, but its notifications need somewhere to go:
+ * the `notify:` of the `demo` environment of a config named with --config
+ * (nothing else of that file is used). Without --config the demo notifies
+ * nobody.
+ */
+export async function demoNotifyTargets(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv): Promise<EnvironmentConfig['notify']> {
+  if (opts.config === undefined) return undefined;
+  const { loadConfig } = await import('../config/load.js');
+  try {
+    const { config } = loadConfig({ explicit: opts.config, env: processEnv, cwd: process.cwd(), home: homedir() });
+    return Object.hasOwn(config.environments, 'demo') ? config.environments.demo?.notify : undefined;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UserError(err.problems.join('\n'), EXIT.config);
+    throw err;
+  }
 }
 
 /** The config's systems: AWS for ECS and RDS, its Redis for the queues and the lock, its instances' own endpoints for a drill. */

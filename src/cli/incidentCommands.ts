@@ -13,6 +13,9 @@ import type { IncidentRecord } from '../incident/types.js';
 import type { ActionIo } from './actionCommands.js';
 import type { GlobalOptions } from './environment.js';
 import { EXIT, UserError } from './exit.js';
+import { namedNotifier } from '../notify/setup.js';
+import { incidentEnded, incidentNoted, incidentStarted } from '../notify/incidentEvents.js';
+import type { IncidentNotice } from '../notify/events.js';
 
 const LAST_ENTRIES = 5;
 
@@ -59,6 +62,12 @@ async function incidentEnvironment(g: GlobalOptions, env: NodeJS.ProcessEnv): Pr
 export function incidentCommands(program: Command, io: ActionIo): void {
   const incident = program.command('incident').description('incident mode: a timeline of what was seen and done, then a drafted post-incident review');
   const recorder = () => new IncidentRecorder({ env: io.env, onError: (line) => io.stderr.write(`opsdeck: ${line}\n`) });
+  // the incident is recorded first; its notification is sent before the command returns, waiting a bounded time
+  const tell = async (g: GlobalOptions, event: IncidentNotice) => {
+    const notifier = await namedNotifier(g, io.env, event.environment, { env: io.env, onFailure: (line) => io.stderr.write(`opsdeck: ${line}\n`) });
+    void notifier.post(event);
+    await notifier.flush();
+  };
 
   incident
     .command('start <title...>')
@@ -80,20 +89,24 @@ export function incidentCommands(program: Command, io: ActionIo): void {
           '  add notes with `opsdeck incident note TEXT`; close it with `opsdeck incident end`',
         ].join('\n') + '\n',
       );
+      // said first: the notification may take its bounded time
+      await tell(g, incidentStarted(info, { env: io.env }));
       io.setCode(EXIT.ok);
     });
 
   incident
     .command('note <text...>')
     .description('add a note to the open incident\'s timeline')
-    .action((words: string[]) => {
+    .action(async (words: string[], _o, cmd: Command) => {
       const rec = recorder();
       if (!rec.open()) noIncident();
       rec.tick();
       const entry = rec.note(words.join(' '));
       if (!entry) throw new UserError(rec.open() ? 'the note is empty (or could not be written; see above)' : 'the incident was ended meanwhile; the note was not recorded', EXIT.refused);
-      const started = rec.open()?.startedAt ?? Date.parse(entry.time);
+      const open = rec.open();
+      const started = open?.startedAt ?? Date.parse(entry.time);
       io.stdout.write(`noted at ${clockUtc(Date.parse(entry.time))} UTC (${offset(Date.parse(entry.time), started)})\n`);
+      if (open) await tell(cmd.optsWithGlobals<GlobalOptions>(), incidentNoted(open, entry.text, Date.parse(entry.time), entry.by));
       io.setCode(EXIT.ok);
     });
 
@@ -126,7 +139,7 @@ export function incidentCommands(program: Command, io: ActionIo): void {
     .description('close the open incident and write its post-incident review (markdown) next to the timeline')
     .option('--print', 'print the review to stdout (the path goes to stderr)')
     .option('--json', 'print the path, times and counts as JSON')
-    .action((flags: { print?: boolean; json?: boolean }) => {
+    .action(async (flags: { print?: boolean; json?: boolean }, cmd: Command) => {
       let ended;
       try {
         ended = endIncident({ env: io.env });
@@ -147,6 +160,7 @@ export function incidentCommands(program: Command, io: ActionIo): void {
       } else {
         io.stdout.write(`${line}\n`);
       }
+      await tell(cmd.optsWithGlobals<GlobalOptions>(), incidentEnded(inc));
       io.setCode(EXIT.ok);
     });
 }

@@ -24,6 +24,7 @@ import { setEnvCommand } from './setEnvCommand.js';
 import { initCommand } from './initCommand.js';
 import { lockCommands } from './lockCommands.js';
 import { runbookCommands } from './runbookCommands.js';
+import { checkNotify, notifyCommands } from './notifyCommands.js';
 import { parseDuration, parseTimeout } from './duration.js';
 import type { LaunchTui } from '../dashboard/ports.js';
 
@@ -186,7 +187,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .description('run every check once and print a checklist; errors and failed tasks count since the last run (or --since); exit 0 ok, 1 warn, 2 critical, 3 unknown')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--timeout <duration>', 'give up on a source after this long', '10s')
-    .action(async (o: { format: ReportFormat; timeout: string }, cmd: Command) => {
+    .option('--notify', "for cron: tell the environment's notification targets when the worst severity changed since the last check --notify")
+    .action(async (o: { format: ReportFormat; timeout: string; notify?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const sinceMs = g.since === undefined ? undefined : parseDuration(g.since, '--since');
       const timeoutMs = parseTimeout(o.timeout, '--timeout');
@@ -199,6 +201,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         });
         const paint = o.format === 'text' && wantsColor(g, env, stdout) ? ANSI_PAINT : NO_PAINT;
         stdout.write(formatReport(report, o.format, paint));
+        if (o.notify) await checkNotify(report, opened, { stderr, env }, Boolean(g.demo));
         code = report.exitCode;
       } finally {
         await opened.sources.close();
@@ -212,6 +215,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   rdsCommands(program, actionIo);
   queueCommands(program, actionIo);
   incidentCommands(program, actionIo);
+  notifyCommands(program, actionIo);
   autoscalingCommands(program, actionIo);
   setEnvCommand(program, actionIo);
   initCommand(program, actionIo);

@@ -16,6 +16,7 @@ import { runbookAction, type RunbookArgs } from '../runbooks/runbookAction.js';
 import { holderAlive, readRuns, unfinishedRun, type RunRecord } from '../runbooks/records.js';
 import { IncidentRecorder } from '../incident/index.js';
 import { executorDeps } from './actionSetup.js';
+import { bothObservers } from '../notify/actionEvents.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions } from './environment.js';
 import { parseTimeout } from './duration.js';
 import { withActionFlags, type ActionFlags, type ActionIo } from './actionCommands.js';
@@ -106,7 +107,7 @@ async function perform(io: ActionIo, g: GlobalOptions, flags: RunFlags, loaded: 
     deps = await executorDeps(opened, io.env, (w) => io.stderr.write(`opsdeck: ${w}\n`));
     const recorder = new IncidentRecorder({ env: io.env });
     // an open incident's timeline gets every step: its plan, confirmation and outcome
-    deps = { ...deps, observer: { planned: (p) => recorder.planned(p), confirmed: (p) => recorder.confirmed(p), outcome: (p, r) => recorder.outcome(p, r) } };
+    deps = { ...deps, observer: bothObservers(deps.observer, { planned: (p) => recorder.planned(p), confirmed: (p) => recorder.confirmed(p), outcome: (p, r) => recorder.outcome(p, r) }) };
     const result = await runAction(deps, { action: runbookAction, ctx: rb, plan, typed, signal: interrupt.signal });
     if (flags.json) io.stdout.write(JSON.stringify(resultJson(plan, result), null, 2) + '\n');
     else io.stdout.write(`${result.outcome}: ${result.message}\n`);

@@ -106,15 +106,33 @@ export function rememberConfigSecrets(value: unknown, fromEnv: ReadonlyMap<strin
   for (const vars of fromEnv.values()) {
     for (const name of vars) if (looksSecretName(name)) rememberSecret(env[name]);
   }
-  const walk = (v: unknown, secret: boolean): void => {
+  // a notification target's URL carries its token in the path, and a routing key names no secret
+  const walk = (v: unknown, secret: boolean, notify = false): void => {
     if (typeof v === 'string') {
-      if (secret) rememberSecret(v);
+      if (secret) rememberUrlParts(v);
       // as written: once a parser split a password with an unencoded / # ?, it no longer looks like one
       rememberSecret(urlPassword(v));
       return;
     }
-    if (Array.isArray(v)) v.forEach((item) => walk(item, secret));
-    else if (isObj(v)) for (const [k, item] of Object.entries(v)) walk(item, secret || looksSecretName(k) || /^headers$/i.test(k));
+    if (Array.isArray(v)) v.forEach((item) => walk(item, secret, notify));
+    else if (isObj(v)) for (const [k, item] of Object.entries(v)) walk(item, secret || looksSecretName(k) || /^headers$/i.test(k) || (notify && /^(url|routingKey)$/.test(k)), notify || k === 'notify');
   };
   walk(value, false);
+}
+
+/**
+ * A secret that may be a URL whose token is its path or query (a Slack or
+ * team webhook): the whole, and its path and query apart, since a message
+ * may quote either without the host.
+ */
+export function rememberUrlParts(value: string): void {
+  rememberSecret(value);
+  if (!/^https?:\/\//i.test(value)) return;
+  try {
+    const u = new URL(value);
+    if (u.pathname.length > 1) rememberSecret(`${u.pathname}${u.search}`);
+    if (u.search) rememberSecret(u.search.slice(1));
+  } catch {
+    // not a URL after all: remembered whole
+  }
 }

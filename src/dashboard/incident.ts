@@ -14,6 +14,8 @@ import { errorMessage } from '../text/sanitize.js';
 import { Observable } from '../engine/observable.js';
 import { sameData } from '../engine/sameData.js';
 import type { IncidentView, Reply, TuiIncidentHandle } from './ports.js';
+import type { IncidentNotice } from '../notify/events.js';
+import { incidentEnded, incidentNoted, incidentStarted } from '../notify/incidentEvents.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -28,6 +30,8 @@ interface TuiIncidentOptions {
   findings: () => readonly Finding[];
   tickMs?: number;
   by?: string;
+  /** an incident started, noted or ended here, for the notification targets: queued in order, never awaited */
+  notify?: (environment: string, build: () => IncidentNotice) => void;
 }
 
 export class TuiIncident implements TuiIncidentHandle {
@@ -94,6 +98,8 @@ export class TuiIncident implements TuiIncidentHandle {
     // what is already wrong is the first thing the review's timeline should say
     this.recorder.findings(this.opts.findings());
     this.refresh();
+    // built after the key handler returned (the status-page draft reads the timeline), queued before what follows
+    this.tell(info.environment, () => incidentStarted(info, { env: this.opts.env, ...(this.opts.by ? { by: this.opts.by } : {}) }));
     return this.reply(true, `incident started: ${info.title} · n adds a note, i ends it · timeline ${info.timelinePath}`);
   }
 
@@ -102,6 +108,8 @@ export class TuiIncident implements TuiIncidentHandle {
     if (!text.trim()) return { ok: false, message: 'the note was empty: nothing recorded' };
     this.problem = undefined;
     const entry = this.recorder.note(text);
+    const open = this.recorder.open();
+    if (entry && open) this.tell(open.environment, () => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by));
     this.refresh();
     return entry ? this.reply(true, 'noted on the incident timeline') : this.reply(false, 'the note could not be recorded');
   }
@@ -116,7 +124,18 @@ export class TuiIncident implements TuiIncidentHandle {
     }
     this.refresh();
     const inc = ended.incident;
+    this.tell(inc.environment, () => incidentEnded(inc, this.opts.by));
     return { ok: true, message: `incident ended after ${duration((inc.endedAt ?? this.now()) - inc.startedAt)}; review: ${ended.reviewPath}` };
+  }
+
+  /** A notification is a bystander: it must not fail the operator's call. */
+  private tell(environment: string | undefined, build: () => IncidentNotice): void {
+    if (!this.opts.notify || environment === undefined) return;
+    try {
+      this.opts.notify(environment, build);
+    } catch {
+      // the timeline and the review are what count
+    }
   }
 
   private reply(ok: boolean, message: string): Reply {

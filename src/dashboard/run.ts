@@ -9,6 +9,9 @@ import type { OpenedEnvironment } from '../cli/environment.js';
 import { TuiIncident } from './incident.js';
 import { TuiSessions } from './sessions.js';
 import type { LaunchTui, TuiEnvironment } from './ports.js';
+import { FLUSH_MS, Notifier } from '../notify/notifier.js';
+import { notifyTargets } from '../notify/targets.js';
+import { bothObservers, notifyingObserver } from '../notify/actionEvents.js';
 
 interface RunDashboardOptions {
   /** the environment the flags chose, already opened */
@@ -29,15 +32,27 @@ interface RunDashboardOptions {
 
 export async function runDashboard(o: RunDashboardOptions): Promise<void> {
   const shown = (): TuiEnvironment => sessions.current;
-  const incident = new TuiIncident({ env: o.processEnv, environment: () => shown().runtime.env.name, findings: () => shown().findings?.getState().findings.map((t) => t.finding) ?? [] });
+  // one queue for the session: each environment opened adds its targets; failures are said after the screen is given back
+  const undelivered: string[] = [];
+  const notifier = new Notifier({ env: o.processEnv, onFailure: (line) => undelivered.push(line) });
+  const withTargets = (opened: OpenedEnvironment) => {
+    notifier.configure(opened.info.name, notifyTargets(opened.config.notify));
+    return opened;
+  };
+  const incident = new TuiIncident({
+    env: o.processEnv,
+    environment: () => shown().runtime.env.name,
+    findings: () => shown().findings?.getState().findings.map((t) => t.finding) ?? [],
+    notify: (environment, build) => notifier.postLater(environment, build),
+  });
   const sessions = new TuiSessions({
-    open: (name) => (name === undefined ? Promise.resolve(o.first) : o.open(name)),
+    open: async (name) => withTargets(name === undefined ? o.first : await o.open(name)),
     names: o.names,
     ...(o.unavailable ? { unavailable: o.unavailable } : {}),
     processEnv: o.processEnv,
     logSinceMs: o.logSinceMs,
     clock: systemClock,
-    observer: incident.observer,
+    observer: bothObservers(incident.observer, notifyingObserver(notifier)),
     onFindings: (list) => incident.findings(list),
     report: o.report,
   });
@@ -49,5 +64,7 @@ export async function runDashboard(o: RunDashboardOptions): Promise<void> {
     incident.stop();
     // an action still running finishes its part (the call, the journal, the lock) before the sources close
     await sessions.close();
+    await notifier.flush(FLUSH_MS);
+    if (undelivered.length > 0) o.report(`${undelivered.length} notification(s) not delivered, the first: ${undelivered[0]}`);
   }
 }
