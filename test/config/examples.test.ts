@@ -13,6 +13,7 @@ const PROD_VARS = {
   DRILL_DB_PASSWORD: 'drill-secret',
   REDIS_URL: 'redis://cache.internal:6379',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
+  DATABASE_ADMIN_URL: 'postgres://ops_admin:admin-secret@db.internal:5432/app',
 };
 
 describe('examples/opsdeck.yaml', () => {
@@ -29,6 +30,7 @@ describe('examples/opsdeck.yaml', () => {
     expect(prod.logs[0]?.filterPattern).toBe('?ERROR ?Exception');
     expect(prod.redis[0]?.queues.map((q) => q.flavor)).toEqual(['bullmq', 'rq']);
     expect(prod.postgres[0]?.url).toBe(PROD_VARS.DATABASE_URL);
+    expect(prod.postgres[0]?.admin).toBe(PROD_VARS.DATABASE_ADMIN_URL);
     expect(prod.http[0]?.expect).toEqual({ status: 200, json: { status: 'healthy' } });
     expect(prod.thresholds?.cpu).toEqual({ warn: 80, crit: 95 });
     expect(config.environments.staging?.redis[0]?.url).toBe('redis://127.0.0.1:6379');
@@ -40,6 +42,7 @@ describe('examples/opsdeck.yaml', () => {
       'opsdeck.yaml: environments.prod.rds[0].drill.password: environment variable DRILL_DB_PASSWORD is not set',
       'opsdeck.yaml: environments.prod.redis[0].url: environment variable REDIS_URL is not set',
       'opsdeck.yaml: environments.prod.postgres[0].url: environment variable DATABASE_URL is not set',
+      'opsdeck.yaml: environments.prod.postgres[0].admin: environment variable DATABASE_ADMIN_URL is not set',
     ]);
   });
 
@@ -58,6 +61,7 @@ describe('examples/local.yaml', () => {
     expect([env.ecs, env.rds, env.logs]).toEqual([[], [], []]);
     expect(env.redis[0]?.url).toBe('redis://127.0.0.1:6379');
     expect(env.postgres[0]?.url).toBe('postgres://127.0.0.1:5432/postgres');
+    expect(env.postgres[0]?.admin).toBe('postgres://postgres@127.0.0.1:5432/postgres');
     expect(env.http[0]?.url).toBe('http://127.0.0.1:8080/health');
   });
 });
