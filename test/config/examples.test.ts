@@ -13,7 +13,6 @@ const PROD_VARS = {
   DRILL_DB_PASSWORD: 'drill-secret',
   REDIS_URL: 'redis://cache.internal:6379',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
-  DATABASE_ADMIN_URL: 'postgres://ops_admin:admin-secret@db.internal:5432/app',
 };
 
 describe('examples/opsdeck.yaml', () => {
@@ -30,7 +29,6 @@ describe('examples/opsdeck.yaml', () => {
     expect(prod.logs[0]?.filterPattern).toBe('?ERROR ?Exception');
     expect(prod.redis[0]?.queues.map((q) => q.flavor)).toEqual(['bullmq', 'rq']);
     expect(prod.postgres[0]?.url).toBe(PROD_VARS.DATABASE_URL);
-    expect(prod.postgres[0]?.admin).toBe(PROD_VARS.DATABASE_ADMIN_URL);
     expect(prod.http[0]?.expect).toEqual({ status: 200, json: { status: 'healthy' } });
     expect(prod.thresholds?.cpu).toEqual({ warn: 80, crit: 95 });
     expect(config.environments.staging?.redis[0]?.url).toBe('redis://127.0.0.1:6379');
@@ -42,7 +40,6 @@ describe('examples/opsdeck.yaml', () => {
       'opsdeck.yaml: environments.prod.rds[0].drill.password: environment variable DRILL_DB_PASSWORD is not set',
       'opsdeck.yaml: environments.prod.redis[0].url: environment variable REDIS_URL is not set',
       'opsdeck.yaml: environments.prod.postgres[0].url: environment variable DATABASE_URL is not set',
-      'opsdeck.yaml: environments.prod.postgres[0].admin: environment variable DATABASE_ADMIN_URL is not set',
     ]);
   });
 
