@@ -223,6 +223,17 @@ describe('cancel and terminate on the local server', () => {
     expect(gone.refusal).toBe('pid 2000000000 is not running on primary (it ended, or the number is wrong); nothing to do');
   });
 
+  it('refuses a session the monitoring role cannot see: without pg_monitor there is nothing to re-read it by', async () => {
+    const { holder } = await lockChain();
+    // the monitoring URL as a plain role that sees its own sessions only; the holder is one, the superuser's is not
+    const postgres = createPostgresAdmin([{ name: 'primary', url: `postgres://${APP_ROLE}@${host}/${db.name}`, admin: adminUrl() }]);
+    admins.push(postgres);
+    const ctx: PgActionContext = { env, now: () => Date.now(), sleep: pause, postgres };
+    expect((await terminateAction.plan(ctx, { database: 'primary', pid: holder.pid }, signal())).refusal).toBeUndefined();
+    const suPid: number = (await setup.query('SELECT pg_backend_pid() AS p')).rows[0].p;
+    expect((await terminateAction.plan(ctx, { database: 'primary', pid: suPid }, signal())).refusal).toBe(`primary's monitoring role cannot see pid ${suPid}'s session (grant it pg_monitor): opsdeck signals only a session it can re-read before acting`);
+  });
+
   it('an admin URL that does not connect is one line without its password', async () => {
     const { holder } = await lockChain();
     const ctx = context(`postgres://${ADMIN_ROLE}:${ADMIN_PASSWORD}@127.0.0.1:1/${db.name}`);

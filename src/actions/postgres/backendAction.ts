@@ -76,6 +76,8 @@ export function stateLine(b: PgBackend): string {
 function refusedForBoth(database: string, b: PgBackend): string | undefined {
   if (!b.here) return `pid ${b.pid} is a session of database "${oneLine(b.database ?? '?', 60)}", not of ${database}'s; act on it from the postgres entry of that database`;
   if (b.own) return `pid ${b.pid} is opsdeck's own connection; nothing to do`;
+  // pg_stat_activity hides another role's session from a role without pg_read_all_stats: nothing to re-read it by
+  if (b.backendStart === null) return `${database}'s monitoring role cannot see pid ${b.pid}'s session (grant it pg_monitor): opsdeck signals only a session it can re-read before acting`;
   if (b.backendType !== 'client backend') return `pid ${b.pid} is a ${oneLine(b.backendType ?? 'server process', 40)}, not a client session: opsdeck signals client sessions only`;
   return undefined;
 }
