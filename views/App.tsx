@@ -249,7 +249,7 @@ export function App(props: AppProps) {
     const layout = computeLayout({ width, height: bodyHeight, focus: state.focus, detail: state.detail });
     let body: Body;
     // The box as drawn now: the key handler scrolls its plan by what the screen shows.
-    const boxTargetName = !actionTarget ? undefined : actionTarget.panel === 'ecs' ? actionTarget.service : actionTarget.panel === 'rds' ? (actionTarget.snapshot ?? actionTarget.instance) : actionTarget.queue;
+    const boxTargetName = !actionTarget ? undefined : actionTarget.panel === 'ecs' ? actionTarget.service : actionTarget.panel === 'rds' ? (actionTarget.snapshot ?? actionTarget.instance) : actionTarget.panel === 'queues' ? actionTarget.queue : String(actionTarget.pid);
     const box = overlayOpen
       ? overlayView({ state: action, width, maxHeight: bodyHeight, live: liveLines(actionTarget, action, snaps), system: SYSTEM[targetPanel], targetName: boxTargetName, notes: actions?.notes(), quitArmed: state.quitArmed, scroll: state.planScroll })
       : undefined;

@@ -16,6 +16,7 @@ import { fullySuspended } from '../src/model/autoscaling.js';
 import { selectedService } from './panels/ecsTable.js';
 import { selectedRdsRow } from './panels/rdsTables.js';
 import { filterQueues } from './panels/QueuesPanel.js';
+import { selectedSession } from './panels/PostgresPanel.js';
 
 interface StartInput {
   command: ActionCommand;
@@ -75,6 +76,17 @@ function whyNot({ command, actions, snaps, state, dispatch }: StartInput): strin
     const { id, instanceId } = row.snapshot;
     return begin({ panel: 'rds', instance: instanceId, snapshot: id }, (t) => controller.begin(rds.restore(id, instanceId), t));
   }
+  if (command === 'pg-cancel' || command === 'pg-terminate') {
+    const pg = requests.postgres;
+    if (!pg) return 'this session cannot act on PostgreSQL: the environment configures no postgres entry';
+    const data = snaps.postgres.data;
+    const filter = state.filters.postgres ?? '';
+    const row = selectedSession(data, filter, state.selection.postgres ?? 0);
+    if (!row) return data ? (filter ? `no session matches /${filter}: nothing to act on` : 'the Postgres panel lists no blocked, long or idle-in-transaction session') : noData('Postgres');
+    const { pid } = row.session;
+    const database = row.db.name;
+    return begin({ panel: 'postgres', database, pid }, (t) => controller.begin(command === 'pg-cancel' ? pg.cancel(database, pid) : pg.terminate(database, pid), t));
+  }
   const queues = requests.queues;
   if (!queues) return 'this session cannot act on queues: the environment configures no Redis';
   const data = snaps.queues.data;
@@ -87,7 +99,7 @@ function whyNot({ command, actions, snaps, state, dispatch }: StartInput): strin
 
 /** The name an action's plan gives its target (the service, the instance, the queue): what `busy` matches. */
 export function targetName(t: ActionTarget): string {
-  return t.panel === 'ecs' ? t.service : t.panel === 'rds' ? t.instance : t.queue;
+  return t.panel === 'ecs' ? t.service : t.panel === 'rds' ? t.instance : t.panel === 'queues' ? t.queue : String(t.pid);
 }
 
 /** What a run or the box was started on: the controller keeps it with the run (see `begin`), else the last one started. */
@@ -116,6 +128,13 @@ export function liveLines(target: ActionTarget | null, action: ActionUiState, sn
     const snap = snapId ? data.snapshots.find((s) => s.id === snapId) : undefined;
     if (snap) out.push(...now(`snapshot ${snap.id}`, `${snap.status} ${Math.round(snap.progress)}%`));
     return out;
+  }
+  if (target.panel === 'postgres') {
+    const db = snaps.postgres.data?.databases.find((d) => d.name === target.database);
+    if (!db) return [];
+    const listed = [...db.blocked, ...db.longQueries, ...db.idleInTransaction].find((s) => s.pid === target.pid);
+    const blocked = db.blocked.find((s) => s.pid === target.pid);
+    return now(`pid ${target.pid}`, listed ? `${listed.state ?? 'unknown'}${blocked ? ` · waits for ${blocked.blockedBy.join(',')}` : ''} · ${db.blocked.length} blocked on ${db.name}` : `not listed on ${db.name} · ${db.blocked.length} blocked`);
   }
   const q = snaps.queues.data?.queues.find((x) => x.redis === target.redis && x.name === target.queue);
   return q ? now(q.name, `waiting ${count(q.waiting)} · active ${count(q.active)} · failed ${count(q.failed)} · ${q.flavor}`) : [];

@@ -179,6 +179,8 @@ export const HANDLERS: Record<CommandId, Handler> = {
   'rds-restore': action('rds-restore'),
   'rds-drill': askDrill,
   requeue: action('requeue'),
+  'pg-cancel': action('pg-cancel'),
+  'pg-terminate': action('pg-terminate'),
   'plan-down': scrollPlan(() => 1),
   'plan-up': scrollPlan(() => -1),
   'plan-page-down': scrollPlan((page) => page),

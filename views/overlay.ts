@@ -3,7 +3,7 @@ import { resolveKey, type KeyBinding, type KeyPress } from '../src/dashboard/key
 import type { ActionKeys, DispatchContext } from './dispatchContext.js';
 
 /** Where an action's call goes, in words: "the call has gone to ECS". */
-export const SYSTEM: Record<'ecs' | 'rds' | 'queues', string> = { ecs: 'ECS', rds: 'RDS', queues: 'Redis' };
+export const SYSTEM: Record<'ecs' | 'rds' | 'queues' | 'postgres', string> = { ecs: 'ECS', rds: 'RDS', queues: 'Redis', postgres: 'PostgreSQL' };
 
 /**
  * The action box has the keys unless it was put away (Esc) while running. A

@@ -22,7 +22,8 @@ export interface Entry {
 export type ActionTarget =
   | { panel: 'ecs'; cluster: string; service: string }
   | { panel: 'rds'; instance: string; snapshot?: string }
-  | { panel: 'queues'; redis: string; queue: string };
+  | { panel: 'queues'; redis: string; queue: string }
+  | { panel: 'postgres'; database: string; pid: number };
 
 /** How the log view reads: following or paused, and what it shows. */
 export interface LogViewState {

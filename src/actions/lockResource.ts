@@ -7,6 +7,7 @@
  *   DB instance   opsdeck:lock:rds/<account>/<region>/<instance>
  *   queue         opsdeck:lock:queue/<host>:<port>/<db>/<queue>
  *   runbook run   opsdeck:lock:runbook/<environment>/<runbook>
+ *   PG session    opsdeck:lock:pg/<host>:<port>/<database>/<pid>
  *
  * A key never holds a password: the Redis part is host, port and database
  * number only. A target may add an aspect (the backup drill holds
@@ -28,7 +29,9 @@ export type LockResource =
   | ({ kind: 'db-instance'; instance: string } & AwsPlace)
   | { kind: 'queue'; redis: string; queue: string }
   /** a runbook run: one at a time per environment; each of its steps also locks its own resource */
-  | { kind: 'runbook'; environment: string; runbook: string };
+  | { kind: 'runbook'; environment: string; runbook: string }
+  /** a PostgreSQL backend: the server and database of the config entry's url, and the pid */
+  | { kind: 'pg-backend'; place: string; pid: string };
 
 /** Where an environment's resources live: its AWS account and region, its Redis servers. */
 export interface ResourceLocator {
@@ -36,6 +39,8 @@ export interface ResourceLocator {
   aws(signal: AbortSignal): Promise<AwsPlace>;
   /** "host:port/db" of a configured Redis by its name; undefined when not configured */
   redis(name: string): string | undefined;
+  /** "host:port/database" of a configured postgres entry by its name; undefined when not configured */
+  postgres?(name: string): string | undefined;
 }
 
 /** "127.0.0.1:6379/0" from a redis:// or rediss:// URL; undefined when it does not parse. The password is never read. */
@@ -49,6 +54,20 @@ export function redisPlace(url: string): string | undefined {
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') return undefined;
   const db = /^\/(\d+)$/.exec(u.pathname)?.[1] ?? '0';
   return `${u.hostname.toLowerCase()}:${u.port || '6379'}/${Number(db)}`;
+}
+
+/** "db.internal:5432/app" from a postgres:// URL (or its ?host= socket form); undefined when it does not parse. The password is never read. */
+export function postgresPlace(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return undefined;
+  const host = u.searchParams.get('host') ?? u.hostname.toLowerCase();
+  const db = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  return `${host || 'localhost'}:${u.searchParams.get('port') ?? (u.port || '5432')}/${db}`;
 }
 
 /** Resolves a plan's target to the resource it changes. */
@@ -68,6 +87,11 @@ export async function resourceOf(target: ActionTarget, locate: ResourceLocator, 
     }
     case 'runbook':
       return { kind: 'runbook', environment: target.display.split('/')[0]!, runbook: target.name };
+    case 'pg-backend': {
+      const place = target.parent ? locate.postgres?.(target.parent) : undefined;
+      if (!place) throw new Error(`the postgres entry "${target.parent ?? '?'}" of ${target.display} is not configured or its URL does not parse`);
+      return { kind: 'pg-backend', place, pid: target.name };
+    }
   }
 }
 
@@ -82,6 +106,8 @@ export function resourceText(r: LockResource): string {
       return `queue/${r.redis}/${r.queue}`;
     case 'runbook':
       return `runbook/${r.environment}/${r.runbook}`;
+    case 'pg-backend':
+      return `pg/${r.place}/${r.pid}`;
   }
 }
 
@@ -104,9 +130,9 @@ const UNKNOWN = new Set(['', '—', '-']);
 /**
  * A locator from what the environment's header already knows: the sandbox's
  * fixed account, or an account resolved earlier. `redisUrls` maps the
- * configured Redis names to their URLs.
+ * configured Redis names to their URLs, `postgresUrls` the postgres entries'.
  */
-export function environmentLocator(info: () => Pick<EnvironmentInfo, 'name' | 'account' | 'region'>, redisUrls: Record<string, string> = {}, account?: (signal: AbortSignal) => Promise<string>): ResourceLocator {
+export function environmentLocator(info: () => Pick<EnvironmentInfo, 'name' | 'account' | 'region'>, redisUrls: Record<string, string> = {}, account?: (signal: AbortSignal) => Promise<string>, postgresUrls: Record<string, string> = {}): ResourceLocator {
   let asked: Promise<string> | undefined;
   return {
     async aws(signal) {
@@ -126,6 +152,10 @@ export function environmentLocator(info: () => Pick<EnvironmentInfo, 'name' | 'a
     redis(name) {
       const url = redisUrls[name];
       return url === undefined ? undefined : redisPlace(url);
+    },
+    postgres(name) {
+      const url = postgresUrls[name];
+      return url === undefined ? undefined : postgresPlace(url);
     },
   };
 }

@@ -17,6 +17,9 @@ import { snapshotAction, type SnapshotArgs } from './rds/snapshot.js';
 import { restoreAction, type RestoreArgs } from './rds/restore.js';
 import type { QueueActionContext } from './queues/context.js';
 import { requeueAction, type RequeueArgs } from './queues/requeue.js';
+import type { PgActionContext, PgBackendArgs } from './postgres/context.js';
+import { cancelAction } from './postgres/cancel.js';
+import { terminateAction } from './postgres/terminate.js';
 
 const WHOLE = /^\d+$/;
 
@@ -116,6 +119,14 @@ export function requeueRequest(ctx: QueueActionContext, redis: string, queue: st
   return { action: requeueAction, ctx, title: `Requeue the failed jobs of ${queue}`, args: () => ({ redis, queue }) };
 }
 
+export function pgCancelRequest(ctx: PgActionContext, database: string, pid: number): ActionRequest<PgBackendArgs, PgActionContext> {
+  return { action: cancelAction, ctx, title: `Cancel the query of pid ${pid}`, args: () => ({ database, pid }) };
+}
+
+export function pgTerminateRequest(ctx: PgActionContext, database: string, pid: number): ActionRequest<PgBackendArgs, PgActionContext> {
+  return { action: terminateAction, ctx, title: `Terminate pid ${pid}`, args: () => ({ database, pid }) };
+}
+
 export interface EcsRequests {
   scale(cluster: string, service: string): ActionRequest<ScaleArgs, EcsActionContext>;
   rollback(cluster: string, service: string): ActionRequest<RollbackArgs, EcsActionContext>;
@@ -134,11 +145,17 @@ export interface QueueRequests {
   requeue(redis: string, queue: string): ActionRequest<RequeueArgs, QueueActionContext>;
 }
 
+export interface PgRequests {
+  cancel(database: string, pid: number): ActionRequest<PgBackendArgs, PgActionContext>;
+  terminate(database: string, pid: number): ActionRequest<PgBackendArgs, PgActionContext>;
+}
+
 /** The builders the TUI is given (see TuiActions), bound to their context, so the views never pick an action definition or a context. */
 export interface TuiRequests {
   ecs?: EcsRequests;
   rds?: RdsRequests;
   queues?: QueueRequests;
+  postgres?: PgRequests;
 }
 
 export function ecsRequests(ctx: EcsActionContext): EcsRequests {
@@ -157,4 +174,8 @@ export function rdsRequests(ctx: RdsActionContext): RdsRequests {
 
 export function queueRequests(ctx: QueueActionContext): QueueRequests {
   return { requeue: (redis, queue) => requeueRequest(ctx, redis, queue) };
+}
+
+export function pgRequests(ctx: PgActionContext): PgRequests {
+  return { cancel: (database, pid) => pgCancelRequest(ctx, database, pid), terminate: (database, pid) => pgTerminateRequest(ctx, database, pid) };
 }

@@ -120,9 +120,10 @@ async function lockedDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, war
   }
 }
 
-/** Where the environment's resources live, for lock keys: the header's account or one STS call, the config's Redis URLs. */
+/** Where the environment's resources live, for lock keys: the header's account or one STS call, the config's Redis and PostgreSQL URLs. */
 export function resourceLocator(opened: OpenedEnvironment): ResourceLocator {
   const urls = Object.fromEntries(opened.config.redis.map((r) => [r.name, r.url]));
   const aws = opened.aws;
-  return environmentLocator(() => opened.info, urls, aws ? async (signal) => (await getIdentity(aws, signal)).account : undefined);
+  const pg = Object.fromEntries(opened.config.postgres.map((p) => [p.name, p.url]));
+  return environmentLocator(() => opened.info, urls, aws ? async (signal) => (await getIdentity(aws, signal)).account : undefined, pg);
 }

@@ -20,7 +20,7 @@ import { awsRdsControl } from '../sources/aws/rdsControl.js';
 import { systemClock } from '../engine/clock.js';
 import { getIdentity } from '../sources/aws/identity.js';
 import { errorMessage } from '../text/sanitize.js';
-import { createPostgresSource } from '../sources/postgres/index.js';
+import { createPostgresAdmin, createPostgresSource } from '../sources/postgres/index.js';
 import { createRedisQueueSource } from '../sources/redis/index.js';
 import { createLogSource } from '../sources/aws/logs.js';
 import { createHealthSource } from '../sources/http/index.js';
@@ -173,7 +173,7 @@ export async function demoNotifyTargets(opts: GlobalOptions, processEnv: NodeJS.
   }
 }
 
-/** The config's systems: AWS for ECS and RDS, its Redis for the queues and the lock, its instances' own endpoints for a drill. */
+/** The config's systems: AWS for ECS and RDS, its Redis for the queues and the lock, its databases' admin URLs for cancel / terminate, its instances' own endpoints for a drill. */
 function realBackend(config: EnvironmentConfig, name: string, aws: AwsContext | undefined): Backend {
   const rdsControl = aws ? awsRdsControl(aws) : undefined;
   const lock = config.redis[0];
@@ -184,6 +184,7 @@ function realBackend(config: EnvironmentConfig, name: string, aws: AwsContext | 
       if (config.redis.length === 0) return undefined;
       return (await import('../sources/redis/control.js')).createRedisQueueControl(config.redis);
     },
+    postgresAdmin: () => (config.postgres.length ? createPostgresAdmin(config.postgres) : undefined),
     async drillStage() {
       if (!rdsControl) throw new StageError(`${name} configures no AWS to run a drill against`, 'config');
       return { rds: rdsControl, now: () => systemClock.now(), sleep: pause, endpoints: (base) => base, close: async () => {} };

@@ -22,7 +22,7 @@ interface UnlockFlags {
   confirm?: string;
 }
 
-const SUBJECT = /^(ecs|rds|queue)\/[^\s]+$/;
+const SUBJECT = /^(ecs|rds|queue|pg)\/[^\s]+$/;
 
 /**
  * The lock key TARGET names: the resource as a refusal prints it

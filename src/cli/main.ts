@@ -18,6 +18,7 @@ import { actionCommands } from './actionCommands.js';
 import { drillCommands } from './drillCommands.js';
 import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
+import { pgCommands } from './pgCommands.js';
 import { incidentCommands } from './incidentCommands.js';
 import { autoscalingCommands } from './autoscalingCommands.js';
 import { setEnvCommand } from './setEnvCommand.js';
@@ -214,6 +215,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   drillCommands(program, actionIo);
   rdsCommands(program, actionIo);
   queueCommands(program, actionIo);
+  pgCommands(program, actionIo);
   incidentCommands(program, actionIo);
   notifyCommands(program, actionIo);
   autoscalingCommands(program, actionIo);

@@ -155,6 +155,11 @@ const postgresSchema = z
   .object({
     name: entryName(),
     url: z.string().min(1),
+    admin: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('a second URL, used only to cancel a query or terminate a session (pg_cancel_backend / pg_terminate_backend); its role needs pg_signal_backend, or superuser to signal a superuser\'s session. Omitted: those actions are refused; url stays read-only either way. Use ${DATABASE_ADMIN_URL}'),
   })
   .strict();
 

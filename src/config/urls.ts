@@ -77,7 +77,7 @@ function portOf(url: string): string | undefined {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** A problem for each redis[].url and postgres[].url of every environment that no client could use. */
+/** A problem for each redis[].url, postgres[].url and postgres[].admin of every environment that no client could use. */
 export function connectionUrlProblems(value: unknown): Problem[] {
   const envs = isObj(value) && isObj(value.environments) ? value.environments : {};
   const out: Problem[] = [];
@@ -87,10 +87,13 @@ export function connectionUrlProblems(value: unknown): Problem[] {
       const list = env[kind];
       if (!Array.isArray(list)) continue;
       list.forEach((entry, i) => {
-        const url = isObj(entry) ? entry.url : undefined;
-        if (typeof url !== 'string' || url === '') return;
-        const problem = urlProblem(url, kind);
-        if (problem) out.push({ path: ['environments', name, kind, i, 'url'], message: problem });
+        // a postgres entry's admin URL is checked like its url
+        for (const key of kind === 'postgres' ? ['url', 'admin'] : ['url']) {
+          const url = isObj(entry) ? entry[key] : undefined;
+          if (typeof url !== 'string' || url === '') continue;
+          const problem = urlProblem(url, kind);
+          if (problem) out.push({ path: ['environments', name, kind, i, key], message: problem });
+        }
       });
     }
   }

@@ -10,7 +10,7 @@ import type { ConditionFacts } from '../checks/topology.js';
 import { ActionController } from '../actions/controller.js';
 import type { ActionContext } from '../actions/types.js';
 import type { ActionObserver, ExecutorDeps } from '../actions/executor.js';
-import { ecsRequests, queueRequests, rdsRequests, type TuiRequests } from '../actions/requests.js';
+import { ecsRequests, pgRequests, queueRequests, rdsRequests, type TuiRequests } from '../actions/requests.js';
 import type { QueueControl } from '../sources/redis/control.js';
 import { ecsActionContext, executorDeps, resourceLocator, sleep } from '../cli/actionSetup.js';
 import { deferredLock } from '../actions/lockSelect.js';
@@ -75,7 +75,9 @@ interface TuiControls {
 }
 
 export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processEnv: NodeJS.ProcessEnv, controls: TuiControls = {}): TuiActionSession | undefined {
-  if (!opened.ecsControl && !opened.rdsControl && !controls.queues) return undefined;
+  // its connections open on first use, so having it costs a dashboard nothing
+  const pgAdmin = opened.postgresAdmin?.();
+  if (!opened.ecsControl && !opened.rdsControl && !controls.queues && !pgAdmin) return undefined;
   // Aborted when the dashboard closes: verification stops waiting, nothing else is cut short.
   const quitting = new AbortController();
   // Every context reads the header's environment (the identity arrives after
@@ -93,6 +95,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
   }
   if (opened.rdsControl) requests.rds = rdsRequests(live({ rds: opened.rdsControl }));
   if (controls.queues) requests.queues = queueRequests(live({ queues: controls.queues }));
+  if (pgAdmin) requests.postgres = pgRequests(live({ postgres: pgAdmin }));
   const notes: string[] = [];
   // Opening the journal and reaching Redis for the lock must not delay the dashboard.
   const pending = executorDeps(opened, processEnv, (line) => notes.push(line), 'dashboard');
@@ -141,6 +144,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
           else if (end?.error) report(`failed: ${end.error}`);
         }
       }
+      await pgAdmin?.close();
       await (await pending).close();
     },
   };

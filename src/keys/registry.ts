@@ -80,6 +80,8 @@ export type CommandId =
   | 'rds-restore'
   | 'rds-drill'
   | 'requeue'
+  | 'pg-cancel'
+  | 'pg-terminate'
   | 'plan-down'
   | 'plan-up'
   | 'plan-page-down'
@@ -145,6 +147,8 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-drill', label: 'D', keys: [{ input: 'D' }], help: 'Backup drill of the selected instance: restore a snapshot to a throwaway one, verify it, delete it', hint: 'drill', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'requeue', label: 'Q', keys: [{ input: 'Q' }], help: 'Requeue the selected queue\'s failed (dead) jobs: exactly those the plan lists', hint: 'requeue dead', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: true },
+  { command: 'pg-cancel', label: 'K', keys: [{ input: 'K' }], help: 'Cancel the selected session\'s running query (through postgres[].admin)', hint: 'cancel query', scopes: ['dashboard', 'detail'], panels: ['postgres'], dangerous: true },
+  { command: 'pg-terminate', label: 'T', keys: [{ input: 'T' }], help: 'Terminate the selected session: its transaction rolls back, its locks go', hint: 'terminate', scopes: ['dashboard', 'detail'], panels: ['postgres'], dangerous: true },
   // The plan in the confirmation box scrolls; j and k only in a y/N box, where no phrase is typed (a phrase may start with j).
   { command: 'plan-down', label: '↓ j', keys: [{ key: 'downArrow' }, { input: 'j' }], help: 'In the confirmation box: scroll the plan down a line (j only in a y/N box: a typed phrase keeps its letters)', hint: 'scroll', scopes: ['plan'], dangerous: false },
   { command: 'plan-up', label: '↑ k', keys: [{ key: 'upArrow' }, { input: 'k' }], help: 'In the confirmation box: scroll the plan up a line (k only in a y/N box)', scopes: ['plan'], dangerous: false },

@@ -8,6 +8,7 @@ import type { EcsControl } from './ports.js';
 import type { QueueControl } from './redis/control.js';
 import type { RdsControl } from '../actions/rds/context.js';
 import type { DrillEndpoints } from '../drills/setup.js';
+import type { PostgresAdmin } from '../actions/postgres/context.js';
 
 /** Why a drill cannot be staged: `usage` the operator can fix the invocation; `failed` something broke. */
 export class StageError extends Error {
@@ -55,6 +56,8 @@ export interface Backend {
   rdsControl?: RdsControl;
   /** the queues the requeue action moves jobs in; the caller closes it; undefined without Redis */
   queueControl(): Promise<QueueControl | undefined>;
+  /** what cancels a query or terminates a session (connects on first use); the caller closes it; undefined without a postgres entry */
+  postgresAdmin?(): PostgresAdmin | undefined;
   /** the Redis the target lock lives in (the only lock that spans machines); undefined: a lock file */
   lockRedis?: { name: string; url: string };
   /**

@@ -58,6 +58,7 @@ describe('examples/local.yaml', () => {
     expect([env.ecs, env.rds, env.logs]).toEqual([[], [], []]);
     expect(env.redis[0]?.url).toBe('redis://127.0.0.1:6379');
     expect(env.postgres[0]?.url).toBe('postgres://127.0.0.1:5432/postgres');
+    expect(env.postgres[0]?.admin).toBe('postgres://postgres@127.0.0.1:5432/postgres');
     expect(env.http[0]?.url).toBe('http://127.0.0.1:8080/health');
   });
 });

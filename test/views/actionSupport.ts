@@ -14,7 +14,8 @@ import { AuditJournal } from '../../src/audit/journal.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
 import { environmentLocator } from '../../src/actions/lockResource.js';
 import { ActionController } from '../../src/actions/controller.js';
-import { ecsRequests, queueRequests, rdsRequests } from '../../src/actions/requests.js';
+import { ecsRequests, pgRequests, queueRequests, rdsRequests } from '../../src/actions/requests.js';
+import { sandboxPostgresAdmin } from '../../src/sources/sandbox/pgAdmin.js';
 import { sandboxRdsControl } from '../../src/sources/sandbox/rdsControl.js';
 import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';
 import type { ActionContext } from '../../src/actions/types.js';
@@ -85,7 +86,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
   };
   const journal = new AuditJournal(join(dir, 'audit.jsonl'));
   mkdirSync(join(dir, 'locks'), { recursive: true });
-  const locate = environmentLocator(() => sandbox.info, Object.fromEntries(sandbox.environment.redis.map((r) => [r.name, r.url])));
+  const locate = environmentLocator(() => sandbox.info, Object.fromEntries(sandbox.environment.redis.map((r) => [r.name, r.url])), undefined, Object.fromEntries(sandbox.environment.postgres.map((p) => [p.name, p.url])));
   const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')), locate, ...(opts.observer ? { observer: opts.observer } : {}) });
   const ecs: EcsSnapshot = await sandbox.sources.ecs.describe(signal);
   const read = async () => ({ rds: await sandbox.sources.rds.describe(signal), queues: await sandbox.sources.queues.read(signal) });
@@ -93,6 +94,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
     ecs: ecsRequests(ctx),
     rds: rdsRequests({ ...common, rds: sandboxRdsControl(sandbox) }),
     queues: queueRequests({ ...common, queues: sandboxQueueControl(sandbox) }),
+    postgres: pgRequests({ ...common, postgres: sandboxPostgresAdmin(sandbox) }),
   };
   return {
     sandbox,

@@ -95,7 +95,7 @@ test('closing with nothing running drops a plan being read and says nothing', as
 
 test('the demo session acts on RDS and the queues through the same controller', async () => {
   const { controller, requests, journal } = await open({ scenario: 'dlq-backlog' });
-  expect(Object.keys(requests).sort()).toEqual(['ecs', 'queues', 'rds']);
+  expect(Object.keys(requests).sort()).toEqual(['ecs', 'postgres', 'queues', 'rds']);
   controller.begin(requests.queues!.requeue('jobs', 'default'));
   await until(controller, 'confirm');
   expect(controller.getState().plan).toMatchObject({ action: 'requeue', environment: 'demo', phrase: 'default', target: { display: 'demo/jobs/default' } });
@@ -126,12 +126,15 @@ test('the demo session acts on RDS and the queues through the same controller', 
   ]);
 });
 
-test('without an ECS, RDS or queue control there is no session', async () => {
+test('without an ECS, RDS, queue or PostgreSQL admin control there is no session', async () => {
   dir = mkdtempSync(join(tmpdir(), 'opsdeck-tui-session-'));
   const opened = await openEnvironment({ demo: true }, { OPSDECK_STATE_DIR: dir });
   runtime = new Runtime({ sources: opened.sources, env: opened.info });
-  expect(tuiActions({ ...opened, ecsControl: undefined, rdsControl: undefined }, runtime, {})).toBeUndefined();
-  const rdsOnly = tuiActions({ ...opened, ecsControl: undefined }, runtime, { OPSDECK_STATE_DIR: dir });
+  expect(tuiActions({ ...opened, ecsControl: undefined, rdsControl: undefined, postgresAdmin: undefined }, runtime, {})).toBeUndefined();
+  const pgOnly = tuiActions({ ...opened, ecsControl: undefined, rdsControl: undefined }, runtime, { OPSDECK_STATE_DIR: dir });
+  expect(Object.keys(pgOnly!.actions.requests)).toEqual(['postgres']);
+  await pgOnly!.settle(() => undefined);
+  const rdsOnly = tuiActions({ ...opened, ecsControl: undefined, postgresAdmin: undefined }, runtime, { OPSDECK_STATE_DIR: dir });
   expect(Object.keys(rdsOnly!.actions.requests)).toEqual(['rds']);
   await rdsOnly!.settle(() => undefined);
 });

@@ -15,7 +15,7 @@ export function connectionTone(db: { name: string }, verdicts: Verdicts): Tone |
   return problemTone(verdicts.of(databaseRef(db), ['postgres.connections']));
 }
 
-interface SessionRow {
+export interface SessionRow {
   db: PgHealth;
   kind: 'blocked' | 'long' | 'idle';
   session: PgSession;
@@ -32,6 +32,13 @@ export function sessionRows(data: PostgresSnapshot, filter: string): SessionRow[
     for (const s of longestFirst(db.idleInTransaction)) rows.push({ db, kind: 'idle', session: s });
   }
   return rows.filter((r) => matchesFilter(filter, r.db.name, r.session.query, r.session.user, String(r.session.pid), r.session.state));
+}
+
+/** The session the selection is on, clamped to the rows the panel draws (what K and T act on). */
+export function selectedSession(data: PostgresSnapshot | undefined, filter: string, selected: number): SessionRow | undefined {
+  if (!data) return undefined;
+  const rows = sessionRows(data, filter);
+  return rows[Math.max(0, Math.min(selected, rows.length - 1))];
 }
 
 function dbLine(db: PgHealth, verdicts: Verdicts): Line {

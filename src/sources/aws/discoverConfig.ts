@@ -170,6 +170,8 @@ function examples(): string[] {
     '# postgres:',
     '#   - name: primary',
     '#     url: ${DATABASE_URL}',
+    '#     # cancel a query / terminate a session (K / T); a role with pg_signal_backend',
+    '#     admin: ${DATABASE_ADMIN_URL}',
     '#',
     '# HTTP health probes: status, latency, and the deployed version from a JSON body.',
     '# http:',

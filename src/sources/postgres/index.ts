@@ -9,3 +9,4 @@ export {
 } from './source.js';
 export { APPLICATION_NAME, createReadOnlyPool, describeTarget, poolConfig, type PgConnectionOptions } from './connection.js';
 export { PgReadError, describePgError } from './errors.js';
+export { createPostgresAdmin, type PostgresAdminOptions } from './admin.js';

@@ -1,6 +1,6 @@
 /**
  * The sandbox behind the same Backend port as the real systems: its own ECS,
- * RDS and queue controls, no shared lock, and for a drill its own databases
+ * RDS, queue and PostgreSQL admin controls, no shared lock, and for a drill its own databases
  * (a local PostgreSQL or PGlite) on a clock OPSDECK_SANDBOX_SPEED=N runs N
  * times faster.
  */
@@ -11,6 +11,7 @@ import { createSandbox, type Sandbox } from './index.js';
 import { sandboxEcsControl } from './control.js';
 import { sandboxRdsControl } from './rdsControl.js';
 import { sandboxQueueControl } from './queueControl.js';
+import { sandboxPostgresAdmin } from './pgAdmin.js';
 import { errorMessage } from '../../text/sanitize.js';
 
 // the sandbox's restores take tens of seconds: look more often than RDS's 10 s
@@ -21,6 +22,7 @@ export function sandboxBackend(sandbox: Sandbox): Backend {
     ecsControl: sandboxEcsControl(sandbox),
     rdsControl: sandboxRdsControl(sandbox),
     queueControl: async () => sandboxQueueControl(sandbox),
+    postgresAdmin: () => sandboxPostgresAdmin(sandbox),
     remembersChecklist: false,
     switchUnavailable: ':env is not available in the demo: it has one environment, the sandbox (start opsdeck with --config to switch between yours)',
     async drillStage(processEnv, databases): Promise<DrillStage> {

@@ -46,7 +46,7 @@ export function demoEnvironment(): EnvironmentConfig {
         ],
       },
     ],
-    postgres: [{ name: 'primary', url: 'postgres://app@sandbox.opsdeck.invalid:5432/app' }],
+    postgres: [{ name: 'primary', url: 'postgres://app@sandbox.opsdeck.invalid:5432/app', admin: 'postgres://opsadmin@sandbox.opsdeck.invalid:5432/app' }],
     http: [{ name: 'api', url: PROBE_URL, expect: { status: 200, json: { status: 'healthy' } } }],
   };
 }

@@ -13,6 +13,7 @@ import { QueueSim } from './queues.js';
 import { planFor, type QueueName, type Scenario, type ScenarioPlan } from './scenarios.js';
 import { TaskDefinitions, imageTag, missingRequirement } from './taskdefs.js';
 import { AutoscalingSim } from './autoscaling.js';
+import { PgSignals } from './postgres.js';
 
 const STEP_MS = 1_000;
 /** the backlog a first log read gets, simulated at creation */
@@ -35,6 +36,8 @@ export class Fleet {
   readonly logs = new LogStore(LOG_GROUP);
   readonly queues: Record<QueueName, QueueSim>;
   readonly utilisation = new Map<string, Utilisation>();
+  /** the demo database's sessions operators cancelled or terminated */
+  readonly pgSignals = new PgSignals();
   private readonly rng: Rng;
   private nextEvent = 0;
   private quiet = false;

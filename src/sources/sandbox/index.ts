@@ -18,6 +18,7 @@ import { ecsView, healthView, postgresView, queuesView, rdsView } from './views.
 import { RdsSim } from './rds.js';
 import { sandboxRdsOps, type SandboxRds } from './rdsControl.js';
 import type { DeadSet } from './queues.js';
+import { pgBackend, pgBackends, type SimBackend } from './postgres.js';
 import { oneLine } from '../../text/sanitize.js';
 import type { ScalableTarget, SuspendedState } from '../../model/autoscaling.js';
 import type { ServiceDeploymentRecord } from '../../model/deployments.js';
@@ -80,6 +81,19 @@ export interface Sandbox {
   setScalingSuspended(cluster: string, service: string, suspended: SuspendedState, signal?: AbortSignal): Promise<void>;
   /** like ecs ListServiceDeployments: the service's deployments created after `since`, newest first */
   deploymentHistory(cluster: string, service: string, since: number, signal?: AbortSignal): Promise<ServiceDeploymentRecord[]>;
+  /** the demo database's sessions: one by pid now, and pg_cancel_backend / pg_terminate_backend on it */
+  readonly postgres: SandboxPostgres;
+}
+
+export interface SandboxPostgres {
+  /** session `pid` now (listed, or idle after a cancel), and the clock's reading; undefined: no such session */
+  backend(pid: number, signal?: AbortSignal): { backend: SimBackend | undefined; t: number };
+  /** the listed sessions waiting for `pid`'s locks */
+  waiting(pid: number, signal?: AbortSignal): number[];
+  /** false when no such session runs, as the server answers */
+  signal(pid: number, how: 'cancel' | 'terminate', signal?: AbortSignal): boolean;
+  /** when the demo database's server started */
+  readonly startedAt: number;
 }
 
 const DEFAULT_SEED = 20_261_122;
@@ -192,5 +206,25 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
       return fleet().ecs.history(cluster, service).filter((d) => d.createdAt > since);
     },
     rds: sandboxRdsOps(rds, (signal) => (enter(signal), { t: fleet().t, base: rdsView(fleet()) })),
+    postgres: {
+      backend(pid, signal) {
+        enter(signal);
+        const f = fleet();
+        return { backend: pgBackend(f.seed, f.t, f.plan.pg, f.pgSignals, pid), t: f.t };
+      },
+      waiting(pid, signal) {
+        enter(signal);
+        const f = fleet();
+        return pgBackends(f.seed, f.t, f.plan.pg, f.pgSignals).filter((b) => b.blockedBy.includes(pid)).map((b) => b.pid).sort((a, b) => a - b);
+      },
+      signal(pid, how, signal) {
+        enter(signal);
+        const f = fleet();
+        if (!pgBackend(f.seed, f.t, f.plan.pg, f.pgSignals, pid)) return false;
+        f.pgSignals.record(pid, how, f.t);
+        return true;
+      },
+      startedAt: createdAt - 41 * 24 * 3_600_000,
+    },
   };
 }

@@ -87,7 +87,7 @@ function pgLoad(fleet: Fleet) {
 }
 
 export function rdsView(fleet: Fleet): RdsSnapshot {
-  const pg = pgHealth(fleet.seed, fleet.t, fleet.plan.pg, pgLoad(fleet));
+  const pg = pgHealth(fleet.seed, fleet.t, fleet.plan.pg, pgLoad(fleet), fleet.pgSignals);
   return rdsSnapshot(fleet.seed, fleet.start, fleet.t, {
     connections: pg.connections.total,
     cpu: fleet.plan.rdsCpu,
@@ -96,7 +96,7 @@ export function rdsView(fleet: Fleet): RdsSnapshot {
 }
 
 export function postgresView(fleet: Fleet): PostgresSnapshot {
-  return { databases: [pgHealth(fleet.seed, fleet.t, fleet.plan.pg, pgLoad(fleet))] };
+  return { databases: [pgHealth(fleet.seed, fleet.t, fleet.plan.pg, pgLoad(fleet), fleet.pgSignals)] };
 }
 
 export function queuesView(fleet: Fleet): QueuesSnapshot {
