@@ -15,6 +15,8 @@ import { snapshotAction, type SnapshotArgs } from './rds/snapshot.js';
 import { restoreAction, type RestoreArgs } from './rds/restore.js';
 import type { QueueActionContext } from './queues/context.js';
 import { requeueAction, type RequeueArgs } from './queues/requeue.js';
+import { deleteJobsAction, type DeleteJobsArgs } from './queues/deleteJobs.js';
+import { pauseAction, type PauseArgs, type PauseMode } from './queues/pause.js';
 
 const WHOLE = /^\d+$/;
 
@@ -96,6 +98,8 @@ export function requeueRequest(ctx: QueueActionContext, redis: string, queue: st
   return { action: requeueAction, ctx, title: `Requeue the failed jobs of ${queue}`, args: () => ({ redis, queue }) };
 }
 
+const jobsWord = (ids: readonly string[]) => (ids.length === 1 ? `job ${ids[0]}` : `${ids.length} chosen jobs`);
+
 export interface EcsRequests {
   scale(cluster: string, service: string): ActionRequest<ScaleArgs, EcsActionContext>;
   rollback(cluster: string, service: string): ActionRequest<RollbackArgs, EcsActionContext>;
@@ -111,6 +115,10 @@ export interface RdsRequests {
 
 export interface QueueRequests {
   requeue(redis: string, queue: string): ActionRequest<RequeueArgs, QueueActionContext>;
+  /** exactly the failed jobs chosen in the job browser */
+  requeueJobs(redis: string, queue: string, ids: readonly string[]): ActionRequest<RequeueArgs, QueueActionContext>;
+  deleteJobs(redis: string, queue: string, ids: readonly string[]): ActionRequest<DeleteJobsArgs, QueueActionContext>;
+  pause(redis: string, queue: string, mode: PauseMode): ActionRequest<PauseArgs, QueueActionContext>;
 }
 
 /** The builders the TUI is given (see TuiActions), bound to their context, so the views never pick an action definition or a context. */
@@ -134,5 +142,10 @@ export function rdsRequests(ctx: RdsActionContext): RdsRequests {
 }
 
 export function queueRequests(ctx: QueueActionContext): QueueRequests {
-  return { requeue: (redis, queue) => requeueRequest(ctx, redis, queue) };
+  return {
+    requeue: (redis, queue) => requeueRequest(ctx, redis, queue),
+    requeueJobs: (redis, queue, ids) => ({ action: requeueAction, ctx, title: `Requeue ${jobsWord(ids)} of ${queue}`, args: () => ({ redis, queue, ids: [...ids] }) }),
+    deleteJobs: (redis, queue, ids) => ({ action: deleteJobsAction, ctx, title: `Delete ${jobsWord(ids)} of ${queue}`, args: () => ({ redis, queue, ids: [...ids] }) }),
+    pause: (redis, queue, mode) => ({ action: pauseAction, ctx, title: `${mode === 'pause' ? 'Pause' : 'Resume'} ${queue}`, args: () => ({ redis, queue, mode }) }),
+  };
 }
