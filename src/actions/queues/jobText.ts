@@ -27,7 +27,8 @@ function maskSecrets(value: unknown): unknown {
   return value;
 }
 
-const safeLine = (line: string) => oneLine(line, LINE_MAX);
+// indentation kept: a stack or a traceback reads by it
+const safeLine = (line: string) => sanitize(line).trimEnd().slice(0, LINE_MAX);
 
 function payloadLines(raw: string): { lines: string[]; cut?: number } {
   const long = raw.length > PAYLOAD_MAX;
