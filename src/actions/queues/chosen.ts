@@ -62,7 +62,9 @@ export interface Chosen {
 
 export async function chosenJobs(ctx: QueueActionContext, args: QueueArgs, ids: readonly string[], signal: AbortSignal): Promise<Chosen> {
   checkIds(ids);
-  const [still, dead] = await Promise.all([ctx.queues.stillDead(args.redis, args.queue, ids, signal), ctx.queues.deadJobs(args.redis, args.queue, { limit: 1, detail: 0 }, signal)]);
+  // one after the other: the first call opens the connection the second uses
+  const still = await ctx.queues.stillDead(args.redis, args.queue, ids, signal);
+  const dead = await ctx.queues.deadJobs(args.redis, args.queue, { limit: 1, detail: 0 }, signal);
   const missing = missingOf(ids, still);
   const lines: string[] = [];
   for (const id of ids.slice(0, SHOWN)) {
