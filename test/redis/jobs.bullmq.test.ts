@@ -65,7 +65,7 @@ describe('failed jobs on BullMQ', () => {
     const detail = jobDetail((await h.queues.job('jobs', 'emails', one.id!, signal()))!);
     expect(detail.attempts).toBe(2);
     expect(detail.maxAttempts).toBe(2);
-    expect(detail.stack[0]).toBe(one.stacktrace.at(-1)!.split('\n')[0]);
+    expect(detail.stack[0]).toBe(one.stacktrace!.at(-1)!.split('\n')[0]);
     expect(detail.times.map((t) => t.label)).toEqual(['created', 'started', 'failed']);
     expect(detail.times[0]!.at).toBe(one.timestamp);
     const text = [...detail.payload, ...detail.reasonLines, ...detail.stack].join('\n');

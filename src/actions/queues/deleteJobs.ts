@@ -8,7 +8,10 @@
  * gone with its payload: there is no undo, and the plan says so.
  *
  * Re-read: the chosen jobs are still in the failed set (the same
- * fingerprint as requeue's). Verify: none of them is in it any more.
+ * fingerprint as requeue's). Verify: each deleted entry is out of it. A
+ * plain dead key may hold the same payload twice (one id, two entries), so
+ * verify counts entries per id before and after rather than asking whether
+ * the id is still there.
  */
 import type { ActionDefinition, Plan } from '../types.js';
 import type { RemoveOutcome } from '../../sources/redis/control.js';
@@ -36,7 +39,15 @@ const API: Record<string, string> = {
   zset: 'redis:ZREM (deadKey)',
 };
 
-const outcomes = new WeakMap<Plan<DeleteJobsParams>, RemoveOutcome>();
+const outcomes = new WeakMap<Plan<DeleteJobsParams>, { out: RemoveOutcome; before: Map<string, number> }>();
+
+/** Entries per id in the failed set, counted up to twice the times an id was chosen. */
+async function entriesOf(ctx: QueueActionContext, plan: Plan<DeleteJobsParams>, signal: AbortSignal): Promise<Map<string, number>> {
+  const { ids } = plan.params;
+  const counts = new Map<string, number>();
+  for (const id of await ctx.queues.stillDead(plan.params.redis, plan.target.name, [...ids, ...ids], signal)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
 
 function progressLine(done: RemoveOutcome, of: number, next: readonly string[]): string {
   const removed = done.removed.length ? `deleted ${done.removed.length} of ${of} (ids ${idList(done.removed)})` : `deleted 0 of ${of}`;
@@ -84,6 +95,7 @@ export const deleteJobsAction: ActionDefinition<DeleteJobsArgs, QueueActionConte
   async execute(ctx, plan, signal, _children, progress) {
     const { ids } = plan.params;
     const out: RemoveOutcome = { removed: [], skipped: [] };
+    const before = await entriesOf(ctx, plan, signal);
     const size = batchSize(ids.length);
     let last: readonly string[] = [];
     for (let at = 0; at < ids.length; at += size) {
@@ -94,7 +106,7 @@ export const deleteJobsAction: ActionDefinition<DeleteJobsArgs, QueueActionConte
       out.skipped.push(...got.skipped);
       last = got.removed;
     }
-    outcomes.set(plan, out);
+    outcomes.set(plan, { out, before });
     const first = out.skipped[0];
     if (out.removed.length === 0) throw new Error(`none of the ${plural(ids.length, 'job')} was deleted${first ? `: ${first.id} ${first.reason}` : ''}`);
     return { requestIds: [], detail: `deleted ${out.removed.length}/${ids.length}${first ? `; ${out.skipped.length} skipped, e.g. ${first.id}: ${first.reason}` : ''}` };
@@ -102,8 +114,13 @@ export const deleteJobsAction: ActionDefinition<DeleteJobsArgs, QueueActionConte
 
   async verify(ctx, plan, onProgress, signal) {
     const planned = plan.params.ids;
-    const outcome = outcomes.get(plan) ?? { removed: planned, skipped: [] };
-    const still = await ctx.queues.stillDead(plan.params.redis, plan.target.name, outcome.removed, signal);
+    const kept = outcomes.get(plan);
+    const outcome = kept?.out ?? { removed: planned, skipped: [] };
+    const after = await entriesOf(ctx, plan, signal);
+    const removedPer = new Map<string, number>();
+    for (const id of outcome.removed) removedPer.set(id, (removedPer.get(id) ?? 0) + 1);
+    // an id whose entries did not drop by as many as were deleted is still there
+    const still = [...removedPer].filter(([id, n]) => (after.get(id) ?? 0) > Math.max(0, (kept?.before.get(id) ?? n) - n)).map(([id]) => id);
     const gone = outcome.removed.length - still.length;
     const message = `${plan.target.display}: ${gone}/${planned.length} deleted, gone from the failed set${still.length ? `; ${still.length} still there (${idList(still, 5)})` : ''}`;
     onProgress({ message, fraction: planned.length ? gone / planned.length : 1 });
