@@ -194,7 +194,7 @@ export function queueCommands(program: Command, io: ActionIo): void {
             const redis = redisOf(opened.config, queue, flags.redis);
             const flavor = opened.config.redis.find((r) => r.name === redis)!.queues.find((q) => q.name === queue)!.flavor;
             const no = noPauseReason(flavor);
-            if (no) throw new UserError(`${queue} is a ${flavor} queue: ${no}`, EXIT.usage);
+            if (no) throw new UserError(`${queue} (${flavor}): ${no}`, EXIT.usage);
             return { redis, queue, mode, verifyTimeoutMs };
           }),
         );
