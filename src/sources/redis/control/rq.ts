@@ -108,16 +108,17 @@ const rqMs = (v: string | null | undefined) => (v ? parseRqTime(v) : null);
 async function readJobs(ctx: ControlContext, ids: readonly string[]): Promise<RawJob[]> {
   if (ids.length === 0) return [];
   const pipe = ctx.client.pipeline();
-  for (const id of ids) pipe.hmget(RQ_JOB_PREFIX + id, 'description', 'func_name', 'created_at', 'enqueued_at', 'started_at', 'ended_at');
+  for (const id of ids) pipe.hmget(RQ_JOB_PREFIX + id, 'description', 'created_at', 'enqueued_at', 'started_at', 'ended_at');
   const fields = values(await pipe.exec()) as Array<Array<string | null>>;
   const excs = await exceptions(ctx, ids);
   return ids.map((id, i) => {
-    const [description, funcName, created, enqueued, started, ended] = fields[i]!;
+    const [description, created, enqueued, started, ended] = fields[i]!;
     const exc = excs[i] ?? '';
     const failedAt = rqMs(ended);
     return {
       id,
-      name: funcName ?? description?.replace(/\(.*$/s, '') ?? '?',
+      // the pickled data holds the function; its description starts with it
+      name: description?.replace(/\(.*$/s, '') || '?',
       failedAt,
       // RQ counts retries left (with Retry), not attempts made
       attempts: null,
