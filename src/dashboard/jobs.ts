@@ -62,7 +62,7 @@ export class TuiJobs implements TuiJobsHandle {
     const signal = AbortSignal.any([ac.signal, AbortSignal.timeout(READ_TIMEOUT_MS)]);
     const flavor = this.control.flavorOf(w.redis, w.queue) ?? '?';
     void this.control.jobs(w.redis, w.queue, JOBS_SHOWN, signal).then(
-      (raw) => this.still(ac, w) && this.view.set({ ...this.view.get(), loading: false, list: jobList(w.redis, w.queue, flavor, raw), listError: undefined, readAt: Date.now() }),
+      (raw) => this.still(ac, w) && this.view.set({ ...this.view.get(), loading: false, list: jobList(w.redis, w.queue, flavor, raw), listError: undefined }),
       (err: unknown) => this.still(ac, w) && this.view.set({ ...this.view.get(), loading: false, listError: `could not read the failed jobs of ${w.queue}: ${errorMessage(err)}` }),
     );
   }

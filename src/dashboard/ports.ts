@@ -70,8 +70,6 @@ export interface JobsView {
   list?: JobList;
   /** one line: why the list could not be read */
   listError?: string;
-  /** when the list was read (epoch ms) */
-  readAt?: number;
   detail?: { id: string; loading: boolean; job?: JobDetail; error?: string };
 }
 
