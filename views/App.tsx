@@ -8,7 +8,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput } from 'ink';
 import type { Key } from 'ink';
-import type { ActionUiState, DashboardRuntime, DrillView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
+import type { ActionUiState, DashboardRuntime, DrillView, JobsView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
 import { ShownEnvironments } from '../src/dashboard/shown.js';
 import type { KeyBinding } from '../src/dashboard/keys.js';
 import { activeBindings, KEY_BINDINGS } from '../src/dashboard/keys.js';
@@ -42,6 +42,7 @@ import { endQuestion } from './prompt.js';
 import { startFix } from './fixStart.js';
 import { drillRunningLine, drillScreen } from './drillScreen.js';
 import { drillAskLine } from './drillPrompt.js';
+import { jobsScreen } from './jobsScreen.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = DashboardRuntime;
@@ -76,6 +77,8 @@ const NO_INCIDENT: IncidentView = {};
 const noIncident = () => NO_INCIDENT;
 const NO_DRILL: DrillView = { phase: 'idle', steps: [] };
 const noDrill = () => NO_DRILL;
+const NO_JOBS: JobsView = { loading: false };
+const noJobs = () => NO_JOBS;
 
 /** What the body shows: rows of lines, or (the grid) rows of panels side by side. */
 type Body = { kind: 'lines'; lines: readonly Line[] } | { kind: 'grid'; rows: { id: PanelId; width: number; lines: readonly Line[] }[][] };
@@ -178,6 +181,14 @@ export function App(props: AppProps) {
   const incidentView = useSyncExternalStore(incident?.subscribe ?? noSubscribe, incident?.getState ?? noIncident);
   const drill = actions?.drill;
   const drillView = useSyncExternalStore(drill?.subscribe ?? noSubscribe, drill?.getState ?? noDrill);
+  const jobsFeed = actions?.jobs;
+  const jobsView = useSyncExternalStore(jobsFeed?.subscribe ?? noSubscribe, jobsFeed?.getState ?? noJobs);
+  // the job browser's reads follow the view state, after the key press that changed it
+  const jobsWant = state.jobs ? `${state.jobs.redis}\u0000${state.jobs.queue}\u0000${state.jobs.open ?? ''}` : '';
+  useEffect(() => {
+    const j = viewStore.getState().jobs;
+    jobsFeed?.want(j ? { redis: j.redis, queue: j.queue, id: j.open } : null);
+  }, [jobsFeed, jobsWant, viewStore]);
   // Set when the time alone changed what the screen shows (see useAgeClock).
   const [ageTick, setAgeTick] = useState(0);
   // Read the clock when an age on screen is due or data arrives, so ages never lag behind updatedAt.
@@ -199,9 +210,14 @@ export function App(props: AppProps) {
       if (r.stage !== 'finished' || refreshed.current.has(r.id)) continue;
       refreshed.current.add(r.id);
       runtime.refresh(runPanel(r, targetPanel));
+      // the job browser shows what a requeue or delete left, without the marks it acted on
+      if (viewStore.getState().jobs && r.plan.target.kind === 'queue') {
+        jobsFeed?.reload();
+        dispatch({ type: 'jobsUnmark' });
+      }
     }
     if (action.phase === 'finished' && action.run === undefined) runtime.refresh(targetPanel);
-  }, [action, runtime, targetPanel]);
+  }, [action, runtime, targetPanel, jobsFeed, viewStore, dispatch]);
 
   // One frame row is left free: see the comment at the top.
   const total = Math.max(3, rows - 1);
@@ -248,6 +264,7 @@ export function App(props: AppProps) {
     const bodyHeight = Math.max(1, total - header.length - footer.length);
     const layout = computeLayout({ width, height: bodyHeight, focus: state.focus, detail: state.detail });
     let body: Body;
+    let jobsMaxScroll = 0;
     // The box as drawn now: the key handler scrolls its plan by what the screen shows.
     const boxTargetName = !actionTarget ? undefined : actionTarget.panel === 'ecs' ? actionTarget.service : actionTarget.panel === 'rds' ? (actionTarget.snapshot ?? actionTarget.instance) : actionTarget.panel === 'queues' ? actionTarget.queue : String(actionTarget.pid);
     const box = overlayOpen
@@ -261,6 +278,11 @@ export function App(props: AppProps) {
       body = { kind: 'lines', lines: [...box.lines, ...below] };
     } else if (state.help) body = { kind: 'lines', lines: helpView(help, width, bodyHeight, state.helpScroll) };
     else if (state.drill && drillView.phase !== 'idle') body = { kind: 'lines', lines: drillScreen(drillView, { now: at, width, height: bodyHeight }) };
+    else if (state.jobs) {
+      const screen = jobsScreen(state.jobs, jobsView, { now: at, width, height: bodyHeight });
+      jobsMaxScroll = screen.maxScroll;
+      body = { kind: 'lines', lines: screen.lines };
+    }
     else if (state.checklist) {
       const canFix = actions !== undefined && active.some((b) => b.command === 'checklist-fix');
       // when the checks last ran, not when they last found something new (that keeps the state as it was)
@@ -268,9 +290,9 @@ export function App(props: AppProps) {
       const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, okOpen: state.checklistOkOpen, width, height: bodyHeight, now: at, env: runtime.env.name, notes: checks.notes, canFix, ...(checkedAt !== undefined ? { evaluatedAt: checkedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
       body = { kind: 'lines', lines: list };
     } else body = bodyOf(layout, snaps, state, at, checks.verdicts, panelCache);
-    return { header, footer, bodyHeight, layout, body, box };
+    return { header, footer, bodyHeight, layout, body, box, jobsMaxScroll };
   };
-  const { header, footer, bodyHeight, layout, body, box } = compose(now);
+  const { header, footer, bodyHeight, layout, body, box, jobsMaxScroll } = compose(now);
   useAgeClock(
     now,
     frameText(header, body, footer),
@@ -351,7 +373,17 @@ export function App(props: AppProps) {
             key: (press) => actions.controller.key(press),
             close: () => actions.controller.close(),
             // what is selected, read at the key press; the request carries its names
-            start: (command) => startAction({ command, actions, snaps: runtime.store.getSnapshots(), state: viewStore.getState(), dispatch }),
+            start: (command, jobs) => startAction({ command, actions, snaps: runtime.store.getSnapshots(), state: viewStore.getState(), dispatch, ...(jobs ? { jobs } : {}) }),
+          },
+        }
+      : {}),
+    ...(jobsFeed
+      ? {
+          jobs: {
+            view: () => jobsFeed.getState(),
+            reload: () => jobsFeed.reload(),
+            queues: () => runtime.store.getSnapshots().queues.data,
+            maxScroll: () => jobsMaxScroll,
           },
         }
       : {}),

@@ -20,6 +20,8 @@ import { selectedSession } from './panels/PostgresPanel.js';
 
 interface StartInput {
   command: ActionCommand;
+  /** the job browser's chosen ids (job-requeue, job-delete) */
+  jobs?: readonly string[];
   actions: TuiActions;
   snaps: PanelSnapshots;
   state: ViewState;
@@ -37,7 +39,7 @@ export function startAction(input: StartInput): Reply {
   return why === undefined ? STARTED : no(why);
 }
 
-function whyNot({ command, actions, snaps, state, dispatch }: StartInput): string | undefined {
+function whyNot({ command, actions, snaps, state, dispatch, jobs }: StartInput): string | undefined {
   const { requests, controller } = actions;
   const begin = (target: ActionTarget, go: (tag: ActionTarget) => void) => {
     // another target's change being watched is no reason to wait: only an open box, or a call under way on this target
@@ -89,11 +91,20 @@ function whyNot({ command, actions, snaps, state, dispatch }: StartInput): strin
   }
   const queues = requests.queues;
   if (!queues) return 'this session cannot act on queues: the environment configures no Redis';
+  if ((command === 'job-requeue' || command === 'job-delete') && state.jobs) {
+    const { redis, queue } = state.jobs;
+    const ids = jobs ?? [];
+    if (ids.length === 0) return 'no failed job chosen';
+    const request = command === 'job-requeue' ? queues.requeueJobs(redis, queue, ids) : queues.deleteJobs(redis, queue, ids);
+    return begin({ panel: 'queues', redis, queue }, (t) => controller.begin(request, t));
+  }
   const data = snaps.queues.data;
   const filter = state.filters.queues ?? '';
   const list = data ? filterQueues(data, filter) : [];
-  const q = list[Math.max(0, Math.min(state.selection.queues ?? 0, list.length - 1))];
+  // in the job browser its queue, else the panel's selection
+  const q = state.jobs ? data?.queues.find((x) => x.redis === state.jobs!.redis && x.name === state.jobs!.queue) : list[Math.max(0, Math.min(state.selection.queues ?? 0, list.length - 1))];
   if (!q) return data ? (filter ? `no queue matches /${filter}: nothing to act on` : 'the Queues panel lists no queue') : noData('Queues');
+  if (command === 'queue-pause') return begin({ panel: 'queues', redis: q.redis, queue: q.name }, (t) => controller.begin(queues.pause(q.redis, q.name, q.paused ? 'resume' : 'pause'), t));
   return begin({ panel: 'queues', redis: q.redis, queue: q.name }, (t) => controller.begin(queues.requeue(q.redis, q.name), t));
 }
 

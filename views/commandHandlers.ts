@@ -18,6 +18,7 @@ import { saveLogs, scrollLogs, toggleLogs, toggleTopErrors, type LogContext } fr
 import type { ScrollMove } from './logs/window.js';
 import { askDrill } from './drillPrompt.js';
 import { requestQuit } from './quit.js';
+import { actOnJobs, markJob, moveJobs, openJob, openJobs, pauseQueue, reloadJobs } from './jobsKeys.js';
 
 type Move = 'select-down' | 'select-up' | 'page-down' | 'page-up' | 'select-first' | 'select-last';
 
@@ -42,6 +43,7 @@ const move =
     const state = ctx.getState();
     const step = stepOf(m, ctx.pageSize);
     if (state.help) return ctx.dispatch({ type: 'helpScroll', delta: step, max: ctx.helpMaxScroll });
+    if (state.jobs) return moveJobs(ctx, step);
     if (state.checklist && ctx.checklist) {
       const rows = checklistRows(ctx.checklist.items(), state.checklistOkOpen);
       if (rows.length === 0) return;
@@ -144,6 +146,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   filter: (ctx) => ctx.dispatch({ type: 'startEntry', kind: 'filter' }),
   'command-line': (ctx) => ctx.dispatch({ type: 'startEntry', kind: 'command' }),
   refresh: (ctx) => {
+    if (ctx.getState().jobs) return reloadJobs(ctx, { input: 'r' });
     const active = activePanel(ctx.getState());
     ctx.refresh(active);
     ctx.dispatch({ type: 'message', text: `refreshing ${PANEL_TITLES[active]}`, tone: 'muted' });
@@ -181,6 +184,12 @@ export const HANDLERS: Record<CommandId, Handler> = {
   requeue: action('requeue'),
   'pg-cancel': action('pg-cancel'),
   'pg-terminate': action('pg-terminate'),
+  'queue-jobs': openJobs,
+  'job-open': openJob,
+  'job-mark': markJob,
+  'job-requeue': actOnJobs('job-requeue'),
+  'job-delete': actOnJobs('job-delete'),
+  'queue-pause': pauseQueue,
   'plan-down': scrollPlan(() => 1),
   'plan-up': scrollPlan(() => -1),
   'plan-page-down': scrollPlan((page) => page),

@@ -6,14 +6,15 @@
  * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
-import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
+import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, JobsView, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
+import type { QueuesSnapshot } from '../src/model/queues.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
 import type { RdsSnapshot } from '../src/model/rds.js';
 import type { ViewAction, ViewState } from './state.js';
 import type { LogBodyBox } from './logs/box.js';
 
-export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy' | 'autoscaling' | 'set-env' | 'rds-snapshot' | 'rds-restore' | 'requeue' | 'pg-cancel' | 'pg-terminate'>;
+export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy' | 'autoscaling' | 'set-env' | 'rds-snapshot' | 'rds-restore' | 'requeue' | 'job-requeue' | 'job-delete' | 'queue-pause' | 'pg-cancel' | 'pg-terminate'>;
 
 /** The action controller as the keys reach it. */
 export interface ActionKeys {
@@ -28,8 +29,8 @@ export interface ActionKeys {
   state(): ActionUiState;
   /** `a`: the box shows a run (the oldest finished one not read, else the newest); false: there is none */
   show(): boolean;
-  /** starts the action on what the panel has selected */
-  start(command: ActionCommand): Reply;
+  /** starts the action on what the panel has selected; `jobs`: the job browser's chosen ids */
+  start(command: ActionCommand, jobs?: readonly string[]): Reply;
 }
 
 export interface LogKeys {
@@ -77,6 +78,17 @@ export interface DrillKeys {
   rds(): RdsSnapshot | undefined;
 }
 
+export interface JobsKeys {
+  /** what the job feed holds now */
+  view(): JobsView;
+  /** reads the list (and the job open) again */
+  reload(): void;
+  /** the Queues panel's data, to read the selected queue at the key press */
+  queues(): QueuesSnapshot | undefined;
+  /** how far the open job's detail scrolls, as drawn now */
+  maxScroll(): number;
+}
+
 /**
  * Read through getters: keys can arrive faster than React re-renders (a paste,
  * a fast typist over SSH), so every key must see the state the previous key
@@ -115,6 +127,8 @@ export interface DispatchContext {
   environments?: EnvironmentKeys;
   /** the backup drill (D on the RDS panel); absent when this session cannot run one */
   drill?: DrillKeys;
+  /** the failed-job browser (J on the Queues panel); absent without queues */
+  jobs?: JobsKeys;
 }
 
 /** A command's handler; what it reaches beyond the view state is its own narrow part of the context. */

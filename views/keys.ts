@@ -39,6 +39,7 @@ export function toKeyPress(input: string, key: Key): KeyPress {
 
 export function scopeOf(s: ViewState): KeyScope {
   if (s.help) return 'help';
+  if (s.jobs) return 'jobs';
   if (s.checklist) return 'checklist';
   return s.detail ? 'detail' : 'dashboard';
 }

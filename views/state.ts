@@ -42,6 +42,20 @@ export interface LogViewState {
   topErrors: boolean | null;
 }
 
+/** The failed-job browser of one queue (J on the Queues panel). */
+export interface JobsState {
+  redis: string;
+  queue: string;
+  /** the row selected in the list */
+  selected: number;
+  /** ids marked with space: Q and X act on these when there are any */
+  marked: readonly string[];
+  /** the job whose detail is open; null: the list */
+  open: string | null;
+  /** first line of the detail shown */
+  scroll: number;
+}
+
 export interface ViewState {
   focus: PanelId;
   detail: PanelId | null;
@@ -78,6 +92,8 @@ export interface ViewState {
   drill: boolean;
   /** the drill's question on the bottom row: y/N, or the typed phrase of a protected environment */
   drillAsk: { instance: string; phrase?: string; text: string } | null;
+  /** the failed-job browser is open on a queue */
+  jobs: JobsState | null;
 }
 
 export const initialViewState: ViewState = {
@@ -101,6 +117,7 @@ export const initialViewState: ViewState = {
   problemKey: null,
   drill: false,
   drillAsk: null,
+  jobs: null,
 };
 
 export type ViewAction =
@@ -131,6 +148,13 @@ export type ViewAction =
   | { type: 'visitProblem'; key: string; id: PanelId; row?: number; clearFilter: boolean }
   | { type: 'drill'; open: boolean }
   | { type: 'drillAsk'; ask: ViewState['drillAsk'] }
+  /** the job browser opens on a queue, or closes */
+  | { type: 'jobs'; open: { redis: string; queue: string } | null }
+  | { type: 'jobsSelect'; delta: number; count: number }
+  | { type: 'jobsMark'; id: string }
+  | { type: 'jobsUnmark' }
+  | { type: 'jobOpen'; id: string | null }
+  | { type: 'jobScroll'; delta: number; max: number }
   /** another environment is shown: what was selected or filtered in the last one means nothing here */
   | { type: 'environmentSwitched' };
 
@@ -140,7 +164,7 @@ export function activePanel(s: ViewState): PanelId {
 }
 
 /** What the operator does that says they have taken over where the eye goes. */
-const MOVES: ReadonlySet<ViewAction['type']> = new Set(['focus', 'cycle', 'open', 'select', 'checklist', 'checklistSelect']);
+const MOVES: ReadonlySet<ViewAction['type']> = new Set(['focus', 'cycle', 'open', 'select', 'checklist', 'checklistSelect', 'jobs']);
 
 export function viewReducer(s: ViewState, a: ViewAction): ViewState {
   const next = reduce(s, a);
@@ -161,6 +185,8 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       return { ...s, detail: s.focus };
     case 'back':
       if (s.help) return { ...s, help: false };
+      if (s.jobs?.open) return { ...s, jobs: { ...s.jobs, open: null, scroll: 0 } };
+      if (s.jobs) return { ...s, jobs: null };
       if (s.checklist) return { ...s, checklist: false };
       if (s.detail) return { ...s, detail: null };
       return s;
@@ -234,8 +260,29 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       const selection = a.row === undefined ? s.selection : { ...s.selection, [a.id]: a.row };
       return { ...s, focus: a.id, detail: s.detail ? a.id : null, filters, selection, problemKey: a.key, moved: true };
     }
+    case 'jobs':
+      return { ...s, help: false, jobs: a.open ? { ...a.open, selected: 0, marked: [], open: null, scroll: 0 } : null };
+    case 'jobsSelect': {
+      if (!s.jobs) return s;
+      const next = Math.max(0, Math.min(Math.max(0, a.count - 1), s.jobs.selected + a.delta));
+      return next === s.jobs.selected ? s : { ...s, jobs: { ...s.jobs, selected: next } };
+    }
+    case 'jobsMark': {
+      if (!s.jobs) return s;
+      const marked = s.jobs.marked.includes(a.id) ? s.jobs.marked.filter((m) => m !== a.id) : [...s.jobs.marked, a.id];
+      return { ...s, jobs: { ...s.jobs, marked } };
+    }
+    case 'jobsUnmark':
+      return s.jobs && s.jobs.marked.length ? { ...s, jobs: { ...s.jobs, marked: [] } } : s;
+    case 'jobOpen':
+      return s.jobs ? { ...s, jobs: { ...s.jobs, open: a.id, scroll: 0 } } : s;
+    case 'jobScroll': {
+      if (!s.jobs) return s;
+      const next = Math.max(0, Math.min(a.max, s.jobs.scroll + a.delta));
+      return next === s.jobs.scroll ? s : { ...s, jobs: { ...s.jobs, scroll: next } };
+    }
     case 'environmentSwitched':
-      return { ...s, detail: null, filters: {}, selection: {}, actionTarget: null, actionHidden: false, quitArmed: false, checklistKey: null, checklistOkOpen: false, moved: false, problemKey: null, logs: initialViewState.logs };
+      return { ...s, jobs: null, detail: null, filters: {}, selection: {}, actionTarget: null, actionHidden: false, quitArmed: false, checklistKey: null, checklistOkOpen: false, moved: false, problemKey: null, logs: initialViewState.logs };
     case 'logs': {
       const next = { ...s.logs, ...a.patch };
       const same = (Object.keys(next) as (keyof LogViewState)[]).every((k) => next[k] === s.logs[k]);

@@ -20,6 +20,8 @@ import { requeueAction, type RequeueArgs } from './queues/requeue.js';
 import type { PgActionContext, PgBackendArgs } from './postgres/context.js';
 import { cancelAction } from './postgres/cancel.js';
 import { terminateAction } from './postgres/terminate.js';
+import { deleteJobsAction, type DeleteJobsArgs } from './queues/deleteJobs.js';
+import { pauseAction, type PauseArgs, type PauseMode } from './queues/pause.js';
 
 const WHOLE = /^\d+$/;
 
@@ -126,6 +128,7 @@ export function pgCancelRequest(ctx: PgActionContext, database: string, pid: num
 export function pgTerminateRequest(ctx: PgActionContext, database: string, pid: number): ActionRequest<PgBackendArgs, PgActionContext> {
   return { action: terminateAction, ctx, title: `Terminate pid ${pid}`, args: () => ({ database, pid }) };
 }
+const jobsWord = (ids: readonly string[]) => (ids.length === 1 ? `job ${ids[0]}` : `${ids.length} chosen jobs`);
 
 export interface EcsRequests {
   scale(cluster: string, service: string): ActionRequest<ScaleArgs, EcsActionContext>;
@@ -143,6 +146,10 @@ export interface RdsRequests {
 
 export interface QueueRequests {
   requeue(redis: string, queue: string): ActionRequest<RequeueArgs, QueueActionContext>;
+  /** exactly the failed jobs chosen in the job browser */
+  requeueJobs(redis: string, queue: string, ids: readonly string[]): ActionRequest<RequeueArgs, QueueActionContext>;
+  deleteJobs(redis: string, queue: string, ids: readonly string[]): ActionRequest<DeleteJobsArgs, QueueActionContext>;
+  pause(redis: string, queue: string, mode: PauseMode): ActionRequest<PauseArgs, QueueActionContext>;
 }
 
 export interface PgRequests {
@@ -173,7 +180,12 @@ export function rdsRequests(ctx: RdsActionContext): RdsRequests {
 }
 
 export function queueRequests(ctx: QueueActionContext): QueueRequests {
-  return { requeue: (redis, queue) => requeueRequest(ctx, redis, queue) };
+  return {
+    requeue: (redis, queue) => requeueRequest(ctx, redis, queue),
+    requeueJobs: (redis, queue, ids) => ({ action: requeueAction, ctx, title: `Requeue ${jobsWord(ids)} of ${queue}`, args: () => ({ redis, queue, ids: [...ids] }) }),
+    deleteJobs: (redis, queue, ids) => ({ action: deleteJobsAction, ctx, title: `Delete ${jobsWord(ids)} of ${queue}`, args: () => ({ redis, queue, ids: [...ids] }) }),
+    pause: (redis, queue, mode) => ({ action: pauseAction, ctx, title: `${mode === 'pause' ? 'Pause' : 'Resume'} ${queue}`, args: () => ({ redis, queue, mode }) }),
+  };
 }
 
 export function pgRequests(ctx: PgActionContext): PgRequests {

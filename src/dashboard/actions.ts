@@ -16,6 +16,7 @@ import { ecsActionContext, executorDeps, resourceLocator, sleep } from '../cli/a
 import { deferredLock } from '../actions/lockSelect.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
 import { tuiDrill } from './drill.js';
+import { TuiJobs } from './jobs.js';
 import type { TuiActions } from './ports.js';
 
 /**
@@ -111,9 +112,10 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
   };
   const controller = new ActionController(deps);
   const drill = tuiDrill(opened, processEnv, () => runtime.env.readOnly);
+  const jobs = controls.queues ? new TuiJobs(controls.queues) : undefined;
 
   return {
-    actions: { controller, requests, notes: () => notes, busy: (target) => actionBusy(controller, target), ...(drill ? { drill } : {}) },
+    actions: { controller, requests, notes: () => notes, busy: (target) => actionBusy(controller, target), ...(drill ? { drill } : {}), ...(jobs ? { jobs } : {}) },
     async settle(report) {
       if (drill?.busy()) {
         // as the CLI's ctrl-c: stop waiting, delete what the drill created (or leave its record for `drill cleanup`)

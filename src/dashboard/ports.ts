@@ -10,6 +10,7 @@ import type { TuiRequests } from '../actions/requests.js';
 import type { LiveFindingsState } from '../checks/live.js';
 import type { IncidentStatus } from '../incident/recorder.js';
 import type { DrillReport, DrillStepId, StepStatus } from '../drills/types.js';
+import type { JobDetail, JobList } from '../model/jobs.js';
 
 export type { ActionPhase, ActionUiState, RunView } from '../actions/controller.js';
 export type { RunOutcome } from '../actions/executor.js';
@@ -50,6 +51,34 @@ export interface TuiActions {
   busy(target?: string): string | undefined;
   /** the backup drill (D on the RDS panel); absent without RDS access */
   drill?: TuiDrillHandle;
+  /** the failed-job browser (J on the Queues panel); absent without queues */
+  jobs?: TuiJobsHandle;
+}
+
+/** What the job browser wants shown: a queue's failed jobs, and one of them open. */
+export interface JobsWanted {
+  redis: string;
+  queue: string;
+  id?: string | null;
+}
+
+export interface JobsView {
+  redis?: string;
+  queue?: string;
+  /** a read of the list is under way */
+  loading: boolean;
+  list?: JobList;
+  /** one line: why the list could not be read */
+  listError?: string;
+  detail?: { id: string; loading: boolean; job?: JobDetail; error?: string };
+}
+
+/** The job browser's data as the jobs screen and its keys reach it. */
+export interface TuiJobsHandle extends Observed<JobsView> {
+  /** what the view state shows now; reads in the background what is not read yet */
+  want(w: JobsWanted | null): void;
+  /** reads the list (and the job open) again */
+  reload(): void;
 }
 
 /** The live findings as the dashboard reads them. */

@@ -40,7 +40,8 @@ export interface KeySpec {
 
 /** Where a binding applies. `global` works everywhere except while typing. */
 /** `plan`: the confirmation box while it shows a plan (not `global`: typing the phrase has the letters). */
-export type KeyScope = 'global' | 'dashboard' | 'detail' | 'checklist' | 'help' | 'plan';
+/** `jobs`: the failed-job browser of a queue (its list, or a job's detail). */
+export type KeyScope = 'global' | 'dashboard' | 'detail' | 'checklist' | 'help' | 'plan' | 'jobs';
 
 export type CommandId =
   | 'quit'
@@ -82,6 +83,12 @@ export type CommandId =
   | 'requeue'
   | 'pg-cancel'
   | 'pg-terminate'
+  | 'queue-jobs'
+  | 'job-open'
+  | 'job-mark'
+  | 'job-requeue'
+  | 'job-delete'
+  | 'queue-pause'
   | 'plan-down'
   | 'plan-up'
   | 'plan-page-down'
@@ -115,16 +122,16 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'focus-prev', label: 'shift+tab', keys: [{ key: 'tab', shift: true }], help: 'Focus the previous panel', scopes: ['dashboard'], dangerous: false },
   { command: 'focus-panel', label: '1-6', keys: DIGITS, help: 'Focus panel 1 to 6 (ECS, RDS, Logs, Queues, Postgres, Health)', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'open', label: 'enter', keys: [{ key: 'return' }], help: 'Open the focused panel full-screen', hint: 'open', scopes: ['dashboard'], dangerous: false },
-  { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the checklist, the help or the filter', hint: 'back', scopes: ['detail', 'checklist', 'help'], dangerous: false },
-  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help; in the log tail, scrolls down)', hint: 'move', scopes: ['dashboard', 'detail', 'checklist', 'help'], dangerous: false },
-  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up (in the log tail: scroll back, which pauses it; new lines are counted)', scopes: ['dashboard', 'detail', 'checklist', 'help'], dangerous: false },
-  { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail', 'checklist', 'help'], dangerous: false },
-  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up (in the log tail: pauses it)', scopes: ['detail', 'checklist', 'help'], dangerous: false },
-  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line held, paused)', scopes: ['dashboard', 'detail', 'checklist', 'help'], dangerous: false },
-  { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'checklist', 'help'], dangerous: false },
+  { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the checklist, the help or the filter', hint: 'back', scopes: ['detail', 'checklist', 'help', 'jobs'], dangerous: false },
+  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help; in the log tail, scrolls down)', hint: 'move', scopes: ['dashboard', 'detail', 'checklist', 'help', 'jobs'], dangerous: false },
+  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up (in the log tail: scroll back, which pauses it; new lines are counted)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'jobs'], dangerous: false },
+  { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail', 'checklist', 'help', 'jobs'], dangerous: false },
+  { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up (in the log tail: pauses it)', scopes: ['detail', 'checklist', 'help', 'jobs'], dangerous: false },
+  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line held, paused)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'jobs'], dangerous: false },
+  { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'jobs'], dangerous: false },
   { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it); logs: text, /regex/i, !text hides', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6, :checklist, :note TEXT, :env lists environments, :env NAME)', hint: 'cmd', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
-  { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail', 'jobs'], dangerous: false },
   { command: 'show-action', label: 'a', keys: [{ input: 'a' }], help: 'Show the running action again (Esc puts it away while it runs; it carries on)', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'checklist', label: 'c', keys: [{ input: 'c' }], help: 'The checklist: every finding worst first, its figure and fix; the ok ones folded in one line', hint: 'checklist', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'checklist-fix', label: 'enter', keys: [{ key: 'return' }], help: 'In the checklist: plan the selected finding\'s fix (scale, roll back, requeue…)', hint: 'fix', scopes: ['checklist'], dangerous: true },
@@ -146,6 +153,12 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'rds-snapshot', label: 'm', keys: [{ input: 'm' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-drill', label: 'D', keys: [{ input: 'D' }], help: 'Backup drill of the selected instance: restore a snapshot to a throwaway one, verify it, delete it', hint: 'drill', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
+  { command: 'queue-jobs', label: 'J', keys: [{ input: 'J' }], help: 'Failed (dead) jobs of the selected queue, newest first: Enter shows one, Q requeues, X deletes', hint: 'failed jobs', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: false },
+  { command: 'job-open', label: 'enter', keys: [{ key: 'return' }], help: 'In the failed jobs: show the selected job (payload, reason, stack, attempts, times)', hint: 'show', scopes: ['jobs'], dangerous: false },
+  { command: 'job-mark', label: 'space', keys: [{ input: ' ' }], help: 'In the failed jobs: mark or unmark the selected job; Q and X then act on the marked ones', hint: 'mark', scopes: ['jobs'], dangerous: false },
+  { command: 'job-requeue', label: 'Q', keys: [{ input: 'Q' }], help: 'In the failed jobs: requeue the marked jobs, else the one selected or shown', hint: 'requeue', scopes: ['jobs'], dangerous: true },
+  { command: 'job-delete', label: 'X', keys: [{ input: 'X' }], help: 'In the failed jobs: delete the marked jobs, else the one selected or shown (no undo)', hint: 'delete', scopes: ['jobs'], dangerous: true },
+  { command: 'queue-pause', label: 'P', keys: [{ input: 'P' }], help: 'Pause the selected BullMQ queue (workers take no new job), or resume it; RQ and Sidekiq have none', hint: 'pause', scopes: ['dashboard', 'detail', 'jobs'], panels: ['queues'], dangerous: true },
   { command: 'requeue', label: 'Q', keys: [{ input: 'Q' }], help: 'Requeue the selected queue\'s failed (dead) jobs: exactly those the plan lists', hint: 'requeue dead', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: true },
   { command: 'pg-cancel', label: 'K', keys: [{ input: 'K' }], help: 'Cancel the selected session\'s running query (through postgres[].admin)', hint: 'cancel query', scopes: ['dashboard', 'detail'], panels: ['postgres'], dangerous: true },
   { command: 'pg-terminate', label: 'T', keys: [{ input: 'T' }], help: 'Terminate the selected session: its transaction rolls back, its locks go', hint: 'terminate', scopes: ['dashboard', 'detail'], panels: ['postgres'], dangerous: true },

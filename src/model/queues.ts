@@ -67,3 +67,11 @@ export function unreachableRedis(message: string | undefined): string[] {
   const m = /^Redis (.+?) unreachable: /.exec(message ?? '');
   return m ? m[1]!.split(', ') : [];
 }
+
+/** Why a queue of this flavour cannot be paused, in one line; undefined: it can (BullMQ). */
+export function noPauseReason(flavor: QueueFlavor): string | undefined {
+  if (flavor === 'bullmq') return undefined;
+  if (flavor === 'rq') return 'RQ has no queue pause; stop its workers instead';
+  if (flavor === 'sidekiq') return 'pausing a queue is a Sidekiq Enterprise feature (Sidekiq::Queue#pause!); stop its processes or quiet them instead';
+  return `a ${flavor} queue has no pause of its own; stop its consumers instead`;
+}

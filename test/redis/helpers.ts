@@ -39,7 +39,7 @@ export async function deleteTagged(redis: Redis, t: string): Promise<number> {
 const run = promisify(execFile);
 
 /** Runs test/support/rq/rqhelper.py with the real RQ; returns its JSON answer. */
-export async function rq<T = Record<string, unknown>>(cmd: 'enqueue' | 'work' | 'states' | 'counts' | 'requeue', url: string, queue: string, arg?: unknown): Promise<T> {
+export async function rq<T = Record<string, unknown>>(cmd: 'enqueue' | 'work' | 'states' | 'counts' | 'requeue' | 'failed', url: string, queue: string, arg?: unknown): Promise<T> {
   const args = [join(RQ_DIR, 'rqhelper.py'), cmd, url, queue];
   if (arg !== undefined) args.push(typeof arg === 'string' ? arg : JSON.stringify(arg));
   const { stdout } = await run(PYTHON, args, { cwd: RQ_DIR, env: { ...process.env, PYTHONPATH: RQ_DIR, PYTHONDONTWRITEBYTECODE: '1' }, timeout: 60_000 });

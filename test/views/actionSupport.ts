@@ -16,6 +16,7 @@ import { environmentLocator } from '../../src/actions/lockResource.js';
 import { ActionController } from '../../src/actions/controller.js';
 import { ecsRequests, pgRequests, queueRequests, rdsRequests } from '../../src/actions/requests.js';
 import { sandboxPostgresAdmin } from '../../src/sources/sandbox/pgAdmin.js';
+import { TuiJobs } from '../../src/dashboard/jobs.js';
 import { sandboxRdsControl } from '../../src/sources/sandbox/rdsControl.js';
 import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';
 import type { ActionContext } from '../../src/actions/types.js';
@@ -90,10 +91,11 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
   const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')), locate, ...(opts.observer ? { observer: opts.observer } : {}) });
   const ecs: EcsSnapshot = await sandbox.sources.ecs.describe(signal);
   const read = async () => ({ rds: await sandbox.sources.rds.describe(signal), queues: await sandbox.sources.queues.read(signal) });
+  const queueControl = sandboxQueueControl(sandbox);
   const requests = {
     ecs: ecsRequests(ctx),
     rds: rdsRequests({ ...common, rds: sandboxRdsControl(sandbox) }),
-    queues: queueRequests({ ...common, queues: sandboxQueueControl(sandbox) }),
+    queues: queueRequests({ ...common, queues: queueControl }),
     postgres: pgRequests({ ...common, postgres: sandboxPostgresAdmin(sandbox) }),
   };
   return {
@@ -104,7 +106,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
     controller,
     clock,
     read,
-    actions: { controller, requests, notes: () => opts.notes ?? [], busy: (target) => actionBusy(controller, target) },
+    actions: { controller, requests, notes: () => opts.notes ?? [], busy: (target) => actionBusy(controller, target), jobs: new TuiJobs(queueControl) },
     data: { ...allData, ecs, ...(await read()) },
     service: (name) => control.service('demo', name, signal),
     async panels() {

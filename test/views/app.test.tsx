@@ -299,7 +299,7 @@ describe('read-only', () => {
   });
 
   test('shows them when writable', async () => {
-    const v = open({ noColor: true, columns: 120, rows: 60, bindings: table, env: { ...demoEnv } });
+    const v = open({ noColor: true, columns: 120, rows: 80, bindings: table, env: { ...demoEnv } });
     await v.waitFor((f) => f.includes('S zero all') && f.includes('s scale'));
     v.press('S');
     await v.waitFor(() => v.runtime.refresh.mock.calls.length === 1);

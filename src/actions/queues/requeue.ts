@@ -9,19 +9,27 @@
  * not change it (they are not moved), but a planned job that left the failed
  * set (retried or deleted by someone else, or expired) aborts the run: the
  * operator agreed to N jobs and would otherwise get fewer without knowing.
+ *
+ * With `ids` (one job or a set chosen in the job browser or with --job) the
+ * plan is exactly those, each checked to be failed now (chosen.ts); the
+ * phrase is the queue's name as for the whole set.
  */
 import type { ActionDefinition, Plan } from '../types.js';
 import { confirmationPhrase } from '../types.js';
 import type { JobPlace, RequeueOutcome } from '../../sources/redis/control.js';
 import { queueTarget, where, type QueueActionContext, type QueueArgs } from './context.js';
+import { batchSize, chosenJobs, fingerprintOf, idList, missingOf, missingRefusal, plural, SHOWN } from './chosen.js';
+
+export { batchSize, SHOWN };
 
 export interface RequeueArgs extends QueueArgs {
   /** the most jobs one plan moves; default 1000 */
   limit?: number;
+  /** exactly these jobs (chosen by id) rather than the oldest failed ones */
+  ids?: readonly string[];
   verifyTimeoutMs?: number;
 }
 
-export const SHOWN = 20;
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 10_000;
 
@@ -34,8 +42,6 @@ const API: Record<string, string> = {
   zset: 'redis:ZREM+ZADD (deadKey → key)',
 };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 export interface RequeueParams {
   redis: string;
   flavor: string;
@@ -45,27 +51,6 @@ export interface RequeueParams {
   total: number;
 }
 
-/** Planned ids no longer failed, counting repeated ids once per entry. */
-function missingOf(planned: readonly string[], stillDead: readonly string[]): string[] {
-  const left = new Map<string, number>();
-  for (const id of stillDead) left.set(id, (left.get(id) ?? 0) + 1);
-  return planned.filter((id) => {
-    const n = left.get(id) ?? 0;
-    if (n > 0) left.set(id, n - 1);
-    return n === 0;
-  });
-}
-
-/** About ten progress records per requeue, whatever its size: enough to say where a kill stopped it, few enough to keep the journal short. */
-export function batchSize(jobs: number): number {
-  return Math.max(10, Math.min(500, Math.ceil(jobs / 10)));
-}
-
-/** Ids in a journal line: the first few, then how many more (the record's plan keeps them all). */
-function idList(ids: readonly string[], shown = 12): string {
-  return ids.length <= shown ? ids.join(', ') : `${ids.slice(0, shown).join(', ')} … and ${ids.length - shown} more`;
-}
-
 /** "moved 10 of 30 (ids 1, 2, …); moving 10 more (ids 11, …)": what a progress record says, self-contained. */
 function progressLine(done: RequeueOutcome, of: number, next: readonly string[]): string {
   const moved = done.moved.length ? `moved ${done.moved.length} of ${of} (ids ${idList(done.moved)})` : `moved 0 of ${of}`;
@@ -73,10 +58,29 @@ function progressLine(done: RequeueOutcome, of: number, next: readonly string[])
   return `${moved}${skipped}; moving ${next.length} more (ids ${idList(next)})`;
 }
 
-const fingerprintOf = (planned: readonly string[], missing: readonly string[]) => JSON.stringify({ jobs: planned.length, missing: missing.length, missingIds: missing.slice(0, 5) });
-
 // execute's outcome for verify: the executor hands both the same plan object
 const outcomes = new WeakMap<Plan<RequeueParams>, RequeueOutcome>();
+
+async function planChosen(ctx: QueueActionContext, args: RequeueArgs, ids: readonly string[], flavor: string, signal: AbortSignal): Promise<Plan<RequeueParams>> {
+  const c = await chosenJobs(ctx, args, ids, signal);
+  const n = ids.length;
+  const what = n === 1 ? `job ${ids[0]}` : plural(n, 'chosen failed job');
+  const refusal = missingRefusal(args.queue, c.missing);
+  return {
+    ...c.base,
+    action: 'requeue',
+    tier: 'destructive',
+    verifyTimeoutMs: args.verifyTimeoutMs ?? 30_000,
+    title: `Requeue ${what} of ${ctx.env.name}/${args.queue}`,
+    summary: `${c.where} (${flavor}): requeue ${what}; failed ${c.total} → ${c.total - n}`,
+    changes: [{ field: 'failed', before: String(c.total), after: String(c.total - n) }],
+    calls: [{ api: API[flavor]!, params: { redis: args.redis, queue: args.queue, jobs: n, ids: ids.slice(0, SHOWN), ...(n > SHOWN ? { more: n - SHOWN } : {}) } }],
+    details: [`${n === 1 ? 'this job' : `these ${n} jobs`} go back to waiting, nothing else:`, ...c.lines],
+    fingerprint: fingerprintOf(ids, []),
+    ...(refusal ? { refusal } : {}),
+    params: { redis: args.redis, flavor, ids: [...ids], total: c.total },
+  };
+}
 
 export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext, RequeueParams> = {
   id: 'requeue',
@@ -100,6 +104,7 @@ export const requeueAction: ActionDefinition<RequeueArgs, QueueActionContext, Re
     if (!API[flavor]) {
       return { ...base, title: `Requeue failed jobs of ${args.queue}`, summary: `${where(ctx, args)} (${flavor}): nothing to requeue`, changes: [], calls: [], details: [], fingerprint: '', params: { redis: args.redis, flavor, ids: [], total: 0 }, refusal: `requeue is not supported for ${flavor} queues: a stream keeps its entries, there is no dead set to move back from` };
     }
+    if (args.ids) return planChosen(ctx, args, args.ids, flavor, signal);
     const dead = await ctx.queues.deadJobs(args.redis, args.queue, { limit, detail: SHOWN }, signal);
     const n = dead.ids.length;
     const details = [`${plural(n, 'failed job')}${n < dead.total ? ` of ${dead.total}` : ''}; only these are moved, jobs that fail after this plan stay failed:`];

@@ -7,8 +7,12 @@
  *  - RQ: what FailedJobRegistry.requeue does, as one Lua script per job;
  *  - Sidekiq: what "Retry now" does (SortedEntry#retry) for retry and dead entries;
  *  - plain list / zset: from the dead-letter key back to the queue key.
+ *
+ * The job browser's reads (`jobs`, `job`), the delete of chosen jobs and a
+ * queue's pause live here too, each flavour doing what its library does
+ * (see control/*.ts); only BullMQ has a pause.
  */
-import type { QueueFlavor } from '../../model/queues.js';
+import { noPauseReason, type QueueFlavor } from '../../model/queues.js';
 import { checkRedisUrl, RedisLink, type LinkOptions } from './connection.js';
 import type { RedisConfig } from './index.js';
 import type { QueueConfig } from './layout.js';
@@ -18,8 +22,8 @@ import { sidekiqControl } from './control/sidekiq.js';
 import { plainControl } from './control/plain.js';
 import type { FlavorControl } from './control/types.js';
 
-export type { DeadJob, DeadJobs, JobPlace, RequeueOutcome } from './control/types.js';
-import type { DeadJobs, JobPlace, RequeueOutcome } from './control/types.js';
+export type { DeadJob, DeadJobs, JobPlace, RawJob, RawJobs, RemoveOutcome, RequeueOutcome } from './control/types.js';
+import type { DeadJobs, JobPlace, RawJob, RawJobs, RemoveOutcome, RequeueOutcome } from './control/types.js';
 
 export interface QueueControl {
   /** the queue's flavour, or undefined when the environment has no such queue */
@@ -32,6 +36,16 @@ export interface QueueControl {
   requeue(redis: string, queue: string, ids: readonly string[], signal: AbortSignal): Promise<RequeueOutcome>;
   /** where each of `ids` is now */
   places(redis: string, queue: string, ids: readonly string[], signal: AbortSignal): Promise<Record<string, JobPlace>>;
+  /** the newest `limit` failed / dead jobs, newest failure first, raw (src/actions/queues/jobText.ts makes them fit to show) */
+  jobs(redis: string, queue: string, limit: number, signal: AbortSignal): Promise<RawJobs>;
+  /** one failed / dead job; undefined when it is not in the failed / dead set */
+  job(redis: string, queue: string, id: string, signal: AbortSignal): Promise<RawJob | undefined>;
+  /** deletes exactly `ids` from the failed / dead set */
+  remove(redis: string, queue: string, ids: readonly string[], signal: AbortSignal): Promise<RemoveOutcome>;
+  /** whether the queue's library has a pause (BullMQ does; RQ and Sidekiq do not) */
+  canPause(redis: string, queue: string): boolean;
+  paused(redis: string, queue: string, signal: AbortSignal): Promise<boolean>;
+  setPaused(redis: string, queue: string, paused: boolean, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,6 +109,32 @@ export function createRedisQueueControl(configs: readonly RedisConfig[], opts: R
     async places(redis, queue, ids, signal) {
       const { control, ctx } = await open(redis, queue, signal);
       return control.places(ctx, ids);
+    },
+    async jobs(redis, queue, limit, signal) {
+      const { control, ctx } = await open(redis, queue, signal);
+      return control.jobs(ctx, limit);
+    },
+    async job(redis, queue, id, signal) {
+      const { control, ctx } = await open(redis, queue, signal);
+      return control.job(ctx, id);
+    },
+    async remove(redis, queue, ids, signal) {
+      const { control, ctx } = await open(redis, queue, signal);
+      return control.remove(ctx, ids);
+    },
+    canPause(redis, queue) {
+      const flavor = configs.find((c) => c.name === redis)?.queues.find((x) => x.name === queue)?.flavor;
+      return flavor !== undefined && FLAVORS[flavor]?.pause !== undefined;
+    },
+    async paused(redis, queue, signal) {
+      const { control, ctx } = await open(redis, queue, signal);
+      if (!control.pause) throw new UnsupportedQueueError(noPauseReason(ctx.q.flavor) ?? 'no pause');
+      return control.pause.paused(ctx);
+    },
+    async setPaused(redis, queue, paused, signal) {
+      const { control, ctx } = await open(redis, queue, signal);
+      if (!control.pause) throw new UnsupportedQueueError(noPauseReason(ctx.q.flavor) ?? 'no pause');
+      await control.pause.set(ctx, paused);
     },
     async close() {
       await Promise.all([...links.values()].map((l) => l.close()));

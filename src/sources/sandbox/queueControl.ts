@@ -9,9 +9,15 @@
  * read). A requeued job keeps its id, as Job.retry and
  * FailedJobRegistry.requeue do, and joins the back of the waiting line; if it
  * fails again it is back in the failed set under the same id.
+ *
+ * Each failed job has a detail drawn from its id (payload, reason, stack,
+ * attempts), shaped as the library writes it: a BullMQ job's data with an
+ * SMTP failure and a Node stack, an RQ job's call with a Python traceback.
+ * A payload carries a credential, as real ones sometimes do, so the demo
+ * shows it masked.
  */
 import type { QueueFlavor } from '../../model/queues.js';
-import type { DeadJobs, JobPlace, QueueControl, RequeueOutcome } from '../redis/control.js';
+import type { DeadJobs, JobPlace, QueueControl, RawJob, RawJobs, RemoveOutcome, RequeueOutcome } from '../redis/control.js';
 import { oneLine } from '../../text/sanitize.js';
 import { hashOf, Rng, uuidFrom } from './prng.js';
 import type { Sandbox } from './index.js';
@@ -21,6 +27,8 @@ interface JobNaming {
   id(seq: number): string;
   /** as the real control labels it: the job's name or description, then why it failed */
   label(id: string): string;
+  /** the failed job as the real control reads it; `failedAt` from the ledger */
+  job(id: string, failedAt: number | null): RawJob;
 }
 
 const BULLMQ_NAMES = ['send-receipt', 'password-reset', 'order-shipped', 'weekly-digest', 'welcome', 'invoice-ready'];
@@ -47,6 +55,41 @@ function namingFor(flavor: QueueFlavor, seed: number): JobNaming {
         const call = r.pick(RQ_CALLS);
         return oneLine(`${call}(${r.int(1_000, 99_999)}): ${r.pick(RQ_ERRORS)}`, 100);
       },
+      job(id, failedAt) {
+        const r = at(id);
+        const call = r.pick(RQ_CALLS);
+        const arg = r.int(1_000, 99_999);
+        const error = r.pick(RQ_ERRORS);
+        const fn = call.split('.')[1]!;
+        const stack = [
+          'Traceback (most recent call last):',
+          '  File "/app/.venv/lib/python3.11/site-packages/rq/worker.py", line 1431, in perform_job',
+          '    rv = job.perform()',
+          '  File "/app/.venv/lib/python3.11/site-packages/rq/job.py", line 1280, in perform',
+          '    self._result = self._execute()',
+          `  File "/app/jobs.py", line ${r.int(20, 240)}, in ${fn}`,
+          `    return client.${fn}(customer_id, timeout=10)`,
+          error,
+        ].join('\n');
+        const started = failedAt === null ? null : failedAt - r.int(2_000, 180_000);
+        const enqueued = started === null ? null : started - r.int(500, 600_000);
+        return {
+          id,
+          name: call,
+          failedAt,
+          attempts: null,
+          maxAttempts: null,
+          reason: error,
+          stack,
+          payload: `${call}(${arg})`,
+          payloadKind: 'call (RQ pickles the arguments; this is the job description)',
+          times: [
+            ...(enqueued === null ? [] : [{ label: 'enqueued', at: enqueued }]),
+            ...(started === null ? [] : [{ label: 'started', at: started }]),
+            ...(failedAt === null ? [] : [{ label: 'failed', at: failedAt }]),
+          ],
+        };
+      },
     };
   }
   return {
@@ -54,6 +97,39 @@ function namingFor(flavor: QueueFlavor, seed: number): JobNaming {
     label(id) {
       const r = at(id);
       return oneLine(`${r.pick(BULLMQ_NAMES)}: ${r.pick(SMTP_ERRORS)}`, 100);
+    },
+    job(id, failedAt) {
+      const r = at(id);
+      const name = r.pick(BULLMQ_NAMES);
+      const error = r.pick(SMTP_ERRORS);
+      const user = r.int(1_000, 99_999);
+      const data = { to: `customer${user}@example.com`, template: name, locale: r.pick(['en', 'de', 'fr']), orderId: `ord_${r.int(100_000, 999_999)}`, smtp: { host: 'smtp.mailrelay.example', user: 'mailer', pass: `sandbox-${r.int(1_000_000, 9_999_999)}` } };
+      const stack = [
+        error,
+        '    at SMTPConnection._formatError (/app/node_modules/nodemailer/lib/smtp-connection/index.js:807:19)',
+        '    at SMTPConnection._actionGreeting (/app/node_modules/nodemailer/lib/smtp-connection/index.js:1360:27)',
+        '    at SMTPConnection._processResponse (/app/node_modules/nodemailer/lib/smtp-connection/index.js:993:20)',
+        `    at async sendMail (/app/dist/mail/send.js:${r.int(20, 90)}:5)`,
+        `    at async Worker.processJob (/app/dist/workers/${name}.js:${r.int(10, 60)}:7)`,
+      ].join('\n');
+      const started = failedAt === null ? null : failedAt - r.int(1_000, 30_000);
+      const created = started === null ? null : started - r.int(500, 900_000);
+      return {
+        id,
+        name,
+        failedAt,
+        attempts: 5,
+        maxAttempts: 5,
+        reason: error,
+        stack,
+        payload: JSON.stringify(data),
+        payloadKind: 'data',
+        times: [
+          ...(created === null ? [] : [{ label: 'created', at: created }]),
+          ...(started === null ? [] : [{ label: 'started', at: started }]),
+          ...(failedAt === null ? [] : [{ label: 'failed', at: failedAt }]),
+        ],
+      };
     },
   };
 }
@@ -173,6 +249,29 @@ export class JobLedger {
     return { moved, skipped };
   }
 
+  /** The newest `limit` failures, newest first, with their details. */
+  jobs(limit: number): RawJobs {
+    const ids = [...this.failed.keys()].slice(-limit).reverse();
+    return { total: this.failed.size, jobs: ids.map((id) => this.job(id)!) };
+  }
+
+  job(id: string): RawJob | undefined {
+    const at = this.failed.get(id);
+    if (at === undefined) return undefined;
+    return this.naming.job(id, Number.isNaN(at) ? null : at);
+  }
+
+  /** Deletes exactly `ids` from the failed set: they are gone, as a removed job is. */
+  remove(ids: readonly string[]): RemoveOutcome {
+    const removed: string[] = [];
+    const skipped: RemoveOutcome['skipped'] = [];
+    for (const id of ids) {
+      if (this.failed.delete(id)) removed.push(id);
+      else skipped.push({ id, reason: 'not in the failed set any more' });
+    }
+    return { removed, skipped };
+  }
+
   requeueAll(): RequeueOutcome {
     return this.requeue([...this.failed.keys()]);
   }
@@ -208,6 +307,13 @@ export function sandboxQueueControl(sandbox: Sandbox): QueueControl {
     stillDead: async (redis, queue, ids, signal) => sandbox.deadSet(redis, queue, signal).stillDead(ids),
     requeue: async (redis, queue, ids, signal) => sandbox.deadSet(redis, queue, signal).requeue(ids),
     places: async (redis, queue, ids, signal) => sandbox.deadSet(redis, queue, signal).places(ids),
+    jobs: async (redis, queue, limit, signal) => sandbox.deadSet(redis, queue, signal).jobs(limit),
+    job: async (redis, queue, id, signal) => sandbox.deadSet(redis, queue, signal).job(id),
+    remove: async (redis, queue, ids, signal) => sandbox.deadSet(redis, queue, signal).remove(ids),
+    // the sandbox's BullMQ queue pauses as BullMQ does: its workers take no new job until resumed
+    canPause: (redis, queue) => sandbox.environment.redis.find((r) => r.name === redis)?.queues.find((q) => q.name === queue)?.flavor === 'bullmq',
+    paused: async (redis, queue, signal) => sandbox.deadSet(redis, queue, signal).paused(),
+    setPaused: async (redis, queue, paused, signal) => sandbox.deadSet(redis, queue, signal).setPaused(paused),
     // the sandbox holds no connection; it closes with its sources
     close: async () => undefined,
   };

@@ -6,7 +6,7 @@
  * Which job is which (ids, the failed set, requeue by id) is the JobLedger's.
  */
 import type { QueueFlavor, QueueStates, QueueStats, RedisHealth } from '../../model/queues.js';
-import type { DeadJobs, JobPlace, RequeueOutcome } from '../redis/control.js';
+import type { DeadJobs, JobPlace, RawJob, RawJobs, RemoveOutcome, RequeueOutcome } from '../redis/control.js';
 import { hashOf, rngAt, type Rng } from './prng.js';
 import { JobLedger } from './queueControl.js';
 
@@ -32,6 +32,12 @@ export interface DeadSet {
   stillDead(ids: readonly string[]): string[];
   requeue(ids: readonly string[]): RequeueOutcome;
   places(ids: readonly string[]): Record<string, JobPlace>;
+  jobs(limit: number): RawJobs;
+  job(id: string): RawJob | undefined;
+  remove(ids: readonly string[]): RemoveOutcome;
+  paused(): boolean;
+  /** BullMQ's pause: workers finish what they hold and take nothing new; refused for other flavours */
+  setPaused(paused: boolean): void;
 }
 
 export class QueueSim implements DeadSet {
@@ -45,7 +51,8 @@ export class QueueSim implements DeadSet {
   private arrived = 0;
   private completed: number;
   private history: Array<[number, number, number]> = [];
-  private readonly jobs: JobLedger;
+  private readonly ledger: JobLedger;
+  private held = false;
   /** simulated up to here */
   private t = -Infinity;
 
@@ -60,11 +67,11 @@ export class QueueSim implements DeadSet {
     this.completed = completed;
     this.delayed = delayed;
     // the fleet's completed count carries its seed: ids differ per seed without drawing from the fleet's stream
-    this.jobs = new JobLedger(flavor, hashOf(redis, name, flavor, failed, completed), failed, completed + failed + delayed);
+    this.ledger = new JobLedger(flavor, hashOf(redis, name, flavor, failed, completed), failed, completed + failed + delayed);
   }
 
   step(t: number, dt: number, rng: Rng, plan: QueuePlan, workers: number): void {
-    this.jobs.dateInitial(t - dt);
+    this.ledger.dateInitial(t - dt);
     this.t = t;
     const secs = dt / 1000;
     let arrivals = rng.poisson(plan.arrivalPerSec * secs);
@@ -74,9 +81,10 @@ export class QueueSim implements DeadSet {
       this.runs.push([t - rng.int(0, Math.min(dt, 1_000) - 1), arrivals]);
       this.pool += arrivals;
       this.arrived += arrivals;
-      this.jobs.arrive(arrivals);
+      this.ledger.arrive(arrivals);
     }
-    const slots = workers * plan.slotsPerWorker;
+    // a paused queue: the jobs in hand finish, none is taken
+    const slots = this.held ? 0 : workers * plan.slotsPerWorker;
     // second by second only the jobs in hand can finish; a coarse step lets the slots refill within it
     const fine = secs <= plan.serviceSec;
     const busy = fine ? this.active : slots;
@@ -86,7 +94,7 @@ export class QueueSim implements DeadSet {
     this.carry = busy > 0 && this.pool > done ? Math.min(1, capacity - done) : 0;
     this.take(done);
     const failedNow = rng.binomial(done, plan.failRate);
-    this.jobs.depart(done, failedNow, t - dt, t);
+    this.ledger.depart(done, failedNow, t - dt, t);
     this.completed += done - failedNow;
     this.departed += done;
     this.active = Math.min(slots, this.pool);
@@ -124,20 +132,20 @@ export class QueueSim implements DeadSet {
 
   /** Moves the failed set back to waiting, as "retry all" does; they may well fail again. */
   requeueFailed(): number {
-    return this.back(this.jobs.requeueAll()).moved.length;
+    return this.back(this.ledger.requeueAll()).moved.length;
   }
 
   deadJobs(limit: number, detail: number): DeadJobs {
-    return this.jobs.deadJobs(limit, detail);
+    return this.ledger.deadJobs(limit, detail);
   }
 
   stillDead(ids: readonly string[]): string[] {
-    return this.jobs.stillDead(ids);
+    return this.ledger.stillDead(ids);
   }
 
   /** Moves exactly `ids` back to waiting, keeping their ids; they may well fail again. */
   requeue(ids: readonly string[]): RequeueOutcome {
-    return this.back(this.jobs.requeue(ids));
+    return this.back(this.ledger.requeue(ids));
   }
 
   /** Moved jobs join the back of the waiting line now. */
@@ -152,7 +160,28 @@ export class QueueSim implements DeadSet {
   }
 
   places(ids: readonly string[]): Record<string, JobPlace> {
-    return this.jobs.places(ids, this.active);
+    return this.ledger.places(ids, this.active);
+  }
+
+  jobs(limit: number): RawJobs {
+    return this.ledger.jobs(limit);
+  }
+
+  job(id: string): RawJob | undefined {
+    return this.ledger.job(id);
+  }
+
+  remove(ids: readonly string[]): RemoveOutcome {
+    return this.ledger.remove(ids);
+  }
+
+  paused(): boolean {
+    return this.held;
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.flavor !== 'bullmq') throw new Error(`the sandbox's ${this.flavor} queue ${this.name} has no pause`);
+    this.held = paused;
   }
 
   stats(t: number): QueueStats {
@@ -179,7 +208,7 @@ export class QueueSim implements DeadSet {
       else if (drainPerMinute > 0 && waiting <= drainPerMinute) etaToEmptyMs = Math.round((waiting / drainPerMinute) * 60_000);
       else if (netPerMinute > 0) etaToEmptyMs = Math.round((waiting / netPerMinute) * 60_000);
     }
-    const failed = this.jobs.failedCount;
+    const failed = this.ledger.failedCount;
     const states = libraryStates(this.flavor, { waiting, active: this.active, delayed: this.delayed, failed, completed: this.completed });
     return {
       redis: this.redis,
@@ -190,8 +219,8 @@ export class QueueSim implements DeadSet {
       delayed: this.delayed,
       failed,
       completed: this.completed,
-      // the simulated queues are never paused; a BullMQ queue still says so, as the real reader does
-      ...(this.flavor === 'bullmq' ? { paused: false } : {}),
+      // only a BullMQ queue has a pause, and says whether it is paused, as the real reader does
+      ...(this.flavor === 'bullmq' ? { paused: this.held } : {}),
       ...(states ? { states } : {}),
       oldestWaitingAgeMs: oldest,
       drainPerMinute,
@@ -200,7 +229,7 @@ export class QueueSim implements DeadSet {
   }
 
   get backlog(): number {
-    return this.pool + this.jobs.failedCount + this.delayed;
+    return this.pool + this.ledger.failedCount + this.delayed;
   }
 }
 

@@ -6,6 +6,7 @@
     rqhelper.py states URL QUEUE '["t-1", ...]' (prints {"id": status} as RQ sees it)
     rqhelper.py counts URL QUEUE                (the counts as RQ's own API reports them)
     rqhelper.py requeue URL QUEUE '["t-1"]'     (RQ's own FailedJobRegistry.requeue, to compare with)
+    rqhelper.py failed URL QUEUE                (FailedJobRegistry.get_job_ids and each job's exc_info as RQ reads them)
 
 Job ids and worker names carry the test's tag so the test can find and
 delete every key it made.
@@ -60,6 +61,14 @@ def main():
         for job_id in json.loads(sys.argv[4]):
             registry.requeue(job_id)
         print(json.dumps({"queued": queue.count}))
+    elif cmd == "failed":
+        registry = FailedJobRegistry(queue=queue)
+        ids = registry.get_job_ids()
+        jobs = {}
+        for job_id in ids:
+            job = Job.fetch(job_id, connection=conn)
+            jobs[job_id] = {"description": job.description, "exc_info": job.exc_info, "ended_at": job.ended_at.isoformat() if job.ended_at else None}
+        print(json.dumps({"ids": ids, "jobs": jobs}))
     else:
         sys.exit(f"unknown command {cmd}")
 

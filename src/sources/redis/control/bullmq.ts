@@ -4,12 +4,19 @@
  * job.retry('failed') (the reprocessJob script: ZREM from failed, clear
  * finishedOn / processedOn / failedReason, push back to wait or prioritized,
  * emit "waiting"), so whatever bullmq does on retry happens here too.
- * bullmq is loaded only when a requeue runs.
+ * Delete is job.remove() and pause / resume are Queue#pause / #resume
+ * (the meta hash's `paused` field, which workers read before taking a job),
+ * through bullmq too. bullmq is loaded only when one of these runs.
+ *
+ * The job browser reads the job hash as bullmq writes it: name, data, opts
+ * (attempts allowed), timestamp, processedOn, finishedOn, failedReason,
+ * stacktrace (a JSON array, one entry per failed attempt) and atm (attempts
+ * made; attemptsMade before v5).
  */
 import { Redis } from 'ioredis';
 import { oneLine, errorMessage } from '../../../text/sanitize.js';
 import { bullmqKeys } from '../layout.js';
-import { inSlices, values, type ControlContext, type FlavorControl, type JobPlace } from './types.js';
+import { epochMs, inSlices, timesOf, values, type ControlContext, type FlavorControl, type JobPlace, type RawJob } from './types.js';
 
 const SLICE = 50;
 
@@ -29,7 +36,92 @@ async function withQueue<T>(ctx: ControlContext, work: (queue: import('bullmq').
   }
 }
 
+const FIELDS = ['name', 'data', 'opts', 'timestamp', 'processedOn', 'finishedOn', 'failedReason', 'stacktrace', 'atm', 'attemptsMade'] as const;
+
+function rawJob(id: string, f: Array<string | null>): RawJob {
+  const [name, data, opts, timestamp, processedOn, finishedOn, failedReason, stacktrace, atm, attemptsMade] = f;
+  let stack = '';
+  try {
+    // the newest attempt's trace is the last entry
+    const traces = JSON.parse(stacktrace ?? '[]') as unknown;
+    if (Array.isArray(traces) && traces.length) stack = String(traces[traces.length - 1]);
+  } catch {
+    stack = stacktrace ?? '';
+  }
+  let maxAttempts: number | null = null;
+  try {
+    const a = (JSON.parse(opts ?? '{}') as { attempts?: unknown }).attempts;
+    if (typeof a === 'number') maxAttempts = a;
+  } catch {
+    // opts unreadable: the limit is unknown
+  }
+  const made = atm ?? attemptsMade;
+  const failedAt = epochMs(finishedOn);
+  return {
+    id,
+    name: name ?? '?',
+    failedAt,
+    attempts: made !== null && made !== undefined && made !== '' ? Number(made) : null,
+    maxAttempts,
+    reason: failedReason ?? '',
+    stack,
+    payload: data ?? '',
+    payloadKind: 'data',
+    times: timesOf([['created', epochMs(timestamp)], ['started', epochMs(processedOn)], ['failed', failedAt]]),
+  };
+}
+
+async function readJobs(ctx: ControlContext, ids: readonly string[]): Promise<RawJob[]> {
+  if (ids.length === 0) return [];
+  const k = bullmqKeys(ctx.q);
+  const pipe = ctx.client.pipeline();
+  for (const id of ids) pipe.hmget(k.base + id, ...FIELDS);
+  const v = values(await pipe.exec()) as Array<Array<string | null>>;
+  return ids.map((id, i) => rawJob(id, v[i]!));
+}
+
 export const bullmqControl: FlavorControl = {
+  async jobs(ctx, limit) {
+    const k = bullmqKeys(ctx.q);
+    // Queue#getFailed's order: newest finishedOn first
+    const [total, ids] = values(await ctx.client.pipeline().zcard(k.failed).zrevrange(k.failed, 0, limit - 1).exec()) as [number, string[]];
+    return { total, jobs: await readJobs(ctx, ids) };
+  },
+
+  async job(ctx, id) {
+    if ((await ctx.client.zscore(bullmqKeys(ctx.q).failed, id)) === null) return undefined;
+    return (await readJobs(ctx, [id]))[0];
+  },
+
+  async remove(ctx, ids) {
+    return withQueue(ctx, async (queue, Job) => {
+      const removed: string[] = [];
+      const skipped: Array<{ id: string; reason: string }> = [];
+      await inSlices(ids, SLICE, ctx.signal, async (slice) => {
+        for (const id of slice) {
+          try {
+            const job = await Job.fromId(queue, id);
+            if (!job) skipped.push({ id, reason: 'the job no longer exists' });
+            else if (!(await job.isFailed())) skipped.push({ id, reason: 'not in the failed set any more' });
+            else {
+              await job.remove();
+              removed.push(id);
+            }
+          } catch (err) {
+            skipped.push({ id, reason: errorMessage(err) });
+          }
+        }
+        return [];
+      });
+      return { removed, skipped };
+    });
+  },
+
+  pause: {
+    paused: (ctx) => withQueue(ctx, (queue) => queue.isPaused()),
+    set: (ctx, paused) => withQueue(ctx, (queue) => (paused ? queue.pause() : queue.resume())),
+  },
+
   async deadJobs(ctx, limit, detail) {
     const k = bullmqKeys(ctx.q);
     const [total, ids] = values(await ctx.client.pipeline().zcard(k.failed).zrange(k.failed, 0, limit - 1).exec()) as [number, string[]];

@@ -6,12 +6,15 @@
  * payload from the dead key and, only if that removal happened, puts it back
  * on the queue key in the same script: LPUSH for a list (where producers add,
  * consumers take from the right), ZADD with its dead-letter score for a zset.
+ * Delete takes one entry of the payload out of the dead key (LREM 1 / ZREM).
+ * A plain entry carries no failure reason or attempts: the browser shows the
+ * payload and, for a zset, its score as the failure time.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { oneLine } from '../../../text/sanitize.js';
 import { plainKey } from '../layout.js';
-import { inSlices, values, type ControlContext, type FlavorControl, type JobPlace } from './types.js';
+import { epochMs, inSlices, values, type ControlContext, type FlavorControl, type JobPlace, type RawJob } from './types.js';
 
 const MOVE_BACK = `
 local kind = redis.call('TYPE', KEYS[1])['ok']
@@ -71,7 +74,53 @@ function byId(members: string[]): Map<string, string[]> {
   return m;
 }
 
+/** The dead-letter entries with their zset scores (null for a list). */
+async function scoredEntries(ctx: ControlContext): Promise<Array<{ member: string; score: number | null }>> {
+  const key = deadKeyOf(ctx);
+  if ((await ctx.client.type(key)) !== 'zset') return (await deadEntries(ctx)).map((member) => ({ member, score: null }));
+  const flat = await ctx.client.zrange(key, 0, -1, 'WITHSCORES');
+  const out: Array<{ member: string; score: number | null }> = [];
+  for (let i = 0; i < flat.length; i += 2) out.push({ member: flat[i]!, score: Number(flat[i + 1]) });
+  return out;
+}
+
+function rawEntry(member: string, score: number | null): RawJob {
+  const failedAt = epochMs(score);
+  return { id: payloadId(member), name: '?', failedAt, attempts: null, maxAttempts: null, reason: '', stack: '', payload: member, payloadKind: 'entry', times: failedAt === null ? [] : [{ label: 'scored', at: failedAt }] };
+}
+
 export const plainControl: FlavorControl = {
+  async jobs(ctx, limit) {
+    const all = await scoredEntries(ctx);
+    // key order is oldest first (a zset by score): newest first is from the end
+    return { total: all.length, jobs: all.slice(-limit).reverse().map((e) => rawEntry(e.member, e.score)) };
+  },
+
+  async job(ctx, id) {
+    const e = (await scoredEntries(ctx)).find((x) => payloadId(x.member) === id);
+    return e ? rawEntry(e.member, e.score) : undefined;
+  },
+
+  async remove(ctx, ids) {
+    const dead = deadKeyOf(ctx);
+    const kind = await ctx.client.type(dead);
+    const planned = takeEach(ids, byId(await deadEntries(ctx)));
+    const removed: string[] = [];
+    const skipped: Array<{ id: string; reason: string }> = planned.filter((p) => p.item === undefined).map((p) => ({ id: p.id, reason: 'not in the dead-letter key any more' }));
+    const found = planned.filter((p) => p.item !== undefined);
+    await inSlices(found, 200, ctx.signal, async (slice) => {
+      const pipe = ctx.client.pipeline();
+      for (const p of slice) {
+        if (kind === 'zset') pipe.zrem(dead, p.item!);
+        else pipe.lrem(dead, 1, p.item!);
+      }
+      const v = values(await pipe.exec());
+      slice.forEach((p, i) => (v[i] === 1 ? removed.push(p.id) : skipped.push({ id: p.id, reason: 'taken out of the dead-letter key by someone else meanwhile' })));
+      return [];
+    });
+    return { removed, skipped };
+  },
+
   async deadJobs(ctx, limit, detail) {
     const all = await deadEntries(ctx);
     return {

@@ -8,12 +8,18 @@
  * Here the same steps run as one Lua script per job, so a job is either
  * fully requeued or untouched. Keys built inside the script (the origin's
  * queue) are RQ's own fixed names; RQ does not run on Redis Cluster either.
+ *
+ * Delete is FailedJobRegistry.remove(job, delete_job=True): ZREM from the
+ * registry, then Job.delete: the job hash, its dependents and dependencies
+ * sets and its results stream. RQ has no queue pause (a worker is stopped
+ * instead), so this control has none.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { oneLine } from '../../../text/sanitize.js';
 import { RQ_JOB_PREFIX, RQ_QUEUES_SET, rqKeys } from '../layout.js';
-import { inSlices, values, type ControlContext, type FlavorControl, type JobPlace } from './types.js';
+import { parseRqTime } from '../read/rq.js';
+import { inSlices, lastLine, timesOf, values, type ControlContext, type FlavorControl, type JobPlace, type RawJob } from './types.js';
 
 const REQUEUE = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
@@ -60,10 +66,6 @@ async function liveFailed(ctx: ControlContext, limit: number): Promise<{ total: 
   return { total: card - expired, ids };
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
-}
-
 function excText(raw: Buffer | null): string {
   if (!raw || raw.length === 0) return '';
   try {
@@ -73,25 +75,108 @@ function excText(raw: Buffer | null): string {
   }
 }
 
+const REMOVE = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('DEL', KEYS[2], KEYS[2] .. ':dependents', KEYS[2] .. ':dependencies', 'rq:results:' .. ARGV[1])
+return 1`;
+
+function defineRemove(client: Redis): void {
+  if (!('opsdeckRqRemove' in client)) client.defineCommand('opsdeckRqRemove', { numberOfKeys: 2, lua: REMOVE });
+}
+
+/** The exception text of each job: exc_info on the hash, or (RQ 1.12+) the newest entry of its results stream, base64 of zlib. */
+async function exceptions(ctx: ControlContext, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const pipe = ctx.client.pipeline();
+  for (const id of ids) {
+    pipe.hgetBuffer(RQ_JOB_PREFIX + id, 'exc_info');
+    pipe.xrevrange(`rq:results:${id}`, '+', '-', 'COUNT', 1);
+  }
+  const v = values(await pipe.exec());
+  return ids.map((_, i) => {
+    const [exc, results] = v.slice(i * 2, i * 2 + 2) as [Buffer | null, Array<[string, string[]]>];
+    const error = excText(exc);
+    if (error) return error;
+    const fields = results?.[0]?.[1] ?? [];
+    const at = fields.indexOf('exc_string');
+    return at >= 0 && fields[at + 1] ? excText(Buffer.from(fields[at + 1]!, 'base64')) : '';
+  });
+}
+
+const rqMs = (v: string | null | undefined) => (v ? parseRqTime(v) : null);
+
+async function readJobs(ctx: ControlContext, ids: readonly string[]): Promise<RawJob[]> {
+  if (ids.length === 0) return [];
+  const pipe = ctx.client.pipeline();
+  for (const id of ids) pipe.hmget(RQ_JOB_PREFIX + id, 'description', 'created_at', 'enqueued_at', 'started_at', 'ended_at');
+  const fields = values(await pipe.exec()) as Array<Array<string | null>>;
+  const excs = await exceptions(ctx, ids);
+  return ids.map((id, i) => {
+    const [description, created, enqueued, started, ended] = fields[i]!;
+    const exc = excs[i] ?? '';
+    const failedAt = rqMs(ended);
+    return {
+      id,
+      // the pickled data holds the function; its description starts with it
+      name: description?.replace(/\(.*$/s, '') || '?',
+      failedAt,
+      // RQ counts retries left (with Retry), not attempts made
+      attempts: null,
+      maxAttempts: null,
+      reason: lastLine(exc),
+      stack: exc,
+      payload: description ?? '',
+      payloadKind: 'call (RQ pickles the arguments; this is the job description)',
+      times: timesOf([['created', rqMs(created)], ['enqueued', rqMs(enqueued)], ['started', rqMs(started)], ['failed', failedAt]]),
+    };
+  });
+}
+
 export const rqControl: FlavorControl = {
+  async jobs(ctx, limit) {
+    const k = rqKeys(ctx.q);
+    const nowSec = ctx.now() / 1000;
+    // the registry scores by expiry (failure time + failure_ttl): newest failure first is highest score; -1 never expires
+    const [card, expired, recent, forever] = values(
+      await ctx.client.pipeline().zcard(k.failed).zcount(k.failed, 0, nowSec.toFixed(3)).zrevrangebyscore(k.failed, '+inf', `(${nowSec.toFixed(3)}`, 'LIMIT', 0, limit).zrangebyscore(k.failed, '-inf', '(0', 'LIMIT', 0, limit).exec(),
+    ) as [number, number, string[], string[]];
+    const ids = [...recent, ...forever].slice(0, limit);
+    const jobs = await readJobs(ctx, ids);
+    // by the failure time RQ wrote, where it did
+    jobs.sort((a, b) => (b.failedAt ?? 0) - (a.failedAt ?? 0));
+    return { total: card - expired, jobs };
+  },
+
+  async job(ctx, id) {
+    if ((await rqControl.stillDead(ctx, [id])).length === 0) return undefined;
+    return (await readJobs(ctx, [id]))[0];
+  },
+
+  async remove(ctx, ids) {
+    defineRemove(ctx.client);
+    const k = rqKeys(ctx.q);
+    const removed: string[] = [];
+    const skipped: Array<{ id: string; reason: string }> = [];
+    await inSlices(ids, 200, ctx.signal, async (slice) => {
+      const pipe = ctx.client.pipeline();
+      for (const id of slice) (pipe as unknown as Record<string, (...a: unknown[]) => void>).opsdeckRqRemove!(k.failed, RQ_JOB_PREFIX + id, id);
+      const v = values(await pipe.exec());
+      slice.forEach((id, i) => (v[i] === 1 ? removed.push(id) : skipped.push({ id, reason: 'not in the failed registry any more' })));
+      return [];
+    });
+    return { removed, skipped };
+  },
+
   async deadJobs(ctx, limit, detail) {
     const { total, ids } = await liveFailed(ctx, limit);
     const shownIds = ids.slice(0, detail);
     const pipe = ctx.client.pipeline();
-    for (const id of shownIds) {
-      pipe.hget(RQ_JOB_PREFIX + id, 'description');
-      pipe.hgetBuffer(RQ_JOB_PREFIX + id, 'exc_info');
-      // RQ 1.12+ keeps the exception in the job's results stream (base64 of zlib)
-      pipe.xrevrange(`rq:results:${id}`, '+', '-', 'COUNT', 1);
-    }
-    const v = shownIds.length ? values(await pipe.exec()) : [];
+    for (const id of shownIds) pipe.hget(RQ_JOB_PREFIX + id, 'description');
+    const descriptions = shownIds.length ? (values(await pipe.exec()) as Array<string | null>) : [];
+    const errors = await exceptions(ctx, shownIds);
     const shown = shownIds.map((id, i) => {
-      const [description, exc, results] = v.slice(i * 3, i * 3 + 3) as [string | null, Buffer | null, Array<[string, string[]]>];
-      let error = excText(exc);
-      const fields = results?.[0]?.[1] ?? [];
-      const at = fields.indexOf('exc_string');
-      if (!error && at >= 0 && fields[at + 1]) error = excText(Buffer.from(fields[at + 1]!, 'base64'));
-      return { id, label: oneLine(`${description ?? '?'}${error ? `: ${lastLine(error)}` : ''}`, 100) };
+      const error = errors[i];
+      return { id, label: oneLine(`${descriptions[i] ?? '?'}${error ? `: ${lastLine(error)}` : ''}`, 100) };
     });
     return { total, ids, shown };
   },

@@ -11,11 +11,15 @@
  * The payload is rewritten in TypeScript, not in Lua: cjson would print big
  * integers such as millisecond timestamps in exponent form. A payload with an
  * integer beyond 2^53 (which JSON.parse would round) is skipped with a reason.
+ *
+ * Delete is SortedEntry#delete: ZREM of the entry's exact member. Pausing a
+ * queue is a Sidekiq Enterprise feature, so this control has no pause.
  */
+import { inflateSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { oneLine } from '../../../text/sanitize.js';
 import { sidekiqKeys, sidekiqNamespace } from '../layout.js';
-import { inSlices, values, type ControlContext, type FlavorControl, type JobPlace } from './types.js';
+import { epochMs, inSlices, timesOf, values, type ControlContext, type FlavorControl, type JobPlace, type RawJob } from './types.js';
 
 const PUSH_BACK = `
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
@@ -68,7 +72,69 @@ function definePushBack(client: Redis): void {
   if (!('opsdeckSidekiqRetry' in client)) client.defineCommand('opsdeckSidekiqRetry', { numberOfKeys: 3, lua: PUSH_BACK });
 }
 
+/** error_backtrace: an array, or (Sidekiq 6 on) base64 of the zlib-deflated JSON array. */
+function backtrace(v: unknown): string {
+  if (Array.isArray(v)) return v.map(String).join('\n');
+  if (typeof v !== 'string' || v === '') return '';
+  try {
+    const lines = JSON.parse(inflateSync(Buffer.from(v, 'base64')).toString('utf8')) as unknown;
+    return Array.isArray(lines) ? lines.map(String).join('\n') : '';
+  } catch {
+    return v;
+  }
+}
+
+function rawJob(e: Entry): RawJob {
+  const j = e.job;
+  const failed = epochMs(j.failed_at);
+  const retried = epochMs(j.retried_at);
+  const count = typeof j.retry_count === 'number' ? j.retry_count : null;
+  return {
+    id: j.jid as string,
+    name: String(j.wrapped ?? j.class ?? '?'),
+    set: e.set.endsWith('dead') ? 'dead' : 'retry',
+    // the latest failure: retried_at once a retry failed, else the first
+    failedAt: retried ?? failed,
+    // retry_count is the retries made; the first run is one attempt more
+    attempts: count === null ? (failed === null ? null : 1) : count + 1,
+    maxAttempts: typeof j.retry === 'number' ? j.retry + 1 : j.retry === false ? 1 : null,
+    reason: `${String(j.error_class ?? '')}${j.error_class && j.error_message ? ': ' : ''}${String(j.error_message ?? '')}`,
+    stack: backtrace(j.error_backtrace),
+    payload: JSON.stringify(j.args ?? null),
+    payloadKind: 'args',
+    times: timesOf([['created', epochMs(j.created_at)], ['enqueued', epochMs(j.enqueued_at)], ['failed', failed], ['retried', retried]]),
+  };
+}
+
 export const sidekiqControl: FlavorControl = {
+  async jobs(ctx, limit) {
+    const all = (await entries(ctx)).map(rawJob);
+    all.sort((a, b) => (b.failedAt ?? 0) - (a.failedAt ?? 0));
+    return { total: all.length, jobs: all.slice(0, limit) };
+  },
+
+  async job(ctx, id) {
+    const e = (await entries(ctx)).find((x) => x.job.jid === id);
+    return e ? rawJob(e) : undefined;
+  },
+
+  async remove(ctx, ids) {
+    const byJid = new Map((await entries(ctx)).map((e) => [e.job.jid as string, e]));
+    const removed: string[] = [];
+    const skipped: Array<{ id: string; reason: string }> = [];
+    await inSlices(ids, 200, ctx.signal, async (slice) => {
+      const found = slice.filter((id) => byJid.has(id));
+      for (const id of slice) if (!byJid.has(id)) skipped.push({ id, reason: 'not in the retry or dead set any more' });
+      if (found.length === 0) return [];
+      const pipe = ctx.client.pipeline();
+      for (const id of found) pipe.zrem(byJid.get(id)!.set, byJid.get(id)!.member);
+      const v = values(await pipe.exec());
+      found.forEach((id, i) => (v[i] === 1 ? removed.push(id) : skipped.push({ id, reason: 'taken out of its set by someone else meanwhile' })));
+      return [];
+    });
+    return { removed, skipped };
+  },
+
   async deadJobs(ctx, limit, detail) {
     const all = await entries(ctx);
     const ids = all.slice(0, limit).map((e) => e.job.jid as string);
