@@ -176,6 +176,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   autoscaling: action('autoscaling'),
   'rds-snapshot': action('rds-snapshot'),
   'rds-restore': action('rds-restore'),
+  'rds-pitr': action('rds-pitr'),
   'rds-drill': askDrill,
   requeue: action('requeue'),
   'plan-down': scrollPlan(() => 1),

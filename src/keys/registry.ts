@@ -77,6 +77,7 @@ export type CommandId =
   | 'autoscaling'
   | 'rds-snapshot'
   | 'rds-restore'
+  | 'rds-pitr'
   | 'rds-drill'
   | 'requeue'
   | 'plan-down'
@@ -141,6 +142,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'autoscaling', label: 'A', keys: [{ input: 'A' }], help: 'Suspend the selected service\'s autoscaling (so a scale to 0 stays at 0), or resume it when suspended', hint: 'autoscaling', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'rds-snapshot', label: 'm', keys: [{ input: 'm' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
+  { command: 'rds-pitr', label: 'P', keys: [{ input: 'P' }], help: 'Restore the selected instance as it was at a UTC time (or the latest) to a NEW instance: type the time, read the plan, confirm', hint: 'pitr', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-drill', label: 'D', keys: [{ input: 'D' }], help: 'Backup drill of the selected instance: restore a snapshot to a throwaway one, verify it, delete it', hint: 'drill', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'requeue', label: 'Q', keys: [{ input: 'Q' }], help: 'Requeue the selected queue\'s failed (dead) jobs: exactly those the plan lists', hint: 'requeue dead', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: true },
   // The plan in the confirmation box scrolls; j and k only in a y/N box, where no phrase is typed (a phrase may start with j).
