@@ -63,18 +63,20 @@ function whyNot({ command, actions, snaps, state, dispatch, jobs }: StartInput):
     const mode = svc.autoscaling && fullySuspended(svc.autoscaling) ? 'resume' : 'suspend';
     return begin(target, (t) => controller.begin(ecs.autoscaling(svc.cluster, svc.name, mode), t));
   }
-  if (command === 'rds-snapshot' || command === 'rds-restore') {
+  if (command === 'rds-snapshot' || command === 'rds-restore' || command === 'rds-pitr') {
     const rds = requests.rds;
     if (!rds) return 'this session cannot act on RDS: the environment has no AWS access for RDS';
     const data = snaps.rds.data;
     const filter = state.filters.rds ?? '';
     const row = selectedRdsRow(data, filter, state.selection.rds ?? 0);
     if (!row) return data ? (filter ? `nothing matches /${filter}: nothing to act on` : 'the RDS panel lists nothing to act on') : noData('RDS');
-    if (command === 'rds-snapshot') {
+    if (command === 'rds-snapshot' || command === 'rds-pitr') {
       const instance = row.kind === 'snapshot' ? row.snapshot.instanceId : row.instance.id;
-      return begin({ panel: 'rds', instance }, (t) => controller.begin(rds.snapshot(instance), t));
+      if (command === 'rds-snapshot') return begin({ panel: 'rds', instance }, (t) => controller.begin(rds.snapshot(instance), t));
+      const window = [...(data?.instances ?? []), ...(data?.restored ?? [])].find((i) => i.id === instance)?.pitr;
+      return begin({ panel: 'rds', instance }, (t) => controller.begin(rds.restorePitr(instance, window), t));
     }
-    if (row.kind !== 'snapshot') return `R restores a snapshot: move the selection (j) to one of ${row.instance.id}'s snapshots; n snapshots the instance`;
+    if (row.kind !== 'snapshot') return `R restores a snapshot: move the selection (j) to one of ${row.instance.id}'s snapshots; P restores the instance as of a time`;
     const { id, instanceId } = row.snapshot;
     return begin({ panel: 'rds', instance: instanceId, snapshot: id }, (t) => controller.begin(rds.restore(id, instanceId), t));
   }

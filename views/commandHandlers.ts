@@ -180,6 +180,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   'set-env': action('set-env'),
   'rds-snapshot': action('rds-snapshot'),
   'rds-restore': action('rds-restore'),
+  'rds-pitr': action('rds-pitr'),
   'rds-drill': askDrill,
   requeue: action('requeue'),
   'pg-cancel': action('pg-cancel'),

@@ -49,8 +49,12 @@ function whyNot({ finding, actions, snaps, dispatch }: FixInput): string | undef
       const { cluster, service } = fix;
       if (!snaps.ecs.data?.services.some((s) => s.cluster === cluster && s.name === service)) return gone('ECS');
       return begin({ panel: 'ecs', cluster, service }, (tag) => {
-        if (fix.action === 'rollback') return controller.begin(ecs.rollback(cluster, service), tag);
         if (fix.action === 'redeploy') return controller.begin(ecs.redeploy(cluster, service), tag);
+        // the prompt comes filled with what the finding suggests (a count, last-good); Enter plans it, the operator may change it
+        if (fix.action === 'rollback') {
+          const req = ecs.rollback(cluster, service);
+          return controller.begin(req.prompt ? { ...req, prompt: { ...req.prompt, value: fix.to ?? '' } } : req, tag);
+        }
         const req = ecs.scale(cluster, service);
         controller.begin(req.prompt ? { ...req, prompt: { ...req.prompt, value: String(fix.desired) } } : req, tag);
       });

@@ -12,9 +12,11 @@ import { redeployAction, type RedeployArgs } from './ecs/redeploy.js';
 import { autoscalingAction, type AutoscalingArgs, type AutoscalingMode } from './ecs/autoscaling.js';
 import { setEnvAction, type SetEnvArgs } from './ecs/setEnv.js';
 import { parseEnvPrompt } from './ecs/envInput.js';
-import { invalidIdentifier, utcStamp, type RdsActionContext } from './rds/context.js';
+import { invalidIdentifier, stampedId, type RdsActionContext } from './rds/context.js';
 import { snapshotAction, type SnapshotArgs } from './rds/snapshot.js';
 import { restoreAction, type RestoreArgs } from './rds/restore.js';
+import { parsePitrTime, pitrInstanceId, restorePitrAction, windowText, type PitrArgs } from './rds/restorePitr.js';
+import type { PitrWindow } from '../model/rds.js';
 import type { QueueActionContext } from './queues/context.js';
 import { requeueAction, type RequeueArgs } from './queues/requeue.js';
 import type { PgActionContext, PgBackendArgs } from './postgres/context.js';
@@ -93,8 +95,7 @@ export function snapshotRequest(ctx: RdsActionContext, instance: string): Action
 
 /** "<instance>-restore-<UTC yyyymmddhhmm>", lower case as RDS stores ids, cut to the 63 characters an id may have. */
 export function defaultRestoreId(instance: string, now: number): string {
-  const suffix = `-restore-${utcStamp(now)}`;
-  return `${instance.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`.toLowerCase();
+  return stampedId(instance, 'restore', now);
 }
 
 export function restoreRequest(ctx: RdsActionContext, snapshot: string, instance: string): ActionRequest<RestoreArgs, RdsActionContext> {
@@ -113,6 +114,26 @@ export function restoreRequest(ctx: RdsActionContext, snapshot: string, instance
       const bad = invalidIdentifier(newId, 63);
       if (bad) throw new Error(`the instance id "${newId}" ${bad}`);
       return { snapshot, newId };
+    },
+  };
+}
+
+/** The time to restore `instance` to (Enter: the latest); the new instance's id follows from it and is the phrase. */
+export function restorePitrRequest(ctx: RdsActionContext, instance: string, window?: PitrWindow): ActionRequest<PitrArgs, RdsActionContext> {
+  return {
+    action: restorePitrAction,
+    ctx,
+    title: `Restore ${instance} to a point in time`,
+    prompt: {
+      label: 'restore to (UTC time or latest)',
+      value: 'latest',
+      hint: `e.g. 2026-11-26 08:04 (UTC); latest for the latest restorable time${window ? `; window ${windowText(window, ctx.now())}` : ''}; a NEW instance is made, ${instance} is never touched`,
+    },
+    args(input) {
+      if (input.trim() === '') throw new Error('type a UTC time like 2026-11-26 08:04, or latest, or Esc to cancel');
+      const time = parsePitrTime(input);
+      const at = time === 'latest' ? undefined : time;
+      return { instance, newId: pitrInstanceId(instance, at ?? ctx.now()), ...(at !== undefined ? { time: at } : {}) };
     },
   };
 }
@@ -142,6 +163,8 @@ export interface RdsRequests {
   snapshot(instance: string): ActionRequest<SnapshotArgs, RdsActionContext>;
   /** `instance` is the snapshot's source instance, which names the default new id */
   restore(snapshot: string, instance: string): ActionRequest<RestoreArgs, RdsActionContext>;
+  /** `window`: the panel's reading, for the prompt's hint (the plan reads it again) */
+  restorePitr(instance: string, window?: PitrWindow): ActionRequest<PitrArgs, RdsActionContext>;
 }
 
 export interface QueueRequests {
@@ -176,7 +199,11 @@ export function ecsRequests(ctx: EcsActionContext): EcsRequests {
 }
 
 export function rdsRequests(ctx: RdsActionContext): RdsRequests {
-  return { snapshot: (instance) => snapshotRequest(ctx, instance), restore: (snapshot, instance) => restoreRequest(ctx, snapshot, instance) };
+  return {
+    snapshot: (instance) => snapshotRequest(ctx, instance),
+    restore: (snapshot, instance) => restoreRequest(ctx, snapshot, instance),
+    restorePitr: (instance, window) => restorePitrRequest(ctx, instance, window),
+  };
 }
 
 export function queueRequests(ctx: QueueActionContext): QueueRequests {

@@ -27,7 +27,7 @@ const name = z.string().min(1);
 const service = { cluster: name.describe('the ECS cluster'), service: name.describe('the ECS service') };
 const suggested = z.discriminatedUnion('action', [
   suggestion('scale', { ...service, desired: z.number().int().min(0).describe('the desired count to scale to') }),
-  suggestion('rollback', service),
+  suggestion('rollback', { ...service, to: z.literal('last-good').optional().describe('the last known good revision rather than the previous one') }),
   suggestion('redeploy', service),
   suggestion('snapshot', { instance: name.describe('the RDS instance') }),
   suggestion('restore', { instance: name.describe('the RDS instance'), snapshot: name.describe('the snapshot to restore to a new instance') }),

@@ -3,5 +3,5 @@
 export { findingKey } from '../checks/tracker.js';
 export { dataAgeMs } from '../engine/store.js';
 export { failedStops, isCrashLooping } from '../checks/crashLoop.js';
-export { DRILL_TAG, RESTORED_FROM_TAG } from '../actions/rds/context.js';
+export { DRILL_TAG, PITR_TAG, RESTORED_FROM_TAG } from '../actions/rds/context.js';
 export { statusSeverity } from '../checks/rules/rds.js';

@@ -79,6 +79,7 @@ export type CommandId =
   | 'set-env'
   | 'rds-snapshot'
   | 'rds-restore'
+  | 'rds-pitr'
   | 'rds-drill'
   | 'requeue'
   | 'pg-cancel'
@@ -152,6 +153,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'set-env', label: 'E', keys: [{ input: 'E' }], help: 'Change the selected service\'s environment variables (NAME=VALUE … -NAME): a new revision, deployed', hint: 'set env', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'rds-snapshot', label: 'm', keys: [{ input: 'm' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
+  { command: 'rds-pitr', label: 'P', keys: [{ input: 'P' }], help: 'Point-in-time restore of the selected instance to a NEW one: type a UTC time or latest, confirm', hint: 'pitr', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-drill', label: 'D', keys: [{ input: 'D' }], help: 'Backup drill of the selected instance: restore a snapshot to a throwaway one, verify it, delete it', hint: 'drill', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'queue-jobs', label: 'J', keys: [{ input: 'J' }], help: 'Failed (dead) jobs of the selected queue, newest first: Enter shows one, Q requeues, X deletes', hint: 'failed jobs', scopes: ['dashboard', 'detail'], panels: ['queues'], dangerous: false },
   { command: 'job-open', label: 'enter', keys: [{ key: 'return' }], help: 'In the failed jobs: show the selected job (payload, reason, stack, attempts, times)', hint: 'show', scopes: ['jobs'], dangerous: false },

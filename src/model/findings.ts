@@ -15,7 +15,8 @@ export const SEVERITY_GLYPH: Readonly<Record<Severity, string>> = { ok: '✓', w
 /** The exact request a suggested fix runs: the dashboard starts it as it is, nothing is read from the label. */
 export type SuggestedRequest =
   | { action: 'scale'; cluster: string; service: string; desired: number }
-  | { action: 'rollback'; cluster: string; service: string }
+  /** `to: 'last-good'`: the newest earlier revision that ran steady (a crash loop's previous revision may be bad too) */
+  | { action: 'rollback'; cluster: string; service: string; to?: 'last-good' }
   | { action: 'redeploy'; cluster: string; service: string }
   | { action: 'snapshot'; instance: string }
   | { action: 'restore'; instance: string; snapshot: string }

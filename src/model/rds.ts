@@ -20,6 +20,23 @@ export interface DbInstance {
   events?: DbEvent[];
   readLatencyMs?: number;
   writeLatencyMs?: number;
+  /** how far back a point-in-time restore can go, when the source reads it */
+  pitr?: PitrWindow;
+}
+
+/**
+ * The point-in-time restore window of an instance: any second from
+ * `earliest` to `latest` can be restored to a new instance. `latest` trails
+ * now by a few minutes (RDS ships the transaction logs every five).
+ */
+export interface PitrWindow {
+  /** RDS's LatestRestorableTime; undefined when RDS gives none (backups off, instance still creating) */
+  latest?: number;
+  earliest?: number;
+  /** where `earliest` came from: RDS's restore window, the oldest automated snapshot kept, or the retention period counted back */
+  earliestFrom?: 'restore-window' | 'oldest-backup' | 'retention';
+  /** BackupRetentionPeriod in days; 0: automated backups, and with them point-in-time restore, are off */
+  retentionDays?: number;
 }
 
 export interface DbEvent {

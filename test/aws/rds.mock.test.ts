@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   DescribeEventsCommand,
@@ -77,6 +78,7 @@ beforeEach(() => {
   rdsMock.on(DescribeDBSnapshotsCommand).resolves({ DBSnapshots: [] });
   rdsMock.on(DescribeEventsCommand).resolves({ Events: [] });
   rdsMock.on(DescribePendingMaintenanceActionsCommand).resolves({ PendingMaintenanceActions: [] });
+  rdsMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [] });
   cwMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
 });
 afterEach(() => {

@@ -32,8 +32,8 @@ describe('markdown', () => {
 
       ### ECS
 
-      - ✗ **demo/api**: 1 of 3 tasks not running for 7 min 40 s: the rollout failed (2/3 running) → roll back api to the previous revision
-      - ✗ **demo/api**: tasks keep stopping: Essential container in task exited (12 failed stops in 10m) → roll back api to the previous revision
+      - ✗ **demo/api**: 1 of 3 tasks not running for 7 min 40 s: the rollout failed (2/3 running) → rollback api --to last-good (the last known good revision)
+      - ✗ **demo/api**: tasks keep stopping: Essential container in task exited (12 failed stops in 10m) → rollback api --to last-good (the last known good revision)
       - ⚠ **demo/api**: 8 tasks exited with an error, newest 3 min 15 s ago: api exit 1 (8 failed in the last 12.0 h)
       - ✓ 13 checks ok
 
@@ -84,7 +84,7 @@ describe('text', () => {
     expect(lines[3]).toBe('ECS');
     // the crash loop and the shortfall come before the services that are fine
     expect(lines[4]).toMatch(/^ {2}✗ demo\/api +1 of 3 tasks not running for \d+ min \d+ s: the rollout failed \(2\/3 running\)$/);
-    expect(lines[5]).toMatch(/^ +→ roll back api to the previous revision$/);
+    expect(lines[5]).toMatch(/^ +→ rollback api --to last-good \(the last known good revision\)$/);
     expect(lines[6]).toMatch(/^ {2}✗ demo\/api +tasks keep stopping/);
     expect(text).toMatch(/^ {2}✓ demo\/worker +running at desired count \(2\/2 running\)$/m);
     expect(lines.at(-2)).toMatch(/^CRIT: 2 critical, 3 warnings, \d+ ok$/);

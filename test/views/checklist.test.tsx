@@ -148,6 +148,25 @@ describe('the checklist screen', () => {
     v.press(KEYS.escape);
   });
 
+  test('bad-deploy: the crash loop\'s fix is the last known good revision; Enter fills last-good in and plans 44, not the bad 45', async () => {
+    const { v, a } = await open('bad-deploy', { columns: 120, rows: 40 });
+    v.press('c');
+    await v.waitFor((f) => f.includes('Checklist · demo'));
+    await select(v, 'ecs.crash-loop', 'demo/api');
+    await v.waitFor((f) => f.includes('→ rollback api --to last-good'));
+    const loop = v.findings!.getState().findings.map((t) => t.finding).find((f) => f.checkId === 'ecs.crash-loop' && f.severity === 'crit');
+    expect(loop?.suggested).toMatchObject({ action: 'rollback', cluster: 'demo', service: 'api', to: 'last-good', label: 'rollback api --to last-good (the last known good revision)' });
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('good: the last known good): last-good'));
+    v.press(KEYS.enter);
+    const frame = await v.waitFor((f) => f.includes('Type api to confirm'));
+    expect(frame).toContain('demo-api:46 → demo-api:44');
+    expect(frame).toContain('Last known good: demo-api:44');
+    expect(a.controller.getState().plan).toMatchObject({ action: 'rollback', target: { display: 'demo/api' }, params: { to: 'demo-api:44' } });
+    v.press(KEYS.escape);
+    expect(a.journal.read()).toEqual([]);
+  });
+
   test('read-only mode does not offer the fix and says why; Enter still opens the ok rows', async () => {
     const { v, a } = await open('dlq-backlog', { columns: 80, rows: 24 }, { readOnly: true });
     v.press('c');

@@ -3,7 +3,7 @@
  * opsdeck restored (a drill going creating → backing-up → available), the
  * backup verdict, the snapshots with the progress of those being made, and
  * the RDS events of the selected instance (the reason a restore failed is
- * there).
+ * there), and how far back it can be restored to a point in time.
  */
 import type { RdsSnapshot } from '../../src/model/rds.js';
 import type { Line } from '../text.js';
@@ -17,6 +17,7 @@ import {
   INSTANCE_COLS,
   instanceRow,
   newestAutomated,
+  pitrLine,
   rdsRows,
   RESTORED_COLS,
   restoredRow,
@@ -57,9 +58,11 @@ export function rdsDetail(data: RdsSnapshot, ctx: PanelCtx): Line[] {
     w.shown.forEach((db, i) => out.push(restoredRow(rCols, db, now, w.start + i === sel - instances.length, ctx.verdicts)));
   }
   out.push([], backupLine(data, now, ctx.verdicts));
+  const inst = selectedInstance(data, selectedRdsRow(data, ctx.filter, ctx.selected));
+  const pitr = inst && pitrLine(inst, now);
+  if (pitr) out.push(pitr);
 
   // The snapshots take what the events leave: events matter most when something failed.
-  const inst = selectedInstance(data, selectedRdsRow(data, ctx.filter, ctx.selected));
   const events = inst?.events;
   const eventRows = Math.min((events?.length ?? 0) + 2, Math.max(3, Math.floor((height - out.length) / 3)));
   const sCols = layoutColumns(SNAPSHOT_COLS, width);

@@ -15,7 +15,7 @@ import {
   INSTANCE_COLS,
   instanceLevel,
   instanceRow,
-  isDrill,
+  restoredKind,
   newestAutomated,
   rdsRows,
   RESTORED_COLS,
@@ -50,7 +50,7 @@ export const rdsPanel: PanelView<'rds'> = {
       const judged = drillLevel(db, verdicts);
       const flagged = judged !== undefined && judged !== 'ok';
       if (db.status === 'available' && !flagged) continue;
-      line.push(seg(`${isDrill(db) ? 'drill' : 'restore'} ${db.id} `, 'muted'), seg(db.status, toneOf(statusSeverity(db.status))));
+      line.push(seg(`${restoredKind(db)} ${db.id} `, 'muted'), seg(db.status, toneOf(statusSeverity(db.status))));
       if (flagged) line.push(seg(` ${db.createdAt !== undefined ? age(now - db.createdAt) : '?'} ${markOf(judged).text}`, problemTone(judged)));
       line.push(seg('  '));
     }

@@ -5,7 +5,7 @@
  * restored, then snapshots).
  */
 import type { DbInstance, DbSnapshot, RdsSnapshot } from '../../src/model/rds.js';
-import { DRILL_TAG, RESTORED_FROM_TAG, statusSeverity } from '../../src/dashboard/panelFacts.js';
+import { DRILL_TAG, PITR_TAG, RESTORED_FROM_TAG, statusSeverity } from '../../src/dashboard/panelFacts.js';
 import type { Verdicts } from '../../src/model/verdicts.js';
 import { instanceRef } from '../../src/model/subjects.js';
 import type { Level, Tone } from '../theme.js';
@@ -38,7 +38,7 @@ interface RdsRows {
 
 /** The rows after the filter, in the order j/k moves through them. */
 export function rdsRows(data: RdsSnapshot, filter: string): RdsRows {
-  const inst = (d: DbInstance) => matchesFilter(filter, d.id, d.status, d.engine, d.instanceClass, d.tags[RESTORED_FROM_TAG]);
+  const inst = (d: DbInstance) => matchesFilter(filter, d.id, d.status, d.engine, d.instanceClass, restoredFrom(d));
   return {
     instances: data.instances.filter(inst),
     restored: (data.restored ?? []).filter(inst),
@@ -89,7 +89,7 @@ export const RESTORED_COLS: Column[] = [
   { header: 'restored copy', key: 'instance', width: 28, flex: true, max: 44 },
   { header: 'kind', width: 7, drop: 2 },
   { header: 'status', width: 11 },
-  { header: 'from snapshot', key: 'from', width: 24, flex: true, max: 48, drop: 1 },
+  { header: 'from', key: 'from', width: 24, flex: true, max: 48, drop: 1 },
   { header: 'age', width: 4, align: 'right' },
 ];
 
@@ -133,6 +133,10 @@ export function instanceRow(cols: Column[], db: DbInstance, verdicts: Verdicts, 
 }
 
 export const isDrill = (db: DbInstance) => db.tags[DRILL_TAG] !== undefined;
+/** drill, restore (of a snapshot) or pitr (to a point in time) */
+export const restoredKind = (db: DbInstance) => (isDrill(db) ? 'drill' : db.tags[PITR_TAG] !== undefined ? 'pitr' : 'restore');
+/** the snapshot, or instance@time, a copy was made from */
+const restoredFrom = (db: DbInstance): string | undefined => db.tags[RESTORED_FROM_TAG] ?? db.tags[PITR_TAG];
 
 /** The drill-age check's verdict on a drill copy; undefined for a restore (no check judges those) or before the checks ran. */
 export function drillLevel(db: DbInstance, verdicts: Verdicts): Level | undefined {
@@ -154,9 +158,9 @@ export function restoredRow(cols: Column[], db: DbInstance, now: number, selecte
   const row = tableRow(cols, {
     mark,
     instance: db.id,
-    kind: isDrill(db) ? 'drill' : 'restore',
+    kind: restoredKind(db),
     status: { text: db.status, tone: level === 'ok' ? 'ok' : toneOf(level) },
-    from: db.tags[RESTORED_FROM_TAG] ?? '-',
+    from: restoredFrom(db) ?? '-',
     age: { text: age(db.createdAt === undefined ? undefined : now - db.createdAt), tone: problemTone(judged) },
   });
   return selected ? highlight(row) : row;
@@ -179,6 +183,24 @@ export function snapshotRow(cols: Column[], s: DbSnapshot, now: number, backup: 
     age: { text: age(s.createdAt === undefined ? undefined : now - s.createdAt), tone: s === backup.newest ? problemTone(backup.level) : undefined },
   });
   return selected ? highlight(row) : row;
+}
+
+const utcMinute = (t: number) => `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/**
+ * "PITR demo-db 2026-11-26 03:10 UTC → 4m ago": the window a point-in-time
+ * restore (P) can pick from, in UTC as the time is typed; undefined where
+ * the source does not read it.
+ */
+export function pitrLine(db: DbInstance, now: number): Line | undefined {
+  const w = db.pitr;
+  if (!w) return undefined;
+  const head = [seg('  PITR ', 'muted'), seg(`${db.id} `)];
+  if (w.retentionDays === 0) return [...head, seg('off: no automated backups are kept (retention 0 days)', 'muted')];
+  const start = w.earliest !== undefined ? utcMinute(w.earliest) : 'start unknown';
+  const end = w.latest !== undefined ? `${age(now - w.latest)} ago` : 'no restorable time yet';
+  const kept = w.retentionDays !== undefined ? `  ${w.retentionDays} days kept` : '';
+  return [...head, seg(`${start} → ${end}`), seg(kept, 'muted')];
 }
 
 /** The backup check's verdict with the newest automated snapshot; muted where the check judged nothing. */

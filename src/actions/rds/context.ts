@@ -3,13 +3,15 @@
  * writes), and the facts shared by snapshot, restore and delete-drill-instance.
  * The port lives here until it moves to sources/ports.ts beside EcsControl.
  */
-import type { DbInstance, DbSnapshot } from '../../model/rds.js';
+import type { DbInstance, DbSnapshot, PitrWindow } from '../../model/rds.js';
 import type { ActionContext, ActionTarget } from '../types.js';
 
 /** The tag on instances a backup drill restores: the only instances opsdeck will ever delete. */
 export const DRILL_TAG = 'opsdeck:drill';
 /** The tag on every instance the restore action creates; its value names the snapshot. */
 export const RESTORED_FROM_TAG = 'opsdeck:restored-from';
+/** The tag on every instance a point-in-time restore creates; its value names the time restored to (or "latest"). */
+export const PITR_TAG = 'opsdeck:pitr';
 /** Who asked for a snapshot or a restore, for whoever finds the resource later. */
 export const CREATED_BY_TAG = 'opsdeck:created-by';
 
@@ -23,14 +25,35 @@ export interface DbInstanceDetail extends DbInstance {
   deletionProtection: boolean;
 }
 
-export interface RestoreRequest {
-  snapshotId: string;
-  newId: string;
-  /** each omitted setting is left to RDS (which picks its defaults, not the source's) */
+/** Where a restored instance lands and with which settings; each omitted one is left to RDS (its defaults, not the source's). */
+export interface Placement {
   instanceClass?: string;
   subnetGroup?: string;
   securityGroups?: string[];
   parameterGroup?: string;
+}
+
+/** The API's own names of a placement, as both restore calls take them and the plans list them. */
+export function placementParams(p: Placement): Record<string, string | string[]> {
+  return {
+    ...(p.instanceClass ? { DBInstanceClass: p.instanceClass } : {}),
+    ...(p.subnetGroup ? { DBSubnetGroupName: p.subnetGroup } : {}),
+    ...(p.securityGroups ? { VpcSecurityGroupIds: p.securityGroups } : {}),
+    ...(p.parameterGroup ? { DBParameterGroupName: p.parameterGroup } : {}),
+  };
+}
+
+export interface RestoreRequest extends Placement {
+  snapshotId: string;
+  newId: string;
+  tags: Record<string, string>;
+}
+
+/** RestoreDBInstanceToPointInTime: `time` undefined is UseLatestRestorableTime (RDS takes the latest at the call). */
+export interface PitrRequest extends Placement {
+  sourceId: string;
+  newId: string;
+  time?: number;
   tags: Record<string, string>;
 }
 
@@ -48,6 +71,9 @@ export interface RdsControl {
   snapshot(snapshotId: string, signal: AbortSignal): Promise<DbSnapshot | undefined>;
   createSnapshot(instanceId: string, snapshotId: string, tags: Record<string, string>, signal: AbortSignal): Promise<RdsWriteResult>;
   restoreFromSnapshot(req: RestoreRequest, signal: AbortSignal): Promise<RdsWriteResult>;
+  /** the instance's restorable window read now; undefined when no such instance exists */
+  restoreWindow(id: string, signal: AbortSignal): Promise<PitrWindow | undefined>;
+  restoreToPointInTime(req: PitrRequest, signal: AbortSignal): Promise<RdsWriteResult>;
   /** with SkipFinalSnapshot: only ever called on a drill instance */
   deleteInstance(id: string, signal: AbortSignal): Promise<RdsWriteResult>;
   /** the tags as RDS holds them now */
@@ -91,6 +117,12 @@ export function duration(ms: number): string {
   const m = Math.round(s / 60);
   if (m < 120) return `${m} min`;
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** "<instance>-<word>-<UTC yyyymmddhhmm>", lower case as RDS stores ids, cut to the 63 characters an id may have. */
+export function stampedId(instance: string, word: string, t: number): string {
+  const suffix = `-${word}-${utcStamp(t)}`;
+  return `${instance.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`.toLowerCase();
 }
 
 /** UTC yyyymmddhhmm, the stamp in the ids opsdeck makes. */

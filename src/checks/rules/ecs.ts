@@ -44,6 +44,10 @@ function criticalBecause(s: EcsService, now: number): string | undefined {
   return undefined;
 }
 
+/** The crash loop's fix, worded as the CLI takes it (the label is cut from its end on a narrow screen). */
+const rollbackToLastGood = (s: { cluster: string; name: string }) =>
+  suggest({ action: 'rollback', cluster: s.cluster, service: s.name, to: 'last-good' }, `rollback ${s.name} --to last-good (the last known good revision)`);
+
 const belowDesired: CheckDefinition = {
   id: 'ecs.running-below-desired',
   area: 'ecs',
@@ -70,7 +74,10 @@ const belowDesired: CheckDefinition = {
       if (severity !== 'crit') return f(severity, subject(ctx, s), `${short}${howLong}${detail}`, figure);
       // a service that was fine on its previous revision goes back to it; otherwise fresh tasks may place
       const previous = s.deployments.some((d) => d.status !== 'PRIMARY') || failed;
-      const action = previous
+      // a crash loop's previous revision may be the bad deploy before this one: back to the last known good
+      const action = isCrashLooping(s, ctx.now)
+        ? rollbackToLastGood(s)
+        : previous
         ? suggest({ action: 'rollback', cluster: s.cluster, service: s.name }, `roll back ${s.name} to the previous revision`)
         : suggest({ action: 'redeploy', cluster: s.cluster, service: s.name }, `redeploy ${s.name} (start fresh tasks)`);
       return f('crit', subject(ctx, s), `${short}${howLong}${detail}`, figure, action);
@@ -92,7 +99,7 @@ const crashLoop: CheckDefinition = {
       const figure = `${recent.length} failed stops in 10m`;
       if (recent.length < CRASH_LOOP_STOPS) return f('ok', subject(ctx, s), 'no crash loop', figure);
       const reason = recent[0]?.stoppedReason ?? 'task stopped';
-      return f('crit', subject(ctx, s), `tasks keep stopping: ${reason}`, figure, suggest({ action: 'rollback', cluster: s.cluster, service: s.name }, `roll back ${s.name} to the previous revision`));
+      return f('crit', subject(ctx, s), `tasks keep stopping: ${reason}`, figure, rollbackToLastGood(s));
     });
   },
 };

@@ -1,18 +1,19 @@
 /**
  * The RDS panel's data from AWS: the configured instances and the ones
- * opsdeck restored (tagged opsdeck:drill or opsdeck:restored-from), their
- * snapshots of both kinds, the last day's events, pending maintenance, and
- * five CloudWatch metrics in one GetMetricData call.
+ * opsdeck restored (tagged opsdeck:drill, opsdeck:restored-from or
+ * opsdeck:pitr), their snapshots of both kinds, the last day's events,
+ * pending maintenance, five CloudWatch metrics in one GetMetricData call,
+ * and each configured instance's point-in-time restore window (rdsWindow.ts).
  *
  * Instances come from one paginated DescribeDBInstances of the region, which
  * carries each instance's tags: that is how restored instances are found
  * without a call per instance. Where IAM allows describing only named
  * instances, it falls back to those, and says so.
  */
-import type { DBInstance } from '@aws-sdk/client-rds';
+import type { DBInstance, DBInstanceAutomatedBackup } from '@aws-sdk/client-rds';
 import { systemClock, type Clock } from '../../engine/clock.js';
 import type { RdsSnapshot } from '../../model/rds.js';
-import { DRILL_TAG, RESTORED_FROM_TAG, type DbInstanceDetail } from '../../actions/rds/context.js';
+import { DRILL_TAG, PITR_TAG, RESTORED_FROM_TAG, type DbInstanceDetail } from '../../actions/rds/context.js';
 import { errorMessage } from '../../text/sanitize.js';
 import type { RdsSource } from '../ports.js';
 import { send, type AwsContext } from './clients.js';
@@ -20,6 +21,7 @@ import { errorKind } from './errors.js';
 import { mapEvent, mapInstance, maintenanceLines, newestFirst, type DbEvent } from './rdsMap.js';
 import { emptySeries, latest, readRdsMetrics, type DbMetricSeries } from './rdsMetrics.js';
 import { listSnapshots } from './rdsSnapshots.js';
+import { automatedBackups, pitrWindow } from './rdsWindow.js';
 import { chunk, mapLimit, throwIfAborted } from './util.js';
 
 /** the API's largest page for DescribeDBInstances, DescribeDBSnapshots, DescribeEvents */
@@ -31,7 +33,7 @@ const EVENTS_KEPT = 25;
 // bounds a runaway Marker loop, and the events of a very chatty instance
 const MAX_PAGES = 20;
 const MAX_EVENT_PAGES = 3;
-const OPSDECK_TAGS = [DRILL_TAG, RESTORED_FROM_TAG];
+const OPSDECK_TAGS = [DRILL_TAG, RESTORED_FROM_TAG, PITR_TAG];
 
 interface AwsDbInstance extends DbInstanceDetail {
   /** the last 24 h, newest first */
@@ -80,11 +82,13 @@ export class AwsRdsSource implements RdsSource {
     const ids = kept.map((k) => k.raw.DBInstanceIdentifier ?? '');
     const own = kept.filter((k) => !k.restored).map((k) => k.raw.DBInstanceIdentifier ?? '');
     // a failed snapshot read fails the panel: an empty list would read as "no backups"
-    const [snapshots, events, metrics, maintenance] = await Promise.all([
+    const [snapshots, events, metrics, maintenance, backups] = await Promise.all([
       mapLimit(own, CONCURRENCY, (id) => listSnapshots(this.ctx, id, signal)),
       this.optional('RDS events', warnings, signal, () => mapLimit(ids, CONCURRENCY, (id) => this.events(id, now, signal)), ids.map(() => [])),
       this.optional('RDS metrics', warnings, signal, () => readRdsMetrics(this.ctx, ids, now, signal), { series: ids.map(emptySeries), warnings: [] }),
       this.optional('pending maintenance', warnings, signal, () => this.maintenance(ids, signal), new Map<string, string[]>()),
+      // the start of the restore window; without it the oldest automated snapshot stands in
+      own.length === 0 ? new Map() : this.optional('restore window', warnings, signal, () => automatedBackups(this.ctx, own, signal), new Map<string, DBInstanceAutomatedBackup>()),
     ]);
     warnings.push(...metrics.warnings);
 
@@ -99,6 +103,8 @@ export class AwsRdsSource implements RdsSource {
       };
       const figures = { cpuPercent: latest(series.cpuPercent), freeStorageBytes: latest(series.freeStorageBytes), connections: latest(series.connections), readLatencyMs: latest(series.readLatencyMs), writeLatencyMs: latest(series.writeLatencyMs) };
       for (const [k, v] of Object.entries(figures)) if (v !== undefined) Object.assign(out, { [k]: v });
+      const mine = own.indexOf(base.id);
+      if (mine >= 0) out.pitr = pitrWindow(base.pitr, base.createdAt, backups.get(base.id.toLowerCase()), snapshots[mine] ?? []);
       return out;
     });
     return {

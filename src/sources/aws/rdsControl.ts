@@ -1,11 +1,12 @@
 /**
  * The RdsControl port on the real RDS API: fresh reads for plans, their
- * re-checks and verification, and the three writes the RDS actions make.
+ * re-checks and verification, and the writes the RDS actions make.
  */
-import type { DbInstanceDetail, RdsControl, RestoreRequest } from '../../actions/rds/context.js';
+import { placementParams, type DbInstanceDetail, type PitrRequest, type RdsControl, type RestoreRequest } from '../../actions/rds/context.js';
 import { send, type AwsContext } from './clients.js';
 import { mapInstance, tagRecord } from './rdsMap.js';
 import { findSnapshot, isRdsNotFound, listSnapshots } from './rdsSnapshots.js';
+import { automatedBackups, needsSnapshots, pitrWindow } from './rdsWindow.js';
 
 // bounds a runaway Marker loop: 100 pages of 100 instances
 const MAX_PAGES = 100;
@@ -48,10 +49,32 @@ export function awsRdsControl(ctx: AwsContext): RdsControl {
           new rds.RestoreDBInstanceFromDBSnapshotCommand({
             DBSnapshotIdentifier: req.snapshotId,
             DBInstanceIdentifier: req.newId,
-            ...(req.instanceClass ? { DBInstanceClass: req.instanceClass } : {}),
-            ...(req.subnetGroup ? { DBSubnetGroupName: req.subnetGroup } : {}),
-            ...(req.securityGroups ? { VpcSecurityGroupIds: req.securityGroups } : {}),
-            ...(req.parameterGroup ? { DBParameterGroupName: req.parameterGroup } : {}),
+            ...placementParams(req),
+            Tags: tagList(req.tags),
+          }),
+        signal,
+      );
+      return requestIdOf(out);
+    },
+
+    async restoreWindow(id, signal) {
+      const inst = await describe(id, signal);
+      if (!inst) return undefined;
+      const backup = (await automatedBackups(ctx, [inst.id], signal)).get(inst.id.toLowerCase());
+      const snapshots = needsSnapshots(inst.pitr, backup) ? await listSnapshots(ctx, inst.id, signal) : [];
+      return pitrWindow(inst.pitr, inst.createdAt, backup, snapshots);
+    },
+
+    async restoreToPointInTime(req: PitrRequest, signal) {
+      const out = await send(
+        ctx,
+        'rds',
+        (rds) =>
+          new rds.RestoreDBInstanceToPointInTimeCommand({
+            SourceDBInstanceIdentifier: req.sourceId,
+            TargetDBInstanceIdentifier: req.newId,
+            ...(req.time !== undefined ? { RestoreTime: new Date(req.time) } : { UseLatestRestorableTime: true }),
+            ...placementParams(req),
             Tags: tagList(req.tags),
           }),
         signal,

@@ -43,6 +43,13 @@ export function mapInstance(i: DBInstance): DbInstanceDetail {
   if (i.DBSubnetGroup?.DBSubnetGroupName) out.subnetGroup = i.DBSubnetGroup.DBSubnetGroupName;
   const group = i.DBParameterGroups?.[0]?.DBParameterGroupName;
   if (group) out.parameterGroup = group;
+  // the window's end and the retention; its start needs the automated backups (rdsWindow.ts)
+  if (i.LatestRestorableTime || i.BackupRetentionPeriod !== undefined) {
+    out.pitr = {
+      ...(i.LatestRestorableTime ? { latest: i.LatestRestorableTime.getTime() } : {}),
+      ...(i.BackupRetentionPeriod !== undefined ? { retentionDays: i.BackupRetentionPeriod } : {}),
+    };
+  }
   return out;
 }
 

@@ -8,8 +8,8 @@
  * Its timings are minutes compressed to tens of seconds, so a demo shows a
  * restore go creating → backing-up → available while the audience watches.
  */
-import type { DbInstance, DbSnapshot, RdsSnapshot } from '../../model/rds.js';
-import type { DbInstanceDetail, RestoreRequest } from '../../actions/rds/context.js';
+import type { DbInstance, DbSnapshot, PitrWindow, RdsSnapshot } from '../../model/rds.js';
+import type { DbInstanceDetail, PitrRequest, Placement, RestoreRequest } from '../../actions/rds/context.js';
 import { hashOf, rngAt } from './prng.js';
 import { ACCOUNT, REGION, awsError } from './taskdefs.js';
 
@@ -17,6 +17,7 @@ export const DB_ID = 'demo-db';
 const DAY = 86_400_000;
 const WINDOW_OFFSET = (3 * 60 + 10) * 60_000;
 const RETENTION_DAYS = 7;
+const LOG_SHIP_MS = 5 * 60_000;
 /** how long an automated snapshot of this size stays `creating` */
 const CREATE_MS = 7 * 60_000;
 const STORAGE_GB = 100;
@@ -87,7 +88,19 @@ export function rdsSnapshot(seed: number, start: number, t: number, load: RdsLoa
     engine: 'postgres',
   });
   snapshots.sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  instance.pitr = pitrWindowAt(snapshots, t);
   return { instances: [instance], snapshots };
+}
+
+/**
+ * RDS ships transaction logs every five minutes, so the latest restorable
+ * time trails the clock by up to five; the window opens at the oldest
+ * automated backup kept.
+ */
+function pitrWindowAt(snapshots: readonly DbSnapshot[], t: number): PitrWindow {
+  const kept = snapshots.filter((s) => s.type === 'automated' && s.status === 'available' && s.createdAt !== undefined);
+  const earliest = Math.min(...kept.map((s) => s.createdAt!));
+  return { latest: t - (t % LOG_SHIP_MS), retentionDays: RETENTION_DAYS, ...(kept.length > 0 ? { earliest, earliestFrom: 'restore-window' as const } : {}) };
 }
 
 /** The settings a restore copies from demo-db, which the base view does not carry. */
@@ -125,7 +138,8 @@ interface SimSnapshot {
 
 interface SimInstance {
   id: string;
-  snapshotId: string;
+  /** the snapshot, or instance@time, it was restored from */
+  from: string;
   instanceClass: string;
   subnetGroup: string;
   securityGroups: string[];
@@ -192,21 +206,39 @@ export class RdsSim {
     if (!snap) throw awsError('DBSnapshotNotFoundFault', `DBSnapshot ${req.snapshotId} not found.`);
     if (snap.status !== 'available') throw awsError('InvalidDBSnapshotStateFault', `Snapshot ${req.snapshotId} is not in the available state.`);
     if (findInstance(view, req.newId)) throw awsError('DBInstanceAlreadyExistsFault', 'DB instance already exists');
-    const source = findInstance(view, snap.instanceId);
+    this.create(t, req, snap.id, { storageGb: snap.allocatedStorageGb, engine: snap.engine, source: findInstance(view, snap.instanceId) });
+  }
+
+  /** RestoreDBInstanceToPointInTime: refused, as RDS refuses it, outside the source's window. */
+  restorePitr(base: RdsSnapshot, t: number, req: PitrRequest): void {
+    const view = this.view(base, t);
+    const source = findInstance(view, req.sourceId);
+    if (!source) throw awsError('DBInstanceNotFoundFault', `DBInstance ${req.sourceId} not found.`);
+    if (findInstance(view, req.newId)) throw awsError('DBInstanceAlreadyExistsFault', 'DB instance already exists');
+    const w = source.pitr;
+    if (w?.latest === undefined || w.earliest === undefined) throw awsError('InvalidDBInstanceStateFault', `DB instance ${req.sourceId} has no restorable time (automated backups are off).`);
+    if (req.time !== undefined && (req.time < w.earliest || req.time > w.latest)) {
+      throw awsError('InvalidRestoreFault', `Restore time ${new Date(req.time).toISOString()} is outside the restorable window ${new Date(w.earliest).toISOString()} to ${new Date(w.latest).toISOString()}.`);
+    }
+    const at = new Date(req.time ?? w.latest).toISOString();
+    this.create(t, req, `${source.id}@${at}`, { storageGb: source.allocatedStorageGb, engine: source.engine, source });
+  }
+
+  private create(t: number, req: Placement & { newId: string; tags: Record<string, string> }, from: string, like: { storageGb: number; engine: string; source: DbInstanceDetail | undefined }): void {
     const failsAs = this.nextFailure;
     this.nextFailure = undefined;
     // an id whose instance is gone may be used again; it goes to the end, as the newest
     this.instances.delete(req.newId);
     this.instances.set(req.newId, {
       id: req.newId,
-      snapshotId: snap.id,
-      instanceClass: req.instanceClass ?? source?.instanceClass ?? 'db.t4g.medium',
+      from,
+      instanceClass: req.instanceClass ?? like.source?.instanceClass ?? 'db.t4g.medium',
       subnetGroup: req.subnetGroup ?? RDS_DEFAULTS.subnetGroup,
       securityGroups: [...(req.securityGroups ?? RDS_DEFAULTS.securityGroups)],
       parameterGroup: req.parameterGroup ?? RDS_DEFAULTS.parameterGroup,
-      storageGb: snap.allocatedStorageGb,
-      engine: snap.engine,
-      engineVersion: source?.engineVersion ?? '16.4',
+      storageGb: like.storageGb,
+      engine: like.engine,
+      engineVersion: like.source?.engineVersion ?? '16.4',
       tags: { ...req.tags },
       createdAt: t,
       creatingMs: span(this.seed, 'rds-creating', req.newId, 20_000, 35_000),

@@ -5,7 +5,7 @@
  * call first brings the fleet up to the clock, like the sources do.
  */
 import type { DbSnapshot, RdsSnapshot } from '../../model/rds.js';
-import type { DbInstanceDetail, RdsControl, RestoreRequest } from '../../actions/rds/context.js';
+import type { DbInstanceDetail, PitrRequest, RdsControl, RestoreRequest } from '../../actions/rds/context.js';
 import type { Sandbox } from './index.js';
 import { awsError } from './taskdefs.js';
 import { findInstance, type Endpoint, type RdsSim } from './rds.js';
@@ -16,6 +16,8 @@ export interface SandboxRds {
   snapshot(id: string, signal?: AbortSignal): Promise<DbSnapshot | undefined>;
   createSnapshot(instanceId: string, snapshotId: string, tags: Record<string, string>, signal?: AbortSignal): Promise<void>;
   restore(req: RestoreRequest, signal?: AbortSignal): Promise<void>;
+  /** like rds:RestoreDBInstanceToPointInTime */
+  restorePitr(req: PitrRequest, signal?: AbortSignal): Promise<void>;
   deleteInstance(id: string, signal?: AbortSignal): Promise<void>;
   /** every instance carrying the tag `key`, as DescribeDBInstances lists them with their tags */
   tagged(key: string, signal?: AbortSignal): Promise<DbInstanceDetail[]>;
@@ -48,6 +50,10 @@ export function sandboxRdsOps(sim: RdsSim, now: (signal?: AbortSignal) => { t: n
       const { t, base } = now(signal);
       sim.restore(base, t, req);
     },
+    async restorePitr(req, signal) {
+      const { t, base } = now(signal);
+      sim.restorePitr(base, t, req);
+    },
     async deleteInstance(id, signal) {
       const { t, base } = now(signal);
       sim.deleteInstance(base, t, id);
@@ -79,6 +85,14 @@ export function sandboxRdsControl(sandbox: Sandbox): RdsControl {
     },
     async restoreFromSnapshot(req, signal) {
       await rds.restore(req, signal);
+      return { requestId: requestId() };
+    },
+    async restoreWindow(id, signal) {
+      const inst = await rds.instance(id, signal);
+      return inst ? (inst.pitr ?? {}) : undefined;
+    },
+    async restoreToPointInTime(req, signal) {
+      await rds.restorePitr(req, signal);
       return { requestId: requestId() };
     },
     async deleteInstance(id, signal) {
