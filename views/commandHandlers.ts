@@ -174,6 +174,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   rollback: action('rollback'),
   redeploy: action('redeploy'),
   autoscaling: action('autoscaling'),
+  'stop-task': action('stop-task'),
   'rds-snapshot': action('rds-snapshot'),
   'rds-restore': action('rds-restore'),
   'rds-drill': askDrill,

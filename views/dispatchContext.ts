@@ -13,7 +13,7 @@ import type { RdsSnapshot } from '../src/model/rds.js';
 import type { ViewAction, ViewState } from './state.js';
 import type { LogBodyBox } from './logs/box.js';
 
-export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy' | 'autoscaling' | 'rds-snapshot' | 'rds-restore' | 'requeue'>;
+export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy' | 'autoscaling' | 'stop-task' | 'rds-snapshot' | 'rds-restore' | 'requeue'>;
 
 /** The action controller as the keys reach it. */
 export interface ActionKeys {

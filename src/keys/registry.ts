@@ -75,6 +75,7 @@ export type CommandId =
   | 'rollback'
   | 'redeploy'
   | 'autoscaling'
+  | 'stop-task'
   | 'rds-snapshot'
   | 'rds-restore'
   | 'rds-drill'
@@ -139,6 +140,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'rollback', label: 'b', keys: [{ input: 'b' }], help: 'Roll the selected service back to the previous task definition revision (or one you type)', hint: 'roll back', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'redeploy', label: 'd', keys: [{ input: 'd' }], help: 'Force a new deployment of the selected service (same revision, fresh tasks)', hint: 'redeploy', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'autoscaling', label: 'A', keys: [{ input: 'A' }], help: 'Suspend the selected service\'s autoscaling (so a scale to 0 stays at 0), or resume it when suspended', hint: 'autoscaling', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
+  { command: 'stop-task', label: 'x', keys: [{ input: 'x' }], help: 'Stop one task of the selected service (its number in the detail\'s Tasks list, or its id); ECS starts a replacement', hint: 'stop task', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'rds-snapshot', label: 'm', keys: [{ input: 'm' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-drill', label: 'D', keys: [{ input: 'D' }], help: 'Backup drill of the selected instance: restore a snapshot to a throwaway one, verify it, delete it', hint: 'drill', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },

@@ -3,7 +3,7 @@
  * and the sandbox implement the same ports, so panels, checks and actions do
  * not know which one they talk to.
  */
-import type { EcsService, EcsSnapshot, TaskDefinitionSummary } from '../model/ecs.js';
+import type { EcsService, EcsSnapshot, EcsTask, TaskDefinitionSummary } from '../model/ecs.js';
 import type { RdsSnapshot } from '../model/rds.js';
 import type { LogBatch, LogCursor } from '../model/logs.js';
 import type { QueuesSnapshot } from '../model/queues.js';
@@ -67,6 +67,18 @@ export interface EcsControl {
   autoscaling?: AutoscalingControl;
   /** the service's past deployments, newest first (ECS ListServiceDeployments); absent: this backend keeps none */
   history?(cluster: string, service: string, since: number, signal: AbortSignal): Promise<ServiceDeploymentRecord[]>;
+  /** the service's tasks and StopTask; absent: this backend cannot reach them */
+  tasks?: EcsTaskControl;
+}
+
+/** A service's tasks, read fresh, and stopping one (the service starts its replacement). */
+export interface EcsTaskControl {
+  /** the tasks the service wants running (ListTasks desiredStatus RUNNING + DescribeTasks), oldest first */
+  list(cluster: string, service: string, signal: AbortSignal): Promise<EcsTask[]>;
+  /** one task by id or ARN, whatever its status; undefined when ECS no longer knows it */
+  describe(cluster: string, task: string, signal: AbortSignal): Promise<EcsTask | undefined>;
+  /** StopTask with the reason ECS keeps on the stopped task */
+  stop(cluster: string, task: string, reason: string, signal: AbortSignal): Promise<{ requestId?: string }>;
 }
 
 /** Application Auto Scaling for ECS services (namespace ecs, dimension ecs:service:DesiredCount). */

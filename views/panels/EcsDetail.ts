@@ -1,7 +1,8 @@
 /**
  * The ECS panel full-screen: the service table on top, then for the selected
- * service what the runbook asks for next: its deployments, the stopped tasks
- * with their reasons and exit codes, the task definition, the last events.
+ * service what the runbook asks for next: its deployments, its running tasks
+ * (numbered for x, stop a task), the stopped tasks with their reasons and
+ * exit codes, the task definition, the last events.
  */
 import type { EcsDeployment, EcsService, EcsStoppedTask } from '../../src/model/ecs.js';
 import type { Column, Line } from '../text.js';
@@ -13,6 +14,7 @@ import { problemTone } from '../theme.js';
 import type { Verdicts } from '../../src/model/verdicts.js';
 import { serviceRef } from '../../src/model/subjects.js';
 import { canScaleOut, scalingState } from '../../src/model/autoscaling.js';
+import { TASK_COLS, taskRows } from './ecsTasks.js';
 
 const DEPLOY_COLS: Column[] = [
   { header: 'deploy', width: 7 },
@@ -72,11 +74,11 @@ function stoppedRows(svc: EcsService, cols: Column[], now: number): Line[] {
   });
 }
 
-/** Section heading plus up to `max` rows, with a "+N more" note when cut. */
-function section(title: string, rows: Line[], max: number, header?: Line): Line[] {
+/** Section heading plus up to `max` rows, with a "+N more" note when cut; `none` says what an empty section means. */
+function section(title: string, rows: Line[], max: number, header?: Line, none = 'none'): Line[] {
   if (max <= 0) return [];
   const head: Line = [seg(title, 'accent', { bold: true })];
-  if (rows.length === 0) return [[...head, seg('  none', 'muted')]];
+  if (rows.length === 0) return [[...head, seg(`  ${none}`, 'muted')]];
   const room = Math.max(1, max - 1 - (header ? 1 : 0));
   const shown = rows.slice(0, room);
   if (rows.length > room) head.push(seg(`  (${rows.length - room} more not shown)`, 'muted'));
@@ -119,6 +121,13 @@ export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCt
   const dCols = layoutColumns(DEPLOY_COLS, width);
   const deployments = section('Deployments', deploymentRows(svc, dCols, now, ctx.verdicts), Math.min(left, svc.deployments.length + 2), tableHeader(dCols));
   out.push(...deployments);
+  left = height - out.length;
+
+  // the running tasks: at least the heading and a row, at most half of what is left
+  const tCols = layoutColumns(TASK_COLS, width);
+  const tasks = svc.tasks ?? [];
+  const tasksMax = Math.min(tasks.length + 2, Math.max(2, Math.ceil(left * 0.45)));
+  out.push(...section('Tasks', taskRows(svc, tCols, now), Math.min(left, tasksMax), tableHeader(tCols), svc.tasks === undefined ? 'not read (see the warning above)' : 'none running'));
   left = height - out.length;
 
   const sCols = layoutColumns(STOPPED_COLS, width);

@@ -10,6 +10,7 @@ import { mapService } from './ecsMap.js';
 import { describeTaskDefinition, listRevisions } from './taskDefinitions.js';
 import { awsAutoscalingControl } from './autoscaling.js';
 import { readDeploymentHistory } from './deploymentHistory.js';
+import { awsTaskControl } from './ecsTasks.js';
 
 export function awsEcsControl(ctx: AwsContext): EcsControl {
   return {
@@ -67,5 +68,6 @@ export function awsEcsControl(ctx: AwsContext): EcsControl {
 
     autoscaling: awsAutoscalingControl(ctx),
     history: (cluster, service, since, signal) => readDeploymentHistory(ctx, cluster, service, since, signal),
+    tasks: awsTaskControl(ctx),
   };
 }
