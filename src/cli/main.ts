@@ -20,6 +20,7 @@ import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
 import { incidentCommands } from './incidentCommands.js';
 import { autoscalingCommands } from './autoscalingCommands.js';
+import { taskCommands } from './taskCommands.js';
 import { initCommand } from './initCommand.js';
 import { lockCommands } from './lockCommands.js';
 import { runbookCommands } from './runbookCommands.js';
@@ -212,6 +213,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   queueCommands(program, actionIo);
   incidentCommands(program, actionIo);
   autoscalingCommands(program, actionIo);
+  taskCommands(program, actionIo);
   initCommand(program, actionIo);
   lockCommands(program, actionIo);
   runbookCommands(program, actionIo);

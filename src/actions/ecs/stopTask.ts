@@ -56,20 +56,18 @@ function control(ctx: EcsActionContext): EcsTaskControl {
   return ctx.ecs.tasks;
 }
 
-/** The task `ref` names among the service's tasks: its id, its ARN, or the start of its id. */
-export function pickTask(tasks: readonly EcsTask[], ref: string, service: string): EcsTask {
+/** The task `ref` names among the service's tasks (its id, its ARN, or the start of its id), or why none. */
+export function pickTask(tasks: readonly EcsTask[], ref: string, service: string): { task: EcsTask } | { id: string; refusal: string } {
   const text = ref.trim();
   const id = text.slice(text.lastIndexOf('/') + 1);
-  if (id === '') throw new Error('name the task: its id as the Tasks list shows it');
   const exact = tasks.find((t) => t.id === id);
-  if (exact) return exact;
-  const matches = tasks.filter((t) => t.id.startsWith(id));
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) {
-    const known = tasks.map((t) => shortTaskId(t.id)).join(', ');
-    throw new Error(`no task of ${service} that ECS wants running has an id starting "${oneLine(id, 40)}"${known ? ` (its tasks: ${known})` : ' (it has none)'}`);
-  }
-  throw new Error(`"${oneLine(id, 40)}" starts the ids of ${matches.length} tasks of ${service}: type more of it`);
+  if (exact) return { task: exact };
+  const matches = id === '' ? [] : tasks.filter((t) => t.id.startsWith(id));
+  if (matches.length === 1) return { task: matches[0]! };
+  const shown = oneLine(id, 40);
+  if (matches.length > 1) return { id, refusal: `"${shown}" starts the ids of ${matches.length} tasks of ${service}: give more of the id` };
+  const known = tasks.map((t) => shortTaskId(t.id)).join(', ');
+  return { id, refusal: `no task of ${service} that ECS wants running has the id "${shown}"${known ? ` (its tasks: ${known})` : ' (it has none)'}` };
 }
 
 /** How the plan and the journal name the task: its short id, or its whole id in the rare case two tasks share the start. */
@@ -83,6 +81,28 @@ function taskWords(t: EcsTask, now: number): string {
   return `${t.taskDefinition}, ${started}, health ${t.health}${t.availabilityZone ? `, ${t.availabilityZone}` : ''}`;
 }
 
+/** A plan that names what was asked for and refuses: the task is not one of the service's running tasks. */
+function notFoundPlan(ctx: EcsActionContext, args: StopTaskArgs, id: string, refusal: string, desired: number): Plan<StopTaskParams> {
+  const name = id || '?';
+  return {
+    action: 'stop-task',
+    title: `Stop task ${name} of ${ctx.env.name}/${args.service}`,
+    tier: 'destructive',
+    environment: ctx.env.name,
+    target: { kind: 'ecs-task', name, parent: args.cluster, display: `${ctx.env.name}/${args.service}/${name}` },
+    summary: `${where(ctx, args)}: stop task ${name}; desired ${desired}`,
+    changes: [],
+    calls: [],
+    details: [],
+    phrase: confirmationPhrase('destructive', ctx.env, name),
+    fingerprint: fingerprintOf(undefined, id),
+    refusal,
+    verifyTimeoutMs: args.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+    params: { cluster: args.cluster, service: args.service, taskArn: id, reason: '' },
+    createdAt: ctx.now(),
+  };
+}
+
 export const stopTaskAction: ActionDefinition<StopTaskArgs, EcsActionContext, StopTaskParams> = {
   id: 'stop-task',
   title: 'Stop a task',
@@ -91,7 +111,9 @@ export const stopTaskAction: ActionDefinition<StopTaskArgs, EcsActionContext, St
   async plan(ctx, args, signal): Promise<Plan<StopTaskParams>> {
     const tasksOf = control(ctx);
     const [svc, tasks] = await Promise.all([ctx.ecs.service(args.cluster, args.service, signal), tasksOf.list(args.cluster, args.service, signal)]);
-    const task = pickTask(tasks, args.task, args.service);
+    const picked = pickTask(tasks, args.task, args.service);
+    if (!('task' in picked)) return notFoundPlan(ctx, args, picked.id, picked.refusal, svc.desired);
+    const { task } = picked;
     const name = nameOf(task, tasks);
     const reason = stopReason(args.operator ?? operatorLabel(), args.reason);
     const others = tasks.filter((t) => t.id !== task.id && t.lastStatus === 'RUNNING').length;
