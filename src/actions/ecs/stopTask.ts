@@ -42,7 +42,8 @@ const fingerprintOf = (t: Pick<EcsTask, 'id' | 'lastStatus' | 'desiredStatus'> |
 
 /** "opsdeck: stopped by alice@bastion: memory leak", as ECS will show it on the stopped task. */
 export function stopReason(operator: string, why: string | undefined): string {
-  const extra = why === undefined ? '' : oneLine(why);
+  // ECS keeps one line: line breaks and tabs become spaces, anything else unprintable is made visible
+  const extra = why === undefined ? '' : oneLine(why.replace(/\s+/g, ' '));
   return oneLine(`opsdeck: stopped by ${operator}${extra ? `: ${extra}` : ''}`, REASON_MAX);
 }
 
