@@ -68,8 +68,19 @@ describe('the Tasks section of the ECS detail', () => {
   test('a short terminal keeps the heading and says how many tasks it left out', () => {
     const many = Array.from({ length: 12 }, (_, i) => task(`${String(i).padStart(2, '0')}aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`));
     const lines = body(withTasks(many), 78, 20);
-    expect(lines.find((l) => l.startsWith('Tasks'))).toMatch(/^Tasks +\(\d+ more not shown\)$/);
+    expect(lines.find((l) => l.startsWith('Tasks'))).toMatch(/^Tasks +\(\d+ (more )?not shown\)$/);
     expect(lines.length).toBeLessThanOrEqual(20);
+  });
+
+  test('in a crash loop on a short terminal the stopped tasks keep their rows: they say why; the tasks keep their heading', () => {
+    const services = ecs.services.map((s) => (s.name === 'scheduler' ? { ...s, tasks: [task('5c4b3a2918070605f4e3d2c1b0a99887', { taskDefinition: 'conflicto-scheduler:16', revision: 16 })] } : s));
+    const ctx: PanelCtx = { width: 78, height: 16, now: T0, selected: 2, focused: true, detail: true, filter: '', verdicts };
+    const lines = panelBody('ecs', { services }, ctx).map(text);
+    expect(lines.length).toBeLessThanOrEqual(16);
+    const stopped = lines.findIndex((l) => l.startsWith('Stopped tasks'));
+    expect(stopped).toBeGreaterThan(0);
+    expect(lines[stopped + 2]).toMatch(/conflicto-scheduler:17/);
+    expect(lines.some((l) => l.startsWith('Tasks'))).toBe(true);
   });
 
   test('none running, and not read, say so', () => {

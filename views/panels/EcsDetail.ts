@@ -79,7 +79,9 @@ function section(title: string, rows: Line[], max: number, header?: Line, none =
   if (max <= 0) return [];
   const head: Line = [seg(title, 'accent', { bold: true })];
   if (rows.length === 0) return [[...head, seg(`  ${none}`, 'muted')]];
-  const room = Math.max(1, max - 1 - (header ? 1 : 0));
+  const room = max - 1 - (header ? 1 : 0);
+  // no room for a row: the heading alone says what is there
+  if (room < 1) return [[...head, seg(`  (${rows.length} not shown)`, 'muted')]];
   const shown = rows.slice(0, room);
   if (rows.length > room) head.push(seg(`  (${rows.length - room} more not shown)`, 'muted'));
   return header ? [head, header, ...shown] : [head, ...shown];
@@ -123,17 +125,17 @@ export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCt
   out.push(...deployments);
   left = height - out.length;
 
-  // the running tasks: at least the heading and a row, at most half of what is left
-  const tCols = layoutColumns(TASK_COLS, width);
+  // In a crash loop the stopped tasks say why: their room is set first (most of what is left), the
+  // running tasks' from the rest, and the events get what remains; drawn running tasks first.
   const tasks = svc.tasks ?? [];
-  const tasksMax = Math.min(tasks.length + 2, Math.max(2, Math.ceil(left * 0.45)));
-  out.push(...section('Tasks', taskRows(svc, tCols, now), Math.min(left, tasksMax), tableHeader(tCols), svc.tasks === undefined ? 'not read (see the warning above)' : 'none running'));
+  const stoppedRoom = Math.min(svc.stoppedTasks.length + 2, Math.max(0, Math.ceil(left * 0.6)));
+  const tasksRoom = Math.min(tasks.length + 2, Math.max(1, Math.ceil((left - stoppedRoom) * 0.6)));
+  const tCols = layoutColumns(TASK_COLS, width);
+  out.push(...section('Tasks', taskRows(svc, tCols, now), Math.min(left, tasksRoom), tableHeader(tCols), svc.tasks === undefined ? 'not read (see the warning above)' : 'none running'));
   left = height - out.length;
 
   const sCols = layoutColumns(STOPPED_COLS, width);
-  // In a crash loop the stopped tasks say why; they get most of what is left, the events the rest.
-  const stoppedMax = Math.min(svc.stoppedTasks.length + 2, Math.max(0, Math.ceil(left * 0.6)));
-  out.push(...section('Stopped tasks', stoppedRows(svc, sCols, now), stoppedMax, tableHeader(sCols)));
+  out.push(...section('Stopped tasks', stoppedRows(svc, sCols, now), Math.min(left, stoppedRoom), tableHeader(sCols)));
   left = height - out.length;
 
   const events = svc.events.map((e): Line => [seg(`${clockTime(e.at)} `, 'muted'), seg(`${age(now - e.at).padStart(4)} `, 'muted'), seg(e.message)]);
