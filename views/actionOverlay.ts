@@ -267,7 +267,7 @@ export function overlayFooter(s: ActionUiState, width: number, system = 'ECS'): 
   return fitLine(line, width);
 }
 
-const PANEL_OF_KIND: Record<string, ActionTarget['panel']> = { 'ecs-service': 'ecs', 'db-instance': 'rds', 'db-snapshot': 'rds', queue: 'queues', 'pg-backend': 'postgres' };
+const PANEL_OF_KIND: Record<string, ActionTarget['panel']> = { 'ecs-service': 'ecs', 'ecs-task': 'ecs', 'db-instance': 'rds', 'db-snapshot': 'rds', queue: 'queues', 'pg-backend': 'postgres' };
 
 /** The panel a run acts on: the target it was started on, else its plan's kind. */
 export function runPanel(r: RunView, fallback: ActionTarget['panel']): ActionTarget['panel'] {

@@ -49,7 +49,7 @@ function whyNot({ command, actions, snaps, state, dispatch, jobs }: StartInput):
     go(target);
     return undefined;
   };
-  if (command === 'scale' || command === 'rollback' || command === 'redeploy' || command === 'autoscaling' || command === 'set-env') {
+  if (command === 'scale' || command === 'rollback' || command === 'redeploy' || command === 'autoscaling' || command === 'set-env' || command === 'stop-task') {
     const ecs = requests.ecs;
     if (!ecs) return 'this session cannot act on ECS: the environment has no ECS access';
     const data = snaps.ecs.data;
@@ -58,6 +58,8 @@ function whyNot({ command, actions, snaps, state, dispatch, jobs }: StartInput):
     if (!svc) return data ? (filter ? `no service matches /${filter}: nothing to act on` : 'the ECS panel lists no service to act on') : noData('ECS');
     const target = { panel: 'ecs' as const, cluster: svc.cluster, service: svc.name };
     if (command === 'set-env') return begin(target, (t) => controller.begin(ecs.setEnv(svc.cluster, svc.name), t));
+    // the tasks as the detail numbers them; the plan reads them again
+    if (command === 'stop-task') return begin(target, (t) => controller.begin(ecs.stopTask(svc.cluster, svc.name, (svc.tasks ?? []).map((x) => x.id)), t));
     if (command !== 'autoscaling') return begin(target, (t) => controller.begin(ecs[command](svc.cluster, svc.name), t));
     // the panel's reading picks suspend or resume; the plan reads the target again and refuses when there is nothing to do
     const mode = svc.autoscaling && fullySuspended(svc.autoscaling) ? 'resume' : 'suspend';

@@ -178,6 +178,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   redeploy: action('redeploy'),
   autoscaling: action('autoscaling'),
   'set-env': action('set-env'),
+  'stop-task': action('stop-task'),
   'rds-snapshot': action('rds-snapshot'),
   'rds-restore': action('rds-restore'),
   'rds-pitr': action('rds-pitr'),

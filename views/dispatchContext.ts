@@ -14,7 +14,7 @@ import type { RdsSnapshot } from '../src/model/rds.js';
 import type { ViewAction, ViewState } from './state.js';
 import type { LogBodyBox } from './logs/box.js';
 
-export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy' | 'autoscaling' | 'set-env' | 'rds-snapshot' | 'rds-restore' | 'rds-pitr' | 'requeue' | 'job-requeue' | 'job-delete' | 'queue-pause' | 'pg-cancel' | 'pg-terminate'>;
+export type ActionCommand = Extract<CommandId, 'scale' | 'rollback' | 'redeploy' | 'autoscaling' | 'set-env' | 'stop-task' | 'rds-snapshot' | 'rds-restore' | 'rds-pitr' | 'requeue' | 'job-requeue' | 'job-delete' | 'queue-pause' | 'pg-cancel' | 'pg-terminate'>;
 
 /** The action controller as the keys reach it. */
 export interface ActionKeys {

@@ -4,6 +4,7 @@
  * service "api" in the same account and region must collide on one key.
  *
  *   ECS service   opsdeck:lock:ecs/<account>/<region>/<cluster>/<service>
+ *   ECS task      opsdeck:lock:ecs/<account>/<region>/<cluster>/task/<task id>
  *   DB instance   opsdeck:lock:rds/<account>/<region>/<instance>
  *   queue         opsdeck:lock:queue/<host>:<port>/<db>/<queue>
  *   runbook run   opsdeck:lock:runbook/<environment>/<runbook>
@@ -26,6 +27,8 @@ export interface AwsPlace {
 
 export type LockResource =
   | ({ kind: 'ecs-service'; cluster: string; service: string } & AwsPlace)
+  /** one task (stop-task): stopping another task of the service, or scaling it, is not held up */
+  | ({ kind: 'ecs-task'; cluster: string; task: string } & AwsPlace)
   | ({ kind: 'db-instance'; instance: string } & AwsPlace)
   | { kind: 'queue'; redis: string; queue: string }
   /** a runbook run: one at a time per environment; each of its steps also locks its own resource */
@@ -77,6 +80,10 @@ export async function resourceOf(target: ActionTarget, locate: ResourceLocator, 
       if (!target.parent) throw new Error(`the plan for ${target.display} names no cluster`);
       return { kind: 'ecs-service', ...(await locate.aws(signal)), cluster: target.parent, service: target.name };
     }
+    case 'ecs-task': {
+      if (!target.parent) throw new Error(`the plan for ${target.display} names no cluster`);
+      return { kind: 'ecs-task', ...(await locate.aws(signal)), cluster: target.parent, task: target.name };
+    }
     case 'db-instance':
     case 'db-snapshot':
       return { kind: 'db-instance', ...(await locate.aws(signal)), instance: target.name };
@@ -100,6 +107,8 @@ export function resourceText(r: LockResource): string {
   switch (r.kind) {
     case 'ecs-service':
       return `ecs/${r.account}/${r.region}/${r.cluster}/${r.service}`;
+    case 'ecs-task':
+      return `ecs/${r.account}/${r.region}/${r.cluster}/task/${r.task}`;
     case 'db-instance':
       return `rds/${r.account}/${r.region}/${r.instance}`;
     case 'queue':

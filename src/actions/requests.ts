@@ -12,6 +12,8 @@ import { redeployAction, type RedeployArgs } from './ecs/redeploy.js';
 import { autoscalingAction, type AutoscalingArgs, type AutoscalingMode } from './ecs/autoscaling.js';
 import { setEnvAction, type SetEnvArgs } from './ecs/setEnv.js';
 import { parseEnvPrompt } from './ecs/envInput.js';
+import { stopTaskAction, type StopTaskArgs } from './ecs/stopTask.js';
+import { shortTaskId } from '../model/ecs.js';
 import { invalidIdentifier, stampedId, type RdsActionContext } from './rds/context.js';
 import { snapshotAction, type SnapshotArgs } from './rds/snapshot.js';
 import { restoreAction, type RestoreArgs } from './rds/restore.js';
@@ -89,6 +91,36 @@ export function setEnvRequest(ctx: EcsActionContext, cluster: string, service: s
   };
 }
 
+/**
+ * The task to stop, picked by its number in the Tasks list the panel shows
+ * (`shown`, the service's tasks as the panel read them) or by its id; the
+ * plan reads the tasks again and says when the id matches none.
+ */
+export function stopTaskRequest(ctx: EcsActionContext, cluster: string, service: string, shown: readonly string[]): ActionRequest<StopTaskArgs, EcsActionContext> {
+  const listed = shown.slice(0, 9).map((id, i) => `${i + 1} ${shortTaskId(id)}`).join(' · ');
+  return {
+    action: stopTaskAction,
+    ctx,
+    title: `Stop a task of ${service}`,
+    prompt: {
+      label: 'task (its number in the Tasks list, or its id)',
+      value: '',
+      hint: shown.length ? `ECS starts a replacement; the desired count stays. ${listed}${shown.length > 9 ? ' …' : ''}` : `the panel lists no task of ${service} yet: type the task's id`,
+    },
+    args(input) {
+      const text = input.trim();
+      if (text === '') throw new Error('type the number of the task in the Tasks list, or its id; Esc cancels');
+      if (WHOLE.test(text) && text.length <= 3) {
+        const id = shown[Number(text) - 1];
+        if (id === undefined) throw new Error(shown.length ? `the Tasks list numbers ${shown.length === 1 ? 'one task: 1' : `its tasks 1 to ${shown.length}`}, not ${text}` : `the panel lists no task of ${service}: type the task's id`);
+        return { cluster, service, task: id };
+      }
+      if (!/^[0-9a-zA-Z-]+$/.test(text)) throw new Error(`a task id is letters, digits and dashes, like ${shown[0] ? shortTaskId(shown[0]) : '3f2a9c1e'}; not "${text}"`);
+      return { cluster, service, task: text };
+    },
+  };
+}
+
 export function snapshotRequest(ctx: RdsActionContext, instance: string): ActionRequest<SnapshotArgs, RdsActionContext> {
   return { action: snapshotAction, ctx, title: `Snapshot ${instance}`, args: () => ({ instance }) };
 }
@@ -157,6 +189,8 @@ export interface EcsRequests {
   redeploy(cluster: string, service: string): ActionRequest<RedeployArgs, EcsActionContext>;
   autoscaling(cluster: string, service: string, mode: AutoscalingMode): ActionRequest<AutoscalingArgs, EcsActionContext>;
   setEnv(cluster: string, service: string): ActionRequest<SetEnvArgs, EcsActionContext>;
+  /** `shown`: the ids of the service's tasks, in the order the panel numbers them */
+  stopTask(cluster: string, service: string, shown: readonly string[]): ActionRequest<StopTaskArgs, EcsActionContext>;
 }
 
 export interface RdsRequests {
@@ -195,6 +229,7 @@ export function ecsRequests(ctx: EcsActionContext): EcsRequests {
     redeploy: (cluster, service) => redeployRequest(ctx, cluster, service),
     autoscaling: (cluster, service, mode) => autoscalingRequest(ctx, cluster, service, mode),
     setEnv: (cluster, service) => setEnvRequest(ctx, cluster, service),
+    stopTask: (cluster, service, shown) => stopTaskRequest(ctx, cluster, service, shown),
   };
 }
 

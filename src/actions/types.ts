@@ -10,7 +10,7 @@ import type { EnvironmentInfo } from '../model/environment.js';
 export type Tier = 'read' | 'reversible' | 'destructive';
 
 export interface ActionTarget {
-  kind: 'ecs-service' | 'db-instance' | 'db-snapshot' | 'queue' | 'runbook' | 'pg-backend';
+  kind: 'ecs-service' | 'ecs-task' | 'db-instance' | 'db-snapshot' | 'queue' | 'runbook' | 'pg-backend';
   /** the name an operator types, e.g. "api" */
   name: string;
   /** e.g. the cluster of a service or the Redis of a queue */

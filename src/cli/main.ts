@@ -22,6 +22,7 @@ import { pgCommands } from './pgCommands.js';
 import { incidentCommands } from './incidentCommands.js';
 import { autoscalingCommands } from './autoscalingCommands.js';
 import { setEnvCommand } from './setEnvCommand.js';
+import { taskCommands } from './taskCommands.js';
 import { initCommand } from './initCommand.js';
 import { lockCommands } from './lockCommands.js';
 import { runbookCommands } from './runbookCommands.js';
@@ -220,6 +221,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   notifyCommands(program, actionIo);
   autoscalingCommands(program, actionIo);
   setEnvCommand(program, actionIo);
+  taskCommands(program, actionIo);
   initCommand(program, actionIo);
   lockCommands(program, actionIo);
   runbookCommands(program, actionIo);

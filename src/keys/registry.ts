@@ -77,6 +77,7 @@ export type CommandId =
   | 'redeploy'
   | 'autoscaling'
   | 'set-env'
+  | 'stop-task'
   | 'rds-snapshot'
   | 'rds-restore'
   | 'rds-pitr'
@@ -151,6 +152,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'redeploy', label: 'd', keys: [{ input: 'd' }], help: 'Force a new deployment of the selected service (same revision, fresh tasks)', hint: 'redeploy', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'autoscaling', label: 'A', keys: [{ input: 'A' }], help: 'Suspend the selected service\'s autoscaling (so a scale to 0 stays at 0), or resume it when suspended', hint: 'autoscaling', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'set-env', label: 'E', keys: [{ input: 'E' }], help: 'Change the selected service\'s environment variables (NAME=VALUE … -NAME): a new revision, deployed', hint: 'set env', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
+  { command: 'stop-task', label: 'x', keys: [{ input: 'x' }], help: 'Stop a task of the selected service (its number in the Tasks list); ECS replaces it', hint: 'stop task', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },
   { command: 'rds-snapshot', label: 'm', keys: [{ input: 'm' }], help: 'Manual snapshot of the selected instance, y/n (a snapshot row: its instance)', hint: 'snapshot', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-restore', label: 'R', keys: [{ input: 'R' }], help: 'Restore the selected snapshot to a NEW instance: name it, read the plan, confirm', hint: 'restore', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },
   { command: 'rds-pitr', label: 'P', keys: [{ input: 'P' }], help: 'Point-in-time restore of the selected instance to a NEW one: type a UTC time or latest, confirm', hint: 'pitr', scopes: ['dashboard', 'detail'], panels: ['rds'], dangerous: true },

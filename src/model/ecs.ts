@@ -40,6 +40,43 @@ export interface EcsStoppedTask {
   containers: EcsContainerExit[];
 }
 
+/** ECS's own verdict from the containers' health checks; UNKNOWN when none is defined or it has not run yet. */
+export type TaskHealth = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+
+/** A task the service wants running (ListTasks desiredStatus RUNNING), as DescribeTasks tells it. */
+export interface EcsTask {
+  taskArn: string;
+  /** the ARN's last segment: 32 hex characters (older tasks: a UUID) */
+  id: string;
+  /** family:revision it runs */
+  taskDefinition: string;
+  revision: number;
+  /** PROVISIONING, PENDING, ACTIVATING, RUNNING, DEACTIVATING, STOPPING, DEPROVISIONING, STOPPED */
+  lastStatus: string;
+  desiredStatus: string;
+  health: TaskHealth;
+  createdAt: number;
+  /** absent until the task has started */
+  startedAt?: number;
+  /** absent when ECS did not say (moto, an external launch type) */
+  availabilityZone?: string;
+  /** the service that started it (its group "service:<name>"); absent for a standalone task */
+  service?: string;
+}
+
+/** How a task is named on screen and typed in a confirmation: the start of its id, unique among a service's tasks in practice. */
+export const SHORT_TASK_ID_LENGTH = 8;
+
+export function shortTaskId(id: string): string {
+  // of an older UUID-style id, exactly the part before its first dash
+  return id.slice(0, SHORT_TASK_ID_LENGTH);
+}
+
+/** Oldest first, the order ECS started them in (a task not started yet by when it was created). */
+export function oldestTaskFirst(a: EcsTask, b: EcsTask): number {
+  return (a.startedAt ?? a.createdAt) - (b.startedAt ?? b.createdAt) || a.id.localeCompare(b.id);
+}
+
 export interface EcsService {
   cluster: string;
   name: string;
@@ -64,6 +101,8 @@ export interface EcsService {
   singleInstanceUnless?: string;
   /** its Application Auto Scaling target; absent: none, or it could not be read (the snapshot's warnings say so) */
   autoscaling?: ScalableTarget;
+  /** the tasks it wants running, oldest first; absent: not read (the snapshot's warnings say why) */
+  tasks?: EcsTask[];
 }
 
 export interface EcsSnapshot {

@@ -3,7 +3,7 @@
  * and the sandbox implement the same ports, so panels, checks and actions do
  * not know which one they talk to.
  */
-import type { EcsService, EcsSnapshot, TaskDefinitionSummary } from '../model/ecs.js';
+import type { EcsService, EcsSnapshot, EcsTask, TaskDefinitionSummary } from '../model/ecs.js';
 import type { RdsSnapshot } from '../model/rds.js';
 import type { LogBatch, LogCursor } from '../model/logs.js';
 import type { QueuesSnapshot } from '../model/queues.js';
@@ -70,6 +70,8 @@ export interface EcsControl {
   history?(cluster: string, service: string, since: number, signal: AbortSignal): Promise<ServiceDeploymentRecord[]>;
   /** reading a revision's variables and registering an edited copy (set-env); absent: this backend cannot */
   taskDefinitions?: TaskDefinitionControl;
+  /** the service's tasks and StopTask; absent: this backend cannot reach them */
+  tasks?: EcsTaskControl;
 }
 
 /** Task definitions for set-env. Values pass through here and nowhere else: callers show names only. */
@@ -78,6 +80,16 @@ export interface TaskDefinitionControl {
   environment(ref: string, signal: AbortSignal): Promise<ContainerEnvironment[]>;
   /** registers the family's next revision: a copy of `ref` with one container's variables edited; its family:revision */
   registerEdited(ref: string, edit: EnvironmentEdit, signal: AbortSignal): Promise<{ ref: string; requestId?: string }>;
+}
+
+/** A service's tasks, read fresh, and stopping one (the service starts its replacement). */
+export interface EcsTaskControl {
+  /** the tasks the service wants running (ListTasks desiredStatus RUNNING + DescribeTasks), oldest first */
+  list(cluster: string, service: string, signal: AbortSignal): Promise<EcsTask[]>;
+  /** one task by id or ARN, whatever its status; undefined when ECS no longer knows it */
+  describe(cluster: string, task: string, signal: AbortSignal): Promise<EcsTask | undefined>;
+  /** StopTask with the reason ECS keeps on the stopped task */
+  stop(cluster: string, task: string, reason: string, signal: AbortSignal): Promise<{ requestId?: string }>;
 }
 
 /** Application Auto Scaling for ECS services (namespace ecs, dimension ecs:service:DesiredCount). */

@@ -175,6 +175,8 @@ describe('AwsEcsSource with recorded response shapes', () => {
     ];
     ecsMock.on(ListTasksCommand).resolves({ taskArns: tasks.map((t) => t.taskArn!) });
     ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: tasks.filter((t) => input.tasks.includes(t.taskArn!)), failures: [] }));
+    // these tests are about the stopped tasks: none running (tasks.mock.test.ts has the running ones)
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
 
     const source = new AwsEcsSource(ctx(), [{ cluster: 'prod', services: ['api'] }], new ManualClock(T0));
     const stopped = (await source.describe(signal())).services[0]!.stoppedTasks;
@@ -195,7 +197,7 @@ describe('AwsEcsSource with recorded response shapes', () => {
       ],
     });
     expect(stopped[1]?.containers).toEqual([{ container: 'app', reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)' }]);
-    expect(ecsMock.commandCalls(ListTasksCommand)[0]?.args[0].input).toEqual({ cluster: clusterArn('prod'), desiredStatus: 'STOPPED', maxResults: 100 });
+    expect(ecsMock.commandCalls(ListTasksCommand, { desiredStatus: 'STOPPED' })[0]?.args[0].input).toEqual({ cluster: clusterArn('prod'), desiredStatus: 'STOPPED', maxResults: 100 });
 
     await source.describe(signal());
     const describedAgain = ecsMock.commandCalls(DescribeTasksCommand)[1]?.args[0].input.tasks;
@@ -221,12 +223,13 @@ describe('AwsEcsSource with recorded response shapes', () => {
       return { taskArns: tasks.slice(from, to).map((t) => t.taskArn!), ...(to < tasks.length ? { nextToken: String(to) } : {}) };
     });
     ecsMock.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: tasks.filter((t) => input.tasks.includes(t.taskArn!)), failures: [] }));
+    ecsMock.on(ListTasksCommand, { desiredStatus: 'RUNNING' }).resolves({ taskArns: [] });
 
     const source = new AwsEcsSource(ctx(), [{ cluster: 'prod', services: ['api', 'worker'] }], new ManualClock(T0));
     const [api, worker] = (await source.describe(signal())).services;
     expect(api!.stoppedTasks.map((t) => t.taskArn.split('/').pop())).toEqual(['a2', 'a1']);
     expect(worker!.stoppedTasks.map((t) => t.taskArn.split('/').pop())).toEqual(['w0', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'w9']);
-    expect(ecsMock.commandCalls(ListTasksCommand)).toHaveLength(2);
+    expect(ecsMock.commandCalls(ListTasksCommand, { desiredStatus: 'STOPPED' })).toHaveLength(2);
     expect(ecsMock.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 23]);
   });
 

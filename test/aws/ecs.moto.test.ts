@@ -259,15 +259,17 @@ describe('AwsEcsSource against moto', () => {
       stoppedReason: 'Essential container in task exited',
       containers: [{ container: 'worker' }],
     });
-    // one list for the whole cluster, not one per service
-    expect(named(calls, 'ListTasksCommand')).toHaveLength(1);
-    expect(named(calls, 'ListTasksCommand')[0]?.input).toMatchObject({ cluster: expect.stringContaining('jobs'), desiredStatus: 'STOPPED', maxResults: 100 });
-    expect(named(calls, 'ListTasksCommand')[0]?.input).not.toHaveProperty('serviceName');
-    expect(named(calls, 'DescribeTasksCommand')).toHaveLength(1);
+    // one list for the whole cluster, not one per service (the running tasks have their own: tasks.moto.test.ts)
+    const stoppedLists = () => named(calls, 'ListTasksCommand').filter((c) => c.input.desiredStatus === 'STOPPED');
+    const stoppedDescribes = () => named(calls, 'DescribeTasksCommand').filter((c) => (c.input.tasks as string[]).includes(stoppedArn));
+    expect(stoppedLists()).toHaveLength(1);
+    expect(stoppedLists()[0]?.input).toMatchObject({ cluster: expect.stringContaining('jobs'), desiredStatus: 'STOPPED', maxResults: 100 });
+    expect(stoppedLists()[0]?.input).not.toHaveProperty('serviceName');
+    expect(stoppedDescribes()).toHaveLength(1);
 
     await source.describe(new AbortController().signal);
-    expect(named(calls, 'ListTasksCommand')).toHaveLength(2);
-    expect(named(calls, 'DescribeTasksCommand')).toHaveLength(1);
+    expect(stoppedLists()).toHaveLength(2);
+    expect(stoppedDescribes()).toHaveLength(1);
   });
 
   it('maps CloudWatch utilisation to each service, oldest first', async () => {

@@ -1,7 +1,8 @@
 /**
  * The ECS panel full-screen: the service table on top, then for the selected
- * service what the runbook asks for next: its deployments, the stopped tasks
- * with their reasons and exit codes, the task definition, the last events.
+ * service what the runbook asks for next: its deployments, its running tasks
+ * (numbered for x, stop a task), the stopped tasks with their reasons and
+ * exit codes, the task definition, the last events.
  */
 import type { EcsDeployment, EcsService, EcsStoppedTask } from '../../src/model/ecs.js';
 import type { Column, Line } from '../text.js';
@@ -13,6 +14,7 @@ import { problemTone } from '../theme.js';
 import type { Verdicts } from '../../src/model/verdicts.js';
 import { serviceRef } from '../../src/model/subjects.js';
 import { canScaleOut, scalingState } from '../../src/model/autoscaling.js';
+import { TASK_COLS, taskRows } from './ecsTasks.js';
 
 const DEPLOY_COLS: Column[] = [
   { header: 'deploy', width: 7 },
@@ -72,12 +74,14 @@ function stoppedRows(svc: EcsService, cols: Column[], now: number): Line[] {
   });
 }
 
-/** Section heading plus up to `max` rows, with a "+N more" note when cut. */
-function section(title: string, rows: Line[], max: number, header?: Line): Line[] {
+/** Section heading plus up to `max` rows, with a "+N more" note when cut; `none` says what an empty section means. */
+function section(title: string, rows: Line[], max: number, header?: Line, none = 'none'): Line[] {
   if (max <= 0) return [];
   const head: Line = [seg(title, 'accent', { bold: true })];
-  if (rows.length === 0) return [[...head, seg('  none', 'muted')]];
-  const room = Math.max(1, max - 1 - (header ? 1 : 0));
+  if (rows.length === 0) return [[...head, seg(`  ${none}`, 'muted')]];
+  const room = max - 1 - (header ? 1 : 0);
+  // no room for a row: the heading alone says what is there
+  if (room < 1) return [[...head, seg(`  (${rows.length} not shown)`, 'muted')]];
   const shown = rows.slice(0, room);
   if (rows.length > room) head.push(seg(`  (${rows.length - room} more not shown)`, 'muted'));
   return header ? [head, header, ...shown] : [head, ...shown];
@@ -121,10 +125,17 @@ export function ecsDetail(services: EcsService[], selected: number, ctx: PanelCt
   out.push(...deployments);
   left = height - out.length;
 
+  // In a crash loop the stopped tasks say why: their room is set first (most of what is left), the
+  // running tasks' from the rest, and the events get what remains; drawn running tasks first.
+  const tasks = svc.tasks ?? [];
+  const stoppedRoom = Math.min(svc.stoppedTasks.length + 2, Math.max(0, Math.ceil(left * 0.6)));
+  const tasksRoom = Math.min(tasks.length + 2, Math.max(1, Math.ceil((left - stoppedRoom) * 0.6)));
+  const tCols = layoutColumns(TASK_COLS, width);
+  out.push(...section('Tasks', taskRows(svc, tCols, now), Math.min(left, tasksRoom), tableHeader(tCols), svc.tasks === undefined ? 'not read (see the warning above)' : 'none running'));
+  left = height - out.length;
+
   const sCols = layoutColumns(STOPPED_COLS, width);
-  // In a crash loop the stopped tasks say why; they get most of what is left, the events the rest.
-  const stoppedMax = Math.min(svc.stoppedTasks.length + 2, Math.max(0, Math.ceil(left * 0.6)));
-  out.push(...section('Stopped tasks', stoppedRows(svc, sCols, now), stoppedMax, tableHeader(sCols)));
+  out.push(...section('Stopped tasks', stoppedRows(svc, sCols, now), Math.min(left, stoppedRoom), tableHeader(sCols)));
   left = height - out.length;
 
   const events = svc.events.map((e): Line => [seg(`${clockTime(e.at)} `, 'muted'), seg(`${age(now - e.at).padStart(4)} `, 'muted'), seg(e.message)]);

@@ -8,7 +8,7 @@
 import type { Service, Task } from '@aws-sdk/client-ecs';
 import type { EcsClusterConfig } from '../../config/schema.js';
 import { systemClock, type Clock } from '../../engine/clock.js';
-import type { EcsService, EcsSnapshot, EcsStoppedTask } from '../../model/ecs.js';
+import type { EcsService, EcsSnapshot, EcsStoppedTask, EcsTask } from '../../model/ecs.js';
 import { errorMessage } from '../../text/sanitize.js';
 import type { EcsSource } from '../ports.js';
 import { send, type AwsContext } from './clients.js';
@@ -19,20 +19,18 @@ import { readScalableTargets } from './autoscaling.js';
 import { serviceResourceId, type ScalableTarget } from '../../model/autoscaling.js';
 import { allPages } from './paging.js';
 import { chunk, lastSegment, limiter, mapLimit } from './util.js';
+import { DESCRIBE_TASKS_BATCH, LIST_TASKS_PAGE, runningTasksByService, serviceOfGroup } from './ecsTasks.js';
 
 export { describeTaskDefinition, listRevisions } from './taskDefinitions.js';
 export type { TaskDefinitionSummary, TaskDefinitionContainer, TaskDefinitionRevision } from './taskDefinitions.js';
 
-/** API maxima: ListServices page size, DescribeServices and DescribeTasks batch sizes. */
+/** API maxima: ListServices page size, DescribeServices batch size (ListTasks' and DescribeTasks' in ecsTasks.ts). */
 const LIST_SERVICES_PAGE = 100;
 const DESCRIBE_SERVICES_BATCH = 10;
-const DESCRIBE_TASKS_BATCH = 100;
 /** how many ECS calls of this source run at once */
 const CONCURRENCY = 3;
 /** stopped tasks kept per service, newest first */
 const STOPPED_KEPT = 10;
-/** ListTasks page size (the API's maximum) */
-const LIST_TASKS_PAGE = 100;
 
 /**
  * EcsSnapshot plus what went wrong without failing the read (metrics or
@@ -49,8 +47,6 @@ interface Described {
 }
 
 const clusterOf = (f: Found) => f.service.clusterArn ?? f.config.cluster;
-/** "service:api" → "api"; a task started by RunTask has another group or none */
-const serviceOfGroup = (group: string | undefined) => (group?.startsWith('service:') ? group.slice('service:'.length) : undefined);
 
 interface Found {
   service: Service;
@@ -74,7 +70,12 @@ export class AwsEcsSource implements EcsSource {
     const warnings: string[] = [];
     const now = this.clock.now();
     const found = (await Promise.all(this.clusters.map((c, i) => this.readCluster(c, i, signal, warnings)))).flat();
-    const [stopped, utilisation, scaling] = await Promise.all([this.readStopped(found, signal, warnings), this.readMetrics(found, now, signal, warnings), this.readAutoscaling(found, signal, warnings)]);
+    const [stopped, utilisation, scaling, running] = await Promise.all([
+      this.readStopped(found, signal, warnings),
+      this.readMetrics(found, now, signal, warnings),
+      this.readAutoscaling(found, signal, warnings),
+      this.readRunning(found, signal, warnings),
+    ]);
     const services = found.map((f, i): EcsService => {
       const svc = mapService(f.service, f.clusterName, {
         stoppedTasks: stopped[i] ?? [],
@@ -82,7 +83,8 @@ export class AwsEcsSource implements EcsSource {
         singleInstanceUnless: f.config.singleInstanceUnless,
       });
       const target = scaling[i];
-      return target ? { ...svc, autoscaling: target } : svc;
+      const tasks = running[i];
+      return { ...svc, ...(target ? { autoscaling: target } : {}), ...(tasks ? { tasks } : {}) };
     });
     return { services, warnings: [...new Set(warnings)] };
   }
@@ -181,6 +183,29 @@ export class AwsEcsSource implements EcsSource {
     // still stopping: exit codes may not be in yet, so read it again next poll
     if (t.lastStatus === 'STOPPED') this.stoppedCache.set(t.taskArn, mapped);
     else fresh.set(t.taskArn, mapped);
+  }
+
+  /**
+   * The running tasks, per cluster like the stopped ones: one ListTasks
+   * (paged) and a DescribeTasks per 100 tasks, every poll, as a task's health
+   * and status change. A cluster that cannot be read leaves its services
+   * without tasks and says so.
+   */
+  private async readRunning(found: Found[], signal: AbortSignal, warnings: string[]): Promise<(EcsTask[] | undefined)[]> {
+    const clusters = [...new Set(found.map(clusterOf))];
+    const byCluster = new Map<string, Map<string, EcsTask[]>>();
+    await mapLimit(clusters, CONCURRENCY, async (cluster) => {
+      try {
+        byCluster.set(cluster, await runningTasksByService(this.ctx, cluster, signal, this.limit));
+      } catch (err) {
+        if (signal.aborted) throw err;
+        warnings.push(`running tasks unavailable: ${errorMessage(err)}`);
+      }
+    });
+    return found.map((f) => {
+      const tasks = byCluster.get(clusterOf(f));
+      return tasks ? (tasks.get(f.service.serviceName ?? '') ?? []) : undefined;
+    });
   }
 
   /** Each service's scalable target; unreadable (no permission) is a warning, not a failed panel. */

@@ -11,6 +11,7 @@ import { describeTaskDefinition, listRevisions } from './taskDefinitions.js';
 import { awsAutoscalingControl } from './autoscaling.js';
 import { readDeploymentHistory } from './deploymentHistory.js';
 import { awsTaskDefinitionControl } from './taskDefinitionEdit.js';
+import { awsTaskControl } from './ecsTasks.js';
 
 export function awsEcsControl(ctx: AwsContext): EcsControl {
   return {
@@ -69,5 +70,6 @@ export function awsEcsControl(ctx: AwsContext): EcsControl {
     autoscaling: awsAutoscalingControl(ctx),
     history: (cluster, service, since, signal) => readDeploymentHistory(ctx, cluster, service, since, signal),
     taskDefinitions: awsTaskDefinitionControl(ctx),
+    tasks: awsTaskControl(ctx),
   };
 }

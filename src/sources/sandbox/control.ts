@@ -88,6 +88,18 @@ export function sandboxEcsControl(sandbox: Sandbox): EcsControl {
     },
     history: (cluster, service, since, signal) => sandbox.deploymentHistory(cluster, service, since, signal),
     taskDefinitions: taskDefinitionControl(sandbox),
+    tasks: {
+      async list(cluster, service, signal) {
+        const svc = (await sandbox.sources.ecs.describe(signal)).services.find((s) => s.cluster === cluster && s.name === service);
+        if (!svc) throw notFound(`service ${service} not found in cluster ${cluster}`);
+        return svc.tasks ?? [];
+      },
+      describe: (cluster, task, signal) => sandbox.describeTask(cluster, task, signal),
+      async stop(cluster, task, reason, signal) {
+        await sandbox.stopTask(cluster, task, reason, signal);
+        return { requestId: requestId() };
+      },
+    },
     async revisions(family, signal) {
       if (signal.aborted) throw signal.reason;
       return sandbox

@@ -31,6 +31,10 @@ export interface SimTask {
   /** set when the essential container exits before the task reaches RUNNING */
   crashAt?: number;
   stopAt?: number;
+  /** set by StopTask: the reason ECS keeps on the stopped task */
+  stopReason?: string;
+  /** when it stopped (kept among the service's ended tasks) */
+  stoppedAt?: number;
 }
 
 export interface SimDeployment {
@@ -59,6 +63,8 @@ export interface SimService {
   tasks: SimTask[];
   log: ServiceLog;
   stopped: EcsStoppedTask[];
+  /** the tasks that stopped, newest first, for DescribeTasks of a stopped one */
+  ended: SimTask[];
   steady: boolean;
   /** every deployment of the service, oldest first: what ListServiceDeployments would list */
   history: SimDeployment[];

@@ -14,6 +14,10 @@ export type { ServiceSpec, SimDeployment, SimService, SimTask, TaskHook } from '
 
 export const CLUSTER = 'demo';
 
+export function taskArnOf(id: string): string {
+  return `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${CLUSTER}/${id}`;
+}
+
 const MAX_STOPPED = 20;
 
 export class EcsSim {
@@ -37,7 +41,7 @@ export class EcsSim {
     dep.rolloutReason = `ECS deployment ${dep.id} completed.`;
     dep.updatedAt = spec.deployedAt + 95_000;
     dep.finishedAt = dep.updatedAt;
-    const svc: SimService = { spec, desired: spec.desired, deployments: [dep], tasks: [], log: new ServiceLog(spec.name, this.rng), stopped: [], steady: true, history: [dep] };
+    const svc: SimService = { spec, desired: spec.desired, deployments: [dep], tasks: [], log: new ServiceLog(spec.name, this.rng), stopped: [], ended: [], steady: true, history: [dep] };
     const initial = spec.scaledUpAt === undefined ? spec.desired : 1;
     const launch = (n: number, at: number): string[] => {
       const ids: string[] = [];
@@ -159,15 +163,49 @@ export class EcsSim {
 
   private recordStop(svc: SimService, task: SimTask, at: number, crashed: boolean): void {
     const dep = this.deployment(svc, task.deploymentId);
+    const stopped = crashed
+      ? { stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited' }
+      : task.stopReason !== undefined
+        ? { stoppedReason: task.stopReason, stopCode: 'UserInitiated' }
+        : { stoppedReason: `Scaling activity initiated by (deployment ${dep?.id ?? task.deploymentId})`, stopCode: 'ServiceSchedulerInitiated' };
     svc.stopped.unshift({
-      taskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/${CLUSTER}/${task.id}`,
+      taskArn: taskArnOf(task.id),
       taskDefinition: taskDefinitionRef(task.td),
       stoppedAt: at,
-      stoppedReason: crashed ? 'Essential container in task exited' : `Scaling activity initiated by (deployment ${dep?.id ?? task.deploymentId})`,
-      stopCode: crashed ? 'EssentialContainerExited' : 'ServiceSchedulerInitiated',
+      ...stopped,
       containers: [crashed ? { container: svc.spec.name, exitCode: 1 } : { container: svc.spec.name, exitCode: 0 }],
     });
     if (svc.stopped.length > MAX_STOPPED) svc.stopped.length = MAX_STOPPED;
+    task.stoppedAt = at;
+    svc.ended.unshift(task);
+    if (svc.ended.length > MAX_STOPPED) svc.ended.length = MAX_STOPPED;
+  }
+
+  /**
+   * Like ecs:StopTask on a service's task: it drains and stops, and the
+   * scheduler, finding the service a task short, starts a replacement on its
+   * next step. Stopping a task already stopping changes nothing, as in ECS.
+   */
+  stopTask(cluster: string, taskId: string, reason: string, t: number): SimTask {
+    if (cluster !== CLUSTER) throw awsError('ClusterNotFoundException', `Cluster not found: ${cluster}.`);
+    for (const svc of this.services.values()) {
+      const task = svc.tasks.find((x) => x.id === taskId);
+      if (!task) continue;
+      if (task.state === 'STOPPING') return task;
+      const wasRunning = task.state === 'RUNNING';
+      task.stopReason = reason;
+      task.state = 'STOPPING';
+      task.stopAt = t + (wasRunning ? svc.spec.drainMs : 1_000);
+      const dep = this.deployment(svc, task.deploymentId);
+      if (dep) dep.updatedAt = t;
+      // the scheduler did not stop it, so no "has stopped" event: only the load balancer's deregistration
+      if (wasRunning) {
+        this.hook('stopping', svc.spec.name, task, t);
+        if (svc.spec.loadBalanced) svc.log.draining(t, 1);
+      }
+      return task;
+    }
+    throw awsError('InvalidParameterException', 'The referenced task was not found.');
   }
 
   private schedule(svc: SimService, t: number): void {

@@ -22,6 +22,8 @@ import { pgBackend, pgBackends, type SimBackend } from './postgres.js';
 import { oneLine } from '../../text/sanitize.js';
 import type { ScalableTarget, SuspendedState } from '../../model/autoscaling.js';
 import type { ServiceDeploymentRecord } from '../../model/deployments.js';
+import type { EcsTask } from '../../model/ecs.js';
+import { findTask } from './ecsTasks.js';
 
 export { SCENARIOS, isScenario, type Scenario };
 export type { RevisionChanges, TaskDefinition, TaskContainer } from './taskdefs.js';
@@ -83,6 +85,10 @@ export interface Sandbox {
   deploymentHistory(cluster: string, service: string, since: number, signal?: AbortSignal): Promise<ServiceDeploymentRecord[]>;
   /** the demo database's sessions: one by pid now, and pg_cancel_backend / pg_terminate_backend on it */
   readonly postgres: SandboxPostgres;
+  /** like ecs:DescribeTasks of one task (id or ARN): running, stopping or recently stopped; undefined when not kept */
+  describeTask(cluster: string, task: string, signal?: AbortSignal): Promise<EcsTask | undefined>;
+  /** like ecs:StopTask: the task drains and stops, and its service starts a replacement */
+  stopTask(cluster: string, task: string, reason: string, signal?: AbortSignal): Promise<void>;
 }
 
 export interface SandboxPostgres {
@@ -204,6 +210,14 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     async deploymentHistory(cluster, service, since, signal) {
       enter(signal);
       return fleet().ecs.history(cluster, service).filter((d) => d.createdAt > since);
+    },
+    async describeTask(cluster, task, signal) {
+      enter(signal);
+      return findTask(fleet().ecs, cluster, task, fleet().t);
+    },
+    async stopTask(cluster, task, reason, signal) {
+      const now = enter(signal);
+      fleet().ecs.stopTask(cluster, task.slice(task.lastIndexOf('/') + 1), reason, now);
     },
     rds: sandboxRdsOps(rds, (signal) => (enter(signal), { t: fleet().t, base: rdsView(fleet()) })),
     postgres: {

@@ -14,6 +14,7 @@ import { pgHealth } from './postgres.js';
 import { redisHealth } from './queues.js';
 import { rdsSnapshot } from './rds.js';
 import { taskDefinitionRef } from './taskdefs.js';
+import { serviceTasks } from './ecsTasks.js';
 
 /** ECS keeps stopped tasks visible for about an hour. */
 const STOPPED_VISIBLE_MS = 60 * 60_000;
@@ -67,6 +68,7 @@ export function ecsView(fleet: Fleet, env: EnvironmentConfig): EcsSnapshot {
         .map((s) => ({ ...s, containers: s.containers.map((c) => ({ ...c })) })),
       cpu: [...(u?.cpu ?? [])],
       memory: [...(u?.memory ?? [])],
+      tasks: serviceTasks(svc, fleet.t),
     };
     const rule = rules.get(svc.spec.name);
     if (rule) service.singleInstanceUnless = rule;
