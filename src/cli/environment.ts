@@ -58,6 +58,8 @@ export interface OpenedEnvironment extends Backend {
   aws?: AwsContext;
   /** --local-lock: the operator chose a lock file over the environment's Redis */
   localLock?: boolean;
+  /** the team store's URL (a secret: never printed), the environment's own or the config's */
+  teamStore?: string;
 }
 
 function scenarioOf(opts: GlobalOptions): string {
@@ -151,7 +153,8 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     await Promise.allSettled(closers.map((c) => c()));
     aws?.close();
   };
-  return { info, config: env, sources, intervals, ...(aws ? { aws } : {}), ...realBackend(env, info.name, aws), localLock: Boolean(opts.localLock) };
+  const teamStore = env.team?.store ?? loaded.config.team?.store;
+  return { info, config: env, sources, intervals, ...(aws ? { aws } : {}), ...realBackend(env, info.name, aws), localLock: Boolean(opts.localLock), ...(teamStore ? { teamStore } : {}) };
 }
 
 /** The config's systems: AWS for ECS and RDS, its Redis for the queues and the lock, its instances' own endpoints for a drill. */

@@ -50,6 +50,8 @@ export interface TuiActions {
   busy(target?: string): string | undefined;
   /** the backup drill (D on the RDS panel); absent without RDS access */
   drill?: TuiDrillHandle;
+  /** team mode: "team store unreachable: recording locally (N unsent)" while it is, else undefined */
+  team?: Observed<string | undefined>;
 }
 
 /** The live findings as the dashboard reads them. */
