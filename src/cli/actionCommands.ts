@@ -15,7 +15,7 @@ import { planJson, planLines, resultJson } from '../actions/format.js';
 import type { ActionContext, ActionDefinition } from '../actions/types.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import { AuditJournal } from '../audit/journal.js';
-import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
+import { registerAuditCommand } from './auditCommand.js';
 import { formatPending, pendingFor, pendingIntents, pendingWarning, reconcile, ReconcileError } from '../audit/reconcile.js';
 import { currentStates } from './reconcileState.js';
 import { walkPending } from './reconcileWalk.js';
@@ -161,28 +161,7 @@ export function actionCommands(program: Command, io: ActionIo): void {
     io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, redeployAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs }))));
   });
 
-  const audit = program
-    .command('audit')
-    .description('list the audit journal of actions, or check its hash chain with --verify')
-    .option('--verify', 'check the chain; exit 1 naming the first broken record')
-    .option('--json', 'print the records as JSON')
-    .option('--limit <n>', 'only the newest N records')
-    .action((flags: { verify?: boolean; json?: boolean; limit?: string }) => {
-      const journal = AuditJournal.open(io.env);
-      if (flags.verify) {
-        const result = journal.verify();
-        io.stdout.write(formatVerify(result, journal.path) + '\n');
-        io.setCode(result.ok ? EXIT.ok : EXIT.refused);
-        return;
-      }
-      let records = journal.read();
-      if (flags.limit !== undefined) {
-        records = records.slice(-wholeNumber(flags.limit, '--limit'));
-      }
-      const text = flags.json ? formatAuditJson(records) : records.length ? formatAuditTable(records) : `the audit journal ${journal.path} is empty`;
-      io.stdout.write(text.endsWith('\n') ? text : text + '\n');
-      io.setCode(EXIT.ok);
-    });
+  const audit = registerAuditCommand(program, io);
 
   audit
     .command('reconcile')
