@@ -34,7 +34,7 @@ export class PgTargetLock implements TargetLock {
       return await this.pool.query<R>(sql, params);
     } catch (err) {
       const why = this.opts.describe ? this.opts.describe(err) : String(err);
-      throw new LockUnavailableError(`the shared lock in ${this.where}, which does not answer (${why}), so nothing was done; to use a lock file that guards only this machine, ${this.opts.hint ?? 'run again with --local-lock'}`);
+      throw new LockUnavailableError(`the shared lock in ${this.where}, which could not be reached or read (${why}), so nothing was done; to use a lock file that guards only this machine, ${this.opts.hint ?? 'run again with --local-lock'}`);
     }
   }
 
