@@ -52,11 +52,11 @@ export function auditFilter(flags: AuditFlags, g: GlobalOptions): AuditFilter {
 
 /**
  * The team store audit reads: --env's own or the config's; without --env the
- * config's, else the default environment's. No config file at all is not an
+ * config's, else the default environment's; the demo's is OPSDECK_TEAM_DB. No config file at all is not an
  * error here (the local journal needs none) unless one was named.
  */
 export async function auditStoreUrl(g: GlobalOptions, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (g.demo) return undefined;
+  if (g.demo) return env.OPSDECK_TEAM_DB || undefined;
   const { loadConfig, selectEnvironment } = await import('../config/load.js');
   try {
     const { config } = loadConfig({ explicit: g.config, env, cwd: process.cwd(), home: homedir() });

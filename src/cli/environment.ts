@@ -91,7 +91,9 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
     const sandbox = createSandbox({ scenario: scenario as never });
     const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info), ...readOnlyCure(opts, sandbox.info, sandbox.info.name) };
-    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock) };
+    // the sandbox has no config to name a team store in: OPSDECK_TEAM_DB lets the demo try team mode
+    const teamStore = processEnv.OPSDECK_TEAM_DB;
+    return { info, config: sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock), ...(teamStore ? { teamStore } : {}) };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
   // the config parser (yaml + zod) is loaded only when a config is read
