@@ -66,8 +66,7 @@ export class TeamSpool {
 
   /** Whether the file holds anything: a quick look before every append. */
   hasPending(): boolean {
-    const text = readIfExists(this.path);
-    return Boolean(text) && this.pending().length > 0;
+    return this.pending().length > 0;
   }
 
   /** Removes the records with these ids (sent); the others, this store's later ones and other stores', stay in order. */
