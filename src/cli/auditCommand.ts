@@ -12,7 +12,8 @@ import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format
 import { chainEnvironments, readChain, verifyChain } from '../team/chain.js';
 import { SCHEMA_VERSION, SchemaTooNewError, storeVersion } from '../team/migrations.js';
 import { TeamSpool } from '../team/spool.js';
-import { storeKey } from '../team/sharedJournal.js';
+import { openJournal, storeKey } from '../team/sharedJournal.js';
+import type { ReconcileJournal } from '../audit/reconcile.js';
 import { openTeamStore, type TeamStore } from '../team/store.js';
 import { ConfigError } from '../config/errors.js';
 import { parseDuration } from './duration.js';
@@ -148,4 +149,27 @@ async function teamAudit(io: ActionIo, store: TeamStore, key: string, flags: Aud
   io.stdout.write(text.endsWith('\n') ? text : text + '\n');
   if (spoolNote) io.stderr.write(`opsdeck: ${spoolNote}\n`);
   return EXIT.ok;
+}
+
+/**
+ * The journal `audit reconcile` appends to: this machine's (the intents it
+ * answers are there), and in team mode the store's chain as well, so the
+ * team's record says who reconciled what. The store is reached only for an
+ * answer, not to list.
+ */
+export async function reconcileJournal(g: GlobalOptions, io: ActionIo): Promise<ReconcileJournal & { close(): Promise<void> }> {
+  const local = AuditJournal.open(io.env);
+  const url = await auditStoreUrl(g, io.env);
+  if (!url) return { path: local.path, append: (e) => local.append(e), close: async () => {} };
+  let opened: ReturnType<typeof openJournal> | undefined;
+  const journal = () =>
+    (opened ??= openJournal(url, io.env).then((chosen) => {
+      if (chosen.warning) io.stderr.write(`opsdeck: ${chosen.warning}\n`);
+      return chosen;
+    }));
+  return {
+    path: local.path,
+    append: async (e) => (await journal()).journal.append(e),
+    close: async () => void (opened && (await (await opened).shared?.close())),
+  };
 }

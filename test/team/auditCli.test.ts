@@ -72,6 +72,14 @@ describe('opsdeck audit in team mode', () => {
     expect(opsdeck(['--since', 'yesterday', '--config', config, 'audit'], { env })).toMatchObject({ code: 64, stderr: 'opsdeck: --since: "yesterday" is neither a duration (90m, 12h, 2d: that long ago) nor an ISO 8601 time (2024-05-01T09:30Z)\n' });
   });
 
+  it('audit reconcile answers the local intent and puts the answer on the store\'s chain too', async () => {
+    const r = opsdeck(['--config', config, 'audit', 'reconcile', '--id', '1', '--record', 'the copy exists; kept'], { env });
+    expect(r).toMatchObject({ code: 0, stderr: '', stdout: 'reconciled #1 as journal record #2\n' });
+    const rows = await store.pool.query<{ env: string; kind: string; target: string; seq: string }>(`SELECT env, kind, target, seq FROM opsdeck.journal WHERE kind = 'reconcile'`);
+    expect(rows.rows).toEqual([{ env: 'prod', kind: 'reconcile', target: 'prod/local-only', seq: '3' }]);
+    expect(opsdeck(['--config', config, 'audit', '--verify', '--env', 'prod'], { env }).stdout).toBe('audit journal prod in team store 127.0.0.1:5432: 3 records, chain intact\n');
+  });
+
   it('a store that does not answer: one line, no password', () => {
     const r = opsdeck(['--config', config, 'audit'], { env: { ...env, OPSDECK_TEAM_DB: 'postgres://op:pw-secret-9@127.0.0.1:1/ops' } });
     expect(r.code).toBe(3);
