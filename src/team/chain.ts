@@ -24,6 +24,12 @@ import { inTransaction } from './store.js';
 export interface PendingRecord {
   id: string;
   entry: AuditEntry & { time: string };
+  /**
+   * its seq in the writer's local journal: what the writer's progress and
+   * reconcile records point at (`plan.progressOf`, `plan.reconciles`), kept
+   * beside the store's own seq so those references can be followed here
+   */
+  originSeq?: number;
 }
 
 export function operatorText(r: Pick<AuditRecord, 'operator'>): string {
@@ -41,9 +47,9 @@ export async function appendToChain(pool: pg.Pool, item: PendingRecord): Promise
     const line = recordLine(item.entry, { seq, time: item.entry.time, prevHash: head.rows[0]?.hash ?? GENESIS_HASH });
     const record = JSON.parse(line) as AuditRecord;
     await c.query(
-      `INSERT INTO opsdeck.journal (id, env, seq, ts, operator, kind, action, target, record, line, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)`,
-      [item.id, env, seq, record.time, operatorText(record), record.phase, record.action, record.target, line, line, record.prevHash, record.hash],
+      `INSERT INTO opsdeck.journal (id, env, seq, ts, operator, kind, action, target, record, line, prev_hash, hash, origin_seq)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13)`,
+      [item.id, env, seq, record.time, operatorText(record), record.phase, record.action, record.target, line, line, record.prevHash, record.hash, item.originSeq ?? null],
     );
     return record;
   });

@@ -39,6 +39,7 @@ export const MIGRATIONS: readonly Migration[] = [
         line text NOT NULL,
         prev_hash text NOT NULL,
         hash text NOT NULL,
+        origin_seq bigint,
         stored_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (env, seq)
       );

@@ -87,8 +87,9 @@ export class SharedJournal {
   }
 
   private async appendNow(entry: AuditEntry): Promise<AuditRecord> {
-    const item: PendingRecord = { id: randomUUID(), entry: { ...entry, time: entry.time ?? new Date().toISOString() } };
-    const local = await this.local.append(item.entry);
+    const made = { ...entry, time: entry.time ?? new Date().toISOString() };
+    const local = await this.local.append(made);
+    const item: PendingRecord = { id: randomUUID(), entry: made, originSeq: local.seq };
     if (this.status.get().reachable && !this.flushing && !this.spool.hasPending()) {
       try {
         await this.send(item);

@@ -46,7 +46,7 @@ export class TeamSpool {
 
   /** Adds a record at the end; on disk (fsynced) when this returns. */
   add(item: PendingRecord): Promise<void> {
-    const line: SpoolLine = { store: this.store, id: item.id, entry: item.entry };
+    const line: SpoolLine = { store: this.store, ...item };
     return this.locked(() => {
       const fd = openSync(this.path, 'a', 0o600);
       try {
@@ -61,7 +61,7 @@ export class TeamSpool {
 
   /** This store's records not sent yet, in the order they were added. A torn last line (a crash mid-write) is skipped. */
   pending(): PendingRecord[] {
-    return this.lines().flatMap((l) => (l.store === this.store ? [{ id: l.id, entry: l.entry }] : []));
+    return this.lines().flatMap(({ store, ...item }) => (store === this.store ? [item] : []));
   }
 
   /** Whether the file holds anything: a quick look before every append. */

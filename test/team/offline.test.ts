@@ -85,6 +85,9 @@ describe('the team store goes away mid-action', () => {
       const inOrder = [...records].sort((a, b) => a.seq - b.seq);
       expect(inOrder.map((r) => r.target)).toEqual(Array.from({ length: made }, (_, i) => `prod/api-${i}`));
       expect(await verifyChain(store.pool, 'prod')).toEqual({ ok: true, count: made });
+      // each row remembers the writer's local seq, which its progress and reconcile records point at
+      const origins = await store.pool.query<{ origin_seq: string; target: string }>(`SELECT origin_seq, target FROM opsdeck.journal ORDER BY seq`);
+      expect(origins.rows.map((r) => `${r.origin_seq} ${r.target}`)).toEqual(Array.from({ length: made }, (_, i) => `${i + 1} prod/api-${i}`));
     } finally {
       await store.close();
     }
