@@ -40,11 +40,17 @@ export async function appendToChain(pool: pg.Pool, item: PendingRecord): Promise
   const env = item.entry.environment;
   return inTransaction(pool, async (c) => {
     await c.query(`SELECT pg_advisory_xact_lock(hashtext('opsdeck.journal:' || $1))`, [env]);
-    const known = await c.query<{ line: string }>('SELECT line FROM opsdeck.journal WHERE id = $1', [item.id]);
-    if (known.rows[0]) return JSON.parse(known.rows[0].line) as AuditRecord;
-    const head = await c.query<{ seq: string; hash: string }>('SELECT seq, hash FROM opsdeck.journal WHERE env = $1 ORDER BY seq DESC LIMIT 1', [env]);
-    const seq = head.rows[0] ? Number(head.rows[0].seq) + 1 : 1;
-    const line = recordLine(item.entry, { seq, time: item.entry.time, prevHash: head.rows[0]?.hash ?? GENESIS_HASH });
+    // one round trip under the lock for both questions: sent already? and the chain's head
+    const r = await c.query<{ known: string | null; seq: string | null; hash: string | null }>(
+      `SELECT k.line AS known, h.seq, h.hash FROM (SELECT 1) one
+       LEFT JOIN (SELECT line FROM opsdeck.journal WHERE id = $1) k ON true
+       LEFT JOIN (SELECT seq, hash FROM opsdeck.journal WHERE env = $2 ORDER BY seq DESC LIMIT 1) h ON true`,
+      [item.id, env],
+    );
+    const row = r.rows[0];
+    if (row?.known) return JSON.parse(row.known) as AuditRecord;
+    const seq = row?.seq ? Number(row.seq) + 1 : 1;
+    const line = recordLine(item.entry, { seq, time: item.entry.time, prevHash: row?.hash ?? GENESIS_HASH });
     const record = JSON.parse(line) as AuditRecord;
     await c.query(
       `INSERT INTO opsdeck.journal (id, env, seq, ts, operator, kind, action, target, record, line, prev_hash, hash, origin_seq)
