@@ -71,6 +71,7 @@ interface AppProps {
 const IDLE: ActionUiState = { phase: 'idle' };
 const idle = () => IDLE;
 const noSubscribe = () => () => undefined;
+const noTeamTrouble = () => undefined;
 const NO_FINDINGS: LiveFindingsState = { findings: [], verdicts: NO_VERDICTS, notes: [], changes: [] };
 const noFindings = () => NO_FINDINGS;
 const NO_INCIDENT: IncidentView = {};
@@ -189,6 +190,7 @@ export function App(props: AppProps) {
     const j = viewStore.getState().jobs;
     jobsFeed?.want(j ? { redis: j.redis, queue: j.queue, id: j.open } : null);
   }, [jobsFeed, jobsWant, viewStore]);
+  const teamTrouble = useSyncExternalStore(actions?.team?.subscribe ?? noSubscribe, actions?.team?.getState ?? noTeamTrouble);
   // Set when the time alone changed what the screen shows (see useAgeClock).
   const [ageTick, setAgeTick] = useState(0);
   // Read the clock when an age on screen is due or data arrives, so ages never lag behind updatedAt.
@@ -246,6 +248,7 @@ export function App(props: AppProps) {
     let header = headerLines(runtime.env, snaps, at, width, {
       rows: [incidentLine(incidentView, width), criticalLine(critical, at, width)],
       ...(switching ? { switching } : {}),
+      ...(teamTrouble ? { team: teamTrouble } : {}),
     });
     const footer: Line[] = [];
     // a message wraps to three rows: what it names (a review's path, the environments) must be readable at 80 columns

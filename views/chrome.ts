@@ -29,6 +29,8 @@ interface HeaderExtras {
   rows?: readonly (Line | undefined)[];
   /** an environment being opened by `:env` */
   switching?: string;
+  /** the team store's trouble, e.g. "team store unreachable: recording locally (2 unsent)" */
+  team?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export function headerLines(env: EnvironmentInfo, snaps: PanelSnapshots, now: nu
   if (failing > 0) first.push(seg(`  ${GLYPH.crit} ${failing} failing`, 'crit'));
   if (stale > 0) first.push(seg(`  ${GLYPH.warn} ${stale} stale`, 'warn'));
   if (extras.switching) first.push(seg(`  ⟳ opening ${extras.switching}…`, 'accent'));
+  if (extras.team) first.push(seg(`  ${GLYPH.warn} ${extras.team}`, 'warn'));
 
   const who: Line = [seg('account ', 'muted'), seg(env.account), seg('  region ', 'muted'), seg(env.region), seg('  as ', 'muted'), seg(shortIdentity(env.identity))];
   if (lineWidth(first) + 2 + lineWidth(who) <= width) return [fitLine([...first, seg('  '), ...who], width), ...rows];

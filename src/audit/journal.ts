@@ -5,10 +5,8 @@
  */
 import { redact } from '../text/redact.js';
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { acquireExclusive, parseHolder, readIfExists, releaseExclusive, sleep } from '../state/exclusiveFile.js';
+import { readIfExists, withExclusive } from '../state/exclusiveFile.js';
 import { auditPath, ensureStateDir } from '../state/paths.js';
 import { parseRecord, recordHead, serializeRecord, verifyText, type VerifyResult } from './chain.js';
 import { GENESIS_HASH, type AuditEntry, type AuditRecord } from './record.js';
@@ -28,8 +26,6 @@ interface Tail {
   seq: number;
 }
 
-// An append holds the lock for milliseconds; a holder this old has hung (or sits on another host).
-const LOCK_TTL_MS = 30_000;
 const TAIL_CHUNK = 16 * 1024;
 
 export class AuditJournal {
@@ -72,28 +68,7 @@ export class AuditJournal {
 
   private async appendLocked(entry: AuditEntry): Promise<AuditRecord> {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const lockPath = `${this.path}.lock`;
-    const token = JSON.stringify({ pid: process.pid, host: hostname(), expiresAt: Date.now() + LOCK_TTL_MS, nonce: randomBytes(8).toString('hex') });
-    await this.takeLock(lockPath, token);
-    try {
-      return this.write(entry);
-    } finally {
-      await releaseExclusive(lockPath, token);
-    }
-  }
-
-  private async takeLock(lockPath: string, token: string): Promise<void> {
-    const deadline = Date.now() + this.lockTimeoutMs;
-    for (let wait = 1; ; wait = Math.min(wait * 2, 8)) {
-      const r = await acquireExclusive(lockPath, token);
-      if (r.acquired) return;
-      if (Date.now() >= deadline) {
-        const h = parseHolder(r.current);
-        const who = h ? `pid ${h.pid} on ${h.host}` : 'an unreadable lock file';
-        throw new Error(`audit journal ${this.path} stayed locked by ${who} for ${this.lockTimeoutMs} ms; remove ${lockPath} if that process is gone`);
-      }
-      await sleep(wait * (0.5 + Math.random()));
-    }
+    return withExclusive(`${this.path}.lock`, this.lockTimeoutMs, `audit journal ${this.path}`, () => this.write(entry));
   }
 
   /** Runs with the append lock held: nobody else moves the end of the file meanwhile. */
@@ -104,13 +79,7 @@ export class AuditJournal {
       const st = fstatSync(fd);
       const cached = this.tail;
       const tail = cached && cached.dev === st.dev && cached.ino === st.ino && cached.size === st.size ? { ...cached, torn: false } : readTail(fd, st.size);
-      const line = serializeRecord({
-        ...redactFields(entry),
-        detail: redact(entry.detail.replace(/\s*[\r\n]+\s*/g, ' ')),
-        seq: tail.seq + 1,
-        time: entry.time ?? this.now().toISOString(),
-        prevHash: tail.hash,
-      });
+      const line = recordLine(entry, { seq: tail.seq + 1, time: entry.time ?? this.now().toISOString(), prevHash: tail.hash });
       // A torn last line (a crash mid-write) is left for `verify` to report; the new record starts on its own line.
       const bytes = Buffer.from(`${tail.torn ? '\n' : ''}${line}\n`, 'utf8');
       for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
@@ -144,6 +113,15 @@ function readTail(fd: number, size: number): { hash: string; seq: number; torn: 
     }
     if (start === 0) return { hash: GENESIS_HASH, seq: 0, torn };
   }
+}
+
+/**
+ * The chained line of `entry` at a place in a chain: one line of detail, every
+ * text field redacted. The team store's chain (team/chain.ts) builds its lines
+ * here too, so a record reads and hashes the same in both.
+ */
+export function recordLine(entry: AuditEntry, at: { seq: number; time: string; prevHash: string }): string {
+  return serializeRecord({ ...redactFields(entry), detail: redact(entry.detail.replace(/\s*[\r\n]+\s*/g, ' ')), ...at });
 }
 
 /** A secret in an error that became a record's detail must not stay in a file kept for years. */

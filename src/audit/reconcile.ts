@@ -14,12 +14,15 @@ export function pendingIntents(journal: Pick<AuditJournal, 'path'>, environment?
 
 export class ReconcileError extends Error {}
 
+/** Where a reconcile record goes: this machine's journal (whose intents it answers), and in team mode the store's chain too. */
+export type ReconcileJournal = Pick<AuditJournal, 'path' | 'append'>;
+
 /** The operator's answer when asked interactively; `--record` alone gives none (the text says it). */
 export type ReconcileVerdict = 'happened' | 'did-not-happen';
 
 export const VERDICT_WORDS: Record<ReconcileVerdict, string> = { happened: 'it happened', 'did-not-happen': 'it did not happen' };
 
-export async function reconcile(journal: AuditJournal, seq: number, what: string, awsArn?: string, verdict?: ReconcileVerdict): Promise<AuditRecord> {
+export async function reconcile(journal: ReconcileJournal, seq: number, what: string, awsArn?: string, verdict?: ReconcileVerdict): Promise<AuditRecord> {
   const note = oneLine(what);
   const text = verdict ? `${VERDICT_WORDS[verdict]}${note ? `: ${note}` : ''}` : note;
   if (text === '') throw new ReconcileError('--record is empty: say what happened, e.g. --record "the instance exists; kept as the restore"');

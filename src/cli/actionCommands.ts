@@ -15,8 +15,8 @@ import { planJson, planLines, resultJson } from '../actions/format.js';
 import type { ActionContext, ActionDefinition } from '../actions/types.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import { AuditJournal } from '../audit/journal.js';
-import { formatAuditJson, formatAuditTable, formatVerify } from '../audit/format.js';
-import { formatPending, pendingFor, pendingIntents, pendingWarning, reconcile, ReconcileError } from '../audit/reconcile.js';
+import { reconcileJournal, registerAuditCommand } from './auditCommand.js';
+import { formatPending, pendingFor, pendingIntents, pendingWarning, reconcile, ReconcileError, type ReconcileJournal } from '../audit/reconcile.js';
 import { currentStates } from './reconcileState.js';
 import { walkPending } from './reconcileWalk.js';
 import { errorMessage } from '../text/sanitize.js';
@@ -161,28 +161,7 @@ export function actionCommands(program: Command, io: ActionIo): void {
     io.setCode(await perform(io, cmd.optsWithGlobals<GlobalOptions>(), flags, redeployAction, ecsSetup(service, flags, (cluster, verifyTimeoutMs) => ({ cluster, service, verifyTimeoutMs }))));
   });
 
-  const audit = program
-    .command('audit')
-    .description('list the audit journal of actions, or check its hash chain with --verify')
-    .option('--verify', 'check the chain; exit 1 naming the first broken record')
-    .option('--json', 'print the records as JSON')
-    .option('--limit <n>', 'only the newest N records')
-    .action((flags: { verify?: boolean; json?: boolean; limit?: string }) => {
-      const journal = AuditJournal.open(io.env);
-      if (flags.verify) {
-        const result = journal.verify();
-        io.stdout.write(formatVerify(result, journal.path) + '\n');
-        io.setCode(result.ok ? EXIT.ok : EXIT.refused);
-        return;
-      }
-      let records = journal.read();
-      if (flags.limit !== undefined) {
-        records = records.slice(-wholeNumber(flags.limit, '--limit'));
-      }
-      const text = flags.json ? formatAuditJson(records) : records.length ? formatAuditTable(records) : `the audit journal ${journal.path} is empty`;
-      io.stdout.write(text.endsWith('\n') ? text : text + '\n');
-      io.setCode(EXIT.ok);
-    });
+  const audit = registerAuditCommand(program, io);
 
   audit
     .command('reconcile')
@@ -191,49 +170,57 @@ export function actionCommands(program: Command, io: ActionIo): void {
     .option('--record <text>', 'what actually happened, one line')
     .option('--json', 'print the list as JSON')
     .action(async (flags: { id?: string; record?: string; json?: boolean }, cmd: Command) => {
-      const journal = AuditJournal.open(io.env);
       // `audit` has its own --json, which commander gives to the parent when both could take it
       const g = cmd.optsWithGlobals<GlobalOptions & { json?: boolean }>();
-      const environment = g.demo ? 'demo' : g.env;
-      if ((flags.id === undefined) !== (flags.record === undefined)) throw new UserError('--id and --record go together: --id N --record "what happened"', EXIT.usage);
-      if (flags.id !== undefined && flags.record !== undefined) {
-        try {
-          const r = await reconcile(journal, wholeNumber(flags.id, '--id'), flags.record);
-          io.stdout.write(`reconciled #${flags.id} as journal record #${r.seq}\n`);
-        } catch (err) {
-          if (err instanceof ReconcileError) throw new UserError(err.message, EXIT.usage);
-          throw err;
-        }
-        io.setCode(EXIT.ok);
-        return;
+      const journal = await reconcileJournal(g, io);
+      try {
+        await reconcileCommand(flags, g, journal);
+      } finally {
+        await journal.close();
       }
-      const pending = pendingIntents(journal, environment);
-      const json = Boolean(flags.json || g.json);
-      // on a terminal the operator is asked about each; a script gets the list
-      const walk = io.isTTY && !json && pending.length > 0;
-      // the target's state is read for the environment named on the command line; when walking, for each intent's environment
-      const names = environment !== undefined ? [environment] : walk ? [...new Set(pending.map((i) => i.environment))] : [];
-      const states = new Map<number, string>();
-      for (const name of names) {
-        const theirs = pending.filter((i) => i.environment === name);
-        try {
-          const opened = await openEnvironment(name === environment ? g : name === 'demo' ? { ...g, demo: true } : { ...g, env: name }, io.env, { oneShot: true });
-          try {
-            for (const [seq, s] of await currentStates(opened, theirs)) states.set(seq, s);
-          } finally {
-            await opened.sources.close();
-          }
-        } catch (err) {
-          if (name === environment) throw err;
-          for (const i of theirs) states.set(i.seq, `not read: ${errorMessage(err)}`);
-        }
-      }
-      if (walk) {
-        await walkPending({ input: process.stdin, output: io.stdout }, journal, pending, states);
-        io.setCode(EXIT.ok);
-        return;
-      }
-      io.stdout.write(formatPending(pending, json, states) + '\n');
-      io.setCode(EXIT.ok);
     });
+
+  async function reconcileCommand(flags: { id?: string; record?: string; json?: boolean }, g: GlobalOptions & { json?: boolean }, journal: ReconcileJournal): Promise<void> {
+    const environment = g.demo ? 'demo' : g.env;
+    if ((flags.id === undefined) !== (flags.record === undefined)) throw new UserError('--id and --record go together: --id N --record "what happened"', EXIT.usage);
+    if (flags.id !== undefined && flags.record !== undefined) {
+      try {
+        const r = await reconcile(journal, wholeNumber(flags.id, '--id'), flags.record);
+        io.stdout.write(`reconciled #${flags.id} as journal record #${r.seq}\n`);
+      } catch (err) {
+        if (err instanceof ReconcileError) throw new UserError(err.message, EXIT.usage);
+        throw err;
+      }
+      io.setCode(EXIT.ok);
+      return;
+    }
+    const pending = pendingIntents(journal, environment);
+    const json = Boolean(flags.json || g.json);
+    // on a terminal the operator is asked about each; a script gets the list
+    const walk = io.isTTY && !json && pending.length > 0;
+    // the target's state is read for the environment named on the command line; when walking, for each intent's environment
+    const names = environment !== undefined ? [environment] : walk ? [...new Set(pending.map((i) => i.environment))] : [];
+    const states = new Map<number, string>();
+    for (const name of names) {
+      const theirs = pending.filter((i) => i.environment === name);
+      try {
+        const opened = await openEnvironment(name === environment ? g : name === 'demo' ? { ...g, demo: true } : { ...g, env: name }, io.env, { oneShot: true });
+        try {
+          for (const [seq, s] of await currentStates(opened, theirs)) states.set(seq, s);
+        } finally {
+          await opened.sources.close();
+        }
+      } catch (err) {
+        if (name === environment) throw err;
+        for (const i of theirs) states.set(i.seq, `not read: ${errorMessage(err)}`);
+      }
+    }
+    if (walk) {
+      await walkPending({ input: process.stdin, output: io.stdout }, journal, pending, states);
+      io.setCode(EXIT.ok);
+      return;
+    }
+    io.stdout.write(formatPending(pending, json, states) + '\n');
+    io.setCode(EXIT.ok);
+  }
 }

@@ -6,6 +6,7 @@ import type { EnvironmentConfig } from '../config/schema.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import type { ExecutorDeps } from '../actions/executor.js';
 import { AuditJournal } from '../audit/journal.js';
+import { openJournal, type SharedJournal } from '../team/sharedJournal.js';
 import { createTargetLock } from '../actions/lockSelect.js';
 import { environmentLocator, redisPlace, type ResourceLocator } from '../actions/lockResource.js';
 import { getIdentity } from '../sources/aws/identity.js';
@@ -74,30 +75,38 @@ export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFact
 }
 
 /**
- * The journal in the state directory, the locator of the environment's
- * resources (its account from STS, asked once), and the lock: in the
- * environment's first Redis when it has one (the only lock that spans
- * machines), else a lock file. A Redis that does not answer refuses every
- * action with the reason, unless the operator chose --local-lock for this run:
- * guessing that nobody else is acting is how two operators changed one
- * service at once.
+ * The journal (the state directory's, and the team store's chain when the
+ * environment names one), the locator of the environment's resources (its
+ * account from STS, asked once), and the lock: in the environment's first
+ * Redis when it has one, else in the team store, else a lock file. A shared
+ * lock that does not answer refuses every action with the reason, unless the
+ * operator chose --local-lock for this run: guessing that nobody else is
+ * acting is how two operators changed one service at once.
  */
-export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard' = 'cli'): Promise<ExecutorDeps & { close(): Promise<void> }> {
+export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard' = 'cli'): Promise<ExecutorDeps & { close(): Promise<void>; team?: SharedJournal }> {
   const deps = await lockedDeps(opened, env, warn, surface);
   // told of every outcome, it only queues; closing waits for the queue a bounded time
   const notifier = environmentNotifier(opened, { env, onFailure: warn });
   return { ...deps, observer: notifyingObserver(notifier), close: async () => void (await Promise.all([deps.close(), notifier.flush()])) };
 }
 
-async function lockedDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard'): Promise<ExecutorDeps & { close(): Promise<void> }> {
-  const base = { journal: AuditJournal.open(env), awsArn: opened.info.identity.startsWith('arn:') ? opened.info.identity : undefined, locate: resourceLocator(opened) };
-  const redisConf = opened.lockRedis;
-  if (!redisConf) return { ...base, lock: createTargetLock({ env }), close: async () => {} };
-  const shared = { name: redisConf.name, place: redisPlace(redisConf.url) ?? 'an unparsable URL' };
+async function lockedDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard'): Promise<ExecutorDeps & { close(): Promise<void>; team?: SharedJournal }> {
+  const chosen = await openJournal(opened.teamStore, env);
+  if (chosen.warning) warn(chosen.warning);
+  const shared = chosen.shared;
+  const closeJournal = async () => void (await shared?.close());
+  const base = { journal: chosen.journal, awsArn: opened.info.identity.startsWith('arn:') ? opened.info.identity : undefined, locate: resourceLocator(opened), ...(shared ? { team: shared } : {}) };
+  const team = shared ? { pool: shared.store.pool, where: shared.store.where, describe: shared.store.describe } : undefined;
   const localLockHint = surface === 'dashboard' ? 'quit and start opsdeck with --local-lock' : 'run again with --local-lock';
+  const redisConf = opened.lockRedis;
+  if (!redisConf) {
+    if (team && opened.localLock) warn(`--local-lock: actions take a lock file on this machine instead of the shared lock in the team store; an operator elsewhere is not kept out`);
+    return { ...base, lock: createTargetLock({ env, ...(team ? { team, localLockHint, localLock: Boolean(opened.localLock) } : {}) }), close: closeJournal };
+  }
+  const sharedRedis = { name: redisConf.name, place: redisPlace(redisConf.url) ?? 'an unparsable URL' };
   if (opened.localLock) {
-    warn(`--local-lock: actions take a lock file on this machine instead of the shared lock in Redis "${shared.name}"; an operator elsewhere is not kept out`);
-    return { ...base, lock: createTargetLock({ env, shared, localLock: true }), close: async () => {} };
+    warn(`--local-lock: actions take a lock file on this machine instead of the shared lock in Redis "${sharedRedis.name}"; an operator elsewhere is not kept out`);
+    return { ...base, lock: createTargetLock({ env, shared: sharedRedis, localLock: true }), close: closeJournal };
   }
   const redis = new Redis(redisConf.url, {
     lazyConnect: true,
@@ -111,12 +120,19 @@ async function lockedDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, war
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    return { ...base, lock: createTargetLock({ redis, env, shared }), close: async () => void (await redis.quit().catch(() => redis.disconnect())) };
+    return {
+      ...base,
+      lock: createTargetLock({ redis, env, shared: sharedRedis }),
+      close: async () => {
+        await redis.quit().catch(() => redis.disconnect());
+        await closeJournal();
+      },
+    };
   } catch (err) {
     redis.disconnect();
     const unreachable = errorMessage(err);
-    warn(`Redis "${shared.name}" (${shared.place}) does not answer (${unreachable}): actions are refused until it does, or ${localLockHint}`);
-    return { ...base, lock: createTargetLock({ env, shared, unreachable, localLockHint }), close: async () => {} };
+    warn(`Redis "${sharedRedis.name}" (${sharedRedis.place}) does not answer (${unreachable}): actions are refused until it does, or ${localLockHint}`);
+    return { ...base, lock: createTargetLock({ env, shared: sharedRedis, unreachable, localLockHint }), close: closeJournal };
   }
 }
 

@@ -58,6 +58,8 @@ export interface OpenedEnvironment extends Backend {
   aws?: AwsContext;
   /** --local-lock: the operator chose a lock file over the environment's Redis */
   localLock?: boolean;
+  /** the team store's URL (a secret: never printed), the environment's own or the config's */
+  teamStore?: string;
 }
 
 function scenarioOf(opts: GlobalOptions): string {
@@ -90,7 +92,9 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     const sandbox = createSandbox({ scenario: scenario as never });
     const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info), ...readOnlyCure(opts, sandbox.info, sandbox.info.name) };
     const notify = await demoNotifyTargets(opts, processEnv);
-    return { info, config: notify ? { ...sandbox.environment, notify } : sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock) };
+    // the sandbox has no config to name a team store in: OPSDECK_TEAM_DB lets the demo try team mode
+    const teamStore = processEnv.OPSDECK_TEAM_DB;
+    return { info, config: notify ? { ...sandbox.environment, notify } : sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock), ...(teamStore ? { teamStore } : {}) };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
   // the config parser (yaml + zod) is loaded only when a config is read
@@ -152,7 +156,8 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     await Promise.allSettled(closers.map((c) => c()));
     aws?.close();
   };
-  return { info, config: env, sources, intervals, ...(aws ? { aws } : {}), ...realBackend(env, info.name, aws), localLock: Boolean(opts.localLock) };
+  const teamStore = env.team?.store ?? loaded.config.team?.store;
+  return { info, config: env, sources, intervals, ...(aws ? { aws } : {}), ...realBackend(env, info.name, aws), localLock: Boolean(opts.localLock), ...(teamStore ? { teamStore } : {}) };
 }
 
 /**

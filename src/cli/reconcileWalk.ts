@@ -5,8 +5,7 @@
  * Each answer is journaled at once, so quitting half way keeps what was said.
  */
 import { createInterface } from 'node:readline/promises';
-import type { AuditJournal } from '../audit/journal.js';
-import { reconcile, ReconcileError, VERDICT_WORDS, type ReconcileVerdict } from '../audit/reconcile.js';
+import { reconcile, ReconcileError, VERDICT_WORDS, type ReconcileJournal, type ReconcileVerdict } from '../audit/reconcile.js';
 import type { UnreconciledIntent } from '../audit/unreconciled.js';
 import { errorMessage, oneLine } from '../text/sanitize.js';
 
@@ -35,7 +34,7 @@ const ANSWERS: Record<string, ReconcileVerdict | 'skip' | 'quit'> = {
   quit: 'quit',
 };
 
-export async function walkPending(io: WalkIo, journal: AuditJournal, pending: readonly UnreconciledIntent[], now: ReadonlyMap<number, string>): Promise<WalkResult> {
+export async function walkPending(io: WalkIo, journal: ReconcileJournal, pending: readonly UnreconciledIntent[], now: ReadonlyMap<number, string>): Promise<WalkResult> {
   const rl = createInterface({ input: io.input, output: io.output, terminal: true });
   const say = (line: string) => io.output.write(line + '\n');
   // Ctrl-D or a closed terminal ends the walk like q; what was recorded stays

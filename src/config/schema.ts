@@ -221,6 +221,17 @@ export const notifyTargetSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
 ]);
+/** The team store: a PostgreSQL URL whose password is a secret (${OPSDECK_TEAM_DB} keeps it out of the file). */
+const teamSchema = z
+  .object({
+    store: z
+      .string()
+      .min(1)
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+      .describe('PostgreSQL URL of the shared journal and locks; use ${OPSDECK_TEAM_DB} to keep the password out of the file'),
+  })
+  .strict()
+  .describe('team mode: the shared journal and locks in PostgreSQL (see README "Team mode")');
 
 export const environmentSchema = z
   .object({
@@ -240,6 +251,7 @@ export const environmentSchema = z
     redis: z.array(redisSchema).default([]),
     postgres: z.array(postgresSchema).default([]),
     http: z.array(httpProbeSchema).default([]),
+    team: teamSchema.optional().describe('this environment\'s team store; wins over the top-level team'),
     thresholds: thresholdsSchema.optional(),
     intervals: z
       .object({
@@ -263,6 +275,7 @@ export const environmentSchema = z
 export const configSchema = z
   .object({
     defaultEnvironment: z.string().optional().describe('the environment opened without --env; default: the first one'),
+    team: teamSchema.optional().describe('the team store of every environment that names none of its own'),
     environments: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'environment names use letters, digits, _ and -'), environmentSchema).refine(
       (envs) => Object.keys(envs).length > 0,
       { message: 'at least one environment is required' },

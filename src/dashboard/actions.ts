@@ -17,7 +17,9 @@ import { deferredLock } from '../actions/lockSelect.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
 import { tuiDrill } from './drill.js';
 import { TuiJobs } from './jobs.js';
-import type { TuiActions } from './ports.js';
+import type { Observed, TuiActions } from './ports.js';
+import { Observable } from '../engine/observable.js';
+import { teamStatusLine } from '../team/sharedJournal.js';
 
 /**
  * Topology facts for `condition()` from what the panels already show, read
@@ -111,11 +113,12 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
     ...(controls.observer ? { observer: controls.observer } : {}),
   };
   const controller = new ActionController(deps);
+  const team = teamLine(pending);
   const drill = tuiDrill(opened, processEnv, () => runtime.env.readOnly);
   const jobs = controls.queues ? new TuiJobs(controls.queues) : undefined;
 
   return {
-    actions: { controller, requests, notes: () => notes, busy: (target) => actionBusy(controller, target), ...(drill ? { drill } : {}), ...(jobs ? { jobs } : {}) },
+    actions: { controller, requests, notes: () => notes, busy: (target) => actionBusy(controller, target), ...(drill ? { drill } : {}), ...(jobs ? { jobs } : {}), team },
     async settle(report) {
       if (drill?.busy()) {
         // as the CLI's ctrl-c: stop waiting, delete what the drill created (or leave its record for `drill cleanup`)
@@ -150,4 +153,20 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
       await (await pending).close();
     },
   };
+}
+
+/** The team store's state for the header, once the journal is open; undefined without a team store. */
+function teamLine(pending: ReturnType<typeof executorDeps>): Observed<string | undefined> {
+  const line = new Observable<string | undefined>(undefined);
+  void pending.then(
+    (d) => {
+      const status = d.team?.status;
+      if (!status) return;
+      const follow = () => line.set(teamStatusLine(status.get()));
+      follow();
+      status.subscribe(follow);
+    },
+    () => undefined,
+  );
+  return { getState: line.get, subscribe: line.subscribe };
 }

@@ -53,6 +53,8 @@ export interface TuiActions {
   drill?: TuiDrillHandle;
   /** the failed-job browser (J on the Queues panel); absent without queues */
   jobs?: TuiJobsHandle;
+  /** team mode: "team store unreachable: recording locally (N unsent)" while it is, else undefined */
+  team?: Observed<string | undefined>;
 }
 
 /** What the job browser wants shown: a queue's failed jobs, and one of them open. */

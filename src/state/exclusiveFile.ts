@@ -194,3 +194,31 @@ export async function replaceExclusive(path: string, content: string, next: stri
     await sleep(2);
   }
 }
+
+// Such a lock is held for milliseconds; a holder this old has hung (or sits on another host).
+const HOLD_TTL_MS = 30_000;
+
+/**
+ * Runs `fn` holding the lock file `lockPath`, waiting up to `timeoutMs` for
+ * another process's hold (a file that a few processes append to: the
+ * journal, the team spool). `what` names the file in the error.
+ */
+export async function withExclusive<T>(lockPath: string, timeoutMs: number, what: string, fn: () => T | Promise<T>): Promise<T> {
+  const token = JSON.stringify({ pid: process.pid, host: hostname(), expiresAt: Date.now() + HOLD_TTL_MS, nonce: randomBytes(8).toString('hex') });
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 1; ; wait = Math.min(wait * 2, 8)) {
+    const r = await acquireExclusive(lockPath, token);
+    if (r.acquired) break;
+    if (Date.now() >= deadline) {
+      const h = parseHolder(r.current);
+      const who = h ? `pid ${h.pid} on ${h.host}` : 'an unreadable lock file';
+      throw new Error(`${what} stayed locked by ${who} for ${timeoutMs} ms; remove ${lockPath} if that process is gone`);
+    }
+    await sleep(wait * (0.5 + Math.random()));
+  }
+  try {
+    return await fn();
+  } finally {
+    await releaseExclusive(lockPath, token);
+  }
+}

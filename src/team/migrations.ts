@@ -1,0 +1,137 @@
+/**
+ * The team store's schema, as an ordered list of migrations: version N is the
+ * N-th entry, applied once, in its own transaction, and recorded in
+ * `opsdeck.opsdeck_schema_version`. A later feature (approvals, incidents,
+ * presence) appends an entry; an entry once released is never edited, since
+ * stores that applied it will not run it again.
+ *
+ * Every process checks the version at start. Only a store behind this program
+ * is migrated, under a session advisory lock, so two operators starting
+ * together do not race to create the same table; a store already current costs
+ * one SELECT and needs no DDL right (the least-privilege role in the README
+ * has none). A store ahead of the program is refused in one line: its tables
+ * may mean something this program does not know.
+ */
+import type pg from 'pg';
+
+export const TEAM_SCHEMA = 'opsdeck';
+
+export interface Migration {
+  /** what it adds, for the version table */
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'shared journal: one hash chain per environment, append-only',
+    sql: `
+      CREATE TABLE opsdeck.journal (
+        id uuid PRIMARY KEY,
+        env text NOT NULL,
+        seq bigint NOT NULL,
+        ts timestamptz NOT NULL,
+        operator text NOT NULL,
+        kind text NOT NULL,
+        action text NOT NULL,
+        target text NOT NULL,
+        record jsonb NOT NULL,
+        line text NOT NULL,
+        prev_hash text NOT NULL,
+        hash text NOT NULL,
+        origin_seq bigint,
+        stored_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (env, seq)
+      );
+      CREATE INDEX journal_env_ts ON opsdeck.journal (env, ts);
+      CREATE INDEX journal_operator ON opsdeck.journal (operator);
+      CREATE INDEX journal_target ON opsdeck.journal (target);
+      CREATE FUNCTION opsdeck.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'opsdeck.% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+      END
+      $$;
+      CREATE TRIGGER journal_no_update_delete BEFORE UPDATE OR DELETE ON opsdeck.journal FOR EACH ROW EXECUTE FUNCTION opsdeck.refuse_change();
+      CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON opsdeck.journal FOR EACH STATEMENT EXECUTE FUNCTION opsdeck.refuse_change();
+    `,
+  },
+  {
+    name: 'target locks: one lease per resource key',
+    sql: `
+      CREATE TABLE opsdeck.locks (
+        key text PRIMARY KEY,
+        holder text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class SchemaTooNewError extends Error {
+  override readonly name = 'SchemaTooNewError';
+  constructor(
+    readonly storeVersion: number,
+    readonly programVersion: number,
+  ) {
+    super(`team store schema v${storeVersion} is newer than this opsdeck (v${programVersion}); upgrade opsdeck`);
+  }
+}
+
+type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** The store's version; 0 for a database opsdeck has never migrated. */
+export async function storeVersion(db: Queryable): Promise<number> {
+  const exists = await db.query<{ t: string | null }>(`SELECT to_regclass('${TEAM_SCHEMA}.opsdeck_schema_version')::text AS t`);
+  if (!exists.rows[0]?.t) return 0;
+  const r = await db.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${TEAM_SCHEMA}.opsdeck_schema_version`);
+  return r.rows[0]?.v ?? 0;
+}
+
+export interface MigrateResult {
+  /** the version found before */
+  from: number;
+  /** the version now (SCHEMA_VERSION) */
+  to: number;
+}
+
+/**
+ * Brings the store to this program's version, or throws SchemaTooNewError.
+ * `migrations` is a parameter so that a test can play a newer program.
+ */
+export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrateResult> {
+  const target = migrations.length;
+  const found = await storeVersion(pool);
+  if (found > target) throw new SchemaTooNewError(found, target);
+  if (found === target) return { from: found, to: target };
+  const client = await pool.connect();
+  try {
+    // a session lock on one connection: held across the migrations' own transactions
+    await client.query(`SELECT pg_advisory_lock(hashtext('opsdeck schema migrations'))`);
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${TEAM_SCHEMA}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${TEAM_SCHEMA}.opsdeck_schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      // read again under the lock: whoever held it before us may have done the work
+      const now = await storeVersion(client);
+      if (now > target) throw new SchemaTooNewError(now, target);
+      for (let v = now + 1; v <= target; v++) {
+        const m = migrations[v - 1]!;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query(`INSERT INTO ${TEAM_SCHEMA}.opsdeck_schema_version (version, name) VALUES ($1, $2)`, [v, m.name]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw new Error(`team store migration v${v} (${m.name}) failed: ${(err as Error).message}`);
+        }
+      }
+      return { from: found, to: target };
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(hashtext('opsdeck schema migrations'))`).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+}
