@@ -196,6 +196,7 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
       run.steps = [...run.steps.filter((r) => r.key !== s.key), rec];
       saveRun(run, env);
       rb.report?.(`${outcome.padEnd(7)} ${s.key}: ${message}`);
+      rb.step?.(run.id, s.key, outcome, message);
       // actions reach the timeline through the executor's observer, notes are the timeline: the rest is put there here
       if ((s.kind === 'check' || s.kind === 'wait' || s.kind === 'ask' || outcome === 'skipped') && rb.incident.open() !== undefined) {
         rb.incident.note(`runbook ${runbook.name}, step ${s.key} ${outcome}: ${message}`);
@@ -225,6 +226,7 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
           counts.skipped++;
           continue;
         }
+        rb.step?.(run.id, s.key, 'running');
         const scope = scopeFor(rb, runbook, run.steps, s.item);
         const onFail = 'onFail' in s.step ? s.step.onFail : 'stop';
         const fail = (message: string) => {
