@@ -6,7 +6,7 @@
  * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
-import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
+import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, Reply, RunbookScreenView, RunView, TrackedFinding } from '../src/dashboard/ports.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
 import type { RdsSnapshot } from '../src/model/rds.js';
@@ -26,8 +26,8 @@ export interface ActionKeys {
   close(): void;
   /** the box's state now: its phase, plan and what is typed */
   state(): ActionUiState;
-  /** `a`: the box shows a run (the oldest finished one not read, else the newest); false: there is none */
-  show(): boolean;
+  /** `a`: the box shows run `id`, else the oldest finished one not read, else the newest; false: there is none */
+  show(id?: number): boolean;
   /** starts the action on what the panel has selected */
   start(command: ActionCommand): Reply;
 }
@@ -77,6 +77,14 @@ export interface DrillKeys {
   rds(): RdsSnapshot | undefined;
 }
 
+/** The runbook screen (src/dashboard/runbooks.ts): each call answers at once, the run goes on in the action box. */
+export interface RunbookKeys {
+  state(): RunbookScreenView;
+  start(name: string): Reply;
+  resume(runId: string): Reply;
+  answer(runId: string, choice: string): Reply;
+}
+
 /**
  * Read through getters: keys can arrive faster than React re-renders (a paste,
  * a fast typist over SSH), so every key must see the state the previous key
@@ -115,6 +123,8 @@ export interface DispatchContext {
   environments?: EnvironmentKeys;
   /** the backup drill (D on the RDS panel); absent when this session cannot run one */
   drill?: DrillKeys;
+  /** the runbook screen (B); absent when this session cannot act */
+  runbooks?: RunbookKeys;
 }
 
 /** A command's handler; what it reaches beyond the view state is its own narrow part of the context. */

@@ -17,6 +17,7 @@ const SCOPE_NAMES: Record<KeyScope, string> = {
   checklist: 'Checklist',
   help: 'Help',
   plan: 'Confirmation box',
+  runbooks: 'Runbooks',
 };
 
 /** Bindings grouped by the set of scopes (and panels) they work in, in table order. */

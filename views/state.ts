@@ -77,6 +77,10 @@ export interface ViewState {
   drill: boolean;
   /** the drill's question on the bottom row: y/N, or the typed phrase of a protected environment */
   drillAsk: { instance: string; phrase?: string; text: string } | null;
+  /** the runbook screen is open */
+  runbooks: boolean;
+  /** the row selected in it (runbookScreen.ts rowKey): a runbook, an unfinished run, a run under way */
+  runbookKey: string | null;
 }
 
 export const initialViewState: ViewState = {
@@ -100,6 +104,8 @@ export const initialViewState: ViewState = {
   problemKey: null,
   drill: false,
   drillAsk: null,
+  runbooks: false,
+  runbookKey: null,
 };
 
 export type ViewAction =
@@ -130,6 +136,8 @@ export type ViewAction =
   | { type: 'visitProblem'; key: string; id: PanelId; row?: number; clearFilter: boolean }
   | { type: 'drill'; open: boolean }
   | { type: 'drillAsk'; ask: ViewState['drillAsk'] }
+  | { type: 'runbooks'; open: boolean }
+  | { type: 'runbookSelect'; key: string | null }
   /** another environment is shown: what was selected or filtered in the last one means nothing here */
   | { type: 'environmentSwitched' };
 
@@ -160,6 +168,7 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       return { ...s, detail: s.focus };
     case 'back':
       if (s.help) return { ...s, help: false };
+      if (s.runbooks) return { ...s, runbooks: false };
       if (s.checklist) return { ...s, checklist: false };
       if (s.detail) return { ...s, detail: null };
       return s;
@@ -213,8 +222,12 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       return s.quitArmed === a.armed ? s : { ...s, quitArmed: a.armed };
     case 'checklist': {
       const open = a.open ?? !s.checklist;
-      return open === s.checklist ? s : { ...s, checklist: open, help: false };
+      return open === s.checklist ? s : { ...s, checklist: open, help: false, runbooks: false };
     }
+    case 'runbooks':
+      return a.open === s.runbooks ? s : { ...s, runbooks: a.open, help: false, checklist: false, drill: false };
+    case 'runbookSelect':
+      return s.runbookKey === a.key ? s : { ...s, runbookKey: a.key };
     case 'drill':
       return s.drill === a.open ? s : { ...s, drill: a.open, help: false };
     case 'drillAsk':

@@ -249,7 +249,11 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
                 fail(`${fresh.target.display} changed since the run was confirmed (now: ${fresh.summary})`);
                 break;
               }
-              const child = children({ action: bound.action, ctx: bound.ctx, plan: fresh, signal, onProgress: (p) => rb.report?.(`        ${s.key}: ${p.message}`) });
+              const onProgress = (p: { message: string }) => {
+                rb.report?.(`        ${s.key}: ${p.message}`);
+                rb.step?.(run.id, s.key, 'running', p.message);
+              };
+              const child = children({ action: bound.action, ctx: bound.ctx, plan: fresh, signal, onProgress });
               const settle = (res: Awaited<typeof child>) => {
                 if (res.outcome === 'done') {
                   record(s, 'done', res.message, { changes: fresh.changes });
@@ -297,6 +301,7 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
                   break;
                 }
                 rb.report?.(`        ${s.key}: waiting — ${r.seen}`);
+                rb.step?.(run.id, s.key, 'running', `waiting — ${r.seen}`);
                 await rb.sleep(durationMs(st.every), signal);
               }
               break;
