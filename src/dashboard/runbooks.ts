@@ -82,6 +82,9 @@ export class TuiRunbooks implements TuiRunbooksHandle {
 
   constructor(private readonly opts: TuiRunbooksOptions) {
     this.offController = opts.controller.subscribe(() => this.publish());
+    // read once as the session opens, so `:runbook NAME` knows the names before the screen was ever shown
+    this.load();
+    this.publish();
   }
 
   getState = this.view.get;
@@ -257,8 +260,15 @@ export class TuiRunbooks implements TuiRunbooksHandle {
     this.publish();
   }
 
-  /** The library and the unfinished runs, read again; a bad team file is named, the built-ins still listed. */
+  /** The library and the unfinished runs, read again, and the marks judged. */
   private reload(): void {
+    this.load();
+    this.judge();
+    this.publish();
+  }
+
+  /** The library and the unfinished runs; a bad team file is named, the built-ins still listed. */
+  private load(): void {
     this.problems = [];
     try {
       this.library = loadRunbooks(this.opts.configPath);
@@ -272,8 +282,6 @@ export class TuiRunbooks implements TuiRunbooksHandle {
     }
     const env = this.opts.contexts.base.env.name;
     this.records = readRuns(this.opts.processEnv).filter((r) => r.environment === env && r.status !== 'done');
-    this.judge();
-    this.publish();
   }
 
   /** "Applies now": each runbook's first check, judged as a run would judge it, on the findings held now. */
@@ -331,7 +339,7 @@ export class TuiRunbooks implements TuiRunbooksHandle {
     });
     const runbooks = this.library.map((lr): RunbookEntry => {
       const applies = this.applies.get(lr.runbook.name);
-      const description = lr.runbook.description ? oneLine(lr.runbook.description, 600) : undefined;
+      const description = lr.runbook.description?.trim() ? oneLine(lr.runbook.description.trim(), 600) : undefined;
       return { name: lr.runbook.name, title: oneLine(lr.runbook.title, 200), origin: lr.origin, steps: lr.runbook.steps.length, ...(description ? { description } : {}), ...(applies ? { applies } : {}) };
     });
     const next: RunbookScreenView = { runbooks, unfinished, problems: this.problems, runs, ...(this.judgedAt !== undefined ? { judgedAt: this.judgedAt } : {}) };
