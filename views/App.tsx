@@ -43,7 +43,7 @@ import { startFix } from './fixStart.js';
 import { drillRunningLine, drillScreen } from './drillScreen.js';
 import { drillAskLine } from './drillPrompt.js';
 import { runbookScreen, runProgressText } from './runbookScreen.js';
-import { runbookAskFooter, runbookBox, shownRunbookRun } from './runbookBox.js';
+import { runbookBox, runbookFooter, shownRunbookRun } from './runbookBox.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = DashboardRuntime;
@@ -257,7 +257,7 @@ export function App(props: AppProps) {
     if (runs) footer.push(runs);
     const drillLine = state.drill ? undefined : drillRunningLine(drillView, width);
     if (drillLine) footer.push(drillLine);
-    if (shownRun?.ask) footer.push(runbookAskFooter(shownRun.ask, width));
+    if (shownRun) footer.push(runbookFooter(shownRun, width));
     else if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[targetPanel]));
     else if (state.drillAsk && !state.help) footer.push(drillAskLine(state.drillAsk, width));
     else if (state.entry && !state.help) footer.push(entryLine(state.entry, width, { question: endQuestion(incidentView.status), ...(incident ? { placeholder: incident.defaultTitle() } : {}) }));

@@ -59,10 +59,13 @@ export function runbookBox(input: { run: RunbookRunView; state: ActionUiState; w
   return { lines: frame(title, content, input.width, Math.min(input.maxHeight, content.length + 2), true, 'crit'), maxScroll: 0, page: 1 };
 }
 
-/** The footer while the box asks: which key answers what. */
-export function runbookAskFooter(ask: RunbookAskView, width: number): Line {
+/** The footer under a runbook run's box: which key answers its question, or what Esc and ctrl+c do to it. */
+export function runbookFooter(run: RunbookRunView, width: number): Line {
   const line: Line = [];
-  for (const { key, choice } of askKeys(ask.choices)) line.push(seg(key, 'accent'), seg(` ${truncate(choice, 20)}  `, 'muted'));
-  line.push(seg('esc', 'accent'), seg(' put away (the run waits)  ', 'muted'), seg('ctrl+c ×2', 'accent'), seg(' quit (the run stops, resumable)', 'muted'));
+  if (run.stage === 'finished') line.push(seg('esc enter', 'accent'), seg(' close  ', 'muted'), seg('any other key', 'accent'), seg(' closes and acts', 'muted'));
+  else {
+    if (run.ask) for (const { key, choice } of askKeys(run.ask.choices)) line.push(seg(key, 'accent'), seg(` ${truncate(choice, 20)}  `, 'muted'));
+    line.push(seg('esc', 'accent'), seg(run.ask ? ' put away (the run waits)  ' : ' put away (the run goes on)  ', 'muted'), seg('ctrl+c ×2', 'accent'), seg(' quit (the run stops, resumable)', 'muted'));
+  }
   return fitLine(line, width);
 }

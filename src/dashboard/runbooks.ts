@@ -256,7 +256,9 @@ export class TuiRunbooks implements TuiRunbooksHandle {
   private stepped(runId: string, key: string, status: 'running' | StepOutcome, message: string | undefined): void {
     let steps = this.statuses.get(runId);
     if (!steps) this.statuses.set(runId, (steps = new Map()));
-    steps.set(key, { status, ...(message !== undefined ? { message: oneLine(message, 400) } : {}) });
+    // a background step's verification reports while the run goes on: it stays `started`, its line moves
+    const kept = status === 'running' && steps.get(key)?.status === 'started' ? 'started' : status;
+    steps.set(key, { status: kept, ...(message !== undefined ? { message: oneLine(message, 400) } : {}) });
     this.publish();
   }
 

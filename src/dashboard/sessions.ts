@@ -135,7 +135,8 @@ export class TuiSessions implements EnvironmentSwitcher {
       () => undefined,
     );
     const session = tuiActions(opened, runtime, this.opts.processEnv, { ...(queues ? { queues } : {}), ...(this.opts.observer ? { observer: this.opts.observer } : {}) });
-    const findings = findingsFeed(opened, runtime, clock, this.opts.onFindings);
+    const calling = () => (session?.actions.controller.unfinished() ?? []).filter((r) => r.stage === 'calling').map((r) => ({ action: r.plan.action, target: r.plan.target.display }));
+    const findings = findingsFeed(opened, runtime, clock, this.opts.onFindings, calling);
     const incident = this.opts.incident ?? new TuiIncident({ env: this.opts.processEnv, environment: () => opened.info.name, findings: () => findings.getState().findings.map((t) => t.finding) });
     const runbooks = session && tuiRunbooks({ opened, runtime, controller: session.actions.controller, contexts: session.contexts, findings, incident, processEnv: this.opts.processEnv, ...(this.opts.configPath ? { configPath: this.opts.configPath } : {}) });
     const view: TuiEnvironment = { runtime, findings, ...(session ? { actions: { ...session.actions, ...(runbooks ? { runbooks } : {}) } } : {}) };

@@ -20,6 +20,7 @@ import type { ActionContext } from '../../src/actions/types.js';
 import type { FindingsFeed } from '../../src/dashboard/ports.js';
 import { TuiRunbooks } from '../../src/dashboard/runbooks.js';
 import { TuiIncident } from '../../src/dashboard/incident.js';
+import { lostIntents } from '../../src/dashboard/findings.js';
 import { readRuns } from '../../src/runbooks/records.js';
 import { currentIncident } from '../../src/incident/index.js';
 
@@ -94,6 +95,14 @@ async function open(scenario: Scenario, size: { columns: number; rows: number } 
 const line = (frame: string, text: string) => plain(frame).split('\n').find((l) => l.startsWith(` ▶ ${text}`) || l.startsWith(`   ${text}`) || (l.includes('║') && l.includes(` ${text} `)) || (text.startsWith('✓') && l.includes(text))) ?? '';
 
 describe('the runbook screen', () => {
+  test('an intent whose call this dashboard is still making is not lost: a runbook run is not flagged unreconciled while it runs', () => {
+    const intent = (seq: number, target: string) => ({ seq, time: '', environment: 'demo', action: 'runbook', target, user: 'u', host: 'h', summary: '' });
+    const intents = [intent(1, 'demo/runbook:bad-deploy'), intent(4, 'demo/runbook:bad-deploy'), intent(7, 'demo/runbook:dlq-overflow')];
+    // the newest of the run under way is live; an older one of the same key, and another runbook's, are lost
+    expect(lostIntents(intents, [{ action: 'runbook', target: 'demo/runbook:bad-deploy' }]).map((i) => i.seq)).toEqual([1, 7]);
+    expect(lostIntents(intents, []).map((i) => i.seq)).toEqual([1, 4, 7]);
+  });
+
   test('B lists every runbook; bad-deploy applies now in a crash loop, the others not; Esc closes it', async () => {
     const { v } = await open('bad-deploy');
     v.press('B');
