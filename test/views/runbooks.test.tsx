@@ -21,7 +21,7 @@ import type { FindingsFeed } from '../../src/dashboard/ports.js';
 import { TuiRunbooks } from '../../src/dashboard/runbooks.js';
 import { TuiIncident } from '../../src/dashboard/incident.js';
 import { lostIntents } from '../../src/dashboard/findings.js';
-import { readRuns } from '../../src/runbooks/records.js';
+import { readRuns, saveRun } from '../../src/runbooks/records.js';
 import { currentIncident } from '../../src/incident/index.js';
 
 const views = actionViews();
@@ -45,10 +45,11 @@ interface Opened {
  * wire it. A refresh reads every panel from the sandbox, as the watchers
  * would; a run's sleeps move the sandbox's clock (and let the checks run).
  */
-async function open(scenario: Scenario, size: { columns: number; rows: number } = { columns: 80, rows: 24 }): Promise<Opened> {
+async function open(scenario: Scenario, size: { columns: number; rows: number } = { columns: 80, rows: 24 }, opts: { readOnly?: boolean; before?: (env: NodeJS.ProcessEnv) => void } = {}): Promise<Opened> {
   dir = mkdtempSync(join(tmpdir(), 'opsdeck-views-runbooks-'));
   const env = { OPSDECK_STATE_DIR: dir };
-  const a = await views.harness({ scenario });
+  opts.before?.(env);
+  const a = await views.harness({ scenario, ...(opts.readOnly ? { env: { readOnly: true } } : {}) });
   // the steps' verification runs at once (each of its waits moves the sandbox's clock)
   a.release();
   const opened = { info: a.env, config: a.sandbox.environment, sources: a.sandbox.sources, intervals: {}, ...sandboxBackend(a.sandbox) } as OpenedEnvironment;
@@ -215,5 +216,51 @@ describe('the runbook screen', () => {
     const frame = await v.waitFor((f) => line(f, 'bad-deploy').includes('applies now'));
     expect(line(frame, 'dlq-overflow')).toContain('Dead-letter overflow — requeue once the cause is fixed');
     expectFits(frame, 160, 48);
+  });
+
+  test('a run a crash left is listed; Enter plans the steps not done against the sandbox now, and the phrase finishes it', async () => {
+    const stopped = {
+      id: 'bad-deploy-20261122T085500Z',
+      runbook: 'bad-deploy',
+      environment: 'demo',
+      by: 'alice@laptop',
+      pid: 999_999_999,
+      startedAt: '2026-11-22T08:55:00.000Z',
+      status: 'running' as const,
+      steps: [
+        { key: 'crash-loop', step: 'crash-loop', outcome: 'done' as const, message: 'seen', at: '2026-11-22T08:55:01.000Z' },
+        { key: 'incident', step: 'incident', outcome: 'done' as const, message: 'opened', at: '2026-11-22T08:55:02.000Z' },
+      ],
+    };
+    const { v, a, env } = await open('bad-deploy', undefined, { before: (e) => saveRun(stopped, e) });
+    v.press('B');
+    let frame = await v.waitFor((f) => f.includes('NOT FINISHED'));
+    expect(frame).toMatch(/bad-deploy {2}2 step\(s\) done · started .* by alice@laptop/);
+    v.press('G');
+    v.press(KEYS.enter);
+    frame = await v.waitFor((f) => f.includes('Type bad-deploy to confirm'));
+    expect(frame).toContain('Resume runbook bad-deploy');
+    expect(frame).toContain('1. [done] crash-loop: done in bad-deploy-20261122T085500Z');
+    v.type('bad-deploy');
+    v.press(KEYS.enter);
+    frame = await v.waitFor((f) => f.includes('✓ done'), 20_000);
+    expect(line(frame, 'crash-loop')).toContain('done before');
+    expect(line(frame, 'roll-back:api')).toMatch(/done {2}/);
+    expect(readRuns(env).map((r) => [r.id, r.status])).toEqual([[stopped.id, 'done']]);
+    expect((await a.service('api')).running).toBe((await a.service('api')).desired);
+    v.press(KEYS.escape);
+    await v.waitFor((f) => f.includes('RUNBOOKS') && !f.includes('NOT FINISHED'));
+  });
+
+  test('read-only: the runbooks are listed and judged, Enter says why nothing runs, and nothing is journaled', async () => {
+    const { v, a } = await open('bad-deploy', undefined, { readOnly: true });
+    v.press('B');
+    const frame = await v.waitFor((f) => line(f, 'bad-deploy').includes('applies now'));
+    expect(frame).toContain('read-only: runbooks can be read here, not run');
+    expect(frame).not.toContain('plan & run');
+    v.press(KEYS.enter);
+    await v.waitFor((f) => f.includes('read-only: plan & run is off'));
+    expect(a.controller.getState().phase).toBe('idle');
+    expect(a.journal.read()).toEqual([]);
   });
 });
