@@ -8,7 +8,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput } from 'ink';
 import type { Key } from 'ink';
-import type { ActionUiState, DashboardRuntime, DrillView, JobsView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
+import type { ActionUiState, DashboardRuntime, DrillView, JobsView, RunbookScreenView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
 import { ShownEnvironments } from '../src/dashboard/shown.js';
 import type { KeyBinding } from '../src/dashboard/keys.js';
 import { activeBindings, KEY_BINDINGS } from '../src/dashboard/keys.js';
@@ -43,6 +43,8 @@ import { startFix } from './fixStart.js';
 import { drillRunningLine, drillScreen } from './drillScreen.js';
 import { drillAskLine } from './drillPrompt.js';
 import { jobsScreen } from './jobsScreen.js';
+import { runbookScreen, runProgressText } from './runbookScreen.js';
+import { runbookBox, runbookFooter, shownRunbookRun } from './runbookBox.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = DashboardRuntime;
@@ -80,6 +82,8 @@ const NO_DRILL: DrillView = { phase: 'idle', steps: [] };
 const noDrill = () => NO_DRILL;
 const NO_JOBS: JobsView = { loading: false };
 const noJobs = () => NO_JOBS;
+const NO_RUNBOOKS: RunbookScreenView = { runbooks: [], unfinished: [], problems: [], runs: [] };
+const noRunbooks = () => NO_RUNBOOKS;
 
 /** What the body shows: rows of lines, or (the grid) rows of panels side by side. */
 type Body = { kind: 'lines'; lines: readonly Line[] } | { kind: 'grid'; rows: { id: PanelId; width: number; lines: readonly Line[] }[][] };
@@ -191,6 +195,14 @@ export function App(props: AppProps) {
     jobsFeed?.want(j ? { redis: j.redis, queue: j.queue, id: j.open } : null);
   }, [jobsFeed, jobsWant, viewStore]);
   const teamTrouble = useSyncExternalStore(actions?.team?.subscribe ?? noSubscribe, actions?.team?.getState ?? noTeamTrouble);
+  const runbooks = actions?.runbooks;
+  const runbookView = useSyncExternalStore(runbooks?.subscribe ?? noSubscribe, runbooks?.getState ?? noRunbooks);
+  // the screen's marks are judged while it is open
+  useEffect(() => {
+    if (!state.runbooks || !runbooks) return undefined;
+    runbooks.open();
+    return () => runbooks.close();
+  }, [state.runbooks, runbooks]);
   // Set when the time alone changed what the screen shows (see useAgeClock).
   const [ageTick, setAgeTick] = useState(0);
   // Read the clock when an age on screen is due or data arrives, so ages never lag behind updatedAt.
@@ -254,11 +266,18 @@ export function App(props: AppProps) {
     // a message wraps to three rows: what it names (a review's path, the environments) must be readable at 80 columns
     if (state.message && !state.entry) for (const row of wrapText(state.message.text, width).slice(0, 3)) footer.push(fitLine([seg(row, state.message.tone)], width));
     // every confirmed action not read yet, in one line: how far each is, how each ended
-    const runs = overlayOpen ? undefined : runsLine(action.runs ?? [], width);
+    const runbookRun = (id: number) => runbookView.runs.find((r) => r.run === id);
+    const runs = overlayOpen ? undefined : runsLine(action.runs ?? [], width, (r) => {
+      const rb = runbookRun(r.id);
+      return rb && runProgressText(rb);
+    });
+    // the box shows a runbook run: its steps and its question
+    const shownRun = overlayOpen ? shownRunbookRun(action, runbookView) : undefined;
     if (runs) footer.push(runs);
     const drillLine = state.drill ? undefined : drillRunningLine(drillView, width);
     if (drillLine) footer.push(drillLine);
-    if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[targetPanel]));
+    if (shownRun) footer.push(runbookFooter(shownRun, width));
+    else if (overlayOpen) footer.push(overlayFooter(action, width, SYSTEM[targetPanel]));
     else if (state.drillAsk && !state.help) footer.push(drillAskLine(state.drillAsk, width));
     else if (state.entry && !state.help) footer.push(entryLine(state.entry, width, { question: endQuestion(incidentView.status), ...(incident ? { placeholder: incident.defaultTitle() } : {}) }));
     else footer.push(hintLine(scopeOf(state), active, width, activePanel(state), { problems: problems.length }));
@@ -270,7 +289,9 @@ export function App(props: AppProps) {
     let jobsMaxScroll = 0;
     // The box as drawn now: the key handler scrolls its plan by what the screen shows.
     const boxTargetName = !actionTarget ? undefined : actionTarget.panel === 'ecs' ? actionTarget.service : actionTarget.panel === 'rds' ? (actionTarget.snapshot ?? actionTarget.instance) : actionTarget.panel === 'queues' ? actionTarget.queue : String(actionTarget.pid);
-    const box = overlayOpen
+    const box = shownRun
+      ? runbookBox({ run: shownRun, state: action, width, maxHeight: bodyHeight, quitArmed: state.quitArmed })
+      : overlayOpen
       ? overlayView({ state: action, width, maxHeight: bodyHeight, live: liveLines(actionTarget, action, snaps), system: SYSTEM[targetPanel], targetName: boxTargetName, notes: actions?.notes(), quitArmed: state.quitArmed, scroll: state.planScroll })
       : undefined;
     if (box) {
@@ -280,6 +301,10 @@ export function App(props: AppProps) {
       const below = rest >= 6 ? cachedPanel(panelCache, { id: p, snap: snaps[p], width, height: rest, now: at, focused: false, detail: rest >= 14, filter: state.filters[p] ?? '', selected: state.selection[p] ?? 0, verdicts: checks.verdicts }) : [];
       body = { kind: 'lines', lines: [...box.lines, ...below] };
     } else if (state.help) body = { kind: 'lines', lines: helpView(help, width, bodyHeight, state.helpScroll) };
+    else if (state.runbooks) {
+      const canRun = active.some((b) => b.command === 'runbook-run');
+      body = { kind: 'lines', lines: runbookScreen({ view: runbookView, selectedKey: state.runbookKey, env: runtime.env.name, now: at, width, height: bodyHeight, canRun }) };
+    }
     else if (state.drill && drillView.phase !== 'idle') body = { kind: 'lines', lines: drillScreen(drillView, { now: at, width, height: bodyHeight }) };
     else if (state.jobs) {
       const screen = jobsScreen(state.jobs, jobsView, { now: at, width, height: bodyHeight });
@@ -365,6 +390,16 @@ export function App(props: AppProps) {
           },
         }
       : {}),
+    ...(runbooks
+      ? {
+          runbooks: {
+            state: () => runbooks.getState(),
+            start: (name: string) => runbooks.start(name),
+            resume: (id: string) => runbooks.resume(id),
+            answer: (id: string, choice: string) => runbooks.answer(id, choice),
+          },
+        }
+      : {}),
     ...(actions
       ? {
           actions: {
@@ -372,7 +407,7 @@ export function App(props: AppProps) {
             state: () => actions.controller.getState(),
             busy: (target) => actions.busy(target),
             running: () => actions.controller.unfinished(),
-            show: () => actions.controller.show(),
+            show: (id) => actions.controller.show(id),
             key: (press) => actions.controller.key(press),
             close: () => actions.controller.close(),
             // what is selected, read at the key press; the request carries its names

@@ -274,8 +274,9 @@ export function runPanel(r: RunView, fallback: ActionTarget['panel']): ActionTar
   return (r.tag as ActionTarget | undefined)?.panel ?? PANEL_OF_KIND[r.plan.target.kind] ?? fallback;
 }
 
-/** How far a run is, in a few columns: "call…", "45%", or its latest line cut short. */
-function runProgress(r: RunView): string {
+/** How far a run is, in a few columns: "call…", "45%", or its latest line cut short; `own`: what its kind says (a runbook's step). */
+function runProgress(r: RunView, own?: string): string {
+  if (own !== undefined) return truncate(sanitize(own), 40);
   if (r.stage === 'calling') return 'calling…';
   const p = r.progress;
   if (p?.fraction !== undefined) return `${Math.round(Math.max(0, Math.min(1, p.fraction)) * 100)}%`;
@@ -287,7 +288,7 @@ function runProgress(r: RunView): string {
  * running and how far, and how each put-away one ended (it never pops up
  * over what the operator is doing). Undefined when there is none.
  */
-export function runsLine(runs: readonly RunView[], width: number): Line | undefined {
+export function runsLine(runs: readonly RunView[], width: number, progressOf: (r: RunView) => string | undefined = () => undefined): Line | undefined {
   if (runs.length === 0) return undefined;
   const going = runs.filter((r) => r.stage !== 'finished').length;
   const ended = runs.length - going;
@@ -299,7 +300,7 @@ export function runsLine(runs: readonly RunView[], width: number): Line | undefi
     if (r.stage === 'finished') {
       const o = r.result ? OUTCOME[r.result.outcome] : OUTCOME.failed;
       line.push(seg(`${o.glyph} `, o.tone, { bold: true }), seg(`${sanitize(r.title)} ${r.result?.outcome ?? 'failed'}`, o.tone));
-    } else line.push(seg(`${runProgress(r)} `, undefined, { bold: true }), seg(sanitize(r.title), 'accent'));
+    } else line.push(seg(`${runProgress(r, progressOf(r))} `, undefined, { bold: true }), seg(sanitize(r.title), 'accent'));
   }
   return fitLine(line, width);
 }

@@ -19,6 +19,7 @@ import type { ScrollMove } from './logs/window.js';
 import { askDrill } from './drillPrompt.js';
 import { requestQuit } from './quit.js';
 import { actOnJobs, markJob, moveJobs, openJob, openJobs, pauseQueue, reloadJobs } from './jobsKeys.js';
+import { askingRun, moveRunbookSelection, openRunbooks, runSelectedRunbook } from './runbookKeys.js';
 
 type Move = 'select-down' | 'select-up' | 'page-down' | 'page-up' | 'select-first' | 'select-last';
 
@@ -44,6 +45,7 @@ const move =
     const step = stepOf(m, ctx.pageSize);
     if (state.help) return ctx.dispatch({ type: 'helpScroll', delta: step, max: ctx.helpMaxScroll });
     if (state.jobs) return moveJobs(ctx, step);
+    if (state.runbooks) return moveRunbookSelection(ctx, step);
     if (state.checklist && ctx.checklist) {
       const rows = checklistRows(ctx.checklist.items(), state.checklistOkOpen);
       if (rows.length === 0) return;
@@ -114,8 +116,9 @@ function visitNextProblem(ctx: DispatchContext): void {
   ctx.dispatch({ type: 'message', text: visitMessage(next.item, next.index, problems.length), tone: toneOf(next.item.finding.severity) });
 }
 
-function showAction(ctx: Pick<DispatchContext, 'dispatch' | 'actions' | 'drill'>): void {
-  if (ctx.actions?.show()) return ctx.dispatch({ type: 'hideAction', hidden: false });
+function showAction(ctx: Pick<DispatchContext, 'dispatch' | 'actions' | 'drill' | 'runbooks'>): void {
+  // a runbook's question holds its run: it comes first
+  if (ctx.actions?.show(askingRun(ctx))) return ctx.dispatch({ type: 'hideAction', hidden: false });
   if (ctx.drill?.busy()) return ctx.dispatch({ type: 'drill', open: true });
   ctx.dispatch({ type: 'message', text: 'no action is running', tone: 'muted' });
 }
@@ -159,6 +162,8 @@ export const HANDLERS: Record<CommandId, Handler> = {
   'checklist-fix': fixSelected,
   'checklist-fold': foldKey,
   'next-problem': visitNextProblem,
+  runbooks: openRunbooks,
+  'runbook-run': runSelectedRunbook,
   incident: (ctx) => {
     const inc = ctx.incident;
     if (!inc) return ctx.dispatch({ type: 'message', text: 'incident mode is not available in this session', tone: 'warn' });

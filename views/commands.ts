@@ -14,9 +14,11 @@ type ParsedCommand =
   | { kind: 'note'; text: string }
   /** `:env` lists the environments; `:env NAME` switches to one */
   | { kind: 'env'; name?: string }
+  /** `:runbooks` opens the runbook screen; `:runbook NAME` plans that one there */
+  | { kind: 'runbooks'; name?: string }
   | { kind: 'unknown'; text: string };
 
-const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS, 'checklist', 'note [text]', 'env [name]'] as const;
+const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS, 'checklist', 'runbooks', 'runbook [name]', 'note [text]', 'env [name]'] as const;
 
 export function parseCommand(raw: string): ParsedCommand {
   const text = raw.trim().replace(/^:+/, '').trim().toLowerCase();
@@ -30,6 +32,10 @@ export function parseCommand(raw: string): ParsedCommand {
   if (/^env(\s|$)/.test(text)) {
     const name = arg('env');
     return name ? { kind: 'env', name: oneLine(name, 64) } : { kind: 'env' };
+  }
+  if (/^runbooks?(\s|$)/.test(text)) {
+    const name = arg(text.startsWith('runbooks') ? 'runbooks' : 'runbook');
+    return name ? { kind: 'runbooks', name: oneLine(name, 64) } : { kind: 'runbooks' };
   }
   if (/^note(\s|$)/.test(text)) return { kind: 'note', text: arg('note') };
   if (/^[1-6]$/.test(text)) return { kind: 'panel', id: PANEL_IDS[Number(text) - 1]! };

@@ -6,7 +6,7 @@
  * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
-import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, JobsView, Reply, RunView, TrackedFinding } from '../src/dashboard/ports.js';
+import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, JobsView, Reply, RunbookScreenView, RunView, TrackedFinding } from '../src/dashboard/ports.js';
 import type { QueuesSnapshot } from '../src/model/queues.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
@@ -27,8 +27,8 @@ export interface ActionKeys {
   close(): void;
   /** the box's state now: its phase, plan and what is typed */
   state(): ActionUiState;
-  /** `a`: the box shows a run (the oldest finished one not read, else the newest); false: there is none */
-  show(): boolean;
+  /** `a`: the box shows run `id`, else the oldest finished one not read, else the newest; false: there is none */
+  show(id?: number): boolean;
   /** starts the action on what the panel has selected; `jobs`: the job browser's chosen ids */
   start(command: ActionCommand, jobs?: readonly string[]): Reply;
 }
@@ -89,6 +89,14 @@ export interface JobsKeys {
   maxScroll(): number;
 }
 
+/** The runbook screen (src/dashboard/runbooks.ts): each call answers at once, the run goes on in the action box. */
+export interface RunbookKeys {
+  state(): RunbookScreenView;
+  start(name: string): Reply;
+  resume(runId: string): Reply;
+  answer(runId: string, choice: string): Reply;
+}
+
 /**
  * Read through getters: keys can arrive faster than React re-renders (a paste,
  * a fast typist over SSH), so every key must see the state the previous key
@@ -129,6 +137,8 @@ export interface DispatchContext {
   drill?: DrillKeys;
   /** the failed-job browser (J on the Queues panel); absent without queues */
   jobs?: JobsKeys;
+  /** the runbook screen (B); absent when this session cannot act */
+  runbooks?: RunbookKeys;
 }
 
 /** A command's handler; what it reaches beyond the view state is its own narrow part of the context. */

@@ -18,6 +18,7 @@ const SCOPE_NAMES: Record<KeyScope, string> = {
   help: 'Help',
   plan: 'Confirmation box',
   jobs: 'Failed jobs',
+  runbooks: 'Runbooks',
 };
 
 /** Bindings grouped by the set of scopes (and panels) they work in, in table order. */

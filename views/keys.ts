@@ -14,6 +14,7 @@ import { HANDLERS } from './commandHandlers.js';
 import { overlayKey, overlayShown, planScrollKey } from './overlay.js';
 import { promptKey } from './prompt.js';
 import { drillAskKey } from './drillPrompt.js';
+import { runbookAskKey } from './runbookKeys.js';
 
 export function toKeyPress(input: string, key: Key): KeyPress {
   return {
@@ -40,6 +41,7 @@ export function toKeyPress(input: string, key: Key): KeyPress {
 export function scopeOf(s: ViewState): KeyScope {
   if (s.help) return 'help';
   if (s.jobs) return 'jobs';
+  if (s.runbooks) return 'runbooks';
   if (s.checklist) return 'checklist';
   return s.detail ? 'detail' : 'dashboard';
 }
@@ -103,6 +105,8 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
 
   // an outcome's box closes on any key, and the key then does its own work
   if (overlayOpen(ctx)) {
+    // a runbook run's question: one key answers it
+    if (runbookAskKey(press, ctx)) return;
     const scroll = planScrollKey(press, { ...ctx, actions: ctx.actions! });
     if (scroll) return HANDLERS[scroll.command](ctx, press);
     return overlayKey(press, { ...ctx, actions: ctx.actions! }) ? undefined : handleOneKey(press, ctx);

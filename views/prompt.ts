@@ -13,6 +13,7 @@ import type { DispatchContext } from './dispatchContext.js';
 import { say } from './dispatchContext.js';
 import { HANDLERS } from './commandHandlers.js';
 import { requestQuit } from './quit.js';
+import { runbookCommand } from './runbookKeys.js';
 import type { Entry } from './state.js';
 
 /** A key while a prompt is open (ctrl+c has already been taken as quit). */
@@ -76,6 +77,8 @@ function runCommandLine(text: string, ctx: DispatchContext): void {
       return runEnvCommand(parsed.name, ctx);
     case 'note':
       return runNoteCommand(parsed.text, ctx);
+    case 'runbooks':
+      return runbookCommand(ctx, parsed.name);
     case 'unknown':
       return ctx.dispatch({ type: 'message', text: unknownCommandMessage(parsed.text), tone: 'warn' });
   }

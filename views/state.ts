@@ -94,6 +94,10 @@ export interface ViewState {
   drillAsk: { instance: string; phrase?: string; text: string } | null;
   /** the failed-job browser is open on a queue */
   jobs: JobsState | null;
+  /** the runbook screen is open */
+  runbooks: boolean;
+  /** the row selected in it (runbookScreen.ts rowKey): a runbook, an unfinished run, a run under way */
+  runbookKey: string | null;
 }
 
 export const initialViewState: ViewState = {
@@ -118,6 +122,8 @@ export const initialViewState: ViewState = {
   drill: false,
   drillAsk: null,
   jobs: null,
+  runbooks: false,
+  runbookKey: null,
 };
 
 export type ViewAction =
@@ -155,6 +161,8 @@ export type ViewAction =
   | { type: 'jobsUnmark' }
   | { type: 'jobOpen'; id: string | null }
   | { type: 'jobScroll'; delta: number; max: number }
+  | { type: 'runbooks'; open: boolean }
+  | { type: 'runbookSelect'; key: string | null }
   /** another environment is shown: what was selected or filtered in the last one means nothing here */
   | { type: 'environmentSwitched' };
 
@@ -187,6 +195,7 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       if (s.help) return { ...s, help: false };
       if (s.jobs?.open) return { ...s, jobs: { ...s.jobs, open: null, scroll: 0 } };
       if (s.jobs) return { ...s, jobs: null };
+      if (s.runbooks) return { ...s, runbooks: false };
       if (s.checklist) return { ...s, checklist: false };
       if (s.detail) return { ...s, detail: null };
       return s;
@@ -240,8 +249,12 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       return s.quitArmed === a.armed ? s : { ...s, quitArmed: a.armed };
     case 'checklist': {
       const open = a.open ?? !s.checklist;
-      return open === s.checklist ? s : { ...s, checklist: open, help: false };
+      return open === s.checklist ? s : { ...s, checklist: open, help: false, runbooks: false };
     }
+    case 'runbooks':
+      return a.open === s.runbooks ? s : { ...s, runbooks: a.open, help: false, checklist: false, drill: false };
+    case 'runbookSelect':
+      return s.runbookKey === a.key ? s : { ...s, runbookKey: a.key };
     case 'drill':
       return s.drill === a.open ? s : { ...s, drill: a.open, help: false };
     case 'drillAsk':

@@ -25,7 +25,7 @@ import { setEnvCommand } from './setEnvCommand.js';
 import { taskCommands } from './taskCommands.js';
 import { initCommand } from './initCommand.js';
 import { lockCommands } from './lockCommands.js';
-import { runbookCommands } from './runbookCommands.js';
+import { runbookCommands, configPath } from './runbookCommands.js';
 import { checkNotify, notifyCommands } from './notifyCommands.js';
 import { parseDuration, parseTimeout } from './duration.js';
 import type { LaunchTui } from '../dashboard/ports.js';
@@ -150,6 +150,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       noColor: !wantsColor(opts, env, stdout),
       launch: deps.launchTui,
       report: (line) => stderr.write(`opsdeck: ${oneLine(line)}\n`),
+      configPath: configPath(opts, env),
     });
     if (demoState) stderr.write(`opsdeck: the demo kept its journal and incidents in ${demoState.demo}; ${demoState.real} was not touched\n`);
     return EXIT.ok;

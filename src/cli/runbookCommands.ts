@@ -27,8 +27,8 @@ interface RunFlags extends ActionFlags {
   answer?: string[];
 }
 
-/** The config file the environment comes from (the same search as every command); the sandbox has none. */
-function configPath(g: GlobalOptions, env: NodeJS.ProcessEnv): string | undefined {
+/** The config file the environment comes from (the same search as every command); the sandbox has none. Its runbooks/ holds the team's. */
+export function configPath(g: GlobalOptions, env: NodeJS.ProcessEnv): string | undefined {
   if (g.demo) return undefined;
   return findConfigPath({ ...(g.config ? { explicit: g.config } : {}), env, cwd: process.cwd(), home: homedir() })?.path;
 }

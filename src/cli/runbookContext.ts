@@ -43,6 +43,19 @@ function redisOf(opened: OpenedEnvironment, queue: string): string {
   throw new UserError(`queue "${queue}" is in ${holders.map((h) => h.name).join(' and ')}; a runbook step cannot tell which`, EXIT.usage);
 }
 
+/** What a runbook's steps name, answered from the environment's config (the CLI's and the dashboard's runs alike). */
+export function runbookNames(opened: OpenedEnvironment): Pick<RunbookContext, 'clusterOf' | 'redisOf' | 'names'> {
+  return {
+    clusterOf: (service) => clusterOf(opened.config, service, undefined),
+    redisOf: (queue) => redisOf(opened, queue),
+    async names(over: ForEach, signal) {
+      if (over === 'writers') return writers(opened, signal);
+      if (over === 'databases') return opened.config.rds.map((r) => r.instance);
+      return opened.config.redis.flatMap((r) => r.queues.map((q) => q.name));
+    },
+  };
+}
+
 /** How time passes for the run: the wall clock, or a test's clock that a sleep moves forward. */
 export interface RunbookTiming {
   now(): number;
@@ -60,13 +73,7 @@ export async function runbookContext(opened: OpenedEnvironment, io: RunbookIo, t
     ...(opened.ecsControl && opened.config.ecs.length ? { ecs: { ...ecsActionContext(opened, facts, io.env), ...base } } : {}),
     ...(opened.rdsControl && opened.config.rds.length ? { rds: { ...base, rds: opened.rdsControl } } : {}),
     ...(control ? { queues: { ...base, queues: control } } : {}),
-    clusterOf: (service) => clusterOf(opened.config, service, undefined),
-    redisOf: (queue) => redisOf(opened, queue),
-    async names(over: ForEach, signal) {
-      if (over === 'writers') return writers(opened, signal);
-      if (over === 'databases') return opened.config.rds.map((r) => r.instance);
-      return opened.config.redis.flatMap((r) => r.queues.map((q) => q.name));
-    },
+    ...runbookNames(opened),
     async findings() {
       const report = await runChecks({ sources: opened.sources, env: opened.info.name, ...checkSettings(opened.config), now: timing.now() });
       return report.findings;

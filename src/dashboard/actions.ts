@@ -9,6 +9,9 @@ import type { Store } from '../engine/store.js';
 import type { ConditionFacts } from '../checks/topology.js';
 import { ActionController } from '../actions/controller.js';
 import type { ActionContext } from '../actions/types.js';
+import type { EcsActionContext } from '../actions/ecs/context.js';
+import type { RdsActionContext } from '../actions/rds/context.js';
+import type { QueueActionContext } from '../actions/queues/context.js';
 import type { ActionObserver, ExecutorDeps } from '../actions/executor.js';
 import { ecsRequests, pgRequests, queueRequests, rdsRequests, type TuiRequests } from '../actions/requests.js';
 import type { QueueControl } from '../sources/redis/control.js';
@@ -44,8 +47,18 @@ export function liveConditionFacts(store: Pick<Store, 'get'>): ConditionFacts {
   };
 }
 
+/** The contexts the requests are bound to: a runbook run's steps act through the same ones. */
+export interface TuiActionContexts {
+  /** the header's environment, the clock, a sleep that ends when opsdeck closes */
+  base: ActionContext;
+  ecs?: EcsActionContext;
+  rds?: RdsActionContext;
+  queues?: QueueActionContext;
+}
+
 export interface TuiActionSession {
   actions: TuiActions;
+  contexts: TuiActionContexts;
   /**
    * After the dashboard closed: an action still running (the operator quit
    * while ECS was rolling out, or a restore was still creating) finishes its
@@ -92,12 +105,14 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
       sleep: { value: (ms: number, signal: AbortSignal) => sleep(ms, AbortSignal.any([signal, quitting.signal])), enumerable: true },
     }) as T & ActionContext;
   const requests: TuiRequests = {};
+  const contexts: TuiActionContexts = { base: live({}) };
   if (opened.ecsControl) {
     const { condition, ruleFor, maxTasksFor, ecs, lastGoodSteadyMs, journalRecords } = ecsActionContext(opened, liveConditionFacts(runtime.store), processEnv);
-    requests.ecs = ecsRequests(live({ ecs, condition, ruleFor, maxTasksFor, lastGoodSteadyMs, journalRecords }));
+    contexts.ecs = live({ ecs, condition, ruleFor, maxTasksFor, lastGoodSteadyMs, journalRecords });
+    requests.ecs = ecsRequests(contexts.ecs);
   }
-  if (opened.rdsControl) requests.rds = rdsRequests(live({ rds: opened.rdsControl }));
-  if (controls.queues) requests.queues = queueRequests(live({ queues: controls.queues }));
+  if (opened.rdsControl) requests.rds = rdsRequests((contexts.rds = live({ rds: opened.rdsControl })));
+  if (controls.queues) requests.queues = queueRequests((contexts.queues = live({ queues: controls.queues })));
   if (pgAdmin) requests.postgres = pgRequests(live({ postgres: pgAdmin }));
   const notes: string[] = [];
   // Opening the journal and reaching Redis for the lock must not delay the dashboard.
@@ -119,6 +134,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
 
   return {
     actions: { controller, requests, notes: () => notes, busy: (target) => actionBusy(controller, target), ...(drill ? { drill } : {}), ...(jobs ? { jobs } : {}), team },
+    contexts,
     async settle(report) {
       if (drill?.busy()) {
         // as the CLI's ctrl-c: stop waiting, delete what the drill created (or leave its record for `drill cleanup`)

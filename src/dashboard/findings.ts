@@ -10,9 +10,26 @@ import { LiveFindings } from '../checks/live.js';
 import { checkSettings } from '../checks/evaluate.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
 import { JournalWatch } from '../audit/journalWatch.js';
+import type { UnreconciledIntent } from '../audit/unreconciled.js';
 import { auditPath } from '../state/paths.js';
 
-export function findingsFeed(opened: OpenedEnvironment, runtime: Runtime, clock: Clock, onFindings?: (list: readonly Finding[]) => void): LiveFindings {
+/** A call this dashboard is still making: its intent has no outcome yet because it is under way, not lost. */
+export interface CallUnderWay {
+  action: string;
+  target: string;
+}
+
+/** The journal's intents without outcome, less the newest of each call still under way here (a runbook run's lasts minutes). */
+export function lostIntents(intents: readonly UnreconciledIntent[], underWay: readonly CallUnderWay[]): UnreconciledIntent[] {
+  const live = new Set<number>();
+  for (const u of underWay) {
+    const newest = intents.filter((i) => i.action === u.action && i.target === u.target).at(-1);
+    if (newest) live.add(newest.seq);
+  }
+  return intents.filter((i) => !live.has(i.seq));
+}
+
+export function findingsFeed(opened: OpenedEnvironment, runtime: Runtime, clock: Clock, onFindings?: (list: readonly Finding[]) => void, underWay: () => readonly CallUnderWay[] = () => []): LiveFindings {
   // the journal is watched, not read once: a reconcile from another terminal clears its finding here
   const journal = new JournalWatch({
     path: auditPath(),
@@ -32,7 +49,8 @@ export function findingsFeed(opened: OpenedEnvironment, runtime: Runtime, clock:
     settings: {
       ...settings,
       get unreconciled() {
-        return journal.current;
+        const current = journal.current;
+        return current && lostIntents(current, underWay());
       },
     },
     ...(onFindings ? { onEvaluated: (list: readonly Finding[]) => onFindings(list) } : {}),

@@ -11,8 +11,10 @@ import type { LiveFindingsState } from '../checks/live.js';
 import type { IncidentStatus } from '../incident/recorder.js';
 import type { DrillReport, DrillStepId, StepStatus } from '../drills/types.js';
 import type { JobDetail, JobList } from '../model/jobs.js';
+import type { RunStage } from '../actions/controller.js';
+import type { RunOutcome } from '../actions/executor.js';
 
-export type { ActionPhase, ActionUiState, RunView } from '../actions/controller.js';
+export type { ActionPhase, ActionUiState, RunView, RunStage } from '../actions/controller.js';
 export type { RunOutcome } from '../actions/executor.js';
 export type { Tier } from '../actions/types.js';
 export type { LiveFindingsState } from '../checks/live.js';
@@ -55,6 +57,8 @@ export interface TuiActions {
   jobs?: TuiJobsHandle;
   /** team mode: "team store unreachable: recording locally (N unsent)" while it is, else undefined */
   team?: Observed<string | undefined>;
+  /** the runbook screen (src/dashboard/runbooks.ts) */
+  runbooks?: TuiRunbooksHandle;
 }
 
 /** What the job browser wants shown: a queue's failed jobs, and one of them open. */
@@ -162,6 +166,84 @@ export interface TuiDrillHandle extends Observed<DrillView> {
   phrase(instance: string): string | undefined;
   start(instance: string, confirm?: string): Reply;
   abort(why?: string): void;
+}
+
+/** A runbook as the screen lists it. */
+export interface RunbookEntry {
+  name: string;
+  title: string;
+  description?: string;
+  origin: 'built-in' | 'team';
+  steps: number;
+  /** its first `check` judged on the current findings; absent: it has none (or they are not judged yet) */
+  applies?: { holds: boolean; seen: string };
+}
+
+export interface RunbookStepView {
+  key: string;
+  /** one line: the step as its plan reads */
+  title: string;
+  kind: string;
+  /** `started`: a background step whose verification is awaited at the end; `done-before`: done in the run resumed */
+  status: 'pending' | 'running' | 'started' | 'done' | 'done-before' | 'skipped' | 'failed' | 'refused' | 'aborted';
+  message?: string;
+}
+
+/** An `ask` step waiting for the operator: one key answers it. */
+export interface RunbookAskView {
+  stepId: string;
+  question: string;
+  choices: readonly string[];
+}
+
+/** A runbook run the action controller holds (confirmed, running or finished and not read). */
+export interface RunbookRunView {
+  /** the controller's run (RunView.id) */
+  run: number;
+  /** the run record's id */
+  runId: string;
+  runbook: string;
+  title: string;
+  stage: RunStage;
+  steps: readonly RunbookStepView[];
+  ask?: RunbookAskView;
+  outcome?: RunOutcome;
+  message?: string;
+}
+
+/** A run a crash, ctrl+c or a failed step left unfinished in this environment. */
+export interface UnfinishedRunView {
+  id: string;
+  runbook: string;
+  by: string;
+  startedAt: string;
+  /** steps done or skipped */
+  done: number;
+  /** why it cannot be resumed from here (still under way in another process); absent: it can */
+  busy?: string;
+}
+
+export interface RunbookScreenView {
+  runbooks: readonly RunbookEntry[];
+  unfinished: readonly UnfinishedRunView[];
+  /** a runbook file that could not be read (one line each) */
+  problems: readonly string[];
+  /** when the marks were judged (the runtime's clock) */
+  judgedAt?: number;
+  runs: readonly RunbookRunView[];
+}
+
+/** The runbook screen as the keys reach it; every call answers at once, the work goes on in the controller. */
+export interface TuiRunbooksHandle extends Observed<RunbookScreenView> {
+  /** the screen opens: the library and the unfinished runs are read again, the marks judged (in the background) */
+  open(): void;
+  close(): void;
+  /** plans the runbook as a whole in the action box */
+  start(name: string): Reply;
+  /** plans the rest of an unfinished run against the current state */
+  resume(runId: string): Reply;
+  /** the operator's answer to the run's question */
+  answer(runId: string, choice: string): Reply;
 }
 
 export interface TuiOptions extends TuiEnvironment {

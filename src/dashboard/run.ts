@@ -28,6 +28,8 @@ interface RunDashboardOptions {
   launch: LaunchTui;
   /** one line on stderr, after the dashboard closed */
   report(line: string): void;
+  /** the config file (the team's runbooks are beside it); none in the demo */
+  configPath?: string;
 }
 
 export async function runDashboard(o: RunDashboardOptions): Promise<void> {
@@ -55,6 +57,8 @@ export async function runDashboard(o: RunDashboardOptions): Promise<void> {
     observer: bothObservers(incident.observer, notifyingObserver(notifier)),
     onFindings: (list) => incident.findings(list),
     report: o.report,
+    incident,
+    ...(o.configPath ? { configPath: o.configPath } : {}),
   });
   const view = await sessions.openFirst();
   incident.run();

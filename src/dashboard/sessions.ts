@@ -16,7 +16,9 @@ import { resolveIdentity, type OpenedEnvironment } from '../cli/environment.js';
 import { tuiActions, type TuiActionSession } from './actions.js';
 import { findingsFeed } from './findings.js';
 import { switchRefusal } from './environmentSwitch.js';
-import type { EnvironmentSwitcher, TuiEnvironment } from './ports.js';
+import { TuiIncident } from './incident.js';
+import { tuiRunbooks, type TuiRunbooks } from './runbooks.js';
+import type { EnvironmentSwitcher, TuiEnvironment, TuiIncidentHandle } from './ports.js';
 
 interface TuiSessionsOptions {
   /** opens an environment of the config by name; undefined: the one the flags chose */
@@ -38,6 +40,10 @@ interface TuiSessionsOptions {
   identity?: (opened: OpenedEnvironment) => Promise<unknown>;
   /** one line (stderr after the dashboard closed) */
   report?: (line: string) => void;
+  /** where a runbook's notes and incident go; default: the state directory's incident, as the CLI's */
+  incident?: TuiIncidentHandle;
+  /** the config file: the team's runbooks are in runbooks/ beside it */
+  configPath?: string;
 }
 
 interface Shown {
@@ -46,6 +52,7 @@ interface Shown {
   session?: TuiActionSession;
   queues?: QueueControl;
   findings: LiveFindings;
+  runbooks?: TuiRunbooks;
 }
 
 const defaultQueueControl = (opened: OpenedEnvironment): Promise<QueueControl | undefined> => opened.queueControl();
@@ -128,13 +135,18 @@ export class TuiSessions implements EnvironmentSwitcher {
       () => undefined,
     );
     const session = tuiActions(opened, runtime, this.opts.processEnv, { ...(queues ? { queues } : {}), ...(this.opts.observer ? { observer: this.opts.observer } : {}) });
-    const findings = findingsFeed(opened, runtime, clock, this.opts.onFindings);
-    const view: TuiEnvironment = { runtime, findings, ...(session ? { actions: session.actions } : {}) };
-    return { name: opened.info.name, view, findings, ...(session ? { session } : {}), ...(queues ? { queues } : {}) };
+    const calling = () => (session?.actions.controller.unfinished() ?? []).filter((r) => r.stage === 'calling').map((r) => ({ action: r.plan.action, target: r.plan.target.display }));
+    const findings = findingsFeed(opened, runtime, clock, this.opts.onFindings, calling);
+    const incident = this.opts.incident ?? new TuiIncident({ env: this.opts.processEnv, environment: () => opened.info.name, findings: () => findings.getState().findings.map((t) => t.finding) });
+    const runbooks = session && tuiRunbooks({ opened, runtime, controller: session.actions.controller, contexts: session.contexts, findings, incident, processEnv: this.opts.processEnv, ...(this.opts.configPath ? { configPath: this.opts.configPath } : {}) });
+    const view: TuiEnvironment = { runtime, findings, ...(session ? { actions: { ...session.actions, ...(runbooks ? { runbooks } : {}) } } : {}) };
+    return { name: opened.info.name, view, findings, ...(session ? { session } : {}), ...(queues ? { queues } : {}), ...(runbooks ? { runbooks } : {}) };
   }
 
   private async teardown(shown: Shown): Promise<void> {
     shown.findings.dispose();
+    // a question still waiting stops its run (recorded, resumable) rather than hold the close
+    shown.runbooks?.dispose();
     // before the sources close: an action still running needs them to finish its part
     await shown.session?.settle((line) => this.opts.report?.(line));
     await shown.queues?.close().catch(() => undefined);

@@ -10,7 +10,7 @@ import type { RdsActionContext } from '../actions/rds/context.js';
 import type { QueueActionContext } from '../actions/queues/context.js';
 import type { Finding } from '../model/findings.js';
 import type { ForEach } from './format.js';
-import type { RunRecord } from './records.js';
+import type { RunRecord, StepOutcome } from './records.js';
 
 export interface RunbookIncident {
   /** the open incident's title, if one is open */
@@ -40,4 +40,6 @@ export interface RunbookContext extends ActionContext {
   stateEnv: NodeJS.ProcessEnv;
   /** a line of progress for the operator */
   report?(line: string): void;
+  /** a step of run `runId` starts (`running`) or ends (its outcome): the dashboard draws the steps from it */
+  step?(runId: string, key: string, status: 'running' | StepOutcome, message?: string): void;
 }

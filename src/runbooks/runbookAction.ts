@@ -196,6 +196,7 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
       run.steps = [...run.steps.filter((r) => r.key !== s.key), rec];
       saveRun(run, env);
       rb.report?.(`${outcome.padEnd(7)} ${s.key}: ${message}`);
+      rb.step?.(run.id, s.key, outcome, message);
       // actions reach the timeline through the executor's observer, notes are the timeline: the rest is put there here
       if ((s.kind === 'check' || s.kind === 'wait' || s.kind === 'ask' || outcome === 'skipped') && rb.incident.open() !== undefined) {
         rb.incident.note(`runbook ${runbook.name}, step ${s.key} ${outcome}: ${message}`);
@@ -225,6 +226,7 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
           counts.skipped++;
           continue;
         }
+        rb.step?.(run.id, s.key, 'running');
         const scope = scopeFor(rb, runbook, run.steps, s.item);
         const onFail = 'onFail' in s.step ? s.step.onFail : 'stop';
         const fail = (message: string) => {
@@ -247,7 +249,11 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
                 fail(`${fresh.target.display} changed since the run was confirmed (now: ${fresh.summary})`);
                 break;
               }
-              const child = children({ action: bound.action, ctx: bound.ctx, plan: fresh, signal, onProgress: (p) => rb.report?.(`        ${s.key}: ${p.message}`) });
+              const onProgress = (p: { message: string }) => {
+                rb.report?.(`        ${s.key}: ${p.message}`);
+                rb.step?.(run.id, s.key, 'running', p.message);
+              };
+              const child = children({ action: bound.action, ctx: bound.ctx, plan: fresh, signal, onProgress });
               const settle = (res: Awaited<typeof child>) => {
                 if (res.outcome === 'done') {
                   record(s, 'done', res.message, { changes: fresh.changes });
@@ -295,6 +301,7 @@ export const runbookAction: ActionDefinition<RunbookArgs, RunbookContext, Runboo
                   break;
                 }
                 rb.report?.(`        ${s.key}: waiting — ${r.seen}`);
+                rb.step?.(run.id, s.key, 'running', `waiting — ${r.seen}`);
                 await rb.sleep(durationMs(st.every), signal);
               }
               break;

@@ -22,6 +22,8 @@ import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';
 import type { ActionContext } from '../../src/actions/types.js';
 import { evaluateCondition } from '../../src/checks/topology.js';
 import type { EcsActionContext } from '../../src/actions/ecs/context.js';
+import type { RdsActionContext } from '../../src/actions/rds/context.js';
+import type { QueueActionContext } from '../../src/actions/queues/context.js';
 import type { EcsControl } from '../../src/sources/ports.js';
 import type { EcsService, EcsSnapshot } from '../../src/model/ecs.js';
 import type { EnvironmentInfo } from '../../src/model/environment.js';
@@ -34,6 +36,8 @@ import { allData } from './fixtures.js';
 
 export interface ActionHarness {
   sandbox: Sandbox;
+  /** the contexts the requests are bound to (a runbook run's steps act through them) */
+  contexts: { base: ActionContext; ecs: EcsActionContext; rds: RdsActionContext; queues: QueueActionContext };
   control: EcsControl;
   journal: AuditJournal;
   env: EnvironmentInfo;
@@ -91,15 +95,18 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
   const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')), locate, ...(opts.observer ? { observer: opts.observer } : {}) });
   const ecs: EcsSnapshot = await sandbox.sources.ecs.describe(signal);
   const read = async () => ({ rds: await sandbox.sources.rds.describe(signal), queues: await sandbox.sources.queues.read(signal) });
-  const queueControl = sandboxQueueControl(sandbox);
-  const requests = {
-    ecs: ecsRequests(ctx),
-    rds: rdsRequests({ ...common, rds: sandboxRdsControl(sandbox) }),
-    queues: queueRequests({ ...common, queues: queueControl }),
-    postgres: pgRequests({ ...common, postgres: sandboxPostgresAdmin(sandbox) }),
+  const contexts = {
+    base: common,
+    ecs: ctx,
+    rds: { ...common, rds: sandboxRdsControl(sandbox) },
+    queues: { ...common, queues: sandboxQueueControl(sandbox) },
+    postgres: { ...common, postgres: sandboxPostgresAdmin(sandbox) },
   };
+  const queueControl = contexts.queues.queues;
+  const requests = { ecs: ecsRequests(ctx), rds: rdsRequests(contexts.rds), queues: queueRequests(contexts.queues), postgres: pgRequests(contexts.postgres) };
   return {
     sandbox,
+    contexts,
     control,
     journal,
     env,

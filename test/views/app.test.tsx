@@ -123,7 +123,7 @@ describe('keys', () => {
     v.press('?');
     let frame = await v.waitFor((f) => f.includes('j ↓ more'));
     expect(frame).not.toContain('Show only error lines');
-    for (let i = 0; i < 15; i++) v.press('j');
+    for (let i = 0; i < 22; i++) v.press('j');
     frame = await v.waitFor((f) => f.includes('Show only error lines'));
     expect(frame).not.toContain('Quit opsdeck');
     expectFits(frame, 80, 24);
