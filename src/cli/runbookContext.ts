@@ -66,6 +66,7 @@ export async function runbookContext(opened: OpenedEnvironment, io: RunbookIo, t
   const facts = await readConditionFacts(opened);
   let control: QueueControl | undefined;
   if (opened.config.redis.length > 0) control = await opened.queueControl();
+  const pgAdmin = opened.postgresAdmin?.();
   const base = { env: opened.info, now: timing.now, sleep: timing.sleep };
   const recorder = new IncidentRecorder({ env: io.env, onError: (line) => io.stderr.write(`opsdeck: ${line}\n`) });
   const rb: RunbookContext = {
@@ -73,6 +74,7 @@ export async function runbookContext(opened: OpenedEnvironment, io: RunbookIo, t
     ...(opened.ecsControl && opened.config.ecs.length ? { ecs: { ...ecsActionContext(opened, facts, io.env), ...base } } : {}),
     ...(opened.rdsControl && opened.config.rds.length ? { rds: { ...base, rds: opened.rdsControl } } : {}),
     ...(control ? { queues: { ...base, queues: control } } : {}),
+    ...(pgAdmin ? { postgres: { ...base, postgres: pgAdmin } } : {}),
     ...runbookNames(opened),
     async findings() {
       const report = await runChecks({ sources: opened.sources, env: opened.info.name, ...checkSettings(opened.config), now: timing.now() });
@@ -103,5 +105,5 @@ export async function runbookContext(opened: OpenedEnvironment, io: RunbookIo, t
     stateEnv: io.env,
     ...(io.quiet ? {} : { report: (line: string) => io.stderr.write(`  ${line}\n`) }),
   };
-  return { rb, close: async () => void (await control?.close()) };
+  return { rb, close: async () => void (await Promise.all([control?.close(), pgAdmin?.close()])) };
 }

@@ -12,6 +12,7 @@ import type { ActionContext } from '../actions/types.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import type { RdsActionContext } from '../actions/rds/context.js';
 import type { QueueActionContext } from '../actions/queues/context.js';
+import type { PgActionContext } from '../actions/postgres/context.js';
 import type { ActionObserver, ExecutorDeps } from '../actions/executor.js';
 import { ecsRequests, pgRequests, queueRequests, rdsRequests, type TuiRequests } from '../actions/requests.js';
 import type { QueueControl } from '../sources/redis/control.js';
@@ -54,6 +55,7 @@ export interface TuiActionContexts {
   ecs?: EcsActionContext;
   rds?: RdsActionContext;
   queues?: QueueActionContext;
+  postgres?: PgActionContext;
 }
 
 export interface TuiActionSession {
@@ -113,7 +115,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
   }
   if (opened.rdsControl) requests.rds = rdsRequests((contexts.rds = live({ rds: opened.rdsControl })));
   if (controls.queues) requests.queues = queueRequests((contexts.queues = live({ queues: controls.queues })));
-  if (pgAdmin) requests.postgres = pgRequests(live({ postgres: pgAdmin }));
+  if (pgAdmin) requests.postgres = pgRequests((contexts.postgres = live({ postgres: pgAdmin })));
   const notes: string[] = [];
   // Opening the journal and reaching Redis for the lock must not delay the dashboard.
   const pending = executorDeps(opened, processEnv, (line) => notes.push(line), 'dashboard');

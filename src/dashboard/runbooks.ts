@@ -177,6 +177,7 @@ export class TuiRunbooks implements TuiRunbooksHandle {
       ...(o.contexts.ecs && o.opened.config.ecs.length ? { ecs: o.contexts.ecs } : {}),
       ...(o.contexts.rds && o.opened.config.rds.length ? { rds: o.contexts.rds } : {}),
       ...(o.contexts.queues ? { queues: o.contexts.queues } : {}),
+      ...(o.contexts.postgres ? { postgres: o.contexts.postgres } : {}),
       ...runbookNames(o.opened),
       findings: (signal) => self.findings(running, signal),
       incident: {

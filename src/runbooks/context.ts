@@ -8,6 +8,7 @@ import type { ActionContext } from '../actions/types.js';
 import type { EcsActionContext } from '../actions/ecs/context.js';
 import type { RdsActionContext } from '../actions/rds/context.js';
 import type { QueueActionContext } from '../actions/queues/context.js';
+import type { PgActionContext } from '../actions/postgres/context.js';
 import type { Finding } from '../model/findings.js';
 import type { ForEach } from './format.js';
 import type { RunRecord, StepOutcome } from './records.js';
@@ -23,6 +24,7 @@ export interface RunbookContext extends ActionContext {
   ecs?: EcsActionContext;
   rds?: RdsActionContext;
   queues?: QueueActionContext;
+  postgres?: PgActionContext;
   /** the cluster a service is in (the config's answer, or an error naming the choices) */
   clusterOf(service: string): string;
   /** the Redis entry a queue is in */

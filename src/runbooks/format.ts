@@ -40,7 +40,23 @@ export const FOR_EACH = ['writers', 'databases', 'queues'] as const;
 export type ForEach = (typeof FOR_EACH)[number];
 
 /** The guarded actions a runbook may call (see steps.ts for their parameters). */
-export const RUNBOOK_ACTIONS = ['scale', 'rollback', 'redeploy', 'autoscaling-suspend', 'autoscaling-resume', 'snapshot', 'requeue'] as const;
+export const RUNBOOK_ACTIONS = [
+  'scale',
+  'rollback',
+  'redeploy',
+  'autoscaling-suspend',
+  'autoscaling-resume',
+  'set-env',
+  'stop-task',
+  'snapshot',
+  'restore-pitr',
+  'requeue',
+  'delete-jobs',
+  'queue-pause',
+  'queue-resume',
+  'pg-cancel',
+  'pg-terminate',
+] as const;
 export type RunbookActionName = (typeof RUNBOOK_ACTIONS)[number];
 
 const common = {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { ConfigError, formatPath } from '../config/errors.js';
 import { readConfigText } from '../config/load.js';
-import { runbookSchema, type Runbook } from './format.js';
+import { RUNBOOK_ACTIONS, runbookSchema, type Runbook } from './format.js';
 
 export interface LoadedRunbook {
   runbook: Runbook;
@@ -48,6 +48,17 @@ export function parseRunbook(text: string, label: string): Runbook {
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     throw new ConfigError(label, [`${label}: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  // a step is one of several shapes, so the schema's own word for a misspelt action is "invalid input"
+  const steps = (raw as { steps?: unknown } | null)?.steps;
+  if (Array.isArray(steps)) {
+    const wrong = steps.flatMap((s, i) => {
+      const action = (s as { action?: unknown } | null)?.action;
+      return typeof action === 'string' && !(RUNBOOK_ACTIONS as readonly string[]).includes(action)
+        ? [`${label}: steps[${i}].action: "${action}" is not an action a runbook can run; one of ${RUNBOOK_ACTIONS.join(', ')}`]
+        : [];
+    });
+    if (wrong.length) throw new ConfigError(label, wrong);
   }
   const parsed = runbookSchema.safeParse(raw);
   if (!parsed.success) {
