@@ -16,6 +16,7 @@ import { utc } from './types.js';
 import { runChecks, type CheckReport } from './run.js';
 import { readJournalTail, unreconciledIntents, type UnreconciledIntent } from '../audit/unreconciled.js';
 import { auditPath } from '../state/paths.js';
+import type { DrillSummary } from '../drills/history.js';
 
 interface ChecklistOptions {
   sources: Sources;
@@ -30,6 +31,8 @@ interface ChecklistOptions {
   processEnv?: Record<string, string | undefined>;
   /** one line for stderr (without the "opsdeck: " prefix) */
   warn(line: string): void;
+  /** the environment's drill history (see drills/historySource.ts); absent: the drill checks say nothing */
+  drills?: readonly DrillSummary[];
 }
 
 export async function runChecklist(opts: ChecklistOptions): Promise<CheckReport> {
@@ -44,6 +47,7 @@ export async function runChecklist(opts: ChecklistOptions): Promise<CheckReport>
     windowBasis: window.basis,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     unreconciled: journalFacts(opts),
+    ...(opts.drills ? { drills: opts.drills } : {}),
   });
   if (!opts.remember) return report;
   const held = windowHeld(report);

@@ -14,6 +14,8 @@ import { CHECKS } from './rules.js';
 import { resolveThresholds, thresholdFor, type ThresholdTable } from './thresholds.js';
 import type { CheckDefinition } from './types.js';
 import type { LogWindow } from './logWindow.js';
+import type { DrillSummary } from '../drills/history.js';
+import { drillPolicy, type DrillPolicy } from './rules/drills.js';
 
 export type PanelErrors = Partial<Record<PanelId, string>>;
 
@@ -34,6 +36,10 @@ export interface EvaluateOptions {
   checks?: readonly CheckDefinition[];
   /** the journal's intents without outcome (see audit/unreconciled.ts) */
   unreconciled?: readonly UnreconciledIntent[];
+  /** the environment's backup drills (see drills/history.ts); absent: the drill checks say nothing */
+  drills?: readonly DrillSummary[];
+  /** the instances a drill is configured for (see checkSettings) */
+  drillPolicy?: Record<string, DrillPolicy>;
 }
 
 interface Evaluation {
@@ -60,7 +66,7 @@ export function configuredAreas(config: AreaConfig): PanelId[] {
 }
 
 /** What the checks need from the config, computed once per environment. */
-export function checkSettings(config: Pick<EnvironmentConfig, 'thresholds' | 'postgres'> & AreaConfig): Pick<EvaluateOptions, 'thresholds' | 'postgresHosts' | 'areas'> {
+export function checkSettings(config: Pick<EnvironmentConfig, 'thresholds' | 'postgres'> & AreaConfig): Pick<EvaluateOptions, 'thresholds' | 'postgresHosts' | 'areas' | 'drillPolicy'> {
   const postgresHosts: Record<string, string> = {};
   for (const p of config.postgres) {
     try {
@@ -69,7 +75,7 @@ export function checkSettings(config: Pick<EnvironmentConfig, 'thresholds' | 'po
       // a URL the PostgreSQL source rejects is reported by its panel
     }
   }
-  return { thresholds: resolveThresholds(config.thresholds), postgresHosts, areas: configuredAreas(config) };
+  return { thresholds: resolveThresholds(config.thresholds), postgresHosts, areas: configuredAreas(config), drillPolicy: drillPolicy(config) };
 }
 
 /** max_connections of the RDS instances a configured PostgreSQL entry reaches by the instance's endpoint. */
@@ -106,6 +112,8 @@ export function evaluate(data: Partial<PanelData>, errors: PanelErrors, opts: Ev
     ...(opts.logWindow ? { logWindow: opts.logWindow } : {}),
     rdsMaxConnections: rdsMaxConnections(data, opts.postgresHosts ?? {}),
     ...(opts.unreconciled ? { unreconciled: opts.unreconciled } : {}),
+    ...(opts.drills ? { drills: opts.drills } : {}),
+    drillPolicy: opts.drillPolicy ?? {},
   };
   const findings: Finding[] = [];
   const notes: string[] = [];

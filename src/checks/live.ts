@@ -44,7 +44,7 @@ interface LiveFindingsOptions {
   /** the environment's name, read at every run (the identity may be replaced, the name is not) */
   env: () => string;
   /** from `checkSettings(config)` */
-  settings?: Pick<EvaluateOptions, 'thresholds' | 'postgresHosts' | 'areas' | 'unreconciled'>;
+  settings?: Pick<EvaluateOptions, 'thresholds' | 'postgresHosts' | 'areas' | 'unreconciled' | 'drills' | 'drillPolicy'>;
   intervalMs?: number;
   checks?: readonly CheckDefinition[];
   /** after every run, with the full list (e.g. for the incident timeline) */

@@ -11,7 +11,7 @@ import type { Thresholds } from '../config/schema.js';
 import { errorMessage } from '../text/sanitize.js';
 import type { CheckDefinition } from './types.js';
 import type { ThresholdTable } from './thresholds.js';
-import { evaluate, DEFAULT_SINCE_MS, type PanelErrors } from './evaluate.js';
+import { evaluate, DEFAULT_SINCE_MS, type EvaluateOptions, type PanelErrors } from './evaluate.js';
 import { readLogs, type LogWindow } from './logWindow.js';
 import { EXIT_BY_SEVERITY, summarize, worst } from './severity.js';
 
@@ -36,6 +36,9 @@ interface CheckRunOptions {
   timeoutMs?: number;
   checks?: readonly CheckDefinition[];
   unreconciled?: readonly UnreconciledIntent[];
+  /** the environment's drill history and the instances drills are configured for (see evaluate.ts) */
+  drills?: EvaluateOptions['drills'];
+  drillPolicy?: EvaluateOptions['drillPolicy'];
 }
 
 export interface CheckReport {
@@ -130,6 +133,8 @@ export async function runChecks(opts: CheckRunOptions): Promise<CheckReport> {
     ...(logWindow ? { logWindow } : {}),
     ...(opts.checks ? { checks: opts.checks } : {}),
     ...(opts.unreconciled ? { unreconciled: opts.unreconciled } : {}),
+    ...(opts.drills ? { drills: opts.drills } : {}),
+    ...(opts.drillPolicy ? { drillPolicy: opts.drillPolicy } : {}),
   });
   const status = worst(findings);
   return {

@@ -10,6 +10,8 @@ import type { ThresholdKey } from '../config/thresholdKeys.js';
 import type { Threshold } from './thresholds.js';
 import type { LogWindow } from './logWindow.js';
 import type { UnreconciledIntent } from '../audit/unreconciled.js';
+import type { DrillSummary } from '../drills/history.js';
+import type { DrillPolicy } from './rules/drills.js';
 
 /** The action ids a finding may suggest; each is a guarded action of src/actions. */
 export type ActionId = SuggestedRequest['action'];
@@ -31,6 +33,10 @@ export interface CheckContext {
   rdsMaxConnections: Record<string, number>;
   /** intents of this environment's journal with no outcome and no reconcile record; absent when the caller did not read the journal */
   unreconciled?: readonly UnreconciledIntent[];
+  /** the environment's backup drills, oldest first; absent when the caller did not read the history */
+  drills?: readonly DrillSummary[];
+  /** the RDS instances a drill is configured for, with their limits */
+  drillPolicy: Record<string, DrillPolicy>;
 }
 
 export interface CheckDefinition {

@@ -16,6 +16,9 @@ import { cleanupExitCode, cleanupLeftovers } from '../drills/cleanup.js';
 import { leftoverLine, stepLine, verdictLines } from '../drills/format.js';
 import { DrillRefused, runDrill } from '../drills/drill.js';
 import { pendingDir } from '../drills/records.js';
+import { historyPath } from '../drills/history.js';
+import { historyTable, rtoTrends, trendLine } from '../drills/historyFormat.js';
+import { loadDrillHistory, uploadDrillHistory } from '../drills/historySource.js';
 import { drillPhrase, rdsEndpoints, type DrillEndpoints } from '../drills/setup.js';
 import { DRILL_EXIT, type DrillConfig } from '../drills/types.js';
 import { oneLine } from '../text/sanitize.js';
@@ -155,6 +158,7 @@ async function backup(io: ActionIo, g: GlobalOptions, flags: BackupFlags, instan
       if (err instanceof DrillRefused) throw new UserError(`refused: ${err.message}`, DRILL_EXIT.incomplete);
       throw err;
     });
+    if (opened.teamStore) await uploadDrillHistory({ environment: opened.info.name, teamStore: opened.teamStore, processEnv: io.env, warn: (w) => io.stderr.write(`opsdeck: ${oneLine(w)}\n`) });
     if (flags.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else io.stdout.write(verdictLines(report).join('\n') + '\n');
     return DRILL_EXIT[report.outcome];
@@ -199,6 +203,45 @@ async function cleanup(io: ActionIo, g: GlobalOptions, flags: CleanupFlags): Pro
   }
 }
 
+interface HistoryFlags {
+  json?: boolean;
+  limit: string;
+}
+
+async function history(io: ActionIo, g: GlobalOptions, flags: HistoryFlags, instance: string | undefined): Promise<number> {
+  const limit = Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit: "${flags.limit}" is not a whole number of drills; write e.g. --limit 20`, EXIT.usage);
+  const opened = await openEnvironment(g, io.env);
+  try {
+    const loaded = await loadDrillHistory({
+      environment: opened.info.name,
+      ...(opened.teamStore ? { teamStore: opened.teamStore } : {}),
+      ...(opened.seededDrills ? { seeded: opened.seededDrills() } : {}),
+      processEnv: io.env,
+      warn: (w) => io.stderr.write(`opsdeck: ${oneLine(w)}\n`),
+    });
+    const drills = loaded.drills.filter((d) => instance === undefined || d.instance === instance).slice(-limit);
+    const trends = rtoTrends(drills);
+    if (flags.json) {
+      io.stdout.write(JSON.stringify({ environment: opened.info.name, from: loaded.from, uploaded: loaded.uploaded, drills, trends }, null, 2) + '\n');
+      return EXIT.ok;
+    }
+    if (loaded.uploaded > 0) io.stderr.write(`opsdeck: sent ${loaded.uploaded} drill report${loaded.uploaded === 1 ? '' : 's'} recorded here while the team store was away\n`);
+    if (drills.length === 0) {
+      io.stdout.write(`no drill on record for ${opened.info.name}${instance ? `/${instance}` : ''} (${loaded.from === 'team store' ? 'team store' : historyPath(io.env)}); run: opsdeck drill backup INSTANCE\n`);
+      return EXIT.ok;
+    }
+    const lines = [...historyTable(drills), ''];
+    if (trends.length === 0) lines.push('RTO trend: no successful drill among these');
+    else lines.push(...trends.map(trendLine));
+    lines.push(`(${drills.length} drill${drills.length === 1 ? '' : 's'}, from the ${loaded.from === 'team store' ? 'team store' : `local history ${historyPath(io.env)}`})`);
+    io.stdout.write(lines.join('\n') + '\n');
+    return EXIT.ok;
+  } finally {
+    await opened.sources.close();
+  }
+}
+
 export function drillCommands(program: Command, io: ActionIo): void {
   const drill = program.command('drill').description('backup drills: restore a snapshot to a new instance, verify it against production, delete it');
 
@@ -214,6 +257,16 @@ export function drillCommands(program: Command, io: ActionIo): void {
       rdsInstanceId(instance, 'instance');
       if (flags.snapshot !== undefined) rdsSnapshotId(flags.snapshot, '--snapshot');
       io.setCode(await backup(io, cmd.optsWithGlobals<GlobalOptions>(), flags, instance));
+    });
+
+  drill
+    .command('history [instance]')
+    .description('the drills on record (the team store\'s when configured, else this machine\'s): date, snapshot, outcome, RTO, who, and the RTO trend')
+    .option('--json', 'print the drills and the trend as JSON')
+    .option('--limit <n>', 'the newest N drills', '20')
+    .action(async (instance: string | undefined, flags: HistoryFlags, cmd: Command) => {
+      if (instance !== undefined) rdsInstanceId(instance, 'instance');
+      io.setCode(await history(io, cmd.optsWithGlobals<GlobalOptions>(), flags, instance));
     });
 
   drill

@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { systemClock } from '../engine/clock.js';
 import { runChecklist } from '../checks/checklist.js';
+import { loadDrillHistory } from '../drills/historySource.js';
 import { formatReport, ANSI_PAINT, NO_PAINT, type ReportFormat } from '../checks/format.js';
 import { errorMessage, oneLine, scrubOutput } from '../text/sanitize.js';
 import { redact } from '../text/redact.js';
@@ -197,7 +198,11 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       const timeoutMs = parseTimeout(o.timeout, '--timeout');
       const opened = await openEnvironment(g, env, { oneShot: true });
       try {
+        const warn = (line: string) => stderr.write(`opsdeck: ${oneLine(line)}\n`);
+        // only where a drill is configured: no store round trip for an environment with nothing to judge
+        const drills = !opened.config.rds.some((r) => r.drill) ? undefined : await loadDrillHistory({ environment: opened.info.name, ...(opened.teamStore ? { teamStore: opened.teamStore } : {}), ...(opened.seededDrills ? { seeded: opened.seededDrills() } : {}), processEnv: env, warn });
         const report = await runChecklist({
+          ...(drills ? { drills: drills.drills } : {}),
           sources: opened.sources, environment: opened.info.name, config: opened.config, now: systemClock.now(), timeoutMs, remember: opened.remembersChecklist, processEnv: env,
           ...(sinceMs !== undefined ? { sinceMs } : {}),
           warn: (line) => stderr.write(`opsdeck: ${oneLine(line)}\n`),

@@ -112,6 +112,12 @@ const drillSchema = z
     tables: z.array(z.string().min(1)).default([]).describe('tables whose row counts are compared with the source'),
     rowCountTolerance: z.number().min(0).max(1).default(0).describe('accepted relative row-count difference, 0.02 = 2 %'),
     assertions: z.array(z.string().min(1)).default([]).describe('SQL returning one boolean that must be true on the restored copy'),
+    maxAgeDays: z.number().positive().optional().describe('a warning when the last successful drill is older than this many days (critical at twice as old); default 35'),
+    rtoObjective: z
+      .string()
+      .regex(/^\d+(\.\d+)?(s|m|h)$/, 'expected a duration like 30m, 1.5h or 900s')
+      .optional()
+      .describe('a warning when the last successful drill took longer than this from the restore request to verification, e.g. 30m'),
   })
   .strict();
 

@@ -12,6 +12,7 @@ import type { OpenedEnvironment } from '../cli/environment.js';
 import { JournalWatch } from '../audit/journalWatch.js';
 import type { UnreconciledIntent } from '../audit/unreconciled.js';
 import { auditPath } from '../state/paths.js';
+import { DrillHistoryWatch } from '../drills/historyWatch.js';
 
 /** A call this dashboard is still making: its intent has no outcome yet because it is under way, not lost. */
 export interface CallUnderWay {
@@ -41,6 +42,15 @@ export function findingsFeed(opened: OpenedEnvironment, runtime: Runtime, clock:
     },
   });
   const settings = checkSettings(opened.config);
+  const drills = Object.keys(settings.drillPolicy ?? {}).length === 0 ? undefined : new DrillHistoryWatch({
+    environment: runtime.env.name,
+    ...(opened.teamStore ? { teamStore: opened.teamStore } : {}),
+    ...(opened.seededDrills ? { seeded: opened.seededDrills() } : {}),
+    signal: runtime.signal,
+    onChange: () => {
+      if (feed.getState().evaluatedAt !== undefined) feed.evaluateNow();
+    },
+  });
   const feed = new LiveFindings({
     store: runtime.store,
     clock,
@@ -52,9 +62,13 @@ export function findingsFeed(opened: OpenedEnvironment, runtime: Runtime, clock:
         const current = journal.current;
         return current && lostIntents(current, underWay());
       },
+      get drills() {
+        return drills?.current;
+      },
     },
     ...(onFindings ? { onEvaluated: (list: readonly Finding[]) => onFindings(list) } : {}),
   });
   journal.start();
+  drills?.start();
   return feed;
 }

@@ -20,6 +20,7 @@ import { verifyCopy } from './checks.js';
 import { deleteDrillInstance, type DeleteOutcome } from './cleanup.js';
 import { removePending, writePending, type PendingDrill } from './records.js';
 import { buildReport, writeReport } from './report.js';
+import { appendHistory, summaryOf } from './history.js';
 import { chooseSnapshot } from './snapshots.js';
 import { DRILL_TIMEOUT_MS, INTERRUPT_CLEANUP_MS, observed, type DrillDeps, type DrillRequest } from './setup.js';
 import { openSession, type DrillSession } from './sql.js';
@@ -305,6 +306,8 @@ export class DrillRun {
     report.steps = [...this.steps, step];
     try {
       writeReport(report, this.deps.env);
+      // the history line last: what `drill history` and the drill checks read, sent to the team store from here
+      appendHistory(summaryOf(report), this.deps.env);
     } catch (err) {
       step.status = 'failed';
       step.message = `could not write the report: ${errorMessage(err)}`;

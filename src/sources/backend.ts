@@ -9,6 +9,7 @@ import type { QueueControl } from './redis/control.js';
 import type { RdsControl } from '../actions/rds/context.js';
 import type { DrillEndpoints } from '../drills/setup.js';
 import type { PostgresAdmin } from '../actions/postgres/context.js';
+import type { DrillSummary } from '../drills/history.js';
 
 /** Why a drill cannot be staged: `usage` the operator can fix the invocation; `failed` something broke. */
 export class StageError extends Error {
@@ -66,6 +67,8 @@ export interface Backend {
    * Throws a StageError (one line) when the environment cannot run a drill.
    */
   drillStage(processEnv: NodeJS.ProcessEnv, databases: boolean): Promise<DrillStage>;
+  /** drills made before this run that no history file holds (the sandbox's seeded ones) */
+  seededDrills?(): readonly DrillSummary[];
   /** whether `check` remembers its run for the next checklist window (the sandbox keeps no memory) */
   remembersChecklist: boolean;
   /** why `:env` cannot switch from here; undefined: it can */

@@ -65,6 +65,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'drill_reports',
+    sql: `
+      CREATE TABLE opsdeck.drill_reports (
+        id text PRIMARY KEY,
+        env text NOT NULL,
+        instance text NOT NULL,
+        snapshot text,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('ok', 'failed')),
+        rto_seconds double precision,
+        summary jsonb NOT NULL,
+        operator text NOT NULL,
+        stored_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX drill_reports_env_instance ON opsdeck.drill_reports (env, instance, started_at);
+      CREATE TRIGGER drill_reports_no_update_delete BEFORE UPDATE OR DELETE ON opsdeck.drill_reports FOR EACH ROW EXECUTE FUNCTION opsdeck.refuse_change();
+      CREATE TRIGGER drill_reports_no_truncate BEFORE TRUNCATE ON opsdeck.drill_reports FOR EACH STATEMENT EXECUTE FUNCTION opsdeck.refuse_change();
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -26,7 +26,8 @@ const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
   // the SMTP provider times out: sends fail (dead letters) and slow down (jobs wait)
   'dlq-backlog': { required: ['queues.dead-letter:demo/jobs/emails', 'queues.dead-letter:demo/jobs/default'], allowed: ['queues.oldest-job:demo/jobs/emails'] },
   // a pool leak and a lock chain; the instance's CPU is staged at 81-94 %
-  'db-saturation': { required: ['postgres.connections:demo/primary', 'postgres.blocked:demo/primary', 'rds.cpu:demo/demo-db'], allowed: [] },
+  // ...and nobody proved its backups for 40 days (the sandbox's seeded drill history)
+  'db-saturation': { required: ['postgres.connections:demo/primary', 'postgres.blocked:demo/primary', 'rds.cpu:demo/demo-db', 'rds.drill-age:demo/demo-db'], allowed: [] },
   'unsafe-scale': { required: ['ecs.topology:demo/scheduler'], allowed: [] },
 };
 
@@ -36,7 +37,7 @@ async function findingsAfter(scenario: Scenario, seconds: number) {
   const clock = new ManualClock(START);
   const sandbox = createSandbox({ scenario, seed: 7, clock });
   clock.advance(seconds * 1000);
-  const report = await runChecks({ sources: sandbox.sources, env: 'demo', ...checkSettings(sandbox.environment), now: clock.now() });
+  const report = await runChecks({ sources: sandbox.sources, env: 'demo', ...checkSettings(sandbox.environment), now: clock.now(), drills: sandbox.drillHistory() });
   await sandbox.sources.close();
   return report;
 }
@@ -132,7 +133,7 @@ describe('every default check against the sandbox', () => {
     // a drill running now: rds.drill-instance-age judges drill copies only
     await sandbox.rds.restore({ snapshotId: 'rds:demo-db-2026-11-22-03-10', newId: 'demo-db-drill-20261122090000', tags: { 'opsdeck:drill': 'demo-db-20261122T090000Z' } });
     // unreconciled: [] is a journal read that found every intent with its outcome
-    const report = await runChecks({ sources: sandbox.sources, env: 'demo', ...checkSettings(sandbox.environment), postgresHosts: { primary: host }, now: clock.now(), unreconciled: [] });
+    const report = await runChecks({ sources: sandbox.sources, env: 'demo', ...checkSettings(sandbox.environment), postgresHosts: { primary: host }, now: clock.now(), unreconciled: [], drills: sandbox.drillHistory() });
     const judged = new Set(report.findings.map((f) => f.checkId));
     expect(CHECKS.map((c) => c.id).filter((id) => !judged.has(id))).toEqual([]);
     expect(report.findings.filter((f) => f.severity !== 'ok')).toEqual([]);

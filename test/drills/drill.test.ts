@@ -275,7 +275,7 @@ describe('a backup drill against the sandbox and a real PostgreSQL', () => {
     const inst = await h.ctx.rds.instance(r.drillInstance, signal);
     expect(inst).toMatchObject({ status: 'available', tags: { [DRILL_TAG]: r.runId } });
     expect(listPending(h.env).map((e) => e.record?.status)).toEqual(['kept']);
-    expect(readdirSync(join(h.dir, 'drills')).sort()).toEqual(['demo-db-20261122T090000Z.json', 'demo-db-20261122T090000Z.md', 'pending']);
+    expect(readdirSync(join(h.dir, 'drills')).sort()).toEqual(['demo-db-20261122T090000Z.json', 'demo-db-20261122T090000Z.md', 'history.jsonl', 'pending']);
     expect(START).toBe(Date.parse('2026-11-22T09:00:00Z'));
   });
 });

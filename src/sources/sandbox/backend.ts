@@ -24,6 +24,7 @@ export function sandboxBackend(sandbox: Sandbox): Backend {
     queueControl: async () => sandboxQueueControl(sandbox),
     postgresAdmin: () => sandboxPostgresAdmin(sandbox),
     remembersChecklist: false,
+    seededDrills: () => sandbox.drillHistory(),
     switchUnavailable: ':env is not available in the demo: it has one environment, the sandbox (start opsdeck with --config to switch between yours)',
     async drillStage(processEnv, databases): Promise<DrillStage> {
       const speed = Number(processEnv.OPSDECK_SANDBOX_SPEED || '1');

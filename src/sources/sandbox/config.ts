@@ -32,6 +32,8 @@ export function demoEnvironment(): EnvironmentConfig {
           tables: ['users', 'orders', 'order_items'],
           rowCountTolerance: 0.02,
           assertions: ['select count(*) > 0 from users'],
+          maxAgeDays: 35,
+          rtoObjective: '30m',
         },
       },
     ],

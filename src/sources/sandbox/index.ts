@@ -13,6 +13,8 @@ import { demoEnvironment } from './config.js';
 import { Fleet, LOG_GROUP } from './fleet.js';
 import { deepFreeze } from './prng.js';
 import { SCENARIOS, isScenario, type Scenario } from './scenarios.js';
+import { seededDrills } from './drillHistory.js';
+import type { DrillSummary } from '../../drills/history.js';
 import { ACCOUNT, REGION, awsError, taskDefinitionRef, type RevisionChanges, type TaskDefinition } from './taskdefs.js';
 import { ecsView, healthView, postgresView, queuesView, rdsView } from './views.js';
 import { RdsSim } from './rds.js';
@@ -60,6 +62,8 @@ export interface Sandbox {
   readonly info: EnvironmentInfo;
   readonly scenario: Scenario;
   readonly seed: number;
+  /** the drills the sandbox's team ran before it started (see drillHistory.ts) */
+  drillHistory(): DrillSummary[];
   readonly clock: Clock;
   /** like ecs:UpdateService with desiredCount: tasks start (PENDING, then RUNNING) or drain and stop over seconds */
   setDesiredCount(cluster: string, service: string, desired: number, signal?: AbortSignal): Promise<void>;
@@ -175,6 +179,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     scenario,
     seed,
     clock,
+    drillHistory: () => seededDrills(scenario, createdAt),
     async setDesiredCount(cluster, service, desired, signal) {
       enter(signal);
       fleet().ecs.setDesiredCount(cluster, service, desired);
