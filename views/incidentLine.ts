@@ -43,7 +43,7 @@ export function incidentLine(view: IncidentView, width: number): Line | undefine
   return fitLine(line, width);
 }
 
-/** Team mode's row under the incident: the newest note of another operator, e.g. "  ✎ alice@host2 12:05 checking the replica". */
+/** Team mode's row under the incident: the newest note (any operator's), e.g. "  ✎ alice@host2 12:05 checking the replica". */
 export function teamNoteLine(view: IncidentView, width: number): Line | undefined {
   const t = view.team;
   if (!view.status || !t) return undefined;

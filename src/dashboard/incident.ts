@@ -245,11 +245,12 @@ function openedLine(inc: { title: string; env: string; openedBy: string; openedA
   return `incident "${inc.title}" in ${inc.env} (opened by ${inc.openedBy} at ${clockUtc(inc.openedAt).slice(0, 5)} UTC)`;
 }
 
-/** The shared incident's other operators and their newest note, from the events already read. */
+/** The shared incident's other operators and its newest note, from the events already read. */
 function teamView(session: TeamDashboardSession, me: string): TeamIncidentView {
   const events = session.live.state.get().events;
   const others = [...new Set(events.map((e) => e.operator).filter((o) => o !== me))];
-  const note = [...events].reverse().find((e) => e.entry.kind === 'note' && e.operator !== me);
+  // anyone's, this operator's too: two dashboards of one OS user on one host are told apart by nothing else
+  const note = [...events].reverse().find((e) => e.entry.kind === 'note');
   const lastNote = note && note.entry.kind === 'note' ? { by: oneLine(note.operator, 80), text: oneLine(note.entry.text, 500), at: Date.parse(note.entry.time) } : undefined;
   return { with: others.map((o) => oneLine(o, 80)), ...(lastNote ? { lastNote } : {}) };
 }

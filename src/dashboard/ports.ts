@@ -135,7 +135,7 @@ export interface IncidentView {
 export interface TeamIncidentView {
   /** the other operators who wrote to the incident, "user@host" */
   with: string[];
-  /** the newest note of another operator */
+  /** the newest note, whoever wrote it */
   lastNote?: { by: string; text: string; at: number };
 }
 
