@@ -7,7 +7,7 @@ import { openTeamStore, type TeamStore } from '../../src/team/store.js';
 import { migrate } from '../../src/team/migrations.js';
 import { TeamIncidents } from '../../src/team/incidents.js';
 import { appendToChain } from '../../src/team/chain.js';
-import { openTeamDashboardSession, type TeamDashboardSession } from '../../src/team/incidentsLive.js';
+import { LiveTeamIncident, openTeamDashboardSession, type TeamDashboardSession } from '../../src/team/incidentsLive.js';
 import { TuiIncident } from '../../src/dashboard/incident.js';
 import { useTempStateDir } from '../support/tempState.js';
 
@@ -82,6 +82,22 @@ describe('shared incidents', () => {
     await bob.append(env, { kind: 'note', time: new Date().toISOString(), text: 'failing over', by: 'bob@h2' });
     await until(() => alice.tui.getState().team?.lastNote?.text === 'failing over', 2_000);
     alice.tui.stop();
+  });
+
+  it('while LISTEN cannot connect, the state is polled instead', async () => {
+    const env = 'poll';
+    const bob = new TeamIncidents(store, 'bob@h2');
+    // the listener's server does not answer (nothing listens on port 1); the reads go to the real store
+    const live = new LiveTeamIncident(new TeamIncidents(store, 'alice@h1'), env, 'postgres://postgres@127.0.0.1:1/none', { pollMs: 300 });
+    live.start();
+    try {
+      await bob.start(env, 'polled');
+      await bob.append(env, { kind: 'note', time: new Date().toISOString(), text: 'seen by polling', by: 'bob@h2' });
+      await until(() => live.state.get().events.some((e) => e.entry.kind === 'note' && e.entry.text === 'seen by polling'), 3_000);
+      expect(live.listener.listening).toBe(false);
+    } finally {
+      await live.close();
+    }
   });
 
   it('two starts at once open one incident; the other is told to join it', async () => {
