@@ -28,7 +28,7 @@ import { handleKey, scopeOf, toKeyPress } from './keys.js';
 import { computeLayout } from './layout.js';
 import type { Layout } from './layout.js';
 import { framePanel, summaryLine } from './PanelFrame.js';
-import { entryLine, headerLines, hintLine } from './chrome.js';
+import { entryLine, headerLines, hintLine, presenceLine } from './chrome.js';
 import { helpContent, helpMaxScroll, helpView } from './help.js';
 import { rowCount, selectsFromEnd } from './panels/index.js';
 import { activePanel } from './state.js';
@@ -37,7 +37,7 @@ import { liveLines, startAction, targetOf } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
 import { checklistItems, checklistView, criticalLine } from './checklist.js';
 import { placeOf, problemOrder } from './problems.js';
-import { incidentLine } from './incidentLine.js';
+import { incidentLine, teamNoteLine } from './incidentLine.js';
 import { endQuestion } from './prompt.js';
 import { startFix } from './fixStart.js';
 import { drillRunningLine, drillScreen } from './drillScreen.js';
@@ -258,7 +258,7 @@ export function App(props: AppProps) {
     // end (who, the critical line, the incident) down to its first row
     // (environment and badges), then the hint bar and the message go.
     let header = headerLines(runtime.env, snaps, at, width, {
-      rows: [incidentLine(incidentView, width), criticalLine(critical, at, width)],
+      rows: [incidentLine(incidentView, width), teamNoteLine(incidentView, width), presenceLine(incidentView.presence, width), criticalLine(critical, at, width)],
       ...(switching ? { switching } : {}),
       ...(teamTrouble ? { team: teamTrouble } : {}),
     });

@@ -13,6 +13,7 @@ import { fitLine, lineWidth, seg } from './text.js';
 import { age, shortIdentity } from './format.js';
 import { GLYPH } from './theme.js';
 import type { Entry } from './state.js';
+import type { PresenceSummary } from '../src/dashboard/ports.js';
 
 /** The newest successful refresh over all panels. */
 function lastRefresh(snaps: PanelSnapshots): number | undefined {
@@ -109,3 +110,31 @@ export function entryLine(entry: Entry, width: number, opts: { question?: string
   return fitLine(line, width);
 }
 
+
+/**
+ * Team mode's row: who else has this environment open, who holds a lock and
+ * how many approvals wait, e.g.
+ *   also here: alice@host2, bob · lock: alice@host2 on demo/api · 1 approval pending
+ * The locks and approvals are what an operator must not miss: when the row is
+ * too wide, the names give way first ("alice@host2 +2 more"), then the cut.
+ */
+export function presenceLine(p: PresenceSummary | undefined, width: number): Line | undefined {
+  if (!p || (p.others.length === 0 && p.locks.length === 0 && !p.approvals)) return undefined;
+  const tail: Line = [];
+  if (p.locks.length > 0) {
+    const first = p.locks[0]!;
+    tail.push(seg(' · ', 'muted'), seg(`lock: ${first.holder} on ${first.target}${p.locks.length > 1 ? ` +${p.locks.length - 1} more` : ''}`, 'warn'));
+  }
+  if (p.approvals) tail.push(seg(' · ', 'muted'), seg(`${p.approvals} approval${p.approvals === 1 ? '' : 's'} pending`, 'warn', { bold: true }));
+  const names = (n: number): Line => {
+    if (p.others.length === 0) return [seg('nobody else here', 'muted')];
+    const shown = p.others.slice(0, n).join(', ');
+    const more = p.others.length - n;
+    return [seg('also here: ', 'muted'), seg(n === 0 ? `${p.others.length} operator${p.others.length === 1 ? '' : 's'}` : `${shown}${more > 0 ? ` +${more} more` : ''}`, 'accent')];
+  };
+  for (let n = p.others.length; n >= 0; n--) {
+    const line = [seg(' '), ...names(n), ...tail];
+    if (lineWidth(line) <= width || n === 0) return fitLine(line, width);
+  }
+  return undefined;
+}

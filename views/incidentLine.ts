@@ -42,3 +42,16 @@ export function incidentLine(view: IncidentView, width: number): Line | undefine
   line.push(seg(` · ${s.title}`, 'muted'));
   return fitLine(line, width);
 }
+
+/** Team mode's row under the incident: the newest note (any operator's), e.g. "  ✎ alice@host2 12:05 checking the replica". */
+export function teamNoteLine(view: IncidentView, width: number): Line | undefined {
+  const t = view.team;
+  if (!view.status || !t) return undefined;
+  const line: Line = [seg('  ')];
+  if (t.lastNote) {
+    const at = new Date(t.lastNote.at).toISOString().slice(11, 16);
+    line.push(seg(`note ${at} `, 'muted'), seg(t.lastNote.by, 'accent'), seg(`: ${t.lastNote.text}`));
+  }
+  if (t.with.length > 0) line.push(seg(`${t.lastNote ? '  · ' : ''}with ${t.with.join(', ')}`, 'muted'));
+  return line.length > 1 ? fitLine(line, width) : undefined;
+}

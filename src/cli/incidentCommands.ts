@@ -1,7 +1,9 @@
 /**
- * `opsdeck incident start|note|status|end`: incident mode from any terminal.
+ * `opsdeck incident start|join|note|status|end`: incident mode from any terminal.
  * The TUI writes to the same timeline (src/incident/recorder.ts), so a note
- * typed here during a TUI session lands in the same record.
+ * typed here during a TUI session lands in the same record. With a team store
+ * the environment's incident is the one in the store (src/team/incidents.ts),
+ * shared by every operator: `start` where one is open says so and offers `join`.
  */
 import { homedir } from 'node:os';
 import type { Command } from 'commander';
@@ -16,6 +18,11 @@ import { EXIT, UserError } from './exit.js';
 import { namedNotifier } from '../notify/setup.js';
 import { incidentEnded, incidentNoted, incidentStarted } from '../notify/incidentEvents.js';
 import type { IncidentNotice } from '../notify/events.js';
+import { operatorLabel } from '../incident/incident.js';
+import { oneLine } from '../text/sanitize.js';
+import { infoOf, TeamIncidents, type TeamIncidentRow } from '../team/incidents.js';
+import { openTeamStore } from '../team/store.js';
+import { SchemaTooNewError } from '../team/migrations.js';
 
 const LAST_ENTRIES = 5;
 
@@ -59,6 +66,41 @@ async function incidentEnvironment(g: GlobalOptions, env: NodeJS.ProcessEnv): Pr
   }
 }
 
+/** The team store of the incident's environment: its own or the config's; the demo's is OPSDECK_TEAM_DB. */
+async function incidentTeamStore(g: GlobalOptions, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (g.demo) return env.OPSDECK_TEAM_DB || undefined;
+  try {
+    const { loadConfig, selectEnvironment } = await import('../config/load.js');
+    const { config } = loadConfig({ explicit: g.config, env, cwd: process.cwd(), home: homedir() });
+    return selectEnvironment(config, g.env).env.team?.store ?? config.team?.store;
+  } catch {
+    return undefined;
+  }
+}
+
+const openedText = (inc: TeamIncidentRow) => `"${inc.title}" (${inc.id}) in ${inc.env}, opened by ${inc.openedBy} at ${clockUtc(inc.openedAt)} UTC`;
+
+/**
+ * Runs `fn` on the environment's shared incidents when it has a team store;
+ * undefined (do it locally) when it has none. A store that does not answer is
+ * one line, not a silent switch to a local incident nobody else would see.
+ */
+async function withTeam<T>(g: GlobalOptions, io: ActionIo, fn: (t: TeamIncidents, environment: string) => Promise<T>): Promise<{ value: T } | undefined> {
+  const url = await incidentTeamStore(g, io.env);
+  const environment = url ? await incidentEnvironment(g, io.env) : undefined;
+  if (!url || !environment) return undefined;
+  const store = openTeamStore(url, { max: 2 });
+  try {
+    return { value: await fn(new TeamIncidents(store, operatorLabel()), environment) };
+  } catch (err) {
+    if (err instanceof IncidentError || err instanceof UserError) throw err;
+    if (err instanceof SchemaTooNewError) throw new UserError(err.message, EXIT.refused);
+    throw new UserError(`the team store ${store.where} did not answer (${store.describe(err)}); the shared incident was not changed`, EXIT.failed);
+  } finally {
+    await store.close();
+  }
+}
+
 export function incidentCommands(program: Command, io: ActionIo): void {
   const incident = program.command('incident').description('incident mode: a timeline of what was seen and done, then a drafted post-incident review');
   const recorder = () => new IncidentRecorder({ env: io.env, onError: (line) => io.stderr.write(`opsdeck: ${line}\n`) });
@@ -77,7 +119,13 @@ export function incidentCommands(program: Command, io: ActionIo): void {
       const environment = await incidentEnvironment(g, io.env);
       let info;
       try {
-        info = startIncident(words.join(' '), { env: io.env, ...(environment ? { environment } : {}) });
+        const shared = await withTeam(g, io, async (t, envName) => {
+          const r = await t.start(envName, words.join(' '));
+          if (!r.started) throw new UserError(`incident ${openedText(r.incident)} is already open; join it with: opsdeck incident join`, EXIT.refused);
+          return infoOf(r.incident, io.env, t.store.where);
+        });
+        if (shared) info = shared.value;
+        else info = startIncident(words.join(' '), { env: io.env, ...(environment ? { environment } : {}) });
       } catch (err) {
         refusal(err);
       }
@@ -95,9 +143,46 @@ export function incidentCommands(program: Command, io: ActionIo): void {
     });
 
   incident
+    .command('join')
+    .description('team mode: attach yourself to the environment\'s open incident (opened by another operator); your notes and actions go in its timeline and review')
+    .action(async (_o, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      let joined;
+      try {
+        joined = await withTeam(g, io, (t, envName) => t.join(envName));
+      } catch (err) {
+        refusal(err);
+      }
+      if (!joined) throw new UserError('`incident join` needs a team store (team.store in the config; OPSDECK_TEAM_DB for the demo): without one, the incident is this machine\'s own', EXIT.usage);
+      io.stdout.write(`joined incident ${openedText(joined.value)}\n  add notes with \`opsdeck incident note TEXT\`\n`);
+      io.setCode(EXIT.ok);
+    });
+
+  incident
     .command('note <text...>')
     .description('add a note to the open incident\'s timeline')
     .action(async (words: string[], _o, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      let shared;
+      try {
+        shared = await withTeam(g, io, async (t, envName) => {
+          const text = words.join(' ').trim();
+          if (!text) throw new UserError('the note is empty', EXIT.usage);
+          const done = await t.append(envName, { kind: 'note', time: new Date().toISOString(), text: oneLine(text, 2000), by: t.by });
+          if (!done) throw new UserError(`no incident is open in ${envName}; start one with: opsdeck incident start "what is wrong"`, EXIT.refused);
+          return done;
+        });
+      } catch (err) {
+        refusal(err);
+      }
+      if (shared) {
+        const { incident: inc, event } = shared.value;
+        const at = Date.parse(event.entry.time);
+        io.stdout.write(`noted at ${clockUtc(at)} UTC (${offset(at, inc.openedAt)}) on the team incident ${inc.id}\n`);
+        if (event.entry.kind === 'note') await tell(g, incidentNoted({ id: inc.id, title: inc.title, environment: inc.env }, event.entry.text, at, event.operator));
+        io.setCode(EXIT.ok);
+        return;
+      }
       const rec = recorder();
       if (!rec.open()) noIncident();
       rec.tick();
@@ -114,10 +199,14 @@ export function incidentCommands(program: Command, io: ActionIo): void {
     .command('status')
     .description('the open incident: elapsed time, the next escalation mark, the last entries; exit 1 when none is open')
     .option('--json', 'print it as JSON')
-    .action((flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean }, cmd: Command) => {
+      const shared = await withTeam(cmd.optsWithGlobals<GlobalOptions>(), io, async (t, envName) => {
+        const open = await t.openIncident(envName);
+        return open && (await t.record(open, io.env));
+      });
       // the escalation marks land in the timeline even when no TUI is running
-      recorder().tick();
-      const inc = currentIncident({ env: io.env });
+      if (!shared) recorder().tick();
+      const inc = shared ? shared.value : currentIncident({ env: io.env });
       const now = Date.now();
       if (!inc) {
         io.stdout.write(flags.json ? JSON.stringify({ open: false }) + '\n' : 'no incident is open\n');
@@ -142,7 +231,8 @@ export function incidentCommands(program: Command, io: ActionIo): void {
     .action(async (flags: { print?: boolean; json?: boolean }, cmd: Command) => {
       let ended;
       try {
-        ended = endIncident({ env: io.env });
+        const shared = await withTeam(cmd.optsWithGlobals<GlobalOptions>(), io, (t, envName) => t.end(envName, io.env));
+        ended = shared ? shared.value : endIncident({ env: io.env });
       } catch (err) {
         refusal(err);
       }

@@ -126,6 +126,26 @@ export interface IncidentView {
   status?: IncidentStatus;
   /** the timeline could not be read or written at the last tick */
   problem?: string;
+  /** team mode: the shared incident's other operators and their last note */
+  team?: TeamIncidentView;
+  /** team mode: who else has this environment open, the locks held, the approvals pending */
+  presence?: PresenceSummary;
+}
+
+export interface TeamIncidentView {
+  /** the other operators who wrote to the incident, "user@host" */
+  with: string[];
+  /** the newest note, whoever wrote it */
+  lastNote?: { by: string; text: string; at: number };
+}
+
+export interface PresenceSummary {
+  /** the other dashboards on this environment: "user@host", or "user" on this host */
+  others: string[];
+  /** live locks of this environment: who holds which target */
+  locks: { holder: string; target: string }[];
+  /** pending approval requests; undefined when the store has no approvals */
+  approvals?: number;
 }
 
 /** Incident mode as the keys and the header reach it. */

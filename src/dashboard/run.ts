@@ -12,6 +12,8 @@ import type { LaunchTui, TuiEnvironment } from './ports.js';
 import { FLUSH_MS, Notifier } from '../notify/notifier.js';
 import { notifyTargets } from '../notify/targets.js';
 import { bothObservers, notifyingObserver } from '../notify/actionEvents.js';
+import { openTeamDashboardSession, type TeamDashboardSession } from '../team/incidentsLive.js';
+import { operatorLabel } from '../incident/incident.js';
 
 interface RunDashboardOptions {
   /** the environment the flags chose, already opened */
@@ -37,8 +39,14 @@ export async function runDashboard(o: RunDashboardOptions): Promise<void> {
   // one queue for the session: each environment opened adds its targets; failures are said after the screen is given back
   const undelivered: string[] = [];
   const notifier = new Notifier({ env: o.processEnv, onFailure: (line) => undelivered.push(line) });
+  // team mode: the environment's shared incident and presence, one session per environment shown
+  let team: TeamDashboardSession | undefined;
   const withTargets = (opened: OpenedEnvironment) => {
     notifier.configure(opened.info.name, notifyTargets(opened.config.notify));
+    const before = team;
+    team = opened.teamStore ? openTeamDashboardSession({ url: opened.teamStore, env: opened.info.name, by: operatorLabel(), awsIdentity: () => opened.info.identity }) : undefined;
+    incident.attachTeam(team);
+    void before?.close();
     return opened;
   };
   const incident = new TuiIncident({
@@ -66,6 +74,7 @@ export async function runDashboard(o: RunDashboardOptions): Promise<void> {
     await o.launch({ ...view, noColor: o.noColor, incident, environments: sessions });
   } finally {
     incident.stop();
+    await team?.close();
     // an action still running finishes its part (the call, the journal, the lock) before the sources close
     await sessions.close();
     await notifier.flush(FLUSH_MS);

@@ -62,7 +62,7 @@ export function operatorLabel(): string {
   return `${op.user}@${op.host}`;
 }
 
-function paths(id: string, env: Env): Pick<IncidentInfo, 'dir' | 'timelinePath' | 'reviewPath'> {
+export function paths(id: string, env: Env): Pick<IncidentInfo, 'dir' | 'timelinePath' | 'reviewPath'> {
   const dir = join(incidentsDir(env), id);
   return { dir, timelinePath: join(dir, 'timeline.jsonl'), reviewPath: join(dir, 'review.md') };
 }
@@ -184,7 +184,7 @@ function openError(pointerPath: string, opts: IncidentOptions): IncidentError {
   return new IncidentError('open', `incident ${what} is still open; end it first with: opsdeck incident end`);
 }
 
-function idBase(ms: number, title: string): string {
+export function idBase(ms: number, title: string): string {
   const iso = new Date(ms).toISOString();
   const stamp = `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
   const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32).replace(/-+$/, '');
@@ -205,7 +205,7 @@ function makeDir(root: string, base: string): string {
 }
 
 /** Temp file, fsync, rename: a reader sees the old review or the new one, never half of one. */
-function writeDurably(path: string, text: string): void {
+export function writeDurably(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {

@@ -27,6 +27,14 @@ interface RecorderOptions {
   /** a write that failed, as one line */
   onError?: (message: string) => void;
   by?: string;
+  /** team mode: the incident kept elsewhere (the team store), instead of the state directory's */
+  target?: RecorderTarget;
+}
+
+/** Where a recorder's entries go when not to the state directory's timeline; `write` queues and answers at once. */
+export interface RecorderTarget {
+  open(): IncidentInfo | undefined;
+  write(entry: TimelineEntry): boolean;
 }
 
 interface FindingChange {
@@ -77,6 +85,7 @@ export class IncidentRecorder {
 
   /** The open incident, or undefined. */
   open(): IncidentInfo | undefined {
+    if (this.opts.target) return this.opts.target.open();
     let pointer: string | null;
     try {
       pointer = readIfExists(currentPointerPath(this.env));
@@ -172,7 +181,8 @@ export class IncidentRecorder {
   /** Records the escalation marks passed by `now` (once each); call it every second or so. */
   tick(now = this.now()): TimelineEntry[] {
     const inc = this.open();
-    if (!inc) return [];
+    // a team incident's marks are written by whoever ends it
+    if (!inc || this.opts.target) return [];
     if (this.marks.id !== inc.id) this.marks = { id: inc.id, minutes: new Set() };
     const known = [...this.marks.minutes].map((minutes) => ({ kind: 'escalation' as const, time: '', minutes, text: '' }));
     if (dueMarks(inc.startedAt, now, known).length === 0) return [];
@@ -191,6 +201,7 @@ export class IncidentRecorder {
   private write<E extends TimelineEntry>(entry: E): E | undefined {
     const inc = this.open();
     if (!inc) return undefined;
+    if (this.opts.target) return this.opts.target.write(entry) ? entry : undefined;
     try {
       appendEntry(inc.timelinePath, entry);
       return entry;

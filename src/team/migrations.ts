@@ -86,6 +86,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER drill_reports_no_truncate BEFORE TRUNCATE ON opsdeck.drill_reports FOR EACH STATEMENT EXECUTE FUNCTION opsdeck.refuse_change();
     `,
   },
+  {
+    name: 'shared incidents (one open per environment) and dashboard presence',
+    sql: `
+      CREATE TABLE opsdeck.incidents (
+        id text PRIMARY KEY,
+        env text NOT NULL,
+        title text NOT NULL,
+        severity text,
+        opened_by text NOT NULL,
+        opened_at timestamptz NOT NULL,
+        closed_by text,
+        closed_at timestamptz
+      );
+      CREATE UNIQUE INDEX incidents_one_open_per_env ON opsdeck.incidents (env) WHERE closed_at IS NULL;
+      CREATE TABLE opsdeck.incident_events (
+        id bigserial PRIMARY KEY,
+        incident_id text NOT NULL REFERENCES opsdeck.incidents (id),
+        seq integer NOT NULL,
+        at timestamptz NOT NULL,
+        operator text NOT NULL,
+        kind text NOT NULL,
+        text text NOT NULL DEFAULT '',
+        entry jsonb NOT NULL,
+        UNIQUE (incident_id, seq)
+      );
+      CREATE TABLE opsdeck.presence (
+        env text NOT NULL,
+        operator text NOT NULL,
+        aws_identity text NOT NULL DEFAULT '',
+        host text NOT NULL,
+        pid integer NOT NULL,
+        since timestamptz NOT NULL DEFAULT now(),
+        last_seen timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (env, host, pid)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
