@@ -238,7 +238,7 @@ const approvalCount = z
   .number()
   .int()
   .min(0)
-  .max(1, { message: 'opsdeck implements one approval from another operator: use 0 or 1' });
+  .refine((n) => n <= 1, { message: 'opsdeck implements one approval from another operator: use 0 or 1' });
 
 /** The two-person rule: how many other operators approve a plan of each tier before it runs. */
 const approvalsSchema = z

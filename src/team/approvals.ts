@@ -229,7 +229,9 @@ export class ApprovalStore {
     await this.expire();
     const key = normaliseId(id);
     return inTransaction(this.pool, async (c) => {
-      const r = await c.query<RequestRow>(`${SELECT} WHERE r.id = $1 FOR UPDATE OF r`, [key]);
+      // lock first, read after: a statement that waited on the lock would still see the joined decision as it was before
+      await c.query(`SELECT 1 FROM opsdeck.approval_requests WHERE id = $1 FOR UPDATE`, [key]);
+      const r = await c.query<RequestRow>(`${SELECT} WHERE r.id = $1`, [key]);
       const row = r.rows[0];
       if (!row) return { done: false, message: `no approval request ${key}; see opsdeck approvals` };
       const request = fromRow(row);
