@@ -12,7 +12,7 @@ import { planLines } from '../actions/format.js';
 import { currentOperator, type AuditEntry } from '../audit/record.js';
 import { notifyApprovalRequested } from '../notify/approvalEvents.js';
 import { normaliseId, operatorLine, planHash, type ApprovalRequest } from '../team/approvals.js';
-import { oneLine } from '../text/sanitize.js';
+import { errorMessage, oneLine } from '../text/sanitize.js';
 import type { ActionIo } from './actionCommands.js';
 import { executorDeps, runningOperator } from './actionSetup.js';
 import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnvironment } from './environment.js';
@@ -41,22 +41,11 @@ export async function requestApproval(io: ActionIo, deps: Deps, opened: OpenedEn
   const store = storeOf(deps, plan.environment);
   let request: ApprovalRequest;
   try {
-    request = await store.create({ plan, requester: runningOperator(opened, io.env), reason: opts.reason });
+    request = await recordRequest(deps, opened, plan, opts.reason, io.env);
   } catch (err) {
-    io.stdout.write(`refused: could not record the approval request in the team store (${deps.team?.store.describe(err) ?? String(err)}): nothing was done\n`);
+    io.stdout.write(`refused: ${errorMessage(err)}\n`);
     return { code: EXIT.refused };
   }
-  const hash = planHash(plan);
-  await deps.journal.append(
-    journalEntry(deps, plan.environment, plan.action, plan.target.display, `approval requested: request ${request.id} waits for another operator; nothing was done yet; reason: ${oneLine(opts.reason, 300)}`, 'refused', {
-      summary: plan.summary,
-      changes: plan.changes,
-      calls: plan.calls,
-      approvalRequest: request.id,
-      planHash: hash,
-    }),
-  );
-  void notifyApprovalRequested(deps.notifier, { id: request.id, plan, planHash: hash, requestedAt: request.createdAt.getTime(), expiresAt: request.expiresAt.getTime(), by: operatorLine(request.requester) });
   const env = envFlag(opened);
   if (opts.json) io.stdout.write(JSON.stringify({ outcome: 'approval-requested', request: requestJson(request) }, null, 2) + '\n');
   else io.stdout.write(`approval requested: request ${request.id} (expires ${clock(request.expiresAt)})\nask another operator: opsdeck${env} approve ${request.id}\n`);
@@ -73,6 +62,32 @@ export async function requestApproval(io: ActionIo, deps: Deps, opened: OpenedEn
   const why = decided?.status === 'rejected' ? `rejected by ${decided.decision ? operatorLine(decided.decision.by) : 'another operator'}` : decided?.status === 'pending' ? 'not approved in time (it stays pending: run again with --approval ID once approved)' : `${decided?.status ?? 'gone'}`;
   io.stdout.write(`refused: request ${request.id} ${why}; nothing was changed\n`);
   return { code: EXIT.refused };
+}
+
+/**
+ * Records the request for this plan in the team store, journals it and
+ * notifies it; throws a one-line Error when the store does not take it.
+ */
+export async function recordRequest(deps: Deps, opened: OpenedEnvironment, plan: Plan, reason: string, processEnv: NodeJS.ProcessEnv): Promise<ApprovalRequest> {
+  const store = storeOf(deps, plan.environment);
+  let request: ApprovalRequest;
+  try {
+    request = await store.create({ plan, requester: runningOperator(opened, processEnv), reason });
+  } catch (err) {
+    throw new Error(`could not record the approval request in the team store (${deps.team?.store.describe(err) ?? errorMessage(err)}): nothing was done`);
+  }
+  const hash = planHash(plan);
+  await deps.journal.append(
+    journalEntry(deps, plan.environment, plan.action, plan.target.display, `approval requested: request ${request.id} waits for another operator; nothing was done yet; reason: ${oneLine(reason, 300)}`, 'refused', {
+      summary: plan.summary,
+      changes: plan.changes,
+      calls: plan.calls,
+      approvalRequest: request.id,
+      planHash: hash,
+    }),
+  );
+  void notifyApprovalRequested(deps.notifier, { id: request.id, plan, planHash: hash, requestedAt: request.createdAt.getTime(), expiresAt: request.expiresAt.getTime(), by: operatorLine(request.requester) });
+  return request;
 }
 
 /** The global flags that name the environment, for the line telling whom to ask. */
