@@ -10,7 +10,7 @@ import { executorDeps } from '../cli/actionSetup.js';
 import { recordRequest } from '../cli/approvalCommands.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
 import type { EnvironmentInfo } from '../model/environment.js';
-import { approvalsNeeded, operatorLine } from '../team/approvals.js';
+import { approvalsNeeded, operatorLine, type ApprovalStore } from '../team/approvals.js';
 
 type Pending = ReturnType<typeof executorDeps>;
 
@@ -35,22 +35,26 @@ export function tuiApprovalRequester(opened: OpenedEnvironment, pending: Pending
     request: async (plan) => recordRequest(await pending, { ...opened, info: env() }, plan, 'requested from the dashboard', processEnv),
     decided: async (id, signal) => {
       const store = (await pending).approvalStore;
-      if (!store) return { approved: false, message: 'the team store is not open' };
-      for (;;) {
-        if (signal.aborted) return { approved: false, message: 'stopped waiting for the approval' };
-        try {
-          const r = await store.get(id);
-          if (!r) return { approved: false, message: 'the request is gone' };
-          if (r.status === 'approved') return { approved: true };
-          if (r.status !== 'pending') return { approved: false, message: `${r.status}${r.decision ? ` by ${operatorLine(r.decision.by)}` : ''}` };
-        } catch {
-          // the store may come back; the wait goes on, the request stays
-        }
-        await new Promise<void>((done) => {
-          const t = setTimeout(done, POLL_MS);
-          signal.addEventListener('abort', () => (clearTimeout(t), done()), { once: true });
-        });
-      }
+      return store ? approvedBy(store, id, signal) : { approved: false, message: 'the team store is not open' };
     },
   };
+}
+
+/** Reads the request every second until it is decided (or the wait is stopped); a store that does not answer is asked again. */
+export async function approvedBy(store: Pick<ApprovalStore, 'get'>, id: string, signal: AbortSignal, everyMs = POLL_MS): Promise<{ approved: true } | { approved: false; message: string }> {
+  for (;;) {
+    if (signal.aborted) return { approved: false, message: 'stopped waiting for the approval' };
+    try {
+      const r = await store.get(id);
+      if (!r) return { approved: false, message: 'the request is gone' };
+      if (r.status === 'approved') return { approved: true };
+      if (r.status !== 'pending') return { approved: false, message: `${r.status}${r.decision ? ` by ${operatorLine(r.decision.by)}` : ''}` };
+    } catch {
+      // the store may come back; the wait goes on, the request stays
+    }
+    await new Promise<void>((done) => {
+      const t = setTimeout(done, everyMs);
+      signal.addEventListener('abort', () => (clearTimeout(t), done()), { once: true });
+    });
+  }
 }
