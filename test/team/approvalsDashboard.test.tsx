@@ -1,6 +1,6 @@
 // The dashboard's action box under the two-person rule, on the real local PostgreSQL: the phrase, the request, the wait, another operator's approval, the run.
 import { describe, expect, test, beforeAll, afterAll } from 'vitest';
-import { KEYS } from '../views/render.js';
+import { KEYS, type Harness } from '../views/render.js';
 import { actionViews } from '../views/actionView.js';
 import { createTestDatabase, type TestDatabase } from '../postgres/helpers.js';
 import { openTeamStore, type TeamStore } from '../../src/team/store.js';
@@ -31,16 +31,21 @@ const approvals = () => ({
   requester: { request: (plan: Parameters<ApprovalStore['create']>[0]['plan']) => store.create({ plan, requester: ana, reason: 'from the dashboard' }), decided: (id: string, signal: AbortSignal) => approvedBy(store, id, signal, 100) },
 });
 
+/** s on api, the count, the right phrase */
+async function scaleApi(v: Harness, count: string): Promise<void> {
+  v.press('s');
+  await v.waitFor((f) => f.includes('desired count:'));
+  v.type(count);
+  v.press(KEYS.enter);
+  await v.waitFor((f) => f.includes('Type api to confirm'));
+  v.type('api');
+  v.press(KEYS.enter);
+}
+
 describe('the action box in an environment with approvals', () => {
   test('after the phrase it waits for approval (request ID), then runs once another operator approved', async () => {
     const { v, a } = await open({ approvals: approvals() });
-    v.press('s');
-    await v.waitFor((f) => f.includes('desired count:'));
-    v.type('0');
-    v.press(KEYS.enter);
-    await v.waitFor((f) => f.includes('Type api to confirm'));
-    v.type('api');
-    v.press(KEYS.enter);
+    await scaleApi(v, '0');
     const frame = await v.waitFor((f) => /waiting for approval \(request [0-9A-Z]{6}\)/.test(f.replace(/[║│\n]/g, ' ').replace(/\s+/g, ' ')));
     const id = /request ([0-9A-Z]{6})/.exec(frame)![1]!;
     expect((await a.service('api')).desired).toBe(3);
@@ -53,13 +58,7 @@ describe('the action box in an environment with approvals', () => {
 
   test('a rejected request ends the run as refused; nothing is done', async () => {
     const { v, a } = await open({ approvals: approvals() });
-    v.press('s');
-    await v.waitFor((f) => f.includes('desired count:'));
-    v.type('1');
-    v.press(KEYS.enter);
-    await v.waitFor((f) => f.includes('Type api to confirm'));
-    v.type('api');
-    v.press(KEYS.enter);
+    await scaleApi(v, '1');
     const frame = await v.waitFor((f) => /request [0-9A-Z]{6}/.test(f));
     const id = /request ([0-9A-Z]{6})/.exec(frame)![1]!;
     await store.decide(id, 'rejected', bo);
