@@ -91,6 +91,17 @@ interface Running {
 
 const BOX_OPEN = new Set<ActionPhase>(['input', 'planning', 'confirm']);
 
+/**
+ * The two-person rule in the dashboard: once the phrase is typed, the plan
+ * is recorded as a request and the run waits for another operator's
+ * decision; approved, it runs with that approval.
+ */
+export interface ApprovalRequester {
+  request(plan: Plan): Promise<{ id: string }>;
+  /** resolves when decided: approved, or why not (rejected, expired, stopped) */
+  decided(id: string, signal: AbortSignal): Promise<{ approved: true } | { approved: false; message: string }>;
+}
+
 export class ActionController {
   private readonly store = new Observable<ActionUiState>({ phase: 'idle', runs: [] });
   private request: AnyRequest | undefined;
@@ -101,7 +112,10 @@ export class ActionController {
   private shown: number | undefined;
   private seq = 0;
 
-  constructor(private readonly deps: ExecutorDeps) {}
+  constructor(
+    private readonly deps: ExecutorDeps,
+    private readonly approvals?: ApprovalRequester,
+  ) {}
 
   getState = this.store.get;
   subscribe = this.store.subscribe;
@@ -285,21 +299,44 @@ export class ActionController {
     this.front = { phase: 'idle' };
     this.shown = id;
     this.publish();
-    runAction(this.deps, {
-      action: req.action,
-      ctx: req.ctx,
-      plan,
-      typed,
-      signal: own.abort.signal,
-      // verification reports from its first read on: the call is made, the lock released
-      onProgress: (progress) => {
-        if (own.stopWhenWatching) own.abort.abort(new Error('opsdeck was closed'));
-        this.update(id, { stage: 'watching', progress });
-      },
-    }).then(
+    const go = async (): Promise<RunResult> => {
+      const approval = await this.approved(id, plan, typed, own.abort.signal);
+      if (approval.refused) return approval.refused;
+      return runAction(this.deps, {
+        action: req.action,
+        ctx: req.ctx,
+        plan,
+        typed,
+        ...(approval.id !== undefined ? { approval: approval.id } : {}),
+        signal: own.abort.signal,
+        // verification reports from its first read on: the call is made, the lock released
+        onProgress: (progress) => {
+          if (own.stopWhenWatching) own.abort.abort(new Error('opsdeck was closed'));
+          this.update(id, { stage: 'watching', progress });
+        },
+      });
+    };
+    go().then(
       (result) => this.update(id, { stage: 'finished', result }),
       (err: unknown) => this.update(id, { stage: 'finished', error: errorMessage(err) }),
     );
+  }
+
+  /** Where the environment asks for approvals and the phrase was right: the request, then the wait; else nothing to wait for. */
+  private async approved(id: number, plan: Plan, typed: string | undefined, signal: AbortSignal): Promise<{ id?: string; refused?: RunResult }> {
+    if (!this.approvals || !this.deps.approvals?.required(plan) || typed !== plan.phrase || plan.refusal) return {};
+    const refused = (message: string): { refused: RunResult } => ({ refused: { outcome: 'refused', message, requestIds: [] } });
+    let request: { id: string };
+    try {
+      request = await this.approvals.request(plan);
+    } catch (err) {
+      return refused(errorMessage(err));
+    }
+    this.update(id, { progress: { message: `waiting for approval (request ${request.id}): another operator approves it in :approvals or with opsdeck approve ${request.id}` } });
+    const d = await this.approvals.decided(request.id, signal);
+    if (!d.approved) return refused(`request ${request.id}: ${d.message}; nothing was done`);
+    this.update(id, { progress: { message: `approved (request ${request.id}): running…` } });
+    return { id: request.id };
   }
 
   private update(id: number, patch: Partial<RunView>): void {

@@ -27,7 +27,7 @@ import type { AuditEntry, AuditOutcome, AuditRecord } from '../audit/record.js';
 import { currentOperator } from '../audit/record.js';
 import { clockTime, holderLine, LEASE_MS, LockHeldError, LockUnavailableError, RENEW_EVERY_MS, type LockHandle, type RenewResult, type TargetLock } from './lock.js';
 import { environmentLocator, lockKeyFor, lockSubject, type ResourceLocator } from './lockResource.js';
-import { errorMessage } from '../text/sanitize.js';
+import { errorMessage, oneLine } from '../text/sanitize.js';
 import { confirmationPhrase, type ActionContext, type ActionDefinition, type Plan, type ChildResult, type JournalProgress, type RunChild, type VerifyProgress, type VerifyResult } from './types.js';
 import { Watches } from './watches.js';
 
@@ -57,6 +57,20 @@ export interface ExecutorDeps {
   observer?: ActionObserver;
   /** the verifications under way in this process; default: one registry per process */
   watches?: Watches;
+  /** the two-person rule of the environment, when it has one (src/team/approvals.ts) */
+  approvals?: ApprovalGate;
+}
+
+export type GateAnswer = { ok: true; by: string } | { ok: false; message: string };
+
+/**
+ * Another operator's approval, asked for before an action of a tier the
+ * environment guards: `consume` uses the approval of request `id` for this
+ * exact plan, once, or says why not.
+ */
+export interface ApprovalGate {
+  required(plan: Plan): boolean;
+  consume(plan: Plan, id: string): Promise<GateAnswer>;
 }
 
 export type RunOutcome = ChildResult['outcome'];
@@ -67,6 +81,8 @@ export interface RunResult {
   message: string;
   requestIds: string[];
   verify?: VerifyResult;
+  /** the reason given to bypass the two-person rule, when it was */
+  breakGlass?: string;
 }
 
 export interface RunRequest<Args, Ctx extends ActionContext, P = unknown> {
@@ -75,6 +91,12 @@ export interface RunRequest<Args, Ctx extends ActionContext, P = unknown> {
   plan: Plan<P>;
   /** exactly what the operator typed (or passed with --confirm); undefined when nothing was typed */
   typed: string | undefined;
+  /** the approval request whose approval this run uses (the two-person rule) */
+  approval?: string;
+  /** bypasses the two-person rule, for this reason; journaled and notified as such */
+  breakGlass?: string;
+  /** why the operator acts, for the journal */
+  reason?: string;
   onProgress?: (p: VerifyProgress) => void;
   signal?: AbortSignal;
 }
@@ -140,6 +162,12 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
     const why = typed === undefined ? `no confirmation given; type (or pass --confirm) ${plan.phrase}` : `the confirmation "${typed}" is not "${plan.phrase}"`;
     return refuse('refused', `${why}: nothing was done`);
   }
+  // the two-person rule guards what the operator confirmed; the steps of a confirmed whole pass with it
+  const gate = 'typed' in confirmation && deps.approvals?.required(plan) ? deps.approvals : undefined;
+  const breakGlass = req.breakGlass ? oneLine(req.breakGlass, 300) : undefined;
+  if (gate && !breakGlass && !req.approval) {
+    return refuse('refused', `${plan.environment} requires another operator's approval of ${plan.tier} actions: request it (opsdeck approvals), then run with --approval ID, or --break-glass "reason": nothing was done`);
+  }
   if ('typed' in confirmation) notify(deps.observer, (o) => o.confirmed?.(plan));
 
   let key: string;
@@ -171,8 +199,17 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
     if (now !== plan.fingerprint) {
       return await refuse('aborted', `${plan.target.display} changed since the plan was shown (${describeChange(plan.fingerprint, now)}); plan again`);
     }
+    // used under the lock, after the re-read: an approval is not spent on a run that aborts for a changed target
+    let approvalNote = '';
+    if (gate && breakGlass) approvalNote = `; BREAK-GLASS: the two-person rule bypassed: ${breakGlass}`;
+    else if (gate && req.approval) {
+      const used = await gate.consume(plan, req.approval);
+      if (!used.ok) return await refuse('refused', used.message);
+      approvalNote = `; approved by ${used.by} (request ${req.approval.trim().toUpperCase()}, used)`;
+    }
+    const reason = req.reason ? `; reason: ${oneLine(req.reason, 300)}` : '';
 
-    const intent = await journal('intent', null, 'partOf' in confirmation ? `${plan.summary} (a step of ${confirmation.partOf.title})` : plan.summary);
+    const intent = await journal('intent', null, ('partOf' in confirmation ? `${plan.summary} (a step of ${confirmation.partOf.title})` : plan.summary) + reason + approvalNote);
     const children: RunChild = (child) => observed(deps, child, { partOf: plan });
     const progress: JournalProgress = async (detail, data) => {
       await deps.journal.append({ ...base, plan: { progressOf: intent.seq, ...data }, phase: 'progress', outcome: null, detail, requestIds: [], phraseAccepted: phraseAccepted, durationMs: ctx.now() - started });
@@ -186,7 +223,7 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
       const message = errorMessage(err);
       lockNotes.push(...lockEvents);
       await journal('outcome', 'failed', message, requestIds);
-      return { outcome: 'failed', message: `${plan.title} failed: ${message}${lockEvents.length ? ` (lock: ${lockEvents.join('; ')})` : ''}`, requestIds };
+      return { outcome: 'failed', message: `${plan.title} failed: ${message}${lockEvents.length ? ` (lock: ${lockEvents.join('; ')})` : ''}`, requestIds, ...(gate && breakGlass ? { breakGlass } : {}) };
     }
   } finally {
     await handle.release().catch(() => undefined);
@@ -205,9 +242,10 @@ async function guarded<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, r
   const stopped = superseded || signal.aborted;
   await journal('verify', verify.ok ? 'ok' : stopped ? 'aborted' : 'failed', verify.message, requestIds);
   const lockSaid = lockEvents.length ? ` (lock: ${lockEvents.join('; ')})` : '';
-  if (verify.ok) return { outcome: 'done', message: verify.message + lockSaid, requestIds, verify };
-  if (superseded) return { outcome: 'aborted', message: `${plan.title}: the call succeeded; ${verify.message}`, requestIds, verify };
-  return { outcome: 'failed', message: `${plan.title}: the call succeeded but ${verify.message}`, requestIds, verify };
+  const glass = gate && breakGlass ? { breakGlass } : {};
+  if (verify.ok) return { outcome: 'done', message: verify.message + lockSaid, requestIds, verify, ...glass };
+  if (superseded) return { outcome: 'aborted', message: `${plan.title}: the call succeeded; ${verify.message}`, requestIds, verify, ...glass };
+  return { outcome: 'failed', message: `${plan.title}: the call succeeded but ${verify.message}`, requestIds, verify, ...glass };
 }
 
 /** What every journal record of an action carries: who, where, what, and the plan as shown. */

@@ -3,7 +3,8 @@ import { oneLine } from '../text/sanitize.js';
 import type { Plan } from './types.js';
 import type { RunResult } from './executor.js';
 
-export function planLines(plan: Plan): string[] {
+/** Takes what an approver sees too: a plan as it was stored with its request. */
+export function planLines(plan: Pick<Plan, 'title' | 'tier' | 'summary' | 'changes' | 'calls' | 'details' | 'phrase' | 'refusal'>): string[] {
   const lines = [`${plan.title}   [${plan.tier}]`, `  ${oneLine(plan.summary)}`];
   for (const c of plan.changes) lines.push(`  change   ${c.field}: ${oneLine(c.before)} → ${oneLine(c.after)}`);
   for (const c of plan.calls) lines.push(`  call     ${c.api} ${JSON.stringify(c.params)}`);

@@ -25,6 +25,7 @@ import { openEnvironment, resolveIdentity, type GlobalOptions, type OpenedEnviro
 import { parseTimeout } from './duration.js';
 import { ecsName, wholeNumber } from './arguments.js';
 import { EXIT, UserError } from './exit.js';
+import { requestApproval, waitApprovalMs } from './approvalCommands.js';
 
 export interface ActionFlags {
   cluster?: string;
@@ -32,6 +33,11 @@ export interface ActionFlags {
   confirm?: string;
   json?: boolean;
   timeout: string;
+  /** the two-person rule: the request whose approval this run uses */
+  approval?: string;
+  breakGlass?: string;
+  reason?: string;
+  waitApproval?: string;
 }
 
 export interface ActionIo {
@@ -47,6 +53,10 @@ export function withActionFlags(cmd: Command, timeout = '10m'): Command {
     .option('--dry-run', 'print the plan and change nothing')
     .option('--confirm <phrase>', 'run without asking; the phrase must match exactly (see --dry-run)')
     .option('--json', 'print the plan or the result as JSON')
+    .option('--reason <text>', 'why, for the journal (and the approver); required where the environment asks for approvals')
+    .option('--approval <id>', 'run with the approval of this request (see opsdeck approvals)')
+    .option('--wait-approval <duration>', 'where approvals are required: record the request, wait this long for it, then run')
+    .option('--break-glass <reason>', 'bypass the two-person rule, for this reason: journaled and notified loudly')
     .addOption(new Option('--timeout <duration>', 'how long to watch the change take effect').default(timeout));
 }
 
@@ -74,6 +84,9 @@ export interface ActionSetup<Args, Ctx extends ActionContext> {
 export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: GlobalOptions, flags: ActionFlags, action: ActionDefinition<Args, Ctx>, setup: ActionSetup<Args, Ctx>): Promise<number> {
   const timeoutMs = parseTimeout(flags.timeout, '--timeout');
   if (flags.dryRun && flags.confirm !== undefined) throw new UserError('--dry-run and --confirm contradict each other: pick one', EXIT.usage);
+  if (flags.approval !== undefined && flags.breakGlass !== undefined) throw new UserError('--approval and --break-glass contradict each other: pick one', EXIT.usage);
+  if (flags.breakGlass !== undefined && flags.breakGlass.trim() === '') throw new UserError('--break-glass needs a reason, e.g. --break-glass "db down, approver unreachable"', EXIT.usage);
+  const waitMs = waitApprovalMs(flags.waitApproval);
   const opened = await openEnvironment(g, io.env, { oneShot: true });
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort(new Error('interrupted'));
@@ -96,12 +109,25 @@ export async function perform<Args, Ctx extends ActionContext>(io: ActionIo, g: 
     let typed = flags.confirm;
     if (typed === undefined && !plan.refusal && !opened.info.readOnly && io.isTTY) typed = await ask(io, plan.phrase, plan.tier);
     deps = await executorDeps(opened, io.env, (w) => io.stderr.write(`opsdeck: ${w}\n`));
+    let approval = flags.approval;
+    // the phrase typed right in an environment with the two-person rule: the request first
+    const asks = deps.approvals?.required(plan) && !plan.refusal && !opened.info.readOnly && typed === plan.phrase;
+    if (asks && approval === undefined && flags.breakGlass === undefined) {
+      const reason = flags.reason?.trim();
+      if (!reason) throw new UserError(`${plan.environment} requires another operator's approval: say why with --reason "…", the approver reads it`, EXIT.usage);
+      const asked = await requestApproval(io, deps, opened, plan, { reason, signal: interrupt.signal, ...(waitMs !== undefined ? { waitMs } : {}), ...(flags.json ? { json: true } : {}) });
+      if ('code' in asked) return asked.code;
+      approval = asked.approval;
+    }
     let last = '';
     const result = await runAction(deps, {
       action,
       ctx,
       plan,
       typed,
+      ...(approval !== undefined ? { approval } : {}),
+      ...(flags.breakGlass !== undefined ? { breakGlass: flags.breakGlass } : {}),
+      ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
       signal: interrupt.signal,
       onProgress: (p) => {
         if (p.message !== last && !flags.json) io.stderr.write(`  … ${p.message}\n`);

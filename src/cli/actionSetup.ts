@@ -20,6 +20,8 @@ import { lastGoodSteadyMs } from '../config/writers.js';
 import { DEFAULT_LAST_GOOD_STEADY_MS } from '../actions/ecs/lastGood.js';
 import { environmentNotifier } from '../notify/setup.js';
 import { notifyingObserver } from '../notify/actionEvents.js';
+import type { Notifier } from '../notify/notifier.js';
+import { approvalGate, approvalOperator, ApprovalStore, type ApprovalOperator } from '../team/approvals.js';
 
 /** The cluster a service lives in, from --cluster or the config. */
 export function clusterOf(config: EnvironmentConfig, service: string, cluster: string | undefined): string {
@@ -83,11 +85,18 @@ export function ecsActionContext(opened: OpenedEnvironment, facts: ConditionFact
  * operator chose --local-lock for this run: guessing that nobody else is
  * acting is how two operators changed one service at once.
  */
-export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard' = 'cli'): Promise<ExecutorDeps & { close(): Promise<void>; team?: SharedJournal }> {
+export async function executorDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard' = 'cli'): Promise<ExecutorDeps & { close(): Promise<void>; team?: SharedJournal; approvalStore?: ApprovalStore; notifier: Notifier }> {
   const deps = await lockedDeps(opened, env, warn, surface);
   // told of every outcome, it only queues; closing waits for the queue a bounded time
   const notifier = environmentNotifier(opened, { env, onFailure: warn });
-  return { ...deps, observer: notifyingObserver(notifier), close: async () => void (await Promise.all([deps.close(), notifier.flush()])) };
+  const approvalStore = opened.config.approvals && deps.team ? new ApprovalStore(deps.team.store.pool) : undefined;
+  const approvals = opened.config.approvals ? { approvals: approvalGate(opened.config.approvals, approvalStore, () => runningOperator(opened, env)) } : {};
+  return { ...deps, ...approvals, ...(approvalStore ? { approvalStore } : {}), notifier, observer: notifyingObserver(notifier), close: async () => void (await Promise.all([deps.close(), notifier.flush()])) };
+}
+
+/** This process's operator for the two-person rule: an environment without AWS (the sandbox) has no identity of its own to compare. */
+export function runningOperator(opened: OpenedEnvironment, env: NodeJS.ProcessEnv): ApprovalOperator {
+  return approvalOperator(opened.info.identity, !opened.aws, env);
 }
 
 async function lockedDeps(opened: OpenedEnvironment, env: NodeJS.ProcessEnv, warn: (line: string) => void, surface: 'cli' | 'dashboard'): Promise<ExecutorDeps & { close(): Promise<void>; team?: SharedJournal }> {

@@ -90,11 +90,14 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     const scenario = scenarioOf(opts);
     if (opts.env !== undefined && opts.env !== 'demo') throw new UserError(`--demo runs the sandbox environment "demo", not "${opts.env}"; drop --env or --demo`, EXIT.usage);
     const sandbox = createSandbox({ scenario: scenario as never });
-    const info = { ...sandbox.info, readOnly: isReadOnly(opts, sandbox.info), ...readOnlyCure(opts, sandbox.info, sandbox.info.name) };
-    const notify = await demoNotifyTargets(opts, processEnv);
+    const demo = await demoSettings(opts, processEnv);
+    const guarded = demo?.protected ? { ...sandbox.info, protected: true } : sandbox.info;
+    const info = { ...guarded, readOnly: isReadOnly(opts, guarded), ...readOnlyCure(opts, guarded, guarded.name) };
+    const notify = demo?.notify;
+    const approvals = demo?.approvals ? { approvals: demo.approvals } : {};
     // the sandbox has no config to name a team store in: OPSDECK_TEAM_DB lets the demo try team mode
     const teamStore = processEnv.OPSDECK_TEAM_DB;
-    return { info, config: notify ? { ...sandbox.environment, notify } : sandbox.environment, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock), ...(teamStore ? { teamStore } : {}) };
+    return { info, config: { ...sandbox.environment, ...(notify ? { notify } : {}), ...approvals }, sources: sandbox.sources, intervals: {}, ...sandboxBackend(sandbox), localLock: Boolean(opts.localLock), ...(teamStore ? { teamStore } : {}) };
   }
   if (opts.scenario !== undefined) throw new UserError('--scenario only applies to the sandbox; add --demo', EXIT.usage);
   // the config parser (yaml + zod) is loaded only when a config is read
@@ -167,11 +170,21 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
  * nobody.
  */
 export async function demoNotifyTargets(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv): Promise<EnvironmentConfig['notify']> {
+  return (await demoSettings(opts, processEnv))?.notify;
+}
+
+/**
+ * What the demo takes from the `demo` environment of --config: `notify:`,
+ * and to try the two-person rule `approvals:` and `protected:` (its team
+ * store is OPSDECK_TEAM_DB's, as ever in the demo).
+ */
+export async function demoSettings(opts: GlobalOptions, processEnv: NodeJS.ProcessEnv): Promise<Pick<EnvironmentConfig, 'notify' | 'approvals' | 'protected'> | undefined> {
   if (opts.config === undefined) return undefined;
   const { loadConfig } = await import('../config/load.js');
   try {
     const { config } = loadConfig({ explicit: opts.config, env: processEnv, cwd: process.cwd(), home: homedir() });
-    return Object.hasOwn(config.environments, 'demo') ? config.environments.demo?.notify : undefined;
+    const demo = Object.hasOwn(config.environments, 'demo') ? config.environments.demo : undefined;
+    return demo ? { notify: demo.notify, approvals: demo.approvals, protected: demo.protected } : undefined;
   } catch (err) {
     if (err instanceof ConfigError) throw new UserError(err.problems.join('\n'), EXIT.config);
     throw err;

@@ -21,6 +21,7 @@ import { rdsCommands } from './rdsCommands.js';
 import { queueCommands } from './queueCommands.js';
 import { pgCommands } from './pgCommands.js';
 import { incidentCommands } from './incidentCommands.js';
+import { approvalCommands } from './approvalCommands.js';
 import { autoscalingCommands } from './autoscalingCommands.js';
 import { setEnvCommand } from './setEnvCommand.js';
 import { taskCommands } from './taskCommands.js';
@@ -230,6 +231,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
   taskCommands(program, actionIo);
   initCommand(program, actionIo);
   lockCommands(program, actionIo);
+  approvalCommands(program, actionIo);
   runbookCommands(program, actionIo);
 
   // after every subcommand exists: they copy this setting when created, and must keep refusing extra arguments

@@ -69,7 +69,6 @@ export function taskCommands(program: Command, io: ActionIo): void {
     });
 
   withClusterFlag(withActionFlags(program.command('stop-task <service> <task>').description('stop one task of an ECS service (its id as `opsdeck tasks` lists it, or the start of it); the service starts a replacement')))
-    .option('--reason <text>', 'why, kept on the stopped task after "opsdeck: stopped by <you>: "')
     .action(async (service: string, task: string, flags: ActionFlags & { reason?: string }, cmd: Command) => {
       checkEcsNames(service, flags);
       const ref = taskRef(task);

@@ -239,6 +239,22 @@ const teamSchema = z
   .strict()
   .describe('team mode: the shared journal and locks in PostgreSQL (see README "Team mode")');
 
+// one approval from another operator is what the two-person rule implements; more would need a quorum
+const approvalCount = z
+  .number()
+  .int()
+  .min(0)
+  .refine((n) => n <= 1, { message: 'opsdeck implements one approval from another operator: use 0 or 1' });
+
+/** The two-person rule: how many other operators approve a plan of each tier before it runs. */
+const approvalsSchema = z
+  .object({
+    destructive: approvalCount.optional().describe('approvals a destructive action needs from another operator (0 or 1)'),
+    reversible: approvalCount.optional().describe('approvals a reversible action needs from another operator (0 or 1; default 0)'),
+  })
+  .strict()
+  .describe('the two-person rule (see README "Team mode: approvals"); needs a team store');
+
 export const environmentSchema = z
   .object({
     protected: z.boolean().default(false).describe('typed confirmations carry the environment name; read-only unless --write'),
@@ -271,6 +287,7 @@ export const environmentSchema = z
       .strict()
       .optional()
       .describe('refresh interval per panel, in seconds'),
+    approvals: approvalsSchema.optional(),
     notify: z
       .array(notifyTargetSchema)
       .optional()
@@ -287,10 +304,18 @@ export const configSchema = z
       { message: 'at least one environment is required' },
     ),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const [name, env] of Object.entries(config.environments)) {
+      const wanted = (env.approvals?.destructive ?? 0) > 0 || (env.approvals?.reversible ?? 0) > 0;
+      if (wanted && !env.team?.store && !config.team?.store)
+        ctx.addIssue({ code: 'custom', path: ['environments', name, 'approvals'], message: 'approvals are recorded in the team store: add team: { store: ${OPSDECK_TEAM_DB} } (top level or in this environment)' });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 export type EcsClusterConfig = z.infer<typeof ecsClusterSchema>;
 export type NotifyTargetConfig = z.infer<typeof notifyTargetSchema>;
+export type ApprovalsConfig = NonNullable<EnvironmentConfig['approvals']>;

@@ -20,6 +20,7 @@ import { ecsActionContext, executorDeps, resourceLocator, sleep } from '../cli/a
 import { deferredLock } from '../actions/lockSelect.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
 import { tuiDrill } from './drill.js';
+import { deferredGate, tuiApprovalRequester } from './approvals.js';
 import { TuiJobs } from './jobs.js';
 import type { Observed, TuiActions } from './ports.js';
 import { Observable } from '../engine/observable.js';
@@ -129,7 +130,9 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
     },
     ...(controls.observer ? { observer: controls.observer } : {}),
   };
-  const controller = new ActionController(deps);
+  const gate = deferredGate(opened, pending);
+  if (gate) deps.approvals = gate;
+  const controller = new ActionController(deps, tuiApprovalRequester(opened, pending, () => runtime.env, processEnv));
   const team = teamLine(pending);
   const drill = tuiDrill(opened, processEnv, () => runtime.env.readOnly);
   const jobs = controls.queues ? new TuiJobs(controls.queues) : undefined;

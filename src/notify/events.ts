@@ -38,6 +38,8 @@ export interface ActionNotice extends EventBase {
   summary: string;
   /** the executor's outcome line; for a mistyped phrase, that the phrase did not match (never what was typed) */
   message: string;
+  /** the reason the two-person rule was bypassed, when it was */
+  breakGlass?: string;
 }
 
 export interface ApprovalNotice extends EventBase {
@@ -103,9 +105,9 @@ export function wanted(filter: readonly string[] | undefined, event: NotifyEvent
 export function headline(e: NotifyEvent): string {
   switch (e.event) {
     case 'action.executed':
-      return `${e.title}: done`;
+      return `${glass(e)}${e.title}: done`;
     case 'action.failed':
-      return `${e.title}: FAILED: ${e.message}`;
+      return `${glass(e)}${e.title}: FAILED: ${e.message}`;
     case 'action.refused':
       return `${e.title}: refused: ${e.message}`;
     case 'approval.requested':
@@ -121,6 +123,10 @@ export function headline(e: NotifyEvent): string {
     case 'test':
       return `${e.environment}: ${e.message}`;
   }
+}
+
+function glass(e: ActionNotice): string {
+  return e.breakGlass !== undefined ? `BREAK-GLASS (two-person rule bypassed: ${e.breakGlass}) ` : '';
 }
 
 function minutes(ms: number): string {

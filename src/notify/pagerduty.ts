@@ -90,6 +90,8 @@ export function pagerdutyEvents(e: NotifyEvent, routingKey: string): PdEvent[] {
     case 'action.failed':
     case 'action.refused': {
       const details = { action: e.action, target: e.target, tier: e.tier, plan: e.summary, outcome: e.message };
+      // bypassing the two-person rule pages, whatever the outcome: someone must look
+      if (e.breakGlass !== undefined) return [trigger(key(e.environment, 'break-glass', e.action, e.target), 'critical', { ...details, break_glass: e.breakGlass }, e.target, serviceOf(e.target))];
       if (e.incident) return [trigger(incidentKey(e.environment, e.incident.id), 'critical', details, e.target, serviceOf(e.target))];
       const own = key(e.environment, 'action', e.action, e.target);
       if (e.event === 'action.failed') return [trigger(own, 'error', details, e.target, serviceOf(e.target))];

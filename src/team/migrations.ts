@@ -123,6 +123,41 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'approvals: the two-person rule, requests and the approvals given',
+    sql: `
+      CREATE TABLE opsdeck.approval_requests (
+        id text PRIMARY KEY,
+        env text NOT NULL,
+        plan_hash text NOT NULL,
+        plan jsonb NOT NULL,
+        action text NOT NULL,
+        target text NOT NULL,
+        tier text NOT NULL,
+        requester_user text NOT NULL,
+        requester_aws text NOT NULL,
+        requester_host text NOT NULL,
+        reason text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'used', 'expired')),
+        decided_at timestamptz,
+        used_at timestamptz
+      );
+      CREATE INDEX approval_requests_env_status ON opsdeck.approval_requests (env, status);
+      CREATE TABLE opsdeck.approvals (
+        request_id text NOT NULL REFERENCES opsdeck.approval_requests (id),
+        approver_user text NOT NULL,
+        approver_aws text NOT NULL,
+        approver_host text NOT NULL,
+        verdict text NOT NULL CHECK (verdict IN ('approved', 'rejected')),
+        approved_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        -- one decision per request: a second approver racing the first finds it taken
+        PRIMARY KEY (request_id)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,7 +13,7 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { AuditJournal } from '../../src/audit/journal.js';
 import { FileTargetLock } from '../../src/actions/lockFile.js';
 import { environmentLocator } from '../../src/actions/lockResource.js';
-import { ActionController } from '../../src/actions/controller.js';
+import { ActionController, type ApprovalRequester } from '../../src/actions/controller.js';
 import { ecsRequests, pgRequests, queueRequests, rdsRequests } from '../../src/actions/requests.js';
 import { sandboxPostgresAdmin } from '../../src/sources/sandbox/pgAdmin.js';
 import { TuiJobs } from '../../src/dashboard/jobs.js';
@@ -30,7 +30,7 @@ import type { EnvironmentInfo } from '../../src/model/environment.js';
 import type { TuiActions } from '../../src/dashboard/ports.js';
 import { actionBusy } from '../../src/dashboard/actions.js';
 import type { PanelData } from '../../src/model/panels.js';
-import type { ActionObserver } from '../../src/actions/executor.js';
+import type { ActionObserver, ApprovalGate } from '../../src/actions/executor.js';
 import { LogTail } from '../../src/engine/logTail.js';
 import { allData } from './fixtures.js';
 
@@ -60,7 +60,7 @@ export interface ActionHarness {
 
 const signal = new AbortController().signal;
 
-export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo>; notes?: string[]; observer?: ActionObserver } = {}): Promise<ActionHarness> {
+export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<EnvironmentInfo>; notes?: string[]; observer?: ActionObserver; approvals?: { gate: ApprovalGate; requester: ApprovalRequester } } = {}): Promise<ActionHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'opsdeck-views-actions-'));
   const clock = new ManualClock(Date.parse('2026-11-22T09:00:00Z'));
   const sandbox = createSandbox({ scenario: opts.scenario ?? 'calm', seed: 11, clock });
@@ -92,7 +92,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
   const journal = new AuditJournal(join(dir, 'audit.jsonl'));
   mkdirSync(join(dir, 'locks'), { recursive: true });
   const locate = environmentLocator(() => sandbox.info, Object.fromEntries(sandbox.environment.redis.map((r) => [r.name, r.url])), undefined, Object.fromEntries(sandbox.environment.postgres.map((p) => [p.name, p.url])));
-  const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')), locate, ...(opts.observer ? { observer: opts.observer } : {}) });
+  const controller = new ActionController({ journal, lock: new FileTargetLock(join(dir, 'locks')), locate, ...(opts.observer ? { observer: opts.observer } : {}), ...(opts.approvals ? { approvals: opts.approvals.gate } : {}) }, opts.approvals?.requester);
   const ecs: EcsSnapshot = await sandbox.sources.ecs.describe(signal);
   const read = async () => ({ rds: await sandbox.sources.rds.describe(signal), queues: await sandbox.sources.queues.read(signal) });
   const contexts = {

@@ -10,6 +10,8 @@ import { plain, renderView } from './render.js';
 import { actionHarness, type ActionHarness } from './actionSupport.js';
 import type { Scenario } from '../../src/sources/sandbox/index.js';
 import type { EnvironmentInfo } from '../../src/model/environment.js';
+import type { ApprovalGate } from '../../src/actions/executor.js';
+import type { ApprovalRequester } from '../../src/actions/controller.js';
 
 export interface ActionViewOptions extends RenderOptions {
   scenario?: Scenario;
@@ -17,6 +19,8 @@ export interface ActionViewOptions extends RenderOptions {
   notes?: string[];
   /** focus this panel first (2 RDS, 4 Queues) and wait until it is */
   panel?: '2' | '4';
+  /** the two-person rule: the executor's gate and the box's requester */
+  approvals?: { gate: ApprovalGate; requester: ApprovalRequester };
 }
 
 /** Call at the top of a test file: `open` draws the dashboard; every test's is torn down after it. */
@@ -37,7 +41,7 @@ export function actionViews(): {
   });
   return {
     async open(opts = {}) {
-      const h = await actionHarness({ scenario: opts.scenario, env: opts.env, notes: opts.notes });
+      const h = await actionHarness({ scenario: opts.scenario, env: opts.env, notes: opts.notes, ...(opts.approvals ? { approvals: opts.approvals } : {}) });
       a = h;
       const view = renderView({ noColor: true, ...opts, data: h.data, env: h.env, actions: h.actions });
       v = view;
