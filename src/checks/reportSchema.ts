@@ -123,7 +123,9 @@ const anyReportSchema = z.union([checkReportSchema, fleetReportSchema]);
 
 /** Validates a parsed report (one environment's or a fleet's); returns the problems, one line each (empty when valid). */
 export function reportProblems(doc: unknown): string[] {
-  const r = anyReportSchema.safeParse(doc);
+  // chosen by kind rather than through the union, so a problem is named at its field
+  const fleet = typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'fleet';
+  const r = (fleet ? fleetReportSchema : checkReportSchema).safeParse(doc);
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
 }
 
