@@ -12,6 +12,7 @@ import type { LaunchTui, TuiEnvironment } from './ports.js';
 import { FLUSH_MS, Notifier } from '../notify/notifier.js';
 import { notifyTargets } from '../notify/targets.js';
 import { bothObservers, notifyingObserver } from '../notify/actionEvents.js';
+import { createFleetFeed } from './fleet.js';
 
 interface RunDashboardOptions {
   /** the environment the flags chose, already opened */
@@ -61,10 +62,14 @@ export async function runDashboard(o: RunDashboardOptions): Promise<void> {
     ...(o.configPath ? { configPath: o.configPath } : {}),
   });
   const view = await sessions.openFirst();
+  let fleet: ReturnType<typeof createFleetFeed> | undefined;
   incident.run();
   try {
-    await o.launch({ ...view, noColor: o.noColor, incident, environments: sessions });
+    // the demo has no config to list: its fleet is the sandbox alone
+    fleet = createFleetFeed({ names: o.names.length ? o.names : [o.first.info.name], open: o.open, processEnv: o.processEnv });
+    await o.launch({ ...view, noColor: o.noColor, incident, environments: sessions, fleet });
   } finally {
+    fleet?.close();
     incident.stop();
     // an action still running finishes its part (the call, the journal, the lock) before the sources close
     await sessions.close();

@@ -61,6 +61,8 @@ export function assumeRoleProvider(role: AssumeRoleSettings, stsConfig: Record<s
 
   async function assume(): Promise<TemporaryCredentials> {
     const sts = await import('@aws-sdk/client-sts');
+    // as in clients.ts: the SDK's "node >= 22 soon" notice would tear through the TUI
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     client ??= new sts.STSClient({ ...stsConfig });
     const out = (await client.send(
       new sts.AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: sessionName, DurationSeconds: DURATION_S, ...(role.externalId ? { ExternalId: role.externalId } : {}) }),
