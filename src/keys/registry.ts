@@ -144,7 +144,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'checklist-fix', label: 'enter', keys: [{ key: 'return' }], help: 'In the checklist: plan the selected finding\'s fix (scale, roll back, requeue…)', hint: 'fix', scopes: ['checklist'], dangerous: true },
   // after checklist-fix: Enter reaches it only where read-only mode took the fix away
   { command: 'checklist-fold', label: 'space', keys: [{ input: ' ' }, { key: 'return' }], help: 'In the checklist: open or fold the ok rows (enter too, on their line)', scopes: ['checklist'], dangerous: false },
-  { command: 'fleet', label: 'F', keys: [{ input: 'F' }], help: 'The fleet: every environment of the config checked in the background, its verdict and first problems; Enter opens one', hint: 'fleet', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
+  { command: 'fleet', label: 'F', keys: [{ input: 'F' }], help: 'The fleet: each environment\'s verdict and first problems, checked in the background; Enter opens one', hint: 'fleet', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'fleet-open', label: 'enter', keys: [{ key: 'return' }], help: 'In the fleet: open the selected environment (as :env NAME)', hint: 'open', scopes: ['fleet'], dangerous: false },
   { command: 'runbooks', label: 'B', keys: [{ input: 'B' }], help: 'The runbooks: which apply now (their first check holds), stopped runs to resume, runs step by step', hint: 'runbooks', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'runbook-run', label: 'enter', keys: [{ key: 'return' }], help: 'In the runbooks: plan the selected runbook (or the rest of a stopped run), type its one phrase', hint: 'plan & run', scopes: ['runbooks'], dangerous: true },
