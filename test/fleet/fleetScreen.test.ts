@@ -101,3 +101,13 @@ describe('fleet feed', () => {
     });
   });
 });
+
+describe('session name', () => {
+  it('is opsdeck-<user> in the characters AWS takes, at most 64', async () => {
+    const { defaultSessionName } = await import('../../src/sources/aws/assumeRole.js');
+    expect(defaultSessionName('alice')).toBe('opsdeck-alice');
+    expect(defaultSessionName('DOMAIN\\jörg smith')).toBe('opsdeck-DOMAIN-j-rg-smith');
+    expect(defaultSessionName('x'.repeat(100))).toHaveLength(64);
+    expect(defaultSessionName('')).toBe('opsdeck-user');
+  });
+});
