@@ -8,7 +8,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput } from 'ink';
 import type { Key } from 'ink';
-import type { ActionUiState, DashboardRuntime, DrillView, JobsView, RunbookScreenView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
+import type { ActionUiState, DashboardRuntime, DrillView, FleetView, JobsView, TuiFleetHandle, RunbookScreenView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
 import { ShownEnvironments } from '../src/dashboard/shown.js';
 import type { KeyBinding } from '../src/dashboard/keys.js';
 import { activeBindings, KEY_BINDINGS } from '../src/dashboard/keys.js';
@@ -43,6 +43,7 @@ import { startFix } from './fixStart.js';
 import { drillRunningLine, drillScreen } from './drillScreen.js';
 import { drillAskLine } from './drillPrompt.js';
 import { jobsScreen } from './jobsScreen.js';
+import { fleetScreen } from './fleetScreen.js';
 import { runbookScreen, runProgressText } from './runbookScreen.js';
 import { runbookBox, runbookFooter, shownRunbookRun } from './runbookBox.js';
 
@@ -68,6 +69,8 @@ interface AppProps {
   incident?: TuiIncidentHandle;
   /** `:env NAME`; absent: this session cannot switch */
   environments?: EnvironmentSwitcher;
+  /** `:fleet` (F): every environment's verdict, checked in the background while shown */
+  fleet?: TuiFleetHandle;
 }
 
 const IDLE: ActionUiState = { phase: 'idle' };
@@ -81,6 +84,8 @@ const noIncident = () => NO_INCIDENT;
 const NO_DRILL: DrillView = { phase: 'idle', steps: [] };
 const noDrill = () => NO_DRILL;
 const NO_JOBS: JobsView = { loading: false };
+const NO_FLEET: FleetView = { rows: [], running: false };
+const noFleet = () => NO_FLEET;
 const noJobs = () => NO_JOBS;
 const NO_RUNBOOKS: RunbookScreenView = { runbooks: [], unfinished: [], problems: [], runs: [] };
 const noRunbooks = () => NO_RUNBOOKS;
@@ -195,6 +200,15 @@ export function App(props: AppProps) {
     jobsFeed?.want(j ? { redis: j.redis, queue: j.queue, id: j.open } : null);
   }, [jobsFeed, jobsWant, viewStore]);
   const teamTrouble = useSyncExternalStore(actions?.team?.subscribe ?? noSubscribe, actions?.team?.getState ?? noTeamTrouble);
+  const fleet = props.fleet;
+  const fleetView = useSyncExternalStore(fleet?.subscribe ?? noSubscribe, fleet?.getState ?? noFleet);
+  const fleetShown = state.fleet !== null;
+  // the checks run while the screen is shown, on the feed's own timer
+  useEffect(() => {
+    if (!fleetShown || !fleet) return undefined;
+    fleet.open();
+    return () => fleet.close();
+  }, [fleetShown, fleet]);
   const runbooks = actions?.runbooks;
   const runbookView = useSyncExternalStore(runbooks?.subscribe ?? noSubscribe, runbooks?.getState ?? noRunbooks);
   // the screen's marks are judged while it is open
@@ -305,6 +319,7 @@ export function App(props: AppProps) {
       const canRun = active.some((b) => b.command === 'runbook-run');
       body = { kind: 'lines', lines: runbookScreen({ view: runbookView, selectedKey: state.runbookKey, env: runtime.env.name, now: at, width, height: bodyHeight, canRun }) };
     }
+    else if (state.fleet) body = { kind: 'lines', lines: fleetScreen(fleetView, state.fleet.selected, { now: at, width, height: bodyHeight }) };
     else if (state.drill && drillView.phase !== 'idle') body = { kind: 'lines', lines: drillScreen(drillView, { now: at, width, height: bodyHeight }) };
     else if (state.jobs) {
       const screen = jobsScreen(state.jobs, jobsView, { now: at, width, height: bodyHeight });
@@ -376,6 +391,7 @@ export function App(props: AppProps) {
         }
       : {}),
     ...(incidentKeys ? { incident: incidentKeys } : {}),
+    ...(fleet ? { fleet: { rows: () => fleet.getState().rows, current: () => runtime.env.name, refresh: () => void fleet.refresh() } } : {}),
     ...(environmentsShown.canSwitch ? { environments: { list: () => environmentsShown.list(), switchTo: (name: string) => environmentsShown.switchTo(name) } } : {}),
     ...(drill
       ? {

@@ -46,6 +46,7 @@ const move =
     if (state.help) return ctx.dispatch({ type: 'helpScroll', delta: step, max: ctx.helpMaxScroll });
     if (state.jobs) return moveJobs(ctx, step);
     if (state.runbooks) return moveRunbookSelection(ctx, step);
+    if (state.fleet) return ctx.dispatch({ type: 'fleetSelect', delta: step, count: ctx.fleet?.rows().length ?? 0 });
     if (state.checklist && ctx.checklist) {
       const rows = checklistRows(ctx.checklist.items(), state.checklistOkOpen);
       if (rows.length === 0) return;
@@ -116,6 +117,17 @@ function visitNextProblem(ctx: DispatchContext): void {
   ctx.dispatch({ type: 'message', text: visitMessage(next.item, next.index, problems.length), tone: toneOf(next.item.finding.severity) });
 }
 
+/** Enter on the fleet: the shown environment closes the screen, another goes through `:env`'s switch. */
+function openFleetRow(ctx: DispatchContext): void {
+  const at = ctx.getState().fleet;
+  const row = at && ctx.fleet?.rows()[at.selected];
+  if (!row || !ctx.fleet) return;
+  ctx.dispatch({ type: 'fleet', open: false });
+  if (row.environment === ctx.fleet.current()) return;
+  if (!ctx.environments) return ctx.dispatch({ type: 'message', text: 'this session cannot switch environments', tone: 'warn' });
+  say(ctx, ctx.environments.switchTo(row.environment));
+}
+
 function showAction(ctx: Pick<DispatchContext, 'dispatch' | 'actions' | 'drill' | 'runbooks'>): void {
   // a runbook's question holds its run: it comes first
   if (ctx.actions?.show(askingRun(ctx))) return ctx.dispatch({ type: 'hideAction', hidden: false });
@@ -150,6 +162,10 @@ export const HANDLERS: Record<CommandId, Handler> = {
   'command-line': (ctx) => ctx.dispatch({ type: 'startEntry', kind: 'command' }),
   refresh: (ctx) => {
     if (ctx.getState().jobs) return reloadJobs(ctx, { input: 'r' });
+    if (ctx.getState().fleet && ctx.fleet) {
+      ctx.fleet.refresh();
+      return ctx.dispatch({ type: 'message', text: 'checking every environment again', tone: 'muted' });
+    }
     const active = activePanel(ctx.getState());
     ctx.refresh(active);
     ctx.dispatch({ type: 'message', text: `refreshing ${PANEL_TITLES[active]}`, tone: 'muted' });
@@ -163,6 +179,11 @@ export const HANDLERS: Record<CommandId, Handler> = {
   'checklist-fold': foldKey,
   'next-problem': visitNextProblem,
   runbooks: openRunbooks,
+  fleet: (ctx) => {
+    if (!ctx.fleet) return ctx.dispatch({ type: 'message', text: 'the fleet is not available in this session', tone: 'warn' });
+    ctx.dispatch({ type: 'fleet', open: true });
+  },
+  'fleet-open': openFleetRow,
   'runbook-run': runSelectedRunbook,
   incident: (ctx) => {
     const inc = ctx.incident;

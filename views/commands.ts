@@ -16,9 +16,11 @@ type ParsedCommand =
   | { kind: 'env'; name?: string }
   /** `:runbooks` opens the runbook screen; `:runbook NAME` plans that one there */
   | { kind: 'runbooks'; name?: string }
+  /** `:fleet`: every environment's verdict */
+  | { kind: 'fleet' }
   | { kind: 'unknown'; text: string };
 
-const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS, 'checklist', 'runbooks', 'runbook [name]', 'note [text]', 'env [name]'] as const;
+const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS, 'checklist', 'runbooks', 'runbook [name]', 'note [text]', 'env [name]', 'fleet'] as const;
 
 export function parseCommand(raw: string): ParsedCommand {
   const text = raw.trim().replace(/^:+/, '').trim().toLowerCase();
@@ -27,6 +29,7 @@ export function parseCommand(raw: string): ParsedCommand {
   if (text === 'help' || text === 'h' || text === '?') return { kind: 'help' };
   if (text === 'refresh' || text === 'r') return { kind: 'refresh' };
   if (text === 'checklist' || text === 'check' || text === 'c') return { kind: 'checklist' };
+  if (text === 'fleet') return { kind: 'fleet' };
   // the argument keeps its case: environment names as the config spells them, a note as typed
   const arg = (word: string) => raw.trim().replace(/^:+/, '').trim().slice(word.length).trim();
   if (/^env(\s|$)/.test(text)) {

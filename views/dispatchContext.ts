@@ -6,7 +6,7 @@
  * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
-import type { ActionPhase, ActionUiState, DrillView, IncidentStatus, JobsView, Reply, RunbookScreenView, RunView, TrackedFinding } from '../src/dashboard/ports.js';
+import type { ActionPhase, ActionUiState, DrillView, FleetRow, IncidentStatus, JobsView, Reply, RunbookScreenView, RunView, TrackedFinding } from '../src/dashboard/ports.js';
 import type { QueuesSnapshot } from '../src/model/queues.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
@@ -58,6 +58,15 @@ export interface IncidentKeys {
   end(): Reply;
   note(text: string): Reply;
   defaultTitle(): string;
+}
+
+export interface FleetKeys {
+  /** the screen's rows, in the order drawn */
+  rows(): readonly FleetRow[];
+  /** the environment shown now */
+  current(): string;
+  /** a round of checks now, in the background */
+  refresh(): void;
 }
 
 export interface EnvironmentKeys {
@@ -139,6 +148,8 @@ export interface DispatchContext {
   jobs?: JobsKeys;
   /** the runbook screen (B); absent when this session cannot act */
   runbooks?: RunbookKeys;
+  /** the `:fleet` screen (F); absent when this session has no fleet feed */
+  fleet?: FleetKeys;
 }
 
 /** A command's handler; what it reaches beyond the view state is its own narrow part of the context. */

@@ -19,6 +19,7 @@ const SCOPE_NAMES: Record<KeyScope, string> = {
   plan: 'Confirmation box',
   jobs: 'Failed jobs',
   runbooks: 'Runbooks',
+  fleet: 'Fleet',
 };
 
 /** Bindings grouped by the set of scopes (and panels) they work in, in table order. */

@@ -42,6 +42,7 @@ export function scopeOf(s: ViewState): KeyScope {
   if (s.help) return 'help';
   if (s.jobs) return 'jobs';
   if (s.runbooks) return 'runbooks';
+  if (s.fleet) return 'fleet';
   if (s.checklist) return 'checklist';
   return s.detail ? 'detail' : 'dashboard';
 }

@@ -62,7 +62,7 @@ export interface TerminalIo {
 
 export const launchTui: LaunchTui = (opts) => launchIn(opts, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
 
-export function launchIn({ runtime, noColor, actions, findings, incident, environments }: TuiOptions, io: TerminalIo): Promise<void> {
+export function launchIn({ runtime, noColor, actions, findings, incident, environments, fleet }: TuiOptions, io: TerminalIo): Promise<void> {
   return new Promise<void>((resolve) => {
     const out = io.stdout;
     let instance: Instance | undefined;
@@ -118,7 +118,7 @@ export function launchIn({ runtime, noColor, actions, findings, incident, enviro
     try {
       instance = render(
         <Crash onCrash={(err) => finish(errorMessage(err))}>
-          <App runtime={runtime} noColor={noColor} onQuit={() => finish()} actions={actions} findings={findings} incident={incident} environments={environments} />
+          <App runtime={runtime} noColor={noColor} onQuit={() => finish()} actions={actions} findings={findings} incident={incident} environments={environments} {...(fleet ? { fleet } : {})} />
         </Crash>,
         {
           stdout: io.stdout,

@@ -73,6 +73,8 @@ function runCommandLine(text: string, ctx: DispatchContext): void {
       return ctx.dispatch({ type: 'focus', id: parsed.id });
     case 'checklist':
       return HANDLERS.checklist(ctx, TYPED);
+    case 'fleet':
+      return HANDLERS.fleet(ctx, TYPED);
     case 'env':
       return runEnvCommand(parsed.name, ctx);
     case 'note':

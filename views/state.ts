@@ -98,6 +98,8 @@ export interface ViewState {
   runbooks: boolean;
   /** the row selected in it (runbookScreen.ts rowKey): a runbook, an unfinished run, a run under way */
   runbookKey: string | null;
+  /** the `:fleet` screen is open, on the selected environment's row */
+  fleet: { selected: number } | null;
 }
 
 export const initialViewState: ViewState = {
@@ -124,6 +126,7 @@ export const initialViewState: ViewState = {
   jobs: null,
   runbooks: false,
   runbookKey: null,
+  fleet: null,
 };
 
 export type ViewAction =
@@ -162,6 +165,8 @@ export type ViewAction =
   | { type: 'jobOpen'; id: string | null }
   | { type: 'jobScroll'; delta: number; max: number }
   | { type: 'runbooks'; open: boolean }
+  | { type: 'fleet'; open: boolean }
+  | { type: 'fleetSelect'; delta: number; count: number }
   | { type: 'runbookSelect'; key: string | null }
   /** another environment is shown: what was selected or filtered in the last one means nothing here */
   | { type: 'environmentSwitched' };
@@ -196,6 +201,7 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       if (s.jobs?.open) return { ...s, jobs: { ...s.jobs, open: null, scroll: 0 } };
       if (s.jobs) return { ...s, jobs: null };
       if (s.runbooks) return { ...s, runbooks: false };
+      if (s.fleet) return { ...s, fleet: null };
       if (s.checklist) return { ...s, checklist: false };
       if (s.detail) return { ...s, detail: null };
       return s;
@@ -253,6 +259,13 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
     }
     case 'runbooks':
       return a.open === s.runbooks ? s : { ...s, runbooks: a.open, help: false, checklist: false, drill: false };
+    case 'fleet':
+      return a.open === (s.fleet !== null) ? s : { ...s, fleet: a.open ? { selected: 0 } : null, help: false, checklist: false, runbooks: false, drill: false };
+    case 'fleetSelect': {
+      if (!s.fleet) return s;
+      const next = Math.max(0, Math.min(Math.max(0, a.count - 1), s.fleet.selected + a.delta));
+      return next === s.fleet.selected ? s : { ...s, fleet: { selected: next } };
+    }
     case 'runbookSelect':
       return s.runbookKey === a.key ? s : { ...s, runbookKey: a.key };
     case 'drill':

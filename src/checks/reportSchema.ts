@@ -93,14 +93,44 @@ const checkReportSchema = z
     }
   });
 
-/** Validates a parsed report; returns the problems, one line each (empty when valid). */
+const section = z
+  .object({
+    environment: z.string().min(1),
+    status: severity.describe('the environment\'s worst finding; unknown when it could not be opened or reached'),
+    exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+    account: z.string().optional().describe('the AWS account, when the environment uses AWS'),
+    identity: z.string().optional().describe('the caller\'s ARN: the assumed role\'s when aws.assumeRole is set'),
+    error: z.string().min(1).optional().describe('why there is no report: the environment could not be opened, or its AWS identity not confirmed'),
+    report: checkReportSchema.optional().describe('the environment\'s checklist, as `check --env NAME --format json` prints it'),
+  })
+  .strict()
+  .refine((s) => (s.error === undefined) !== (s.report === undefined), { message: 'a section holds either a report or an error' });
+
+const fleetReportSchema = z
+  .object({
+    version: z.literal(1),
+    kind: z.literal('fleet').describe('`check --env all` or `--env a,b`: a section per environment'),
+    checkedAt: isoTime,
+    status: severity.describe('the worst section: crit > unknown > warn > ok'),
+    exitCode: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).describe('the worst section\'s: 0 ok, 1 warn, 2 crit, 3 unknown'),
+    summary: z.object({ ok: count, warn: count, crit: count, unknown: count }).strict().describe('environments by verdict'),
+    environments: z.array(section).min(1),
+  })
+  .strict();
+
+// a single environment's report has no `kind`: documents written before fleets stay valid
+const anyReportSchema = z.union([checkReportSchema, fleetReportSchema]);
+
+/** Validates a parsed report (one environment's or a fleet's); returns the problems, one line each (empty when valid). */
 export function reportProblems(doc: unknown): string[] {
-  const r = checkReportSchema.safeParse(doc);
+  // chosen by kind rather than through the union, so a problem is named at its field
+  const fleet = typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'fleet';
+  const r = (fleet ? fleetReportSchema : checkReportSchema).safeParse(doc);
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
 }
 
 export function checkReportJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(checkReportSchema, {
+  const generated = z.toJSONSchema(anyReportSchema, {
     target: 'draft-07',
     override: (ctx) => {
       // "format": "date-time" says it; zod's spelled-out regex only makes the file unreadable
@@ -112,7 +142,7 @@ export function checkReportJsonSchema(): Record<string, unknown> {
     $schema,
     $id: CHECK_REPORT_SCHEMA_ID,
     title: 'opsdeck check report',
-    description: 'The output of `opsdeck check --format json`: every finding of one run of the checks, with the verdict and the exit code.',
+    description: 'The output of `opsdeck check --format json`: every finding of one run of the checks, with the verdict and the exit code; with `--env all` or a list, a fleet report (`kind: fleet`) with one such report per environment.',
     ...rest,
   };
 }

@@ -30,6 +30,7 @@ import { lockCommands } from './lockCommands.js';
 import { runbookCommands, configPath } from './runbookCommands.js';
 import { checkNotify, notifyCommands } from './notifyCommands.js';
 import { parseDuration, parseTimeout } from './duration.js';
+import { configuredNames, DEMO_ENVIRONMENT, fleetNames, formatFleet, isFleetSpec, runFleetCheck } from './fleetCheck.js';
 import type { LaunchTui } from '../dashboard/ports.js';
 
 /** What each sandbox scenario stages, for `demo --help`. */
@@ -110,7 +111,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     .version(VERSION, '--version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .option('--config <file>', 'config file (default: $OPSDECK_CONFIG, ./opsdeck.yaml, ~/.config/opsdeck/config.yaml)')
-    .option('--env <name>', 'environment of the config to use')
+    .option('--env <name>', 'environment of the config to use (check: also all, or a comma list)')
     .option('--demo', 'run against the built-in sandbox instead of real systems')
     .addOption(new Option('--scenario <name>', 'sandbox scenario (with --demo)').choices([...SCENARIOS]))
     .option('--region <region>', 'AWS region (default: the config, then AWS_REGION and ~/.aws/config)')
@@ -197,6 +198,10 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const sinceMs = g.since === undefined ? undefined : parseDuration(g.since, '--since');
       const timeoutMs = parseTimeout(o.timeout, '--timeout');
+      if (isFleetSpec(g.env)) {
+        code = await fleetCheck(g, o, { timeoutMs, ...(sinceMs !== undefined ? { sinceMs } : {}) });
+        return;
+      }
       const opened = await openEnvironment(g, env, { oneShot: true });
       try {
         const warn = (line: string) => stderr.write(`opsdeck: ${oneLine(line)}\n`);
@@ -216,6 +221,23 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         await opened.sources.close();
       }
     });
+
+  /** `check --env all` / `--env a,b`: one report, a section per environment, the worst exit code. */
+  const fleetCheck = async (g: GlobalOptions, o: { format: ReportFormat; notify?: boolean }, t: { timeoutMs: number; sinceMs?: number }): Promise<number> => {
+    if (o.notify) throw new UserError('--notify follows one environment: run one check --notify per environment (--env NAME)', EXIT.usage);
+    const demo = Boolean(g.demo);
+    const names = fleetNames(g.env as string, await configuredNames(g.config, demo, env), demo);
+    const real: GlobalOptions = { ...g, demo: false };
+    delete real.scenario;
+    const report = await runFleetCheck(names, {
+      open: (name) => (demo && name === DEMO_ENVIRONMENT ? openEnvironment({ ...g, env: undefined }, env, { oneShot: true }) : openEnvironment({ ...real, demo: false, env: name }, env, { oneShot: true })),
+      // with --demo every record goes to the demo's state directory: the real environments' checklist windows stay where they are
+      ...t, processEnv: env, remember: !demo,
+      warn: (line) => stderr.write(`opsdeck: ${oneLine(line)}\n`),
+    });
+    stdout.write(formatFleet(report, o.format, o.format === 'text' && wantsColor(g, env, stdout) ? ANSI_PAINT : NO_PAINT));
+    return report.exitCode;
+  };
 
   configCommands(program, { stdout, env, setCode: (c) => (code = c) });
   const actionIo = { stdout, stderr, env, isTTY, setCode: (c: number) => (code = c) };

@@ -263,10 +263,19 @@ export const environmentSchema = z
       .object({
         region: z.string().min(1, { abort: true }).regex(AWS_REGION, 'expected an AWS region such as us-east-1, eu-central-2 or us-gov-west-1').optional(),
         profile: z.string().min(1).optional(),
+        assumeRole: z
+          .object({
+            arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, 'expected a role ARN such as arn:aws:iam::123456789012:role/opsdeck'),
+            externalId: z.string().min(2).max(1224).optional().describe("the role's trust policy condition sts:ExternalId; use ${ENV} to keep it out of the file"),
+            sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'expected 2-64 characters of letters, digits and +=,.@_-').optional().describe('default: opsdeck-<os user>'),
+          })
+          .strict()
+          .optional()
+          .describe('a role to assume (STS AssumeRole) with the credentials of the profile or the SDK defaults; the header shows the assumed role'),
       })
       .strict()
       .optional()
-      .describe('region and profile; omitted: the AWS SDK defaults (AWS_REGION, AWS_PROFILE, ...)'),
+      .describe('region, profile and a role to assume; omitted: the AWS SDK defaults (AWS_REGION, AWS_PROFILE, ...)'),
     ecs: z.array(ecsClusterSchema).default([]),
     rds: z.array(rdsInstanceSchema).default([]),
     logs: z.array(logGroupSchema).default([]),

@@ -11,6 +11,7 @@ import type { LiveFindingsState } from '../checks/live.js';
 import type { IncidentStatus } from '../incident/recorder.js';
 import type { DrillReport, DrillStepId, StepStatus } from '../drills/types.js';
 import type { JobDetail, JobList } from '../model/jobs.js';
+import type { Severity } from '../model/findings.js';
 import type { RunStage } from '../actions/controller.js';
 import type { RunOutcome } from '../actions/executor.js';
 
@@ -266,12 +267,43 @@ export interface TuiRunbooksHandle extends Observed<RunbookScreenView> {
   answer(runId: string, choice: string): Reply;
 }
 
+/** One environment on the `:fleet` screen: its verdict, counts and first problems. */
+export interface FleetRow {
+  environment: string;
+  status: Severity;
+  counts: Record<Severity, number>;
+  /** the worst findings, the environment's name left off the subject */
+  top: readonly { severity: Severity; subject: string; message: string }[];
+  identity?: string;
+  /** why it could not be checked */
+  error?: string;
+  /** not checked yet */
+  pending?: boolean;
+}
+
+export interface FleetView {
+  rows: readonly FleetRow[];
+  /** when the last round finished */
+  checkedAt?: number;
+  /** a round is under way */
+  running: boolean;
+}
+
+/** The `:fleet` screen's feed (src/dashboard/fleet.ts): checks while open, every ~45 s. */
+export interface TuiFleetHandle extends Observed<FleetView> {
+  open(): void;
+  close(): void;
+  /** a round now (r on the screen) */
+  refresh(): Promise<void>;
+}
+
 export interface TuiOptions extends TuiEnvironment {
   /** NO_COLOR, --no-color or a monochrome terminal */
   noColor: boolean;
   /** incident mode: i starts or ends one, n adds a note; the header shows its clock */
   incident?: TuiIncidentHandle;
   environments?: EnvironmentSwitcher;
+  fleet?: TuiFleetHandle;
 }
 
 /** Shows the dashboard until the user quits; resolves after the terminal is restored. */

@@ -14,6 +14,7 @@ import { notifyTargets } from '../notify/targets.js';
 import { bothObservers, notifyingObserver } from '../notify/actionEvents.js';
 import { openTeamDashboardSession, type TeamDashboardSession } from '../team/incidentsLive.js';
 import { operatorLabel } from '../incident/incident.js';
+import { createFleetFeed } from './fleet.js';
 
 interface RunDashboardOptions {
   /** the environment the flags chose, already opened */
@@ -69,10 +70,14 @@ export async function runDashboard(o: RunDashboardOptions): Promise<void> {
     ...(o.configPath ? { configPath: o.configPath } : {}),
   });
   const view = await sessions.openFirst();
+  let fleet: ReturnType<typeof createFleetFeed> | undefined;
   incident.run();
   try {
-    await o.launch({ ...view, noColor: o.noColor, incident, environments: sessions });
+    // the demo has no config to list: its fleet is the sandbox alone
+    fleet = createFleetFeed({ names: o.names.length ? o.names : [o.first.info.name], open: o.open, processEnv: o.processEnv });
+    await o.launch({ ...view, noColor: o.noColor, incident, environments: sessions, fleet });
   } finally {
+    fleet?.close();
     incident.stop();
     await team?.close();
     // an action still running finishes its part (the call, the journal, the lock) before the sources close

@@ -44,7 +44,7 @@ const unreconciled: CheckDefinition = {
   evaluate(ctx) {
     // not read (a caller without the journal): no verdict rather than a false "all have outcomes"
     if (ctx.unreconciled === undefined) return [];
-    if (ctx.unreconciled.length === 0) return [findingsOf(this)('ok', { kind: 'panel', name: '' }, 'every action in the journal has an outcome')];
+    if (ctx.unreconciled.length === 0) return [findingsOf(this)('ok', { kind: 'panel', name: this.area }, 'every action in the journal has an outcome')];
     return ctx.unreconciled.map((i: UnreconciledIntent) => {
       const { area, ref } = placeOf(i, ctx);
       const f = findingsOf({ id: this.id, area });

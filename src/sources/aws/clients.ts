@@ -6,6 +6,7 @@
  * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECS, ~/.aws/config `endpoint_url`).
  */
 import { resolveAwsSettings, type AwsSettings, type CredentialSource } from './credentials.js';
+import { assumeRoleProvider } from './assumeRole.js';
 import { AwsError, describeAwsError, errorKind, ENDPOINT, type AwsCall } from './errors.js';
 
 // Commands are built from these same lazily loaded modules (see `send`), so
@@ -93,6 +94,9 @@ export function createAwsContext(opts: AwsContextOptions = {}): AwsContext {
   if (settings.profile) config.profile = settings.profile;
   if (overrides.endpoint) config.endpoint = overrides.endpoint;
   if (overrides.credentials) config.credentials = overrides.credentials;
+  // the role's credentials come from the environment's own (above); every client then acts as the role
+  const role = settings.assumeRole ? assumeRoleProvider(settings.assumeRole, { ...config }) : undefined;
+  if (role) config.credentials = role;
 
   const pending = new Map<AwsService, Promise<Clients[AwsService]>>();
   const created: { destroy(): void }[] = [];
@@ -135,6 +139,7 @@ export function createAwsContext(opts: AwsContextOptions = {}): AwsContext {
     sdk,
     close: () => {
       for (const c of created.splice(0)) c.destroy();
+      role?.close();
       pending.clear();
     },
   };

@@ -6,10 +6,13 @@
  * `profile` to the client keeps SSO, assume-role chains and credential_process
  * working exactly as they do for the aws CLI.
  */
+import type { AssumeRoleSettings } from './assumeRole.js';
 
 export interface AwsSettings {
   region?: string | undefined;
   profile?: string | undefined;
+  /** the config's `aws.assumeRole` (there is no flag for it) */
+  assumeRole?: AssumeRoleSettings | undefined;
 }
 
 /** Where the credentials will come from, so error lines can say what to run. */
@@ -24,6 +27,7 @@ interface ResolvedAwsSettings {
   /** explicit profile for the client config; AWS_PROFILE is left to the SDK */
   profile: string | undefined;
   credentials: CredentialSource;
+  assumeRole: AssumeRoleSettings | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -39,7 +43,7 @@ export function resolveAwsSettings(flags: AwsSettings | undefined, config: AwsSe
   else if (nonEmpty(env.AWS_PROFILE)) credentials = { kind: 'profile', profile: env.AWS_PROFILE as string, from: 'AWS_PROFILE' };
   else if (nonEmpty(env.AWS_ACCESS_KEY_ID)) credentials = { kind: 'environment' };
   else credentials = { kind: 'default' };
-  return { region, profile, credentials };
+  return { region, profile, credentials, assumeRole: config?.assumeRole };
 }
 
 /** "profile prod", "the environment's AWS_ACCESS_KEY_ID", "the default profile". */
