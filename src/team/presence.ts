@@ -3,8 +3,7 @@
  * (upserted every `beatMs`, deleted on exit) and, on the same beat, reads the
  * others' rows seen within `ttlMs` (a dashboard killed without its delete
  * drops out then), the live leases in opsdeck.locks taken for the
- * environment, and the pending approvals when the store has that table (it
- * is added by a later migration: a store without it simply has none).
+ * environment, and its approval requests still pending.
  * Liveness is judged by the server's clock, like the lock's leases.
  */
 import type pg from 'pg';
@@ -24,7 +23,7 @@ export interface PresenceView {
   others: PresenceEntry[];
   /** live locks taken for this environment, with who holds them */
   locks: { holder: string; target: string }[];
-  /** pending approval requests; undefined when the store has no approvals table */
+  /** pending approval requests; undefined until the first beat has read them */
   approvals?: number;
 }
 
@@ -112,20 +111,9 @@ export class TeamPresence {
     }
   }
 
-  /**
-   * Pending approvals of the environment, when the store has the table (a
-   * later migration adds it); its environment column is found by name, so a
-   * table shaped otherwise counts as none rather than failing the beat.
-   */
-  private async pendingApprovals(): Promise<number | undefined> {
-    const cols = await this.pool.query<{ c: string }>(
-      `SELECT column_name AS c FROM information_schema.columns
-       WHERE to_regclass('opsdeck.approval_requests') IS NOT NULL AND table_schema = 'opsdeck' AND table_name = 'approval_requests' AND column_name IN ('env', 'environment', 'status')`,
-    );
-    const names = new Set(cols.rows.map((r) => r.c));
-    const envCol = names.has('env') ? 'env' : names.has('environment') ? 'environment' : undefined;
-    if (!envCol || !names.has('status')) return undefined;
-    const r = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM opsdeck.approval_requests WHERE ${envCol} = $1 AND status = 'pending'`, [this.opts.env]);
+  /** Requests of this environment still waiting for a second operator (an expired one waits for nobody). */
+  private async pendingApprovals(): Promise<number> {
+    const r = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM opsdeck.approval_requests WHERE env = $1 AND status = 'pending' AND expires_at > now()`, [this.opts.env]);
     return Number(r.rows[0]?.n ?? 0);
   }
 }

@@ -54,16 +54,24 @@ describe('presence', () => {
     expect(rows.rows[0].n).toBe(0);
   });
 
-  it('counts the environment\u2019s live leases, and pending approvals only once the table exists', async () => {
+  it('counts the environment\u2019s live leases and its pending, unexpired approval requests', async () => {
     const a = session('alice@h1', 'h1', 55, 'locks');
     const lock = new PgTargetLock(store.pool, 'the team store');
     const held = await lock.acquire('opsdeck:lock:test-presence', 10_000, { action: 'scale', environment: 'locks', target: 'locks/api' });
     const other = await lock.acquire('opsdeck:lock:test-presence-2', 10_000, { action: 'scale', environment: 'other', target: 'other/api' });
     await a.beat();
     expect(a.view.get().locks).toEqual([{ holder: expect.stringMatching(/@/), target: 'locks/api' }]);
-    expect(a.view.get().approvals).toBeUndefined();
-    await store.pool.query(`CREATE TABLE opsdeck.approval_requests (id text PRIMARY KEY, env text NOT NULL, status text NOT NULL)`);
-    await store.pool.query(`INSERT INTO opsdeck.approval_requests VALUES ('1', 'locks', 'pending'), ('2', 'locks', 'approved'), ('3', 'other', 'pending')`);
+    expect(a.view.get().approvals).toBe(0);
+    const row = (id: string, env: string, status: string, expires: string) =>
+      store.pool.query(
+        `INSERT INTO opsdeck.approval_requests (id, env, plan_hash, plan, action, target, tier, requester_user, requester_aws, requester_host, expires_at, status)
+         VALUES ($1, $2, 'h', '{}', 'scale', 'x/api', 'destructive', 'bob', 'sandbox:bob', 'h2', now() + $3::interval, $4)`,
+        [id, env, expires, status],
+      );
+    await row('1', 'locks', 'pending', '1 hour');
+    await row('2', 'locks', 'approved', '1 hour');
+    await row('3', 'other', 'pending', '1 hour');
+    await row('4', 'locks', 'pending', '-1 minute');
     await a.beat();
     expect(a.view.get().approvals).toBe(1);
     await held.release();
