@@ -22,6 +22,8 @@ export const DEFAULT_INTERVALS_MS: Record<PanelId, number> = {
   queues: 2_000,
   postgres: 3_000,
   health: 5_000,
+  // a rate over minutes needs no faster scrapes; Prometheus' own default is 15 s
+  metrics: 10_000,
 };
 
 interface RuntimeOptions {
@@ -101,6 +103,7 @@ export class Runtime {
     this.watch('queues', async (sig) => failOnQueueOutage(await s.queues.read(sig), this.store.get('queues').data));
     this.watch('postgres', async (sig) => holdDownDatabases(await s.postgres.read(sig), this.store.get('postgres')));
     this.watch('health', async (sig) => holdDownProbes(await s.health.probe(sig), this.store.get('health').data));
+    this.watch('metrics', (sig) => s.metrics.read(sig));
     this.staleTimer = setInterval(() => this.store.markStale(), 1_000);
     this.staleTimer.unref?.();
     for (const w of this.watchers.values()) w.start();
