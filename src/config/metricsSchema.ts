@@ -63,7 +63,7 @@ export const metricsSchema = z
     headers: z
       .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name'), z.string())
       .optional()
-      .describe('request headers, e.g. Authorization: "Bearer ${METRICS_TOKEN}"; their values are secrets'),
+      .describe('request headers, e.g. an Authorization bearer token written as ${METRICS_TOKEN}; their values are secrets'),
     timeoutMs: z.number().int().positive().optional().describe('per scrape; default 5000'),
     checkGap: window.optional().describe('`opsdeck check` scrapes twice this far apart when a rule needs a rate; default 5s'),
     rules: z.array(metricsRuleSchema).min(1, 'give at least one rule: { series, warn, crit }, with rate: for a counter, or { ratio: [a, b], rate, warn, crit }'),
