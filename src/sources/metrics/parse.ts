@@ -64,7 +64,7 @@ function readLabels(line: string, at: number): { labels: Record<string, string>;
     skipBlanks();
     if (line[i] === '}') return { labels, end: i + 1 };
     const name = LABEL_NAME.exec(line.slice(i))?.[0];
-    if (!name) throw new LineError(`expected a label name at column ${i + 1}`);
+    if (!name) throw new LineError(`expected a label name in ${line.slice(at, i + 8)}…`);
     i += name.length;
     skipBlanks();
     if (line[i] !== '=') throw new LineError(`expected = after label ${name}`);
