@@ -37,7 +37,7 @@ interface RuntimeOptions {
   coalesceMs?: number;
   /**
    * at least this many ms between two notifications of the panels' store,
-   * default 1000: six panels polling at their own pace would otherwise cost
+   * default 1000: seven panels polling at their own pace would otherwise cost
    * a frame each; a key's own change still draws at once (view state)
    */
   minGapMs?: number;

@@ -22,7 +22,7 @@ export function demoMetricsConfig(): MetricsConfig {
     url: METRICS_URL,
     rules: [
       { series: 'error_rate_total', rate: '5m', warn: 1, crit: 5 },
-      { series: 'queue_depth', labels: { queue: 'emails' }, warn: 500, crit: 5_000 },
+      { series: 'queue_depth', labels: { queue: 'emails' }, warn: 2_000, crit: 10_000 },
       { ratio: ['errors_total', 'requests_total'], rate: '5m', warn: 0.01, crit: 0.05 },
     ],
   };
