@@ -20,7 +20,7 @@ type ParsedCommand =
   | { kind: 'fleet' }
   | { kind: 'unknown'; text: string };
 
-const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-6', ...PANEL_IDS, 'checklist', 'runbooks', 'runbook [name]', 'note [text]', 'env [name]', 'fleet'] as const;
+const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-7', ...PANEL_IDS, 'checklist', 'runbooks', 'runbook [name]', 'note [text]', 'env [name]', 'fleet'] as const;
 
 export function parseCommand(raw: string): ParsedCommand {
   const text = raw.trim().replace(/^:+/, '').trim().toLowerCase();
@@ -41,7 +41,7 @@ export function parseCommand(raw: string): ParsedCommand {
     return name ? { kind: 'runbooks', name: oneLine(name, 64) } : { kind: 'runbooks' };
   }
   if (/^note(\s|$)/.test(text)) return { kind: 'note', text: arg('note') };
-  if (/^[1-6]$/.test(text)) return { kind: 'panel', id: PANEL_IDS[Number(text) - 1]! };
+  if (/^[1-7]$/.test(text)) return { kind: 'panel', id: PANEL_IDS[Number(text) - 1]! };
   const byName = PANEL_IDS.find((id) => id === text || PANEL_TITLES[id].toLowerCase() === text);
   if (byName) return { kind: 'panel', id: byName };
   return { kind: 'unknown', text: oneLine(raw.trim(), 30) };

@@ -38,9 +38,10 @@ function grid(width: number, height: number, columns: number): Layout {
   const heights = split(height, rowCount);
   const rows: Cell[][] = [];
   for (let r = 0; r < rowCount; r++) {
-    rows.push(
-      PANEL_IDS.slice(r * columns, (r + 1) * columns).map((id, c) => ({ id, width: widths[c]!, height: heights[r]! })),
-    );
+    const ids = PANEL_IDS.slice(r * columns, (r + 1) * columns);
+    // a last row with fewer panels shares the whole width rather than leaving a hole
+    const rowWidths = ids.length === columns ? widths : split(width, ids.length);
+    rows.push(ids.map((id, c) => ({ id, width: rowWidths[c]!, height: heights[r]! })));
   }
   return { kind: 'grid', rows };
 }
@@ -49,8 +50,8 @@ export function computeLayout(opts: { width: number; height: number; focus: Pane
   const { width, height, focus, detail } = opts;
   if (detail) return { kind: 'detail', cell: { id: detail, width, height } };
 
-  const feasible = [1, 2, 3].filter((c) => Math.floor(width / c) >= MIN_PANEL_WIDTH && Math.floor(height / Math.ceil(6 / c)) >= MIN_PANEL_HEIGHT);
-  const comfortable = feasible.find((c) => Math.floor(height / Math.ceil(6 / c)) >= COMFORTABLE_HEIGHT);
+  const feasible = [1, 2, 3].filter((c) => Math.floor(width / c) >= MIN_PANEL_WIDTH && Math.floor(height / Math.ceil(PANEL_IDS.length / c)) >= MIN_PANEL_HEIGHT);
+  const comfortable = feasible.find((c) => Math.floor(height / Math.ceil(PANEL_IDS.length / c)) >= COMFORTABLE_HEIGHT);
   const columns = comfortable ?? feasible.at(-1);
   if (columns !== undefined) return grid(width, height, columns);
 

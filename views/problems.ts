@@ -7,13 +7,14 @@
  */
 import type { TrackedFinding } from '../src/dashboard/ports.js';
 import type { PanelData, PanelId, PanelSnapshots } from '../src/model/panels.js';
-import { subjectKey, type SubjectRef } from '../src/model/subjects.js';
+import { metricRef, subjectKey, type SubjectRef } from '../src/model/subjects.js';
 import { checklistItems, findingKey } from './checklist.js';
 import { filterServices } from './panels/ecsTable.js';
 import { rdsRows } from './panels/rdsTables.js';
 import { filterQueues } from './panels/QueuesPanel.js';
 import { sessionRows } from './panels/PostgresPanel.js';
 import { filterProbes } from './panels/HealthPanel.js';
+import { filterMetrics } from './panels/MetricsPanel.js';
 import { GLYPH } from './theme.js';
 
 /** Every finding that is not ok, in the order the next-problem key visits them. */
@@ -60,6 +61,8 @@ export function rowOf<K extends PanelId>(id: K, data: PanelData[K] | undefined, 
       return ref.kind === 'postgres' ? found(sessionRows(data as PanelData['postgres'], filter).findIndex((r) => r.db.name === ref.name)) : undefined;
     case 'health':
       return ref.kind === 'probe' ? found(filterProbes((data as PanelData['health']).probes, filter).findIndex((p) => p.name === ref.name)) : undefined;
+    case 'metrics':
+      return ref.kind === 'metric' ? found(filterMetrics((data as PanelData['metrics']).rows, filter).findIndex((r) => same(metricRef(r), ref))) : undefined;
     default:
       return undefined;
   }

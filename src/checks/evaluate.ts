@@ -53,7 +53,7 @@ export const DEFAULT_SINCE_MS = 15 * 60_000;
 const isTable = (t: Thresholds | ThresholdTable | undefined): t is ThresholdTable => t !== undefined && 'values' in t && 'subjects' in t && typeof (t as ThresholdTable).values === 'object';
 
 /** The config key whose entries make an area's checks apply. */
-const AREA_CONFIG = { ecs: 'ecs', rds: 'rds', logs: 'logs', queues: 'redis', postgres: 'postgres', health: 'http' } as const satisfies Record<PanelId, keyof EnvironmentConfig>;
+const AREA_CONFIG = { ecs: 'ecs', rds: 'rds', logs: 'logs', queues: 'redis', postgres: 'postgres', health: 'http', metrics: 'metrics' } as const satisfies Record<PanelId, keyof EnvironmentConfig>;
 
 export type AreaConfig = Partial<Pick<EnvironmentConfig, (typeof AREA_CONFIG)[PanelId]>>;
 

@@ -11,12 +11,13 @@ import { LOG_CHECKS } from './rules/logs.js';
 import { QUEUE_CHECKS } from './rules/queues.js';
 import { POSTGRES_CHECKS } from './rules/postgres.js';
 import { HEALTH_CHECKS } from './rules/health.js';
+import { METRICS_CHECKS } from './rules/metrics.js';
 import { JOURNAL_CHECKS } from './rules/journal.js';
 import { DRILL_CHECKS } from './rules/drills.js';
 
 export type { CheckContext, CheckDefinition, ActionId } from './types.js';
 
-export const CHECKS: readonly CheckDefinition[] = [...ECS_CHECKS, ...RDS_CHECKS, ...DRILL_CHECKS, ...LOG_CHECKS, ...QUEUE_CHECKS, ...POSTGRES_CHECKS, ...HEALTH_CHECKS, ...JOURNAL_CHECKS];
+export const CHECKS: readonly CheckDefinition[] = [...ECS_CHECKS, ...RDS_CHECKS, ...DRILL_CHECKS, ...LOG_CHECKS, ...QUEUE_CHECKS, ...POSTGRES_CHECKS, ...HEALTH_CHECKS, ...METRICS_CHECKS, ...JOURNAL_CHECKS];
 
 export function checkById(id: string): CheckDefinition | undefined {
   return CHECKS.find((c) => c.id === id);

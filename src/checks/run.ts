@@ -105,6 +105,7 @@ async function readAll(opts: CheckRunOptions, since: number): Promise<Readings> 
     queues: (sig) => s.queues.read(sig),
     postgres: (sig) => s.postgres.read(sig),
     health: (sig) => s.health.probe(sig),
+    metrics: (sig) => s.metrics.read(sig),
   };
   const data: Partial<Record<PanelId, unknown>> = {};
   const errors: PanelErrors = {};

@@ -24,6 +24,7 @@ import { createPostgresAdmin, createPostgresSource } from '../sources/postgres/i
 import { createRedisQueueSource } from '../sources/redis/index.js';
 import { createLogSource } from '../sources/aws/logs.js';
 import { createHealthSource } from '../sources/http/index.js';
+import { createMetricsSource } from '../sources/metrics/index.js';
 import { ConfigError } from '../config/errors.js';
 import { EXIT, UserError } from './exit.js';
 
@@ -153,6 +154,11 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     const http = createHealthSource(env.http);
     real.health = http;
     closers.push(() => http.close());
+  }
+  if (env.metrics.length) {
+    const metrics = createMetricsSource(env.metrics, { oneShot: Boolean(open.oneShot) });
+    real.metrics = metrics;
+    closers.push(() => metrics.close());
   }
   const sources = configuredSources(env, real);
   sources.close = async () => {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 
 import { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey } from './thresholdKeys.js';
+import { metricsSchema } from './metricsSchema.js';
 
 export { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey };
 
@@ -282,6 +283,7 @@ export const environmentSchema = z
     redis: z.array(redisSchema).default([]),
     postgres: z.array(postgresSchema).default([]),
     http: z.array(httpProbeSchema).default([]),
+    metrics: z.array(metricsSchema).default([]).describe('Prometheus text exposition endpoints and the rules judged on their series'),
     team: teamSchema.optional().describe('this environment\'s team store; wins over the top-level team'),
     thresholds: thresholdsSchema.optional(),
     intervals: z
@@ -292,6 +294,7 @@ export const environmentSchema = z
         queues: z.number().positive().optional(),
         postgres: z.number().positive().optional(),
         health: z.number().positive().optional(),
+        metrics: z.number().positive().optional(),
       })
       .strict()
       .optional()

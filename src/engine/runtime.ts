@@ -22,6 +22,8 @@ export const DEFAULT_INTERVALS_MS: Record<PanelId, number> = {
   queues: 2_000,
   postgres: 3_000,
   health: 5_000,
+  // a rate over minutes needs no faster scrapes; Prometheus' own default is 15 s
+  metrics: 10_000,
 };
 
 interface RuntimeOptions {
@@ -35,7 +37,7 @@ interface RuntimeOptions {
   coalesceMs?: number;
   /**
    * at least this many ms between two notifications of the panels' store,
-   * default 1000: six panels polling at their own pace would otherwise cost
+   * default 1000: seven panels polling at their own pace would otherwise cost
    * a frame each; a key's own change still draws at once (view state)
    */
   minGapMs?: number;
@@ -101,6 +103,7 @@ export class Runtime {
     this.watch('queues', async (sig) => failOnQueueOutage(await s.queues.read(sig), this.store.get('queues').data));
     this.watch('postgres', async (sig) => holdDownDatabases(await s.postgres.read(sig), this.store.get('postgres')));
     this.watch('health', async (sig) => holdDownProbes(await s.health.probe(sig), this.store.get('health').data));
+    this.watch('metrics', (sig) => s.metrics.read(sig));
     this.staleTimer = setInterval(() => this.store.markStale(), 1_000);
     this.staleTimer.unref?.();
     for (const w of this.watchers.values()) w.start();

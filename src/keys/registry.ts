@@ -119,7 +119,7 @@ export interface KeyBinding {
   dangerous: boolean;
 }
 
-const DIGITS: KeySpec[] = ['1', '2', '3', '4', '5', '6'].map((d) => ({ input: d }));
+const DIGITS: KeySpec[] = ['1', '2', '3', '4', '5', '6', '7'].map((d) => ({ input: d }));
 
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'quit', label: 'q ctrl+c', keys: [{ input: 'q' }, { input: 'c', ctrl: true }], help: 'Quit opsdeck and restore the terminal', hint: 'quit', scopes: ['global'], dangerous: false },
@@ -127,7 +127,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'next-problem', label: '!', keys: [{ input: '!' }], help: 'Next problem, worst first (critical, unknown, warning): its panel and its row; wraps around', hint: 'next problem', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'focus-next', label: 'tab', keys: [{ key: 'tab' }], help: 'Focus the next panel', hint: 'next panel', scopes: ['dashboard'], dangerous: false },
   { command: 'focus-prev', label: 'shift+tab', keys: [{ key: 'tab', shift: true }], help: 'Focus the previous panel', scopes: ['dashboard'], dangerous: false },
-  { command: 'focus-panel', label: '1-6', keys: DIGITS, help: 'Focus panel 1 to 6 (ECS, RDS, Logs, Queues, Postgres, Health)', scopes: ['dashboard', 'detail'], dangerous: false },
+  { command: 'focus-panel', label: '1-7', keys: DIGITS, help: 'Focus panel 1 to 7 (ECS, RDS, Logs, Queues, Postgres, Health, Metrics)', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'open', label: 'enter', keys: [{ key: 'return' }], help: 'Open the focused panel full-screen', hint: 'open', scopes: ['dashboard'], dangerous: false },
   { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the checklist, the runbooks, the help or the filter', hint: 'back', scopes: ['detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
   { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help; in the log tail, scrolls down)', hint: 'move', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
@@ -137,7 +137,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line held, paused)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
   { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
   { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it); logs: text, /regex/i, !text hides', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
-  { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-6, :checklist, :runbook [NAME], :note TEXT, :env [NAME])', hint: 'cmd', scopes: ['dashboard', 'detail', 'checklist', 'runbooks'], dangerous: false },
+  { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-7, :checklist, :runbook [NAME], :note TEXT, :env [NAME])', hint: 'cmd', scopes: ['dashboard', 'detail', 'checklist', 'runbooks'], dangerous: false },
   { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail', 'jobs', 'fleet'], dangerous: false },
   { command: 'show-action', label: 'a', keys: [{ input: 'a' }], help: 'Show the running action again (Esc puts it away while it runs; it carries on)', scopes: ['dashboard', 'detail', 'runbooks'], dangerous: false },
   { command: 'checklist', label: 'c', keys: [{ input: 'c' }], help: 'The checklist: every finding worst first, its figure and fix; the ok ones folded in one line', hint: 'checklist', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },

@@ -4,9 +4,10 @@ import type { LogsSnapshot } from './logs.js';
 import type { QueuesSnapshot } from './queues.js';
 import type { PostgresSnapshot } from './postgres.js';
 import type { HealthSnapshot } from './health.js';
+import type { MetricsSnapshot } from './metrics.js';
 
-/** The six panels of the dashboard, in their on-screen order (digits 1-6). */
-export const PANEL_IDS = ['ecs', 'rds', 'logs', 'queues', 'postgres', 'health'] as const;
+/** The seven panels of the dashboard, in their on-screen order (digits 1-7). */
+export const PANEL_IDS = ['ecs', 'rds', 'logs', 'queues', 'postgres', 'health', 'metrics'] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
 export const PANEL_TITLES: Record<PanelId, string> = {
@@ -16,6 +17,7 @@ export const PANEL_TITLES: Record<PanelId, string> = {
   queues: 'Queues',
   postgres: 'Postgres',
   health: 'Health',
+  metrics: 'Metrics',
 };
 
 export interface PanelData {
@@ -25,6 +27,7 @@ export interface PanelData {
   queues: QueuesSnapshot;
   postgres: PostgresSnapshot;
   health: HealthSnapshot;
+  metrics: MetricsSnapshot;
 }
 
 export type PanelStatus = 'loading' | 'ok' | 'stale' | 'error';

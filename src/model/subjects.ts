@@ -5,7 +5,7 @@
  * the JSON report carries it as fields; the text subject is derived from it.
  */
 
-export const SUBJECT_KINDS = ['ecs-service', 'db-instance', 'logs', 'queue', 'redis', 'postgres', 'probe', 'panel'] as const;
+export const SUBJECT_KINDS = ['ecs-service', 'db-instance', 'logs', 'queue', 'redis', 'postgres', 'probe', 'metric', 'panel'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 export interface SubjectRef {
@@ -32,6 +32,8 @@ export const queueRef = (q: { redis: string; name: string }): SubjectRef => ({ k
 export const redisRef = (r: { name: string }): SubjectRef => ({ kind: 'redis', name: r.name });
 export const databaseRef = (d: { name: string }): SubjectRef => ({ kind: 'postgres', name: d.name });
 export const probeRef = (p: { name: string }): SubjectRef => ({ kind: 'probe', name: p.name });
+/** a ruled series of a metrics endpoint: `app error_rate_total{route="/pay"}` */
+export const metricRef = (r: { endpoint: string; series: string }): SubjectRef => ({ kind: 'metric', name: `${r.endpoint} ${r.series}` });
 export const LOGS_REF: SubjectRef = { kind: 'logs', name: 'logs' };
 
 /**

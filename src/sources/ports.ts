@@ -9,6 +9,7 @@ import type { LogBatch, LogCursor } from '../model/logs.js';
 import type { QueuesSnapshot } from '../model/queues.js';
 import type { PostgresSnapshot } from '../model/postgres.js';
 import type { HealthSnapshot } from '../model/health.js';
+import type { MetricsSnapshot } from '../model/metrics.js';
 import type { ScalableTarget, SuspendedState } from '../model/autoscaling.js';
 import type { ServiceDeploymentRecord } from '../model/deployments.js';
 import type { ContainerEnvironment, EnvironmentEdit } from '../model/envVars.js';
@@ -39,6 +40,10 @@ export interface HealthSource {
   probe(signal: AbortSignal): Promise<HealthSnapshot>;
 }
 
+export interface MetricsSource {
+  read(signal: AbortSignal): Promise<MetricsSnapshot>;
+}
+
 export interface Sources {
   ecs: EcsSource;
   rds: RdsSource;
@@ -46,6 +51,7 @@ export interface Sources {
   queues: QueueSource;
   postgres: PostgresSource;
   health: HealthSource;
+  metrics: MetricsSource;
   /** release connections and timers */
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ const empty = {
   queues: { redis: [], queues: [] },
   postgres: { databases: [] },
   health: { probes: [] },
+  metrics: { endpoints: [], rows: [] },
 };
 
 function missing(what: string): () => Promise<never> {
@@ -33,6 +34,7 @@ export function configuredSources(env: EnvironmentConfig, real: Partial<Sources>
     queues: { read: env.redis.length ? missing('Redis') : async () => structuredClone(empty.queues) },
     postgres: { read: env.postgres.length ? missing('PostgreSQL') : async () => structuredClone(empty.postgres) },
     health: { probe: env.http.length ? missing('HTTP probe') : async () => structuredClone(empty.health) },
+    metrics: { read: env.metrics.length ? missing('metrics') : async () => structuredClone(empty.metrics) },
     close: async () => {},
   };
   return { ...fallback, ...real };

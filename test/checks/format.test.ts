@@ -28,7 +28,7 @@ describe('markdown', () => {
     expect(maskTimes(md)).toMatchInlineSnapshot(`
       "## opsdeck check: demo — CRIT
 
-      **2 critical, 3 warnings, 25 ok** · checked <time> · errors and failed tasks since <time> (--since)
+      **2 critical, 3 warnings, 28 ok** · checked <time> · errors and failed tasks since <time> (--since)
 
       ### ECS
 
@@ -57,6 +57,10 @@ describe('markdown', () => {
       ### Health
 
       - ✓ 1 check ok
+
+      ### Metrics
+
+      - ✓ 3 checks ok
 
       > note: ECS lists stopped tasks for about an hour: tasks that failed before <time> are not counted
 

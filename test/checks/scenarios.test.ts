@@ -17,14 +17,15 @@ const START = Date.parse('2026-11-22T09:00:00Z');
  */
 const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
   calm: { required: [], allowed: [] },
-  'error-spike': { required: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs'], allowed: ['health.probe:demo/api'] },
+  // the app's own counters see the same errors as its logs
+  'error-spike': { required: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs', 'metrics.series:demo/app error_rate_total', 'metrics.series:demo/app errors_total / requests_total'], allowed: ['health.probe:demo/api'] },
   'bad-deploy': {
     required: ['ecs.running-below-desired:demo/api', 'ecs.crash-loop:demo/api'],
     // revision 45 was stopped by the circuit breaker before 46 went bad: its failed tasks are in the window
     allowed: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs', 'health.probe:demo/api', 'ecs.failed-tasks:demo/api'],
   },
   // the SMTP provider times out: sends fail (dead letters) and slow down (jobs wait)
-  'dlq-backlog': { required: ['queues.dead-letter:demo/jobs/emails', 'queues.dead-letter:demo/jobs/default'], allowed: ['queues.oldest-job:demo/jobs/emails'] },
+  'dlq-backlog': { required: ['queues.dead-letter:demo/jobs/emails', 'queues.dead-letter:demo/jobs/default'], allowed: ['queues.oldest-job:demo/jobs/emails', 'metrics.series:demo/app queue_depth{queue="emails"}'] },
   // a pool leak and a lock chain; the instance's CPU is staged at 81-94 %
   // ...and nobody proved its backups for 40 days (the sandbox's seeded drill history)
   'db-saturation': { required: ['postgres.connections:demo/primary', 'postgres.blocked:demo/primary', 'rds.cpu:demo/demo-db', 'rds.drill-age:demo/demo-db'], allowed: [] },

@@ -4,6 +4,7 @@ import type { DbInstance, DbSnapshot, RdsSnapshot } from '../../src/model/rds.js
 import type { QueueStats } from '../../src/model/queues.js';
 import type { PgHealth } from '../../src/model/postgres.js';
 import type { ProbeResult } from '../../src/model/health.js';
+import type { MetricRow } from '../../src/model/metrics.js';
 import type { LogEvent, LogsSnapshot } from '../../src/model/logs.js';
 import type { PanelData } from '../../src/model/panels.js';
 import type { Finding } from '../../src/model/findings.js';
@@ -86,7 +87,12 @@ export function healthy(): PanelData {
     queues: { redis: [{ name: 'jobs', ok: true, pingMs: 0.4, usedMemoryBytes: 1e6, maxMemoryBytes: null, clients: 4, evictedKeys: 0 }], queues: [queue()] },
     postgres: { databases: [database()] },
     health: { probes: [probe()] },
+    metrics: { endpoints: [{ name: 'app', url: 'https://app.example/metrics', scrapedAt: 0, samples: 3 }], rows: [metricRow()] },
   };
+}
+
+export function metricRow(over: Partial<MetricRow> = {}): MetricRow {
+  return { endpoint: 'app', kind: 'rate', series: 'error_rate_total', value: 0.2, window: '5m', warn: 1, crit: 5, history: [0.1, 0.2], ...over };
 }
 
 /** The findings of one check on `data` (other panels healthy). */

@@ -51,7 +51,7 @@ describe('FindingTracker', () => {
   });
 
   it('follows a sandbox scenario turning critical while it is watched', async () => {
-    // calm, then the error spike: the error checks turn critical, the rest stays quiet
+    // calm, then the error spike: the error checks (logs and metrics) turn critical, the rest stays quiet
     const clock = new ManualClock(NOW);
     const sandbox = createSandbox({ scenario: 'error-spike', seed: 7, clock });
     const calmClock = new ManualClock(NOW);
@@ -62,6 +62,9 @@ describe('FindingTracker', () => {
     expect(changes.filter((c) => c.finding.severity === 'crit').map((c) => [c.finding.checkId, c.from, c.since])).toEqual([
       ['logs.error-rate', 'ok', NOW + 60 * S],
       ['logs.errors-window', 'ok', NOW + 60 * S],
+      // the app's error counter and its share of requests, from its /metrics
+      ['metrics.series', 'ok', NOW + 60 * S],
+      ['metrics.series', 'ok', NOW + 60 * S],
     ]);
   });
 });

@@ -13,6 +13,7 @@ const PROD_VARS = {
   DRILL_DB_PASSWORD: 'drill-secret',
   REDIS_URL: 'redis://cache.internal:6379',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
+  METRICS_TOKEN: 'metrics-token-value',
 };
 
 describe('examples/opsdeck.yaml', () => {
@@ -30,6 +31,12 @@ describe('examples/opsdeck.yaml', () => {
     expect(prod.redis[0]?.queues.map((q) => q.flavor)).toEqual(['bullmq', 'rq']);
     expect(prod.postgres[0]?.url).toBe(PROD_VARS.DATABASE_URL);
     expect(prod.http[0]?.expect).toEqual({ status: 200, json: { status: 'healthy' } });
+    expect(prod.metrics[0]?.headers).toEqual({ Authorization: 'Bearer metrics-token-value' });
+    expect(prod.metrics[0]?.rules).toEqual([
+      { series: 'error_rate_total', rate: '5m', warn: 1, crit: 5 },
+      { series: 'queue_depth', labels: { queue: 'emails' }, warn: 100, crit: 1000 },
+      { ratio: ['errors_total', 'requests_total'], rate: '5m', warn: 0.01, crit: 0.05 },
+    ]);
     expect(prod.thresholds?.cpu).toEqual({ warn: 80, crit: 95 });
     expect(config.environments.staging?.redis[0]?.url).toBe('redis://127.0.0.1:6379');
   });
@@ -40,6 +47,7 @@ describe('examples/opsdeck.yaml', () => {
       'opsdeck.yaml: environments.prod.rds[0].drill.password: environment variable DRILL_DB_PASSWORD is not set',
       'opsdeck.yaml: environments.prod.redis[0].url: environment variable REDIS_URL is not set',
       'opsdeck.yaml: environments.prod.postgres[0].url: environment variable DATABASE_URL is not set',
+      'opsdeck.yaml: environments.prod.metrics[0].headers.Authorization: environment variable METRICS_TOKEN is not set',
     ]);
   });
 

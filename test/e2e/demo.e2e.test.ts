@@ -19,9 +19,9 @@ function demo(cols: number, rows: number, scenario = 'calm', extra: Record<strin
 const exited = (s: TmuxSession) => s.exitStatus() !== undefined;
 
 describe('opsdeck demo in a real terminal', () => {
-  it('at 120x40: six panels, help, focus, full-screen panel, filter, quit', async () => {
+  it('at 120x40: seven panels, help, focus, full-screen panel, filter, quit', async () => {
     const s = demo(120, 40);
-    const first = await s.waitFor(allPanelsVisible, 'all six panels');
+    const first = await s.waitFor(allPanelsVisible, 'all seven panels');
     // the numbers move: the screen changes by itself within a few seconds
     await s.waitFor((screen) => screen !== first, 'the dashboard to move', 8_000);
 
@@ -51,7 +51,7 @@ describe('opsdeck demo in a real terminal', () => {
 
   it('at 80x24 every panel is still there', async () => {
     const s = demo(80, 24, 'bad-deploy');
-    const screen = await s.waitFor(allPanelsVisible, 'all six panels at 80x24');
+    const screen = await s.waitFor(allPanelsVisible, 'all seven panels at 80x24');
     expect(screen.replace(/\n$/, '').split('\n').length).toBeLessThanOrEqual(24);
     expect(colourCodes(s.rawScreen()).length, 'colour is on without NO_COLOR').toBeGreaterThan(0);
     s.keys('C-c');
@@ -61,7 +61,7 @@ describe('opsdeck demo in a real terminal', () => {
 
   it('at 200x60 with NO_COLOR the screen carries no colour codes', async () => {
     const s = demo(200, 60, 'dlq-backlog', { NO_COLOR: '1' });
-    await s.waitFor(allPanelsVisible, 'all six panels at 200x60');
+    await s.waitFor(allPanelsVisible, 'all seven panels at 200x60');
     expect(colourCodes(s.rawScreen())).toEqual([]);
     s.keys(':');
     s.type('q');

@@ -27,7 +27,7 @@ function demo(scenario: string, cols: number, rows: number): { s: TmuxSession; f
   return { s: session, file: frameFile };
 }
 
-/** The frame's own shape: the header on the top row, one hint bar, nothing drawn twice, all six panels. */
+/** The frame's own shape: the header on the top row, one hint bar, nothing drawn twice, all seven panels. */
 function oneFrame(screen: string, rows: number): boolean {
   const lines = screen.replace(/\n$/, '').split('\n');
   return (
@@ -45,7 +45,7 @@ describe('the screen after partial updates equals a fresh draw', () => {
   it('through an overlay, a full-screen panel, and the terminal losing rows and columns', { timeout: 120_000 }, async () => {
     const size = { cols: 120, rows: 40 };
     const { s, file } = demo('error-spike', size.cols, size.rows);
-    await s.waitFor(allPanelsVisible, 'all six panels', 20_000);
+    await s.waitFor(allPanelsVisible, 'all seven panels', 20_000);
     await s.waitFor((sc) => !sc.includes('loading…'), 'the first poll of every panel', 20_000);
     await expectFreshDraw(s, file, size, 'the dashboard');
 
@@ -80,7 +80,7 @@ describe('the screen after partial updates equals a fresh draw', () => {
   it(`after ${LONG_MS / 1000} s of the error-spike demo at 200x60, keys pressed on the way`, { timeout: LONG_MS + 120_000 }, async () => {
     const size = { cols: 200, rows: 60 };
     const { s, file } = demo('error-spike', size.cols, size.rows);
-    await s.waitFor(allPanelsVisible, 'all six panels', 20_000);
+    await s.waitFor(allPanelsVisible, 'all seven panels', 20_000);
     // what a person does during an incident, over and over: help, a panel full-screen, the next panel
     const steps: string[][] = [['?'], ['Escape'], ['3', 'Enter'], ['Escape'], ['Tab'], ['j'], ['Tab']];
     const t0 = Date.now();

@@ -20,7 +20,7 @@ import { startPgServer, type PgServer } from '../support/pgServer.js';
 import { freePort } from '../support/redisServer.js';
 
 const plain = (l: Line) => l.map((x) => x.text).join('');
-const INTERVALS: Record<PanelId, number> = { ecs: 1000, rds: 1000, logs: 1000, queues: 1000, postgres: 100, health: 100 };
+const INTERVALS: Record<PanelId, number> = { ecs: 1000, rds: 1000, logs: 1000, queues: 1000, postgres: 100, health: 100, metrics: 1000 };
 
 function wired<K extends 'postgres' | 'health'>(store: Store, id: K, poll: (sig: AbortSignal) => Promise<unknown>, stop: AbortSignal): Watcher<unknown> {
   const w = new Watcher<unknown>({ name: id, intervalMs: 100, maxBackoffMs: 200, poll, signal: stop, onData: (d) => store.succeed(id, d as never), onError: (err) => store.fail(id, errorMessage(err)) });

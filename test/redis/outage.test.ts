@@ -81,7 +81,7 @@ describe('a Redis that dies and returns', () => {
     await server.start();
     await fill(server.url, 4);
     const src = source([{ name: 'jobs', url: server.url, queues: [{ name: 'mail', flavor: 'list' }] }]);
-    const store = new Store({ intervals: { ecs: 1000, rds: 1000, logs: 1000, queues: 100, postgres: 1000, health: 1000 }, coalesceMs: 0 });
+    const store = new Store({ intervals: { ecs: 1000, rds: 1000, logs: 1000, queues: 100, postgres: 1000, health: 1000, metrics: 1000 }, coalesceMs: 0 });
     const stop = new AbortController();
     // the wiring of Runtime.startNow's queue watcher
     const watcher = new Watcher<QueuesSnapshot>({

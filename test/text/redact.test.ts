@@ -14,6 +14,7 @@ describe('redact', () => {
     ['host=db password=s3cret user=app', 'host=db password=*** user=app'],
     ['GET /x?token=abcdef&y=1', 'GET /x?token=***&y=1'],
     ['Authorization: Bearer abc.def.ghi', 'Authorization: ***'],
+    ['c.yaml: environments.prod.metrics[0].headers.Authorization: environment variable METRICS_TOKEN is not set', 'c.yaml: environments.prod.metrics[0].headers.Authorization: environment variable METRICS_TOKEN is not set'],
     ['nothing secret here', 'nothing secret here'],
   ])('%s', (input, expected) => {
     expect(redact(input)).toBe(expected);

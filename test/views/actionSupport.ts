@@ -120,7 +120,7 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
       const s = sandbox.sources;
       const tail = new LogTail({ capacity: 10_000, minutes: 30, groups: s.logs.groups, visible: 2_000 });
       tail.add(await s.logs.read(undefined, clock.now() - 15 * 60_000, signal));
-      return { ecs: await s.ecs.describe(signal), ...(await read()), logs: tail.snapshot(clock.now()), postgres: await s.postgres.read(signal), health: await s.health.probe(signal) };
+      return { ecs: await s.ecs.describe(signal), ...(await read()), logs: tail.snapshot(clock.now()), postgres: await s.postgres.read(signal), health: await s.health.probe(signal), metrics: await s.metrics.read(signal) };
     },
     release() {
       auto = true;

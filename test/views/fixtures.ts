@@ -188,4 +188,13 @@ export const health: PanelData['health'] = {
   ],
 };
 
-export const allData: PanelData = { ecs, rds, logs, queues, postgres, health };
+export const metrics: PanelData['metrics'] = {
+  endpoints: [{ name: 'app', url: 'https://conflicto.app/metrics', scrapedAt: T0 - 3 * S, samples: 412 }],
+  rows: [
+    { endpoint: 'app', kind: 'rate', series: 'error_rate_total', value: 7.4, window: '5m', warn: 1, crit: 5, history: [0.1, 0.1, 0.2, 2.5, 6.1, 7.4] },
+    { endpoint: 'app', kind: 'gauge', series: 'queue_depth{queue="emails"}', value: 42, warn: 100, crit: 1000, history: [40, 44, 41, 42] },
+    { endpoint: 'app', kind: 'ratio', series: 'errors_total / requests_total', value: 0.004, window: '5m', warn: 0.01, crit: 0.05, history: [0.003, 0.004] },
+  ],
+};
+
+export const allData: PanelData = { ecs, rds, logs, queues, postgres, health, metrics };

@@ -12,8 +12,8 @@ const run = (...actions: ViewAction[]): ViewState => actions.reduce(viewReducer,
 
 describe('view state', () => {
   test('focus cycles both ways and follows into the open panel', () => {
-    expect(run({ type: 'cycle', delta: -1 }).focus).toBe('health');
-    expect(run({ type: 'cycle', delta: 7 }).focus).toBe('rds');
+    expect(run({ type: 'cycle', delta: -1 }).focus).toBe('metrics');
+    expect(run({ type: 'cycle', delta: 8 }).focus).toBe('rds');
     const s = run({ type: 'open' }, { type: 'focus', id: 'queues' });
     expect(s.detail).toBe('queues');
   });
@@ -51,7 +51,8 @@ describe('command line', () => {
     ['Logs', { kind: 'panel', id: 'logs' }],
     ['postgres', { kind: 'panel', id: 'postgres' }],
     ['', { kind: 'empty' }],
-    ['7', { kind: 'unknown', text: '7' }],
+    ['7', { kind: 'panel', id: 'metrics' }],
+    ['8', { kind: 'unknown', text: '8' }],
   ])('%j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -59,7 +60,7 @@ describe('command line', () => {
   test('an unknown command is named, cleaned of control characters, with the known ones', () => {
     const parsed = parseCommand('rm\x1b[2J -rf');
     expect(parsed).toEqual({ kind: 'unknown', text: 'rm -rf' });
-    expect(unknownCommandMessage('rm -rf')).toBe('unknown command ":rm -rf" (known: q, quit, help, refresh, 1-6, ecs, rds, logs, queues, postgres, health, checklist, runbooks, runbook [name], note [text], env [name])');
+    expect(unknownCommandMessage('rm -rf')).toBe('unknown command ":rm -rf" (known: q, quit, help, refresh, 1-7, ecs, rds, logs, queues, postgres, health, metrics, checklist, runbooks, runbook [name], note [text], env [name])');
   });
 });
 
@@ -85,15 +86,16 @@ describe('layout', () => {
     const l = computeLayout({ width: 80, height: 21, focus: 'rds', detail: null });
     expect(l.kind).toBe('stack');
     if (l.kind !== 'stack') return;
-    expect(l.items.map((i) => i.kind)).toEqual(['summary', 'expanded', 'summary', 'summary', 'summary', 'summary']);
-    expect(l.items[1]).toMatchObject({ height: 16 });
+    expect(l.items.map((i) => i.kind)).toEqual(['summary', 'expanded', 'summary', 'summary', 'summary', 'summary', 'summary']);
+    expect(l.items[1]).toMatchObject({ height: 15 });
   });
 
   test('a big terminal gets a grid whose cells add up to the screen', () => {
     const l = computeLayout({ width: 200, height: 57, focus: 'ecs', detail: null });
     expect(l.kind).toBe('grid');
     if (l.kind !== 'grid') return;
-    expect(l.rows).toHaveLength(3);
+    // seven panels in two columns: the last row's one panel takes the whole width
+    expect(l.rows.map((r) => r.length)).toEqual([2, 2, 2, 1]);
     for (const row of l.rows) expect(row.reduce((n, c) => n + c.width, 0)).toBe(200);
     expect(l.rows.reduce((n, row) => n + row[0]!.height, 0)).toBe(57);
   });
@@ -105,6 +107,6 @@ describe('layout', () => {
 
   test('fewer rows than panels: a window of summaries around the focus', () => {
     const l = computeLayout({ width: 80, height: 3, focus: 'health', detail: null });
-    expect(l.kind === 'stack' && l.items.map((i) => i.id)).toEqual(['queues', 'postgres', 'health']);
+    expect(l.kind === 'stack' && l.items.map((i) => i.id)).toEqual(['postgres', 'health', 'metrics']);
   });
 });

@@ -8,6 +8,7 @@ import { logsPanel } from './LogsPanel.js';
 import { queuesPanel } from './QueuesPanel.js';
 import { postgresPanel } from './PostgresPanel.js';
 import { healthPanel } from './HealthPanel.js';
+import { metricsPanel } from './MetricsPanel.js';
 
 const PANEL_VIEWS: PanelViews = {
   ecs: ecsPanel,
@@ -16,6 +17,7 @@ const PANEL_VIEWS: PanelViews = {
   queues: queuesPanel,
   postgres: postgresPanel,
   health: healthPanel,
+  metrics: metricsPanel,
 };
 
 // TypeScript cannot correlate PANEL_VIEWS[id] with PanelData[id] for a generic

@@ -11,6 +11,7 @@ import { PROBE_URL } from './health.js';
 import { LOG_GROUP } from './fleet.js';
 import { CLUSTER } from './ecs.js';
 import { REGION } from './taskdefs.js';
+import { demoMetricsConfig } from './appMetrics.js';
 
 export function demoEnvironment(): EnvironmentConfig {
   return {
@@ -50,5 +51,6 @@ export function demoEnvironment(): EnvironmentConfig {
     ],
     postgres: [{ name: 'primary', url: 'postgres://app@sandbox.opsdeck.invalid:5432/app', admin: 'postgres://opsadmin@sandbox.opsdeck.invalid:5432/app' }],
     http: [{ name: 'api', url: PROBE_URL, expect: { status: 200, json: { status: 'healthy' } } }],
+    metrics: [demoMetricsConfig()],
   };
 }

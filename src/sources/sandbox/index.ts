@@ -26,6 +26,8 @@ import type { ScalableTarget, SuspendedState } from '../../model/autoscaling.js'
 import type { ServiceDeploymentRecord } from '../../model/deployments.js';
 import type { EcsTask } from '../../model/ecs.js';
 import { findTask } from './ecsTasks.js';
+import { AppCounters, demoMetricsConfig } from './appMetrics.js';
+import { createMetricsSource } from '../metrics/source.js';
 
 export { SCENARIOS, isScenario, type Scenario };
 export type { RevisionChanges, TaskDefinition, TaskContainer } from './taskdefs.js';
@@ -146,6 +148,16 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     return q;
   };
 
+  let counters: AppCounters | undefined;
+  // the app process started with the simulation's warm-up: its counters count from there
+  const appCounters = () => (counters ??= new AppCounters(fleet(), fleet().start - 15 * 60_000));
+  const metrics = createMetricsSource(environment.metrics, {
+    scrape: async (_cfg, signal) => appCounters().exposition(enter(signal)),
+    now: () => clock.now(),
+    // ten seconds back, as if the dashboard had been scraping: the demo's rates are there on the first read
+    prime: (_cfg, now) => ({ at: now - 10_000, text: appCounters().exposition(now - 10_000) }),
+  });
+
   const sources: Sources = {
     ecs: { describe: async (signal) => (enter(signal), deepFreeze(ecsView(fleet(), environment))) },
     rds: { describe: async (signal) => (enter(signal), deepFreeze(rds.view(rdsView(fleet()), fleet().t))) },
@@ -159,8 +171,10 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
     queues: { read: async (signal) => (enter(signal), deepFreeze(queuesView(fleet()))) },
     postgres: { read: async (signal) => (enter(signal), deepFreeze(postgresView(fleet()))) },
     health: { probe: async (signal) => deepFreeze(healthView(fleet(), enter(signal))) },
+    metrics: { read: async (signal) => deepFreeze(await metrics.read(signal)) },
     close: async () => {
       closed = true;
+      await metrics.close();
     },
   };
 
