@@ -9,7 +9,7 @@ import { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey } from './thresholdKe
 export { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey };
 
 /** Shares of a whole: a threshold above 100 could never be reached. */
-const PERCENT_OF_WHOLE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['errorRatePercent', 'dbConnectionsPercent', 'storageFreePercent']);
+const PERCENT_OF_WHOLE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['errorRatePercent', 'dbConnectionsPercent', 'storageFreePercent', 'redisMemory']);
 
 /**
  * Names that are keys of every JavaScript object: as an environment, Redis or
