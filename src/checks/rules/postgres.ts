@@ -94,9 +94,8 @@ const replicationLag: CheckDefinition = {
   actions: [],
   evaluate(ctx) {
     const f = findingsOf(this);
-    // a database with no replica has no lag to judge
     return ctx.data.postgres!.databases.flatMap((d) => {
-      if (d.replicationLagMs === null) return [];
+      if (d.replicationLagMs === null) return [f('ok', databaseRef(d), 'no replica to keep up', 'no replica')];
       const severity = grade(d.replicationLagMs / 1000, ctx.threshold('replicationLag', [d.name]));
       return [f(severity, databaseRef(d), severity === 'ok' ? 'the replica keeps up' : `the replica trails by ${age(d.replicationLagMs)}`, `lag ${age(d.replicationLagMs)}`)];
     });

@@ -103,9 +103,10 @@ const evictions: CheckDefinition = {
   actions: [],
   evaluate(ctx) {
     const f = findingsOf(this);
-    // the first read has nothing to compare with: no finding until the second
     return ctx.data.queues!.redis.flatMap((r) => {
-      if (!r.ok || r.evictedSincePrevious === undefined || r.evictedSincePrevious === null) return [];
+      if (!r.ok || r.evictedKeys === null) return [];
+      // the first read has nothing to compare with: the counter may hold evictions of last month
+      if (r.evictedSincePrevious === undefined || r.evictedSincePrevious === null) return [f('ok', redisRef(r), 'first read: evictions are judged from the next one on', `${r.evictedKeys} evicted since Redis started`)];
       const n = r.evictedSincePrevious;
       const severity = grade(n, ctx.threshold('evictions', [r.name]));
       return [f(severity, redisRef(r), n === 0 ? 'no key evicted since the previous read' : `${n} key${n === 1 ? '' : 's'} evicted since the previous read: Redis is full and dropping data`, `${n} evicted, ${r.evictedKeys ?? '?'} in all`)];
