@@ -71,7 +71,7 @@ interface ReadLogsOptions {
  * reads them on their own so the current rate is still right.
  */
 export async function readLogs(source: LogSource, opts: ReadLogsOptions): Promise<{ snapshot: LogsSnapshot; window: LogWindow }> {
-  const tail = new LogTail({ capacity: 200, minutes: 5, groups: source.groups });
+  const tail = new LogTail({ capacity: 200, minutes: 5, groups: source.groups, rules: source.rules ?? [], startAt: opts.from });
   const errors: LogEvent[] = [];
   let lines = 0;
   let errorCount = 0;
@@ -107,7 +107,9 @@ export async function readLogs(source: LogSource, opts: ReadLogsOptions): Promis
   if (partial && newest < recent) {
     const last = new LogTail({ capacity: 200, minutes: 5, groups: source.groups });
     last.add(await source.read(undefined, recent, opts.signal));
-    snapshot = last.snapshot(opts.now);
+    // the rules saw the whole window; the rate's snapshot only its last minutes
+    const rules = snapshot.rules;
+    snapshot = { ...last.snapshot(opts.now), ...(rules ? { rules } : {}) };
   }
   const top = mostFrequent(errors);
   return {

@@ -33,6 +33,18 @@ export const DEFAULT_THRESHOLDS: ThresholdValues = {
   belowDesiredSeconds: { warn: 0, crit: 120 },
   // a drill restores, verifies and deletes within hours: a drill copy older than that is a forgotten copy of production data
   drillInstanceAgeHours: { warn: 3, crit: 3 },
+  // seconds: the oldest running statement; a report may run a minute, five is a stuck query
+  longQuery: { warn: 60, crit: 300 },
+  // seconds an open transaction sits idle, holding its locks and holding back vacuum
+  idleInTransaction: { warn: 60, crit: 600 },
+  // seconds a replica trails its primary
+  replicationLag: { warn: 10, crit: 60 },
+  // percent of maxmemory in use
+  redisMemory: { warn: 80, crit: 95 },
+  // keys evicted since the previous read: any eviction means the cache (or a queue!) lost data
+  evictions: { warn: 1, crit: 1_000 },
+  // lower is worse: days until RDS applies a pending maintenance action on its own
+  maintenanceDays: { warn: 7, crit: 1 },
 };
 
 /** The thresholds of one environment: its values, and the ones set for a named subject. */

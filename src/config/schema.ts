@@ -6,11 +6,12 @@ import { z } from 'zod';
 
 import { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey } from './thresholdKeys.js';
 import { metricsSchema } from './metricsSchema.js';
+import { compileFilter } from '../engine/logs/filter.js';
 
 export { LOWER_IS_WORSE, THRESHOLD_KEYS, type ThresholdKey };
 
 /** Shares of a whole: a threshold above 100 could never be reached. */
-const PERCENT_OF_WHOLE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['errorRatePercent', 'dbConnectionsPercent', 'storageFreePercent']);
+const PERCENT_OF_WHOLE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['errorRatePercent', 'dbConnectionsPercent', 'storageFreePercent', 'redisMemory']);
 
 /**
  * Names that are keys of every JavaScript object: as an environment, Redis or
@@ -132,9 +133,69 @@ const rdsInstanceSchema = z
   })
   .strict();
 
+/** A pattern in the log view's filter syntax: plain text (case-insensitive) or /regex/i. */
+const logPattern = z
+  .string()
+  .min(1, { abort: true })
+  .superRefine((p, ctx) => {
+    const c = compileFilter(p);
+    if (!c.ok) ctx.addIssue({ code: 'custom', message: c.error });
+  });
+
+/** "90s", "15m", "12h", "2d", at most 24 h (the rules keep a day of matches) */
+const ruleWindow = z
+  .string()
+  .regex(/^\d+(s|m|h|d)$/, 'expected a duration such as 15m, 2h or 1d')
+  .transform((t) => Number(t.slice(0, -1)) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[t.slice(-1) as 's' | 'm' | 'h' | 'd'])
+  .refine((ms) => ms > 0 && ms <= 86_400_000, { message: 'the window must be more than 0 and at most 1d' });
+
+const ruleName = z.string().min(1).max(80).optional().describe('how the finding names the rule; default: the kind and the pattern');
+const ruleSeverity = z.enum(['warn', 'crit']).optional();
+
+const logRuleSchema = z.union([
+  z
+    .object({
+      expect: logPattern.describe('a line that must appear: plain text or /regex/i'),
+      per: z.enum(['task', 'window']).default('task').describe('task: on every log stream (an ECS task) since it started; window: at least once in `window`'),
+      window: ruleWindow.optional().describe('for per: window; default 15m'),
+      name: ruleName,
+      severity: ruleSeverity.describe('default warn'),
+    })
+    .strict(),
+  z
+    .object({
+      forbid: logPattern.describe('a line that must never appear: plain text or /regex/i'),
+      window: ruleWindow.optional().describe('how far back a match counts; default 15m'),
+      name: ruleName,
+      severity: ruleSeverity.describe('default crit'),
+    })
+    .strict(),
+  z
+    .object({
+      pattern: logPattern.describe('the line whose rate is judged: plain text or /regex/i'),
+      ratePerHour: z
+        .object({ warn: z.number().min(0), crit: z.number().min(0) })
+        .strict()
+        .refine((t) => t.warn <= t.crit, { message: 'warn must not be above crit' })
+        .refine((t) => t.crit > 0, { message: 'crit must be above 0' })
+        .describe('matches per hour: warn at `warn`, crit at `crit`'),
+      name: ruleName,
+    })
+    .strict(),
+]);
+export type LogRuleConfig = z.infer<typeof logRuleSchema>;
+
 const logGroupSchema = z
   .object({
     group: z.string().min(1, { abort: true }).regex(LOG_GROUP, 'expected a CloudWatch log group name: up to 512 of letters, digits and . - _ / #'),
+    rules: z
+      .array(logRuleSchema)
+      .optional()
+      .describe('lines to expect (per task or per window), to forbid, or whose rate per hour is judged; each is a finding of the checks, e.g. { expect: "Token replay protection", per: task }'),
+    filters: z
+      .record(z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'filter names use letters, digits, _ and -'), logPattern)
+      .optional()
+      .describe('saved filters of the log view, by name, e.g. { errors: "/error|exception/i", slow: "/\\d{4,}ms/" }; `F` in the log view applies the next one'),
     filterPattern: z.string().optional().describe('CloudWatch filter pattern that narrows the tail, e.g. "?ERROR ?Exception"; the error check then counts matching lines per minute'),
     mode: z.enum(['live', 'poll']).optional().describe('live: StartLiveTail with polling fallback; poll: FilterLogEvents only'),
   })

@@ -16,9 +16,15 @@ export const THRESHOLD_KEYS = [
   'blockedQuerySeconds',
   'belowDesiredSeconds',
   'drillInstanceAgeHours',
+  'longQuery',
+  'idleInTransaction',
+  'replicationLag',
+  'redisMemory',
+  'evictions',
+  'maintenanceDays',
 ] as const;
 export type ThresholdKey = (typeof THRESHOLD_KEYS)[number];
 
 /** Thresholds where a falling figure is the danger, so crit sits below warn. */
-export const LOWER_IS_WORSE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['storageFreePercent']);
+export const LOWER_IS_WORSE: ReadonlySet<ThresholdKey> = new Set<ThresholdKey>(['storageFreePercent', 'maintenanceDays']);
 

@@ -4,7 +4,8 @@
  * counts are of events: the lines of a multi-line trace are joined to the
  * event they continue (logs/traces.ts) and add nothing.
  */
-import type { LogBatch, LogCursor, LogEvent, LogsSnapshot } from '../model/logs.js';
+import type { LogBatch, LogCursor, LogEvent, LogRule, LogsSnapshot } from '../model/logs.js';
+import { LogRuleTracker } from './logs/rules.js';
 import { isErrorEvent, TraceJoiner } from './logs/traces.js';
 import { RingBuffer } from './ring.js';
 
@@ -17,6 +18,10 @@ interface LogTailOptions {
   groups: string[];
   /** lines handed to the view in each snapshot (the newest) */
   visible?: number;
+  /** the config's log rules, fed every line (not only the ring's) */
+  rules?: readonly LogRule[];
+  /** where reading began, for the rules: a stream first seen there may have begun earlier */
+  startAt?: number;
 }
 
 export class LogTail {
@@ -27,10 +32,12 @@ export class LogTail {
   private filtered = false;
   private warnings: string[] = [];
   private readonly traces = new TraceJoiner();
+  private readonly rules: LogRuleTracker;
   cursor: LogCursor | undefined;
 
   constructor(private readonly opts: LogTailOptions) {
     this.ring = new RingBuffer<LogEvent>(opts.capacity);
+    this.rules = new LogRuleTracker(opts.rules ?? [], opts.startAt);
   }
 
   /** Takes a batch in; returns its events as held, the lines of traces marked `joined`. */
@@ -43,6 +50,7 @@ export class LogTail {
     const events = batch.events.map((e) => this.traces.mark(e));
     for (const ev of events) {
       this.ring.push(ev);
+      this.rules.add(ev);
       if (ev.joined) continue;
       const minute = Math.floor(ev.timestamp / MINUTE);
       const b = this.buckets.get(minute) ?? { lines: 0, errors: 0 };
@@ -75,6 +83,7 @@ export class LogTail {
       filtered: this.filtered,
       warnings: this.warnings,
       groups: this.opts.groups,
+      ...(this.rules.empty ? {} : { rules: this.rules.facts(now) }),
     };
   }
 }

@@ -60,4 +60,47 @@ export interface LogsSnapshot {
   filtered: boolean;
   warnings: string[];
   groups: string[];
+  /** what the config's log rules saw, one entry per rule; absent when no rule is configured */
+  rules?: LogRuleFacts[];
+}
+
+/**
+ * A rule of a `logs:` entry: a line every task must write (`expect`, per
+ * task or within a window), a line that must never appear (`forbid`), or a
+ * line's rate per hour. The pattern uses the log view's filter syntax.
+ */
+export interface LogRule {
+  /** the log group the rule watches, as lines are labelled */
+  group: string;
+  kind: 'expect' | 'forbid' | 'rate';
+  pattern: string;
+  name?: string;
+  /** expect: on every task's stream since it started, or at least once in the window */
+  per?: 'task' | 'window';
+  windowMs?: number;
+  severity?: 'warn' | 'crit';
+  ratePerHour?: { warn: number; crit: number };
+  /** a filterPattern narrows what the group delivers: an expected line may be filtered out */
+  narrowed?: boolean;
+}
+
+/** One log stream (an ECS task: prefix/container/taskId) as a rule saw it. */
+export interface LogRuleStream {
+  stream: string;
+  first: number;
+  last: number;
+  /** when the pattern first matched on it */
+  matchedAt?: number;
+}
+
+export interface LogRuleFacts {
+  rule: LogRule;
+  /** the start of what was read: streams whose first line is at it may have begun before */
+  from: number;
+  /** match times, oldest first, bounded to the last hours */
+  matches: number[];
+  /** the newest matching line (raw: sanitise before drawing) */
+  last?: { at: number; stream: string; text: string };
+  /** streams of the group seen (expect per task only), bounded */
+  streams: LogRuleStream[];
 }

@@ -45,6 +45,8 @@ export interface RedisHealth {
   maxMemoryBytes: number | null;
   clients: number | null;
   evictedKeys: number | null;
+  /** keys evicted since the source's previous read of this Redis; absent on the first read */
+  evictedSincePrevious?: number | null;
   error?: string;
 }
 

@@ -13,6 +13,11 @@ export interface DbInstance {
   connections?: number;
   cpuPercent?: number;
   pendingMaintenance: string[];
+  /**
+   * Maintenance actions RDS will apply on a date of its own (the date set to
+   * apply, else auto-applied-after, else forced), when the source reads them
+   */
+  maintenanceDue?: MaintenanceDue[];
   endpoint?: { host: string; port: number };
   tags: Record<string, string>;
   createdAt?: number;
@@ -37,6 +42,14 @@ export interface PitrWindow {
   earliestFrom?: 'restore-window' | 'oldest-backup' | 'retention';
   /** BackupRetentionPeriod in days; 0: automated backups, and with them point-in-time restore, are off */
   retentionDays?: number;
+}
+
+export interface MaintenanceDue {
+  /** e.g. system-update, db-upgrade: text from AWS, sanitised */
+  action: string;
+  dueAt: number;
+  /** which of RDS's dates `dueAt` is */
+  kind: 'current' | 'auto' | 'forced';
 }
 
 export interface DbEvent {

@@ -5,7 +5,7 @@
  */
 import type { EcsService, EcsSnapshot, EcsTask, TaskDefinitionSummary } from '../model/ecs.js';
 import type { RdsSnapshot } from '../model/rds.js';
-import type { LogBatch, LogCursor } from '../model/logs.js';
+import type { LogBatch, LogCursor, LogRule } from '../model/logs.js';
 import type { QueuesSnapshot } from '../model/queues.js';
 import type { PostgresSnapshot } from '../model/postgres.js';
 import type { HealthSnapshot } from '../model/health.js';
@@ -26,6 +26,8 @@ export interface LogSource {
   /** Lines after the cursor (or from `startAt` on the first read), oldest first. */
   read(cursor: LogCursor | undefined, startAt: number, signal: AbortSignal): Promise<LogBatch>;
   readonly groups: string[];
+  /** the `rules:` of the `logs:` entries, for the tail to watch; none when absent */
+  readonly rules?: readonly LogRule[];
 }
 
 export interface QueueSource {

@@ -209,6 +209,8 @@ describe('AwsRdsSource with recorded response shapes', () => {
       'system-update: New Operating System update is available (auto-applied after 2026-04-01)',
       'pending: DBInstanceClass → db.r6g.xlarge',
     ]);
+    // the date the maintenance check judges: RDS's own, from the same call
+    expect(snap.instances[0]!.maintenanceDue).toEqual([{ action: 'system-update', dueAt: Date.parse('2026-04-01T00:00:00Z'), kind: 'auto' }]);
     expect(rdsMock.commandCalls(DescribePendingMaintenanceActionsCommand)[0]!.args[0].input.Filters).toEqual([{ Name: 'db-instance-id', Values: ['prod-db'] }]);
   });
 

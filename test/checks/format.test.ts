@@ -28,7 +28,7 @@ describe('markdown', () => {
     expect(maskTimes(md)).toMatchInlineSnapshot(`
       "## opsdeck check: demo — CRIT
 
-      **2 critical, 3 warnings, 28 ok** · checked <time> · errors and failed tasks since <time> (--since)
+      **2 critical, 4 warnings, 34 ok** · checked <time> · errors and failed tasks since <time> (--since)
 
       ### ECS
 
@@ -41,18 +41,19 @@ describe('markdown', () => {
 
       - ⚠ **demo/logs**: error rate is high in /ecs/demo-api (4.3% errors over 5m)
       - ⚠ **demo/logs**: 75 errors in the last 12.0 h, top: ERROR Process exited with code \\<n\\> (×36) (75 errors in 2845 events, 2.6%)
+      - ⚠ **demo/logs//ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"**: 33 tasks never wrote the expected line since starting: 8e7363360f77bdd844d95b39f181c097, 2330c618a8c0315a999a3b9793a06339, 658287f45205b1c5bab25250a7c4e9f8, 2c53c41fc90cf63396dfdaf9748f1221, ccf681874af7d782007942ac6e781f8a and 28 more (0/33 tasks wrote it)
 
       ### RDS
 
-      - ✓ 4 checks ok
+      - ✓ 5 checks ok
 
       ### Queues
 
-      - ✓ 5 checks ok
+      - ✓ 7 checks ok
 
       ### Postgres
 
-      - ✓ 2 checks ok
+      - ✓ 5 checks ok
 
       ### Health
 
@@ -91,7 +92,7 @@ describe('text', () => {
     expect(lines[5]).toMatch(/^ +→ rollback api --to last-good \(the last known good revision\)$/);
     expect(lines[6]).toMatch(/^ {2}✗ demo\/api +tasks keep stopping/);
     expect(text).toMatch(/^ {2}✓ demo\/worker +running at desired count \(2\/2 running\)$/m);
-    expect(lines.at(-2)).toMatch(/^CRIT: 2 critical, 3 warnings, \d+ ok$/);
+    expect(lines.at(-2)).toMatch(/^CRIT: 2 critical, 4 warnings, \d+ ok$/);
   });
 
   it('is coloured only when asked', async () => {

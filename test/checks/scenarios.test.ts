@@ -15,6 +15,8 @@ const START = Date.parse('2026-11-22T09:00:00Z');
  * the slow probe of an error spike); anything else raised is a bug, in the
  * checks or in the scenario.
  */
+const STARTUP_RULE = 'logs.rules:demo/logs//ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"';
+
 const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
   calm: { required: [], allowed: [] },
   // the app's own counters see the same errors as its logs
@@ -22,14 +24,18 @@ const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
   'bad-deploy': {
     required: ['ecs.running-below-desired:demo/api', 'ecs.crash-loop:demo/api'],
     // revision 45 was stopped by the circuit breaker before 46 went bad: its failed tasks are in the window
-    allowed: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs', 'health.probe:demo/api', 'ecs.failed-tasks:demo/api'],
+    // and the tasks of 46 crash before they write the startup line the log rule expects of every task
+    allowed: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs', 'health.probe:demo/api', 'ecs.failed-tasks:demo/api', STARTUP_RULE],
   },
   // the SMTP provider times out: sends fail (dead letters) and slow down (jobs wait)
   'dlq-backlog': { required: ['queues.dead-letter:demo/jobs/emails', 'queues.dead-letter:demo/jobs/default'], allowed: ['queues.oldest-job:demo/jobs/emails', 'metrics.series:demo/app queue_depth{queue="emails"}'] },
   // a pool leak and a lock chain; the instance's CPU is staged at 81-94 %
-  // ...and nobody proved its backups for 40 days (the sandbox's seeded drill history)
-  'db-saturation': { required: ['postgres.connections:demo/primary', 'postgres.blocked:demo/primary', 'rds.cpu:demo/demo-db', 'rds.drill-age:demo/demo-db'], allowed: [] },
-  'unsafe-scale': { required: ['ecs.topology:demo/scheduler'], allowed: [] },
+  // ...and nobody proved its backups for 40 days (the sandbox's seeded drill history); metabase's 11-minute report
+  // query is past the long-query threshold (5 min), the lock holder idles in its transaction
+  'db-saturation': { required: ['postgres.connections:demo/primary', 'postgres.blocked:demo/primary', 'rds.cpu:demo/demo-db', 'rds.drill-age:demo/demo-db', 'postgres.long-query:demo/primary', 'postgres.idle-in-transaction:demo/primary'], allowed: [] },
+  // RDS applies an OS update in 3 days; an API task replaced 8 minutes before the start never wrote the startup line
+  // (judged while the 15-minute window still holds its start: see the test below)
+  'unsafe-scale': { required: ['ecs.topology:demo/scheduler', 'rds.maintenance:demo/demo-db'], allowed: [STARTUP_RULE] },
 };
 
 const raisedBy = (findings: { checkId: string; subject: string; severity: string }[]) => new Set(findings.filter((f) => f.severity !== 'ok').map((f) => `${f.checkId}:${f.subject}`));
@@ -123,6 +129,18 @@ describe('crash loop after a rollback', () => {
     } finally {
       h.cleanup();
     }
+  });
+});
+
+describe('log rules and maintenance in unsafe-scale', () => {
+  it('names the API task that never wrote the startup line, and the OS update due in 3 days', async () => {
+    const report = await findingsAfter('unsafe-scale', 0);
+    const rule = report.findings.find((f) => f.checkId === 'logs.rules')!;
+    expect(rule.severity).toBe('warn');
+    expect(rule.message).toMatch(/^1 task never wrote the expected line since starting: [0-9a-f]{32}$/);
+    expect(rule.figure).toMatch(/^0\/1 tasks wrote it; \d tasks? started before 15 min ago, not judged$/);
+    const m = report.findings.find((f) => f.checkId === 'rds.maintenance')!;
+    expect([m.severity, m.message]).toEqual(['warn', `system-update will be auto-applied in 3.0 days (2026-11-25 09:00 UTC)`]);
   });
 });
 

@@ -75,7 +75,7 @@ describe('parseConfig: keys', () => {
           logs:
             - group: /ecs/api
               retention: 7
-    `)).toEqual(['opsdeck.yaml: environments.prod.logs[0].retention: unknown key (known keys: group, filterPattern, mode)']);
+    `)).toEqual(['opsdeck.yaml: environments.prod.logs[0].retention: unknown key (known keys: group, rules, filters, filterPattern, mode)']);
   });
 
   it('says "required" for a missing field, with the list index', () => {

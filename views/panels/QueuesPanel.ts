@@ -21,7 +21,7 @@ export function filterQueues(data: QueuesSnapshot, filter: string): QueueStats[]
 function redisLine(r: RedisHealth, verdicts: Verdicts): Line {
   const mark = markOf(verdicts.of(redisRef(r)));
   if (!r.ok) return [seg(`${mark.text} redis ${r.name} `, mark.tone, { bold: true }), seg(r.error ?? 'unreachable', mark.tone)];
-  // no check judges Redis memory: the figure is shown plain
+  // the checks judge memory against maxmemory and evictions; the mark above carries their verdict
   const memPct = r.usedMemoryBytes !== null && r.maxMemoryBytes ? (100 * r.usedMemoryBytes) / r.maxMemoryBytes : null;
   const line: Line = [
     seg(`${mark.text} `, mark.tone),
@@ -29,7 +29,7 @@ function redisLine(r: RedisHealth, verdicts: Verdicts): Line {
     seg('  ping ', 'muted'),
     seg(duration(r.pingMs)),
     seg('  mem ', 'muted'),
-    seg(`${bytes(r.usedMemoryBytes)}/${r.maxMemoryBytes ? bytes(r.maxMemoryBytes) : '∞'}`),
+    seg(r.maxMemoryBytes ? `${bytes(r.usedMemoryBytes)}/${bytes(r.maxMemoryBytes)}` : `${bytes(r.usedMemoryBytes)} (no maxmemory set)`),
   ];
   if (memPct !== null) line.push(seg(` ${percent(memPct)}`, 'muted'));
   line.push(seg('  clients ', 'muted'), seg(count(r.clients)));

@@ -15,6 +15,7 @@ import {
   INSTANCE_COLS,
   instanceLevel,
   instanceRow,
+  maintenanceLines,
   restoredKind,
   newestAutomated,
   rdsRows,
@@ -80,6 +81,8 @@ export const rdsPanel: PanelView<'rds'> = {
       restored.slice(start, start + room).forEach((db, i) => out.push(restoredRow(rCols, db, ctx.now, start + i === sel - instances.length, ctx.verdicts)));
     }
     out.push(backupLine(data, ctx.now, ctx.verdicts));
+    // pending maintenance matters more than old snapshots, less than the backup
+    for (const l of maintenanceLines(data, ctx.verdicts)) if (ctx.height - out.length >= 4) out.push(l);
     const warning = warningsLine(data.warnings ?? []);
     if (warning && ctx.height - out.length >= 4) out.push(warning);
 

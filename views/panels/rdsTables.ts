@@ -216,3 +216,14 @@ export function backupLine(data: RdsSnapshot, now: number, verdicts: Verdicts): 
       : seg('none found', level === undefined ? 'muted' : toneOf(level)),
   ];
 }
+
+/** Pending maintenance of each instance, one line each, marked with the maintenance check's verdict. */
+export function maintenanceLines(data: RdsSnapshot, verdicts: Verdicts): Line[] {
+  return data.instances.flatMap((db) =>
+    db.pendingMaintenance.map((text) => {
+      const level = verdicts.of(instanceRef(db), ['rds.maintenance']);
+      const tone = problemTone(level);
+      return [seg(`${markOf(level).text} `, tone ?? 'muted'), seg(`maintenance ${db.id} `, 'muted'), seg(text, tone ?? 'muted')];
+    }),
+  );
+}

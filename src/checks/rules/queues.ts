@@ -2,7 +2,7 @@
 import type { QueueStats } from '../../model/queues.js';
 import { queueRef, redisRef } from '../../model/subjects.js';
 import { grade } from '../thresholds.js';
-import { age, findingsOf, suggest, type CheckContext, type CheckDefinition } from '../types.js';
+import { age, findingsOf, pct, suggest, type CheckContext, type CheckDefinition } from '../types.js';
 
 const subject = (_ctx: CheckContext, q: QueueStats) => queueRef(q);
 const names = (q: QueueStats) => [`${q.redis}/${q.name}`, q.name];
@@ -75,4 +75,43 @@ const redis: CheckDefinition = {
   },
 };
 
-export const QUEUE_CHECKS: readonly CheckDefinition[] = [deadLetter, oldestJob, redis];
+const redisMemory: CheckDefinition = {
+  id: 'queues.redis-memory',
+  area: 'queues',
+  title: 'Redis memory below maxmemory',
+  reads: ['queues'],
+  thresholds: ['redisMemory'],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    // with no maxmemory there is no ceiling to be near: nothing to judge (the panel says "no maxmemory set")
+    return ctx.data.queues!.redis.flatMap((r) => {
+      if (!r.ok || r.usedMemoryBytes === null || !r.maxMemoryBytes) return [];
+      const p = (100 * r.usedMemoryBytes) / r.maxMemoryBytes;
+      const severity = grade(p, ctx.threshold('redisMemory', [r.name]));
+      return [f(severity, redisRef(r), severity === 'ok' ? 'memory is below maxmemory' : 'memory near maxmemory: Redis will evict keys or refuse writes', `${pct(p)} of maxmemory`)];
+    });
+  },
+};
+
+const evictions: CheckDefinition = {
+  id: 'queues.redis-evictions',
+  area: 'queues',
+  title: 'Redis evicts no keys',
+  reads: ['queues'],
+  thresholds: ['evictions'],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return ctx.data.queues!.redis.flatMap((r) => {
+      if (!r.ok || r.evictedKeys === null) return [];
+      // the first read has nothing to compare with: the counter may hold evictions of last month
+      if (r.evictedSincePrevious === undefined || r.evictedSincePrevious === null) return [f('ok', redisRef(r), 'first read: evictions are judged from the next one on', `${r.evictedKeys} evicted since Redis started`)];
+      const n = r.evictedSincePrevious;
+      const severity = grade(n, ctx.threshold('evictions', [r.name]));
+      return [f(severity, redisRef(r), n === 0 ? 'no key evicted since the previous read' : `${n} key${n === 1 ? '' : 's'} evicted since the previous read: Redis is full and dropping data`, `${n} evicted, ${r.evictedKeys ?? '?'} in all`)];
+    });
+  },
+};
+
+export const QUEUE_CHECKS: readonly CheckDefinition[] = [deadLetter, oldestJob, redis, redisMemory, evictions];

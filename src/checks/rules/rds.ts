@@ -8,7 +8,7 @@ import type { DbInstance } from '../../model/rds.js';
 import type { Finding } from '../../model/findings.js';
 import { instanceRef } from '../../model/subjects.js';
 import { grade, gradeFor } from '../thresholds.js';
-import { findingsOf, pct, suggest, warningAbout, type CheckContext, type CheckDefinition } from '../types.js';
+import { findingsOf, pct, suggest, utc, warningAbout, type CheckContext, type CheckDefinition } from '../types.js';
 
 const GIB = 1024 ** 3;
 const subject = (_ctx: CheckContext, i: DbInstance) => instanceRef(i);
@@ -172,4 +172,34 @@ const drillInstanceAge: CheckDefinition = {
   },
 };
 
-export const RDS_CHECKS: readonly CheckDefinition[] = [status, snapshotAge, storage, connections, cpu, drillInstanceAge];
+const DAY = 86_400_000;
+
+/**
+ * Pending maintenance RDS applies by itself on a date: a restart or an
+ * upgrade nobody planned for. Within `maintenanceDays` (lower is worse) it
+ * is a finding, so it is scheduled in a quiet hour or applied by hand first.
+ * An action past its date is due now (it waits for the next window).
+ */
+const maintenance: CheckDefinition = {
+  id: 'rds.maintenance',
+  area: 'rds',
+  title: 'No maintenance applies itself soon',
+  reads: ['rds'],
+  thresholds: ['maintenanceDays'],
+  actions: [],
+  evaluate(ctx) {
+    const f = findingsOf(this);
+    return instances(ctx).flatMap((i) => {
+      if (i.maintenanceDue === undefined) return [];
+      const next = [...i.maintenanceDue].sort((a, b) => a.dueAt - b.dueAt)[0];
+      if (!next) return [f('ok', subject(ctx, i), 'no maintenance scheduled by RDS', '0 pending')];
+      const days = Math.max(0, (next.dueAt - ctx.now) / DAY);
+      const severity = gradeFor('maintenanceDays', days, ctx.threshold('maintenanceDays', [i.id]));
+      const when = next.dueAt <= ctx.now ? 'at the next maintenance window' : `in ${days.toFixed(1)} days (${utc(next.dueAt)})`;
+      const verb = next.kind === 'current' ? 'is set to apply' : next.kind === 'auto' ? 'will be auto-applied' : 'will be forced';
+      return [f(severity, subject(ctx, i), `${next.action} ${verb} ${when}`, `${i.maintenanceDue.length} pending, next in ${days.toFixed(1)} d`)];
+    });
+  },
+};
+
+export const RDS_CHECKS: readonly CheckDefinition[] = [status, snapshotAge, storage, connections, cpu, drillInstanceAge, maintenance];

@@ -14,7 +14,8 @@
  * what both a poll and a session delivered, and the cursor remembers the ids
  * at its last millisecond.
  */
-import type { LogBatch, LogCursor } from '../../model/logs.js';
+import type { LogBatch, LogCursor, LogRule } from '../../model/logs.js';
+import { rulesOf } from '../../engine/logs/rules.js';
 import { systemClock, type Clock } from '../../engine/clock.js';
 import type { LogSource } from '../ports.js';
 import type { AwsContext } from './clients.js';
@@ -78,6 +79,7 @@ interface Lane {
 
 export class AwsLogSource implements LogSource {
   readonly groups: string[];
+  readonly rules: LogRule[];
   private readonly clock: Clock;
   private readonly opts: typeof DEFAULTS;
   private readonly pollers: GroupPoller[];
@@ -98,6 +100,7 @@ export class AwsLogSource implements LogSource {
   ) {
     const refs = groupRefs(configured).map((r): LogGroupRef => (options.mode === 'poll' ? { ...r, mode: 'poll' } : r));
     this.groups = refs.map((r) => r.name);
+    this.rules = refs.flatMap((r) => rulesOf(r.name, configured[r.index]!));
     this.clock = options.clock ?? systemClock;
     const limits = { ...DEFAULT_POLL_LIMITS, ...options.poll };
     this.opts = { ...DEFAULTS, ...(options.mode === 'poll' ? { reorderMs: 0 } : {}), ...definedOnly(options) };

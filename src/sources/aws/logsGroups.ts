@@ -3,6 +3,7 @@
  * StartLiveTail wants ARNs, found with DescribeLogGroups or, where that is
  * denied, built from the caller's account (STS) and the client's region.
  */
+import type { LogRuleConfig } from '../../config/schema.js';
 import { send, type AwsContext } from './clients.js';
 import { AwsError, errorKind } from './errors.js';
 import { throwIfAborted } from './util.js';
@@ -12,6 +13,7 @@ export interface LogGroupConfig {
   group: string;
   filterPattern?: string | undefined;
   mode?: 'live' | 'poll' | undefined;
+  rules?: readonly LogRuleConfig[] | undefined;
 }
 
 export interface LogGroupRef {

@@ -12,13 +12,13 @@
  */
 import type { DBInstance, DBInstanceAutomatedBackup } from '@aws-sdk/client-rds';
 import { systemClock, type Clock } from '../../engine/clock.js';
-import type { RdsSnapshot } from '../../model/rds.js';
+import type { MaintenanceDue, RdsSnapshot } from '../../model/rds.js';
 import { DRILL_TAG, PITR_TAG, RESTORED_FROM_TAG, type DbInstanceDetail } from '../../actions/rds/context.js';
 import { errorMessage } from '../../text/sanitize.js';
 import type { RdsSource } from '../ports.js';
 import { send, type AwsContext } from './clients.js';
 import { errorKind } from './errors.js';
-import { mapEvent, mapInstance, maintenanceLines, newestFirst, type DbEvent } from './rdsMap.js';
+import { maintenanceDue, mapEvent, mapInstance, maintenanceLines, newestFirst, type DbEvent } from './rdsMap.js';
 import { emptySeries, latest, readRdsMetrics, type DbMetricSeries } from './rdsMetrics.js';
 import { listSnapshots } from './rdsSnapshots.js';
 import { automatedBackups, pitrWindow } from './rdsWindow.js';
@@ -33,6 +33,12 @@ const EVENTS_KEPT = 25;
 // bounds a runaway Marker loop, and the events of a very chatty instance
 const MAX_PAGES = 20;
 const MAX_EVENT_PAGES = 3;
+
+/** One instance's pending maintenance: the panel's lines and the dates the check judges. */
+interface Maintenance {
+  lines: string[];
+  due: MaintenanceDue[];
+}
 const OPSDECK_TAGS = [DRILL_TAG, RESTORED_FROM_TAG, PITR_TAG];
 
 interface AwsDbInstance extends DbInstanceDetail {
@@ -86,7 +92,7 @@ export class AwsRdsSource implements RdsSource {
       mapLimit(own, CONCURRENCY, (id) => listSnapshots(this.ctx, id, signal)),
       this.optional('RDS events', warnings, signal, () => mapLimit(ids, CONCURRENCY, (id) => this.events(id, now, signal)), ids.map(() => [])),
       this.optional('RDS metrics', warnings, signal, () => readRdsMetrics(this.ctx, ids, now, signal), { series: ids.map(emptySeries), warnings: [] }),
-      this.optional('pending maintenance', warnings, signal, () => this.maintenance(ids, signal), new Map<string, string[]>()),
+      this.optional('pending maintenance', warnings, signal, () => this.maintenance(ids, signal), new Map<string, Maintenance>()),
       // the start of the restore window; without it the oldest automated snapshot stands in
       own.length === 0 ? new Map() : this.optional('restore window', warnings, signal, () => automatedBackups(this.ctx, own, signal), new Map<string, DBInstanceAutomatedBackup>()),
     ]);
@@ -97,7 +103,8 @@ export class AwsRdsSource implements RdsSource {
       const series = metrics.series[i] ?? emptySeries();
       const out: AwsDbInstance = {
         ...base,
-        pendingMaintenance: [...(maintenance.get(base.id) ?? []), ...base.pendingMaintenance],
+        pendingMaintenance: [...(maintenance.get(base.id)?.lines ?? []), ...base.pendingMaintenance],
+        ...(maintenance.has(base.id) ? { maintenanceDue: maintenance.get(base.id)!.due } : {}),
         events: events[i] ?? [],
         series,
       };
@@ -170,8 +177,8 @@ export class AwsRdsSource implements RdsSource {
   }
 
   /** One call for every instance; RDS names each by its ARN. */
-  private async maintenance(ids: string[], signal: AbortSignal): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
+  private async maintenance(ids: string[], signal: AbortSignal): Promise<Map<string, Maintenance>> {
+    const out = new Map<string, Maintenance>();
     if (ids.length === 0) return out;
     let marker: string | undefined;
     let pages = 0;
@@ -185,7 +192,8 @@ export class AwsRdsSource implements RdsSource {
       );
       for (const r of res.PendingMaintenanceActions ?? []) {
         const id = (r.ResourceIdentifier ?? '').split(':').pop() ?? '';
-        out.set(id, [...(out.get(id) ?? []), ...maintenanceLines(r.PendingMaintenanceActionDetails)]);
+        const had = out.get(id) ?? { lines: [], due: [] };
+        out.set(id, { lines: [...had.lines, ...maintenanceLines(r.PendingMaintenanceActionDetails)], due: [...had.due, ...maintenanceDue(r.PendingMaintenanceActionDetails)] });
       }
       marker = res.Marker;
     } while (marker && ++pages < MAX_PAGES);

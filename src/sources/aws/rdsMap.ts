@@ -4,7 +4,7 @@
  * maintenance descriptions) is made safe for the terminal here.
  */
 import type { DBInstance, DBSnapshot, Event, PendingMaintenanceAction, PendingModifiedValues, Tag } from '@aws-sdk/client-rds';
-import type { DbSnapshot } from '../../model/rds.js';
+import type { DbSnapshot, MaintenanceDue } from '../../model/rds.js';
 import type { DbInstanceDetail } from '../../actions/rds/context.js';
 import { oneLine } from '../../text/sanitize.js';
 
@@ -68,6 +68,14 @@ export function maintenanceLines(actions: readonly PendingMaintenanceAction[] | 
     const verb = a.CurrentApplyDate ? 'applies' : a.AutoAppliedAfterDate ? 'auto-applied after' : 'forced on';
     const what = `${a.Action ?? 'maintenance'}${a.Description ? `: ${a.Description}` : ''}`;
     return oneLine(`${what}${when ? ` (${verb} ${when.toISOString().slice(0, 10)})` : ''}`, 200);
+  });
+}
+
+/** The date each action will be applied without anyone asking: what the maintenance check judges. */
+export function maintenanceDue(actions: readonly PendingMaintenanceAction[] | undefined): MaintenanceDue[] {
+  return (actions ?? []).flatMap((a): MaintenanceDue[] => {
+    const [when, kind] = a.CurrentApplyDate ? [a.CurrentApplyDate, 'current' as const] : a.AutoAppliedAfterDate ? [a.AutoAppliedAfterDate, 'auto' as const] : a.ForcedApplyDate ? [a.ForcedApplyDate, 'forced' as const] : [undefined, undefined];
+    return when && kind ? [{ action: oneLine(a.Action ?? 'maintenance', 60), dueAt: when.getTime(), kind }] : [];
   });
 }
 

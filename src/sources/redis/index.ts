@@ -14,7 +14,7 @@ import type { QueueSource } from '../ports.js';
 import { errorMessage, oneLine } from '../../text/sanitize.js';
 import { abortable, checkRedisUrl, RedisLink, type LinkOptions } from './connection.js';
 import { DrainHistory, type DrainOptions } from './drain.js';
-import { healthFromInfo, parseInfo, unhealthy } from './info.js';
+import { EvictionCounter, healthFromInfo, parseInfo, unhealthy } from './info.js';
 import type { QueueConfig } from './layout.js';
 import type { Figures, ReadQueues, Reply } from './replies.js';
 import { defineReadScripts } from './scripts.js';
@@ -50,6 +50,7 @@ function queueKey(redis: string, q: QueueConfig): string {
 export class RedisQueueSource implements QueueSource {
   private readonly entries: Entry[];
   private readonly drain: DrainHistory;
+  private readonly evictions = new EvictionCounter();
   private readonly now: () => number;
   private readonly readers: Record<ReturnType<typeof readerKey>, ReadQueues>;
 
@@ -117,7 +118,7 @@ export class RedisQueueSource implements QueueSource {
     const ping = replies?.[0];
     if (!replies || !ping || ping[0]) return { health: unhealthy(cfg.name, link.explain(ping?.[0] ?? new Error('no reply'))), queues: [] };
 
-    const health = healthFromInfo(cfg.name, pongAt === null ? null : Math.round((pongAt - sentAt) * 100) / 100, parseInfo(replies[1]!, replies[2]!, replies[3]!));
+    const health = this.evictions.note(healthFromInfo(cfg.name, pongAt === null ? null : Math.round((pongAt - sentAt) * 100) / 100, parseInfo(replies[1]!, replies[2]!, replies[3]!)));
     const byQueue = new Map<QueueConfig, Figures | Error>();
     for (const p of parsers) {
       const figures = p.parse(replies.slice(p.from, p.to));

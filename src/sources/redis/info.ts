@@ -42,3 +42,20 @@ export function healthFromInfo(name: string, pingMs: number | null, info: Map<st
 export function unhealthy(name: string, error: string): RedisHealth {
   return { name, ok: false, pingMs: null, usedMemoryBytes: null, maxMemoryBytes: null, clients: null, evictedKeys: null, error };
 }
+
+/**
+ * evicted_keys is a counter since the server started: what matters is
+ * whether it moved between two reads. A counter that went down means a
+ * restart, so what it holds now was all evicted since.
+ */
+export class EvictionCounter {
+  private readonly last = new Map<string, number>();
+
+  note(h: RedisHealth): RedisHealth {
+    if (h.evictedKeys === null) return h;
+    const before = this.last.get(h.name);
+    this.last.set(h.name, h.evictedKeys);
+    if (before === undefined) return h;
+    return { ...h, evictedSincePrevious: h.evictedKeys >= before ? h.evictedKeys - before : h.evictedKeys };
+  }
+}

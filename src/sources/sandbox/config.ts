@@ -9,6 +9,7 @@ import type { EnvironmentConfig } from '../../config/schema.js';
 import { DB_ID } from './rds.js';
 import { PROBE_URL } from './health.js';
 import { LOG_GROUP } from './fleet.js';
+import { STARTUP_LINE } from './loglines.js';
 import { CLUSTER } from './ecs.js';
 import { REGION } from './taskdefs.js';
 import { demoMetricsConfig } from './appMetrics.js';
@@ -38,7 +39,15 @@ export function demoEnvironment(): EnvironmentConfig {
         },
       },
     ],
-    logs: [{ group: LOG_GROUP, filterPattern: '?ERROR ?Exception' }],
+    logs: [
+      {
+        group: LOG_GROUP,
+        filterPattern: '?ERROR ?Exception',
+        // runbook 001: every instance says this at startup
+        rules: [{ expect: STARTUP_LINE, per: 'task' }],
+        filters: { errors: '/error|exception/i', slow: '/\\d{4,}ms/', startup: 'Token replay protection' },
+      },
+    ],
     redis: [
       {
         name: 'jobs',

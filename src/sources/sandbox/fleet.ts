@@ -135,7 +135,7 @@ export class Fleet {
   private onTask(kind: 'running' | 'crashed' | 'stopping', service: string, task: SimTask, at: number): void {
     if (service !== 'api' || this.quiet) return;
     const version = imageTag(task.td.containers[0]?.image ?? '');
-    const lines = kind === 'running' ? bootLines(version) : kind === 'crashed' ? crashLines(version, missingRequirement(task.td) ?? 'CONFIG') : shutdownLines(this.rng);
+    const lines = kind === 'running' ? bootLines(version, this.plan.noStartupLineFrom === undefined || at < this.plan.noStartupLineFrom) : kind === 'crashed' ? crashLines(version, missingRequirement(task.td) ?? 'CONFIG') : shutdownLines(this.rng);
     lines.forEach((line, i) => this.logs.add(at - (lines.length - 1 - i) * 40, streamOf(task), line));
   }
 

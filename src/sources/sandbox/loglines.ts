@@ -96,8 +96,12 @@ export function requestLine(rng: Rng, mix: RequestMix): string {
   return rng.pick(INFO)(rng);
 }
 
-export function bootLines(version: string): string[] {
-  return [`INFO Starting demo-api ${version} (node v20.18.1, pid 1)`, 'INFO Connected to postgres and redis', 'INFO Listening on 0.0.0.0:8080'];
+/** What runbook 001 expects every instance to say at startup (the demo's `expect` log rule). */
+export const STARTUP_LINE = 'Token replay protection: ⚠ Single-instance only';
+
+/** `startupLine: false`: a task that never says it (its Redis-backed store misread, say): the demo's expect rule flags it. */
+export function bootLines(version: string, startupLine = true): string[] {
+  return [`INFO Starting demo-api ${version} (node v20.18.1, pid 1)`, 'INFO Connected to postgres and redis', ...(startupLine ? [`WARN ${STARTUP_LINE}`] : []), 'INFO Listening on 0.0.0.0:8080'];
 }
 
 export function crashLines(version: string, missing: string): string[] {

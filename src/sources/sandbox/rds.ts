@@ -27,6 +27,8 @@ interface RdsLoad {
   connections: number;
   cpu: [number, number];
   databaseSizeBytes: number;
+  /** an OS update RDS applies by itself at this time, as DescribePendingMaintenanceActions would list it */
+  maintenanceDueAt?: number | undefined;
 }
 
 function pad(n: number): string {
@@ -65,7 +67,8 @@ export function rdsSnapshot(seed: number, start: number, t: number, load: RdsLoa
     freeStorageBytes: Math.round(STORAGE_GB * GIB - load.databaseSizeBytes - 9 * GIB + rng.range(-50, 50) * 1024 ** 2),
     connections: load.connections,
     cpuPercent: Math.round(rng.range(load.cpu[0], load.cpu[1]) * 10) / 10,
-    pendingMaintenance: [],
+    pendingMaintenance: load.maintenanceDueAt === undefined ? [] : [`system-update: New Operating System update is available (auto-applied after ${new Date(load.maintenanceDueAt).toISOString().slice(0, 10)})`],
+    maintenanceDue: load.maintenanceDueAt === undefined ? [] : [{ action: 'system-update', dueAt: load.maintenanceDueAt, kind: 'auto' }],
     endpoint: { host: `${DB_ID}.c9akciq32rlx.${REGION}.rds.amazonaws.com`, port: 5432 },
     tags: { env: 'demo', team: 'platform', backup: 'daily' },
     createdAt: start - 412 * DAY,

@@ -4,7 +4,7 @@
  * however often it is read. Each scenario stages its own problem and nothing
  * else: `calm` must give the checks nothing to report.
  */
-import type { ServiceSpec } from './ecs.js';
+import { CLUSTER, type ServiceSpec } from './ecs.js';
 import type { EcsSim } from './ecs.js';
 import type { RequestMix } from './loglines.js';
 import type { PgPlan } from './postgres.js';
@@ -34,6 +34,10 @@ export interface ScenarioPlan {
   failedAtStart: Record<QueueName, number>;
   pg: PgPlan;
   rdsCpu: [number, number];
+  /** API tasks booting from this time on never write the startup line */
+  noStartupLineFrom?: number;
+  /** a maintenance action RDS will apply to demo-db by itself at this time */
+  maintenanceDueAt?: number;
 }
 
 const MIN = 60_000;
@@ -135,6 +139,12 @@ function dbSaturation(start: number): ScenarioPlan {
 function unsafeScale(start: number): ScenarioPlan {
   const plan = calm(start);
   plan.services = plan.services.map((s) => (s.name === 'scheduler' ? { ...s, desired: 3, scaledUpAt: start - 40 * MIN } : s));
+  // an API task replaced eight minutes ago comes up without the startup line runbook 001 expects
+  const replacedAt = start - 8 * MIN;
+  plan.noStartupLineFrom = replacedAt;
+  plan.timeline = [...plan.timeline, { at: replacedAt, run: (ecs, at) => void ecs.stopTask(CLUSTER, ecs.serving('api')[0]!.id, 'Task stopped by user', at) }];
+  // and RDS will apply an OS update to the database in three days
+  plan.maintenanceDueAt = start + 3 * DAY;
   return plan;
 }
 

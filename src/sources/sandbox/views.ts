@@ -94,6 +94,7 @@ export function rdsView(fleet: Fleet): RdsSnapshot {
     connections: pg.connections.total,
     cpu: fleet.plan.rdsCpu,
     databaseSizeBytes: pg.databaseSizeBytes ?? 0,
+    maintenanceDueAt: fleet.plan.maintenanceDueAt,
   });
 }
 
