@@ -1,8 +1,9 @@
 /**
  * A response body read up to a cap. A health endpoint that starts streaming a
  * log file or a video must not hold the probe or the process's memory: past
- * the cap the rest is cancelled unread.
+ * the cap the rest is dropped unread and the connection closed.
  */
+import type { IncomingMessage } from 'node:http';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -14,25 +15,21 @@ export interface CappedBody {
   overCap: boolean;
 }
 
-export async function readCapped(res: Response, cap: number): Promise<CappedBody> {
-  const declared = Number(res.headers.get('content-length'));
+export async function readCapped(res: IncomingMessage, cap: number): Promise<CappedBody> {
+  const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > cap) {
-    await res.body?.cancel().catch(() => {});
+    res.destroy();
     return { text: '', bytes: 0, overCap: true };
   }
-  if (!res.body) return { text: '', bytes: 0, overCap: false };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    bytes += chunk.byteLength;
     if (bytes > cap) {
-      await reader.cancel().catch(() => {});
+      res.destroy();
       return { text: '', bytes, overCap: true };
     }
-    chunks.push(value);
+    chunks.push(chunk);
   }
   return { text: new TextDecoder('utf-8').decode(Buffer.concat(chunks)), bytes, overCap: false };
 }
