@@ -61,3 +61,8 @@ export const probeAspectRef = (p: { name: string }, aspect: string): SubjectRef 
 export function probeRefs(p: Pick<ProbeResult, 'name' | 'tls' | 'measures'>): SubjectRef[] {
   return [{ kind: 'probe', name: p.name }, ...(p.tls ? [probeAspectRef(p, 'tls')] : []), ...(p.measures ?? []).map((m) => probeAspectRef(p, m.field))];
 }
+
+const DAY_MS = 86_400_000;
+
+/** Whole days a certificate has left at `now`, rounded down: "2 days" means it expires within the third. */
+export const certDaysLeft = (cert: Pick<ProbeCert, 'validTo'>, now: number): number => Math.floor((cert.validTo - now) / DAY_MS);
