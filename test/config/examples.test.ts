@@ -13,6 +13,7 @@ const PROD_VARS = {
   DRILL_DB_PASSWORD: 'drill-secret',
   REDIS_URL: 'redis://cache.internal:6379',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
+  OPS_TOKEN: 'ops-token-value',
 };
 
 describe('examples/opsdeck.yaml', () => {
@@ -30,6 +31,7 @@ describe('examples/opsdeck.yaml', () => {
     expect(prod.redis[0]?.queues.map((q) => q.flavor)).toEqual(['bullmq', 'rq']);
     expect(prod.postgres[0]?.url).toBe(PROD_VARS.DATABASE_URL);
     expect(prod.http[0]?.expect).toEqual({ status: 200, json: { status: 'healthy' } });
+    expect(prod.http[1]).toMatchObject({ method: 'GET', headers: { Authorization: 'Bearer ops-token-value' }, expect: { json: { dlq: { warn: 10, crit: 100 } } }, tls: { warnDays: 14, critDays: 3 } });
     expect(prod.thresholds?.cpu).toEqual({ warn: 80, crit: 95 });
     expect(config.environments.staging?.redis[0]?.url).toBe('redis://127.0.0.1:6379');
   });
@@ -40,6 +42,7 @@ describe('examples/opsdeck.yaml', () => {
       'opsdeck.yaml: environments.prod.rds[0].drill.password: environment variable DRILL_DB_PASSWORD is not set',
       'opsdeck.yaml: environments.prod.redis[0].url: environment variable REDIS_URL is not set',
       'opsdeck.yaml: environments.prod.postgres[0].url: environment variable DATABASE_URL is not set',
+      'opsdeck.yaml: environments.prod.http[1].headers.Authorization: environment variable OPS_TOKEN is not set',
     ]);
   });
 
