@@ -43,7 +43,7 @@ const COLUMNS: Column[] = [
   { header: 'latency', width: 7, align: 'right' },
   { header: 'version', width: 12, drop: 2 },
   { header: 'status', width: 10, drop: 1 },
-  { header: 'cert', width: 18, drop: 1.5 },
+  { header: 'cert', width: 22, drop: 1.5 },
   { header: 'checked', width: 7, align: 'right', drop: 0 },
   { header: 'problems', width: 12, flex: true },
 ];
@@ -77,7 +77,8 @@ export const healthPanel: PanelView<'health'> = {
     const probes = filterProbes(data.probes, ctx.filter);
     const all = ctx.detail ? [...COLUMNS.slice(0, 2), DETAIL_EXTRA, ...COLUMNS.slice(2)] : COLUMNS;
     // no https probe, no certificate column: its room goes to the problems
-    const base = probes.some((p) => p.tls) ? all : all.filter((c) => c.header !== 'cert');
+    // the detail view adds the expiry date to the cert cell
+    const base = probes.some((p) => p.tls) ? all.map((c) => (c.header === 'cert' && ctx.detail ? { ...c, width: 35 } : c)) : all.filter((c) => c.header !== 'cert');
     const cols = layoutColumns(base, ctx.width);
     const out: Line[] = [tableHeader(cols)];
     if (probes.length === 0) {
