@@ -184,7 +184,7 @@ const httpProbeSchema = z
     headers: z
       .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name'), z.string())
       .optional()
-      .describe('request headers, e.g. Authorization: "Bearer ${OPS_TOKEN}"; their values are secrets: never drawn, journaled or reported'),
+      .describe('request headers, e.g. an Authorization header with a bearer token from ${OPS_TOKEN}; their values are secrets: never drawn, journaled or reported'),
     body: z
       .union([z.string(), z.record(z.string(), z.unknown())])
       .optional()

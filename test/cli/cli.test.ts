@@ -72,7 +72,7 @@ describe('opsdeck CLI', () => {
 
   it('config validate accepts the shipped example', () => {
     const r = opsdeck(['config', 'validate', 'examples/opsdeck.yaml'], {
-      env: { ...isolated(), REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://127.0.0.1/app', DRILL_DB_USER: 'u', DRILL_DB_PASSWORD: 'p' },
+      env: { ...isolated(), REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://127.0.0.1/app', DRILL_DB_USER: 'u', DRILL_DB_PASSWORD: 'p', OPS_TOKEN: 't' },
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
