@@ -51,6 +51,13 @@ describe('Health panel: certificates and graded numbers', () => {
     expect(all).not.toMatch(/authorization|bearer/i);
   });
 
+  it('a narrow panel drops the cert column, and a flagged certificate moves to the problems', () => {
+    const lines = panelBody('health', data, ctx({ width: 68 }));
+    expect(text(lines[0]!)).not.toContain('cert');
+    expect(text(row(lines, 'api'))).toContain("cert 2d Let's Encrypt R3");
+    expect(text(row(lines, 'web'))).not.toContain('cert');
+  });
+
   it('no https probe, no cert column', () => {
     expect(text(panelBody('health', { probes: [probe({ url: 'http://127.0.0.1:8080/health' })] }, ctx())[0]!)).not.toContain('cert');
   });

@@ -27,6 +27,12 @@ function certText(p: ProbeResult, now: number, detail: boolean): string {
   return `${days} ${p.tls.issuer}${until}`;
 }
 
+/** The certificate check's verdict, when it found something: undefined when ok or not judged. */
+function certLevel(p: ProbeResult, verdicts: Verdicts): Level | undefined {
+  const v = p.tls ? verdicts.of(probeAspectRef(p, 'tls')) : undefined;
+  return v === 'ok' ? undefined : v;
+}
+
 /** "dlq 150 · depth 40": the JSON numbers the checks grade. */
 function measuresText(p: ProbeResult): string {
   return (p.measures ?? []).map((m) => `${m.field} ${m.value}`).join(' · ');
@@ -55,8 +61,8 @@ function version(p: Pick<ProbeResult, 'fields'>): string {
 }
 
 /** The graded numbers, a failing probe's problems, then its last good answer and how old it is. */
-function problemsText(p: ProbeResult, now: number): string {
-  const text = [measuresText(p), ...p.problems].filter(Boolean).join('; ');
+function problemsText(p: ProbeResult, now: number, certNote: string): string {
+  const text = [certNote, measuresText(p), ...p.problems].filter(Boolean).join('; ');
   if (p.ok || !p.lastOk) return text;
   const last = p.lastOk;
   return `${text} · last ok ${age(now - last.at)} ago: ${last.status ?? '-'} ${duration(last.latencyMs)}${version(last) === '-' ? '' : ` ${version(last)}`}`;
@@ -80,6 +86,7 @@ export const healthPanel: PanelView<'health'> = {
     // the detail view adds the expiry date to the cert cell
     const base = probes.some((p) => p.tls) ? all.map((c) => (c.header === 'cert' && ctx.detail ? { ...c, width: 35 } : c)) : all.filter((c) => c.header !== 'cert');
     const cols = layoutColumns(base, ctx.width);
+    const hasCertColumn = cols.some((c) => c.header === 'cert');
     const out: Line[] = [tableHeader(cols)];
     if (probes.length === 0) {
       out.push([seg(ctx.filter ? `no probe matches /${ctx.filter}` : 'no probes configured', 'muted')]);
@@ -101,9 +108,10 @@ export const healthPanel: PanelView<'health'> = {
         // a failing probe's version is its last good answer's, muted
         version: version(p) === '-' && p.lastOk ? { text: version(p.lastOk), tone: 'muted' } : version(p),
         status: { text: p.fields['status'] ?? '-', tone: p.ok ? undefined : tone },
-        cert: { text: certText(p, ctx.now, ctx.detail), tone: problemTone(p.tls ? ctx.verdicts.of(probeAspectRef(p, 'tls')) : undefined) },
+        cert: { text: certText(p, ctx.now, ctx.detail), tone: problemTone(certLevel(p, ctx.verdicts)) },
         checked: `${age(ctx.now - p.checkedAt)} ago`,
-        problems: { text: problemsText(p, ctx.now), tone },
+        // a narrow panel drops the cert column: a certificate the checks flagged still says so
+        problems: { text: problemsText(p, ctx.now, !hasCertColumn && p.tls && certLevel(p, ctx.verdicts) ? `cert ${certText(p, ctx.now, false)}` : ''), tone },
       });
       out.push(ctx.focused && start + i === selected ? highlight(row) : row);
     });
