@@ -34,6 +34,8 @@ export interface ScenarioPlan {
   failedAtStart: Record<QueueName, number>;
   pg: PgPlan;
   rdsCpu: [number, number];
+  /** when the API's TLS certificate expires */
+  certExpiresAt: number;
 }
 
 const MIN = 60_000;
@@ -68,6 +70,8 @@ function calm(start: number): ScenarioPlan {
     failedAtStart: { emails: 0, default: 0 },
     pg: { sizeAnchor: start, leakPerApiTask: 0 },
     rdsCpu: [11, 24],
+    // renewed a month ago, as an ACME client does at two thirds of 90 days
+    certExpiresAt: start + 62 * DAY,
   };
 }
 
@@ -119,6 +123,8 @@ function dlqBacklog(start: number): ScenarioPlan {
       return { ...CALM_QUEUES.default, failRate: 0.04 };
     },
     failedAtStart: { emails: 260, default: 11 },
+    // the same week, the certificate renewal failed quietly: 5 days left
+    certExpiresAt: start + 5 * DAY + 2 * HOUR,
   };
 }
 
