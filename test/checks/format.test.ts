@@ -28,7 +28,7 @@ describe('markdown', () => {
     expect(maskTimes(md)).toMatchInlineSnapshot(`
       "## opsdeck check: demo — CRIT
 
-      **2 critical, 3 warnings, 25 ok** · checked <time> · errors and failed tasks since <time> (--since)
+      **2 critical, 3 warnings, 30 ok** · checked <time> · errors and failed tasks since <time> (--since)
 
       ### ECS
 
@@ -56,7 +56,7 @@ describe('markdown', () => {
 
       ### Health
 
-      - ✓ 1 check ok
+      - ✓ 6 checks ok
 
       > note: ECS lists stopped tasks for about an hour: tasks that failed before <time> are not counted
 

@@ -24,11 +24,7 @@ const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
     allowed: ['logs.error-rate:demo/logs', 'logs.errors-window:demo/logs', 'health.probe:demo/api', 'ecs.failed-tasks:demo/api'],
   },
   // the SMTP provider times out: sends fail (dead letters) and slow down (jobs wait)
-  // and the API's certificate renewal failed the same week: 5 days left; the queue-health endpoint reports the dead letters too
-  'dlq-backlog': {
-    required: ['queues.dead-letter:demo/jobs/emails', 'queues.dead-letter:demo/jobs/default', 'health.tls:demo/api tls', 'health.tls:demo/queue tls', 'health.json:demo/queue dlq'],
-    allowed: ['queues.oldest-job:demo/jobs/emails', 'health.json:demo/queue depth'],
-  },
+  'dlq-backlog': { required: ['queues.dead-letter:demo/jobs/emails', 'queues.dead-letter:demo/jobs/default'], allowed: ['queues.oldest-job:demo/jobs/emails'] },
   // a pool leak and a lock chain; the instance's CPU is staged at 81-94 %
   'db-saturation': { required: ['postgres.connections:demo/primary', 'postgres.blocked:demo/primary', 'rds.cpu:demo/demo-db'], allowed: [] },
   'unsafe-scale': { required: ['ecs.topology:demo/scheduler'], allowed: [] },

@@ -11,8 +11,8 @@ import { rngAt } from './prng.js';
 
 export const PROBE_URL = 'https://demo.opsdeck.invalid/health';
 export const QUEUE_PROBE_URL = 'https://demo.opsdeck.invalid/ops/queue_health';
-/** graded as a real config would: dead letters are the alarm, depth a backlog */
-export const QUEUE_PROBE_JSON = { depth: { warn: 1_000, crit: 5_000 }, dlq: { warn: 10, crit: 100 } };
+/** looser than the queue checks, which judge the same dead letters from Redis first: one incident, one set of findings */
+export const QUEUE_PROBE_JSON = { depth: { warn: 5_000, crit: 20_000 }, dlq: { warn: 2_000, crit: 10_000 } };
 
 /** The demo host's certificate, as a handshake would present it; the config's default days. */
 function demoCert(expiresAt: number): ProbeCert {

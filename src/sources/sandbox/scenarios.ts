@@ -123,8 +123,6 @@ function dlqBacklog(start: number): ScenarioPlan {
       return { ...CALM_QUEUES.default, failRate: 0.04 };
     },
     failedAtStart: { emails: 260, default: 11 },
-    // the same week, the certificate renewal failed quietly: 5 days left
-    certExpiresAt: start + 5 * DAY + 2 * HOUR,
   };
 }
 
