@@ -4,6 +4,7 @@
  * place that chooses between them: everything else asks the backend.
  */
 import { homedir } from 'node:os';
+import { dirname } from 'node:path';
 import type { EnvironmentConfig } from '../config/schema.js';
 import type { EnvironmentInfo } from '../model/environment.js';
 import type { Sources } from '../sources/ports.js';
@@ -151,7 +152,8 @@ export async function openEnvironment(opts: GlobalOptions, processEnv: NodeJS.Pr
     closers.push(() => pg.close());
   }
   if (env.http.length) {
-    const http = createHealthSource(env.http);
+    // tls.ca paths are relative to the config file, wherever opsdeck runs from
+    const http = createHealthSource(env.http, { baseDir: dirname(loaded.path) });
     real.health = http;
     closers.push(() => http.close());
   }

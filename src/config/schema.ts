@@ -231,22 +231,60 @@ const postgresSchema = z
   })
   .strict();
 
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+// a number with thresholds, where equality would be useless: a queue depth is never exactly 0 for long
+const jsonThreshold = z
+  .object({
+    warn: z.number(),
+    crit: z.number(),
+    below: z.boolean().optional().describe('lower is worse (e.g. free workers); default: higher is worse'),
+  })
+  .strict()
+  .refine((t) => (t.below ? t.crit <= t.warn : t.crit >= t.warn), { message: 'crit must be past warn: above it, or below it with below: true' });
+
 const httpProbeSchema = z
   .object({
     name: entryName(),
     // http(s) only: a probe against redis:// or postgres:// would fail obscurely at run time
     url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+    method: z.enum(HTTP_METHODS).optional().describe('default GET'),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name'), z.string())
+      .optional()
+      .describe('request headers, e.g. an Authorization header with a bearer token from ${OPS_TOKEN}; their values are secrets: never drawn, journaled or reported'),
+    body: z
+      .union([z.string(), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe('request body for POST/PUT/PATCH: a string as is, or an object sent as JSON; never drawn, journaled or reported'),
+    followRedirects: z.boolean().optional().describe('follow 3xx answers (up to 5); default false: a redirect is reported as such'),
     timeoutMs: z.number().int().positive().optional(),
     expect: z
       .object({
         status: z.number().int().optional(),
-        json: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+        json: z
+          .record(z.string(), z.union([z.string(), z.number(), z.boolean(), jsonThreshold]))
+          .optional()
+          .describe('JSON fields by name or dotted path (queues.emails.depth): a string, number or boolean must be equal; { warn, crit } grades a number'),
       })
       .strict()
       .optional()
-      .describe('what a healthy response looks like: status code and top-level JSON fields'),
+      .describe('what a healthy response looks like: status code and JSON fields'),
+    tls: z
+      .object({
+        ca: z.string().min(1).optional().describe('PEM file of the CA that issued the certificate, relative to this config file'),
+        warnDays: z.number().int().nonnegative().optional().describe('default 14'),
+        critDays: z.number().int().nonnegative().optional().describe('default 3'),
+        insecure: z.boolean().optional().describe('accept a certificate nobody vouches for (expiry is still graded); default false'),
+      })
+      .strict()
+      .refine((t) => t.warnDays === undefined || t.critDays === undefined || t.critDays <= t.warnDays, { message: 'critDays must be at most warnDays' })
+      .optional()
+      .describe('certificate checks of an https probe: warn 14 days before expiry, crit 3 days before'),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.body === undefined || !['GET', 'HEAD', undefined].includes(p.method), { message: 'a GET or HEAD request carries no body: set method: POST (or PUT, PATCH)', path: ['body'] })
+  .refine((p) => p.tls === undefined || p.url.startsWith('https:'), { message: 'tls applies to https:// URLs only', path: ['tls'] });
 
 /** What a notification target may be told; `incident.*` style wildcards are allowed in `events:`. */
 export const NOTIFY_EVENTS = ['action.executed', 'action.failed', 'action.refused', 'approval.requested', 'incident.started', 'incident.updated', 'incident.ended', 'check.changed'] as const;

@@ -102,12 +102,15 @@ export function connectionUrlProblems(value: unknown): Problem[] {
 
 /**
  * Tells the redaction what in this config is secret: URL passwords as
- * written, values under secret-sounding keys (password, token, headers), and
- * the values of secret-sounding `${ENV}` variables wherever they were used.
+ * written, values under secret-sounding keys (password, token, headers), a
+ * probe's body when it is a string, and the values of `${ENV}` variables
+ * that sound secret or were used in request headers or a body, whatever
+ * their name (`Bearer ${OPS_KEY}`).
  */
 export function rememberConfigSecrets(value: unknown, fromEnv: ReadonlyMap<string, string[]>, env: NodeJS.ProcessEnv): void {
-  for (const vars of fromEnv.values()) {
-    for (const name of vars) if (looksSecretName(name)) rememberSecret(env[name]);
+  for (const [path, vars] of fromEnv) {
+    const sent = /"(headers|body)"/.test(path);
+    for (const name of vars) if (sent || looksSecretName(name)) rememberSecret(env[name]);
   }
   // a notification target's URL carries its token in the path, and a routing key names no secret
   const walk = (v: unknown, secret: boolean, notify = false): void => {
@@ -118,7 +121,8 @@ export function rememberConfigSecrets(value: unknown, fromEnv: ReadonlyMap<strin
       return;
     }
     if (Array.isArray(v)) v.forEach((item) => walk(item, secret, notify));
-    else if (isObj(v)) for (const [k, item] of Object.entries(v)) walk(item, secret || looksSecretName(k) || /^headers$/i.test(k) || (notify && /^(url|routingKey)$/.test(k)), notify || k === 'notify');
+    // a body object's plain words (e.g. "check": "deep") would be masked everywhere: only its secret-named keys and ${ENV} values are
+    else if (isObj(v)) for (const [k, item] of Object.entries(v)) walk(item, secret || looksSecretName(k) || /^headers$/i.test(k) || (k === 'body' && typeof item === 'string') || (notify && /^(url|routingKey)$/.test(k)), notify || k === 'notify');
   };
   walk(value, false);
 }

@@ -39,7 +39,7 @@ export function forgetSecrets(): void {
 // than a password with one, and masking too much is the safe mistake).
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s'"<>`]*)@/gi;
 const PARAM = /\b((?:password|passwd|pwd|pass|secret|token|api[_-]?key|access[_-]?key|auth)\s*=\s*)("[^"]*"|'[^']*'|[^\s&;,'"]+)/gi;
-// not after a dot: `metrics[0].headers.Authorization: environment variable X is not set` is a config path, its words no value
+// not after a dot: `metrics[0].headers.Authorization: environment variable X is not set` is a config path and its problem, not a header
 const HEADER = /(?<!\.)\b((?:authorization|proxy-authorization|x-api-key|api-key|x-auth-token|cookie)\s*:\s*)(\S[^\n]*)/gi;
 
 /** `text` with every secret it carries replaced by `***`. */

@@ -28,7 +28,7 @@ describe('markdown', () => {
     expect(maskTimes(md)).toMatchInlineSnapshot(`
       "## opsdeck check: demo — CRIT
 
-      **2 critical, 4 warnings, 34 ok** · checked <time> · errors and failed tasks since <time> (--since)
+      **2 critical, 4 warnings, 39 ok** · checked <time> · errors and failed tasks since <time> (--since)
 
       ### ECS
 
@@ -40,8 +40,8 @@ describe('markdown', () => {
       ### Logs
 
       - ⚠ **demo/logs**: error rate is high in /ecs/demo-api (4.3% errors over 5m)
-      - ⚠ **demo/logs**: 75 errors in the last 12.0 h, top: ERROR Process exited with code \\<n\\> (×36) (75 errors in 2845 events, 2.6%)
-      - ⚠ **demo/logs//ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"**: 33 tasks never wrote the expected line since starting: 8e7363360f77bdd844d95b39f181c097, 2330c618a8c0315a999a3b9793a06339, 658287f45205b1c5bab25250a7c4e9f8, 2c53c41fc90cf63396dfdaf9748f1221, ccf681874af7d782007942ac6e781f8a and 28 more (0/33 tasks wrote it)
+      - ⚠ **demo/logs**: 75 errors in the last 12.0 h, top: ERROR Process exited with code \\<n\\> (×36) (75 errors in 2857 events, 2.6%)
+      - ⚠ **demo/logs//ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"**: 30 tasks never wrote the expected line since starting: 2c53c41fc90cf63396dfdaf9748f1221, ccf681874af7d782007942ac6e781f8a, 0b4a8d90422b832bd1481ae4b10baf63, 740b18770caf31429b19b477d5a99c8a, d9696a700d61d5f682fb208615c1433d and 25 more (3/33 tasks wrote it)
 
       ### RDS
 
@@ -57,7 +57,7 @@ describe('markdown', () => {
 
       ### Health
 
-      - ✓ 1 check ok
+      - ✓ 6 checks ok
 
       ### Metrics
 

@@ -14,6 +14,7 @@ const PROD_VARS = {
   REDIS_URL: 'redis://cache.internal:6379',
   DATABASE_URL: 'postgres://app@db.internal:5432/app',
   METRICS_TOKEN: 'metrics-token-value',
+  OPS_TOKEN: 'ops-token-value',
 };
 
 describe('examples/opsdeck.yaml', () => {
@@ -37,6 +38,7 @@ describe('examples/opsdeck.yaml', () => {
       { series: 'queue_depth', labels: { queue: 'emails' }, warn: 100, crit: 1000 },
       { ratio: ['errors_total', 'requests_total'], rate: '5m', warn: 0.01, crit: 0.05 },
     ]);
+    expect(prod.http[1]).toMatchObject({ method: 'GET', headers: { Authorization: 'Bearer ops-token-value' }, expect: { json: { dlq: { warn: 10, crit: 100 } } }, tls: { warnDays: 14, critDays: 3 } });
     expect(prod.thresholds?.cpu).toEqual({ warn: 80, crit: 95 });
     expect(config.environments.staging?.redis[0]?.url).toBe('redis://127.0.0.1:6379');
   });
@@ -47,6 +49,7 @@ describe('examples/opsdeck.yaml', () => {
       'opsdeck.yaml: environments.prod.rds[0].drill.password: environment variable DRILL_DB_PASSWORD is not set',
       'opsdeck.yaml: environments.prod.redis[0].url: environment variable REDIS_URL is not set',
       'opsdeck.yaml: environments.prod.postgres[0].url: environment variable DATABASE_URL is not set',
+      'opsdeck.yaml: environments.prod.http[1].headers.Authorization: environment variable OPS_TOKEN is not set',
       'opsdeck.yaml: environments.prod.metrics[0].headers.Authorization: environment variable METRICS_TOKEN is not set',
     ]);
   });

@@ -125,7 +125,7 @@ describe('parseConfig: types and values', () => {
       'opsdeck.yaml: environments.prod.http[0].url: expected an http:// or https:// URL, got "not a url"',
       'opsdeck.yaml: environments.prod.http[0].timeoutMs: expected a number, got "5000" (remove the quotes)',
       'opsdeck.yaml: environments.prod.http[0].expect.status: expected a whole number, got 200.5',
-      'opsdeck.yaml: environments.prod.http[0].expect.json.ok: expected a string, a number or true or false, got a list',
+      'opsdeck.yaml: environments.prod.http[0].expect.json.ok: expected a string, a number, true or false or a mapping, got a list',
       'opsdeck.yaml: environments.prod.redis[0].queues[0].flavor: expected one of "bullmq", "rq", "sidekiq", "list", "zset", "stream", got "bulmq" (did you mean "bullmq"?)',
       'opsdeck.yaml: environments.prod.redis[0].queues[1].flavour: unknown key (did you mean "flavor"?)',
       'opsdeck.yaml: environments.prod.redis[0].queues[1].flavor: required: one of "bullmq", "rq", "sidekiq", "list", "zset", "stream"',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { transportProblem } from '../../src/sources/http/errors.js';
 import { formatBytes, formatDuration } from '../../src/sources/http/format.js';
 
+// the cause may sit a level down, as fetch and AggregateError wrap it
 const fetchFailed = (cause: unknown) => new TypeError('fetch failed', { cause });
 const sys = (code: string, message = code) => Object.assign(new Error(message), { code });
 

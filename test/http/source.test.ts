@@ -115,7 +115,7 @@ describe('HTTP health probes', () => {
   it('does not follow a redirect, and says where it points', async () => {
     const before = srv.hits.get('/ok') ?? 0;
     const r = await probe({ name: 'api', path: '/redirect' });
-    expect(r).toMatchObject({ ok: false, status: 301, problems: ['status 301, expected 2xx (redirects to /ok; probe that URL instead)'] });
+    expect(r).toMatchObject({ ok: false, status: 301, problems: ['status 301, expected 2xx (redirects to /ok; probe that URL instead, or set followRedirects: true)'] });
     expect(srv.hits.get('/ok') ?? 0).toBe(before);
   });
 

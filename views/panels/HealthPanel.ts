@@ -1,7 +1,7 @@
 /** HTTP health probes: up, fast enough, and which version is deployed. */
-import type { ProbeResult } from '../../src/model/health.js';
+import { certDaysLeft, probeAspectRef, probeRefs, type ProbeResult } from '../../src/model/health.js';
 import type { Verdicts } from '../../src/model/verdicts.js';
-import { probeRef } from '../../src/model/subjects.js';
+import { SEVERITY_RANK } from '../../src/model/findings.js';
 import type { Level } from '../theme.js';
 import { markOf, problemTone } from '../theme.js';
 import type { Column, Line } from '../text.js';
@@ -9,13 +9,37 @@ import { highlight, layoutColumns, matchesFilter, seg, tableHeader, tableRow, wi
 import { age, duration } from '../format.js';
 import type { PanelView } from './types.js';
 
-/** The probe check's verdict: a failed answer or a slow one, graded with the environment's thresholds. */
+/** The worst verdict on the probe: its answer and latency, its certificate, its graded JSON numbers. */
 export function probeLevel(p: ProbeResult, verdicts: Verdicts): Level | undefined {
-  return verdicts.of(probeRef(p));
+  let out: Level | undefined;
+  for (const ref of probeRefs(p)) {
+    const v = verdicts.of(ref);
+    if (v !== undefined && (out === undefined || SEVERITY_RANK[v] > SEVERITY_RANK[out])) out = v;
+  }
+  return out;
+}
+
+/** "2d Let's Encrypt R3": days left and who issued it; the tone is the certificate check's. */
+function certText(p: ProbeResult, now: number, detail: boolean): string {
+  if (!p.tls) return '-';
+  const days = p.tls.validTo <= now ? 'expired' : `${certDaysLeft(p.tls, now)}d`;
+  const until = detail ? ` to ${new Date(p.tls.validTo).toISOString().slice(0, 10)}` : '';
+  return `${days} ${p.tls.issuer}${until}`;
+}
+
+/** The certificate check's verdict, when it found something: undefined when ok or not judged. */
+function certLevel(p: ProbeResult, verdicts: Verdicts): Level | undefined {
+  const v = p.tls ? verdicts.of(probeAspectRef(p, 'tls')) : undefined;
+  return v === 'ok' ? undefined : v;
+}
+
+/** "dlq 150 · depth 40": the JSON numbers the checks grade. */
+function measuresText(p: ProbeResult): string {
+  return (p.measures ?? []).map((m) => `${m.field} ${m.value}`).join(' · ');
 }
 
 export function filterProbes(probes: readonly ProbeResult[], filter: string): ProbeResult[] {
-  return probes.filter((p) => matchesFilter(filter, p.name, p.url, ...Object.values(p.fields), ...p.problems));
+  return probes.filter((p) => matchesFilter(filter, p.name, p.url, ...Object.values(p.fields), ...p.problems, p.tls?.issuer ?? ''));
 }
 
 const COLUMNS: Column[] = [
@@ -25,6 +49,7 @@ const COLUMNS: Column[] = [
   { header: 'latency', width: 7, align: 'right' },
   { header: 'version', width: 12, drop: 2 },
   { header: 'status', width: 10, drop: 1 },
+  { header: 'cert', width: 22, drop: 1.5 },
   { header: 'checked', width: 7, align: 'right', drop: 0 },
   { header: 'problems', width: 12, flex: true },
 ];
@@ -35,9 +60,9 @@ function version(p: Pick<ProbeResult, 'fields'>): string {
   return p.fields['version'] ?? p.fields['app_version'] ?? '-';
 }
 
-/** A failing probe's problems, then its last good answer and how old it is. */
-function problemsText(p: ProbeResult, now: number): string {
-  const text = p.problems.join('; ');
+/** The graded numbers, a failing probe's problems, then its last good answer and how old it is. */
+function problemsText(p: ProbeResult, now: number, certNote: string): string {
+  const text = [certNote, measuresText(p), ...p.problems].filter(Boolean).join('; ');
   if (p.ok || !p.lastOk) return text;
   const last = p.lastOk;
   return `${text} · last ok ${age(now - last.at)} ago: ${last.status ?? '-'} ${duration(last.latencyMs)}${version(last) === '-' ? '' : ` ${version(last)}`}`;
@@ -56,8 +81,12 @@ export const healthPanel: PanelView<'health'> = {
   },
   body(data, ctx) {
     const probes = filterProbes(data.probes, ctx.filter);
-    const base = ctx.detail ? [...COLUMNS.slice(0, 2), DETAIL_EXTRA, ...COLUMNS.slice(2)] : COLUMNS;
+    const all = ctx.detail ? [...COLUMNS.slice(0, 2), DETAIL_EXTRA, ...COLUMNS.slice(2)] : COLUMNS;
+    // no https probe, no certificate column: its room goes to the problems
+    // the detail view adds the expiry date to the cert cell
+    const base = probes.some((p) => p.tls) ? all.map((c) => (c.header === 'cert' && ctx.detail ? { ...c, width: 35 } : c)) : all.filter((c) => c.header !== 'cert');
     const cols = layoutColumns(base, ctx.width);
+    const hasCertColumn = cols.some((c) => c.header === 'cert');
     const out: Line[] = [tableHeader(cols)];
     if (probes.length === 0) {
       out.push([seg(ctx.filter ? `no probe matches /${ctx.filter}` : 'no probes configured', 'muted')]);
@@ -79,8 +108,10 @@ export const healthPanel: PanelView<'health'> = {
         // a failing probe's version is its last good answer's, muted
         version: version(p) === '-' && p.lastOk ? { text: version(p.lastOk), tone: 'muted' } : version(p),
         status: { text: p.fields['status'] ?? '-', tone: p.ok ? undefined : tone },
+        cert: { text: certText(p, ctx.now, ctx.detail), tone: problemTone(certLevel(p, ctx.verdicts)) },
         checked: `${age(ctx.now - p.checkedAt)} ago`,
-        problems: { text: problemsText(p, ctx.now), tone },
+        // a narrow panel drops the cert column: a certificate the checks flagged still says so
+        problems: { text: problemsText(p, ctx.now, !hasCertColumn && p.tls && certLevel(p, ctx.verdicts) ? `cert ${certText(p, ctx.now, false)}` : ''), tone },
       });
       out.push(ctx.focused && start + i === selected ? highlight(row) : row);
     });

@@ -1,7 +1,7 @@
 /**
- * Why a request got no answer, in the words an engineer would use: fetch
- * reports every failure as "fetch failed" and hides the reason in `cause`
- * (sometimes one level deeper, in an AggregateError of IPv4/IPv6 attempts).
+ * Why a request got no answer, in the words an engineer would use: the reason
+ * may hide in `cause` (sometimes one level deeper, in an AggregateError of
+ * IPv4/IPv6 attempts), and node's "socket hang up" names no cause at all.
  */
 import { errorMessage, oneLine } from '../../text/sanitize.js';
 
@@ -48,8 +48,13 @@ function innermost(err: unknown): unknown {
   return at;
 }
 
+// a certificate nobody vouches for: the config can say who does
+const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+
 export function transportProblem(err: unknown): string {
   const code = codeOf(err);
+  if (code === 'ECONNRESET' && errorMessage(err) === 'socket hang up') return 'connection closed by the server before it answered';
+  if (code && UNTRUSTED.has(code)) return `${TRANSPORT[code]}: untrusted (set tls.ca to the PEM of the CA that issued it)`;
   if (code && TRANSPORT[code]) return TRANSPORT[code];
   const message = errorMessage(innermost(err)) || 'request failed';
   return oneLine(code && !message.includes(code) ? `${message} (${code})` : message, 200);

@@ -4,9 +4,23 @@
  * `status 503, expected 200`, `json status is "degraded", expected "healthy"`.
  */
 import { oneLine } from '../../text/sanitize.js';
+import type { ProbeMeasure } from '../../model/health.js';
 import { formatBytes } from './format.js';
 
-type JsonExpectation = Record<string, string | number | boolean>;
+interface JsonThreshold {
+  warn: number;
+  crit: number;
+  below?: boolean;
+}
+
+/**
+ * The config's `expect.json`: a plain value must be equal; `{ warn, crit }`
+ * reads a number for the checks to grade. A key is a top-level field, or
+ * failing that a dotted path into nested objects (`queues.emails.depth`).
+ */
+type JsonExpectation = Record<string, string | number | boolean | JsonThreshold>;
+
+const isThreshold = (v: JsonExpectation[string]): v is JsonThreshold => typeof v === 'object' && v !== null;
 
 /** The fields shown for every probe; `build.version` is the common nested form. */
 const PICKED_FIELDS = ['status', 'version', 'app_version', 'build.version'] as const;
@@ -57,10 +71,11 @@ function shown(v: unknown): string {
   return Array.isArray(v) ? 'a list' : 'an object';
 }
 
-export function statusProblem(status: number, expected: number | undefined, location: string | null): string | undefined {
+export function statusProblem(status: number, expected: number | undefined, location: string | null, hops = 0): string | undefined {
   const ok = expected === undefined ? status >= 200 && status < 300 : status === expected;
   if (ok) return undefined;
-  const where = status >= 300 && status < 400 && location ? ` (redirects to ${oneLine(location, 200)}; probe that URL instead)` : '';
+  const redirect = status >= 300 && status < 400 && location;
+  const where = !redirect ? '' : hops > 0 ? ` (still redirecting after ${hops} redirects, to ${oneLine(location, 200)})` : ` (redirects to ${oneLine(location, 200)}; probe that URL instead, or set followRedirects: true)`;
   return `status ${status}, expected ${expected ?? '2xx'}${where}`;
 }
 
@@ -81,9 +96,23 @@ export function jsonProblems(body: unknown, facts: BodyFacts, expected: JsonExpe
   }
   const problems: string[] = [];
   for (const key of keys) {
-    const want = expected[key];
+    const want = expected[key]!;
     const got = lookup(body, key);
-    if (got !== want) problems.push(`json ${oneLine(key, 60)} is ${shown(got)}, expected ${shown(want)}`);
+    if (isThreshold(want)) {
+      if (typeof got !== 'number' || !Number.isFinite(got)) problems.push(`json ${oneLine(key, 60)} is ${shown(got)}, expected a number`);
+    } else if (got !== want) problems.push(`json ${oneLine(key, 60)} is ${shown(got)}, expected ${shown(want)}`);
   }
   return problems;
+}
+
+/** The numeric fields the config grades, with their thresholds; a field that is not a number is a problem above, not a measure. */
+export function measuresOf(body: unknown, expected: JsonExpectation | undefined): ProbeMeasure[] {
+  const out: ProbeMeasure[] = [];
+  for (const [field, want] of Object.entries(expected ?? {})) {
+    if (!isThreshold(want)) continue;
+    const value = lookup(body, field);
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    out.push({ field, value, warn: want.warn, crit: want.crit, ...(want.below ? { below: true } : {}) });
+  }
+  return out;
 }

@@ -4,7 +4,7 @@
  * streams something else must not hold the process's memory.
  */
 import type { MetricsConfig } from '../../config/metricsSchema.js';
-import { readCapped } from '../http/body.js';
+import { readCappedResponse } from '../http/body.js';
 import { transportProblem } from '../http/errors.js';
 import { formatBytes, formatDuration } from '../http/format.js';
 
@@ -43,7 +43,7 @@ export function httpScrape(maxBytes = MAX_EXPOSITION_BYTES): Scrape {
     }
     let body;
     try {
-      body = await readCapped(res, maxBytes);
+      body = await readCappedResponse(res, maxBytes);
     } catch (err) {
       return fail(err, ' while reading the body');
     }

@@ -7,7 +7,7 @@
  */
 import type { EnvironmentConfig } from '../../config/schema.js';
 import { DB_ID } from './rds.js';
-import { PROBE_URL } from './health.js';
+import { PROBE_URL, QUEUE_PROBE_JSON, QUEUE_PROBE_URL } from './health.js';
 import { LOG_GROUP } from './fleet.js';
 import { STARTUP_LINE } from './loglines.js';
 import { CLUSTER } from './ecs.js';
@@ -59,7 +59,14 @@ export function demoEnvironment(): EnvironmentConfig {
       },
     ],
     postgres: [{ name: 'primary', url: 'postgres://app@sandbox.opsdeck.invalid:5432/app', admin: 'postgres://opsadmin@sandbox.opsdeck.invalid:5432/app' }],
-    http: [{ name: 'api', url: PROBE_URL, expect: { status: 200, json: { status: 'healthy' } } }],
+    http: [
+      { name: 'api', url: PROBE_URL, expect: { status: 200, json: { status: 'healthy' } } },
+      {
+        name: 'queue',
+        url: QUEUE_PROBE_URL,
+        expect: { status: 200, json: QUEUE_PROBE_JSON },
+      },
+    ],
     metrics: [demoMetricsConfig()],
   };
 }

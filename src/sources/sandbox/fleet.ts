@@ -41,6 +41,8 @@ export class Fleet {
   private readonly rng: Rng;
   private nextEvent = 0;
   private quiet = false;
+  /** an advance has run: later coarse stretches replay only the boots inside them */
+  private advanced = false;
   /** the extra log lines (benchmarks) draw from their own stream, so the rest of the simulation is unchanged */
   private readonly loadRng: Rng;
   private loadCarry = 0;
@@ -77,11 +79,22 @@ export class Fleet {
     const coarseEnd = target - FINE_MS;
     if (coarseEnd > this.t) {
       const dt = Math.max(10 * STEP_MS, Math.ceil((coarseEnd - this.t) / MAX_COARSE_STEPS / STEP_MS) * STEP_MS);
+      const silentFrom = this.t;
       this.quiet = true;
       while (this.t < coarseEnd) this.step(Math.min(coarseEnd, this.t + dt));
       this.quiet = false;
       this.logs.skip(this.t);
+      // The coarse stretch keeps no lines, but a real log group holds each task's boot lines: the API tasks
+      // that booted in it (all of them, on the first advance) say theirs at the start of what is kept, so a
+      // per-task rule (the startup line) judges what they really wrote rather than a stream with no boot.
+      for (const task of this.ecs.serving('api')) {
+        if (!this.advanced || task.readyAt >= silentFrom) this.onTask('running', 'api', task, this.t, task.readyAt);
+      }
+    } else if (!this.advanced) {
+      // tasks that booted before the simulation began, likewise
+      for (const task of this.ecs.serving('api')) if (task.readyAt <= this.t) this.onTask('running', 'api', task, this.t, task.readyAt);
     }
+    this.advanced = true;
     while (this.t < target) this.step(this.t + STEP_MS);
   }
 
@@ -132,10 +145,10 @@ export class Fleet {
   }
 
   /** Lines the API itself writes when one of its tasks boots, crashes or shuts down. */
-  private onTask(kind: 'running' | 'crashed' | 'stopping', service: string, task: SimTask, at: number): void {
+  private onTask(kind: 'running' | 'crashed' | 'stopping', service: string, task: SimTask, at: number, bootedAt = at): void {
     if (service !== 'api' || this.quiet) return;
     const version = imageTag(task.td.containers[0]?.image ?? '');
-    const lines = kind === 'running' ? bootLines(version, this.plan.noStartupLineFrom === undefined || at < this.plan.noStartupLineFrom) : kind === 'crashed' ? crashLines(version, missingRequirement(task.td) ?? 'CONFIG') : shutdownLines(this.rng);
+    const lines = kind === 'running' ? bootLines(version, this.plan.noStartupLineFrom === undefined || bootedAt < this.plan.noStartupLineFrom) : kind === 'crashed' ? crashLines(version, missingRequirement(task.td) ?? 'CONFIG') : shutdownLines(this.rng);
     lines.forEach((line, i) => this.logs.add(at - (lines.length - 1 - i) * 40, streamOf(task), line));
   }
 

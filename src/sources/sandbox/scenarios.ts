@@ -38,6 +38,8 @@ export interface ScenarioPlan {
   noStartupLineFrom?: number;
   /** a maintenance action RDS will apply to demo-db by itself at this time */
   maintenanceDueAt?: number;
+  /** when the API's TLS certificate expires */
+  certExpiresAt: number;
 }
 
 const MIN = 60_000;
@@ -72,6 +74,8 @@ function calm(start: number): ScenarioPlan {
     failedAtStart: { emails: 0, default: 0 },
     pg: { sizeAnchor: start, leakPerApiTask: 0 },
     rdsCpu: [11, 24],
+    // renewed a month ago, as an ACME client does at two thirds of 90 days
+    certExpiresAt: start + 62 * DAY,
   };
 }
 

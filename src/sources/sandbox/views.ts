@@ -9,7 +9,7 @@ import type { QueuesSnapshot } from '../../model/queues.js';
 import type { RdsSnapshot } from '../../model/rds.js';
 import type { EnvironmentConfig } from '../../config/schema.js';
 import type { Fleet } from './fleet.js';
-import { probeApi } from './health.js';
+import { probeApi, probeQueueHealth } from './health.js';
 import { pgHealth } from './postgres.js';
 import { redisHealth } from './queues.js';
 import { rdsSnapshot } from './rds.js';
@@ -119,6 +119,12 @@ export function healthView(fleet: Fleet, now: number): HealthSnapshot {
         servingVersions: fleet.servingVersions(),
         loadPerTask: fleet.apiLoadPerTask(),
         degraded: fleet.plan.probeDegraded(fleet.t),
+        certExpiresAt: fleet.plan.certExpiresAt,
+      }),
+      probeQueueHealth(fleet.seed, fleet.t, now, {
+        serving: fleet.servingVersions().length > 0,
+        queues: [fleet.queues.emails, fleet.queues.default].map((q) => q.stats(fleet.t)),
+        certExpiresAt: fleet.plan.certExpiresAt,
       }),
     ],
   };
