@@ -171,7 +171,15 @@ function sections(input: OverlayInput, w: number): Sections {
       const p = s.progress;
       if (p) bottom.push(...wrapped(p.message, w));
       if (p?.fraction !== undefined) bottom.push(progressBar(p.fraction, w));
-      bottom.push(...wrapped(`Esc does not stop it: the change is under way in ${system}. Esc puts this box away (a shows it again); it closes when ${system} shows it done.`, w, 'muted'));
+      bottom.push(
+        ...wrapped(
+          p?.awaitingApproval
+            ? `Nothing has been called yet. Esc puts this box away (a shows it again); the run goes ahead once approved, or ends refused if the request is rejected or expires.`
+            : `Esc does not stop it: the change is under way in ${system}. Esc puts this box away (a shows it again); it closes when ${system} shows it done.`,
+          w,
+          'muted',
+        ),
+      );
       if (input.quitArmed) bottom.push(...wrapped(`${GLYPH.warn} ctrl+c again quits: ${system} carries on, opsdeck stops watching (the journal has the call)`, w, 'warn'));
       return { ...base, top: s.plan ? [...wrapped(s.plan.summary, w), ...live, []] : [], middle: [], bottom };
     }

@@ -71,6 +71,8 @@ export interface VerifyProgress {
   message: string;
   /** 0..1 when known */
   fraction?: number;
+  /** nothing has been called yet: the run waits for a second operator's approval */
+  awaitingApproval?: boolean;
 }
 
 export interface VerifyResult {
