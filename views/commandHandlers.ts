@@ -14,7 +14,7 @@ import { activePanel } from './state.js';
 import { checklistRows, findingKey, OK_FOLD_KEY, rowKey, selectedIndex, type ChecklistRow } from './checklist.js';
 import { nextProblem, placeOf, problemOrder, visitMessage } from './problems.js';
 import { toneOf } from './theme.js';
-import { saveLogs, scrollLogs, toggleLogs, toggleTopErrors, type LogContext } from './logs/commands.js';
+import { nextSavedFilter, saveLogs, scrollLogs, toggleLogs, toggleTopErrors, type LogContext } from './logs/commands.js';
 import type { ScrollMove } from './logs/window.js';
 import { askDrill } from './drillPrompt.js';
 import { requestQuit } from './quit.js';
@@ -199,6 +199,7 @@ export const HANDLERS: Record<CommandId, Handler> = {
   'log-wrap': onLogs((ctx) => toggleLogs(ctx, 'wrap')),
   'log-top': onLogs(toggleTopErrors),
   'log-save': onLogs(saveLogs),
+  'log-saved-filter': onLogs(nextSavedFilter),
   scale: action('scale'),
   rollback: action('rollback'),
   redeploy: action('redeploy'),

@@ -143,6 +143,8 @@ export type ViewAction =
   | { type: 'editEntry'; text: string }
   | { type: 'endEntry'; keep: boolean }
   | { type: 'message'; text: string; tone?: Tone }
+  /** a filter set whole (a saved one), or cleared with null; the selection restarts */
+  | { type: 'setFilter'; id: PanelId; text: string | null }
   | { type: 'clearMessage' }
   | { type: 'actionTarget'; target: ActionTarget | null }
   | { type: 'armQuit'; armed: boolean }
@@ -245,6 +247,12 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
     }
     case 'message':
       return { ...s, message: { text: a.text, tone: a.tone ?? 'text' } };
+    case 'setFilter': {
+      const filters = { ...s.filters };
+      if (a.text === null) delete filters[a.id];
+      else filters[a.id] = a.text;
+      return { ...s, filters, selection: { ...s.selection, [a.id]: 0 } };
+    }
     case 'clearMessage':
       return s.message ? { ...s, message: null } : s;
     case 'actionTarget':

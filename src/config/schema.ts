@@ -195,7 +195,7 @@ const logGroupSchema = z
     filters: z
       .record(z.string().regex(/^[A-Za-z0-9_-]{1,30}$/, 'filter names use letters, digits, _ and -'), logPattern)
       .optional()
-      .describe('saved filters of the log view, by name, e.g. { errors: "/error|exception/i", slow: "/\\d{4,}ms/" }; `F` in the log view applies the next one'),
+      .describe('saved filters of the log view, by name, e.g. { errors: "/error|exception/i", slow: "/\\d{4,}ms/" }; `f` in the log view applies the next one'),
     filterPattern: z.string().optional().describe('CloudWatch filter pattern that narrows the tail, e.g. "?ERROR ?Exception"; the error check then counts matching lines per minute'),
     mode: z.enum(['live', 'poll']).optional().describe('live: StartLiveTail with polling fallback; poll: FilterLogEvents only'),
   })

@@ -4,7 +4,7 @@
  * counts are of events: the lines of a multi-line trace are joined to the
  * event they continue (logs/traces.ts) and add nothing.
  */
-import type { LogBatch, LogCursor, LogEvent, LogRule, LogsSnapshot } from '../model/logs.js';
+import type { LogBatch, LogCursor, LogEvent, LogRule, LogsSnapshot, SavedFilter } from '../model/logs.js';
 import { LogRuleTracker } from './logs/rules.js';
 import { isErrorEvent, TraceJoiner } from './logs/traces.js';
 import { RingBuffer } from './ring.js';
@@ -18,6 +18,8 @@ interface LogTailOptions {
   groups: string[];
   /** lines handed to the view in each snapshot (the newest) */
   visible?: number;
+  /** the config's saved filters, handed to the view with every snapshot */
+  savedFilters?: readonly SavedFilter[];
   /** the config's log rules, fed every line (not only the ring's) */
   rules?: readonly LogRule[];
   /** where reading began, for the rules: a stream first seen there may have begun earlier */
@@ -84,6 +86,7 @@ export class LogTail {
       warnings: this.warnings,
       groups: this.opts.groups,
       ...(this.rules.empty ? {} : { rules: this.rules.facts(now) }),
+      ...(this.opts.savedFilters?.length ? { savedFilters: this.opts.savedFilters.map((f) => ({ ...f })) } : {}),
     };
   }
 }

@@ -63,7 +63,7 @@ export class Runtime {
     this.intervals = { ...DEFAULT_INTERVALS_MS, ...opts.intervals };
     this.store = new Store({ intervals: this.intervals, clock: this.clock, coalesceMs: opts.coalesceMs, minGapMs: opts.minGapMs ?? 1_000 });
     this.logStartAt = this.clock.now() - (opts.logSinceMs ?? 15 * 60_000);
-    this.logs = new LogTail({ capacity: opts.logCapacity ?? 10_000, minutes: 30, groups: opts.sources.logs.groups, visible: 2_000, rules: opts.sources.logs.rules ?? [], startAt: this.logStartAt });
+    this.logs = new LogTail({ capacity: opts.logCapacity ?? 10_000, minutes: 30, groups: opts.sources.logs.groups, visible: 2_000, rules: opts.sources.logs.rules ?? [], savedFilters: opts.sources.logs.savedFilters ?? [], startAt: this.logStartAt });
     // every watcher and every poll in flight listens on this one signal
     setMaxListeners(0, this.controller.signal);
   }

@@ -75,6 +75,7 @@ export type CommandId =
   | 'log-wrap'
   | 'log-top'
   | 'log-save'
+  | 'log-saved-filter'
   | 'scale'
   | 'rollback'
   | 'redeploy'
@@ -154,6 +155,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'log-context', label: 'C', keys: [{ input: 'C' }], help: 'Show 3 lines of context around each line the filter or e keeps (… marks what is left out)', hint: 'context', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   { command: 'log-wrap', label: 'w', keys: [{ input: 'w' }], help: 'Wrap long log lines instead of cutting them', hint: 'wrap', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   { command: 'log-top', label: 't', keys: [{ input: 't' }], help: 'Show or hide the top errors: error lines grouped by message, newest first (beside at 160+ cols)', hint: 'top', scopes: ['detail'], panels: ['logs'], dangerous: false },
+  { command: 'log-saved-filter', label: 'f', keys: [{ input: 'f' }], help: 'Apply the next saved filter of the config (logs[].filters), then none again', hint: 'saved filter', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   { command: 'log-save', label: 'S', keys: [{ input: 'S' }], help: 'Save the lines the log view keeps to opsdeck-logs-<UTC time>.log (current dir, else state dir)', hint: 'save', scopes: ['dashboard', 'detail'], panels: ['logs'], dangerous: false },
   // Each asks for what it needs, shows the plan (before → after, the exact API calls) and waits for a typed confirmation.
   { command: 'scale', label: 's', keys: [{ input: 's' }], help: 'Scale the selected service: type the desired count, read the plan, confirm', hint: 'scale', scopes: ['dashboard', 'detail'], panels: ['ecs'], dangerous: true },

@@ -44,6 +44,12 @@ export interface LogBatch {
   warnings?: string[];
 }
 
+/** A log filter kept in the config under a name (`logs[].filters`), in the log view's own syntax. */
+export interface SavedFilter {
+  name: string;
+  pattern: string;
+}
+
 export interface LogsSnapshot {
   /** newest last, bounded */
   lines: LogEvent[];
@@ -62,6 +68,8 @@ export interface LogsSnapshot {
   groups: string[];
   /** what the config's log rules saw, one entry per rule; absent when no rule is configured */
   rules?: LogRuleFacts[];
+  /** the config's saved filters, in its order; absent when none is configured */
+  savedFilters?: SavedFilter[];
 }
 
 /**

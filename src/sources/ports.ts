@@ -5,7 +5,7 @@
  */
 import type { EcsService, EcsSnapshot, EcsTask, TaskDefinitionSummary } from '../model/ecs.js';
 import type { RdsSnapshot } from '../model/rds.js';
-import type { LogBatch, LogCursor, LogRule } from '../model/logs.js';
+import type { LogBatch, LogCursor, LogRule, SavedFilter } from '../model/logs.js';
 import type { QueuesSnapshot } from '../model/queues.js';
 import type { PostgresSnapshot } from '../model/postgres.js';
 import type { HealthSnapshot } from '../model/health.js';
@@ -28,6 +28,8 @@ export interface LogSource {
   readonly groups: string[];
   /** the `rules:` of the `logs:` entries, for the tail to watch; none when absent */
   readonly rules?: readonly LogRule[];
+  /** the `filters:` of the `logs:` entries, one key away in the log view */
+  readonly savedFilters?: readonly SavedFilter[];
 }
 
 export interface QueueSource {

@@ -122,6 +122,28 @@ describe('filter', () => {
     expect(has(91)(frame)).toBe(false);
   });
 
+  test('f applies the saved filters in turn, then none; without any it says where they go', async () => {
+    const savedFilters = [
+      { name: 'errors', pattern: 'TIMEOUTERROR' },
+      { name: 'tens', pattern: '/line 00[1-3]0 /' },
+    ];
+    const v = await openLogs(snapshot(numbered(100, { errorEvery: 10 }), { savedFilters }));
+    v.press('f');
+    let frame = await v.waitFor((f) => f.includes('filter /TIMEOUTERROR: 10 of 100 lines'));
+    expect(frame).toContain('filter "errors": TIMEOUTERROR');
+    v.press('f');
+    frame = await v.waitFor((f) => f.includes('3 of 100 lines'));
+    expect(has(10)(frame) && has(20)(frame) && has(30)(frame) && !has(40)(frame)).toBe(true);
+    v.press('f');
+    frame = await v.waitFor((f) => f.includes('saved filters done: no filter'));
+    expect(frame).toContain('100 lines');
+    expect(has(99)(frame)).toBe(true);
+    v.unmount();
+    const bare = await openLogs(snapshot(numbered(10)));
+    bare.press('f');
+    await bare.waitFor((f) => f.includes('no saved filter: add them under logs[].filters in the config'));
+  });
+
   test('a /regex/, an inverted !text, and a bad regex as one line while every line stays', async () => {
     const v = await openLogs(snapshot(numbered(100, { errorEvery: 10 })));
     v.press('/');
@@ -130,13 +152,13 @@ describe('filter', () => {
     expect(has(10)(frame) && has(20)(frame) && has(30)(frame)).toBe(true);
     expect(has(40)(frame)).toBe(false);
     v.press(KEYS.escape);
-    await v.waitFor((f) => !f.includes('enter keep') && f.includes('100 lines') && !f.includes('filter'));
+    await v.waitFor((f) => !f.includes('enter keep') && f.includes('100 lines') && !f.includes('filter /') && !f.includes('filter !'));
     v.press('/');
     v.type('!INFO');
     frame = await v.waitFor((f) => f.includes('filter !INFO: 10 of 100 lines'));
     expect(frame).not.toContain('INFO line');
     v.press(KEYS.escape);
-    await v.waitFor((f) => !f.includes('enter keep') && !f.includes('filter'));
+    await v.waitFor((f) => !f.includes('enter keep') && !f.includes('filter !'));
     v.press('/');
     v.type('/line (/');
     frame = await v.waitFor((f) => f.includes('✗ bad regex /line (/'));

@@ -1,7 +1,8 @@
 /**
  * What the log view's commands do (the key table in commandHandlers.ts
  * names them): scrolling pauses it (G follows again), e / c / w / t change
- * what it shows, S saves the lines it keeps. Scrolling lays out the same box
+ * what it shows, f applies the config's saved filters in turn, S saves the
+ * lines it keeps. Scrolling lays out the same box
  * the screen shows, so a page is a screenful. Saving goes through
  * src/engine/logExport.ts; this module only decides what to save.
  */
@@ -57,4 +58,18 @@ export function saveLogs(ctx: LogContext): void {
     (saved) => ctx.dispatch({ type: 'message', text: `saved ${count(saved.lines)} line${saved.lines === 1 ? '' : 's'} to ${saved.path}`, tone: 'ok' }),
     (err: unknown) => ctx.dispatch({ type: 'message', text: errorMessage(err), tone: 'crit' }),
   );
+}
+
+/**
+ * f: the config's saved filters in turn (the one after the filter shown, the
+ * first when the shown one is none of them), then no filter again.
+ */
+export function nextSavedFilter(ctx: LogContext): void {
+  const saved = ctx.logs.data()?.savedFilters ?? [];
+  if (saved.length === 0) return ctx.dispatch({ type: 'message', text: 'no saved filter: add them under logs[].filters in the config', tone: 'warn' });
+  const now = ctx.getState().filters.logs ?? '';
+  const at = saved.findIndex((f) => f.pattern === now);
+  const next = saved[at + 1];
+  ctx.dispatch({ type: 'setFilter', id: 'logs', text: next ? next.pattern : null });
+  ctx.dispatch({ type: 'message', text: next ? `filter "${next.name}": ${next.pattern}  (f: the next, / edits it)` : 'saved filters done: no filter', tone: 'text' });
 }

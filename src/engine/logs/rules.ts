@@ -5,7 +5,7 @@
  * them (src/checks/rules/logRules.ts). Counted as lines arrive, so a one-shot
  * read of a long window needs no more memory than the dashboard's tail.
  */
-import type { LogEvent, LogRule, LogRuleFacts, LogRuleStream } from '../../model/logs.js';
+import type { LogEvent, LogRule, LogRuleFacts, LogRuleStream, SavedFilter } from '../../model/logs.js';
 import type { LogRuleConfig } from '../../config/schema.js';
 import { compileFilter, type LineFilter } from './filter.js';
 
@@ -80,6 +80,13 @@ export class LogRuleTracker {
 }
 
 /** One `logs:` entry's rules as the tail watches them; `group` is the name its lines carry. */
+/** The saved filters of `logs:` entries, by name, first entry first; a name used twice keeps its first pattern. */
+export function savedFiltersOf(entries: readonly { filters?: Readonly<Record<string, string>> | undefined }[]): SavedFilter[] {
+  const out = new Map<string, string>();
+  for (const e of entries) for (const [name, pattern] of Object.entries(e.filters ?? {})) if (!out.has(name)) out.set(name, pattern);
+  return [...out].map(([name, pattern]) => ({ name, pattern }));
+}
+
 export function rulesOf(group: string, entry: { rules?: readonly LogRuleConfig[] | undefined; filterPattern?: string | undefined }): LogRule[] {
   const narrowed = entry.filterPattern?.trim() ? { narrowed: true } : {};
   return (entry.rules ?? []).map((r): LogRule => {

@@ -14,8 +14,8 @@
  * what both a poll and a session delivered, and the cursor remembers the ids
  * at its last millisecond.
  */
-import type { LogBatch, LogCursor, LogRule } from '../../model/logs.js';
-import { rulesOf } from '../../engine/logs/rules.js';
+import type { LogBatch, LogCursor, LogRule, SavedFilter } from '../../model/logs.js';
+import { rulesOf, savedFiltersOf } from '../../engine/logs/rules.js';
 import { systemClock, type Clock } from '../../engine/clock.js';
 import type { LogSource } from '../ports.js';
 import type { AwsContext } from './clients.js';
@@ -80,6 +80,7 @@ interface Lane {
 export class AwsLogSource implements LogSource {
   readonly groups: string[];
   readonly rules: LogRule[];
+  readonly savedFilters: SavedFilter[];
   private readonly clock: Clock;
   private readonly opts: typeof DEFAULTS;
   private readonly pollers: GroupPoller[];
@@ -101,6 +102,7 @@ export class AwsLogSource implements LogSource {
     const refs = groupRefs(configured).map((r): LogGroupRef => (options.mode === 'poll' ? { ...r, mode: 'poll' } : r));
     this.groups = refs.map((r) => r.name);
     this.rules = refs.flatMap((r) => rulesOf(r.name, configured[r.index]!));
+    this.savedFilters = savedFiltersOf(configured);
     this.clock = options.clock ?? systemClock;
     const limits = { ...DEFAULT_POLL_LIMITS, ...options.poll };
     this.opts = { ...DEFAULTS, ...(options.mode === 'poll' ? { reorderMs: 0 } : {}), ...definedOnly(options) };

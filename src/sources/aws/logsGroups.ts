@@ -14,6 +14,8 @@ export interface LogGroupConfig {
   filterPattern?: string | undefined;
   mode?: 'live' | 'poll' | undefined;
   rules?: readonly LogRuleConfig[] | undefined;
+  /** saved filters of the log view, by name */
+  filters?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface LogGroupRef {

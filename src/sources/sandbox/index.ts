@@ -8,7 +8,7 @@ import { systemClock } from '../../engine/clock.js';
 import type { EnvironmentConfig } from '../../config/schema.js';
 import type { EnvironmentInfo } from '../../model/environment.js';
 import type { LogCursor } from '../../model/logs.js';
-import { rulesOf } from '../../engine/logs/rules.js';
+import { rulesOf, savedFiltersOf } from '../../engine/logs/rules.js';
 import type { Sources } from '../ports.js';
 import { demoEnvironment } from './config.js';
 import { Fleet, LOG_GROUP } from './fleet.js';
@@ -166,6 +166,7 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
       groups: [LOG_GROUP],
       // the sandbox delivers every line whatever filterPattern says, so its rules see them all
       rules: environment.logs.flatMap((l) => rulesOf(LOG_GROUP, { rules: l.rules })),
+      savedFilters: savedFiltersOf(environment.logs),
       read: async (cursor: LogCursor | undefined, startAt: number, signal: AbortSignal) => {
         enter(signal);
         return fleet().logs.read(cursor, startAt, fleet().t);
