@@ -57,20 +57,20 @@ describe('problems first at 80x24', () => {
   it('db-saturation: Postgres is the expanded panel with its problem; ! visits the criticals, then the RDS warning, and wraps', async () => {
     const s = demo('db-saturation');
     // no key pressed: the first screen that has the checks' verdict
-    const first = await s.waitFor((sc) => sc.includes('✗ 2 critical'), 'the first findings', 30_000);
+    const first = await s.waitFor((sc) => sc.includes('✗ 3 critical'), 'the first findings', 30_000);
     // the hint bar is the frame's last row: waiting for its new text too means the capture did not fall
     // in the middle of the frame being written (tmux shows what it has parsed so far)
     const screen = await s.waitFor((sc) => expanded(sc) === 'Postgres' && sc.includes('! next problem'), 'Postgres expanded');
     expect(first.includes('╔═ 1 ECS') && first.includes('critical:'), 'ECS expanded beside a critical line').toBe(false);
-    expect(screen).toMatch(/╔═ 5 Postgres +✗ 2 critical/);
+    expect(screen).toMatch(/╔═ 5 Postgres +✗ 3 critical/);
     expect(screen).toMatch(/║ ✗ primary .*conns 9\d\/100/);
     expect(screen).toMatch(/║›blocked/);
     expect(screen).toContain('! next problem');
     const visits = await walk(s);
     expectWorstFirst(visits);
-    // connections and the blocked sessions on Postgres, then RDS's CPU (a warning, or critical once it has climbed)
+    // connections, the blocked sessions and metabase's 11-minute query on Postgres, then RDS's CPU (a warning, or critical once it has climbed)
     const seen = visits.map((v) => `${v.mark} ${v.subject} ${v.panel}`);
-    expect(seen.slice(0, 2)).toEqual(['✗ demo/primary Postgres', '✗ demo/primary Postgres']);
+    expect(seen.slice(0, 3)).toEqual(['✗ demo/primary Postgres', '✗ demo/primary Postgres', '✗ demo/primary Postgres']);
     expect(seen.some((v) => /^[⚠✗] demo\/demo-db RDS$/.test(v)), seen.join(' | ')).toBe(true);
   }, 90_000);
 

@@ -118,8 +118,10 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
     service: (name) => control.service('demo', name, signal),
     async panels() {
       const s = sandbox.sources;
-      const tail = new LogTail({ capacity: 10_000, minutes: 30, groups: s.logs.groups, visible: 2_000 });
-      tail.add(await s.logs.read(undefined, clock.now() - 15 * 60_000, signal));
+      // as the runtime builds it: the config's log rules watch the lines too
+      const from = clock.now() - 15 * 60_000;
+      const tail = new LogTail({ capacity: 10_000, minutes: 30, groups: s.logs.groups, visible: 2_000, rules: s.logs.rules ?? [], savedFilters: s.logs.savedFilters ?? [], startAt: from });
+      tail.add(await s.logs.read(undefined, from, signal));
       return { ecs: await s.ecs.describe(signal), ...(await read()), logs: tail.snapshot(clock.now()), postgres: await s.postgres.read(signal), health: await s.health.probe(signal), metrics: await s.metrics.read(signal) };
     },
     release() {
