@@ -15,7 +15,7 @@ const START = Date.parse('2026-11-22T09:00:00Z');
  * the slow probe of an error spike); anything else raised is a bug, in the
  * checks or in the scenario.
  */
-const STARTUP_RULE = 'logs.rules:demo/logs//ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"';
+const STARTUP_RULE = 'logs.rules:demo/logs/ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"';
 
 const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
   calm: { required: [], allowed: [] },
