@@ -5,33 +5,24 @@
 // only on b's server: a finding in b's section and none in a's proves each
 // environment's clients called its own server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAwsContext, type AwsContext } from '../../src/sources/aws/clients.js';
 import { reportProblems } from '../../src/checks/reportSchema.js';
 import { startMoto, type Moto } from '../support/moto.js';
+import { opsdeck } from '../cli/run.js';
 
-const BIN = new URL('../../bin/opsdeck.js', import.meta.url).pathname;
 const REGION = 'us-east-1';
 
 let motoA: Moto;
 let motoB: Moto;
 let tmp: string;
-let env: Record<string, string>;
+let env: Record<string, string | undefined>;
 const direct: AwsContext[] = [];
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// the binary's environment: no AWS_* variable of the machine running the tests
+const run = (args: string[]) => opsdeck(args, { env });
 
 function contextFor(moto: Moto): AwsContext {
   const ctx = createAwsContext({ config: { region: REGION }, env: {}, sdk: moto.sdk });
@@ -72,10 +63,9 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))) as Record<string, string>;
+  const machine = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('AWS_')).map((k) => [k, undefined]));
   env = {
-    ...base,
-    NO_COLOR: '1',
+    ...machine,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_CONFIG_FILE: join(tmp, 'no-aws-config'),
@@ -101,7 +91,7 @@ const shortfall = (s: Section) => s.report?.findings.find((f) => f.checkId === '
 
 describe('aws.endpoint: one endpoint per environment', () => {
   it('check --env a,b reads each environment from its own server into one report', async () => {
-    const r = await run(['--config', join(tmp, 'opsdeck.yaml'), 'check', '--env', 'a,b', '--format', 'json', '--timeout', '5s']);
+    const r = run(['--config', join(tmp, 'opsdeck.yaml'), 'check', '--env', 'a,b', '--format', 'json', '--timeout', '5s']);
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout) as { kind: string; environments: Section[]; exitCode: number };
     expect(reportProblems(doc)).toEqual([]);
@@ -122,7 +112,7 @@ describe('aws.endpoint: one endpoint per environment', () => {
   }, 60_000);
 
   it('the text report has both sections', async () => {
-    const r = await run(['--config', join(tmp, 'opsdeck.yaml'), 'check', '--env', 'a,b', '--timeout', '5s']);
+    const r = run(['--config', join(tmp, 'opsdeck.yaml'), 'check', '--env', 'a,b', '--timeout', '5s']);
     expect(r.stdout).toMatch(/── ✓ a · OK · arn:aws:/);
     expect(r.stdout).toMatch(/── [⚠✗] b · (WARN|CRIT) · arn:aws:/);
     expect(r.stdout).toContain('2/3 running');
@@ -131,7 +121,7 @@ describe('aws.endpoint: one endpoint per environment', () => {
 
   it('a config endpoint that is not a URL is a one-line config error naming the key', async () => {
     writeFileSync(join(tmp, 'bad.yaml'), ['environments:', '  a:', '    aws: { endpoint: "127.0.0.1:5000" }', '    ecs: [{ cluster: shop }]', ''].join('\n'));
-    const r = await run(['--config', join(tmp, 'bad.yaml'), 'check', '--timeout', '5s']);
+    const r = run(['--config', join(tmp, 'bad.yaml'), 'check', '--timeout', '5s']);
     expect(r.code).toBe(78);
     expect(r.stderr).toMatch(/aws\.endpoint/);
     expect(r.stderr).toMatch(/expected an http:\/\/ or https:\/\/ URL/);
