@@ -324,6 +324,10 @@ export const environmentSchema = z
       .object({
         region: z.string().min(1, { abort: true }).regex(AWS_REGION, 'expected an AWS region such as us-east-1, eu-central-2 or us-gov-west-1').optional(),
         profile: z.string().min(1).optional(),
+        endpoint: z
+          .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as http://127.0.0.1:5000' })
+          .optional()
+          .describe("the endpoint every AWS client of this environment calls (an emulator such as moto or LocalStack, a VPC endpoint); omitted: the SDK's own (AWS_ENDPOINT_URL, ...)"),
         assumeRole: z
           .object({
             arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, 'expected a role ARN such as arn:aws:iam::123456789012:role/opsdeck'),
@@ -336,7 +340,7 @@ export const environmentSchema = z
       })
       .strict()
       .optional()
-      .describe('region, profile and a role to assume; omitted: the AWS SDK defaults (AWS_REGION, AWS_PROFILE, ...)'),
+      .describe('region, profile, endpoint and a role to assume; omitted: the AWS SDK defaults (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...)'),
     ecs: z.array(ecsClusterSchema).default([]),
     rds: z.array(rdsInstanceSchema).default([]),
     logs: z.array(logGroupSchema).default([]),

@@ -41,7 +41,7 @@ describe('markdown', () => {
 
       - ⚠ **demo/logs**: error rate is high in /ecs/demo-api (4.3% errors over 5m)
       - ⚠ **demo/logs**: 75 errors in the last 12.0 h, top: ERROR Process exited with code \\<n\\> (×36) (75 errors in 2857 events, 2.6%)
-      - ⚠ **demo/logs//ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"**: 30 tasks never wrote the expected line since starting: 2c53c41fc90cf63396dfdaf9748f1221, ccf681874af7d782007942ac6e781f8a, 0b4a8d90422b832bd1481ae4b10baf63, 740b18770caf31429b19b477d5a99c8a, d9696a700d61d5f682fb208615c1433d and 25 more (3/33 tasks wrote it)
+      - ⚠ **demo/logs/ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"**: 30 tasks never wrote the expected line since starting: 2c53c41fc90cf63396dfdaf9748f1221, ccf681874af7d782007942ac6e781f8a, 0b4a8d90422b832bd1481ae4b10baf63, 740b18770caf31429b19b477d5a99c8a, d9696a700d61d5f682fb208615c1433d and 25 more (3/33 tasks wrote it)
 
       ### RDS
 

@@ -15,7 +15,7 @@ const START = Date.parse('2026-11-22T09:00:00Z');
  * the slow probe of an error spike); anything else raised is a bug, in the
  * checks or in the scenario.
  */
-const STARTUP_RULE = 'logs.rules:demo/logs//ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"';
+const STARTUP_RULE = 'logs.rules:demo/logs/ecs/demo-api expect "Token replay protection: ⚠ Single-insta…"';
 
 const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
   calm: { required: [], allowed: [] },
@@ -34,8 +34,9 @@ const STAGED: Record<Scenario, { required: string[]; allowed: string[] }> = {
   // query is past the long-query threshold (5 min), the lock holder idles in its transaction
   'db-saturation': { required: ['postgres.connections:demo/primary', 'postgres.blocked:demo/primary', 'rds.cpu:demo/demo-db', 'rds.drill-age:demo/demo-db', 'postgres.long-query:demo/primary', 'postgres.idle-in-transaction:demo/primary'], allowed: [] },
   // RDS applies an OS update in 3 days; an API task replaced 8 minutes before the start never wrote the startup line
-  // (judged while the 15-minute window still holds its start: see the test below)
-  'unsafe-scale': { required: ['ecs.topology:demo/scheduler', 'rds.maintenance:demo/demo-db'], allowed: [STARTUP_RULE] },
+  // (judged while the 15-minute window still holds its start: see the test below); the demo host's certificate
+  // expires in 9 days (both probes present it)
+  'unsafe-scale': { required: ['ecs.topology:demo/scheduler', 'rds.maintenance:demo/demo-db', 'health.tls:demo/api tls', 'health.tls:demo/queue tls'], allowed: [STARTUP_RULE] },
 };
 
 const raisedBy = (findings: { checkId: string; subject: string; severity: string }[]) => new Set(findings.filter((f) => f.severity !== 'ok').map((f) => `${f.checkId}:${f.subject}`));
@@ -141,6 +142,22 @@ describe('log rules and maintenance in unsafe-scale', () => {
     expect(rule.figure).toMatch(/^0\/1 tasks wrote it; \d tasks? started before 15 min ago, not judged$/);
     const m = report.findings.find((f) => f.checkId === 'rds.maintenance')!;
     expect([m.severity, m.message]).toEqual(['warn', `system-update will be auto-applied in 3.0 days (2026-11-25 09:00 UTC)`]);
+  });
+
+  it('the certificate both probes present expires in 9 days: a warning (14) that turns critical at 3 days left', async () => {
+    const report = await findingsAfter('unsafe-scale', 0);
+    const tls = report.findings.filter((f) => f.checkId === 'health.tls');
+    expect(tls.map((f) => [f.subject, f.severity, f.figure])).toEqual([
+      ['demo/api tls', 'warn', '9d left'],
+      ['demo/queue tls', 'warn', '9d left'],
+    ]);
+    expect(tls[0]!.message).toBe("certificate for demo.opsdeck.invalid from Let's Encrypt R3 expires in 9 days (2026-12-01); warn at 14 days");
+    // six days and seven hours later: 2 days left
+    const later = await findingsAfter('unsafe-scale', (6 * 24 + 7) * 3600);
+    expect(later.findings.filter((f) => f.checkId === 'health.tls').map((f) => [f.severity, f.figure])).toEqual([
+      ['crit', '2d left'],
+      ['crit', '2d left'],
+    ]);
   });
 });
 

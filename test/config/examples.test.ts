@@ -28,7 +28,16 @@ describe('examples/opsdeck.yaml', () => {
     expect(prod.protected).toBe(true);
     expect(prod.ecs[0]).toEqual({ cluster: 'conflicto-prod-cluster', services: ['api', 'worker'], singleInstanceUnless: 'redis:jobs', maxTasks: { api: 12, worker: 4 } });
     expect(prod.rds[0]?.drill).toMatchObject({ user: 'drill', password: 'drill-secret', rowCountTolerance: 0.02 });
-    expect(prod.logs[0]?.filterPattern).toBe('?ERROR ?Exception');
+    // the rules see every line: no filterPattern on prod's group (staging's has one)
+    expect(prod.logs[0]?.filterPattern).toBeUndefined();
+    expect(config.environments.staging?.logs[0]?.filterPattern).toBe('?ERROR ?Exception');
+    expect(prod.logs[0]?.rules).toEqual([
+      { expect: 'Token replay protection: ⚠ Single-instance only', per: 'task', name: 'startup line' },
+      { expect: 'heartbeat ok', per: 'window', window: 900_000 },
+      { forbid: '/FATAL|panic/i', window: 900_000 },
+      { pattern: 'replay attempt', ratePerHour: { warn: 10, crit: 100 }, name: 'replay attempts' },
+    ]);
+    expect(prod.logs[0]?.filters).toEqual({ errors: '/error|exception/i', slow: '/\\d{4,}ms/' });
     expect(prod.redis[0]?.queues.map((q) => q.flavor)).toEqual(['bullmq', 'rq']);
     expect(prod.postgres[0]?.url).toBe(PROD_VARS.DATABASE_URL);
     expect(prod.http[0]?.expect).toEqual({ status: 200, json: { status: 'healthy' } });
@@ -40,6 +49,7 @@ describe('examples/opsdeck.yaml', () => {
     ]);
     expect(prod.http[1]).toMatchObject({ method: 'GET', headers: { Authorization: 'Bearer ops-token-value' }, expect: { json: { dlq: { warn: 10, crit: 100 } } }, tls: { warnDays: 14, critDays: 3 } });
     expect(prod.thresholds?.cpu).toEqual({ warn: 80, crit: 95 });
+    expect(prod.thresholds).toMatchObject({ longQuery: { warn: 300, crit: 900 }, idleInTransaction: { warn: 60, crit: 300 }, redisMemory: { warn: 75, crit: 90 }, evictions: { warn: 1, crit: 100 } });
     expect(config.environments.staging?.redis[0]?.url).toBe('redis://127.0.0.1:6379');
   });
 

@@ -66,7 +66,7 @@ describe('log rules on CloudWatch Logs (moto)', () => {
     await put('app/web/bbb222', [[now - 20 * MIN, 'booting'], [now - 20 * MIN + 800, 'listening on :8080'], [now - 19 * MIN, 'GET /health 200']]);
     await put('app/web/ccc333', [[now - 10 * MIN, 'booting'], [now - 10 * MIN + 300, `INFO ${STARTUP} (redis off)`]]);
     const [f] = await judge([{ expect: 'Token replay protection: ⚠ Single-instance only', per: 'task' }], from, now);
-    expect(f).toMatchObject({ checkId: 'logs.rules', severity: 'warn', subject: 'prod/logs//ecs/app expect "Token replay protection: ⚠ Single-insta…"' });
+    expect(f).toMatchObject({ checkId: 'logs.rules', severity: 'warn', subject: 'prod/logs/ecs/app expect "Token replay protection: ⚠ Single-insta…"' });
     expect(f!.message).toBe('1 task never wrote the expected line since starting: bbb222');
     expect(f!.figure).toMatch(/^2\/3 tasks wrote it; 1 task started before 60 min ago, not judged$/);
   }, 60_000);
@@ -78,7 +78,7 @@ describe('log rules on CloudWatch Logs (moto)', () => {
     await put('app/web/aaa111', [[now - 30 * MIN, STARTUP]]);
     await put('app/web/bbb222', [[now - 20 * MIN, 'token REPLAY protection: on']]);
     const [f] = await judge([{ expect: '/token replay protection/i', name: 'startup line', severity: 'crit' }], now - 60 * MIN, now);
-    expect(f).toMatchObject({ severity: 'ok', subject: 'prod/logs//ecs/app startup line', figure: '2/2 tasks wrote it' });
+    expect(f).toMatchObject({ severity: 'ok', subject: 'prod/logs/ecs/app startup line', figure: '2/2 tasks wrote it' });
   }, 60_000);
 
   it('forbid: any match in the window is critical and quotes the newest line; older ones do not count', async () => {

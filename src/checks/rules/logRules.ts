@@ -25,10 +25,13 @@ const HOUR = 60 * MINUTE;
 /** a rate is not extrapolated from less than this */
 const MIN_RATE_SPAN_MS = 15 * MINUTE;
 
-/** "logs/app expect "Token replay protection"" */
+/**
+ * `logs/ecs/app expect "Token replay protection"`: a CloudWatch group name
+ * begins with its own slash, which joins the prefix rather than doubling it.
+ */
 export function ruleTitle(rule: LogRule): string {
   const what = rule.name ?? `${rule.kind} "${oneLine(rule.pattern, 40)}"`;
-  return `logs/${rule.group} ${what}`;
+  return `logs/${rule.group.replace(/^\/+/, '')} ${what}`;
 }
 
 const ruleRef = (rule: LogRule): SubjectRef => ({ kind: 'logs', name: ruleTitle(rule) });

@@ -2,8 +2,10 @@
  * Lazily created AWS SDK clients. Each `@aws-sdk/client-*` package is loaded
  * with a dynamic import on first use: the bundle keeps them as lazily
  * evaluated modules, so `opsdeck check` against Redis alone never pays for
- * parsing the ECS or RDS SDK. Endpoints are left to the SDK's own settings
- * (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECS, ~/.aws/config `endpoint_url`).
+ * parsing the ECS or RDS SDK. The endpoint is the environment's `aws.endpoint`
+ * when it has one (two environments, two emulators in one `check --env all`),
+ * else left to the SDK's own settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_ECS,
+ * ~/.aws/config `endpoint_url`).
  */
 import { resolveAwsSettings, type AwsSettings, type CredentialSource } from './credentials.js';
 import { assumeRoleProvider } from './assumeRole.js';
@@ -92,7 +94,9 @@ export function createAwsContext(opts: AwsContextOptions = {}): AwsContext {
   };
   if (settings.region) config.region = settings.region;
   if (settings.profile) config.profile = settings.profile;
-  if (overrides.endpoint) config.endpoint = overrides.endpoint;
+  const endpoint = overrides.endpoint ?? settings.endpoint;
+  // STS too (the role below is assumed with this config): one environment, one endpoint
+  if (endpoint) config.endpoint = endpoint;
   if (overrides.credentials) config.credentials = overrides.credentials;
   // the role's credentials come from the environment's own (above); every client then acts as the role
   const role = settings.assumeRole ? assumeRoleProvider(settings.assumeRole, { ...config }) : undefined;

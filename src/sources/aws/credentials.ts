@@ -11,6 +11,8 @@ import type { AssumeRoleSettings } from './assumeRole.js';
 export interface AwsSettings {
   region?: string | undefined;
   profile?: string | undefined;
+  /** the config's `aws.endpoint` (there is no flag for it) */
+  endpoint?: string | undefined;
   /** the config's `aws.assumeRole` (there is no flag for it) */
   assumeRole?: AssumeRoleSettings | undefined;
 }
@@ -27,6 +29,8 @@ interface ResolvedAwsSettings {
   /** explicit profile for the client config; AWS_PROFILE is left to the SDK */
   profile: string | undefined;
   credentials: CredentialSource;
+  /** explicit endpoint, or undefined to let the SDK decide (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, endpoint_url) */
+  endpoint: string | undefined;
   assumeRole: AssumeRoleSettings | undefined;
 }
 
@@ -43,7 +47,7 @@ export function resolveAwsSettings(flags: AwsSettings | undefined, config: AwsSe
   else if (nonEmpty(env.AWS_PROFILE)) credentials = { kind: 'profile', profile: env.AWS_PROFILE as string, from: 'AWS_PROFILE' };
   else if (nonEmpty(env.AWS_ACCESS_KEY_ID)) credentials = { kind: 'environment' };
   else credentials = { kind: 'default' };
-  return { region, profile, credentials, assumeRole: config?.assumeRole };
+  return { region, profile, credentials, endpoint: nonEmpty(config?.endpoint), assumeRole: config?.assumeRole };
 }
 
 /** "profile prod", "the environment's AWS_ACCESS_KEY_ID", "the default profile". */

@@ -149,6 +149,8 @@ function unsafeScale(start: number): ScenarioPlan {
   plan.timeline = [...plan.timeline, { at: replacedAt, run: (ecs, at) => void ecs.stopTask(CLUSTER, ecs.serving('api')[0]!.id, 'Task stopped by user', at) }];
   // and RDS will apply an OS update to the database in three days
   plan.maintenanceDueAt = start + 3 * DAY;
+  // and the API's certificate has 9 days left: issued 81 days ago, its renewals (due at 30 days left) have failed since
+  plan.certExpiresAt = start + 9 * DAY + 6 * HOUR;
   return plan;
 }
 
