@@ -69,6 +69,14 @@ export function launchIn({ runtime, noColor, actions, findings, incident, enviro
     let finished = false;
 
     const restoreTerminal = () => {
+      // Ink gives the terminal back its line mode on unmount; this is for when it never took it (a render error)
+      if (io.stdin.isTTY && io.stdin.isRaw) {
+        try {
+          io.stdin.setRawMode(false);
+        } catch {
+          // after a hang-up the terminal is gone; leaving the alternate screen below must still be tried
+        }
+      }
       out.write(LEAVE_ALT_SCREEN + SHOW_CURSOR);
     };
     // Last resort if the process exits without passing through finish (an
@@ -109,6 +117,13 @@ export function launchIn({ runtime, noColor, actions, findings, incident, enviro
     }
 
     const frameFile = frameFileWriter();
+    // Keys off the terminal's echo before anything is drawn. Ink only does it
+    // in an effect after its first frame has been written, and a key pressed
+    // in between was echoed by the terminal itself where the cursor rests,
+    // below the frame, on a row no later frame writes: it stayed there (a
+    // lone "?" on the bottom row). In raw mode the key waits unechoed until
+    // Ink reads it.
+    if (io.stdin.isTTY) io.stdin.setRawMode(true);
     out.write(ENTER_ALT_SCREEN + HIDE_CURSOR);
     process.on('exit', onProcessExit);
     // Our own listeners also keep signal-exit (used by Ink) from killing the

@@ -28,7 +28,13 @@ class FakeOut extends EventEmitter {
 
 class FakeIn extends EventEmitter {
   isTTY = true;
+  isRaw = false;
+  /** each change of mode, with how many chunks had been written to the terminal by then */
+  modes: { raw: boolean; written: number }[] = [];
   private data: string | null = null;
+  constructor(private readonly log: string[]) {
+    super();
+  }
   write(data: string): void {
     this.data = data;
     this.emit('readable');
@@ -40,7 +46,10 @@ class FakeIn extends EventEmitter {
     return d;
   };
   setEncoding(): void {}
-  setRawMode(): void {}
+  setRawMode(raw: boolean): void {
+    this.isRaw = raw;
+    this.modes.push({ raw, written: this.log.length });
+  }
   resume(): void {}
   pause(): void {}
   ref(): void {}
@@ -49,7 +58,7 @@ class FakeIn extends EventEmitter {
 
 function terminal() {
   const log: string[] = [];
-  const stdin = new FakeIn();
+  const stdin = new FakeIn(log);
   const io = { stdout: new FakeOut(log), stderr: new FakeOut(log), stdin, patchConsole: false } as unknown as TerminalIo;
   return { io, stdin, log, text: () => log.join('') };
 }
@@ -83,6 +92,18 @@ test('enters the alternate screen, and q leaves it with the cursor shown', async
   expect(t.text().endsWith(LEAVE)).toBe(true);
 });
 
+test('the terminal stops echoing keys before the first byte is drawn, and echoes again after', async () => {
+  // A key the terminal echoes lands where the cursor rests, below the frame, on
+  // a row no later frame writes (the e2e redraw test once found a lone "?" there).
+  const t = terminal();
+  const done = launchIn({ runtime: runtime(), noColor: true }, t.io);
+  await until(() => t.text().includes('1 ECS'), t.text);
+  expect(t.stdin.modes[0]).toEqual({ raw: true, written: 0 });
+  t.stdin.write('q');
+  await done;
+  expect(t.stdin.isRaw).toBe(false);
+});
+
 test('a render error restores the terminal and prints one line, no stack', async () => {
   const t = terminal();
   const broken = runtime();
@@ -94,6 +115,7 @@ test('a render error restores the terminal and prints one line, no stack', async
   await launchIn({ runtime: broken, noColor: true }, t.io);
   const after = t.text().slice(t.text().lastIndexOf(LEAVE) + LEAVE.length);
   expect(after).toBe('opsdeck: the screen could not be drawn: env went missing\n');
+  expect(t.stdin.isRaw).toBe(false);
   expect(process.exitCode).toBe(1);
 });
 
