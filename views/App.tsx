@@ -296,7 +296,7 @@ export function App(props: AppProps) {
       body = { kind: 'lines', lines: runbookScreen({ view: runbookView, selectedKey: state.runbookKey, env: runtime.env.name, now: at, width, height: bodyHeight, canRun }) };
     }
     else if (state.approvals) {
-      const screen = approvalsScreen(approvalsView, state.approvals, { env: runtime.env.name, now: at, width, height: bodyHeight, canApprove: active.some((b) => b.command === 'approval-approve') });
+      const screen = approvalsScreen(approvalsView, state.approvals, { env: runtime.env.name, width, height: bodyHeight, canApprove: active.some((b) => b.command === 'approval-approve') });
       approvalsMaxScroll = screen.maxScroll;
       body = { kind: 'lines', lines: screen.lines };
     }

@@ -13,7 +13,6 @@ import type { ApprovalsState } from './state.js';
 
 interface Opts {
   env: string;
-  now: number;
   width: number;
   height: number;
   /** approving is in force here (read-only mode takes it away) */
@@ -40,12 +39,13 @@ function statusLines(view: ApprovalsView, s: ApprovalsState, target: ApprovalRow
 
 function hint(opts: Opts, planOpen: boolean): string {
   const decide = opts.canApprove ? 'Y approve · N reject' : 'N reject (read-only: no approving)';
-  return planOpen ? ` ${decide} · j/k scroll · esc the list` : ` enter reads the plan · ${decide} · r read again · esc back`;
+  return planOpen ? ` ${decide} · j/k scroll · esc the list` : ` enter reads the plan · ${decide} · esc back`;
 }
 
 function listRows(view: ApprovalsView, s: ApprovalsState, opts: Opts, room: number): Line[] {
-  if (view.rows.length === 0) return [fitLine([seg(view.readAt === undefined ? ' reading the team store…' : ` no approval request waits in ${opts.env}`, 'muted')], opts.width)];
-  const who = Math.min(30, Math.max(9, ...view.rows.map((r) => r.requester.length)));
+  if (view.rows.length === 0) return [fitLine([seg(!view.read ? ' reading the team store…' : ` no approval request waits in ${opts.env}`, 'muted')], opts.width)];
+  const requester = (r: ApprovalRow) => (r.refusal ? `yours · ${r.requester}` : r.requester);
+  const who = Math.min(30, Math.max(9, ...view.rows.map((r) => requester(r).length)));
   const what = Math.min(14, Math.max(6, ...view.rows.map((r) => r.action.length)));
   const head = fitLine([seg(`  ${fit('ID', 7)} ${fit('REQUESTER', who)} ${fit('ACTION', what)} ${fit('TIER', 11)} ${fit('AGE', 5)} ${fit('EXPIRES', 8)} TARGET`, 'muted', { bold: true })], opts.width);
   const first = windowStart(view.rows.length, s.selected, room - 1);
@@ -53,13 +53,12 @@ function listRows(view: ApprovalsView, s: ApprovalsState, opts: Opts, room: numb
     const line = fitLine(
       [
         seg(`  ${fit(r.id, 7)} `, 'accent', { bold: true }),
-        seg(`${fit(r.requester, who)} `, r.refusal ? 'muted' : 'text'),
+        seg(`${fit(requester(r), who)} `, r.refusal ? 'muted' : 'text'),
         seg(`${fit(r.action, what)} `),
         seg(`${fit(r.tier, 11)} `, r.tier === 'destructive' ? 'crit' : 'warn'),
-        seg(`${fit(age(opts.now - r.createdAt), 5)} `, 'muted'),
-        seg(`${fit(r.expiresAt > opts.now ? `in ${age(r.expiresAt - opts.now)}` : 'expired', 8)} `, 'muted'),
+        seg(`${fit(age(r.ageMs), 5)} `, 'muted'),
+        seg(`${fit(r.expiresInMs > 0 ? `in ${age(r.expiresInMs)}` : 'expired', 8)} `, 'muted'),
         seg(r.target),
-        ...(r.refusal ? [seg('  (yours)', 'muted')] : []),
       ],
       opts.width,
     );
@@ -79,8 +78,7 @@ function planRows(row: ApprovalRow, s: ApprovalsState, width: number, room: numb
 
 export function approvalsScreen(view: ApprovalsView, s: ApprovalsState, opts: Opts): { lines: Line[]; maxScroll: number } {
   const { width, height } = opts;
-  const read = view.readAt === undefined ? '' : ` · read ${age(opts.now - view.readAt)} ago`;
-  const title = fitLine([seg(' Approvals', 'accent', { bold: true }), seg(` · ${opts.env} · ${view.unavailable ? 'two-person rule off' : `${view.rows.length} pending${read}`}`, 'muted')], width);
+  const title = fitLine([seg(' Approvals', 'accent', { bold: true }), seg(` · ${opts.env} · ${view.unavailable ? 'two-person rule off' : `${view.rows.length} pending`}`, 'muted')], width);
   if (view.unavailable) return { lines: [title, blank(width), fitLine([seg(` ${view.unavailable}`, 'warn')], width), ...Array.from({ length: Math.max(0, height - 4) }, () => blank(width)), fitLine([seg(' esc back', 'muted')], width)].slice(0, height), maxScroll: 0 };
   const open = s.open !== null ? view.rows.find((r) => r.id === s.open) : undefined;
   const target = approvalTarget(view, s);

@@ -164,10 +164,6 @@ export const HANDLERS: Record<CommandId, Handler> = {
   'command-line': (ctx) => ctx.dispatch({ type: 'startEntry', kind: 'command' }),
   refresh: (ctx) => {
     if (ctx.getState().jobs) return reloadJobs(ctx, { input: 'r' });
-    if (ctx.getState().approvals && ctx.approvals) {
-      ctx.approvals.refresh();
-      return ctx.dispatch({ type: 'message', text: 'reading the approval requests again', tone: 'muted' });
-    }
     if (ctx.getState().fleet && ctx.fleet) {
       ctx.fleet.refresh();
       return ctx.dispatch({ type: 'message', text: 'checking every environment again', tone: 'muted' });

@@ -102,7 +102,6 @@ export interface JobsKeys {
 export interface ApprovalKeys {
   view(): ApprovalsView;
   decide(id: string, verdict: 'approved' | 'rejected', typed: string): Reply;
-  refresh(): void;
   /** how far the open plan scrolls, as drawn now */
   maxScroll(): number;
 }

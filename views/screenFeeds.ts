@@ -105,7 +105,6 @@ export function useApprovalsScreen(actions: TuiActions | undefined, shown: boole
       approvals && {
         view: () => approvals.getState(),
         decide: (id, verdict, typed) => approvals.decide(id, verdict, typed),
-        refresh: () => approvals.refresh(),
         maxScroll: () => drawn.approvalsMaxScroll,
       },
     [approvals, drawn],

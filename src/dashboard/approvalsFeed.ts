@@ -26,7 +26,7 @@ export interface ApprovalsSource {
   decide(request: ApprovalRequest, verdict: 'approved' | 'rejected', typed: string): Promise<Reply>;
 }
 
-export function approvalRow(r: ApprovalRequest, me: ApprovalOperator): ApprovalRow {
+export function approvalRow(r: ApprovalRequest, me: ApprovalOperator, now: number): ApprovalRow {
   // the store is outside text: another operator's process wrote it
   const self = selfApproval(r.requester, me);
   return {
@@ -36,8 +36,8 @@ export function approvalRow(r: ApprovalRequest, me: ApprovalOperator): ApprovalR
     target: oneLine(r.target, 200),
     tier: r.plan.tier,
     summary: oneLine(r.plan.summary, 500),
-    createdAt: r.createdAt.getTime(),
-    expiresAt: r.expiresAt.getTime(),
+    ageMs: Math.max(0, now - r.createdAt.getTime()),
+    expiresInMs: r.expiresAt.getTime() - now,
     lines: requestLines(r).map((l) => oneLine(l, 1000)),
     // the approver's AWS identity not known yet is the store's to say at the decision, not a mark on every row
     ...(self && me.aws ? { refusal: self } : {}),
@@ -57,8 +57,9 @@ export function createApprovalsFeed(src: ApprovalsSource, o: { pollMs?: number; 
         const why = await src.unavailable();
         if (why) return state.set({ rows: [], unavailable: why });
         const me = src.me();
-        const rows = (await src.pending()).map((r) => approvalRow(r, me));
-        state.update((v) => ({ ...withoutError(v), rows, readAt: now() }));
+        const at = now();
+        const rows = (await src.pending()).map((r) => approvalRow(r, me, at));
+        state.update((v) => ({ ...withoutError(v), rows, read: true }));
       } catch (err) {
         state.update((v) => ({ ...v, error: `the team store did not answer: ${oneLine(errorMessage(err), 200)}` }));
       } finally {

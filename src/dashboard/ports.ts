@@ -74,9 +74,9 @@ export interface ApprovalRow {
   target: string;
   tier: Tier;
   summary: string;
-  /** epoch ms */
-  createdAt: number;
-  expiresAt: number;
+  /** how old the request was, and how long it had to wait, when the list was read (the store's clock, not the dashboard's) */
+  ageMs: number;
+  expiresInMs: number;
   /** the request as `opsdeck approve ID` shows it: who, why, and the plan the requester confirmed */
   lines: readonly string[];
   /** why this operator may not decide on it (their own request); absent: they may */
@@ -87,8 +87,8 @@ export interface ApprovalsView {
   /** one line: why there is no list here (no approvals configured, no team store) */
   unavailable?: string;
   rows: readonly ApprovalRow[];
-  /** when the list was last read (epoch ms) */
-  readAt?: number;
+  /** the list was read at least once */
+  read?: boolean;
   /** the last read failed: one line */
   error?: string;
   /** a decision under way: "approving ABC123…" */
