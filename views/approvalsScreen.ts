@@ -9,6 +9,7 @@ import type { ApprovalRow, ApprovalsView } from '../src/dashboard/ports.js';
 import type { Line } from './text.js';
 import { fit, fitLine, highlight, seg, windowStart } from './text.js';
 import { age } from './format.js';
+import { wrapText } from './actionOverlay.js';
 import type { ApprovalsState } from './state.js';
 
 interface Opts {
@@ -20,6 +21,8 @@ interface Opts {
 }
 
 const blank = (w: number) => fitLine([], w);
+/** where a plan line's value starts ("note     "): its wrapped rows continue there */
+const INDENT = ' '.repeat(9);
 
 /** The request the keys act on: the one open, else the one selected. */
 export function approvalTarget(view: ApprovalsView, s: ApprovalsState): ApprovalRow | undefined {
@@ -32,7 +35,10 @@ function statusLines(view: ApprovalsView, s: ApprovalsState, target: ApprovalRow
     const verb = s.ask.verdict === 'approved' ? 'approve' : 'reject';
     out.push(fitLine([seg(`Type ${target.id} to ${verb} it `, 'warn', { bold: true }), seg('(Enter alone cancels): ', 'muted'), seg(s.ask.text), seg(' ', 'text', { inverse: true })], width));
   } else if (view.deciding) out.push(fitLine([seg(` ${view.deciding}`, 'muted')], width));
-  else if (view.result) out.push(fitLine([seg(` ${view.result.message}`, view.result.ok ? 'ok' : 'warn', { bold: !view.result.ok })], width));
+  else if (view.result) {
+    const tone = view.result.ok ? 'ok' : 'warn';
+    for (const row of wrapText(view.result.message, width - 1).slice(0, 2)) out.push(fitLine([seg(` ${row}`, tone, { bold: !view.result.ok })], width));
+  }
   if (view.error) out.push(fitLine([seg(` ${view.error}`, 'warn')], width));
   return out;
 }
@@ -67,9 +73,20 @@ function listRows(view: ApprovalsView, s: ApprovalsState, opts: Opts, room: numb
   return [head, ...rows];
 }
 
+function planLineRows(line: string, width: number): string[] {
+  const rows = wrapText(line, width);
+  if (rows.length <= 1) return rows;
+  const first = rows[0]!;
+  const rest = line.startsWith(first) ? line.slice(first.length).trim() : rows.slice(1).join(' ');
+  return [first, ...wrapText(rest, width - INDENT.length).map((r) => INDENT + r)];
+}
+
 /** The plan's rows as shown, and how far they scroll at this height. */
 function planRows(row: ApprovalRow, s: ApprovalsState, width: number, room: number): { lines: Line[]; maxScroll: number } {
-  const all = row.lines.map((l, i) => fitLine([seg(l, i === 0 ? 'text' : undefined, i === 0 ? { bold: true } : undefined)], width));
+  // every word of the plan is read: long lines wrap under their label, never cut
+  const all = row.lines.flatMap((l, i) =>
+    planLineRows(l, width).map((r) => fitLine([seg(r, 'text', i === 0 ? { bold: true } : undefined)], width)),
+  );
   if (row.refusal) all.push(fitLine([seg(`  ${row.refusal}`, 'warn')], width));
   const maxScroll = Math.max(0, all.length - room);
   const top = Math.min(s.scroll, maxScroll);
