@@ -3,9 +3,8 @@
 import { describe, expect, test, beforeAll, afterAll, beforeEach } from 'vitest';
 import { KEYS, plain } from './render.js';
 import { actionViews } from './actionView.js';
-import { createTestDatabase, type TestDatabase } from '../postgres/helpers.js';
-import { openTeamStore, type TeamStore } from '../../src/team/store.js';
-import { migrate } from '../../src/team/migrations.js';
+import { approvalDb, type ApprovalDb } from '../team/support/approvalDb.js';
+import type { TeamStore } from '../../src/team/store.js';
 import { ApprovalStore, type ApprovalOperator } from '../../src/team/approvals.js';
 import { decideRequest, requestLines } from '../../src/cli/approvalCommands.js';
 import { createApprovalsFeed } from '../../src/dashboard/approvalsFeed.js';
@@ -13,20 +12,17 @@ import type { Plan } from '../../src/actions/types.js';
 import type { AuditEntry } from '../../src/audit/record.js';
 
 const views = actionViews();
-let db: TestDatabase;
+let t: ApprovalDb;
 let team: TeamStore;
 let store: ApprovalStore;
 const ana: ApprovalOperator = { user: 'ana', aws: 'sandbox:ana', host: 'h1' };
 
 beforeAll(async () => {
-  db = await createTestDatabase(undefined, 'approvals_screen');
-  team = openTeamStore(db.url);
-  await migrate(team.pool);
-  store = new ApprovalStore(team.pool);
+  t = await approvalDb('approvals_screen');
+  ({ team, store } = t);
 });
 afterAll(async () => {
-  await team?.close();
-  await db?.drop();
+  await t?.close();
 });
 
 function plan(desired: number): Plan {
