@@ -8,7 +8,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, useInput } from 'ink';
 import type { Key } from 'ink';
-import type { ActionUiState, DashboardRuntime, DrillView, FleetView, JobsView, TuiFleetHandle, RunbookScreenView, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
+import type { ActionUiState, DashboardRuntime, TuiFleetHandle, EnvironmentSwitcher, IncidentView, LiveFindingsState, TuiActions, TuiIncidentHandle, FindingsFeed } from '../src/dashboard/ports.js';
 import { ShownEnvironments } from '../src/dashboard/shown.js';
 import type { KeyBinding } from '../src/dashboard/keys.js';
 import { activeBindings, KEY_BINDINGS } from '../src/dashboard/keys.js';
@@ -22,7 +22,7 @@ import { fitLine, seg } from './text.js';
 import { useAgeClock, useBoth, useTerminalSize } from './hooks.js';
 import { createViewStore, initialViewState } from './state.js';
 import type { ViewState } from './state.js';
-import type { DispatchContext, IncidentKeys } from './dispatchContext.js';
+import type { DispatchContext } from './dispatchContext.js';
 import { SYSTEM, overlayShown } from './overlay.js';
 import { handleKey, scopeOf, toKeyPress } from './keys.js';
 import { computeLayout } from './layout.js';
@@ -33,7 +33,7 @@ import { helpContent, helpMaxScroll, helpView } from './help.js';
 import { rowCount, selectsFromEnd } from './panels/index.js';
 import { activePanel } from './state.js';
 import { overlayFooter, overlayView, runPanel, runsLine, wrapText } from './actionOverlay.js';
-import { liveLines, startAction, targetOf } from './actionStart.js';
+import { liveLines, targetOf } from './actionStart.js';
 import { logBoxOf } from './logs/box.js';
 import { checklistItems, checklistView, criticalLine } from './checklist.js';
 import { placeOf, problemOrder } from './problems.js';
@@ -46,6 +46,9 @@ import { jobsScreen } from './jobsScreen.js';
 import { fleetScreen } from './fleetScreen.js';
 import { runbookScreen, runProgressText } from './runbookScreen.js';
 import { runbookBox, runbookFooter, shownRunbookRun } from './runbookBox.js';
+import { approvalsScreen } from './approvalsScreen.js';
+import { useActionKeys, useIncidentKeys } from './hooksKeys.js';
+import { useApprovalsScreen, useDrillScreen, useFleetScreen, useJobsScreen, useRunbooksScreen, type Drawn } from './screenFeeds.js';
 
 /** What the dashboard needs from the runtime; tests pass a bare store. */
 export type AppRuntime = DashboardRuntime;
@@ -81,14 +84,6 @@ const NO_FINDINGS: LiveFindingsState = { findings: [], verdicts: NO_VERDICTS, no
 const noFindings = () => NO_FINDINGS;
 const NO_INCIDENT: IncidentView = {};
 const noIncident = () => NO_INCIDENT;
-const NO_DRILL: DrillView = { phase: 'idle', steps: [] };
-const noDrill = () => NO_DRILL;
-const NO_JOBS: JobsView = { loading: false };
-const NO_FLEET: FleetView = { rows: [], running: false };
-const noFleet = () => NO_FLEET;
-const noJobs = () => NO_JOBS;
-const NO_RUNBOOKS: RunbookScreenView = { runbooks: [], unfinished: [], problems: [], runs: [] };
-const noRunbooks = () => NO_RUNBOOKS;
 
 /** What the body shows: rows of lines, or (the grid) rows of panels side by side. */
 type Body = { kind: 'lines'; lines: readonly Line[] } | { kind: 'grid'; rows: { id: PanelId; width: number; lines: readonly Line[] }[][] };
@@ -189,34 +184,14 @@ export function App(props: AppProps) {
   const [snaps, checks] = useBoth(runtime.store.subscribe, runtime.store.getSnapshots, findings?.subscribe ?? noSubscribe, findings?.getState ?? noFindings);
   const action = useSyncExternalStore(actions?.controller.subscribe ?? noSubscribe, actions?.controller.getState ?? idle);
   const incidentView = useSyncExternalStore(incident?.subscribe ?? noSubscribe, incident?.getState ?? noIncident);
-  const drill = actions?.drill;
-  const drillView = useSyncExternalStore(drill?.subscribe ?? noSubscribe, drill?.getState ?? noDrill);
-  const jobsFeed = actions?.jobs;
-  const jobsView = useSyncExternalStore(jobsFeed?.subscribe ?? noSubscribe, jobsFeed?.getState ?? noJobs);
-  // the job browser's reads follow the view state, after the key press that changed it
-  const jobsWant = state.jobs ? `${state.jobs.redis}\u0000${state.jobs.queue}\u0000${state.jobs.open ?? ''}` : '';
-  useEffect(() => {
-    const j = viewStore.getState().jobs;
-    jobsFeed?.want(j ? { redis: j.redis, queue: j.queue, id: j.open } : null);
-  }, [jobsFeed, jobsWant, viewStore]);
   const teamTrouble = useSyncExternalStore(actions?.team?.subscribe ?? noSubscribe, actions?.team?.getState ?? noTeamTrouble);
-  const fleet = props.fleet;
-  const fleetView = useSyncExternalStore(fleet?.subscribe ?? noSubscribe, fleet?.getState ?? noFleet);
-  const fleetShown = state.fleet !== null;
-  // the checks run while the screen is shown, on the feed's own timer
-  useEffect(() => {
-    if (!fleetShown || !fleet) return undefined;
-    fleet.open();
-    return () => fleet.close();
-  }, [fleetShown, fleet]);
-  const runbooks = actions?.runbooks;
-  const runbookView = useSyncExternalStore(runbooks?.subscribe ?? noSubscribe, runbooks?.getState ?? noRunbooks);
-  // the screen's marks are judged while it is open
-  useEffect(() => {
-    if (!state.runbooks || !runbooks) return undefined;
-    runbooks.open();
-    return () => runbooks.close();
-  }, [state.runbooks, runbooks]);
+  // each screen's feed: its view, opened while shown, and the handle its keys reach
+  const drawn = (useRef<Drawn | null>(null).current ??= { jobsMaxScroll: 0, approvalsMaxScroll: 0 });
+  const { view: drillView, keys: drillKeys } = useDrillScreen(actions, runtime);
+  const { feed: jobsFeed, view: jobsView, keys: jobsKeys } = useJobsScreen(actions, state, viewStore.getState, runtime, drawn);
+  const { view: fleetView, keys: fleetKeys } = useFleetScreen(props.fleet, state.fleet !== null, runtime);
+  const { view: runbookView, keys: runbookKeys } = useRunbooksScreen(actions, state.runbooks);
+  const { view: approvalsView, keys: approvalKeys } = useApprovalsScreen(actions, state.approvals !== null, drawn);
   // Set when the time alone changed what the screen shows (see useAgeClock).
   const [ageTick, setAgeTick] = useState(0);
   // Read the clock when an age on screen is due or data arrives, so ages never lag behind updatedAt.
@@ -301,6 +276,7 @@ export function App(props: AppProps) {
     const layout = computeLayout({ width, height: bodyHeight, focus: state.focus, detail: state.detail });
     let body: Body;
     let jobsMaxScroll = 0;
+    let approvalsMaxScroll = 0;
     // The box as drawn now: the key handler scrolls its plan by what the screen shows.
     const boxTargetName = !actionTarget ? undefined : actionTarget.panel === 'ecs' ? actionTarget.service : actionTarget.panel === 'rds' ? (actionTarget.snapshot ?? actionTarget.instance) : actionTarget.panel === 'queues' ? actionTarget.queue : String(actionTarget.pid);
     const box = shownRun
@@ -319,6 +295,11 @@ export function App(props: AppProps) {
       const canRun = active.some((b) => b.command === 'runbook-run');
       body = { kind: 'lines', lines: runbookScreen({ view: runbookView, selectedKey: state.runbookKey, env: runtime.env.name, now: at, width, height: bodyHeight, canRun }) };
     }
+    else if (state.approvals) {
+      const screen = approvalsScreen(approvalsView, state.approvals, { env: runtime.env.name, width, height: bodyHeight, canApprove: active.some((b) => b.command === 'approval-approve') });
+      approvalsMaxScroll = screen.maxScroll;
+      body = { kind: 'lines', lines: screen.lines };
+    }
     else if (state.fleet) body = { kind: 'lines', lines: fleetScreen(fleetView, state.fleet.selected, { now: at, width, height: bodyHeight }) };
     else if (state.drill && drillView.phase !== 'idle') body = { kind: 'lines', lines: drillScreen(drillView, { now: at, width, height: bodyHeight }) };
     else if (state.jobs) {
@@ -333,9 +314,11 @@ export function App(props: AppProps) {
       const list = checklistView({ findings: checks.findings, selectedKey: state.checklistKey, okOpen: state.checklistOkOpen, width, height: bodyHeight, now: at, env: runtime.env.name, notes: checks.notes, canFix, ...(checkedAt !== undefined ? { evaluatedAt: checkedAt } : {}), ...(checks.error ? { error: checks.error } : {}) });
       body = { kind: 'lines', lines: list };
     } else body = bodyOf(layout, snaps, state, at, checks.verdicts, panelCache);
-    return { header, footer, bodyHeight, layout, body, box, jobsMaxScroll };
+    return { header, footer, bodyHeight, layout, body, box, jobsMaxScroll, approvalsMaxScroll };
   };
-  const { header, footer, bodyHeight, layout, body, box, jobsMaxScroll } = compose(now);
+  const { header, footer, bodyHeight, layout, body, box, jobsMaxScroll, approvalsMaxScroll } = compose(now);
+  drawn.jobsMaxScroll = jobsMaxScroll;
+  drawn.approvalsMaxScroll = approvalsMaxScroll;
   useAgeClock(
     now,
     frameText(header, body, footer),
@@ -349,17 +332,8 @@ export function App(props: AppProps) {
   // The log box as drawn now: the key handler scrolls by what the screen shows.
   const logBox = logBoxOf(layout, snaps.logs.status === 'error');
 
-  const incidentKeys = useMemo<IncidentKeys | undefined>(
-    () =>
-      incident && {
-        status: () => incident.getState().status,
-        start: (title) => incident.start(title),
-        end: () => incident.end(),
-        note: (text) => incident.note(text),
-        defaultTitle: () => incident.defaultTitle(),
-      },
-    [incident],
-  );
+  const incidentKeys = useIncidentKeys(incident);
+  const actionKeys = useActionKeys(actions, runtime, viewStore.getState, dispatch);
   const ctxRef = useRef<DispatchContext | null>(null);
   ctxRef.current = {
     getState: viewStore.getState,
@@ -391,56 +365,13 @@ export function App(props: AppProps) {
         }
       : {}),
     ...(incidentKeys ? { incident: incidentKeys } : {}),
-    ...(fleet ? { fleet: { rows: () => fleet.getState().rows, current: () => runtime.env.name, refresh: () => void fleet.refresh() } } : {}),
+    ...(fleetKeys ? { fleet: fleetKeys } : {}),
     ...(environmentsShown.canSwitch ? { environments: { list: () => environmentsShown.list(), switchTo: (name: string) => environmentsShown.switchTo(name) } } : {}),
-    ...(drill
-      ? {
-          drill: {
-            state: () => drill.getState(),
-            busy: () => drill.busy(),
-            refusal: (instance: string) => drill.refusal(instance),
-            phrase: (instance: string) => drill.phrase(instance),
-            start: (instance: string, confirm?: string) => drill.start(instance, confirm),
-            abort: () => drill.abort('ctrl-c'),
-            rds: () => runtime.store.getSnapshots().rds.data,
-          },
-        }
-      : {}),
-    ...(runbooks
-      ? {
-          runbooks: {
-            state: () => runbooks.getState(),
-            start: (name: string) => runbooks.start(name),
-            resume: (id: string) => runbooks.resume(id),
-            answer: (id: string, choice: string) => runbooks.answer(id, choice),
-          },
-        }
-      : {}),
-    ...(actions
-      ? {
-          actions: {
-            phase: () => actions.controller.getState().phase,
-            state: () => actions.controller.getState(),
-            busy: (target) => actions.busy(target),
-            running: () => actions.controller.unfinished(),
-            show: (id) => actions.controller.show(id),
-            key: (press) => actions.controller.key(press),
-            close: () => actions.controller.close(),
-            // what is selected, read at the key press; the request carries its names
-            start: (command, jobs) => startAction({ command, actions, snaps: runtime.store.getSnapshots(), state: viewStore.getState(), dispatch, ...(jobs ? { jobs } : {}) }),
-          },
-        }
-      : {}),
-    ...(jobsFeed
-      ? {
-          jobs: {
-            view: () => jobsFeed.getState(),
-            reload: () => jobsFeed.reload(),
-            queues: () => runtime.store.getSnapshots().queues.data,
-            maxScroll: () => jobsMaxScroll,
-          },
-        }
-      : {}),
+    ...(drillKeys ? { drill: drillKeys } : {}),
+    ...(runbookKeys ? { runbooks: runbookKeys } : {}),
+    ...(approvalKeys ? { approvals: approvalKeys } : {}),
+    ...(jobsKeys ? { jobs: jobsKeys } : {}),
+    ...(actionKeys ? { actions: actionKeys } : {}),
   };
   const onInput = useCallback((input: string, key: Key) => {
     if (ctxRef.current) handleKey(toKeyPress(input, key), ctxRef.current);

@@ -20,6 +20,7 @@ import { askDrill } from './drillPrompt.js';
 import { requestQuit } from './quit.js';
 import { actOnJobs, markJob, moveJobs, openJob, openJobs, pauseQueue, reloadJobs } from './jobsKeys.js';
 import { askingRun, moveRunbookSelection, openRunbooks, runSelectedRunbook } from './runbookKeys.js';
+import { askDecision, moveApprovals, openApprovalPlan, openApprovals } from './approvalKeys.js';
 
 type Move = 'select-down' | 'select-up' | 'page-down' | 'page-up' | 'select-first' | 'select-last';
 
@@ -47,6 +48,7 @@ const move =
     if (state.jobs) return moveJobs(ctx, step);
     if (state.runbooks) return moveRunbookSelection(ctx, step);
     if (state.fleet) return ctx.dispatch({ type: 'fleetSelect', delta: step, count: ctx.fleet?.rows().length ?? 0 });
+    if (state.approvals) return moveApprovals(ctx, step);
     if (state.checklist && ctx.checklist) {
       const rows = checklistRows(ctx.checklist.items(), state.checklistOkOpen);
       if (rows.length === 0) return;
@@ -184,6 +186,10 @@ export const HANDLERS: Record<CommandId, Handler> = {
     ctx.dispatch({ type: 'fleet', open: true });
   },
   'fleet-open': openFleetRow,
+  approvals: openApprovals,
+  'approval-open': openApprovalPlan,
+  'approval-approve': askDecision('approved'),
+  'approval-reject': askDecision('rejected'),
   'runbook-run': runSelectedRunbook,
   incident: (ctx) => {
     const inc = ctx.incident;

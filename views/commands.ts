@@ -18,9 +18,11 @@ type ParsedCommand =
   | { kind: 'runbooks'; name?: string }
   /** `:fleet`: every environment's verdict */
   | { kind: 'fleet' }
+  /** `:approvals`: the requests waiting for another operator */
+  | { kind: 'approvals' }
   | { kind: 'unknown'; text: string };
 
-const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-7', ...PANEL_IDS, 'checklist', 'runbooks', 'runbook [name]', 'note [text]', 'env [name]', 'fleet'] as const;
+const KNOWN_COMMANDS = ['q', 'quit', 'help', 'refresh', '1-7', ...PANEL_IDS, 'checklist', 'runbooks', 'runbook [name]', 'note [text]', 'env [name]', 'fleet', 'approvals'] as const;
 
 export function parseCommand(raw: string): ParsedCommand {
   const text = raw.trim().replace(/^:+/, '').trim().toLowerCase();
@@ -30,6 +32,7 @@ export function parseCommand(raw: string): ParsedCommand {
   if (text === 'refresh' || text === 'r') return { kind: 'refresh' };
   if (text === 'checklist' || text === 'check' || text === 'c') return { kind: 'checklist' };
   if (text === 'fleet') return { kind: 'fleet' };
+  if (text === 'approvals' || text === 'approval') return { kind: 'approvals' };
   // the argument keeps its case: environment names as the config spells them, a note as typed
   const arg = (word: string) => raw.trim().replace(/^:+/, '').trim().slice(word.length).trim();
   if (/^env(\s|$)/.test(text)) {

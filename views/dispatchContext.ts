@@ -6,7 +6,7 @@
  * written in its signature. `say` puts any handler's Reply on the message line.
  */
 import type { CommandId, KeyBinding, KeyPress } from '../src/dashboard/keys.js';
-import type { ActionPhase, ActionUiState, DrillView, FleetRow, IncidentStatus, JobsView, Reply, RunbookScreenView, RunView, TrackedFinding } from '../src/dashboard/ports.js';
+import type { ActionPhase, ActionUiState, ApprovalsView, DrillView, FleetRow, IncidentStatus, JobsView, Reply, RunbookScreenView, RunView, TrackedFinding } from '../src/dashboard/ports.js';
 import type { QueuesSnapshot } from '../src/model/queues.js';
 import type { LogsSnapshot } from '../src/model/logs.js';
 import type { PanelId, PanelSnapshots } from '../src/model/panels.js';
@@ -98,6 +98,14 @@ export interface JobsKeys {
   maxScroll(): number;
 }
 
+/** The approvals screen (src/dashboard/approvalsFeed.ts): what it holds, and the decision, made in the background. */
+export interface ApprovalKeys {
+  view(): ApprovalsView;
+  decide(id: string, verdict: 'approved' | 'rejected', typed: string): Reply;
+  /** how far the open plan scrolls, as drawn now */
+  maxScroll(): number;
+}
+
 /** The runbook screen (src/dashboard/runbooks.ts): each call answers at once, the run goes on in the action box. */
 export interface RunbookKeys {
   state(): RunbookScreenView;
@@ -150,6 +158,8 @@ export interface DispatchContext {
   runbooks?: RunbookKeys;
   /** the `:fleet` screen (F); absent when this session has no fleet feed */
   fleet?: FleetKeys;
+  /** the approvals screen (V); absent when this session cannot act */
+  approvals?: ApprovalKeys;
 }
 
 /** A command's handler; what it reaches beyond the view state is its own narrow part of the context. */

@@ -20,6 +20,7 @@ const SCOPE_NAMES: Record<KeyScope, string> = {
   jobs: 'Failed jobs',
   runbooks: 'Runbooks',
   fleet: 'Fleet',
+  approvals: 'Approvals',
 };
 
 /** Bindings grouped by the set of scopes (and panels) they work in, in table order. */

@@ -15,6 +15,7 @@ import { overlayKey, overlayShown, planScrollKey } from './overlay.js';
 import { promptKey } from './prompt.js';
 import { drillAskKey } from './drillPrompt.js';
 import { runbookAskKey } from './runbookKeys.js';
+import { approvalAskKey } from './approvalKeys.js';
 
 export function toKeyPress(input: string, key: Key): KeyPress {
   return {
@@ -43,6 +44,7 @@ export function scopeOf(s: ViewState): KeyScope {
   if (s.jobs) return 'jobs';
   if (s.runbooks) return 'runbooks';
   if (s.fleet) return 'fleet';
+  if (s.approvals) return 'approvals';
   if (s.checklist) return 'checklist';
   return s.detail ? 'detail' : 'dashboard';
 }
@@ -83,7 +85,7 @@ const overlayOpen = (ctx: DispatchContext) => overlayShown(ctx.actions?.phase(),
 /** Text is being typed: the action box, a prompt or the drill's question has the keys. */
 function typing(ctx: DispatchContext): boolean {
   const s = ctx.getState();
-  return overlayOpen(ctx) || (s.entry !== null && !s.help) || s.drillAsk !== null;
+  return overlayOpen(ctx) || (s.entry !== null && !s.help) || s.drillAsk !== null || Boolean(s.approvals?.ask);
 }
 
 export function handleKey(press: KeyPress, ctx: DispatchContext): void {
@@ -114,6 +116,7 @@ function handleOneKey(press: KeyPress, ctx: DispatchContext): void {
   }
   if (state.entry && !state.help) return promptKey(press, ctx);
   if (state.drillAsk) return drillAskKey(press, ctx);
+  if (state.approvals?.ask) return approvalAskKey(press, ctx);
   if (state.drill && !state.help) {
     // the drill screen: Esc hides it (the drill goes on)
     if (press.escape) ctx.dispatch({ type: 'drill', open: false });

@@ -75,6 +75,8 @@ function runCommandLine(text: string, ctx: DispatchContext): void {
       return HANDLERS.checklist(ctx, TYPED);
     case 'fleet':
       return HANDLERS.fleet(ctx, TYPED);
+    case 'approvals':
+      return HANDLERS.approvals(ctx, TYPED);
     case 'env':
       return runEnvCommand(parsed.name, ctx);
     case 'note':

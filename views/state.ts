@@ -42,6 +42,17 @@ export interface LogViewState {
   topErrors: boolean | null;
 }
 
+/** The approvals screen (V, :approvals): a row selected, a request's plan open, its id being typed to decide. */
+export interface ApprovalsState {
+  selected: number;
+  /** the request whose plan is open; null: the list */
+  open: string | null;
+  /** first line of the plan shown */
+  scroll: number;
+  /** Y or N was pressed: the request's id is being typed, as `opsdeck approve ID` asks */
+  ask: { verdict: 'approved' | 'rejected'; text: string } | null;
+}
+
 /** The failed-job browser of one queue (J on the Queues panel). */
 export interface JobsState {
   redis: string;
@@ -100,6 +111,8 @@ export interface ViewState {
   runbookKey: string | null;
   /** the `:fleet` screen is open, on the selected environment's row */
   fleet: { selected: number } | null;
+  /** the approvals screen is open */
+  approvals: ApprovalsState | null;
 }
 
 export const initialViewState: ViewState = {
@@ -127,6 +140,7 @@ export const initialViewState: ViewState = {
   runbooks: false,
   runbookKey: null,
   fleet: null,
+  approvals: null,
 };
 
 export type ViewAction =
@@ -170,6 +184,12 @@ export type ViewAction =
   | { type: 'fleet'; open: boolean }
   | { type: 'fleetSelect'; delta: number; count: number }
   | { type: 'runbookSelect'; key: string | null }
+  | { type: 'approvals'; open: boolean }
+  | { type: 'approvalsSelect'; delta: number; count: number }
+  /** a request's plan opens (its id), or the list comes back (null) */
+  | { type: 'approvalOpen'; id: string | null }
+  | { type: 'approvalScroll'; delta: number; max: number }
+  | { type: 'approvalAsk'; ask: ApprovalsState['ask'] }
   /** another environment is shown: what was selected or filtered in the last one means nothing here */
   | { type: 'environmentSwitched' };
 
@@ -204,6 +224,8 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       if (s.jobs) return { ...s, jobs: null };
       if (s.runbooks) return { ...s, runbooks: false };
       if (s.fleet) return { ...s, fleet: null };
+      if (s.approvals?.open) return { ...s, approvals: { ...s.approvals, open: null, scroll: 0, ask: null } };
+      if (s.approvals) return { ...s, approvals: null };
       if (s.checklist) return { ...s, checklist: false };
       if (s.detail) return { ...s, detail: null };
       return s;
@@ -268,12 +290,28 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
     case 'runbooks':
       return a.open === s.runbooks ? s : { ...s, runbooks: a.open, help: false, checklist: false, drill: false };
     case 'fleet':
-      return a.open === (s.fleet !== null) ? s : { ...s, fleet: a.open ? { selected: 0 } : null, help: false, checklist: false, runbooks: false, drill: false };
+      return a.open === (s.fleet !== null) ? s : { ...s, fleet: a.open ? { selected: 0 } : null, help: false, checklist: false, runbooks: false, drill: false, approvals: null };
     case 'fleetSelect': {
       if (!s.fleet) return s;
       const next = Math.max(0, Math.min(Math.max(0, a.count - 1), s.fleet.selected + a.delta));
       return next === s.fleet.selected ? s : { ...s, fleet: { selected: next } };
     }
+    case 'approvals':
+      return a.open === (s.approvals !== null) ? s : { ...s, approvals: a.open ? { selected: 0, open: null, scroll: 0, ask: null } : null, help: false, checklist: false, runbooks: false, drill: false, fleet: null };
+    case 'approvalsSelect': {
+      if (!s.approvals) return s;
+      const next = Math.max(0, Math.min(Math.max(0, a.count - 1), s.approvals.selected + a.delta));
+      return next === s.approvals.selected ? s : { ...s, approvals: { ...s.approvals, selected: next } };
+    }
+    case 'approvalOpen':
+      return s.approvals ? { ...s, approvals: { ...s.approvals, open: a.id, scroll: 0, ask: null } } : s;
+    case 'approvalScroll': {
+      if (!s.approvals) return s;
+      const next = Math.max(0, Math.min(a.max, s.approvals.scroll + a.delta));
+      return next === s.approvals.scroll ? s : { ...s, approvals: { ...s.approvals, scroll: next } };
+    }
+    case 'approvalAsk':
+      return s.approvals ? { ...s, approvals: { ...s.approvals, ask: a.ask } } : s;
     case 'runbookSelect':
       return s.runbookKey === a.key ? s : { ...s, runbookKey: a.key };
     case 'drill':
@@ -316,7 +354,7 @@ function reduce(s: ViewState, a: ViewAction): ViewState {
       return next === s.jobs.scroll ? s : { ...s, jobs: { ...s.jobs, scroll: next } };
     }
     case 'environmentSwitched':
-      return { ...s, jobs: null, detail: null, filters: {}, selection: {}, actionTarget: null, actionHidden: false, quitArmed: false, checklistKey: null, checklistOkOpen: false, moved: false, problemKey: null, logs: initialViewState.logs };
+      return { ...s, jobs: null, approvals: null, detail: null, filters: {}, selection: {}, actionTarget: null, actionHidden: false, quitArmed: false, checklistKey: null, checklistOkOpen: false, moved: false, problemKey: null, logs: initialViewState.logs };
     case 'logs': {
       const next = { ...s.logs, ...a.patch };
       const same = (Object.keys(next) as (keyof LogViewState)[]).every((k) => next[k] === s.logs[k]);

@@ -332,7 +332,7 @@ export class ActionController {
     } catch (err) {
       return refused(errorMessage(err));
     }
-    this.update(id, { progress: { message: `waiting for approval (request ${request.id}): another operator reads the plan and approves it with opsdeck approve ${request.id} (their header counts it as pending)`, awaitingApproval: true } });
+    this.update(id, { progress: { message: `waiting for approval (request ${request.id}): another operator reads the plan and approves it on their approvals screen (V) or with opsdeck approve ${request.id} (their header counts it as pending)`, awaitingApproval: true } });
     const d = await this.approvals.decided(request.id, signal);
     if (!d.approved) return refused(`request ${request.id}: ${d.message}; nothing was done`);
     this.update(id, { progress: { message: `approved (request ${request.id}): running…` } });

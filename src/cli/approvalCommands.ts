@@ -156,24 +156,36 @@ async function decide(io: ActionIo, g: GlobalOptions, idText: string, flags: { c
     io.stderr.write(requestLines(request).join('\n') + '\n');
     let typed = flags.confirm;
     if (typed === undefined && io.isTTY && request.status === 'pending') typed = await typedId(io, verb, id);
-    const record = (detail: string, outcome: 'ok' | 'refused') => deps.journal.append(journalEntry(deps, request.env, verb, request.target, detail, outcome, { approvalRequest: id, planHash: request.planHash, summary: request.plan.summary }));
-    if (request.status === 'pending' && (typed === undefined || normaliseId(typed) !== id)) {
-      const why = typed === undefined ? `no confirmation given; type (or pass --confirm) ${id}` : `the confirmation "${oneLine(typed).slice(0, 20)}" is not ${id}`;
-      io.stdout.write(`refused: ${why}: nothing was decided\n`);
-      return EXIT.refused;
-    }
-    const me = runningOperator(opened, io.env);
-    const d = await store.decide(id, verdict, me);
-    if (!d.done) {
-      await record(`${verb} refused: ${d.message}`, 'refused');
-      io.stdout.write(`refused: ${d.message}\n`);
-      return EXIT.refused;
-    }
-    await record(`${d.request.status} request ${id} of ${operatorLine(request.requester)} for ${request.plan.summary}, as ${operatorLine(me)}`, 'ok');
-    if (verdict === 'approved') io.stdout.write(`approved: request ${id} (until ${clock(d.request.decision!.expiresAt)}); ${request.requester.user} can now run the same command with --approval ${id}\n`);
-    else io.stdout.write(`rejected: request ${id}\n`);
-    return EXIT.ok;
+    const d = await decideRequest(deps, opened, request, verdict, typed, io.env);
+    io.stdout.write(`${d.message}\n`);
+    return d.ok ? EXIT.ok : EXIT.refused;
   });
+}
+
+/**
+ * The one decision path, for `opsdeck approve|reject ID` and the dashboard's
+ * approvals screen alike: the typed id checked, the store's decision (which
+ * refuses self-approval and a request already decided), and the journal's
+ * record either way. Answers the one line to show.
+ */
+export async function decideRequest(deps: Deps, opened: OpenedEnvironment, request: ApprovalRequest, verdict: 'approved' | 'rejected', typed: string | undefined, processEnv: NodeJS.ProcessEnv): Promise<{ ok: boolean; message: string }> {
+  const { id } = request;
+  const verb = verdict === 'approved' ? 'approve' : 'reject';
+  const store = storeOf(deps, opened.info.name);
+  const record = (detail: string, outcome: 'ok' | 'refused') => deps.journal.append(journalEntry(deps, request.env, verb, request.target, detail, outcome, { approvalRequest: id, action: request.action, planHash: request.planHash, summary: request.plan.summary }));
+  if (request.status === 'pending' && (typed === undefined || normaliseId(typed) !== id)) {
+    const why = typed === undefined ? `no confirmation given; type (or pass --confirm) ${id}` : `the confirmation "${oneLine(typed).slice(0, 20)}" is not ${id}`;
+    return { ok: false, message: `refused: ${why}: nothing was decided` };
+  }
+  const me = runningOperator(opened, processEnv);
+  const d = await store.decide(id, verdict, me);
+  if (!d.done) {
+    await record(`${verb} refused: ${d.message}`, 'refused');
+    return { ok: false, message: `refused: ${d.message}` };
+  }
+  await record(`${d.request.status} request ${id} of ${operatorLine(request.requester)} for ${request.plan.summary}, as ${operatorLine(me)}`, 'ok');
+  if (verdict === 'approved') return { ok: true, message: `approved: request ${id} (until ${clock(d.request.decision!.expiresAt)}); ${request.requester.user} can now run the same command with --approval ${id}` };
+  return { ok: true, message: `rejected: request ${id}` };
 }
 
 export function approvalCommands(program: Command, io: ActionIo): void {

@@ -20,7 +20,7 @@ import { ecsActionContext, executorDeps, resourceLocator, sleep } from '../cli/a
 import { deferredLock } from '../actions/lockSelect.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
 import { tuiDrill } from './drill.js';
-import { deferredGate, tuiApprovalRequester } from './approvals.js';
+import { deferredGate, tuiApprovalRequester, tuiApprovals } from './approvals.js';
 import { TuiJobs } from './jobs.js';
 import type { Observed, TuiActions } from './ports.js';
 import { Observable } from '../engine/observable.js';
@@ -136,9 +136,10 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
   const team = teamLine(pending);
   const drill = tuiDrill(opened, processEnv, () => runtime.env.readOnly);
   const jobs = controls.queues ? new TuiJobs(controls.queues) : undefined;
+  const approvals = tuiApprovals(opened, pending, () => runtime.env, processEnv);
 
   return {
-    actions: { controller, requests, notes: () => notes, busy: (target) => actionBusy(controller, target), ...(drill ? { drill } : {}), ...(jobs ? { jobs } : {}), team },
+    actions: { controller, requests, notes: () => notes, busy: (target) => actionBusy(controller, target), ...(drill ? { drill } : {}), ...(jobs ? { jobs } : {}), team, approvals },
     contexts,
     async settle(report) {
       if (drill?.busy()) {
@@ -151,6 +152,7 @@ export function tuiActions(opened: OpenedEnvironment, runtime: Runtime, processE
         if (cleanup && cleanup.status !== 'deleted' && cleanup.status !== 'none') report(`drill clean-up: ${cleanup.message}`);
         else report(end.report ? `backup drill ${end.report.outcome}: ${end.report.message}` : (end.error ?? 'the backup drill stopped'));
       }
+      approvals.close();
       const running = controller.unfinished();
       quitting.abort(new Error('opsdeck was closed'));
       // a plan still being read is dropped; nothing was sent

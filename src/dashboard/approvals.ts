@@ -1,16 +1,21 @@
 /**
- * The two-person rule in the dashboard, requester's side: the confirmed plan
- * becomes a request in the team store (journaled and notified as from the
- * command line) and the run waits, reading the request every second, until
- * another operator decides.
+ * The two-person rule in the dashboard. The requester's side: the confirmed
+ * plan becomes a request in the team store (journaled and notified as from
+ * the command line) and the run waits, reading the request every second,
+ * until another operator decides. The approver's side: the approvals
+ * screen's feed (approvalsFeed.ts) on this environment's store, deciding
+ * through the command line's `decideRequest`.
  */
 import type { ApprovalGate } from '../actions/executor.js';
 import type { ApprovalRequester } from '../actions/controller.js';
-import { executorDeps } from '../cli/actionSetup.js';
-import { recordRequest } from '../cli/approvalCommands.js';
+import type { executorDeps } from '../cli/actionSetup.js';
+import { decideRequest, recordRequest } from '../cli/approvalCommands.js';
 import type { OpenedEnvironment } from '../cli/environment.js';
 import type { EnvironmentInfo } from '../model/environment.js';
 import { approvalsNeeded, operatorLine, type ApprovalStore } from '../team/approvals.js';
+import { runningOperator } from '../cli/actionSetup.js';
+import { createApprovalsFeed } from './approvalsFeed.js';
+import type { TuiApprovalsHandle } from './ports.js';
 
 type Pending = ReturnType<typeof executorDeps>;
 
@@ -57,4 +62,26 @@ export async function approvedBy(store: Pick<ApprovalStore, 'get'>, id: string, 
       signal.addEventListener('abort', () => (clearTimeout(t), done()), { once: true });
     });
   }
+}
+
+/** The approvals screen's feed of this environment; `env` is the header's (its identity arrives after start-up). */
+export function tuiApprovals(opened: OpenedEnvironment, pending: Pending, env: () => EnvironmentInfo, processEnv: NodeJS.ProcessEnv): TuiApprovalsHandle {
+  const name = opened.info.name;
+  const now = () => ({ ...opened, info: env() });
+  const store = async () => {
+    const deps = await pending;
+    if (!deps.approvalStore) throw new Error('the team store is not open');
+    return deps.approvalStore;
+  };
+  return createApprovalsFeed({
+    unavailable: async () => {
+      if (!opened.config.approvals) return `${name} has no two-person rule: add approvals: { destructive: 1 } to the environment in the config (and team.store)`;
+      if (!opened.teamStore || !(await pending).approvalStore) return `${name} keeps approvals in the team store, and none is configured: set team.store (in the demo, OPSDECK_TEAM_DB)`;
+      return undefined;
+    },
+    pending: async () => (await store()).pending(name),
+    get: async (id) => (await store()).get(id),
+    me: () => runningOperator(now(), processEnv),
+    decide: async (request, verdict, typed) => decideRequest(await pending, now(), request, verdict, typed, processEnv),
+  });
 }

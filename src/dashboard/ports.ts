@@ -14,6 +14,7 @@ import type { JobDetail, JobList } from '../model/jobs.js';
 import type { Severity } from '../model/findings.js';
 import type { RunStage } from '../actions/controller.js';
 import type { RunOutcome } from '../actions/executor.js';
+import type { Tier } from '../actions/types.js';
 
 export type { ActionPhase, ActionUiState, RunView, RunStage } from '../actions/controller.js';
 export type { RunOutcome } from '../actions/executor.js';
@@ -60,6 +61,49 @@ export interface TuiActions {
   team?: Observed<string | undefined>;
   /** the runbook screen (src/dashboard/runbooks.ts) */
   runbooks?: TuiRunbooksHandle;
+  /** the approvals screen (src/dashboard/approvalsFeed.ts): another operator's requests, read and decided */
+  approvals?: TuiApprovalsHandle;
+}
+
+/** One pending approval request as the approvals screen lists it; its text is sanitized. */
+export interface ApprovalRow {
+  id: string;
+  /** "user@host (aws identity)" */
+  requester: string;
+  action: string;
+  target: string;
+  tier: Tier;
+  summary: string;
+  /** how old the request was, and how long it had to wait, when the list was read (the store's clock, not the dashboard's) */
+  ageMs: number;
+  expiresInMs: number;
+  /** the request as `opsdeck approve ID` shows it: who, why, and the plan the requester confirmed */
+  lines: readonly string[];
+  /** why this operator may not decide on it (their own request); absent: they may */
+  refusal?: string;
+}
+
+export interface ApprovalsView {
+  /** one line: why there is no list here (no approvals configured, no team store) */
+  unavailable?: string;
+  rows: readonly ApprovalRow[];
+  /** the list was read at least once */
+  read?: boolean;
+  /** the last read failed: one line */
+  error?: string;
+  /** a decision under way: "approving ABC123…" */
+  deciding?: string;
+  /** the last decision's answer, as the command line's */
+  result?: Reply;
+}
+
+/** The approvals screen's feed: the store read every few seconds while the screen is open; decisions through the CLI's code. */
+export interface TuiApprovalsHandle extends Observed<ApprovalsView> {
+  open(): void;
+  close(): void;
+  refresh(): void;
+  /** decides in the background (the answer arrives as `result`); `typed` is what the operator typed, checked as `opsdeck approve` checks it */
+  decide(id: string, verdict: 'approved' | 'rejected', typed: string): Reply;
 }
 
 /** What the job browser wants shown: a queue's failed jobs, and one of them open. */

@@ -27,13 +27,27 @@ interface Window {
   endedAt?: number;
 }
 
+/** The two-person rule's records (src/cli/approvalCommands.ts): the request's id, and for a decision the action it decides on. */
+function approvalOf(r: AuditRecord): { request: string; action?: string } | undefined {
+  const plan = r.plan as { approvalRequest?: unknown; action?: unknown } | null;
+  if (typeof plan?.approvalRequest !== 'string') return undefined;
+  return { request: plan.approvalRequest, ...(typeof plan.action === 'string' ? { action: plan.action } : {}) };
+}
+
+const DECIDED: Record<string, ActionPhase> = { approve: 'approved', reject: 'rejected' };
+
 /**
  * The phase a journal record stands for on a timeline: an intent is the
  * confirmed action about to call; the verification's verdict is its outcome
  * (a failed call is one already). A successful call still being watched and
- * an operator's reconciliation have no phase of their own.
+ * an operator's reconciliation have no phase of their own. An approval
+ * request is `requested` (not a refusal: the action may run once approved);
+ * another operator's decision on it is `approved` / `rejected`.
  */
 function phaseOf(r: AuditRecord): ActionPhase | undefined {
+  const approval = approvalOf(r);
+  if (approval && r.phase === 'refusal' && DECIDED[r.action] === undefined && r.outcome === 'refused') return 'requested';
+  if (approval && r.phase === 'outcome' && r.outcome === 'ok' && DECIDED[r.action]) return DECIDED[r.action];
   switch (r.phase) {
     case 'intent':
       return 'confirmed';
@@ -67,7 +81,8 @@ export function journalEntries(records: readonly AuditRecord[], w: Window): Acti
       kind: 'action',
       time: new Date(t).toISOString(),
       phase,
-      action: oneLine(r.action, 60),
+      // a decision is on the action it approves or rejects: the review reads one run from plan to outcome
+      action: oneLine(phase === 'approved' || phase === 'rejected' ? (approvalOf(r)?.action ?? r.action) : r.action, 60),
       target: oneLine(r.target, 200),
       summary: oneLine(planSummary(r), MESSAGE_MAX),
       by: oneLine(`${r.operator.user}@${r.operator.host}`, 120),

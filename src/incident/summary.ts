@@ -15,7 +15,7 @@ export interface ActionRun {
   /** epoch ms of its first entry */
   at: number;
   confirmedAt?: number;
-  outcome?: 'refused' | 'done' | 'failed' | 'aborted';
+  outcome?: 'refused' | 'rejected' | 'done' | 'failed' | 'aborted';
   outcomeAt?: number;
   message?: string;
 }
@@ -43,7 +43,7 @@ export interface IncidentSummary {
 
 const BAD = new Set<Severity>(['warn', 'crit']);
 const RANK: Record<Severity, number> = { ok: 0, unknown: 1, warn: 2, crit: 3 };
-const FINAL = new Set(['refused', 'done', 'failed', 'aborted']);
+const FINAL = new Set(['refused', 'rejected', 'done', 'failed', 'aborted']);
 
 export function summarise(rec: IncidentRecord): IncidentSummary {
   const entries = chronological(rec.entries);
@@ -64,7 +64,7 @@ export function summarise(rec: IncidentRecord): IncidentSummary {
       if (BAD.has(e.to)) add(e.subject);
       if (RANK[e.to] > RANK[worst]) worst = e.to;
     }
-    if (e.kind === 'action' && e.phase !== 'planned' && e.phase !== 'refused') add(e.target);
+    if (e.kind === 'action' && e.phase !== 'planned' && e.phase !== 'refused' && e.phase !== 'requested' && e.phase !== 'rejected') add(e.target);
   }
   const fired = [...findings.filter((f) => f.to === 'crit'), ...findings.filter((f) => f.to === 'warn')].map((f) => f.checkId);
 

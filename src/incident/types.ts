@@ -5,9 +5,13 @@
  */
 import type { Severity } from '../model/findings.js';
 
-/** What happened to an action, in the order an operator sees it. */
-export type ActionPhase = 'planned' | 'confirmed' | 'refused' | 'done' | 'failed' | 'aborted';
-export const ACTION_PHASES: readonly ActionPhase[] = ['planned', 'confirmed', 'refused', 'done', 'failed', 'aborted'];
+/**
+ * What happened to an action, in the order an operator sees it. Under the
+ * two-person rule a confirmed plan is first `requested`, then `approved` or
+ * `rejected` by another operator (a rejection ends it: nothing was done).
+ */
+export type ActionPhase = 'planned' | 'requested' | 'approved' | 'rejected' | 'confirmed' | 'refused' | 'done' | 'failed' | 'aborted';
+export const ACTION_PHASES: readonly ActionPhase[] = ['planned', 'requested', 'approved', 'rejected', 'confirmed', 'refused', 'done', 'failed', 'aborted'];
 
 export interface StartEntry {
   kind: 'start';

@@ -41,8 +41,9 @@ export interface KeySpec {
 /** Where a binding applies. `global` works everywhere except while typing. */
 /** `plan`: the confirmation box while it shows a plan (not `global`: typing the phrase has the letters). */
 /** `fleet`: every environment's verdict (F, :fleet). */
+/** `approvals`: the approval requests of the environment waiting for another operator (V, :approvals), a request's plan open. */
 /** `jobs`: the failed-job browser of a queue (its list, or a job's detail); `runbooks`: the runbook screen (B). */
-export type KeyScope = 'global' | 'dashboard' | 'detail' | 'checklist' | 'help' | 'plan' | 'jobs' | 'runbooks' | 'fleet';
+export type KeyScope = 'global' | 'dashboard' | 'detail' | 'checklist' | 'help' | 'plan' | 'jobs' | 'runbooks' | 'fleet' | 'approvals';
 
 export type CommandId =
   | 'quit'
@@ -92,6 +93,10 @@ export type CommandId =
   | 'queue-jobs'
   | 'fleet'
   | 'fleet-open'
+  | 'approvals'
+  | 'approval-open'
+  | 'approval-approve'
+  | 'approval-reject'
   | 'job-open'
   | 'job-mark'
   | 'job-requeue'
@@ -130,13 +135,13 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'focus-prev', label: 'shift+tab', keys: [{ key: 'tab', shift: true }], help: 'Focus the previous panel', scopes: ['dashboard'], dangerous: false },
   { command: 'focus-panel', label: '1-7', keys: DIGITS, help: 'Focus panel 1 to 7 (ECS, RDS, Logs, Queues, Postgres, Health, Metrics)', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'open', label: 'enter', keys: [{ key: 'return' }], help: 'Open the focused panel full-screen', hint: 'open', scopes: ['dashboard'], dangerous: false },
-  { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the checklist, the runbooks, the help or the filter', hint: 'back', scopes: ['detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
-  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help; in the log tail, scrolls down)', hint: 'move', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
-  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up (in the log tail: scroll back, which pauses it; new lines are counted)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
+  { command: 'back', label: 'esc', keys: [{ key: 'escape' }], help: 'Go back: close the panel, the checklist, the runbooks, the approvals, the help or the filter', hint: 'back', scopes: ['detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet', 'approvals'], dangerous: false },
+  { command: 'select-down', label: 'j ↓', keys: [{ input: 'j' }, { key: 'downArrow' }], help: 'Move the selection down (scrolls this help; in the log tail, scrolls down)', hint: 'move', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet', 'approvals'], dangerous: false },
+  { command: 'select-up', label: 'k ↑', keys: [{ input: 'k' }, { key: 'upArrow' }], help: 'Move the selection up (in the log tail: scroll back, which pauses it; new lines are counted)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet', 'approvals'], dangerous: false },
   { command: 'page-down', label: 'pgdn ctrl+d', keys: [{ key: 'pageDown' }, { input: 'd', ctrl: true }], help: 'Move the selection a page down', scopes: ['detail', 'checklist', 'help', 'jobs'], dangerous: false },
   { command: 'page-up', label: 'pgup ctrl+u', keys: [{ key: 'pageUp' }, { input: 'u', ctrl: true }], help: 'Move the selection a page up (in the log tail: pauses it)', scopes: ['detail', 'checklist', 'help', 'jobs'], dangerous: false },
-  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line held, paused)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
-  { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet'], dangerous: false },
+  { command: 'select-first', label: 'g home', keys: [{ input: 'g' }, { key: 'home' }], help: 'Jump to the first row (in the log tail: the oldest line held, paused)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet', 'approvals'], dangerous: false },
+  { command: 'select-last', label: 'G end', keys: [{ input: 'G' }, { key: 'end' }], help: 'Jump to the last row (in the log tail: follow the newest lines again)', scopes: ['dashboard', 'detail', 'checklist', 'help', 'runbooks', 'jobs', 'fleet', 'approvals'], dangerous: false },
   { command: 'filter', label: '/', keys: [{ input: '/' }], help: 'Filter the focused panel (Enter keeps it, Esc clears it); logs: text, /regex/i, !text hides', hint: 'filter', scopes: ['dashboard', 'detail'], dangerous: false },
   { command: 'command-line', label: ':', keys: [{ input: ':' }], help: 'Command line (:q, :help, :refresh, :1-7, :checklist, :runbook [NAME], :note TEXT, :env [NAME])', hint: 'cmd', scopes: ['dashboard', 'detail', 'checklist', 'runbooks'], dangerous: false },
   { command: 'refresh', label: 'r', keys: [{ input: 'r' }], help: 'Refresh the focused panel now', hint: 'refresh', scopes: ['dashboard', 'detail', 'jobs', 'fleet'], dangerous: false },
@@ -147,6 +152,11 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { command: 'checklist-fold', label: 'space', keys: [{ input: ' ' }, { key: 'return' }], help: 'In the checklist: open or fold the ok rows (enter too, on their line)', scopes: ['checklist'], dangerous: false },
   { command: 'fleet', label: 'F', keys: [{ input: 'F' }], help: 'The fleet: each environment\'s verdict and first problems, checked in the background; Enter opens one', hint: 'fleet', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'fleet-open', label: 'enter', keys: [{ key: 'return' }], help: 'In the fleet: open the selected environment (as :env NAME)', hint: 'open', scopes: ['fleet'], dangerous: false },
+  { command: 'approvals', label: 'V', keys: [{ input: 'V' }], help: 'The approvals (:approvals): requests waiting for another operator (two-person rule)', hint: 'approvals', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
+  { command: 'approval-open', label: 'enter', keys: [{ key: 'return' }], help: 'In the approvals: read the selected request\'s plan, as its requester confirmed it', hint: 'plan', scopes: ['approvals'], dangerous: false },
+  // approving lets another operator's destructive action run: read-only mode takes it away
+  { command: 'approval-approve', label: 'Y', keys: [{ input: 'Y' }], help: 'In the approvals: approve the request shown (type its id, as opsdeck approve ID)', hint: 'approve', scopes: ['approvals'], dangerous: true },
+  { command: 'approval-reject', label: 'N', keys: [{ input: 'N' }], help: 'In the approvals: reject the request shown (type its id, as opsdeck reject ID)', hint: 'reject', scopes: ['approvals'], dangerous: false },
   { command: 'runbooks', label: 'B', keys: [{ input: 'B' }], help: 'The runbooks: which apply now (their first check holds), stopped runs to resume, runs step by step', hint: 'runbooks', scopes: ['dashboard', 'detail', 'checklist'], dangerous: false },
   { command: 'runbook-run', label: 'enter', keys: [{ key: 'return' }], help: 'In the runbooks: plan the selected runbook (or the rest of a stopped run), type its one phrase', hint: 'plan & run', scopes: ['runbooks'], dangerous: true },
   { command: 'incident', label: 'i', keys: [{ input: 'i' }], help: 'Start an incident (Enter alone: "Incident in <env>"), or end the open one and write its review', hint: 'incident', scopes: ['dashboard', 'detail', 'checklist', 'runbooks'], dangerous: false },

@@ -2,28 +2,22 @@
 import { describe, expect, test, beforeAll, afterAll } from 'vitest';
 import { KEYS, type Harness } from '../views/render.js';
 import { actionViews } from '../views/actionView.js';
-import { createTestDatabase, type TestDatabase } from '../postgres/helpers.js';
-import { openTeamStore, type TeamStore } from '../../src/team/store.js';
-import { migrate } from '../../src/team/migrations.js';
+import { approvalDb, type ApprovalDb } from './support/approvalDb.js';
 import { approvalGate, ApprovalStore, type ApprovalOperator } from '../../src/team/approvals.js';
 import { approvedBy } from '../../src/dashboard/approvals.js';
 
 const { open } = actionViews();
-let db: TestDatabase;
-let team: TeamStore;
+let t: ApprovalDb;
 let store: ApprovalStore;
 const ana: ApprovalOperator = { user: 'ana', aws: 'sandbox:ana', host: 'h1' };
 const bo: ApprovalOperator = { user: 'bo', aws: 'sandbox:bo', host: 'h2' };
 
 beforeAll(async () => {
-  db = await createTestDatabase(undefined, 'approvals_tui');
-  team = openTeamStore(db.url);
-  await migrate(team.pool);
-  store = new ApprovalStore(team.pool);
+  t = await approvalDb('approvals_tui');
+  ({ store } = t);
 });
 afterAll(async () => {
-  await team?.close();
-  await db?.drop();
+  await t?.close();
 });
 
 const approvals = () => ({

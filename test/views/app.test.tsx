@@ -123,7 +123,7 @@ describe('keys', () => {
     v.press('?');
     let frame = await v.waitFor((f) => f.includes('j ↓ more'));
     expect(frame).not.toContain('Show only error lines');
-    for (let i = 0; i < 22; i++) v.press('j');
+    for (let i = 0; i < 27; i++) v.press('j');
     frame = await v.waitFor((f) => f.includes('Show only error lines'));
     expect(frame).not.toContain('Quit opsdeck');
     expectFits(frame, 80, 24);
@@ -299,7 +299,7 @@ describe('read-only', () => {
   });
 
   test('shows them when writable', async () => {
-    const v = open({ noColor: true, columns: 120, rows: 80, bindings: table, env: { ...demoEnv } });
+    const v = open({ noColor: true, columns: 120, rows: 90, bindings: table, env: { ...demoEnv } });
     await v.waitFor((f) => f.includes('S zero all') && f.includes('s scale'));
     v.press('S');
     await v.waitFor(() => v.runtime.refresh.mock.calls.length === 1);

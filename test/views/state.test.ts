@@ -60,7 +60,7 @@ describe('command line', () => {
   test('an unknown command is named, cleaned of control characters, with the known ones', () => {
     const parsed = parseCommand('rm\x1b[2J -rf');
     expect(parsed).toEqual({ kind: 'unknown', text: 'rm -rf' });
-    expect(unknownCommandMessage('rm -rf')).toBe('unknown command ":rm -rf" (known: q, quit, help, refresh, 1-7, ecs, rds, logs, queues, postgres, health, metrics, checklist, runbooks, runbook [name], note [text], env [name], fleet)');
+    expect(unknownCommandMessage('rm -rf')).toBe('unknown command ":rm -rf" (known: q, quit, help, refresh, 1-7, ecs, rds, logs, queues, postgres, health, metrics, checklist, runbooks, runbook [name], note [text], env [name], fleet, approvals)');
   });
 });
 
