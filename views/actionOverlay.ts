@@ -262,7 +262,8 @@ export function overlayFooter(s: ActionUiState, width: number, system = 'ECS'): 
       keys.push(['esc', 'cancel']);
       break;
     case 'confirm':
-      if (s.plan?.tier === 'reversible') keys.push(['y', 'go ahead'], ['n enter esc', 'cancel']);
+      if (s.reason && !s.reason.entered) keys.push(['type', 'why, one line'], ['enter', 'then the confirmation'], ['esc', 'cancel']);
+      else if (s.plan?.tier === 'reversible') keys.push(['y', 'go ahead'], ['n enter esc', 'cancel']);
       else keys.push(['type', s.plan?.phrase ?? ''], ['enter', 'confirm'], ['esc', 'cancel']);
       break;
     case 'running':

@@ -25,10 +25,11 @@ function base(inc: Pick<IncidentInfo, 'id' | 'title' | 'environment'>, at: numbe
 
 type Stage = 'Investigating' | 'Identified' | 'Resolved';
 
-/** Each line of a status-page draft sanitised, the line breaks kept; `stage` omitted: the latest the timeline reached. */
+/** Each line of a status-page draft sanitised, the line breaks kept; `stage` omitted: the latest the open incident reached. */
 function draft(rec: IncidentRecord, stage?: Stage): string | undefined {
   const updates = statusPageUpdates(summarise(rec));
-  const update = stage ? updates.find((u) => u.stage === stage) : updates.filter((u) => u.stage === 'Investigating' || u.at !== undefined).at(-1);
+  // a note's draft is never "Resolved": the notice may be built after the end (the dashboard builds it off the key press)
+  const update = stage ? updates.find((u) => u.stage === stage) : updates.filter((u) => u.stage !== 'Resolved' && u.at !== undefined).at(-1);
   return update?.text.split('\n').map((l) => oneLine(l, 1000)).join('\n');
 }
 

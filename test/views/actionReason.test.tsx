@@ -31,6 +31,8 @@ describe('the reason line', () => {
     expect(frame).toContain('DESTRUCTIVE');
     expect(frame).toContain('Why? one line for the journal');
     expect(frame).not.toContain('Type api to confirm');
+    // the hint bar says what the box asks now
+    expect(frame).toContain('type why, one line');
     expectFits(frame, 80, 24);
 
     v.press(KEYS.enter);
