@@ -157,6 +157,14 @@ function sections(input: OverlayInput, w: number): Sections {
       const c = s.confirm!;
       const middle = planBody(s, w, input.notes ?? []);
       const bottom: Line[] = [[]];
+      const r = s.reason;
+      if (r && !r.entered) {
+        bottom.push([seg('Why? ', 'accent', { bold: true }), seg('one line for the journal (and the approver), then enter'), seg('   esc cancels', 'muted')]);
+        bottom.push([seg('reason> ', 'accent', { bold: true }), seg(r.value), seg(' ', 'text', { inverse: true })]);
+        if (r.error) bottom.push(...wrapped(`${GLYPH.crit} ${r.error}`, w, 'crit'));
+        return { ...base, top: [...wrapped(plan.summary, w), []], middle, bottom };
+      }
+      if (r) bottom.push(...para('reason', r.value, w));
       if (plan.tier === 'reversible') {
         bottom.push([seg('Go ahead?  '), seg('[y] yes'), seg('  '), seg('[N] no', 'focus', { inverse: true, bold: true }), seg('   enter or esc: no', 'muted')]);
       } else {
@@ -254,7 +262,8 @@ export function overlayFooter(s: ActionUiState, width: number, system = 'ECS'): 
       keys.push(['esc', 'cancel']);
       break;
     case 'confirm':
-      if (s.plan?.tier === 'reversible') keys.push(['y', 'go ahead'], ['n enter esc', 'cancel']);
+      if (s.reason && !s.reason.entered) keys.push(['type', 'why, one line'], ['enter', 'then the confirmation'], ['esc', 'cancel']);
+      else if (s.plan?.tier === 'reversible') keys.push(['y', 'go ahead'], ['n enter esc', 'cancel']);
       else keys.push(['type', s.plan?.phrase ?? ''], ['enter', 'confirm'], ['esc', 'cancel']);
       break;
     case 'running':

@@ -16,8 +16,9 @@ export function overlayShown(phase: string | undefined, hidden: boolean): boolea
 
 /**
  * A key that scrolls the plan in the confirmation box, or undefined. The
- * arrows, PgUp/PgDn and Home/End always scroll; j and k only in a y/N box,
- * since a typed phrase may begin with either letter.
+ * arrows, PgUp/PgDn and Home/End always scroll; j and k only in a y/N box
+ * once its reason (if asked) is in, since a typed phrase or reason may
+ * begin with either letter.
  */
 export function planScrollKey(press: KeyPress, ctx: Pick<DispatchContext, 'bindings'> & { actions: ActionKeys }): KeyBinding | undefined {
   const s = ctx.actions.state();
@@ -25,7 +26,9 @@ export function planScrollKey(press: KeyPress, ctx: Pick<DispatchContext, 'bindi
   const b = resolveKey(press, 'plan', ctx.bindings.filter((x) => x.scopes.includes('plan')));
   if (!b) return undefined;
   const letter = !press.upArrow && !press.downArrow && !press.pageUp && !press.pageDown && !press.home && !press.end;
-  return letter && s.plan?.tier !== 'reversible' ? undefined : b;
+  // the reason line takes every letter, whatever the tier
+  const typing = s.plan?.tier !== 'reversible' || (s.reason !== undefined && !s.reason.entered);
+  return letter && typing ? undefined : b;
 }
 
 /**

@@ -2,7 +2,8 @@
  * The TUI's side of an action, kept out of the views: a key press only
  * calls `begin` or `key`, which start work here; the views draw `getState()`.
  * Phases of the box: input (ask for a number, a revision, an id) → planning
- * → confirm (the typed phrase); once confirmed the action becomes a run:
+ * → confirm (for a destructive or approval-guarded plan first the reason
+ * line, reason.ts, then the typed phrase); once confirmed the action becomes a run:
  * running (its call, then watching the change take effect) → finished.
  *
  * One box at a time, several runs at once: a restore watched for an hour
@@ -18,6 +19,7 @@ import { editLine } from '../keys/lineEditor.js';
 import { Observable } from '../engine/observable.js';
 import { errorMessage } from '../text/sanitize.js';
 import { confirmKey, startConfirm, type ConfirmState } from './confirm.js';
+import { givenReason, reasonAsked, reasonKey, startReason, type ReasonState } from './reason.js';
 import { journalMistypedPhrase, notify, runAction, type ExecutorDeps, type RunResult } from './executor.js';
 import type { ActionContext, ActionDefinition, Plan, VerifyProgress } from './types.js';
 
@@ -56,6 +58,8 @@ export interface ActionUiState {
   prompt?: ActionPrompt;
   plan?: Plan;
   confirm?: ConfirmState;
+  /** the reason line, asked before the phrase (confirm phase) of a destructive or approval-guarded plan */
+  reason?: ReasonState;
   progress?: VerifyProgress;
   result?: RunResult;
   /** a failure before anything ran (the plan could not be made) */
@@ -97,7 +101,8 @@ const BOX_OPEN = new Set<ActionPhase>(['input', 'planning', 'confirm']);
  * decision; approved, it runs with that approval.
  */
 export interface ApprovalRequester {
-  request(plan: Plan): Promise<{ id: string }>;
+  /** `reason`: the operator's, from the box's reason line */
+  request(plan: Plan, reason: string | undefined): Promise<{ id: string }>;
   /** resolves when decided: approved, or why not (rejected, expired, stopped) */
   decided(id: string, signal: AbortSignal): Promise<{ approved: true } | { approved: false; message: string }>;
 }
@@ -164,6 +169,10 @@ export class ActionController {
       case 'input':
         return this.promptKey(press);
       case 'confirm': {
+        if (s.reason && !s.reason.entered) {
+          const reason = reasonKey(s.reason, press);
+          return reason === 'cancelled' ? this.close() : this.setFront({ ...s, reason });
+        }
         const next = confirmKey(s.confirm!, press);
         if (next.status === 'cancelled') return this.close();
         if (next.status === 'accepted') return this.run(next.typed);
@@ -277,7 +286,8 @@ export class ActionController {
         if (abort.signal.aborted) return;
         // read-only and refused plans go straight to the executor, which says why and journals it
         if (req.ctx.env.readOnly || plan.refusal) return this.run(undefined, plan);
-        this.setFront({ phase: 'confirm', title: plan.title, plan, confirm: startConfirm(plan.tier, plan.phrase), ...tag });
+        const reason = reasonAsked(plan, this.deps.approvals?.required(plan) ?? false) ? { reason: startReason() } : {};
+        this.setFront({ phase: 'confirm', title: plan.title, plan, confirm: startConfirm(plan.tier, plan.phrase), ...reason, ...tag });
         // only a plan put before the operator: a refused one reaches the observer once, as the executor's outcome
         notify(this.deps.observer, (o) => o.planned?.(plan));
       },
@@ -290,6 +300,7 @@ export class ActionController {
   private run(typed: string | undefined, planned?: Plan): void {
     const plan = planned ?? this.front.plan!;
     const req = this.request!;
+    const reason = planned ? undefined : givenReason(this.front.reason);
     const id = ++this.seq;
     const own: Running = { abort: new AbortController(), stopWhenWatching: false };
     this.running.set(id, own);
@@ -300,7 +311,7 @@ export class ActionController {
     this.shown = id;
     this.publish();
     const go = async (): Promise<RunResult> => {
-      const approval = await this.approved(id, plan, typed, own.abort.signal);
+      const approval = await this.approved(id, plan, typed, reason, own.abort.signal);
       if (approval.refused) return approval.refused;
       return runAction(this.deps, {
         action: req.action,
@@ -308,6 +319,7 @@ export class ActionController {
         plan,
         typed,
         ...(approval.id !== undefined ? { approval: approval.id } : {}),
+        ...(reason !== undefined ? { reason } : {}),
         signal: own.abort.signal,
         // verification reports from its first read on: the call is made, the lock released
         onProgress: (progress) => {
@@ -323,12 +335,12 @@ export class ActionController {
   }
 
   /** Where the environment asks for approvals and the phrase was right: the request, then the wait; else nothing to wait for. */
-  private async approved(id: number, plan: Plan, typed: string | undefined, signal: AbortSignal): Promise<{ id?: string; refused?: RunResult }> {
+  private async approved(id: number, plan: Plan, typed: string | undefined, reason: string | undefined, signal: AbortSignal): Promise<{ id?: string; refused?: RunResult }> {
     if (!this.approvals || !this.deps.approvals?.required(plan) || typed !== plan.phrase || plan.refusal) return {};
     const refused = (message: string): { refused: RunResult } => ({ refused: { outcome: 'refused', message, requestIds: [] } });
     let request: { id: string };
     try {
-      request = await this.approvals.request(plan);
+      request = await this.approvals.request(plan, reason);
     } catch (err) {
       return refused(errorMessage(err));
     }

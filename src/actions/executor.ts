@@ -83,6 +83,8 @@ export interface RunResult {
   verify?: VerifyResult;
   /** the reason given to bypass the two-person rule, when it was */
   breakGlass?: string;
+  /** why the operator acted (RunRequest.reason), for the observers: the notification carries it */
+  reason?: string;
 }
 
 export interface RunRequest<Args, Ctx extends ActionContext, P = unknown> {
@@ -125,10 +127,11 @@ export async function runAction<Args, Ctx extends ActionContext, P>(deps: Execut
 
 async function observed<Args, Ctx extends ActionContext, P>(deps: ExecutorDeps, req: Omit<RunRequest<Args, Ctx, P>, 'typed'>, confirmation: Confirmation): Promise<RunResult> {
   let result: RunResult;
+  const why = req.reason?.trim() ? { reason: oneLine(req.reason, 300) } : {};
   try {
-    result = await guarded(deps, req, confirmation);
+    result = { ...(await guarded(deps, req, confirmation)), ...why };
   } catch (err) {
-    notify(deps.observer, (o) => o.outcome?.(req.plan, { outcome: 'failed', message: `${req.plan.title} failed: ${errorMessage(err)}`, requestIds: [] }));
+    notify(deps.observer, (o) => o.outcome?.(req.plan, { outcome: 'failed', message: `${req.plan.title} failed: ${errorMessage(err)}`, requestIds: [], ...why }));
     throw err;
   }
   notify(deps.observer, (o) => o.outcome?.(req.plan, result));

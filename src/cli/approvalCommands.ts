@@ -86,7 +86,7 @@ export async function recordRequest(deps: Deps, opened: OpenedEnvironment, plan:
       planHash: hash,
     }),
   );
-  void notifyApprovalRequested(deps.notifier, { id: request.id, plan, planHash: hash, requestedAt: request.createdAt.getTime(), expiresAt: request.expiresAt.getTime(), by: operatorLine(request.requester) });
+  void notifyApprovalRequested(deps.notifier, { id: request.id, plan, planHash: hash, requestedAt: request.createdAt.getTime(), expiresAt: request.expiresAt.getTime(), by: operatorLine(request.requester), reason });
   return request;
 }
 

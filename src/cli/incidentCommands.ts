@@ -118,10 +118,13 @@ export function incidentCommands(program: Command, io: ActionIo): void {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const environment = await incidentEnvironment(g, io.env);
       let info;
+      let teamRecord: IncidentRecord | undefined;
       try {
         const shared = await withTeam(g, io, async (t, envName) => {
           const r = await t.start(envName, words.join(' '));
           if (!r.started) throw new UserError(`incident ${openedText(r.incident)} is already open; join it with: opsdeck incident join`, EXIT.refused);
+          // for the notice's status-page draft; the incident is started whether or not it can be read back
+          teamRecord = await t.record(r.incident, io.env).catch(() => undefined);
           return infoOf(r.incident, io.env, t.store.where);
         });
         if (shared) info = shared.value;
@@ -138,7 +141,7 @@ export function incidentCommands(program: Command, io: ActionIo): void {
         ].join('\n') + '\n',
       );
       // said first: the notification may take its bounded time
-      await tell(g, incidentStarted(info, { env: io.env }));
+      await tell(g, incidentStarted(info, { env: io.env, ...(teamRecord ? { rec: teamRecord } : {}) }));
       io.setCode(EXIT.ok);
     });
 
@@ -170,16 +173,16 @@ export function incidentCommands(program: Command, io: ActionIo): void {
           if (!text) throw new UserError('the note is empty', EXIT.usage);
           const done = await t.append(envName, { kind: 'note', time: new Date().toISOString(), text: oneLine(text, 2000), by: t.by });
           if (!done) throw new UserError(`no incident is open in ${envName}; start one with: opsdeck incident start "what is wrong"`, EXIT.refused);
-          return done;
+          return { ...done, rec: await t.record(done.incident, io.env).catch(() => undefined) };
         });
       } catch (err) {
         refusal(err);
       }
       if (shared) {
-        const { incident: inc, event } = shared.value;
+        const { incident: inc, event, rec: teamRec } = shared.value;
         const at = Date.parse(event.entry.time);
         io.stdout.write(`noted at ${clockUtc(at)} UTC (${offset(at, inc.openedAt)}) on the team incident ${inc.id}\n`);
-        if (event.entry.kind === 'note') await tell(g, incidentNoted({ id: inc.id, title: inc.title, environment: inc.env }, event.entry.text, at, event.operator));
+        if (event.entry.kind === 'note') await tell(g, incidentNoted({ id: inc.id, title: inc.title, environment: inc.env }, event.entry.text, at, event.operator, teamRec ? { rec: teamRec } : {}));
         io.setCode(EXIT.ok);
         return;
       }
@@ -191,7 +194,7 @@ export function incidentCommands(program: Command, io: ActionIo): void {
       const open = rec.open();
       const started = open?.startedAt ?? Date.parse(entry.time);
       io.stdout.write(`noted at ${clockUtc(Date.parse(entry.time))} UTC (${offset(Date.parse(entry.time), started)})\n`);
-      if (open) await tell(cmd.optsWithGlobals<GlobalOptions>(), incidentNoted(open, entry.text, Date.parse(entry.time), entry.by));
+      if (open) await tell(cmd.optsWithGlobals<GlobalOptions>(), incidentNoted(open, entry.text, Date.parse(entry.time), entry.by, { env: io.env }));
       io.setCode(EXIT.ok);
     });
 

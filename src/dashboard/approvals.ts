@@ -37,7 +37,8 @@ export function deferredGate(opened: OpenedEnvironment, pending: Pending): Appro
 export function tuiApprovalRequester(opened: OpenedEnvironment, pending: Pending, env: () => EnvironmentInfo, processEnv: NodeJS.ProcessEnv): ApprovalRequester | undefined {
   if (!opened.config.approvals) return undefined;
   return {
-    request: async (plan) => recordRequest(await pending, { ...opened, info: env() }, plan, 'requested from the dashboard', processEnv),
+    // the box asks every guarded plan for its reason before the phrase; the fallback only covers a caller that did not
+    request: async (plan, reason) => recordRequest(await pending, { ...opened, info: env() }, plan, reason ?? 'requested from the dashboard (no reason given)', processEnv),
     decided: async (id, signal) => {
       const store = (await pending).approvalStore;
       return store ? approvedBy(store, id, signal) : { approved: false, message: 'the team store is not open' };

@@ -182,7 +182,7 @@ export class TuiIncident implements TuiIncidentHandle {
     this.problem = undefined;
     const entry = this.rec.note(text);
     const open = this.rec.open();
-    if (entry && open) this.tell(open.environment, () => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by));
+    if (entry && open) this.tell(open.environment, () => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by, { env: this.opts.env }));
     this.refresh();
     return entry ? this.reply(true, 'noted on the incident timeline') : this.reply(false, 'the note could not be recorded');
   }

@@ -16,7 +16,7 @@ import type { Notifier } from './notifier.js';
 
 const TYPED = /^(no confirmation given; type \(or pass --confirm\) .*|the confirmation ".*" is not ".*"): nothing was done$/s;
 
-export function actionNotice(plan: Plan, outcome: RunResult['outcome'] | 'mistyped', message: string, at = Date.now(), breakGlass?: string): ActionNotice {
+export function actionNotice(plan: Plan, outcome: RunResult['outcome'] | 'mistyped', message: string, at = Date.now(), breakGlass?: string, reason?: string): ActionNotice {
   const event: ActionNotice['event'] = outcome === 'done' ? 'action.executed' : outcome === 'failed' || outcome === 'aborted' ? 'action.failed' : 'action.refused';
   const phraseWrong = outcome === 'mistyped' || TYPED.test(message);
   const op = currentOperator();
@@ -32,12 +32,13 @@ export function actionNotice(plan: Plan, outcome: RunResult['outcome'] | 'mistyp
     summary: oneLine(plan.summary, 500),
     message: phraseWrong ? 'the typed confirmation did not match the phrase; nothing was done' : oneLine(message, 500),
     ...(breakGlass !== undefined ? { breakGlass: oneLine(breakGlass, 300) } : {}),
+    ...(reason ? { reason: oneLine(reason, 300) } : {}),
   };
 }
 
 export function notifyingObserver(notifier: Notifier): ActionObserver {
   return {
-    outcome: (plan, result) => void notifier.post(actionNotice(plan, result.outcome, result.message, Date.now(), result.breakGlass)),
+    outcome: (plan, result) => void notifier.post(actionNotice(plan, result.outcome, result.message, Date.now(), result.breakGlass, result.reason)),
     mistyped: (plan) => void notifier.post(actionNotice(plan, 'mistyped', '')),
   };
 }

@@ -21,6 +21,8 @@ interface ApprovalRequest {
   expiresAt?: number;
   /** "user@host"; default: this process's operator */
   by?: string;
+  /** why the requester acts */
+  reason?: string;
 }
 
 export function approvalNotice(r: ApprovalRequest): ApprovalNotice {
@@ -36,6 +38,7 @@ export function approvalNotice(r: ApprovalRequest): ApprovalNotice {
     summary: oneLine(r.plan.summary, 500),
     planHash: oneLine(r.planHash, 128),
     ...(r.expiresAt !== undefined ? { expiresAt: new Date(r.expiresAt).toISOString() } : {}),
+    ...(r.reason ? { reason: oneLine(r.reason, 300) } : {}),
   };
 }
 

@@ -40,6 +40,8 @@ export interface ActionNotice extends EventBase {
   message: string;
   /** the reason the two-person rule was bypassed, when it was */
   breakGlass?: string;
+  /** why the operator acted (--reason, or the dashboard's reason line), when given */
+  reason?: string;
 }
 
 export interface ApprovalNotice extends EventBase {
@@ -53,6 +55,8 @@ export interface ApprovalNotice extends EventBase {
   planHash: string;
   /** ISO 8601 UTC, when the request lapses */
   expiresAt?: string;
+  /** the requester's reason, which the approver reads */
+  reason?: string;
 }
 
 export interface IncidentNotice extends EventBase {

@@ -5,7 +5,8 @@
  * - an incident: `incident.started` triggers an alert whose dedup_key is the
  *   incident's; notes and the actions (done, failed, refused) taken while it
  *   is open trigger on the same key, which PagerDuty appends to that alert's
- *   log; `incident.ended` resolves it;
+ *   log (each with the status-page draft as it stands); `incident.ended`
+ *   adds the "Resolved" draft the same way, then resolves it;
  * - outside an incident: a failed action triggers an alert on the action and
  *   target, which that action's next success resolves; an approval request
  *   triggers one per request; a done or refused action alone pages nobody;
@@ -83,13 +84,17 @@ export function pagerdutyEvents(e: NotifyEvent, routingKey: string): PdEvent[] {
     case 'incident.started':
       return [trigger(incidentKey(e.environment, e.incident.id), 'critical', { ...(e.statusPage ? { status_page_draft: e.statusPage } : {}) })];
     case 'incident.updated':
-      return [trigger(incidentKey(e.environment, e.incident.id), 'critical', { note: e.note ?? '' })];
-    case 'incident.ended':
-      return [resolve(incidentKey(e.environment, e.incident.id))];
+      return [trigger(incidentKey(e.environment, e.incident.id), 'critical', { note: e.note ?? '', ...(e.statusPage ? { status_page_draft: e.statusPage } : {}) })];
+    case 'incident.ended': {
+      // a resolve carries no payload (Events API v2): the "Resolved" draft goes on the alert's log first, on its own key
+      const own = incidentKey(e.environment, e.incident.id);
+      const last = e.statusPage ? [trigger(own, 'critical', { status_page_draft: e.statusPage, ...(e.durationMs !== undefined ? { duration_ms: e.durationMs } : {}) })] : [];
+      return [...last, resolve(own)];
+    }
     case 'action.executed':
     case 'action.failed':
     case 'action.refused': {
-      const details = { action: e.action, target: e.target, tier: e.tier, plan: e.summary, outcome: e.message };
+      const details = { action: e.action, target: e.target, tier: e.tier, plan: e.summary, outcome: e.message, ...(e.reason ? { reason: e.reason } : {}) };
       // bypassing the two-person rule pages, whatever the outcome: someone must look
       if (e.breakGlass !== undefined) return [trigger(key(e.environment, 'break-glass', e.action, e.target), 'critical', { ...details, break_glass: e.breakGlass }, e.target, serviceOf(e.target))];
       if (e.incident) return [trigger(incidentKey(e.environment, e.incident.id), 'critical', details, e.target, serviceOf(e.target))];
@@ -98,7 +103,7 @@ export function pagerdutyEvents(e: NotifyEvent, routingKey: string): PdEvent[] {
       return e.event === 'action.executed' ? [resolve(own)] : [];
     }
     case 'approval.requested':
-      return [trigger(key(e.environment, 'approval', e.id), 'warning', { action: e.action, target: e.target, plan: e.summary, plan_hash: e.planHash, ...(e.expiresAt ? { expires_at: e.expiresAt } : {}) }, e.target, serviceOf(e.target))];
+      return [trigger(key(e.environment, 'approval', e.id), 'warning', { action: e.action, target: e.target, plan: e.summary, plan_hash: e.planHash, ...(e.expiresAt ? { expires_at: e.expiresAt } : {}), ...(e.reason ? { reason: e.reason } : {}) }, e.target, serviceOf(e.target))];
     case 'check.changed': {
       const own = key(e.environment, 'check');
       if (e.to === 'ok') return [resolve(own)];

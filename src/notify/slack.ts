@@ -47,10 +47,10 @@ export function slackMessage(e: NotifyEvent): SlackMessage {
     case 'action.executed':
     case 'action.failed':
     case 'action.refused':
-      blocks.push(section(`${slackEscape(e.summary)} (${slackEscape(e.tier)})\n${slackEscape(e.message)}`));
+      blocks.push(section(`${slackEscape(e.summary)} (${slackEscape(e.tier)})\n${slackEscape(e.message)}${e.reason ? `\nReason: ${slackEscape(e.reason)}` : ''}`));
       break;
     case 'approval.requested':
-      blocks.push(section(`Plan \`${slackEscape(e.planHash.slice(0, 12))}\`: ${slackEscape(e.summary)}\nApprove after reading the plan: \`opsdeck approve ${slackEscape(e.id)}\`${e.expiresAt ? ` (before ${slackEscape(e.expiresAt)})` : ''}`));
+      blocks.push(section(`Plan \`${slackEscape(e.planHash.slice(0, 12))}\`: ${slackEscape(e.summary)}\n${e.reason ? `\nReason: ${slackEscape(e.reason)}` : ''}\nApprove after reading the plan: \`opsdeck approve ${slackEscape(e.id)}\`${e.expiresAt ? ` (before ${slackEscape(e.expiresAt)})` : ''}`));
       break;
     case 'incident.updated':
       if (e.note) blocks.push(section(`> ${slackEscape(e.note)}`));
@@ -61,7 +61,7 @@ export function slackMessage(e: NotifyEvent): SlackMessage {
     default:
       break;
   }
-  if ((e.event === 'incident.started' || e.event === 'incident.ended') && e.statusPage) {
+  if ((e.event === 'incident.started' || e.event === 'incident.updated' || e.event === 'incident.ended') && e.statusPage) {
     blocks.push(section(`Status page draft:\n\`\`\`${slackEscape(e.statusPage.replace(/```/g, "'''"))}\`\`\``));
   }
   const context = [`env *${slackEscape(e.environment)}*`, `by ${slackEscape(e.operator)}`, slackEscape(e.at)];

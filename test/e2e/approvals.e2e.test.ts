@@ -59,6 +59,10 @@ describe('two dashboards, one team store', { timeout: 120_000 }, () => {
       await ana.waitFor((sc) => sc.includes('desired count'), 'the count prompt');
       ana.type('0');
       ana.keys('Enter');
+      // a destructive plan asks why first; the reason travels with the request
+      await ana.waitFor((sc) => sc.includes('reason> '), 'the plan and its reason line');
+      ana.type('drain api for the failover drill');
+      ana.keys('Enter');
       await ana.waitFor((sc) => sc.includes('Type demo/api to confirm'), 'the plan and its phrase');
       ana.type('demo/api');
       ana.keys('Enter');
@@ -71,6 +75,8 @@ describe('two dashboards, one team store', { timeout: 120_000 }, () => {
       bo.keys('Enter');
       const plan = await bo.waitFor((sc) => sc.includes(`request ${id}`) && sc.includes('desiredCount: 3 → 0'), 'the request\'s plan');
       expect(flat(plan)).toContain('ecs:UpdateService');
+      // the approver reads why, in the requester's words
+      expect(flat(plan)).toContain('drain api for the failover drill');
       // bo's own screen never offers ana's side: nothing ran yet
       expect(flat(ana.screen())).toContain(`waiting for approval (request ${id})`);
       bo.keys('Y');

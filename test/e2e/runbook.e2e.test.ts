@@ -17,14 +17,20 @@ afterEach(() => {
   session = stateDir = undefined;
 });
 
-it('bad-deploy at 80x24: B, applies now, Enter, the phrase, the steps run, the crash loop ends', async () => {
+it('bad-deploy at 80x24: B, applies now, Enter, the reason, the phrase, the steps run, the crash loop ends', async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'opsdeck-runbook-e2e-'));
   const s = (session = startInTmux(`env -u NO_COLOR -u FORCE_COLOR OPSDECK_STATE_DIR=${stateDir} node ${BIN} demo --scenario bad-deploy`, { cols: 80, rows: 24 }));
   await s.waitFor((sc) => sc.includes('crash loop'), 'the crash loop in the header', 15_000);
   s.keys('B');
   await s.waitFor((sc) => /▶ bad-deploy\s+● applies now/.test(sc), 'bad-deploy marked applies now');
   s.keys('Enter');
-  await s.waitFor((sc) => sc.includes('Type bad-deploy to confirm'), 'the plan and its phrase');
+  // a destructive plan asks why first; an empty reason is refused
+  await s.waitFor((sc) => sc.includes('reason> '), 'the plan and its reason line');
+  s.keys('Enter');
+  await s.waitFor((sc) => sc.includes('a reason is needed'), 'the empty reason refused');
+  s.type('api crash-looping after deploy 45');
+  s.keys('Enter');
+  await s.waitFor((sc) => sc.includes('Type bad-deploy to confirm') && sc.includes('api crash-looping after deploy 45'), 'the reason, then the phrase');
   s.type('bad-deploy');
   s.keys('Enter');
   let screen = await s.waitFor((sc) => sc.includes('roll-back:api') && /…\s+3 roll-back:api\s+running/.test(sc), 'the rollback step running', 15_000);

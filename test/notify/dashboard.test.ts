@@ -12,6 +12,7 @@ import { runDashboard } from '../../src/dashboard/run.js';
 import type { ActionController, ActionPhase } from '../../src/actions/controller.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { notifySetup, type Setup } from './support.js';
+import { answerReason } from '../views/actionSupport.js';
 
 let r: Receiver;
 let s: Setup;
@@ -58,6 +59,7 @@ test('an incident in the dashboard: started, a mistyped phrase, the action, a no
       controller.key({ input: '1' });
       controller.key({ input: '', return: true });
       await until(controller, 'confirm');
+      expect(answerReason(controller, 'checkout slow: fewer workers')).toBe(true);
       controller.key({ input: 'wrkr' });
       controller.key({ input: '', return: true });
       controller.key({ input: '', escape: true });
@@ -65,6 +67,7 @@ test('an incident in the dashboard: started, a mistyped phrase, the action, a no
       controller.key({ input: '1' });
       controller.key({ input: '', return: true });
       await until(controller, 'confirm');
+      expect(answerReason(controller, 'checkout slow: fewer workers')).toBe(true);
       controller.key({ input: 'worker' });
       controller.key({ input: '', return: true });
       await until(controller, 'finished');
@@ -78,7 +81,12 @@ test('an incident in the dashboard: started, a mistyped phrase, the action, a no
   const hook = r.received.filter((x) => x.kind === 'webhook').map((x) => x.body as { event: string; incident?: { title: string } });
   expect(hook.map((b) => b.event)).toEqual(['incident.started', 'action.refused', 'action.executed', 'incident.updated', 'incident.ended']);
   expect(hook.every((b) => b.incident?.title === 'checkout slow')).toBe(true);
+  // the box's reason rides on the action's notice; the note carries the status-page draft as it stands, the end the Resolved one
+  expect(hook[2]).toMatchObject({ event: 'action.executed', reason: 'checkout slow: fewer workers' });
+  expect((hook[3] as { statusPage?: string }).statusPage).toMatch(/^\[(Investigating|Identified)\] Problems with/);
+  expect((hook[4] as { statusPage?: string }).statusPage).toMatch(/^\[Resolved\]/);
   const pd = r.received.filter((x) => x.kind === 'pagerduty').map((x) => x.body as { event_action: string; dedup_key: string });
-  expect(pd.map((e) => e.event_action)).toEqual(['trigger', 'trigger', 'trigger', 'trigger', 'resolve']);
+  // the last trigger carries the Resolved draft to the alert (a resolve carries no details), then the resolve
+  expect(pd.map((e) => e.event_action)).toEqual(['trigger', 'trigger', 'trigger', 'trigger', 'trigger', 'resolve']);
   expect(new Set(pd.map((e) => e.dedup_key)).size).toBe(1);
 }, 90_000);

@@ -34,14 +34,15 @@ const events: NotifyEvent[] = [
   actionNotice(plan, 'aborted', 'prod/api changed since the plan was shown', at),
   actionNotice(plan, 'refused', 'the confirmation "hunter2-password" is not "prod/api": nothing was done', at),
   { ...actionNotice(plan, 'done', 'ok', at), incident },
-  approvalNotice({ id: 'apr-7', plan, planHash: 'sha256:0123456789abcdef', requestedAt: at, expiresAt: at + 900_000, by: 'bob@desk' }),
+  approvalNotice({ id: 'apr-7', plan, planHash: 'sha256:0123456789abcdef', requestedAt: at, expiresAt: at + 900_000, by: 'bob@desk', reason: 'api:42 leaks memory <!channel>' }),
   { ...base, event: 'incident.started', incident, statusPage: '[Investigating] Problems with api\n\nWe are investigating.' },
-  { ...base, event: 'incident.updated', incident, note: 'rolled back' },
+  { ...base, event: 'incident.updated', incident, note: 'rolled back', statusPage: '[Identified] Problems with api' },
   { ...base, event: 'incident.ended', incident, durationMs: 1_800_000, statusPage: '[Resolved] Problems with api' },
   { ...base, event: 'check.changed', from: null, to: 'warn', counts: { ok: 10, warn: 1, crit: 0, unknown: 0 }, findings: [{ severity: 'warn', checkId: 'rds.cpu', subject: 'prod/db', message: 'CPU 75 %' }] },
   { ...base, event: 'check.changed', from: 'warn', to: 'unknown', counts: { ok: 10, warn: 0, crit: 0, unknown: 1 }, findings: [] },
   { ...base, event: 'check.changed', from: 'crit', to: 'ok', counts: { ok: 11, warn: 0, crit: 0, unknown: 0 }, findings: [] },
   { ...base, event: 'test', message: 'hello' },
+  actionNotice(plan, 'done', 'prod/api: running 4/4, revision 41', at, undefined, 'api:42 leaks memory\x1b[31m'),
 ];
 
 const [slack, pagerduty, webhook] = notifyTargets([
@@ -86,7 +87,12 @@ describe('PagerDuty: one alert per thing', () => {
 
   it('inside an incident, actions go on the incident\'s alert', () => {
     expect(pd(events[4]!)).toMatchObject([{ event_action: 'trigger', dedup_key: 'opsdeck/prod/incident/20261203-080000-api-down' }]);
-    expect(pd(events[8]!)).toMatchObject([{ event_action: 'resolve', dedup_key: 'opsdeck/prod/incident/20261203-080000-api-down' }]);
+    // the Resolved draft on the alert's log first: a resolve carries no details
+    expect(pd(events[8]!)).toMatchObject([
+      { event_action: 'trigger', dedup_key: 'opsdeck/prod/incident/20261203-080000-api-down', payload: { custom_details: { status_page_draft: '[Resolved] Problems with api', duration_ms: 1_800_000 } } },
+      { event_action: 'resolve', dedup_key: 'opsdeck/prod/incident/20261203-080000-api-down' },
+    ]);
+    expect(pd(events[7]!)).toMatchObject([{ event_action: 'trigger', payload: { custom_details: { note: 'rolled back', status_page_draft: '[Identified] Problems with api' } } }]);
   });
 
   it('an approval request, the checks, a test', () => {
@@ -102,5 +108,20 @@ describe('PagerDuty: one alert per thing', () => {
     expect(only!.requests(events[0]!)).toEqual([]);
     expect(only!.requests(events[6]!)).toHaveLength(1);
     expect(only!.requests(events[12]!)).toHaveLength(1);
+  });
+});
+
+describe('the reason', () => {
+  it('an action\'s and a request\'s reason reach every service, sanitised and escaped', () => {
+    const done = events[13]!;
+    expect(done).toMatchObject({ event: 'action.executed', reason: 'api:42 leaks memory' });
+    expect((webhook!.requests(done)[0]!.body as { reason?: string }).reason).toBe('api:42 leaks memory');
+    expect(JSON.stringify(slack!.requests(done)[0]!.body)).toContain('Reason: api:42 leaks memory');
+    const failed = actionNotice(plan, 'failed', 'ECS said no', at, undefined, 'api:42 leaks memory');
+    expect((pagerduty!.requests(failed)[0]!.body as { payload: { custom_details: Record<string, unknown> } }).payload.custom_details.reason).toBe('api:42 leaks memory');
+    const request = events[5]!;
+    expect((webhook!.requests(request)[0]!.body as { reason?: string }).reason).toBe('api:42 leaks memory <!channel>');
+    expect(JSON.stringify(slack!.requests(request)[0]!.body)).toContain('Reason: api:42 leaks memory &lt;!channel&gt;');
+    expect((pagerduty!.requests(request)[0]!.body as { payload: { custom_details: Record<string, unknown> } }).payload.custom_details.reason).toBe('api:42 leaks memory <!channel>');
   });
 });

@@ -58,8 +58,8 @@ const incidentRef = z.object({ id: z.string().min(1), title: z.string() }).stric
 const genericBase = { version: z.literal(1), source: z.literal('opsdeck'), environment: z.string().min(1), at: z.iso.datetime(), operator: z.string().min(1), incident: incidentRef.optional() };
 const severity = z.enum(['ok', 'warn', 'crit', 'unknown']);
 export const genericSchema = z.discriminatedUnion('event', [
-  z.object({ ...genericBase, event: z.enum(['action.executed', 'action.failed', 'action.refused']), action: z.string(), target: z.string(), title: z.string(), tier: z.string(), summary: z.string(), message: z.string() }).strict(),
-  z.object({ ...genericBase, event: z.literal('approval.requested'), id: z.string(), action: z.string(), target: z.string(), summary: z.string(), planHash: z.string(), expiresAt: z.iso.datetime().optional() }).strict(),
+  z.object({ ...genericBase, event: z.enum(['action.executed', 'action.failed', 'action.refused']), action: z.string(), target: z.string(), title: z.string(), tier: z.string(), summary: z.string(), message: z.string(), reason: z.string().min(1).optional(), breakGlass: z.string().min(1).optional() }).strict(),
+  z.object({ ...genericBase, event: z.literal('approval.requested'), id: z.string(), action: z.string(), target: z.string(), summary: z.string(), planHash: z.string(), expiresAt: z.iso.datetime().optional(), reason: z.string().min(1).optional() }).strict(),
   z.object({ ...genericBase, event: z.enum(['incident.started', 'incident.updated', 'incident.ended']), incident: incidentRef, note: z.string().optional(), durationMs: z.number().optional(), statusPage: z.string().optional() }).strict(),
   z
     .object({

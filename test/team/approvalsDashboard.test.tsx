@@ -1,7 +1,7 @@
 // The dashboard's action box under the two-person rule, on the real local PostgreSQL: the phrase, the request, the wait, another operator's approval, the run.
 import { describe, expect, test, beforeAll, afterAll } from 'vitest';
 import { KEYS, type Harness } from '../views/render.js';
-import { actionViews } from '../views/actionView.js';
+import { actionViews, giveReason } from '../views/actionView.js';
 import { approvalDb, type ApprovalDb } from './support/approvalDb.js';
 import { approvalGate, ApprovalStore, type ApprovalOperator } from '../../src/team/approvals.js';
 import { approvedBy } from '../../src/dashboard/approvals.js';
@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const approvals = () => ({
   gate: approvalGate({ destructive: 1 }, store, () => ana),
-  requester: { request: (plan: Parameters<ApprovalStore['create']>[0]['plan']) => store.create({ plan, requester: ana, reason: 'from the dashboard' }), decided: (id: string, signal: AbortSignal) => approvedBy(store, id, signal, 100) },
+  requester: { request: (plan: Parameters<ApprovalStore['create']>[0]['plan'], reason: string | undefined) => store.create({ plan, requester: ana, ...(reason !== undefined ? { reason } : {}) }), decided: (id: string, signal: AbortSignal) => approvedBy(store, id, signal, 100) },
 });
 
 /** s on api, the count, the right phrase */
@@ -31,6 +31,7 @@ async function scaleApi(v: Harness, count: string): Promise<void> {
   await v.waitFor((f) => f.includes('desired count:'));
   v.type(count);
   v.press(KEYS.enter);
+  await giveReason(v, `scale api to ${count}: the approver reads why`);
   await v.waitFor((f) => f.includes('Type api to confirm'));
   v.type('api');
   v.press(KEYS.enter);
@@ -48,6 +49,9 @@ describe('the action box in an environment with approvals', () => {
     await expect.poll(async () => (await a.service('api')).desired, { timeout: 10_000 }).toBe(0);
     await expect.poll(() => a.journal.read().find((r) => r.phase === 'intent')?.detail, { timeout: 10_000 }).toContain(`approved by bo@h2 (sandbox:bo) (request ${id}, used)`);
     expect((await store.get(id))?.status).toBe('used');
+    // what the box's reason line took is what the approver reads, and the intent says it too
+    expect((await store.get(id))?.reason).toBe('scale api to 0: the approver reads why');
+    expect(a.journal.read().find((r) => r.phase === 'intent')?.detail).toContain('; reason: scale api to 0: the approver reads why; approved by');
   });
 
   test('a rejected request ends the run as refused; nothing is done', async () => {

@@ -1,9 +1,10 @@
 /**
  * Twenty operators, each a process with a state directory of its own (a
  * machine of its own), append to one team store at once for
- * OPSDECK_TEAM_SOAK_SECONDS (default 8; the issue's figure is 120): every
- * record lands exactly once, each operator's in its order, and both
- * environments' chains verify. The figures are printed.
+ * OPSDECK_TEAM_SOAK_SECONDS (default 120, the issue's two minutes; set it
+ * lower to try the test locally): every record lands exactly once, each
+ * operator's in its order, and both environments' chains verify. The figures
+ * (records, rate, lost, duplicated) are printed before they are judged.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { readChain, verifyChain } from '../../src/team/chain.js';
 import { migrate } from '../../src/team/migrations.js';
 
 const OPERATORS = 20;
-const SECONDS = Number(process.env.OPSDECK_TEAM_SOAK_SECONDS ?? 8);
+const SECONDS = Number(process.env.OPSDECK_TEAM_SOAK_SECONDS ?? 120);
 
 let db: TestDatabase;
 let dir = '';
@@ -57,11 +58,19 @@ describe('the shared journal under twenty operators', () => {
       const blue = await verifyChain(store.pool, 'blue');
       const green = await verifyChain(store.pool, 'green');
       const verifyMs = Date.now() - started;
+      const records = await readChain(store.pool);
+      // every target an operator wrote, counted as the store holds it: missing ones are lost, extra copies duplicated
+      const held = new Map<string, number>();
+      for (const r of records) held.set(r.target, (held.get(r.target) ?? 0) + 1);
+      let lost = 0;
+      for (const [n, d] of done.entries()) for (let i = 0; i < d.done; i++) if (!held.has(`op${n}/${i}`)) lost++;
+      const duplicated = [...held.values()].reduce((sum, c) => sum + c - 1, 0);
+      console.log(`team soak: ${OPERATORS} operators, ${SECONDS} s: ${written} records written, ${records.length} in the store (${(written / SECONDS).toFixed(0)}/s; per operator ${Math.min(...done.map((d) => d.done))}-${Math.max(...done.map((d) => d.done))}), blue ${blue.count} + green ${green.count}, lost ${lost}, duplicated ${duplicated}, chains ${blue.ok && green.ok ? 'verified' : 'BROKEN'} in ${verifyMs} ms`);
+      expect(lost).toBe(0);
+      expect(duplicated).toBe(0);
       expect(blue.ok).toBe(true);
       expect(green.ok).toBe(true);
       expect(blue.count + green.count).toBe(written);
-
-      const records = await readChain(store.pool);
       expect(records.length).toBe(written);
       for (const [n, d] of done.entries()) {
         const label = `op${n}`;
@@ -76,8 +85,6 @@ describe('the shared journal under twenty operators', () => {
       const blueRecords = records.filter((r) => r.environment === 'blue').sort((a, b) => a.seq - b.seq);
       const switches = blueRecords.filter((r, i) => i > 0 && r.operator.user !== blueRecords[i - 1]!.operator.user).length;
       expect(switches).toBeGreaterThan(OPERATORS);
-      const line = `team soak: ${OPERATORS} operators, ${SECONDS} s: ${written} records (${(written / SECONDS).toFixed(0)}/s; per operator ${Math.min(...done.map((d) => d.done))}-${Math.max(...done.map((d) => d.done))}), blue ${blue.count} + green ${green.count}, both chains verified in ${verifyMs} ms, none lost or duplicated`;
-      console.log(line);
     } finally {
       await store.close();
     }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { KEYS, plain } from './render.js';
-import { actionViews, expectFits, overlayGone } from './actionView.js';
+import { actionViews, expectFits, overlayGone, giveReason, reasonAsked } from './actionView.js';
 
 const { open, render } = actionViews();
 
@@ -55,6 +55,7 @@ describe('read-only and quitting', () => {
     await v.waitFor(overlayGone);
     v.press('s');
     v.type('0\r');
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type api to confirm'));
     v.type('api\r');
     await v.waitFor((f) => f.includes('Esc does not stop it'));
@@ -79,6 +80,8 @@ describe('read-only and quitting', () => {
     // bad-deploy's previous revision failed too: "good" takes the last known good one
     v.type('good');
     v.press(KEYS.enter);
+    expectFits(await v.waitFor(reasonAsked), 80, 24);
+    await giveReason(v);
     expectFits(await v.waitFor((f) => f.includes('Type api to confirm')), 80, 24);
     // the last-good evidence makes the plan taller than the box: the notes are at its end
     v.press(KEYS.end);
@@ -94,6 +97,7 @@ describe('read-only and quitting', () => {
   test('a tiny terminal still gets a box that fits, with the confirmation in it', async () => {
     const { v } = await open({ scenario: 'bad-deploy' });
     v.press('b', KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type api to confirm'));
     for (const [columns, rows] of [[40, 12], [30, 8], [20, 4]] as const) {
       v.resize(columns, rows);

@@ -135,3 +135,16 @@ export async function actionHarness(opts: { scenario?: Scenario; env?: Partial<E
     },
   };
 }
+
+/**
+ * Answers the action box's reason line when it is asked (a destructive or
+ * approval-guarded plan in phase confirm): the text, then Enter. Returns
+ * whether it was asked.
+ */
+export function answerReason(controller: ActionController, text = 'test: the operator says why'): boolean {
+  const r = controller.getState().reason;
+  if (controller.getState().phase !== 'confirm' || !r || r.entered) return false;
+  controller.key({ input: text });
+  controller.key({ input: '', return: true });
+  return true;
+}

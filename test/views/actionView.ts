@@ -10,7 +10,7 @@ import { plain, renderView } from './render.js';
 import { actionHarness, type ActionHarness } from './actionSupport.js';
 import type { Scenario } from '../../src/sources/sandbox/index.js';
 import type { EnvironmentInfo } from '../../src/model/environment.js';
-import type { ApprovalGate } from '../../src/actions/executor.js';
+import type { ActionObserver, ApprovalGate } from '../../src/actions/executor.js';
 import type { ApprovalRequester } from '../../src/actions/controller.js';
 
 export interface ActionViewOptions extends RenderOptions {
@@ -21,6 +21,8 @@ export interface ActionViewOptions extends RenderOptions {
   panel?: '2' | '4';
   /** the two-person rule: the executor's gate and the box's requester */
   approvals?: { gate: ApprovalGate; requester: ApprovalRequester };
+  /** told of every run's plan and outcome, as the dashboard's timeline and notifier are */
+  observer?: ActionObserver;
 }
 
 /** Call at the top of a test file: `open` draws the dashboard; every test's is torn down after it. */
@@ -41,7 +43,7 @@ export function actionViews(): {
   });
   return {
     async open(opts = {}) {
-      const h = await actionHarness({ scenario: opts.scenario, env: opts.env, notes: opts.notes, ...(opts.approvals ? { approvals: opts.approvals } : {}) });
+      const h = await actionHarness({ scenario: opts.scenario, env: opts.env, notes: opts.notes, ...(opts.approvals ? { approvals: opts.approvals } : {}), ...(opts.observer ? { observer: opts.observer } : {}) });
       a = h;
       const view = renderView({ noColor: true, ...opts, data: h.data, env: h.env, actions: h.actions });
       v = view;
@@ -75,3 +77,17 @@ export const flat = (frame: string) => frame.replace(/[║│]/g, ' ').replace(/
 
 /** The action box is closed and the hint bar is back. */
 export const overlayGone = (f: string) => !f.includes('DESTRUCTIVE') && !f.includes('REVERSIBLE') && f.includes('s scale');
+
+/** The reason line of a destructive (or approval-guarded) plan is on screen. */
+export const reasonAsked = (f: string) => f.includes('reason> ');
+
+/**
+ * Answers the box's reason line (asked before the phrase of a destructive
+ * plan): waits for it, types `reason`, Enter, and waits for the phrase's prompt.
+ */
+export async function giveReason(v: Harness, reason = 'test: the operator says why'): Promise<string> {
+  await v.waitFor(reasonAsked);
+  v.type(reason);
+  v.press('\r');
+  return v.waitFor((f) => !reasonAsked(f) && (f.includes('to confirm') || f.includes('Go ahead?')));
+}

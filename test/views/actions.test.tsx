@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { KEYS } from './render.js';
-import { actionViews, expectFits, flat, overlayGone } from './actionView.js';
+import { actionViews, expectFits, flat, overlayGone, giveReason } from './actionView.js';
 import type { ActionHarness } from './actionSupport.js';
 
 const { open } = actionViews();
@@ -21,6 +21,7 @@ describe('scale', () => {
     expectFits(frame, 80, 24);
     v.type('0');
     v.press(KEYS.enter);
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes('Type api to confirm'));
     expect(frame).toContain('desiredCount 3 → 0');
     expect(frame).toContain('DESTRUCTIVE');
@@ -74,6 +75,7 @@ describe('scale', () => {
     await v.waitFor((f) => f.includes('desired count:'));
     v.type('1');
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type api to confirm'));
     v.type('ap');
     v.press(KEYS.escape);
@@ -105,6 +107,7 @@ describe('scale', () => {
     await v.waitFor((f) => f.includes('desired count:'));
     v.press('0');
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type api to confirm'));
     v.press('api');
     await v.waitFor((f) => f.includes('> api'));
@@ -119,6 +122,7 @@ describe('scale', () => {
     const { v, a } = await open();
     // "s", the count and Enter in one read, as over a slow link
     v.press('s1\r');
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type api to confirm'));
     v.press('api\r');
     a.release();
@@ -132,6 +136,7 @@ describe('scale', () => {
     v.press('s');
     await v.waitFor((f) => f.includes('Scale worker') && f.includes('desired count:'));
     v.type('0\r');
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type worker to confirm'));
     v.type('worker\r');
     a.release();
@@ -170,6 +175,7 @@ describe('rollback', () => {
     await v.waitFor((f) => f.includes('revision (Enter: the previous one; good: the last known good):'));
     v.type('good');
     v.press(KEYS.enter);
+    await giveReason(v);
     const frame = await v.waitFor((f) => f.includes('Type api to confirm'));
     expect(frame).toContain('taskDefinition  demo-api:46 → demo-api:44');
     expect(frame).toContain('Last known good: demo-api:44');

@@ -5,6 +5,7 @@
  * Enter on a finding opens its fix's plan through the real action controller.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { giveReason } from './actionView.js';
 import stringWidth from 'string-width';
 import type { Harness } from './render.js';
 import { KEYS, plain, renderView } from './render.js';
@@ -99,6 +100,7 @@ describe('the checklist screen', () => {
     expect(frame).toContain('enter opens its plan');
 
     v.press(KEYS.enter);
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes('Type emails to confirm'));
     expect(frame).toContain('DESTRUCTIVE');
     expect(a.controller.getState().plan).toMatchObject({ action: 'requeue', target: { display: 'demo/jobs/emails' } });
@@ -144,6 +146,7 @@ describe('the checklist screen', () => {
     v.press(KEYS.enter);
     await v.waitFor((f) => f.includes('desired count: 1'));
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type scheduler to confirm'));
     expect(a.controller.getState().plan).toMatchObject({ action: 'scale', target: { display: 'demo/scheduler' }, changes: [{ field: 'desiredCount', before: '3', after: '1' }] });
     v.press(KEYS.escape);
@@ -160,6 +163,7 @@ describe('the checklist screen', () => {
     v.press(KEYS.enter);
     await v.waitFor((f) => f.includes('good: the last known good): last-good'));
     v.press(KEYS.enter);
+    await giveReason(v);
     const frame = await v.waitFor((f) => f.includes('Type api to confirm'));
     expect(frame).toContain('demo-api:46 → demo-api:44');
     expect(frame).toContain('Last known good: demo-api:44');

@@ -10,7 +10,7 @@ import { panelBody } from '../../views/panels/index.js';
 import type { EcsService, EcsTask } from '../../src/model/ecs.js';
 import { shortTaskId } from '../../src/model/ecs.js';
 import { KEYS } from './render.js';
-import { actionViews, expectFits } from './actionView.js';
+import { actionViews, expectFits, giveReason } from './actionView.js';
 import { allData, ecs, T0 } from './fixtures.js';
 import { judged } from './judged.js';
 
@@ -114,6 +114,7 @@ describe('x: stop a task from the keyboard', () => {
     v.press(KEYS.backspace);
     v.type('2');
     v.press(KEYS.enter);
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes(`Type ${short} to confirm`));
     expect(frame).toContain('DESTRUCTIVE');
     expect(frame).toContain(`task ${short}  RUNNING → STOPPED`);

@@ -6,6 +6,7 @@
  * injected: each name opens its own sandbox, renamed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { giveReason } from './actionView.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -87,6 +88,7 @@ describe(':env', () => {
     v.press('4');
     await v.waitFor((f) => f.includes('╔═ 4 Queues'));
     v.press('Q');
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes('Type default to confirm') || f.includes('Type emails to confirm'), 10_000);
     expect(shown.actions!.controller.getState().plan?.environment).toBe('staging');
     v.press(KEYS.escape);
@@ -144,6 +146,7 @@ describe('switching while an action is open', () => {
     for (let i = 0; i < 4; i++) v.press(KEYS.backspace);
     v.type('0');
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type worker to confirm'));
     v.type('worker');
     v.press(KEYS.enter);

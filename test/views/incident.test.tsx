@@ -6,6 +6,7 @@
  * review is.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { giveReason } from './actionView.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -100,6 +101,7 @@ describe('incident mode', () => {
     for (let n = 0; n < at; n++) v.press('j');
     await v.waitFor((f) => f.includes('→ requeue the failed jobs of emails'));
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type emails to confirm'));
     v.type('emails');
     v.press(KEYS.enter);
@@ -161,6 +163,7 @@ describe('incident mode', () => {
     await v.waitFor((f) => f.includes('desired count:'));
     v.type('2');
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes('to confirm'));
     v.type(a.controller.getState().plan!.phrase);
     v.press(KEYS.enter);

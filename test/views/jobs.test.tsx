@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { Redis } from 'ioredis';
 import { KEYS } from './render.js';
-import { actionViews, expectFits, flat } from './actionView.js';
+import { actionViews, expectFits, flat, giveReason } from './actionView.js';
 import { TuiJobs } from '../../src/dashboard/jobs.js';
 import { createRedisQueueControl, type QueueControl } from '../../src/sources/redis/control.js';
 import { deleteTagged, REDIS_URL, tag } from '../redis/helpers.js';
@@ -31,11 +31,13 @@ describe('the job browser on the sandbox', () => {
     expect(frame).toContain('attempts  5/5');
     v.press('X');
     frame = await v.waitFor((f) => f.includes(`Delete job ${first.id} of demo/emails`));
+    await giveReason(v, 'poison message, never retryable');
     v.type('emails');
     v.press(KEYS.enter);
     frame = await v.waitFor((f) => f.includes('✓ done'));
     expect(flat(frame)).toContain('1/1 deleted, gone from the failed set');
     expect(a.journal.read().filter((r) => r.phase === 'outcome').map((r) => [r.action, r.outcome])).toEqual([['delete-jobs', 'ok']]);
+    expect(a.journal.read().find((r) => r.phase === 'intent')?.detail).toContain('; reason: poison message, never retryable');
     v.press(KEYS.escape);
     frame = await v.waitFor((f) => f.includes('not in the failed set any more'));
     v.press(KEYS.escape);

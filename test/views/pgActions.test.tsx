@@ -5,7 +5,7 @@
  * terminated; cancel refused on an idle transaction; neither key in read-only mode.
  */
 import { describe, expect, test } from 'vitest';
-import { actionViews, expectFits, flat } from './actionView.js';
+import { actionViews, expectFits, flat, giveReason } from './actionView.js';
 import type { ActionHarness } from './actionSupport.js';
 import type { Harness } from './render.js';
 import { sessionRows } from '../../views/panels/PostgresPanel.js';
@@ -35,6 +35,7 @@ describe('Postgres sessions from the keyboard', () => {
     const { v, a } = await onSession(4242);
     let frame = await v.waitFor((f) => f.includes('K cancel query') && f.includes('T terminate'));
     v.press('T');
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes('Type 4242 to confirm'));
     expect(frame).toContain('DESTRUCTIVE');
     expect(frame).toContain('Terminate demo/primary pid 4242');
@@ -62,6 +63,7 @@ describe('Postgres sessions from the keyboard', () => {
   test('K on a blocked query cancels it; the session behind it now waits on the holder', async () => {
     const { v, a } = await onSession(5120, { columns: 80, rows: 24 });
     v.press('K');
+    await giveReason(v);
     const frame = await v.waitFor((f) => f.includes('Type 5120 to confirm'));
     expect(frame).toContain('Cancel the query of demo/primary pid 5120');
     expectFits(frame, 80, 24);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { KEYS } from './render.js';
-import { actionViews, expectFits, flat } from './actionView.js';
+import { actionViews, expectFits, flat, giveReason } from './actionView.js';
 
 const { open } = actionViews();
 
@@ -22,6 +22,7 @@ describe('RDS point-in-time restore', () => {
     expect(a.controller.getState().phase).toBe('input');
     v.press('\x15');
     v.type('2026-11-22 08:40\r');
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes('Type demo-db-pitr-202611220840 to confirm'));
     expect(frame).toContain('DESTRUCTIVE');
     expect(frame).toContain('restored to  (none) → demo-db as of 2026-11-22 08:40:00 UTC (20 min ago)');
@@ -48,6 +49,7 @@ describe('RDS point-in-time restore', () => {
     v.press('P');
     await v.waitFor((f) => f.includes('restore to (UTC time or latest): latest'));
     v.press(KEYS.enter);
+    await giveReason(v);
     const frame = await v.waitFor((f) => f.includes('Type demo-db-pitr-202611220900 to confirm'));
     expectFits(frame, 80, 24);
     expect(a.controller.getState().plan?.calls[0]?.params).toMatchObject({ UseLatestRestorableTime: true });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { KEYS } from './render.js';
-import { actionViews, expectFits, flat } from './actionView.js';
+import { actionViews, expectFits, flat, giveReason } from './actionView.js';
 import type { ActionHarness } from './actionSupport.js';
 import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';
 
@@ -69,6 +69,7 @@ describe('RDS restore', () => {
     v.press('\x15');
     v.type('demo-db-restore-test');
     v.press(KEYS.enter);
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes('Type demo-db-restore-test to confirm'));
     expect(frame).toContain('DESTRUCTIVE');
     expect(frame).toContain(`Restore ${snapshot} to a new instance demo/demo-db-restore-test`);
@@ -107,6 +108,7 @@ describe('RDS restore', () => {
     v.press('j', 'R');
     await v.waitFor((f) => f.includes('new instance id:'));
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes(`Type demo-db-restore-${STAMP} to confirm`));
     v.type('demo-db');
     v.press(KEYS.escape);
@@ -122,6 +124,7 @@ describe('a long action put away', () => {
     v.press('j', 'R');
     await v.waitFor((f) => f.includes('new instance id:'));
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes(`Type demo-db-restore-${STAMP} to confirm`));
     v.type(`demo-db-restore-${STAMP}\r`);
     await v.waitFor((f) => f.includes('under way in RDS'));
@@ -164,6 +167,7 @@ describe('requeue', () => {
     const dead = await sandboxQueueControl(a.sandbox).deadJobs('jobs', 'emails', { limit: 1000, detail: 20 }, new AbortController().signal);
     expect(dead.total).toBeGreaterThan(20);
     v.press('Q');
+    await giveReason(v);
     let frame = await v.waitFor((f) => f.includes('Type emails to confirm'));
     expect(frame).toContain(`Requeue ${dead.total} failed jobs of demo/emails`);
     expect(frame).toContain(`failed  ${dead.total} → 0`);
@@ -188,6 +192,7 @@ describe('requeue', () => {
   test('the plan fits 80x24 and a wrong name is refused without moving a job', async () => {
     const { v, a } = await open({ panel: '4', scenario: 'dlq-backlog' });
     v.press('j', 'Q');
+    await giveReason(v);
     let frame = await v.waitFor((f) => f.includes('Type default to confirm'));
     expect(frame).toMatch(/Requeue \d+ failed jobs of demo\/default/);
     expectFits(frame, 80, 24);
@@ -202,6 +207,7 @@ describe('a plan taller than the box', () => {
   test('at 80x24 it scrolls with the arrows, PgDn/PgUp and Home/End; the box says how much is above and below; j is a letter of the phrase there', async () => {
     const { v, a } = await open({ panel: '4', scenario: 'dlq-backlog' });
     v.press('j', 'Q');
+    await giveReason(v);
     let frame = await v.waitFor((f) => f.includes('Type default to confirm'));
     expect(frame).toContain('  top of the plan');
     const below = Number(/↓ (\d+) more/.exec(frame)![1]);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KEYS, plain, type Harness } from './render.js';
-import { actionViews, expectFits } from './actionView.js';
+import { actionViews, expectFits, giveReason } from './actionView.js';
 import type { ActionHarness } from './actionSupport.js';
 import { PANEL_IDS } from '../../src/model/panels.js';
 import type { Scenario } from '../../src/sources/sandbox/index.js';
@@ -126,6 +126,7 @@ describe('the runbook screen', () => {
     v.press('B');
     await v.waitFor((f) => line(f, 'bad-deploy').includes('applies now'));
     v.press(KEYS.enter);
+    await giveReason(v);
     let frame = await v.waitFor((f) => f.includes('Type bad-deploy to confirm'));
     expect(frame).toContain('Run runbook bad-deploy');
     expect(frame).toMatch(/api taskDefinition +demo-api:\d+ → demo-api:\d+/);
@@ -181,6 +182,7 @@ describe('the runbook screen', () => {
     expect(failedBefore).toBeGreaterThan(0);
     v.type(':runbook dlq-overflow');
     v.press(KEYS.enter);
+    await giveReason(v);
     await v.waitFor((f) => f.includes('Type dlq-overflow to confirm'));
     v.type('dlq-overflow');
     v.press(KEYS.enter);
@@ -238,6 +240,7 @@ describe('the runbook screen', () => {
     expect(frame).toMatch(/bad-deploy {2}2 step\(s\) done · started .* by alice@laptop/);
     v.press('G');
     v.press(KEYS.enter);
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes('Type bad-deploy to confirm'));
     expect(frame).toContain('Resume runbook bad-deploy');
     expect(frame).toContain('1. [done] crash-loop: done in bad-deploy-20261122T085500Z');

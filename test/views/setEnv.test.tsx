@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { KEYS } from './render.js';
-import { actionViews, expectFits, flat } from './actionView.js';
+import { actionViews, expectFits, flat, giveReason } from './actionView.js';
 
 const { open } = actionViews();
 const TOKEN = 'tok-4c3b2a1f0e';
@@ -23,6 +23,7 @@ describe('set-env', () => {
     for (let i = 0; i < 'LOG_LEVEL'.length; i++) v.press(KEYS.backspace);
     v.type('LOG_LEVEL="debug verbose" -SEARCH_URL');
     v.press(KEYS.enter);
+    await giveReason(v);
     frame = await v.waitFor((f) => f.includes('Type api to confirm'));
     const text = flat(frame);
     expect(text).toContain('taskDefinition demo-api:44 → demo-api:45 (new)');

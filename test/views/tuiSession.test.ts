@@ -13,6 +13,7 @@ import { Runtime } from '../../src/engine/runtime.js';
 import { AuditJournal } from '../../src/audit/journal.js';
 import { sandboxQueueControl } from '../../src/sources/sandbox/queueControl.js';
 import type { ActionController } from '../../src/actions/controller.js';
+import { answerReason } from './actionSupport.js';
 import type { ActionPhase } from '../../src/actions/controller.js';
 
 let dir: string | undefined;
@@ -53,6 +54,7 @@ test('closing the dashboard while an action runs: the call is journaled, watchin
   controller.key({ input: '0' });
   controller.key({ input: '', return: true });
   await until(controller, 'confirm');
+  expect(answerReason(controller)).toBe(true);
   controller.key({ input: 'worker' });
   controller.key({ input: '', return: true });
   await until(controller, 'running');
@@ -99,6 +101,7 @@ test('the demo session acts on RDS and the queues through the same controller', 
   controller.begin(requests.queues!.requeue('jobs', 'default'));
   await until(controller, 'confirm');
   expect(controller.getState().plan).toMatchObject({ action: 'requeue', environment: 'demo', phrase: 'default', target: { display: 'demo/jobs/default' } });
+  expect(answerReason(controller)).toBe(true);
   controller.key({ input: 'default' });
   controller.key({ input: '', return: true });
   await until(controller, 'finished');
@@ -159,6 +162,8 @@ function untilRun(controller: ActionController, title: RegExp, stage: 'watching'
 async function confirmed(controller: ActionController, phrase?: string): Promise<void> {
   await until(controller, 'confirm');
   const p = controller.getState().plan!.phrase;
+  // a destructive plan asks why first
+  answerReason(controller);
   controller.key({ input: phrase ?? p });
   if (p !== 'y') controller.key({ input: '', return: true });
 }
