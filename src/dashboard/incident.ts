@@ -169,7 +169,11 @@ export class TuiIncident implements TuiIncidentHandle {
           if (!r.started) return;
           this.rec.findings(this.opts.findings());
           const info = infoOf(r.incident, this.opts.env, session.store.where);
-          this.tell(env, () => incidentStarted(info, { env: this.opts.env, by: this.by }));
+          // the draft reads the shared timeline, findings included: queued after their write
+          void session.live.write((i) => i.record(r.incident, this.opts.env)).then(
+            (rec) => this.tell(env, () => incidentStarted(info, { env: this.opts.env, by: this.by, rec })),
+            () => this.tell(env, () => incidentStarted(info, { env: this.opts.env, by: this.by })),
+          );
         },
         () => undefined,
       );
@@ -182,7 +186,15 @@ export class TuiIncident implements TuiIncidentHandle {
     this.problem = undefined;
     const entry = this.rec.note(text);
     const open = this.rec.open();
-    if (entry && open) this.tell(open.environment, () => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by, { env: this.opts.env }));
+    const shared = this.team?.session.live;
+    const row = shared?.state.get().incident;
+    if (entry && open && shared && row) {
+      // the draft reads the shared timeline with this note on it: queued after the note's write
+      void shared.write((i) => i.record(row, this.opts.env)).then(
+        (rec) => this.tell(open.environment, () => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by, { rec })),
+        () => this.tell(open.environment, () => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by)),
+      );
+    } else if (entry && open) this.tell(open.environment, () => incidentNoted(open, entry.text, Date.parse(entry.time), entry.by, { env: this.opts.env }));
     this.refresh();
     return entry ? this.reply(true, 'noted on the incident timeline') : this.reply(false, 'the note could not be recorded');
   }
