@@ -184,7 +184,7 @@ export async function decideRequest(deps: Deps, opened: OpenedEnvironment, reque
     return { ok: false, message: `refused: ${d.message}` };
   }
   await record(`${d.request.status} request ${id} of ${operatorLine(request.requester)} for ${request.plan.summary}, as ${operatorLine(me)}`, 'ok');
-  if (verdict === 'approved') return { ok: true, message: `approved: request ${id} (until ${clock(d.request.decision!.expiresAt)}); ${request.requester.user} can now run the same command with --approval ${id}` };
+  if (verdict === 'approved') return { ok: true, message: `approved: request ${id} (until ${clock(d.request.decision!.expiresAt)}); a dashboard waiting for it goes ahead by itself; from the command line ${request.requester.user} can now run the same command with --approval ${id}` };
   return { ok: true, message: `rejected: request ${id}` };
 }
 
