@@ -128,6 +128,8 @@ export async function startCountingProxy(target: string, options: CountingProxyO
   let seen: ProxiedCall[] = [];
 
   const server: Server = createServer((req, res) => {
+    // a held call is still forwarded when its client was killed meanwhile: the answer then has nobody to go to
+    res.on('error', () => {});
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
