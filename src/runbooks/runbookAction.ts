@@ -85,6 +85,12 @@ async function expand(rb: RunbookContext, step: Step, signal: AbortSignal): Prom
   return [...new Set(names)];
 }
 
+// a skipped step or a background call never verified must not read as done to the operator re-confirming the run
+function resumedAs(recorded: RunRecord['steps'], key: string): string {
+  const outcome = recorded.find((s) => s.key === key)?.outcome;
+  return outcome === 'started' ? 'started (its call was accepted; its verification was not awaited)' : outcome === 'skipped' ? 'skipped' : 'done';
+}
+
 async function planSteps(rb: RunbookContext, args: RunbookArgs, signal: AbortSignal): Promise<{ steps: PlannedStep[]; problems: string[] }> {
   // a background step's call was accepted (`started`): planning it again would make a second snapshot
   const done = new Set((args.resume?.steps ?? []).filter((s) => s.outcome === 'done' || s.outcome === 'skipped' || s.outcome === 'started').map((s) => s.key));
@@ -111,7 +117,7 @@ async function planSteps(rb: RunbookContext, args: RunbookArgs, signal: AbortSig
       const guard = step.when ? ` (${describeWhen(step.when)})` : '';
       const base = { key, step, kind, ...(item !== undefined ? { item } : {}) };
       if (done.has(key)) {
-        steps.push({ ...base, title: `${step.title ?? step.id}${item ? ` ${item}` : ''}: done in ${args.resume!.id}`, lines: [], done: true });
+        steps.push({ ...base, title: `${step.title ?? step.id}${item ? ` ${item}` : ''}: ${resumedAs(recorded, key)} in ${args.resume!.id}`, lines: [], done: true });
         continue;
       }
       if (kind !== 'action') {

@@ -135,7 +135,12 @@ describe('stop-all-writes and restore-writes on the sandbox', () => {
     expect(result.message).toMatch(/runbook resume/);
 
     const again = await h.plan('stop-all-writes', { resume: stopped! });
-    expect(again.plan.details.join('\n')).toMatch(/\[done\] Scale every writer to 0 api: done in stop-all-writes-/);
+    const resumePlan = again.plan.details.join('\n');
+    expect(resumePlan).toMatch(/\[done\] Scale every writer to 0 api: done in stop-all-writes-/);
+    // not run again, but said as recorded: a skip is not called done, nor a background call whose verification was never awaited
+    expect(resumePlan).toMatch(/\[done\] Suspend each writer's autoscaling scheduler: skipped in stop-all-writes-/);
+    const snapshot = stopped?.steps.find((s) => s.key === 'snapshot:demo-db')?.outcome;
+    expect(resumePlan).toContain(`demo-db: ${snapshot === 'started' ? 'started (its call was accepted; its verification was not awaited)' : 'done'} in stop-all-writes-`);
     const resumed = await again.run('stop-all-writes');
     expect(resumed.outcome, resumed.message).toBe('done');
     for (const [, s] of await h.services()) expect(s.desired).toBe(0);
