@@ -8,6 +8,7 @@
 import type { TrackedFinding } from '../src/dashboard/ports.js';
 import type { PanelData, PanelId, PanelSnapshots } from '../src/model/panels.js';
 import { metricRef, subjectKey, type SubjectRef } from '../src/model/subjects.js';
+import { probeRefs } from '../src/model/health.js';
 import { checklistItems, findingKey } from './checklist.js';
 import { filterServices } from './panels/ecsTable.js';
 import { rdsRows } from './panels/rdsTables.js';
@@ -60,7 +61,8 @@ export function rowOf<K extends PanelId>(id: K, data: PanelData[K] | undefined, 
       // the database's first session worth a look (blocked, long, idle in transaction)
       return ref.kind === 'postgres' ? found(sessionRows(data as PanelData['postgres'], filter).findIndex((r) => r.db.name === ref.name)) : undefined;
     case 'health':
-      return ref.kind === 'probe' ? found(filterProbes((data as PanelData['health']).probes, filter).findIndex((p) => p.name === ref.name)) : undefined;
+      // a probe's row answers for its aspects too (`demo/queue tls`, `demo/queue dlq`), as the panel marks it
+      return ref.kind === 'probe' ? found(filterProbes((data as PanelData['health']).probes, filter).findIndex((p) => probeRefs(p).some((r) => same(r, ref)))) : undefined;
     case 'metrics':
       return ref.kind === 'metric' ? found(filterMetrics((data as PanelData['metrics']).rows, filter).findIndex((r) => same(metricRef(r), ref))) : undefined;
     default:

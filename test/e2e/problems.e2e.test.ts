@@ -25,8 +25,8 @@ function demo(scenario: string, extra: Record<string, string> = {}): TmuxSession
 }
 
 const RANK: Record<string, number> = { '✗': 0, '?': 1, '⚠': 2 };
-/** "problem 2/3 ✗ demo/primary: …" on the message line */
-const VISIT = /^problem (\d+)\/(\d+) ([✗?⚠]) (\S+?):/m;
+/** "problem 2/3 ✗ demo/primary: …" on the message line; a subject may have words ("demo/api tls") */
+const VISIT = /^problem (\d+)\/(\d+) ([✗?⚠]) (.+?): /m;
 /** the expanded panel: the one drawn with a double border at 80x24 */
 const expanded = (screen: string) => /╔═ \d (\w+)/.exec(screen)?.[1];
 
@@ -51,6 +51,15 @@ function expectWorstFirst(visits: Awaited<ReturnType<typeof walk>>): void {
   const ranks = visits.slice(0, total).map((v) => RANK[v.mark]!);
   expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
   expect(visits[total]!.subject).toBe(visits[0]!.subject);
+}
+
+/** The same, where a live figure may cross its threshold during the walk (error-spike's latency): worst first up to the wrap. */
+function expectWorstFirstLive(visits: Awaited<ReturnType<typeof walk>>): void {
+  const wrap = visits.findIndex((v, i) => i > 0 && v.n === 1);
+  expect(wrap, 'the walk wraps').toBeGreaterThan(0);
+  const ranks = visits.slice(0, wrap).map((v) => RANK[v.mark]!);
+  expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+  expect(visits[wrap]!.subject).toBe(visits[0]!.subject);
 }
 
 describe('problems first at 80x24', () => {
@@ -85,6 +94,49 @@ describe('problems first at 80x24', () => {
     expect(visits.map((v) => v.subject)).toContain('demo/jobs/default');
     for (const v of visits) expect(v.panel).toBe('Queues');
     expect(s.screen()).toMatch(/║›✗ emails/);
+  }, 90_000);
+
+  it('error-spike: Logs is expanded with its critical; ! walks the criticals (logs, then metrics) worst first', async () => {
+    const s = demo('error-spike');
+    const screen = await s.waitFor((sc) => expanded(sc) === 'Logs' && sc.includes('! next problem'), 'Logs expanded', 30_000);
+    expect(screen).toMatch(/╔═ 3 Logs +✗ \d critical/);
+    const visits = await walk(s);
+    expectWorstFirstLive(visits);
+    expect(visits[0]).toMatchObject({ mark: '✗', subject: 'demo/logs', panel: 'Logs' });
+    expect(visits.some((v) => v.mark === '✗' && v.subject.startsWith('demo/app ') && v.panel === 'Metrics'), JSON.stringify(visits)).toBe(true);
+  }, 90_000);
+
+  it('bad-deploy: ECS is expanded on api with its critical; ! visits api, the log warnings and api again', async () => {
+    const s = demo('bad-deploy');
+    const screen = await s.waitFor((sc) => expanded(sc) === 'ECS' && /║›✗ api /.test(sc) && sc.includes('! next problem'), 'ECS expanded on api', 30_000);
+    expect(screen).toMatch(/╔═ 1 ECS +✗ 2 critical/);
+    expect(screen).toMatch(/║ ✗ api: .*tasks/);
+    const visits = await walk(s);
+    expectWorstFirst(visits);
+    expect(visits.slice(0, 2).map((v) => `${v.mark} ${v.subject} ${v.panel}`)).toEqual(['✗ demo/api ECS', '✗ demo/api ECS']);
+    expect(visits.some((v) => v.mark === '⚠' && v.panel === 'Logs'), JSON.stringify(visits)).toBe(true);
+  }, 90_000);
+
+  it("unsafe-scale: ECS is expanded on scheduler; ! reaches both certificates, each on its probe's row", async () => {
+    const s = demo('unsafe-scale');
+    const screen = await s.waitFor((sc) => expanded(sc) === 'ECS' && /║›✗ scheduler /.test(sc) && sc.includes('! next problem'), 'ECS expanded on scheduler', 30_000);
+    expect(screen).toMatch(/╔═ 1 ECS +✗ 1 critical/);
+    const visits = await walk(s);
+    expectWorstFirst(visits);
+    expect(visits[0]).toMatchObject({ mark: '✗', subject: 'demo/scheduler', panel: 'ECS' });
+    expect(visits.filter((v) => v.panel === 'Health').map((v) => v.subject)).toEqual(['demo/api tls', 'demo/queue tls']);
+    // the walk again to the queue's certificate: its own row is selected, not the row selected before
+    for (let i = 0; i < visits.findIndex((v) => v.subject === 'demo/queue tls'); i++) s.keys('!');
+    const queue = await s.waitFor((sc) => /problem \d+\/\d+ ⚠ demo\/queue tls:/.test(sc), 'the queue certificate visited');
+    expect(queue).toMatch(/║›⚠ queue /);
+  }, 90_000);
+
+  it('calm: ECS is expanded with ok, no next-problem hint; ! says nothing is wrong', async () => {
+    const s = demo('calm');
+    const screen = await s.waitFor((sc) => sc.includes('╔═ 1 ECS  ✓ ok') && sc.includes('? help'), 'the checks in', 30_000);
+    expect(screen).not.toContain('! next problem');
+    s.keys('!');
+    await s.waitFor((sc) => sc.includes('no problem found'), 'the answer to !');
   }, 90_000);
 
   it('NO_COLOR: the selected snapshot row is › and reverse in the bytes, the others are neither', async () => {

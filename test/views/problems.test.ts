@@ -14,6 +14,7 @@ import { entryLine, hintLine } from '../../views/chrome.js';
 import { frame } from '../../views/PanelFrame.js';
 import { highlight, seg, type Line } from '../../views/text.js';
 import { allData, ecs, T0 } from './fixtures.js';
+import { probeAspectRef } from '../../src/model/health.js';
 import { PANEL_IDS, type PanelSnapshots } from '../../src/model/panels.js';
 
 const text = (l: Line) => l.map((s) => s.text).join('');
@@ -86,6 +87,11 @@ describe('the next-problem key', () => {
     expect(rowOf('ecs', ecs, '', ref)).toBe(1);
     expect(rowOf('ecs', ecs, 'sched', ref)).toBeUndefined();
     expect(rowOf('logs', allData.logs, '', { kind: 'logs', name: 'logs' })).toBeUndefined();
+    // a probe's aspect (its certificate, a measured field) is on the probe's row, not left where the selection was
+    const tls = { subject: 'conflicto.app', altNames: [], issuer: 'R3', validTo: T0, warnDays: 14, critDays: 3 };
+    const certified = { probes: allData.health.probes.map((p, i) => (i === 2 ? { ...p, tls } : p)) };
+    expect(rowOf('health', certified, '', probeAspectRef(certified.probes[2]!, 'tls'))).toBe(2);
+    expect(rowOf('health', certified, '', probeAspectRef(certified.probes[1]!, 'tls'))).toBeUndefined();
     const snaps = Object.fromEntries(PANEL_IDS.map((id) => [id, { status: 'ok', data: allData[id], intervalMs: 1 }])) as unknown as PanelSnapshots;
     const f: TrackedFinding = { finding: { checkId: 'ecs.x', severity: 'crit', subject: 'prod/worker', ref, area: 'ecs', message: 'm' }, since: T0 };
     expect(placeOf(f, snaps, { ecs: 'sched' })).toEqual({ id: 'ecs', row: 1, clearFilter: true });
