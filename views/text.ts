@@ -19,19 +19,24 @@ export interface Seg {
 
 export type Line = Seg[];
 
-// Printable ASCII is one column per character; skip the Unicode tables for it.
-const PLAIN = /^[\x20-\x7e]*$/;
+// One column per UTF-16 unit, as string-width counts them: printable ASCII, and
+// the Latin-1, punctuation, arrow, box-drawing, block and shape characters the
+// panels draw (borders, sparklines, ✓ ✗ ⚠). None combines with a neighbour, so
+// such a string's width is its length and it cuts at any index; everything
+// else goes through the Unicode tables. test/views/textWidth.test.ts holds
+// every character of these ranges to string-width.
+export const NARROW = /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u00ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc\u26a0\u2713\u2717]*$/;
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 export function width(s: string): number {
-  return PLAIN.test(s) ? s.length : stringWidth(s);
+  return NARROW.test(s) ? s.length : stringWidth(s);
 }
 
 /** Cut to `max` columns, marking the cut with "…". */
 export function truncate(s: string, max: number): string {
   if (max <= 0) return '';
   if (width(s) <= max) return s;
-  if (PLAIN.test(s)) return s.slice(0, max - 1) + '…';
+  if (NARROW.test(s)) return s.slice(0, max - 1) + '…';
   let out = '';
   let used = 0;
   for (const { segment } of segmenter.segment(s)) {
@@ -188,7 +193,7 @@ export function matchesFilter(filter: string, ...texts: (string | undefined | nu
  */
 function take(text: string, cols: number): [string, string] {
   if (cols <= 0) return ['', text];
-  if (PLAIN.test(text)) return [text.slice(0, cols), text.slice(cols)];
+  if (NARROW.test(text)) return [text.slice(0, cols), text.slice(cols)];
   let used = 0;
   for (const { segment, index } of segmenter.segment(text)) {
     const cw = stringWidth(segment);

@@ -83,4 +83,21 @@ describe('Ink 6.8.0 as patched', () => {
     app.unmount();
     expect(frames.length).toBeGreaterThanOrEqual(2);
   });
+
+  it('measures text from a bounded cache that answers what widest-line does, before and after it turns over', async () => {
+    const { default: measureText } = await import(new URL('measure-text.js', inkBuild).href);
+    const { default: widestLine } = await import('widest-line');
+    const src = await import('node:fs').then((fs) => fs.readFileSync(new URL('measure-text.js', inkBuild), 'utf8'));
+    expect(src).toContain('opsdeck patch');
+    const texts = (i: number) => [`row ${i} ✓ ▃▅▇`, `a\n中文 ${i}\nlonger line ${i}`, `\x1b[31mred ${i}\x1b[39m`];
+    // past the cache's two generations (4000 each): the first texts are measured again, the same
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5000; i++) {
+        for (const t of texts(i)) {
+          const m = measureText(t) as { width: number; height: number };
+          if (m.width !== widestLine(t) || m.height !== t.split('\n').length) throw new Error(`measureText(${JSON.stringify(t)}) = ${JSON.stringify(m)}`);
+        }
+      }
+    }
+  });
 });
