@@ -10,22 +10,10 @@
 //          memory tab).
 //   feed   heap and RSS after a million log lines through the runtime's log
 //          tail (memoryFeed.ts).
-import { readFileSync, readdirSync } from 'node:fs';
-import { bin, onPty, progress, ptyChildPid, quit, round } from './pty.mjs';
+import { readdirSync } from 'node:fs';
+import { bin, progress } from './pty.mjs';
 import { runBundled } from './bundle.mjs';
-
-const MB = 1024 * 1024;
-
-function rssMB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return round((Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024) / MB, 1);
-}
-
-/** CPU seconds (user + system) the process has used, from /proc/PID/stat. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+import { soakOnPty } from './soak.mjs';
 
 function soakMinutes() {
   const raw = process.env.OPSDECK_BENCH_SOAK_MINUTES;
@@ -38,60 +26,39 @@ function soakMinutes() {
 export async function benchSoak({ minutes = soakMinutes(), heapDir = process.env.OPSDECK_BENCH_SOAK_HEAP } = {}) {
   progress(`memory: the calm demo at 120x40 for ${minutes} min, no key`);
   const flags = heapDir ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir} ` : '';
-  const child = onPty(`${process.execPath} ${flags}${bin} demo --scenario calm`, { cols: 120, rows: 40 });
-  let bytes = 0;
-  let firstFrame;
-  const drawn = new Promise((resolve) => (firstFrame = resolve));
-  child.stdout.on('data', (chunk) => {
-    bytes += chunk.length;
-    if (chunk.includes('\x1b[?2026l')) firstFrame();
-  });
-  try {
-    await drawn;
-    const pid = ptyChildPid(child);
-    const totalMs = minutes * 60_000;
-    const samples = [];
-    const t0 = Date.now();
-    const cpu0 = cpuSeconds(pid);
-    const bytes0 = bytes;
-    const sample = () => samples.push({ atS: round((Date.now() - t0) / 1000, 0), rssMB: rssMB(pid) });
-    sample();
+  const run = await soakOnPty(`${process.execPath} ${flags}${bin} demo --scenario calm`, {
+    totalMs: minutes * 60_000,
     // every 30 s, so the second half's trend is more than two points
-    while (Date.now() - t0 < totalMs) {
-      await new Promise((r) => setTimeout(r, Math.min(30_000, totalMs - (Date.now() - t0))));
-      sample();
-    }
-    const elapsedS = (Date.now() - t0) / 1000;
-    const cpuPct = round((100 * (cpuSeconds(pid) - cpu0)) / elapsedS, 2);
-    const half = samples.reduce((best, s) => (Math.abs(s.atS - elapsedS / 2) < Math.abs(best.atS - elapsedS / 2) ? s : best), samples[0]);
-    const end = samples.at(-1);
-    let heapSnapshot;
-    if (heapDir) {
-      const before = new Set(readdirSync(heapDir));
-      process.kill(pid, 'SIGUSR2');
-      for (let i = 0; i < 120 && !heapSnapshot; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        heapSnapshot = readdirSync(heapDir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
-      }
-    }
-    return {
-      minutes,
-      size: '120x40',
-      rssAtStartMB: samples[0].rssMB,
-      rssAtHalfMB: half.rssMB,
-      rssAtEndMB: end.rssMB,
-      halfAtS: half.atS,
-      endAtS: end.atS,
-      // bounded memory: ~0 over the second half
-      growthOverLastHalfMB: round(end.rssMB - half.rssMB, 1),
-      cpuPercentOfCore: cpuPct,
-      bytesPerSec: round((bytes - bytes0) / elapsedS, 0),
-      samples,
-      ...(heapSnapshot ? { heapSnapshot: `${heapDir}/${heapSnapshot}` } : {}),
-    };
-  } finally {
-    await quit(child);
+    everyMs: 30_000,
+    atEnd: heapDir ? (pid) => heapSnapshotOf(pid, heapDir) : undefined,
+  });
+  return {
+    minutes,
+    size: '120x40',
+    rssAtStartMB: run.samples[0].rssMB,
+    rssAtHalfMB: run.half.rssMB,
+    rssAtEndMB: run.end.rssMB,
+    halfAtS: run.half.atS,
+    endAtS: run.end.atS,
+    // bounded memory: ~0 over the second half
+    growthOverLastHalfMB: run.growthOverLastHalfMB,
+    cpuPercentOfCore: run.cpuPercentOfCore,
+    bytesPerSec: run.bytesPerSec,
+    samples: run.samples,
+    ...(run.atEnd ? { heapSnapshot: `${heapDir}/${run.atEnd}` } : {}),
+  };
+}
+
+/** Asks the process for a heap snapshot (SIGUSR2) and waits for its file in `heapDir`. */
+async function heapSnapshotOf(pid, heapDir) {
+  const before = new Set(readdirSync(heapDir));
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 120; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const found = readdirSync(heapDir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    if (found) return found;
   }
+  return undefined;
 }
 
 export async function benchMemory({ lines = 1_000_000 } = {}) {

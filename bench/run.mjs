@@ -3,7 +3,7 @@
 // across commits, next to the machine's load at the time.
 //
 //   npm run bench                                   everything (a few minutes)
-//   node bench/run.mjs --only startup|logs|memory|queues|frames   one (or a comma list)
+//   node bench/run.mjs --only startup|logs|memory|queues|frames|fleet250   one (or a comma list)
 //   npm run bench:profile  (--only profile)         frame cost, key latency at 0, 1000 and 5000
 //                                                   lines/s and the first frame: every issue-12 target
 //
@@ -18,8 +18,14 @@
 //            busy time by phase (react, layout, output, write, gc) and CPU per render median/p95
 //   queues   reading --queues 200 queues from the real Redis, --queue-runs 30 times
 //            (OPSDECK_TEST_REDIS_URL, default redis://127.0.0.1:6379)
+//   fleet250 the dashboard (`opsdeck --config … --env fleet`) at 120x40, no key, for --fleet-ms 120000
+//            on moto with --fleet-services 250 ECS services in one cluster, an RDS instance and a log
+//            group, plus the local Redis and PostgreSQL and a local HTTP probe and metrics endpoint:
+//            RSS every 10 s (start, end, max, growth over the second half), CPU % of a core, the
+//            panels on the last screen with each one's verdict, and that screen (fleet.mjs)
 //
-// Build first (npm run bench does): startup and logs run bin/opsdeck.js.
+// Build first (npm run bench does): startup, logs, frames, memory and fleet250 run bin/opsdeck.js.
+// `targets` (issue 12's, met or missed) ends the output when frames, fleet250 or profile ran.
 import { cpus, loadavg } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,11 +35,12 @@ import { benchStartup } from './startup.mjs';
 import { benchLogs } from './logs.mjs';
 import { benchMemory } from './memory.mjs';
 import { benchQueues } from './queues.mjs';
+import { benchFleet } from './fleet.mjs';
 
 import { benchFrames } from './profile.mjs';
 import { targets } from './targets.mjs';
 
-const BENCHES = ['startup', 'logs', 'memory', 'queues', 'frames'];
+const BENCHES = ['startup', 'logs', 'memory', 'queues', 'frames', 'fleet250'];
 /** what `--only profile` stands for: every figure issue 12 sets a target on */
 const PROFILE = ['startup', 'logs', 'frames'];
 
@@ -59,6 +66,8 @@ try {
       sizes: { type: 'string', default: '120x40,200x60' },
       'idle-ms': { type: 'string', default: '60000' },
       'profile-ms': { type: 'string', default: '20000' },
+      'fleet-ms': { type: 'string', default: '120000' },
+      'fleet-services': { type: 'string', default: '250' },
     },
   }));
 } catch (err) {
@@ -85,12 +94,13 @@ const opts = {
   memory: { lines: whole('lines') },
   queues: { queues: whole('queues'), runs: whole('queue-runs') },
   frames: { sizes, windowMs: whole('idle-ms'), profileMs: whole('profile-ms') },
+  fleet250: { ms: whole('fleet-ms'), services: whole('fleet-services') },
 };
-if (only.some((b) => ['startup', 'logs', 'frames'].includes(b)) && !existsSync(join(root, 'dist', 'opsdeck.js'))) {
+if (only.some((b) => ['startup', 'logs', 'memory', 'frames', 'fleet250'].includes(b)) && !existsSync(join(root, 'dist', 'opsdeck.js'))) {
   fail('dist/opsdeck.js is missing: run `npm run build` first (npm run bench does)');
 }
 
-const RUN = { startup: benchStartup, logs: benchLogs, memory: benchMemory, queues: benchQueues, frames: benchFrames };
+const RUN = { startup: benchStartup, logs: benchLogs, memory: benchMemory, queues: benchQueues, frames: benchFrames, fleet250: benchFleet };
 const load = () => loadavg().map((x) => round(x, 2));
 const result = {
   node: process.version,
@@ -109,7 +119,7 @@ for (const name of only) {
     process.stderr.write(`bench: ${name} failed: ${result[name].error}\n`);
   }
 }
-if (only.includes('frames') || asked.includes('profile')) result.targets = targets(result);
+if (only.includes('frames') || only.includes('fleet250') || asked.includes('profile')) result.targets = targets(result);
 result.loadAverageAtEnd = load();
 console.log(JSON.stringify(result, null, 2));
 if (failed) process.exitCode = 1;

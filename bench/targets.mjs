@@ -33,5 +33,11 @@ export function targets(result) {
   out.push(
     target('RSS after a calm soak (target: 10 minutes)', 120, s?.rssAfterSoakMB ?? undefined, 'MB', s?.soakSeconds ? `soaked ${s.soakSeconds} s (--soak-ms)` : undefined),
   );
+  const fleet = result.fleet250;
+  out.push(
+    fleet?.services === 250 || !fleet?.services
+      ? target('RSS with 250 moto services, all panels', 160, fleet?.rssMaxMB, 'MB', fleet?.seconds ? `the highest 10 s sample over ${fleet.seconds} s (--fleet-ms)` : undefined)
+      : target('RSS with 250 moto services, all panels', 160, undefined, 'MB', `measured with --fleet-services ${fleet.services}, not 250`),
+  );
   return out;
 }
