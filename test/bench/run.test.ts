@@ -97,6 +97,6 @@ describe('npm run bench', () => {
       execFile(process.execPath, [join(root, 'bench', 'run.mjs'), '--only', 'disk'], (err, _out, stderr) => resolve({ code: err?.code, stderr })),
     );
     expect(code).toBe(2);
-    expect(stderr.trim().split('\n')).toEqual(['bench: --only takes startup|logs|memory|queues|frames|profile (or a comma list), got "disk"']);
+    expect(stderr.trim().split('\n')).toEqual(['bench: --only takes startup|logs|memory|queues|frames|fleet250|profile (or a comma list), got "disk"']);
   });
 });

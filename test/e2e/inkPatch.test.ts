@@ -84,9 +84,11 @@ describe('Ink 6.8.0 as patched', () => {
     expect(frames.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('measures text from a bounded cache that answers what widest-line does, before and after it turns over', async () => {
+  it('measures text from a bounded cache that answers the width of the widest line as string-width measures it, before and after it turns over', async () => {
     const { default: measureText } = await import(new URL('measure-text.js', inkBuild).href);
-    const { default: widestLine } = await import('widest-line');
+    const { default: stringWidth } = await import('string-width');
+    // what widest-line (Ink's own dependency) computes
+    const widestLine = (t: string) => Math.max(...t.split('\n').map((l) => stringWidth(l)));
     const src = await import('node:fs').then((fs) => fs.readFileSync(new URL('measure-text.js', inkBuild), 'utf8'));
     expect(src).toContain('opsdeck patch');
     const texts = (i: number) => [`row ${i} ✓ ▃▅▇`, `a\n中文 ${i}\nlonger line ${i}`, `\x1b[31mred ${i}\x1b[39m`];
