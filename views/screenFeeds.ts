@@ -21,6 +21,15 @@ const noRunbooks = () => NO_RUNBOOKS;
 const NO_APPROVALS: ApprovalsView = { rows: [] };
 const noApprovals = () => NO_APPROVALS;
 
+/** A feed that reads only while its screen is shown: opened on show, closed on hide or unmount. */
+function useOpenWhileShown(feed: { open(): void; close(): void } | undefined, shown: boolean): void {
+  useEffect(() => {
+    if (!shown || !feed) return undefined;
+    feed.open();
+    return () => feed.close();
+  }, [shown, feed]);
+}
+
 /** What a screen drew last: how far its text scrolls, for the keys that scroll it. */
 export interface Drawn {
   jobsMaxScroll: number;
@@ -46,11 +55,7 @@ export function useJobsScreen(actions: TuiActions | undefined, state: ViewState,
 /** `:fleet`: the checks run while the screen is shown, on the feed's own timer. */
 export function useFleetScreen(fleet: TuiFleetHandle | undefined, shown: boolean, runtime: DashboardRuntime) {
   const view = useSyncExternalStore(fleet?.subscribe ?? noSubscribe, fleet?.getState ?? noFleet);
-  useEffect(() => {
-    if (!shown || !fleet) return undefined;
-    fleet.open();
-    return () => fleet.close();
-  }, [shown, fleet]);
+  useOpenWhileShown(fleet, shown);
   const keys = useMemo<FleetKeys | undefined>(() => fleet && { rows: () => fleet.getState().rows, current: () => runtime.env.name, refresh: () => void fleet.refresh() }, [fleet, runtime]);
   return { view, keys };
 }
@@ -59,11 +64,7 @@ export function useFleetScreen(fleet: TuiFleetHandle | undefined, shown: boolean
 export function useRunbooksScreen(actions: TuiActions | undefined, shown: boolean) {
   const runbooks = actions?.runbooks;
   const view = useSyncExternalStore(runbooks?.subscribe ?? noSubscribe, runbooks?.getState ?? noRunbooks);
-  useEffect(() => {
-    if (!shown || !runbooks) return undefined;
-    runbooks.open();
-    return () => runbooks.close();
-  }, [shown, runbooks]);
+  useOpenWhileShown(runbooks, shown);
   const keys = useMemo<RunbookKeys | undefined>(
     () => runbooks && { state: () => runbooks.getState(), start: (name) => runbooks.start(name), resume: (id) => runbooks.resume(id), answer: (id, choice) => runbooks.answer(id, choice) },
     [runbooks],
@@ -95,11 +96,7 @@ export function useDrillScreen(actions: TuiActions | undefined, runtime: Dashboa
 export function useApprovalsScreen(actions: TuiActions | undefined, shown: boolean, drawn: Drawn) {
   const approvals = actions?.approvals;
   const view = useSyncExternalStore(approvals?.subscribe ?? noSubscribe, approvals?.getState ?? noApprovals);
-  useEffect(() => {
-    if (!shown || !approvals) return undefined;
-    approvals.open();
-    return () => approvals.close();
-  }, [shown, approvals]);
+  useOpenWhileShown(approvals, shown);
   const keys = useMemo<ApprovalKeys | undefined>(
     () =>
       approvals && {
